@@ -1,0 +1,146 @@
+"""Frozen result objects shared by every difference-in-differences estimator.
+
+Results are values, not live models: they carry the numbers a report prints and the warnings that
+must travel with them, so that no caller can show an estimate without its caveats.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+def _number(value: float | None) -> float | None:
+    """JSON has no NaN: missing statistics become null."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One treatment effect with its uncertainty.
+
+    estimate: effect in the outcome's own unit (e.g. percentage points of the SGB II rate).
+    ci_low, ci_high: 95 % confidence interval; pvalue: two-sided test of "no effect".
+    inference: how se, CI and p-value were obtained, in words (e.g. "CR1 clustered by district").
+    warnings: plain-language caveats that must be shown next to the number.
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    pvalue: float
+    nobs: int
+    nclusters: int | None
+    method: str
+    inference: str
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "estimate": _number(self.estimate),
+            "se": _number(self.se),
+            "ci": [_number(self.ci_low), _number(self.ci_high)],
+            "pvalue": _number(self.pvalue),
+            "nobs": self.nobs,
+            "nclusters": self.nclusters,
+            "inference": self.inference,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class StaggeredEstimate(Estimate):
+    """Callaway & Sant'Anna result: the aggregate plus every group-time ATT(g, t).
+
+    group_time columns: group (first treated period), time, att, se, ci_low, ci_high.
+    aggregation: the aggregated effects behind `estimate` (e.g. per event time for "dynamic"),
+    columns key, att, se, ci_low, ci_high (no rows for "simple").
+    event_time: the event-study profile whatever the aggregate, columns rel_time (t − g), att,
+    se, ci_low, ci_high. Intervals are uniform bands under the bootstrap, pointwise otherwise.
+    pretrend_wald, pretrend_df, pretrend_pvalue: joint χ² test that all pre-treatment ATT(g, t)
+    are zero (None when there are none). n_treated: units in an evaluated cohort; n_control: the
+    others (never treated, or a last cohort used only as comparison). control: "never" or
+    "notyet"; aggregate: "simple", "dynamic", "group" or "calendar".
+    """
+
+    group_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    aggregation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pretrend_wald: float | None = None
+    pretrend_df: int | None = None
+    pretrend_pvalue: float | None = None
+    n_treated: int | None = None
+    n_control: int | None = None
+    control: str | None = None
+    aggregate: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["group_time"] = _records(self.group_time)
+        out["aggregation"] = _records(self.aggregation)
+        out["event_study"] = [
+            {
+                "rel_time": int(row.rel_time),
+                "estimate": _number(row.att),
+                "ci": [_number(row.ci_low), _number(row.ci_high)],
+            }
+            for row in self.event_time.itertuples()
+        ]
+        out["pretrend_pvalue"] = _number(self.pretrend_pvalue)
+        out["n_treated"] = self.n_treated
+        out["n_control"] = self.n_control
+        out["control"] = self.control
+        out["aggregate"] = self.aggregate
+        return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: numpy scalars to Python, NaN to null."""
+    return [
+        {
+            k: _number(v) if isinstance(v, float) else (v.item() if hasattr(v, "item") else v)
+            for k, v in row.items()
+        }
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+@dataclass(frozen=True)
+class EventStudy:
+    """Leads and lags around the start, relative to period -1.
+
+    coefficients columns: rel_time, estimate, se, ci_low, ci_high (rel_time -1 is the reference
+    and is not estimated). pretrend_pvalue: joint Wald test that all leads are zero.
+    """
+
+    coefficients: pd.DataFrame
+    pretrend_pvalue: float
+    nobs: int
+    nclusters: int | None
+    inference: str
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pretrend_pvalue": _number(self.pretrend_pvalue),
+            "event_study": [
+                {
+                    "rel_time": int(row.rel_time),
+                    "estimate": _number(row.estimate),
+                    "ci": [_number(row.ci_low), _number(row.ci_high)],
+                }
+                for row in self.coefficients.itertuples()
+            ],
+            "nobs": self.nobs,
+            "nclusters": self.nclusters,
+            "inference": self.inference,
+            "warnings": list(self.warnings),
+        }

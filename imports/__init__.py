@@ -1,0 +1,1 @@
+"""File readers and mapping profiles: exports in, validated canonical rows out."""

@@ -1,0 +1,156 @@
+"""Vectorised conversion of export cells: German text numbers, dates and codes.
+
+Every function takes a pandas Series of raw cells (None, str, int, float, date, datetime, as the
+readers deliver them) and returns the converted Series plus a boolean mask of cells that could not
+be converted, so the caller can report each bad cell with its row and column. No float ever
+carries money: amounts become integer cents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+# Excel's 1900 date system counts from 1899-12-30 (it treats 1900 as a leap year).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL_MIN, _SERIAL_MAX = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
+_CURRENCY = re.compile(r"\s*(?:€|EUR)\s*", re.IGNORECASE)
+
+
+def _amount_pattern(decimal: str) -> str:
+    group = "." if decimal == "," else ","
+    g, d = re.escape(group), re.escape(decimal)
+    return (
+        rf"^(?P<lead>[-+])?(?P<int>\d{{1,3}}(?:{g}\d{{3}})+|\d+)"
+        rf"(?:{d}(?P<frac>\d{{1,2}}))?(?P<trail>-)?$"
+    )
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    """None, NaN and whitespace-only text count as empty."""
+    text = values.map(lambda v: isinstance(v, str))
+    blank = values.isna()
+    if text.any():
+        blank = blank | (text & values.where(text, "x").astype(str).str.strip().eq(""))
+    return blank
+
+
+def parse_amount_cents(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """Signed integer cents from numbers or text like `1.234,56`, `-1.234,56`, `1.234,56-`.
+
+    `decimal` is the profile's decimal mark: `1.234` with decimal "," is 1234.00, with "." it has
+    three decimals and is refused — the mark is a property of the export, never guessed per row.
+    Returns (cents as Int64 with <NA> for bad/empty cells, mask of cells that are not amounts).
+    """
+    cents = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    blank = is_blank(values)
+    numeric = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    numeric &= ~blank
+    bad = pd.Series(False, index=values.index)
+
+    if numeric.any():
+        scaled = values[numeric].astype("float64") * 100.0
+        rounded = np.round(scaled)
+        # Excel stores binary doubles: 1234.56 is 123455.99999999999 cents, not a sub-cent amount.
+        sub_cent = (scaled - rounded).abs() > 1e-6 * np.maximum(1.0, rounded.abs())
+        cents[numeric] = rounded.astype("int64")
+        bad[numeric] = sub_cent.to_numpy()
+
+    text = ~numeric & ~blank
+    if text.any():
+        cleaned = values[text].astype(str).str.replace(_CURRENCY, "", regex=True)
+        cleaned = cleaned.str.replace(r"\s+", "", regex=True)
+        parts = cleaned.str.extract(_amount_pattern(decimal))
+        ok = parts["int"].notna() & ~(parts["lead"].eq("-") & parts["trail"].eq("-"))
+        digits = parts["int"].where(ok, "0").str.replace(r"\D", "", regex=True)
+        frac = parts["frac"].fillna("").str.ljust(2, "0")
+        magnitude = (digits + frac.where(ok, "00")).astype("int64")
+        negative = parts["lead"].eq("-") | parts["trail"].eq("-")
+        signed = magnitude.where(~negative, -magnitude)
+        cents[text] = signed.where(ok).astype("Int64")
+        bad[text] = (~ok).to_numpy()
+    cents[bad] = pd.NA
+    return cents, bad
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates from Excel dates, Excel serial numbers (as numbers or digit text) and text.
+
+    Text formats: `31.12.2024`, `1.2.2024`, `31.12.24`, `2024-12-31`, optionally followed by a
+    time. Returns (datetime64 Series with NaT for bad/empty cells, mask of bad non-empty cells).
+    """
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    blank = is_blank(values)
+
+    is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime, pd.Timestamp)))
+    if is_date.any():
+        result[is_date] = pd.to_datetime(values[is_date].map(_as_datetime)).dt.normalize()
+
+    text = values.map(lambda v: isinstance(v, str)) & ~blank
+    stripped = (
+        values[text]
+        .astype(str)
+        .str.strip()
+        .str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", regex=True)
+    )
+    serial_text = stripped.str.fullmatch(r"\d{1,7}(?:\.0+)?")
+
+    numeric = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) & ~blank
+    serials = pd.concat(
+        [values[numeric].astype("float64"), stripped[serial_text].astype("float64")]
+    )
+    if len(serials):
+        valid = (serials >= _SERIAL_MIN) & (serials <= _SERIAL_MAX)
+        days = np.floor(serials.where(valid, np.nan))
+        result[serials.index] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+
+    words = stripped[~serial_text]
+    if len(words):
+        german = pd.to_datetime(words, format="%d.%m.%Y", errors="coerce")
+        short = pd.to_datetime(words.where(german.isna()), format="%d.%m.%y", errors="coerce")
+        iso = pd.to_datetime(words.where(german.isna()), format="%Y-%m-%d", errors="coerce")
+        result[words.index] = german.fillna(short).fillna(iso)
+
+    bad = result.isna() & ~blank
+    return result, bad
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    assert isinstance(value, dt.date)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def normalise_codes(values: pd.Series) -> pd.Series:
+    """Codes as text: `531800.0` (a number Excel stored) becomes "531800"; blanks become None.
+
+    Account numbers, cost centers and document numbers are identifiers, not quantities; leading
+    zeros in text are kept, trailing `.0` of a float is an artefact of the spreadsheet.
+    """
+
+    def one(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value).strip()
+        return text or None
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def parse_whole_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers (years, line numbers) from numbers or digit text; bad cells masked."""
+    blank = is_blank(values)
+    text = values.where(~blank).map(
+        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v
+    )
+    as_text = text.where(~blank).astype(object).map(lambda v: None if v is None else str(v).strip())
+    ok = as_text.str.fullmatch(r"\d{1,9}").fillna(False).astype(bool)
+    numbers = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    numbers[ok] = as_text[ok].astype("int64")
+    return numbers, ~ok & ~blank

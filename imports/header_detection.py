@@ -1,0 +1,159 @@
+"""Find the header row below any title lines, and the profile whose columns it carries.
+
+Exports start with report titles, selections and blank lines; the header is the first row in
+which a profile finds all of its required columns. With `--profile auto` every profile is tried
+and the one that maps the most columns wins, and the user is told why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from imports.profile import Profile
+from imports.readers import RawSheet
+
+HEADER_SEARCH_ROWS = 40
+
+
+def header_key(cell: object) -> str:
+    """How header cells are compared: trimmed (SAP pads with blanks), case and spacing ignored."""
+    return re.sub(r"\s+", " ", str(cell)).strip().casefold() if cell is not None else ""
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Where the data starts and which column holds which canonical field."""
+
+    profile: Profile
+    sheet: RawSheet
+    header_index: int | None  # index into sheet.rows; None when the source described its columns
+    columns: Mapping[str, int]  # canonical field -> column index
+    headers: tuple[str, ...]  # the header cells as found (untrimmed), for messages
+    reason: str
+
+    @property
+    def header_row_number(self) -> int | None:
+        if self.header_index is None:
+            return None
+        return self.sheet.first_row_number + self.header_index
+
+
+class NoProfileMatches(ValueError):
+    """No header row fits; the message lists the headers found and what was expected."""
+
+
+def _map_columns(profile: Profile, cells: Sequence[object]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        positions.setdefault(header_key(cell), index)
+    mapped: dict[str, int] = {}
+    for canonical, alternatives in profile.columns.items():
+        for alternative in alternatives:
+            if header_key(alternative) in positions:
+                mapped[canonical] = positions[header_key(alternative)]
+                break
+    return mapped
+
+
+def _candidate_rows(sheet: RawSheet) -> list[tuple[int | None, Sequence[object]]]:
+    if sheet.header is not None:
+        return [(None, sheet.header)]
+    return list(enumerate(sheet.rows[:HEADER_SEARCH_ROWS]))
+
+
+def _sheets_for(profile: Profile, sheets: Sequence[RawSheet]) -> list[RawSheet]:
+    if profile.sheet is None:
+        return list(sheets)
+    if isinstance(profile.sheet, int):
+        return [sheets[profile.sheet]] if profile.sheet < len(sheets) else []
+    return [s for s in sheets if s.name.strip().casefold() == profile.sheet.strip().casefold()]
+
+
+def _describe_row(match: HeaderMatch) -> str:
+    where = f"sheet {match.sheet.name!r}"
+    if match.header_row_number is not None:
+        return f"header in row {match.header_row_number} of {where}"
+    return f"column description of {where}"
+
+
+def find_header(
+    sheets: Sequence[RawSheet], profiles: Mapping[str, Profile], requested: str = "auto"
+) -> HeaderMatch:
+    """The first header row per profile; the best profile when `requested` is "auto"."""
+    if requested != "auto" and requested not in profiles:
+        raise NoProfileMatches(
+            f"unknown profile {requested!r}; known profiles: {', '.join(sorted(profiles))}, auto"
+        )
+    candidates = profiles if requested == "auto" else {requested: profiles[requested]}
+    matches: list[HeaderMatch] = []
+    for profile in candidates.values():
+        match = _first_match(profile, sheets)
+        if match is not None:
+            matches.append(match)
+    if not matches:
+        raise NoProfileMatches(_explain_failure(sheets, candidates))
+    best = max(matches, key=lambda m: len(m.columns))  # max() keeps the first of equals
+    others = [m for m in matches if m is not best]
+    reason = (
+        f"profile {best.profile.name!r}: {_describe_row(best)} maps "
+        f"{len(best.columns)} fields ({', '.join(best.columns)})"
+    )
+    if requested == "auto":
+        reason += (
+            "; other matching profiles map fewer fields: "
+            + ", ".join(f"{m.profile.name} ({len(m.columns)})" for m in others)
+            if others
+            else "; no other profile matches"
+        )
+    return HeaderMatch(
+        profile=best.profile,
+        sheet=best.sheet,
+        header_index=best.header_index,
+        columns=best.columns,
+        headers=best.headers,
+        reason=reason,
+    )
+
+
+def _first_match(profile: Profile, sheets: Sequence[RawSheet]) -> HeaderMatch | None:
+    for sheet in _sheets_for(profile, sheets):
+        for index, cells in _candidate_rows(sheet):
+            mapped = _map_columns(profile, cells)
+            if all(field in mapped for field in profile.required_columns):
+                return HeaderMatch(
+                    profile=profile,
+                    sheet=sheet,
+                    header_index=index,
+                    columns=mapped,
+                    headers=tuple("" if c is None else str(c) for c in cells),
+                    reason="",
+                )
+    return None
+
+
+def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]) -> str:
+    """Name the most header-like row found and, per profile, the columns it lacks."""
+    best_sheet, best_cells, best_row = None, (), 0
+    for sheet in sheets:
+        for index, cells in _candidate_rows(sheet):
+            texts = [c for c in cells if isinstance(c, str) and c.strip()]
+            if len(texts) > len([c for c in best_cells if isinstance(c, str) and c.strip()]):
+                best_sheet, best_cells = sheet, cells
+                best_row = sheet.first_row_number + (index or 0)
+    lines = ["no mapping profile matches this file's header."]
+    if best_sheet is None:
+        lines.append("Found no header row (the file has no text cells in its first rows).")
+    else:
+        found = ", ".join(repr(str(c).strip()) for c in best_cells if c not in (None, ""))
+        lines.append(f"Found in sheet {best_sheet.name!r}, row {best_row}: {found}")
+    for profile in profiles.values():
+        mapped = _map_columns(profile, best_cells)
+        missing = [f for f in profile.required_columns if f not in mapped]
+        expected = "; ".join(
+            f"{f}: one of {', '.join(repr(h) for h in profile.columns[f])}" for f in missing
+        )
+        lines.append(f"Profile {profile.name!r} lacks {expected}")
+    lines.append("Add a profile under [imports.profiles.NAME] in settings.toml for this layout.")
+    return "\n".join(lines)

@@ -1,0 +1,224 @@
+"""Reading a GoBD/GDPdU export (Datenträgerüberlassung) from a folder or a .zip.
+
+The export's index.xml says how each data file is encoded and delimited (see gobd_index); this
+module finds the files it names and reads them with the shared delimited-text reader. Data
+files are resolved relative to index.xml and must stay inside the export: a URL that climbs out
+(`../../etc/passwd`) or is absolute is refused, since a description should not make us read
+arbitrary files.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from imports.readers.delimited import read_records
+from imports.readers.gobd_index import INDEX_NAME, TableDescription, parse_index
+from imports.readers.model import FileRefused, RawSheet, ReadLimits
+
+OpenData = Callable[[str], AbstractContextManager[IO[bytes]]]
+
+
+def read_gobd_folder(
+    folder: Path,
+    limits: ReadLimits,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[RawSheet]:
+    """All tables of an export folder that holds index.xml."""
+    index = _find_case_insensitive(folder, INDEX_NAME)
+    if index is None:
+        raise FileRefused(
+            folder,
+            f"folder has no {INDEX_NAME}; expected a GoBD/GDPdU export (Datenträgerüberlassung)",
+        )
+    size = index.stat().st_size
+    if size > limits.max_uncompressed_bytes:
+        raise FileRefused(folder, f"{INDEX_NAME} is {size / 2**20:,.0f} MB, too large")
+    tables = parse_index(folder, index.read_bytes())
+    root = folder.resolve()
+
+    def open_data(url: str) -> AbstractContextManager[IO[bytes]]:
+        relative = _relative_url(folder, url)
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root):
+            raise FileRefused(folder, f"{INDEX_NAME} names '{url}', outside the export")
+        if not target.is_file():
+            target = _find_case_insensitive(target.parent, target.name) or target
+        if not target.is_file():
+            raise FileRefused(
+                folder, f"{INDEX_NAME} names '{url}', but the folder has no such file"
+            )
+        return target.open("rb")
+
+    return _read_tables(folder, tables, open_data, limits, encoding, delimiter)
+
+
+def read_gobd_zip(
+    path: Path,
+    archive: zipfile.ZipFile,
+    limits: ReadLimits,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[RawSheet]:
+    """All tables of a zipped export; archive was opened (and size-checked) by the caller."""
+    index_name = find_index(archive)
+    if index_name is None:
+        raise FileRefused(path, _not_an_export(archive))
+    tables = parse_index(path, archive.read(index_name))
+    base = posixpath.dirname(index_name)
+    members = {name.lower(): name for name in archive.namelist()}
+
+    def open_data(url: str) -> AbstractContextManager[IO[bytes]]:
+        member = posixpath.normpath(posixpath.join(base, _relative_url(path, url)))
+        if member.startswith("../") or member == "..":
+            raise FileRefused(path, f"{INDEX_NAME} names '{url}', outside the export")
+        name = members.get(member.lower())
+        if name is None:
+            raise FileRefused(path, f"{INDEX_NAME} names '{url}', but the archive has no such file")
+        return archive.open(name)
+
+    return _read_tables(path, tables, open_data, limits, encoding, delimiter)
+
+
+def find_index(archive: zipfile.ZipFile) -> str | None:
+    """The shallowest member called index.xml (exports are often zipped with their folder)."""
+    candidates = [
+        name for name in archive.namelist() if posixpath.basename(name).lower() == INDEX_NAME
+    ]
+    return min(candidates, key=lambda name: name.count("/"), default=None)
+
+
+def _not_an_export(archive: zipfile.ZipFile) -> str:
+    names = {name.lower() for name in archive.namelist()}
+    if "xl/workbook.xml" in names:
+        return "is an Excel workbook saved as .zip; rename it to .xlsx"
+    if "content.xml" in names and "mimetype" in names:
+        return "is an OpenDocument file saved as .zip; rename it to .ods"
+    return f"ZIP archive has no {INDEX_NAME}; expected a GoBD/GDPdU export (Datenträgerüberlassung)"
+
+
+def _relative_url(source: Path, url: str) -> str:
+    normal = url.replace("\\", "/")
+    if "://" in normal or normal.startswith("/") or PurePosixPath(normal).is_absolute():
+        raise FileRefused(source, f"{INDEX_NAME} names '{url}'; only relative file names are read")
+    if len(normal) > 1 and normal[1] == ":":  # a Windows drive letter
+        raise FileRefused(source, f"{INDEX_NAME} names '{url}'; only relative file names are read")
+    return normal
+
+
+def _find_case_insensitive(folder: Path, name: str) -> Path | None:
+    """Exports made on Windows do not care about case; 'Buchungen.CSV' is 'buchungen.csv'."""
+    exact = folder / name
+    if exact.is_file():
+        return exact
+    if not folder.is_dir():
+        return None
+    wanted = name.lower()
+    return next(
+        (entry for entry in folder.iterdir() if entry.name.lower() == wanted and entry.is_file()),
+        None,
+    )
+
+
+def _read_tables(
+    source: Path,
+    tables: list[TableDescription],
+    open_data: OpenData,
+    limits: ReadLimits,
+    encoding: str | None,
+    delimiter: str | None,
+) -> list[RawSheet]:
+    sheets = []
+    for table in tables:
+        if len(table.columns) > limits.max_columns:
+            raise FileRefused(
+                source,
+                f"table '{table.name}' has {len(table.columns):,} columns, more than the "
+                f"limit of {limits.max_columns:,}",
+            )
+        sheets.append(_read_table(source, table, open_data, limits, encoding, delimiter))
+    return sheets
+
+
+def _read_table(
+    source: Path,
+    table: TableDescription,
+    open_data: OpenData,
+    limits: ReadLimits,
+    encoding: str | None,
+    delimiter: str | None,
+) -> RawSheet:
+    """One table; encoding and delimiter, when given, override a description that is wrong."""
+    column_delimiter = delimiter or table.column_delimiter
+    with open_data(table.url) as raw:
+        if table.skip_bytes:
+            raw.read(table.skip_bytes)
+        # Both opened files and zip members can peek, which leaves the BOM for the decoder.
+        peek = getattr(raw, "peek", None)
+        head = peek(3)[:3] if peek is not None else b""
+        used_encoding = encoding or _with_bom(table.encoding, head)
+        text = io.TextIOWrapper(raw, encoding=used_encoding, newline="")
+        try:
+            rows = read_records(
+                _records(text, table.record_delimiter),
+                path=source,
+                table=table.name,
+                delimiter=column_delimiter,
+                quotechar=table.text_encapsulator,
+                limits=limits,
+                first_record=table.first_record,
+                last_record=table.last_record,
+            )
+        except UnicodeDecodeError as exc:
+            raise FileRefused(
+                source,
+                f"table '{table.name}' ({table.url}) is not valid {used_encoding} text as "
+                f"{INDEX_NAME} declares",
+            ) from exc
+        finally:
+            text.detach()
+    return RawSheet(
+        name=table.name,
+        rows=rows,
+        first_row_number=table.first_record,
+        header=table.columns,
+        decimal=table.decimal,
+        encoding=used_encoding,
+        delimiter=column_delimiter,
+    )
+
+
+def _with_bom(encoding: str, head: bytes) -> str:
+    """A UTF-8 file may start with a byte-order mark; decode it away instead of into a cell."""
+    if encoding == "utf-8" and head == b"\xef\xbb\xbf":
+        return "utf-8-sig"
+    return encoding
+
+
+def _records(text: io.TextIOWrapper, record_delimiter: str | None) -> Iterable[str]:
+    """Line-based files go to csv as they are; other record delimiters are split here first.
+
+    With an unusual record delimiter a quoted field cannot contain that delimiter; exports that
+    choose one do so precisely because it never occurs in the data.
+    """
+    if record_delimiter is None:
+        return text
+    return _split(text, record_delimiter)
+
+
+def _split(text: io.TextIOWrapper, record_delimiter: str) -> Iterator[str]:
+    pending = ""
+    while chunk := text.read(1024 * 1024):
+        pending += chunk
+        *records, pending = pending.split(record_delimiter)
+        yield from records
+    if pending:
+        yield pending

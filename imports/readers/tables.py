@@ -1,0 +1,65 @@
+"""The single entry point: any supported postings export in, its raw sheets out.
+
+The format is chosen by extension (a folder or index.xml means a GoBD export), and each reader
+then checks that the content matches the extension before parsing, so a renamed file is refused
+with a message that says what it really is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imports.readers.archive import open_checked_zip
+from imports.readers.delimited import read_csv
+from imports.readers.gobd import read_gobd_folder, read_gobd_zip
+from imports.readers.gobd_index import INDEX_NAME
+from imports.readers.model import FileRefused, RawSheet, ReadLimits
+from imports.readers.signatures import describe_content, is_zip, read_head
+from imports.readers.workbook import WORKBOOK_SUFFIXES, read_workbook
+
+SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, or a GoBD export (.zip or folder with index.xml)"
+
+_DEFAULT_LIMITS = ReadLimits()
+
+
+def read_tables(
+    path: Path,
+    limits: ReadLimits = _DEFAULT_LIMITS,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[RawSheet]:
+    """All sheets/tables of a postings export, in file order.
+
+    encoding and delimiter override detection for CSV, and the description for GoBD exports
+    (whose index.xml is sometimes wrong); workbooks ignore them. Raises FileRefused when the
+    file as a whole cannot be read safely or is not what its name claims.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileRefused(path, "file not found")
+    if path.is_dir():
+        return read_gobd_folder(path, limits, encoding=encoding, delimiter=delimiter)
+    if path.name.lower() == INDEX_NAME:
+        return read_gobd_folder(path.parent, limits, encoding=encoding, delimiter=delimiter)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_workbook(path, limits)
+    if suffix == ".csv":
+        return read_csv(path, limits, encoding=encoding, delimiter=delimiter)
+    if suffix == ".zip":
+        return _read_zip(path, limits, encoding=encoding, delimiter=delimiter)
+    shown = suffix or "without extension"
+    raise FileRefused(path, f"unsupported file type ({shown}); supported: {SUPPORTED}")
+
+
+def _read_zip(
+    path: Path, limits: ReadLimits, *, encoding: str | None, delimiter: str | None
+) -> list[RawSheet]:
+    head = read_head(path)
+    if not is_zip(head):
+        raise FileRefused(
+            path, f"expected a ZIP archive, but the file looks like {describe_content(head)}"
+        )
+    with open_checked_zip(path, limits) as archive:
+        return read_gobd_zip(path, archive, limits, encoding=encoding, delimiter=delimiter)

@@ -1,0 +1,1 @@
+"""The durable, versioned ledger: SQLAlchemy models, Alembic migrations, queries."""

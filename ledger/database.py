@@ -1,0 +1,64 @@
+"""Engines for the embedded SQLite default and for PostgreSQL, with the same behaviour.
+
+SQLite gets WAL (readers never block the importer), enforced foreign keys, and a long busy
+timeout so that a second import waits for the first instead of failing. Write transactions that
+must not interleave (imports) start with BEGIN IMMEDIATE on SQLite and take an advisory lock on
+PostgreSQL; see `write_transaction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+# Arbitrary constant shared by all writers of one PostgreSQL database.
+_IMPORT_LOCK_ID = 7_204_531_118
+_SQLITE_BUSY_TIMEOUT_MS = 10 * 60 * 1000
+
+
+def create_ledger_engine(url: str) -> Engine:
+    """An engine for `url`; a SQLite file's folder is created if missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get("ledger_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One serialised write transaction: commits on success, rolls back on any exception.
+
+    Serialising imports is what makes two overlapping exports imported at the same moment safe:
+    the second sees the first one's postings and records them as duplicates.
+    """
+    with engine.connect() as connection:
+        connection = connection.execution_options(ledger_write=True)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
+                )
+            yield connection

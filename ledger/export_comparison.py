@@ -1,0 +1,170 @@
+"""The check a finance officer does by hand with each new export of a fiscal year.
+
+Compared with what the ledger already holds: which booking months' totals changed since the
+previous export of that year, which postings of the months the export covers are no longer in it,
+and which accounts, cost centers and products appear for the first time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from imports.money import format_cents
+from ledger.models import BatchMonthTotal, ImportBatch, Posting
+from ledger.posting_queries import current_postings
+
+_EXAMPLES = 10
+
+
+@dataclass(frozen=True)
+class MonthChange:
+    fiscal_year: int
+    month: str  # "2024-03"
+    previous_cents: int
+    current_cents: int
+    previous_batch: int
+
+
+@dataclass(frozen=True)
+class ExportComparison:
+    changed_months: tuple[MonthChange, ...] = ()
+    disappeared: int = 0
+    disappeared_examples: tuple[dict[str, object], ...] = ()
+    new_accounts: tuple[str, ...] = ()
+    new_cost_centers: tuple[str, ...] = ()
+    new_products: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "changed_months": [
+                {
+                    "fiscal_year": m.fiscal_year,
+                    "month": m.month,
+                    "previous": format_cents(m.previous_cents),
+                    "current": format_cents(m.current_cents),
+                    "previous_batch": m.previous_batch,
+                }
+                for m in self.changed_months
+            ],
+            "disappeared": self.disappeared,
+            "disappeared_examples": list(self.disappeared_examples),
+            "new_accounts": list(self.new_accounts),
+            "new_cost_centers": list(self.new_cost_centers),
+            "new_products": list(self.new_products),
+        }
+
+
+def month_totals(postings: pd.DataFrame) -> pd.DataFrame:
+    """fiscal_year, month, rows, total_cents of an export's postings."""
+    if postings.empty:
+        return pd.DataFrame(columns=["fiscal_year", "month", "rows", "total_cents"])
+    grouped = (
+        postings.assign(month=postings["booking_date"].dt.strftime("%Y-%m"))
+        .groupby(["fiscal_year", "month"], as_index=False)
+        .agg(rows=("amount_cents", "size"), total_cents=("amount_cents", "sum"))
+    )
+    return grouped.astype({"fiscal_year": "int64", "rows": "int64", "total_cents": "int64"})
+
+
+def compare_with_ledger(
+    connection: Connection, postings: pd.DataFrame, fiscal_years: list[int] | None
+) -> ExportComparison:
+    """Run before the export's own rows are inserted."""
+    if postings.empty:
+        return ExportComparison()
+    totals = month_totals(postings)
+    ledger = current_postings(
+        connection,
+        fiscal_years,
+        (
+            "fiscal_year",
+            "document_no",
+            "line_no",
+            "booking_date",
+            "account",
+            "amount_cents",
+            "key_hash",
+        ),
+    )
+    covered = set(zip(totals["fiscal_year"], totals["month"], strict=True))
+    disappeared = pd.DataFrame()
+    if not ledger.empty:
+        ledger_month = pd.to_datetime(ledger["booking_date"]).dt.strftime("%Y-%m")
+        in_scope = [
+            (int(y), m) in covered for y, m in zip(ledger["fiscal_year"], ledger_month, strict=True)
+        ]
+        scoped = ledger[in_scope]
+        disappeared = scoped[~scoped["key_hash"].isin(postings["key_hash"])]
+    return ExportComparison(
+        changed_months=tuple(_changed_months(connection, totals)),
+        disappeared=len(disappeared),
+        disappeared_examples=tuple(
+            {
+                "fiscal_year": int(r.fiscal_year),
+                "document_no": r.document_no,
+                "line_no": None if pd.isna(r.line_no) else int(r.line_no),
+                "booking_date": str(r.booking_date),
+                "account": r.account,
+                "amount": format_cents(r.amount_cents),
+            }
+            for r in disappeared.head(_EXAMPLES).itertuples()
+        ),
+        new_accounts=_new_codes(connection, postings, "account", Posting.account),
+        new_cost_centers=_new_codes(connection, postings, "cost_center", Posting.cost_center),
+        new_products=_new_codes(connection, postings, "product", Posting.product),
+    )
+
+
+def _changed_months(connection: Connection, totals: pd.DataFrame) -> list[MonthChange]:
+    changes: list[MonthChange] = []
+    for year, months in totals.groupby("fiscal_year"):
+        previous_batch = connection.execute(
+            select(func.max(BatchMonthTotal.batch_id))
+            .join(ImportBatch, ImportBatch.id == BatchMonthTotal.batch_id)
+            .where(BatchMonthTotal.fiscal_year == int(year))
+        ).scalar_one()
+        if previous_batch is None:
+            continue
+        before = pd.DataFrame(
+            connection.execute(
+                select(BatchMonthTotal.month, BatchMonthTotal.total_cents).where(
+                    BatchMonthTotal.batch_id == previous_batch,
+                    BatchMonthTotal.fiscal_year == int(year),
+                )
+            ).fetchall(),
+            columns=["month", "previous"],
+        )
+        # Only the span this export covers: a March-only export says nothing about January, and
+        # a month the previous export did not have yet is new, not changed.
+        first, last = months["month"].min(), months["month"].max()
+        span = before[(before["month"] >= first) & (before["month"] <= last)]
+        both = span.merge(months[["month", "total_cents"]], on="month", how="left").fillna(0)
+        for row in both[both["previous"] != both["total_cents"]].sort_values("month").itertuples():
+            changes.append(
+                MonthChange(
+                    int(year),
+                    row.month,
+                    int(row.previous),
+                    int(row.total_cents),
+                    int(previous_batch),
+                )
+            )
+    return changes
+
+
+def _new_codes(
+    connection: Connection, postings: pd.DataFrame, field: str, column: object
+) -> tuple[str, ...]:
+    in_file = set(postings[field].dropna().unique())
+    if not in_file:
+        return ()
+    known = {
+        value
+        for (value,) in connection.execute(
+            select(column).distinct().where(column.in_(sorted(in_file)))
+        )
+    }
+    return tuple(sorted(in_file - known))

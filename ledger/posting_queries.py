@@ -1,0 +1,60 @@
+"""Read postings out of the ledger as DataFrames (callers never see ORM objects)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, Select, exists, select
+from sqlalchemy.orm import aliased
+
+from ledger.models import Posting
+
+
+def current_filter() -> object:
+    """A posting version is current when no later version supersedes it."""
+    newer = aliased(Posting)
+    return ~exists().where(newer.supersedes_id == Posting.id)
+
+
+def _frame(connection: Connection, query: Select) -> pd.DataFrame:
+    result = connection.execute(query)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def current_versions(connection: Connection, fiscal_years: list[int] | None) -> pd.DataFrame:
+    """key_hash, posting_id, version, content_hash of every current posting (of those years)."""
+    query = select(
+        Posting.key_hash,
+        Posting.id.label("posting_id"),
+        Posting.version,
+        Posting.content_hash,
+    ).where(current_filter())
+    if fiscal_years is not None:
+        query = query.where(Posting.fiscal_year.in_(fiscal_years))
+    return _frame(connection, query)
+
+
+def current_postings(
+    connection: Connection, fiscal_years: list[int] | None = None, columns: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Current postings with the requested model columns (all canonical ones by default)."""
+    names = columns or (
+        "id",
+        "fiscal_year",
+        "document_no",
+        "line_no",
+        "booking_date",
+        "account",
+        "product",
+        "cost_center",
+        "order_no",
+        "text",
+        "amount_cents",
+        "batch_id",
+        "source_sheet",
+        "source_row",
+        "key_hash",
+    )
+    query = select(*(getattr(Posting, n) for n in names)).where(current_filter())
+    if fiscal_years is not None:
+        query = query.where(Posting.fiscal_year.in_(fiscal_years))
+    return _frame(connection, query)

@@ -1,0 +1,292 @@
+"""Write one parsed export into the ledger: new postings, corrections, duplicates.
+
+One file, one transaction (see `ledger.database.write_transaction`): either every good row of the
+file is in the ledger with its batch, or nothing is. Nothing is ever updated in place; a changed
+posting under a known key becomes a new version that supersedes the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
+
+from imports.fingerprint import Fingerprint
+from imports.postings import ParsedExport
+from ledger.database import write_transaction
+from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
+from ledger.models import BatchMonthTotal, BatchReject, ImportBatch, Posting
+from ledger.posting_queries import current_versions
+
+_INSERT_CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """An earlier batch that imported the same bytes."""
+
+    id: int
+    profile: str
+    rows: int
+    rejected: int
+    skipped: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """What an import did (or, for a dry run, would do)."""
+
+    batch: int | None
+    status: str
+    imported: int
+    duplicates: int
+    corrections: int
+    same_as_batch: int | None
+    comparison: ExportComparison | None
+
+
+class _DryRunFinished(Exception):
+    def __init__(self, outcome: StoreOutcome) -> None:
+        self.outcome = outcome
+
+
+def find_imported_file(engine: Engine, sha256: str) -> KnownFile | None:
+    """The batch that already imported these exact bytes, if any."""
+    with engine.connect() as connection:
+        return _imported_batch(connection, sha256)
+
+
+def _imported_batch(connection: Connection, sha256: str) -> KnownFile | None:
+    row = connection.execute(
+        select(
+            ImportBatch.id,
+            ImportBatch.profile,
+            ImportBatch.rows,
+            ImportBatch.rejected,
+            ImportBatch.skipped,
+            ImportBatch.total_cents,
+        )
+        .where(ImportBatch.sha256 == sha256, ImportBatch.status.in_(("imported", "partial")))
+        .order_by(ImportBatch.id)
+        .limit(1)
+    ).first()
+    return None if row is None else KnownFile(*row)
+
+
+def record_unchanged(
+    engine: Engine, print_: Fingerprint, earlier: KnownFile, os_user: str, started: datetime
+) -> StoreOutcome:
+    """Log a repeated import of identical bytes: nothing new, every row a duplicate."""
+    with write_transaction(engine) as connection:
+        batch_id = _insert_batch(
+            connection,
+            print_=print_,
+            profile=earlier.profile,
+            os_user=os_user,
+            started=started,
+            status="unchanged",
+            counts={
+                "rows": earlier.rows,
+                "imported": 0,
+                "duplicates": earlier.rows - earlier.rejected,
+                "corrections": 0,
+                "rejected": earlier.rejected,
+                "skipped": earlier.skipped,
+                "total_cents": earlier.total_cents,
+            },
+            same_as=earlier.id,
+        )
+    return StoreOutcome(
+        batch_id, "unchanged", 0, earlier.rows - earlier.rejected, 0, earlier.id, None
+    )
+
+
+def store_export(
+    engine: Engine,
+    parsed: ParsedExport,
+    *,
+    os_user: str,
+    started: datetime,
+    accept_partial: bool = False,
+    dry_run: bool = False,
+) -> StoreOutcome:
+    """Insert what is new in `parsed`; with rejects, only under `accept_partial`."""
+    if parsed.errors and not accept_partial and not dry_run:
+        raise ValueError("a file with rejected rows is stored only with accept_partial")
+    try:
+        with write_transaction(engine) as connection:
+            earlier = _imported_batch(connection, parsed.fingerprint.sha256)
+            if earlier is not None and not dry_run:
+                # Another process imported the same bytes while we were parsing.
+                return StoreOutcome(*_unchanged_in(connection, parsed, earlier, os_user, started))
+            outcome = _store(connection, parsed, os_user=os_user, started=started)
+            if dry_run:
+                raise _DryRunFinished(outcome)
+            return outcome
+    except _DryRunFinished as finished:
+        return finished.outcome
+
+
+def _unchanged_in(
+    connection: Connection,
+    parsed: ParsedExport,
+    earlier: KnownFile,
+    os_user: str,
+    started: datetime,
+) -> tuple[int, str, int, int, int, int, None]:
+    duplicates = len(parsed.postings) + parsed.duplicates_in_file
+    batch_id = _insert_batch(
+        connection,
+        print_=parsed.fingerprint,
+        profile=parsed.profile.name,
+        os_user=os_user,
+        started=started,
+        status="unchanged",
+        counts=_counts(parsed, imported=0, duplicates=duplicates, corrections=0),
+        same_as=earlier.id,
+    )
+    return batch_id, "unchanged", 0, duplicates, 0, earlier.id, None
+
+
+def _counts(
+    parsed: ParsedExport, *, imported: int, duplicates: int, corrections: int
+) -> dict[str, int]:
+    return {
+        "rows": parsed.rows,
+        "imported": imported,
+        "duplicates": duplicates,
+        "corrections": corrections,
+        "rejected": len({e.row for e in parsed.errors}),
+        "skipped": parsed.skipped,
+        "total_cents": parsed.total_cents,
+    }
+
+
+def _store(
+    connection: Connection, parsed: ParsedExport, *, os_user: str, started: datetime
+) -> StoreOutcome:
+    postings = parsed.postings
+    years = sorted(int(y) for y in postings["fiscal_year"].unique())
+    restrict = years if "fiscal_year" in parsed.profile.key else None
+    current = current_versions(connection, restrict)
+    merged = postings.merge(current, how="left", on="key_hash", suffixes=("", "_current"))
+    known = merged["posting_id"].notna()
+    duplicate = known & (merged["content_hash"] == merged["content_hash_current"])
+    correction = known & ~duplicate
+    comparison = compare_with_ledger(connection, postings, restrict)
+
+    counts = _counts(
+        parsed,
+        imported=int((~known).sum()),
+        duplicates=int(duplicate.sum()) + parsed.duplicates_in_file,
+        corrections=int(correction.sum()),
+    )
+    status = "partial" if parsed.errors else "imported"
+    batch_id = _insert_batch(
+        connection,
+        print_=parsed.fingerprint,
+        profile=parsed.profile.name,
+        os_user=os_user,
+        started=started,
+        status=status,
+        counts=counts,
+        same_as=None,
+    )
+    new_rows = merged[~duplicate].copy()
+    new_rows["version"] = new_rows["version"].fillna(0).astype("int64") + 1
+    new_rows["supersedes_id"] = new_rows["posting_id"]
+    _insert_postings(connection, batch_id, new_rows)
+    totals = month_totals(postings)
+    if len(totals):
+        connection.execute(
+            insert(BatchMonthTotal),
+            [{"batch_id": batch_id, **row} for row in totals.to_dict(orient="records")],
+        )
+    if parsed.errors:
+        connection.execute(
+            insert(BatchReject),
+            [
+                {
+                    "batch_id": batch_id,
+                    "sheet": e.sheet,
+                    "row": e.row,
+                    "column": e.column,
+                    "message": e.message,
+                }
+                for e in parsed.errors
+            ],
+        )
+    return StoreOutcome(
+        batch=batch_id,
+        status=status,
+        imported=counts["imported"],
+        duplicates=counts["duplicates"],
+        corrections=counts["corrections"],
+        same_as_batch=None,
+        comparison=comparison,
+    )
+
+
+def _insert_batch(
+    connection: Connection,
+    *,
+    print_: Fingerprint,
+    profile: str,
+    os_user: str,
+    started: datetime,
+    status: str,
+    counts: dict[str, int],
+    same_as: int | None,
+) -> int:
+    return connection.execute(
+        insert(ImportBatch)
+        .values(
+            file_name=print_.name,
+            file_size=print_.size,
+            sha256=print_.sha256,
+            profile=profile,
+            os_user=os_user,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            status=status,
+            same_as_batch_id=same_as,
+            **counts,
+        )
+        .returning(ImportBatch.id)
+    ).scalar_one()
+
+
+def _insert_postings(connection: Connection, batch_id: int, rows: pd.DataFrame) -> None:
+    """Bulk insert; executemany in chunks keeps memory flat for a million-row export."""
+    if rows.empty:
+        return
+    records = pd.DataFrame(
+        {
+            "batch_id": batch_id,
+            "key_hash": rows["key_hash"],
+            "version": rows["version"],
+            "supersedes_id": rows["supersedes_id"].astype("Int64"),
+            "fiscal_year": rows["fiscal_year"].astype("int64"),
+            "document_no": rows["document_no"],
+            "line_no": rows["line_no"].astype("Int64"),
+            "booking_date": rows["booking_date"].dt.date,
+            "account": rows["account"],
+            "product": rows["product"],
+            "cost_center": rows["cost_center"],
+            "order_no": rows["order"],
+            "text": rows["text"],
+            "amount_cents": rows["amount_cents"].astype("int64"),
+            "debit_credit": rows["debit_credit"],
+            "source_sheet": rows["sheet"],
+            "source_row": rows["row"].astype("int64"),
+            "content_hash": rows["content_hash"],
+        }
+    ).astype(object)
+    records = records.where(records.notna(), None)
+    table = Posting.__table__
+    for start in range(0, len(records), _INSERT_CHUNK):
+        chunk = records.iloc[start : start + _INSERT_CHUNK].to_dict(orient="records")
+        connection.execute(insert(table), chunk)

@@ -1,0 +1,1 @@
+"""The front door and the clock: the CLI and the scheduler service."""

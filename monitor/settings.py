@@ -1,0 +1,239 @@
+"""The one settings object: `settings.toml` read once into frozen dataclasses.
+
+Every key has a default, so a file that sets a few keys is valid; an unknown key is an error that
+names it, because a typo that is silently ignored would make a city's report wrong without anyone
+noticing. Relative paths resolve against the settings file's own folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """The settings file is invalid; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///data/ledger.db"
+
+
+@dataclass(frozen=True)
+class LedgerSettings:
+    # NKF class 5 = Aufwendungen; class 7 (Auszahlungen) would count the same money twice.
+    spending_accounts: tuple[str, ...] = ("5*",)
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    max_uncompressed_mb: int = 1024
+    profiles: Mapping[str, Profile] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class IndicatorSettings:
+    name: str = ""
+    unit: str = ""
+    higher_is_worse: bool = True
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    min_population: int = 300
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    # indicator code -> weight; a list in TOML means equal weights.
+    need_index: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"sgb2_quote": 1.0, "kinderarmut": 1.0})
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = "Europe/Berlin"
+    inbox: Path = Path("inbox")
+    inbox_interval_seconds: int = 300
+    report_cron: str = "0 6 1 1,4,7,10 *"
+    report_period: str = "quarter"
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    outbox: Path = Path("outbox")
+    recipients: tuple[str, ...] = ()
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    sender: str = "budget-monitor@localhost"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; `base_dir` is where relative paths point."""
+
+    base_dir: Path
+    source: Path | None
+    database: DatabaseSettings = DatabaseSettings()
+    ledger: LedgerSettings = LedgerSettings()
+    imports: ImportSettings = ImportSettings()
+    indicators: Mapping[str, IndicatorSettings] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    disclosure: DisclosureSettings = DisclosureSettings()
+    evaluation: EvaluationSettings = EvaluationSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    delivery: DeliverySettings = DeliverySettings()
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path resolved against `base_dir`."""
+        return resolve_sqlite_url(self.database.url, self.base_dir)
+
+
+def resolve_sqlite_url(url: str, base_dir: Path) -> str:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+        return url
+    path = Path(url[len(prefix) :])
+    return url if path.is_absolute() else prefix + str((base_dir / path).resolve())
+
+
+def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Settings:
+    """Load `path`, else `./settings.toml` if present, else the built-in defaults."""
+    cwd = cwd or Path.cwd()
+    if path is None and (cwd / "settings.toml").is_file():
+        path = cwd / "settings.toml"
+    if path is None:
+        return _build({}, base_dir=cwd, source=None)
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return _build(table, base_dir=path.resolve().parent, source=path)
+    except (SettingsError, ProfileError) as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+
+
+def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> Settings:
+    sections = {
+        "database",
+        "ledger",
+        "imports",
+        "indicators",
+        "disclosure",
+        "evaluation",
+        "schedule",
+        "delivery",
+    }
+    _reject_unknown(table, sections, "")
+    imports_table = dict(table.get("imports", {}))
+    profile_tables = imports_table.pop("profiles", {})
+    schedule = _section(ScheduleSettings, table.get("schedule", {}), "schedule")
+    delivery = _section(DeliverySettings, table.get("delivery", {}), "delivery")
+    return Settings(
+        base_dir=base_dir,
+        source=source,
+        database=_section(DatabaseSettings, table.get("database", {}), "database"),
+        ledger=_section(LedgerSettings, table.get("ledger", {}), "ledger"),
+        imports=ImportSettings(
+            max_uncompressed_mb=_section(
+                ImportSettings, imports_table, "imports"
+            ).max_uncompressed_mb,
+            profiles=MappingProxyType(_profiles(profile_tables)),
+        ),
+        indicators=MappingProxyType(
+            {
+                code: _section(IndicatorSettings, sub, f"indicators.{code}")
+                for code, sub in table.get("indicators", {}).items()
+            }
+        ),
+        disclosure=_section(DisclosureSettings, table.get("disclosure", {}), "disclosure"),
+        evaluation=EvaluationSettings(need_index=_need_weights(table.get("evaluation", {}))),
+        schedule=_with_paths(schedule, base_dir, ("inbox",)),
+        delivery=_with_paths(delivery, base_dir, ("outbox",)),
+    )
+
+
+def _profiles(tables: Mapping[str, Any]) -> dict[str, Profile]:
+    """Built-in profiles, then the settings' own (same name replaces the built-in one)."""
+    profiles = builtin_profiles()
+    for name, sub in tables.items():
+        profiles[name] = profile_from_table(name, sub, f"imports.profiles.{name}")
+    return profiles
+
+
+def _need_weights(table: Mapping[str, Any]) -> Mapping[str, float]:
+    _reject_unknown(table, {"need_index"}, "evaluation")
+    raw = table.get("need_index", ["sgb2_quote", "kinderarmut"])
+    if isinstance(raw, list):
+        weights = {str(code): 1.0 for code in raw}
+    elif isinstance(raw, dict):
+        weights = {str(code): float(weight) for code, weight in raw.items()}
+    else:
+        raise SettingsError("evaluation.need_index must be a list of codes or a table of weights")
+    if not weights or any(w <= 0 for w in weights.values()):
+        raise SettingsError("evaluation.need_index needs at least one indicator, weights > 0")
+    return MappingProxyType(weights)
+
+
+def _reject_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        name = f"{where}.{unknown[0]}" if where else unknown[0]
+        raise SettingsError(f"unknown key {name} (known here: {', '.join(sorted(known))})")
+
+
+def _section(cls: type[T], table: Mapping[str, Any], where: str) -> T:
+    """Fill a flat dataclass from a TOML table, checking names and types."""
+    if not isinstance(table, Mapping):
+        raise SettingsError(f"[{where}] must be a table")
+    own = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    if cls is ImportSettings:
+        own.pop("profiles")
+    _reject_unknown(table, set(own), where)
+    values: dict[str, Any] = {}
+    defaults = cls()
+    for name, value in table.items():
+        default = getattr(defaults, name)
+        values[name] = _coerce(value, default, f"{where}.{name}")
+    return cls(**values)
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+    elif isinstance(default, Path):
+        ok = isinstance(value, str)
+        value = Path(value) if ok else value
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingsError(f"{where} must be {type(default).__name__}, not {value!r}")
+    return value
+
+
+def _with_paths(section: T, base_dir: Path, names: tuple[str, ...]) -> T:
+    updates = {n: base_dir / getattr(section, n) for n in names}
+    return type(section)(**{**section.__dict__, **updates})

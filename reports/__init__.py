@@ -1,0 +1,1 @@
+"""PDF reports for the committee and Excel workbooks for auditors."""

@@ -1,0 +1,1 @@
+"""Tests of the importer: readers, mapping and normalisation."""

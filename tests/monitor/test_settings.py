@@ -1,0 +1,85 @@
+"""The settings file: defaults, unknown keys, relative paths, profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.settings import SettingsError, load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_documented_settings_file_equals_built_in_defaults(tmp_path: Path) -> None:
+    documented = load_settings(REPO / "settings.toml")
+    builtin = load_settings(cwd=tmp_path)
+    for section in ("database", "ledger", "disclosure", "evaluation"):
+        assert getattr(documented, section) == getattr(builtin, section)
+    assert documented.imports.max_uncompressed_mb == builtin.imports.max_uncompressed_mb
+    assert (
+        set(documented.imports.profiles)
+        == set(builtin.imports.profiles)
+        == {"generic", "journal", "sap"}
+    )
+    assert documented.schedule.report_cron == builtin.schedule.report_cron
+    assert documented.delivery.smtp_port == builtin.delivery.smtp_port
+
+
+def test_unknown_key_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("[imports]\nmax_uncompresed_mb = 5\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"imports\.max_uncompresed_mb"):
+        load_settings(path)
+
+
+def test_unknown_profile_key_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        '[imports.profiles.x]\ncolumns = { amount = "Betrag" }\ncredit_markr = "H"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError, match=r"imports\.profiles\.x\.credit_markr"):
+        load_settings(path)
+
+
+def test_wrong_type_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[disclosure]\nmin_population = "300"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"disclosure\.min_population must be int"):
+        load_settings(path)
+
+
+def test_relative_paths_resolve_against_the_settings_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "city"
+    folder.mkdir()
+    (folder / "settings.toml").write_text(
+        '[database]\nurl = "sqlite:///db/l.db"\n[schedule]\ninbox = "in"\n', encoding="utf-8"
+    )
+    settings = load_settings(folder / "settings.toml")
+    assert settings.database_url == f"sqlite:///{folder.resolve() / 'db' / 'l.db'}"
+    assert settings.schedule.inbox == folder.resolve() / "in"
+
+
+def test_settings_profile_replaces_builtin_and_needs_required_columns(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        '[imports.profiles.sap]\ncolumns = { booking_date = "Datum", amount = "Wert", '
+        'account = "Konto" }\nkey = []\n',
+        encoding="utf-8",
+    )
+    profile = load_settings(path).imports.profiles["sap"]
+    assert profile.columns["amount"] == ("Wert",)
+    assert profile.key == ()
+    path.write_text('[imports.profiles.bad]\ncolumns = { amount = "Wert" }\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="required field"):
+        load_settings(path)
+
+
+def test_need_index_weights_from_list_or_table(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("[evaluation]\nneed_index = { sgb2_quote = 2, kinderarmut = 1 }\n", "utf-8")
+    assert dict(load_settings(path).evaluation.need_index) == {
+        "sgb2_quote": 2.0,
+        "kinderarmut": 1.0,
+    }
