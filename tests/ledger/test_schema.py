@@ -1,0 +1,41 @@
+"""The hand-written migrations and the models describe the same schema, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from ledger.database import create_ledger_engine
+from ledger.models import Base
+from ledger.schema import SchemaOutdated, current_revision, ensure_schema, head_revision
+
+
+def test_migrations_produce_exactly_the_models_schema(database_url: str) -> None:
+    engine = create_ledger_engine(database_url)
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_sqlite_ledger_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'l.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_outdated_schema_names_the_upgrade_command(database_url: str) -> None:
+    engine = create_ledger_engine(database_url)
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    try:
+        ensure_schema(engine)
+    except SchemaOutdated as exc:
+        assert "budget-monitor init" in str(exc)
+    else:
+        raise AssertionError("an outdated schema must be refused")
+    assert current_revision(engine) == "0000" != head_revision()
+    engine.dispose()
