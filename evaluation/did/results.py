@@ -14,11 +14,11 @@ import pandas as pd
 
 
 def _number(value: float | None) -> float | None:
-    """JSON has no NaN: missing statistics become null."""
+    """JSON has no NaN or infinity: missing statistics (and unbounded CI ends) become null."""
     if value is None:
         return None
     value = float(value)
-    return None if math.isnan(value) else value
+    return None if not math.isfinite(value) else value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,157 @@
+"""From a long panel DataFrame to a fitted two-way fixed-effects regression.
+
+Shared by `twfe` and `event_study`: drop incomplete rows (and say how many), code units, periods
+and clusters, drop fixed-effect singletons, absorb unit and period effects, drop regressors that
+the fixed effects make redundant, and fit with the requested variance estimator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaluation.did import warnings as caveats
+from evaluation.did.variance import LinearFit, fit_linear, independent_columns, parameter_count
+from evaluation.did.within import TwoWayWithin, codes_of, nested_in, non_singleton_rows
+
+
+@dataclass(frozen=True)
+class PanelFit:
+    """A fitted TWFE regression and everything inference needs to refit or resample it.
+
+    frame: the rows used, in model order. y, x: outcome and regressors after absorbing the fixed
+    effects, scaled by √weight. names: regressor names (collinear ones dropped, see `dropped`).
+    cluster_codes: 0..G−1 per row, or None for classical/HC errors.
+    """
+
+    frame: pd.DataFrame
+    y: np.ndarray
+    x: np.ndarray
+    names: tuple[str, ...]
+    dropped: tuple[str, ...]
+    within: TwoWayWithin
+    unit_codes: np.ndarray
+    time_codes: np.ndarray
+    cluster_codes: np.ndarray | None
+    fit: LinearFit
+    warnings: tuple[str, ...]
+
+
+def complete_rows(
+    data: pd.DataFrame, outcome: str, columns: Sequence[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows with every needed value present, and warnings counting what was dropped."""
+    needed = list(dict.fromkeys([outcome, *columns]))
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise KeyError(f"columns not in data: {missing}")
+    frame = data[needed]
+    no_outcome = frame[outcome].isna()
+    no_other = frame.drop(columns=[outcome]).isna().any(axis=1) & ~no_outcome
+    kept = frame[~(no_outcome | no_other)].reset_index(drop=True)
+    return kept, caveats.missing_rows(outcome, int(no_outcome.sum()), int(no_other.sum()))
+
+
+def fit_panel(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    regressors: pd.DataFrame,
+    *,
+    cluster: str | None = None,
+    weights: str | None = None,
+    first_is_key: bool = True,
+) -> PanelFit:
+    """Two-way FE regression of frame[outcome] on regressors (rows aligned with frame).
+
+    first_is_key: the first regressor is the one of interest and must not be silently dropped;
+    if the fixed effects absorb it, that is an error in the design. Other regressors that the
+    fixed effects (or earlier regressors) explain are dropped and listed in `dropped`.
+    """
+    if frame.duplicated([unit, time]).any():
+        raise ValueError(f"several rows per ({unit}, {time}); aggregate the panel first")
+    unit_codes, _ = codes_of(frame[unit].to_numpy())
+    time_codes, _ = codes_of(frame[time].to_numpy())
+    keep = non_singleton_rows(unit_codes, time_codes)
+    notes = caveats.singletons_dropped(int((~keep).sum()))
+    if not keep.all():
+        frame = frame[keep].reset_index(drop=True)
+        regressors = regressors[keep].reset_index(drop=True)
+        unit_codes, _ = codes_of(frame[unit].to_numpy())
+        time_codes, _ = codes_of(frame[time].to_numpy())
+    w = None
+    if weights is not None:
+        w = frame[weights].to_numpy(dtype=float)
+        if (w <= 0).any():
+            raise ValueError(f"weights in {weights!r} must be positive")
+    within = TwoWayWithin.build(unit_codes, time_codes, w)
+    sw = within.sqrt_weights
+    raw = regressors.to_numpy(dtype=float)
+    x_all = sw[:, None] * within.absorb(raw)
+    centred = raw - np.average(raw, axis=0, weights=within.weights)
+    reference = ((sw[:, None] * centred) ** 2).sum(axis=0)
+    kept = independent_columns(x_all, reference)
+    names = list(regressors.columns)
+    if first_is_key and (kept.size == 0 or kept[0] != 0):
+        raise ValueError(
+            f"{names[0]!r} is fully explained by the unit and period fixed effects "
+            "(it does not vary within units over time relative to other units)"
+        )
+    dropped = tuple(names[j] for j in range(len(names)) if j not in set(kept.tolist()))
+    y = sw * within.absorb(frame[outcome].to_numpy(dtype=float))
+    x = x_all[:, kept]
+    n_unit, n_time = int(unit_codes.max()) + 1, int(time_codes.max()) + 1
+    cluster_codes = None
+    nested = [False, False]
+    if cluster is not None:
+        cluster_codes, _ = codes_of(frame[cluster].to_numpy())
+        nested = [nested_in(unit_codes, cluster_codes), nested_in(time_codes, cluster_codes)]
+    k_count = parameter_count(x.shape[1], [n_unit, n_time], nested)
+    fit = fit_linear(y, x, k_count=k_count, cluster_codes=cluster_codes, cluster_name=cluster)
+    return PanelFit(
+        frame=frame,
+        y=y,
+        x=x,
+        names=tuple(names[j] for j in kept),
+        dropped=dropped,
+        within=within,
+        unit_codes=unit_codes,
+        time_codes=time_codes,
+        cluster_codes=cluster_codes,
+        fit=fit,
+        warnings=tuple(notes),
+    )
+
+
+def cohorts_from_treatment(
+    frame: pd.DataFrame, unit: str, time: str, treatment: str
+) -> tuple[pd.Series, int]:
+    """Each unit's first period with a non-zero treatment (0 = never), and how many switch off.
+
+    Returned Series is indexed by unit. A unit "switches off" when, after its first treated
+    period, some later period has treatment zero.
+    """
+    ordered = frame[[unit, time, treatment]].sort_values([unit, time])
+    on = ordered[treatment].to_numpy() != 0
+    first = ordered[on].groupby(unit)[time].min()
+    units = ordered[unit].unique()
+    cohort = pd.Series(0, index=pd.Index(units, name=unit), dtype=ordered[time].dtype)
+    cohort.loc[first.index] = first.to_numpy()
+    start = cohort.reindex(ordered[unit]).to_numpy()
+    after_start = (start != 0) & (ordered[time].to_numpy() >= start)
+    switched = ordered.loc[after_start & ~on, unit].nunique()
+    return cohort, int(switched)
+
+
+def pre_periods(frame: pd.DataFrame, unit: str, time: str, cohort: pd.Series) -> dict:
+    """Cohort → number of distinct observed periods before its start (over its units' rows)."""
+    starts = cohort.reindex(frame[unit]).to_numpy()
+    out = {}
+    for g in sorted({g for g in starts if g != 0}):
+        rows = frame[time].to_numpy()[(starts == g)]
+        out[g] = int(np.unique(rows[rows < g]).size)
+    return out

@@ -1,0 +1,250 @@
+"""Plain-language caveats that travel with every DiD result.
+
+Every message is a complete English sentence for a reader who is not a statistician (the report
+translates them through its message catalogue). Each check is a small pure function with its
+threshold named below, so tests can probe the boundary and reports can cite the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Fewer treated or control clusters than this and cluster-robust inference becomes unreliable
+# even with the wild bootstrap (MacKinnon & Webb 2017, 2018).
+MIN_GROUP_CLUSTERS = 5
+# Below this many clusters CR1 over-rejects noticeably; the wild bootstrap with Webb's six-point
+# weights is the usual remedy (Webb 2023; Cameron, Gelbach & Miller 2008).
+FEW_CLUSTERS = 12
+# Joint pre-trend test: warn at the 10 % level, since the test has little power (Roth 2022).
+PRETREND_ALPHA = 0.10
+MIN_PRE_PERIODS = 2
+# Selection on need: treated mean in the last pre-period at least this many control standard
+# deviations away from the control mean ...
+EXTREME_LEVEL_SD = 1.0
+# ... or a last-period move away from their own earlier level, relative to controls, with a
+# two-sided z statistic at least this large (5 % level): Ashenfelter's dip.
+DIP_Z = 1.96
+
+
+def missing_rows(outcome: str, n_outcome: int, n_other: int) -> list[str]:
+    out = []
+    if n_outcome:
+        out.append(f"{n_outcome} rows without a value for {outcome} were left out of the estimate.")
+    if n_other:
+        out.append(
+            f"{n_other} further rows with missing treatment, time, unit, weight or covariate "
+            "values were left out."
+        )
+    return out
+
+
+def singletons_dropped(n: int) -> list[str]:
+    if not n:
+        return []
+    return [
+        f"{n} rows of units or periods observed only once were left out: the fixed effects fit "
+        "them perfectly, so they carry no information on the effect."
+    ]
+
+
+def cluster_counts(n_clusters: int | None, n_treated: int, n_control: int) -> list[str]:
+    """Warnings on how many clusters (or units) carry the comparison."""
+    out = []
+    if n_treated < MIN_GROUP_CLUSTERS:
+        out.append(
+            f"Only {n_treated} treated cluster(s): the estimate rests on very few districts, and "
+            "standard errors and even bootstrap p-values can be badly wrong (MacKinnon & Webb "
+            '2017); prefer the randomization-inference p-value (inference "randomization").'
+        )
+    if n_control < MIN_GROUP_CLUSTERS:
+        out.append(
+            f"Only {n_control} control cluster(s): the comparison group is too small for "
+            "reliable standard errors (MacKinnon & Webb 2017)."
+        )
+    if n_clusters is not None and n_clusters < FEW_CLUSTERS:
+        out.append(
+            f"Only {n_clusters} clusters: conventional cluster-robust p-values are too small "
+            "with so few; use the wild cluster bootstrap with Webb weights (Webb 2023)."
+        )
+    return out
+
+
+def no_never_treated() -> str:
+    return (
+        "No district stays untreated throughout: every comparison uses districts that are "
+        "treated later, so effects that build up over time can bias the estimate."
+    )
+
+
+def staggered_timing(cohorts: Iterable[object]) -> str:
+    starts = ", ".join(str(c) for c in sorted(cohorts))
+    return (
+        f"Districts started in different periods ({starts}). Two-way fixed effects then compare "
+        "late starters with districts already treated and can even get the sign wrong when "
+        "effects change over time (Goodman-Bacon 2021); use `staggered` (Callaway & Sant'Anna "
+        "2021) for the headline number."
+    )
+
+
+def continuous_dose() -> str:
+    return (
+        "The treatment is a dose (e.g. euros per inhabitant), not on/off. The slope compares "
+        "districts with different doses and is only an average causal effect under a stronger "
+        "parallel-trends assumption: districts with high and low doses would have had the same "
+        "outcome paths at every dose (Callaway, Goodman-Bacon & Sant'Anna 2024)."
+    )
+
+
+def staggered_event_study() -> str:
+    return (
+        "Districts started in different periods: two-way fixed-effects event-study "
+        "coefficients then mix start cohorts and can pick up effects from other periods, even "
+        "in the leads (Sun & Abraham 2021); compare with `staggered` by event time."
+    )
+
+
+def collinear_event_times(rel_times: Iterable[int]) -> str:
+    listed = ", ".join(str(r) for r in rel_times)
+    return (
+        f"Relative periods {listed} cannot be told apart from the period effects (no district "
+        "stays untreated long enough) and were left out of the event study."
+    )
+
+
+def treatment_switches_off(n_units: int) -> str:
+    return (
+        f"In {n_units} unit(s) the treatment stops again after it started. Cohort-based methods "
+        "assume that once treated a district stays treated."
+    )
+
+
+def classical_errors_in_panel() -> str:
+    return (
+        "Standard errors assume independent observations, but a district's outcomes are "
+        "correlated over years; pass cluster=<unit column> for honest uncertainty."
+    )
+
+
+def pretrend_rejected(pvalue: float) -> list[str]:
+    if not np.isfinite(pvalue) or pvalue >= PRETREND_ALPHA:
+        return []
+    return [
+        f"Before the start, treated and control districts already moved apart (joint test of "
+        f"the leads p = {pvalue:.3f} < {PRETREND_ALPHA}): the parallel-trends assumption is "
+        "doubtful and the estimate may reflect those earlier differences."
+    ]
+
+
+def no_pretrend_test() -> str:
+    return "No pre-period coefficient could be estimated, so parallel trends are untested."
+
+
+def few_pre_periods(pre_periods: dict[object, int]) -> list[str]:
+    """pre_periods: cohort → number of observed periods before its start."""
+    short = {c: n for c, n in pre_periods.items() if n < MIN_PRE_PERIODS}
+    if not short:
+        return []
+    detail = ", ".join(f"{c}: {n}" for c, n in sorted(short.items(), key=lambda kv: str(kv[0])))
+    return [
+        f"Fewer than {MIN_PRE_PERIODS} periods before the start for some start cohorts "
+        f"({detail}): there is too little history to check that trends were parallel."
+    ]
+
+
+@dataclass(frozen=True)
+class SelectionCheck:
+    """Regression-to-the-mean diagnostics for one start cohort.
+
+    level_sd: (treated mean − control mean) / control SD in the last pre-period.
+    dip: treated minus control change from the earlier pre-period mean to the last pre-period
+    (outcome units); dip_z: dip over its standard error (NaN without an earlier pre-period).
+    """
+
+    cohort: object
+    last_pre_period: object
+    level_sd: float
+    dip: float
+    dip_z: float
+
+    @property
+    def extreme(self) -> bool:
+        return bool(np.isfinite(self.level_sd) and abs(self.level_sd) >= EXTREME_LEVEL_SD)
+
+    @property
+    def dipped(self) -> bool:
+        return bool(np.isfinite(self.dip_z) and abs(self.dip_z) >= DIP_Z)
+
+
+def selection_checks(
+    panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str
+) -> list[SelectionCheck]:
+    """Was each cohort selected on an extreme or temporarily bad last pre-period?
+
+    For cohort g, t0 is the last period before g. Controls are the never-treated units (cohort 0
+    or missing), else those not yet treated at g. Level: standardised mean difference at t0.
+    Dip: each unit's y(t0) minus its mean over the earlier pre-periods; the treated-minus-control
+    mean of that deviation, over control SD × sqrt(1/n_T + 1/n_C) (the controls' spread stands in
+    for both groups, since there may be a single treated unit).
+    """
+    checks = []
+    starts = panel[cohort].fillna(0)
+    never = starts == 0
+    times = np.sort(panel[time].unique())
+    for g in sorted(starts[~never].unique()):
+        before = times[times < g]
+        if before.size == 0:
+            continue
+        t0 = before[-1]
+        treated_units = panel.loc[starts == g, unit].unique()
+        control_mask = never if never.any() else starts > g
+        control_units = panel.loc[control_mask, unit].unique()
+        wide = panel[panel[time].isin(before)].pivot_table(
+            index=unit, columns=time, values=outcome, aggfunc="mean"
+        )
+        last = wide.get(t0)
+        if last is None:
+            continue
+        y_t = last.reindex(treated_units).dropna()
+        y_c = last.reindex(control_units).dropna()
+        if y_t.empty or y_c.size < 2:
+            continue
+        sd_c = float(y_c.std(ddof=1))
+        level = (float(y_t.mean()) - float(y_c.mean())) / sd_c if sd_c > 0 else np.nan
+        dip, dip_z = np.nan, np.nan
+        if before.size >= 2:
+            deviation = (last - wide[before[:-1]].mean(axis=1)).dropna()
+            dev_t = deviation.reindex(treated_units).dropna()
+            dev_c = deviation.reindex(control_units).dropna()
+            if not dev_t.empty and dev_c.size >= 2:
+                dip = float(dev_t.mean() - dev_c.mean())
+                scale = float(dev_c.std(ddof=1)) * np.sqrt(1 / dev_t.size + 1 / dev_c.size)
+                dip_z = dip / scale if scale > 0 else np.nan
+        checks.append(SelectionCheck(g, t0, level, dip, dip_z))
+    return checks
+
+
+def selection_on_need(checks: Iterable[SelectionCheck], outcome: str) -> list[str]:
+    out = []
+    for c in checks:
+        if c.extreme:
+            side = "above" if c.level_sd > 0 else "below"
+            out.append(
+                f"Districts starting in {c.cohort} stood out just before the start: their mean "
+                f"{outcome} in {c.last_pre_period} was {abs(c.level_sd):.1f} standard deviations "
+                f"{side} the controls'. Districts chosen because they look worst tend to move "
+                "back towards the average anyway (regression to the mean), which the estimate "
+                "would credit to the programme."
+            )
+        if c.dipped:
+            out.append(
+                f"Districts starting in {c.cohort} moved away from their own earlier level just "
+                f"before the start ({outcome} changed by {c.dip:+.3g} relative to the controls in "
+                f"{c.last_pre_period}, z = {c.dip_z:.1f}). Such a dip before a programme tends "
+                "to reverse on its own (Ashenfelter's dip), which the estimate would credit to "
+                "the programme."
+            )
+    return out
