@@ -67,6 +67,9 @@ class ImportBatch(Base):
     total_cents: Mapped[int] = mapped_column(BigInteger)
     # For status "unchanged": the batch that already holds this file's postings.
     same_as_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    # Hash chain (ledger.integrity): posting rows this batch sealed, and the seal itself.
+    postings: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str] = mapped_column(String(64))
 
 
 class BatchReject(Base):
@@ -134,3 +137,4 @@ class Posting(Base):
     source_sheet: Mapped[str] = mapped_column(String(200))
     source_row: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import Connection, Select, exists, select
 from sqlalchemy.orm import aliased
 
-from ledger.models import Posting
+from ledger.integrity import GENESIS
+from ledger.models import ImportBatch, Posting
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    """The end of the hash chain: where the next batch and posting continue."""
+
+    batch_id: int
+    seal: str
+    posting_id: int
+    chain: str
+
+
+def ledger_head(connection: Connection) -> LedgerHead:
+    batch = connection.execute(
+        select(ImportBatch.id, ImportBatch.seal).order_by(ImportBatch.id.desc()).limit(1)
+    ).first()
+    posting = connection.execute(
+        select(Posting.id, Posting.chain_hash).order_by(Posting.id.desc()).limit(1)
+    ).first()
+    return LedgerHead(
+        batch_id=batch[0] if batch else 0,
+        seal=batch[1] if batch else GENESIS,
+        posting_id=posting[0] if posting else 0,
+        chain=posting[1] if posting else GENESIS,
+    )
 
 
 def current_filter() -> object:

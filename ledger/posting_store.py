@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select
+import numpy as np
+from sqlalchemy import Connection, Engine, insert, select, text
 
 from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
 from ledger.database import write_transaction
 from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
+from ledger.integrity import batch_seal, posting_chain
 from ledger.models import BatchMonthTotal, BatchReject, ImportBatch, Posting
-from ledger.posting_queries import current_versions
+from ledger.posting_queries import current_versions, ledger_head
 
 _INSERT_CHUNK = 50_000
 
@@ -185,6 +187,9 @@ def _store(
         corrections=int(correction.sum()),
     )
     status = "partial" if parsed.errors else "imported"
+    new_rows = merged[~duplicate].copy()
+    new_rows["version"] = new_rows["version"].fillna(0).astype("int64") + 1
+    new_rows["supersedes_id"] = new_rows["posting_id"]
     batch_id = _insert_batch(
         connection,
         print_=parsed.fingerprint,
@@ -194,11 +199,8 @@ def _store(
         status=status,
         counts=counts,
         same_as=None,
+        rows=new_rows,
     )
-    new_rows = merged[~duplicate].copy()
-    new_rows["version"] = new_rows["version"].fillna(0).astype("int64") + 1
-    new_rows["supersedes_id"] = new_rows["posting_id"]
-    _insert_postings(connection, batch_id, new_rows)
     totals = month_totals(postings)
     if len(totals):
         connection.execute(
@@ -240,53 +242,80 @@ def _insert_batch(
     status: str,
     counts: dict[str, int],
     same_as: int | None,
+    rows: pd.DataFrame | None = None,
 ) -> int:
-    return connection.execute(
-        insert(ImportBatch)
-        .values(
-            file_name=print_.name,
-            file_size=print_.size,
-            sha256=print_.sha256,
-            profile=profile,
-            os_user=os_user,
-            started_at=started,
-            finished_at=datetime.now(UTC),
-            status=status,
-            same_as_batch_id=same_as,
-            **counts,
-        )
-        .returning(ImportBatch.id)
-    ).scalar_one()
+    """Append a batch and its posting rows, sealed into the hash chain.
 
-
-def _insert_postings(connection: Connection, batch_id: int, rows: pd.DataFrame) -> None:
-    """Bulk insert; executemany in chunks keeps memory flat for a million-row export."""
-    if rows.empty:
-        return
-    records = pd.DataFrame(
-        {
-            "batch_id": batch_id,
-            "key_hash": rows["key_hash"],
-            "version": rows["version"],
-            "supersedes_id": rows["supersedes_id"].astype("Int64"),
-            "fiscal_year": rows["fiscal_year"].astype("int64"),
-            "document_no": rows["document_no"],
-            "line_no": rows["line_no"].astype("Int64"),
-            "booking_date": rows["booking_date"].dt.date,
-            "account": rows["account"],
-            "product": rows["product"],
-            "cost_center": rows["cost_center"],
-            "order_no": rows["order"],
-            "text": rows["text"],
-            "amount_cents": rows["amount_cents"].astype("int64"),
-            "debit_credit": rows["debit_credit"],
-            "source_sheet": rows["sheet"],
-            "source_row": rows["row"].astype("int64"),
-            "content_hash": rows["content_hash"],
-        }
-    ).astype(object)
-    records = records.where(records.notna(), None)
-    table = Posting.__table__
+    Ids are assigned here rather than by the database because they are part of what the chain
+    seals; imports are serialised (write_transaction), so max(id) + 1 cannot collide.
+    """
+    head = ledger_head(connection)
+    batch = {
+        "id": head.batch_id + 1,
+        "file_name": print_.name,
+        "file_size": print_.size,
+        "sha256": print_.sha256,
+        "profile": profile,
+        "os_user": os_user,
+        "started_at": started,
+        "finished_at": datetime.now(UTC),
+        "status": status,
+        "same_as_batch_id": same_as,
+        **counts,
+    }
+    records = (
+        [] if rows is None or rows.empty else _posting_records(batch["id"], head.posting_id, rows)
+    )
+    chain = posting_chain(records, head.chain)
+    for record, chain_hash in zip(records, chain, strict=True):
+        record["chain_hash"] = chain_hash
+    batch["postings"] = len(records)
+    batch["seal"] = batch_seal(batch, head.seal, chain[-1] if chain else head.chain, len(records))
+    connection.execute(insert(ImportBatch), [batch])
     for start in range(0, len(records), _INSERT_CHUNK):
-        chunk = records.iloc[start : start + _INSERT_CHUNK].to_dict(orient="records")
-        connection.execute(insert(table), chunk)
+        connection.execute(insert(Posting.__table__), records[start : start + _INSERT_CHUNK])
+    if records and connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT setval(pg_get_serial_sequence('posting', 'id'), :last)"),
+            {"last": records[-1]["id"]},
+        )
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT setval(pg_get_serial_sequence('import_batch', 'id'), :last)"),
+            {"last": batch["id"]},
+        )
+    return int(batch["id"])
+
+
+def _posting_records(batch_id: int, last_id: int, rows: pd.DataFrame) -> list[dict[str, object]]:
+    """Plain Python values per posting (what the chain hashes is exactly what is stored)."""
+
+    def whole(column: pd.Series) -> list[int | None]:
+        return [None if pd.isna(v) else int(v) for v in column]
+
+    def text_or_none(column: pd.Series) -> list[str | None]:
+        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in column]
+
+    columns: dict[str, list[object]] = {
+        "id": list(range(last_id + 1, last_id + 1 + len(rows))),
+        "batch_id": [batch_id] * len(rows),
+        "key_hash": rows["key_hash"].tolist(),
+        "version": whole(rows["version"]),
+        "supersedes_id": whole(rows["supersedes_id"]),
+        "fiscal_year": whole(rows["fiscal_year"]),
+        "document_no": text_or_none(rows["document_no"]),
+        "line_no": whole(rows["line_no"]),
+        "booking_date": rows["booking_date"].dt.date.tolist(),
+        "account": text_or_none(rows["account"]),
+        "product": text_or_none(rows["product"]),
+        "cost_center": text_or_none(rows["cost_center"]),
+        "order_no": text_or_none(rows["order"]),
+        "text": text_or_none(rows["text"]),
+        "amount_cents": whole(rows["amount_cents"]),
+        "debit_credit": text_or_none(rows["debit_credit"]),
+        "source_sheet": rows["sheet"].tolist(),
+        "source_row": whole(rows["row"]),
+        "content_hash": rows["content_hash"].tolist(),
+    }
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]

@@ -12,8 +12,10 @@ import click
 from ledger.database import create_ledger_engine
 from ledger.schema import upgrade
 from monitor.context import AppContext, UserError
+from monitor.evaluate_command import evaluate_command
 from monitor.import_commands import batches_command, import_group
 from monitor.settings import SettingsError, load_settings
+from monitor.verify_command import verify_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,6 +59,8 @@ def init_command(app: AppContext) -> None:
 
 cli.add_command(import_group)
 cli.add_command(batches_command)
+cli.add_command(verify_command)
+cli.add_command(evaluate_command)
 
 
 def main() -> None:
