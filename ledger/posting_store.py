@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from imports.fingerprint import Fingerprint

@@ -54,7 +54,7 @@ def test_amount_edited_in_the_database_is_caught(monitor: Monitor, tmp_path: Pat
     _execute(monitor.database_url, "UPDATE posting SET amount_cents = 99999 WHERE id = 2")
     report = monitor.json("verify", expect=1)
     assert not report["ok"]
-    assert [(p["kind"], p.get("posting")) for p in report["problems"]][0] == ("changed", 2)
+    assert [(p["kind"], p.get("posting")) for p in report["problems"]] == [("changed", 2)]
 
 
 def test_deleted_posting_is_caught(monitor: Monitor, tmp_path: Path) -> None:
