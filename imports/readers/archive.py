@@ -33,6 +33,8 @@ PROLOG_SCAN_BYTES = 64 * 1024
 _ROOT_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+_COMMENT_OR_INSTRUCTION = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
+_UNTERMINATED = re.compile(rb"<!--|<\?")
 
 
 @contextmanager
@@ -87,18 +89,18 @@ def refuse_xml_declarations(path: Path, archive: zipfile.ZipFile) -> None:
             continue
         with archive.open(info) as member:
             head = member.read(PROLOG_SCAN_BYTES)
-        prolog = _prolog(_as_utf8(head))
-        if prolog is None:
-            raise FileRefused(
-                path,
-                f"XML part '{info.filename}' has no root element in its first "
-                f"{PROLOG_SCAN_BYTES // 1024} KB; expected a workbook part",
-            )
+        prolog, root_found = _prolog(_as_utf8(head))
         if _DECLARATION.search(prolog):
             raise FileRefused(
                 path,
                 f"XML part '{info.filename}' declares a DOCTYPE or ENTITY, which workbooks "
                 "never need; refused as a possible entity-expansion attack",
+            )
+        if not root_found and prolog.strip():
+            raise FileRefused(
+                path,
+                f"XML part '{info.filename}' has no root element in its first "
+                f"{PROLOG_SCAN_BYTES // 1024} KB; expected a workbook part",
             )
 
 
@@ -111,17 +113,17 @@ def _as_utf8(head: bytes) -> bytes:
     return head
 
 
-def _prolog(head: bytes) -> bytes | None:
-    """The bytes before the root element, or None when no root element starts in head."""
-    match = _ROOT_ELEMENT.search(head)
+def _prolog(head: bytes) -> tuple[bytes, bool]:
+    """The bytes before the root element, and whether a root element starts within head.
+
+    Comments and processing instructions are removed first: a `<x>` inside a comment must not
+    pass for the root element and hide a DOCTYPE that follows. Whatever follows an unterminated
+    comment or instruction is unknown, so no root element is found after it.
+    """
+    text = _COMMENT_OR_INSTRUCTION.sub(b"", head)
+    unterminated = _UNTERMINATED.search(text)
+    searchable = text[: unterminated.start()] if unterminated else text
+    match = _ROOT_ELEMENT.search(searchable)
     if match is None:
-        return head if len(head) < PROLOG_SCAN_BYTES and head.strip() == b"" else None
-    return head[: match.start()]
-
-
-def read_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
-    """A whole member's bytes; its size was already bounded by open_checked_zip."""
-    try:
-        return archive.read(name)
-    except KeyError as exc:
-        raise FileRefused(path, f"archive has no member '{name}'") from exc
+        return text, False
+    return text[: match.start()], True

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from imports.readers.bulk_allocation import collector_paused
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import PLAIN_TEXT, describe_content, read_head
-from imports.readers.text_encoding import scan_text_file
+from imports.readers.text_encoding import honour_bom, scan_text_file
 
 CANDIDATE_DELIMITERS = (";", ",", "\t")
 SAMPLE_CHARS = 64 * 1024
@@ -38,21 +39,17 @@ def read_csv(
     if found != PLAIN_TEXT and not found.startswith("UTF-16"):
         raise FileRefused(path, f"looks like {found}, not CSV text")
     detected = scan_text_file(path, detect=encoding is None)
-    used_encoding = encoding or detected or "utf-8"
+    used_encoding = honour_bom(encoding, head) if encoding else detected or "utf-8"
     try:
         with path.open(encoding=used_encoding, newline="") as stream:
             if delimiter is None:
                 sample = stream.read(SAMPLE_CHARS)
                 delimiter = detect_delimiter(sample, complete=len(sample) < SAMPLE_CHARS)
                 stream.seek(0)
-            rows = read_records(
-                stream,
-                path=path,
-                table=path.name,
-                delimiter=delimiter,
-                quotechar='"',
-                limits=limits,
+            records = split_lines(
+                stream, path=path, table=path.name, delimiter=delimiter, quotechar='"'
             )
+            rows = read_records(records, path=path, table=path.name, limits=limits)
     except UnicodeDecodeError as exc:
         raise FileRefused(path, _undecodable(exc, used_encoding)) from exc
     except OSError as exc:
@@ -93,29 +90,85 @@ def detect_delimiter(sample: str, *, complete: bool = True) -> str:
     return best
 
 
-def read_records(
+def split_lines(
     lines: Iterable[str],
     *,
     path: Path,
     table: str,
     delimiter: str,
     quotechar: str | None,
+) -> Iterator[list[str]]:
+    """Split line-based text into records with csv; quotechar None means no quoting at all."""
+    if quotechar:
+        reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, strict=False)
+    else:
+        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, quotechar=None)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise FileRefused(
+            path,
+            f"table '{table}' cannot be split into fields near line {reader.line_num:,}: {exc}",
+        ) from exc
+
+
+def split_record(record: str, delimiter: str, quotechar: str | None) -> list[str]:
+    """Split one record that is not line-based (GoBD with an unusual RecordDelimiter).
+
+    csv cannot be used there: it treats every line break as the end of a record, while such
+    exports choose another record delimiter precisely because line breaks occur in the data.
+    Quoting follows csv's rules: a quote opens only at the start of a field, and a doubled quote
+    inside a quoted field stands for one quote.
+    """
+    if not quotechar or quotechar not in record:
+        return record.split(delimiter)
+    fields: list[str] = []
+    field: list[str] = []
+    quoted = False
+    at_field_start = True
+    index = 0
+    while index < len(record):
+        char = record[index]
+        if quoted:
+            if char == quotechar and record.startswith(quotechar, index + 1):
+                field.append(quotechar)
+                index += 1
+            elif char == quotechar:
+                quoted = False
+            else:
+                field.append(char)
+        elif char == delimiter:
+            fields.append("".join(field))
+            field = []
+            at_field_start = True
+            index += 1
+            continue
+        elif char == quotechar and at_field_start:
+            quoted = True
+        else:
+            field.append(char)
+        at_field_start = False
+        index += 1
+    fields.append("".join(field))
+    return fields
+
+
+def read_records(
+    records: Iterable[list[str]],
+    *,
+    path: Path,
+    table: str,
     limits: ReadLimits,
     first_record: int = 1,
     last_record: int | None = None,
 ) -> list[list[object]]:
     """Records first_record..last_record (1-based, inclusive) as lists of str or None.
 
-    A blank line is kept as an empty list so that row numbers stay right. quotechar None reads
-    without any quoting (a GoBD table may declare no text encapsulator).
+    A blank line is kept as an empty list so that row numbers stay right.
     """
-    if quotechar:
-        reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, strict=False)
-    else:
-        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, quotechar=None)
     rows: list[list[object]] = []
-    try:
-        for number, record in enumerate(reader, start=1):
+    with collector_paused():
+        for number, record in enumerate(records, start=1):
             if number < first_record:
                 continue
             if last_record is not None and number > last_record:
@@ -135,11 +188,6 @@ def read_records(
                 rows.append([cell if cell != "" else None for cell in record])
             else:
                 rows.append(record)  # type: ignore[arg-type]
-    except csv.Error as exc:
-        raise FileRefused(
-            path,
-            f"table '{table}' cannot be split into fields near line {reader.line_num:,}: {exc}",
-        ) from exc
     return rows
 
 

@@ -14,12 +14,17 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
-from imports.readers.delimited import read_records
+from imports.readers.delimited import read_records, split_lines, split_record
 from imports.readers.gobd_index import INDEX_NAME, TableDescription, parse_index
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
+from imports.readers.text_encoding import honour_bom
+
+_CHUNK_CHARS = 1024 * 1024
+# Far beyond any posting; a record this long means the declared RecordDelimiter is wrong.
+_MAX_RECORD_CHARS = 16 * 1024 * 1024
 
 OpenData = Callable[[str], AbstractContextManager[IO[bytes]]]
 
@@ -38,19 +43,24 @@ def read_gobd_folder(
             folder,
             f"folder has no {INDEX_NAME}; expected a GoBD/GDPdU export (Datenträgerüberlassung)",
         )
-    size = index.stat().st_size
-    if size > limits.max_uncompressed_bytes:
-        raise FileRefused(folder, f"{INDEX_NAME} is {size / 2**20:,.0f} MB, too large")
-    tables = parse_index(folder, index.read_bytes())
+    try:
+        size = index.stat().st_size
+        if size > limits.max_uncompressed_bytes:
+            raise FileRefused(folder, f"{INDEX_NAME} is {size / 2**20:,.0f} MB, too large")
+        description = index.read_bytes()
+    except OSError as exc:
+        raise FileRefused(folder, f"{INDEX_NAME} cannot be read: {exc.strerror or exc}") from exc
+    tables = parse_index(folder, description)
     root = folder.resolve()
 
     def open_data(url: str) -> AbstractContextManager[IO[bytes]]:
-        relative = _relative_url(folder, url)
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root):
-            raise FileRefused(folder, f"{INDEX_NAME} names '{url}', outside the export")
+        target = (root / _relative_url(folder, url)).resolve()
         if not target.is_file():
             target = _find_case_insensitive(target.parent, target.name) or target
+        # resolve() follows symlinks, so a link inside the export cannot point outside it
+        target = target.resolve()
+        if not target.is_relative_to(root):
+            raise FileRefused(folder, f"{INDEX_NAME} names '{url}', outside the export")
         if not target.is_file():
             raise FileRefused(
                 folder, f"{INDEX_NAME} names '{url}', but the folder has no such file"
@@ -106,10 +116,10 @@ def _not_an_export(archive: zipfile.ZipFile) -> str:
 
 
 def _relative_url(source: Path, url: str) -> str:
+    """The URL as a relative POSIX path; schemes, absolute paths and drive letters are refused."""
     normal = url.replace("\\", "/")
-    if "://" in normal or normal.startswith("/") or PurePosixPath(normal).is_absolute():
-        raise FileRefused(source, f"{INDEX_NAME} names '{url}'; only relative file names are read")
-    if len(normal) > 1 and normal[1] == ":":  # a Windows drive letter
+    has_drive = len(normal) > 1 and normal[1] == ":"
+    if "://" in normal or normal.startswith("/") or has_drive:
         raise FileRefused(source, f"{INDEX_NAME} names '{url}'; only relative file names are read")
     return normal
 
@@ -158,21 +168,35 @@ def _read_table(
 ) -> RawSheet:
     """One table; encoding and delimiter, when given, override a description that is wrong."""
     column_delimiter = delimiter or table.column_delimiter
+    try:
+        return _decode_table(source, table, open_data, limits, encoding, column_delimiter)
+    except OSError as exc:
+        raise FileRefused(
+            source, f"table '{table.name}' ({table.url}) cannot be read: {exc.strerror or exc}"
+        ) from exc
+
+
+def _decode_table(
+    source: Path,
+    table: TableDescription,
+    open_data: OpenData,
+    limits: ReadLimits,
+    encoding: str | None,
+    column_delimiter: str,
+) -> RawSheet:
     with open_data(table.url) as raw:
         if table.skip_bytes:
             raw.read(table.skip_bytes)
         # Both opened files and zip members can peek, which leaves the BOM for the decoder.
         peek = getattr(raw, "peek", None)
         head = peek(3)[:3] if peek is not None else b""
-        used_encoding = encoding or _with_bom(table.encoding, head)
+        used_encoding = honour_bom(encoding or table.encoding, head)
         text = io.TextIOWrapper(raw, encoding=used_encoding, newline="")
         try:
             rows = read_records(
-                _records(text, table.record_delimiter),
+                _records(source, table, text, column_delimiter),
                 path=source,
                 table=table.name,
-                delimiter=column_delimiter,
-                quotechar=table.text_encapsulator,
                 limits=limits,
                 first_record=table.first_record,
                 last_record=table.last_record,
@@ -196,29 +220,38 @@ def _read_table(
     )
 
 
-def _with_bom(encoding: str, head: bytes) -> str:
-    """A UTF-8 file may start with a byte-order mark; decode it away instead of into a cell."""
-    if encoding == "utf-8" and head == b"\xef\xbb\xbf":
-        return "utf-8-sig"
-    return encoding
+def _records(
+    source: Path, table: TableDescription, text: io.TextIOWrapper, delimiter: str
+) -> Iterable[list[str]]:
+    """Line-based files go to csv as they are; other record delimiters are split here first."""
+    if table.record_delimiter is None:
+        return split_lines(
+            text,
+            path=source,
+            table=table.name,
+            delimiter=delimiter,
+            quotechar=table.text_encapsulator,
+        )
+    return (
+        split_record(record, delimiter, table.text_encapsulator)
+        for record in _split(source, table, text, table.record_delimiter)
+    )
 
 
-def _records(text: io.TextIOWrapper, record_delimiter: str | None) -> Iterable[str]:
-    """Line-based files go to csv as they are; other record delimiters are split here first.
-
-    With an unusual record delimiter a quoted field cannot contain that delimiter; exports that
-    choose one do so precisely because it never occurs in the data.
-    """
-    if record_delimiter is None:
-        return text
-    return _split(text, record_delimiter)
-
-
-def _split(text: io.TextIOWrapper, record_delimiter: str) -> Iterator[str]:
+def _split(
+    source: Path, table: TableDescription, text: io.TextIOWrapper, record_delimiter: str
+) -> Iterator[str]:
     pending = ""
-    while chunk := text.read(1024 * 1024):
+    while chunk := text.read(_CHUNK_CHARS):
         pending += chunk
         *records, pending = pending.split(record_delimiter)
         yield from records
+        if len(pending) > _MAX_RECORD_CHARS:
+            # Also keeps a wrong RecordDelimiter from making this loop quadratic.
+            raise FileRefused(
+                source,
+                f"table '{table.name}' has a record longer than {_MAX_RECORD_CHARS:,} "
+                f"characters; is the RecordDelimiter {record_delimiter!r} right?",
+            )
     if pending:
         yield pending

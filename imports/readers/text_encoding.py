@@ -9,11 +9,14 @@ German finance systems write UTF-8 (often with a BOM, as Excel's "CSV UTF-8" doe
 3. otherwise Windows-1252 or CP437, decided by scoring German letters:
    - a byte that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) rules it out:
      CP437 (0x81 is "ü" there, so this is common in CP437 text);
-   - otherwise each code page scores one point per byte that is a German letter in it
-     (ä ö ü Ä Ö Ü ß: Windows-1252 E4 F6 FC C4 D6 DC DF, CP437 84 94 81 8E 99 9A E1) and that
-     stands next to an ASCII letter, as letters in words do. The adjacency rule keeps
-     Windows-1252 punctuation that shares those bytes („ at 0x84, ” at 0x94, ™ at 0x99, all
-     rare next to letters) and CP437 box-drawing characters (0xC4 ─, 0xDC ▄) from scoring;
+   - otherwise each code page scores one point per byte that is a German letter in it and
+     sits where letters sit in words: a lowercase ä ö ü or ß right after an ASCII letter
+     (Windows-1252 E4 F6 FC DF, CP437 84 94 81 E1), a capital Ä Ö Ü right before a lowercase
+     ASCII letter (Windows-1252 C4 D6 DC, CP437 8E 99 9A). The position rule keeps bytes that
+     mean punctuation in the other code page from scoring: Windows-1252's „ (0x84, CP437 ä)
+     opens a word instead of following a letter, its ™ (0x99, CP437 Ö) follows one; CP437's
+     box drawing (0xC4 ─, 0xDC ▄; Windows-1252 Ä, Ü) stands between lines and spaces.
+     Umlauts opening a lowercase word ("über") go uncounted; the words around them decide;
    - the higher score wins; a tie (including no German letters at all) is Windows-1252, the
      encoding the specification names.
 
@@ -23,7 +26,6 @@ The file is read in chunks, so detection costs one streaming pass and no extra m
 from __future__ import annotations
 
 import codecs
-import re
 from pathlib import Path
 
 from imports.readers.model import FileRefused
@@ -32,17 +34,40 @@ from imports.readers.signatures import UTF8_BOM, UTF16_BOMS
 CHUNK_BYTES = 1024 * 1024
 
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
-_CP1252_LETTERS = b"\xe4\xf6\xfc\xc4\xd6\xdc\xdf"
-_CP437_LETTERS = b"\x84\x94\x81\x8e\x99\x9a\xe1"
 
 
-def _adjacent_letter_pattern(letters: bytes) -> re.Pattern[bytes]:
-    letter_class = b"[" + re.escape(letters) + b"]"
-    return re.compile(rb"(?<=[A-Za-z])" + letter_class + rb"|" + letter_class + rb"(?=[A-Za-z])")
+def _letter_classes() -> bytes:
+    """A bytes.translate table that reduces every byte to the class the scoring cares about.
+
+    "a" lowercase ASCII letter, "A" capital ASCII letter, "1"/"2" Windows-1252 lowercase/capital
+    German letter, "3"/"4" the same in CP437 (the two sets share no byte), " " anything else.
+    Counting two-byte patterns in the translated chunk then scores at C speed, where a regex with
+    look-around took seconds per hundred MB.
+    """
+    table = bytearray(b" " * 256)
+    for classes, members in (
+        (b"a", bytes(range(ord("a"), ord("z") + 1))),
+        (b"A", bytes(range(ord("A"), ord("Z") + 1))),
+        (b"1", b"\xe4\xf6\xfc\xdf"),  # Windows-1252 ä ö ü ß
+        (b"2", b"\xc4\xd6\xdc"),  # Windows-1252 Ä Ö Ü
+        (b"3", b"\x84\x94\x81\xe1"),  # CP437 ä ö ü ß
+        (b"4", b"\x8e\x99\x9a"),  # CP437 Ä Ö Ü
+    ):
+        for byte in members:
+            table[byte] = classes[0]
+    return bytes(table)
 
 
-_CP1252_WORD_LETTER = _adjacent_letter_pattern(_CP1252_LETTERS)
-_CP437_WORD_LETTER = _adjacent_letter_pattern(_CP437_LETTERS)
+_LETTER_CLASSES = _letter_classes()
+
+
+def _word_letters(classes: bytes, lowercase: bytes, capital: bytes) -> int:
+    """Lowercase letters right after an ASCII letter plus capitals right before a lowercase one."""
+    return (
+        classes.count(b"a" + lowercase)
+        + classes.count(b"A" + lowercase)
+        + classes.count(capital + b"a")
+    )
 
 
 class EncodingEvidence:
@@ -63,9 +88,10 @@ class EncodingEvidence:
             except UnicodeDecodeError:
                 self.utf8_valid = False
         if self.utf8_valid and chunk.isascii():
-            return  # nothing to score in pure ASCII; saves the regex passes
-        self.cp1252_letters += len(_CP1252_WORD_LETTER.findall(chunk))
-        self.cp437_letters += len(_CP437_WORD_LETTER.findall(chunk))
+            return  # nothing to score in pure ASCII
+        classes = chunk.translate(_LETTER_CLASSES)
+        self.cp1252_letters += _word_letters(classes, b"1", b"2")
+        self.cp437_letters += _word_letters(classes, b"3", b"4")
         self.cp1252_impossible = self.cp1252_impossible or any(
             byte in chunk for byte in _CP1252_UNDEFINED
         )
@@ -81,6 +107,17 @@ class EncodingEvidence:
         if self.cp1252_impossible or self.cp437_letters > self.cp1252_letters:
             return "cp437"
         return "cp1252"
+
+
+def honour_bom(encoding: str, head: bytes) -> str:
+    """Read UTF-8 that starts with a byte-order mark as "utf-8-sig", so the BOM is not data.
+
+    Applies to encodings given by a caller or declared by a GoBD description, which say
+    "UTF-8" whether or not the exporter wrote a BOM.
+    """
+    if head.startswith(UTF8_BOM) and codecs.lookup(encoding).name == "utf-8":
+        return "utf-8-sig"
+    return encoding
 
 
 def scan_text_file(path: Path, *, detect: bool) -> str | None:

@@ -27,6 +27,7 @@ from imports.readers.archive import (
     open_checked_zip,
     refuse_xml_declarations,
 )
+from imports.readers.bulk_allocation import collector_paused
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import describe_content, is_ole2, is_zip, read_head
 from imports.readers.xlsx_dimensions import declared_sheet_sizes
@@ -47,7 +48,7 @@ def read_workbook(path: Path, limits: ReadLimits) -> list[RawSheet]:
         _require_ole2(path, head)
     else:
         _require_zip(path, head, suffix)
-        _check_package(path, limits, check_dimensions=suffix != ".ods")
+        _check_package(path, limits, suffix)
     return _load_sheets(path, limits)
 
 
@@ -74,18 +75,36 @@ def _require_zip(path: Path, head: bytes, suffix: str) -> None:
     )
 
 
-def _check_package(path: Path, limits: ReadLimits, *, check_dimensions: bool) -> None:
+def _check_package(path: Path, limits: ReadLimits, suffix: str) -> None:
     """Refuse bombs, entity declarations and declared oversized sheets before calamine runs."""
     with open_checked_zip(path, limits) as archive:
+        _require_workbook_part(path, archive, suffix)
         refuse_xml_declarations(path, archive)
-        if not check_dimensions:
-            return
+        if suffix == ".ods":
+            return  # ODS declares no sheet size; the check after loading covers it
         try:
             sizes = declared_sheet_sizes(archive)
         except (ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
             raise FileRefused(path, DAMAGED) from exc
         for name, (rows, columns) in sizes.items():
             _refuse_oversized_sheet(path, name, rows, columns, limits)
+
+
+def _require_workbook_part(path: Path, archive: zipfile.ZipFile, suffix: str) -> None:
+    """A ZIP is only a workbook if it holds the workbook part; say what it is otherwise."""
+    names = {name.lower() for name in archive.namelist()}
+    expected = "content.xml" if suffix == ".ods" else "xl/workbook.xml"
+    if expected in names:
+        return
+    if any(name.rsplit("/", 1)[-1] == "index.xml" for name in names):
+        found = "a GoBD/GDPdU export; rename it to .zip"
+    elif "xl/workbook.xml" in names:
+        found = "an Excel workbook; rename it to .xlsx"
+    elif "content.xml" in names:
+        found = "an OpenDocument file; rename it to .ods"
+    else:
+        found = "a ZIP archive without a workbook inside"
+    raise FileRefused(path, f"expected {expected} inside the {suffix} file, but it is {found}")
 
 
 def _refuse_oversized_sheet(
@@ -127,8 +146,9 @@ def _read_sheet(path: Path, sheet: CalamineSheet, limits: ReadLimits) -> RawShee
     if start is None:
         return RawSheet(name=sheet.name, rows=[])
     first_row, first_column = start
-    rows: list[list[object]] = sheet.to_python(skip_empty_area=True)  # type: ignore[assignment]
-    _blanks_to_none(rows, first_column)
+    with collector_paused():
+        rows: list[list[object]] = sheet.to_python(skip_empty_area=True)  # type: ignore[assignment]
+        _blanks_to_none(rows, first_column)
     return RawSheet(name=sheet.name, rows=rows, first_row_number=first_row + 1)
 
 
