@@ -1,0 +1,369 @@
+"""One evaluation of a long panel with staggered starts, as `budget-monitor evaluate` reports it.
+
+The estimators in `evaluation.did` each answer a narrower question; this module picks one (or
+follows the user's choice), derives what it needs from the cohort column, and assembles the
+result that SPEC §7 prints: the effect, who was compared with whom, the pre-trend test and the
+event-time profile. The same function serves a user's own panel file and, later, the panel the
+ledger builds from spending and indicators; it is pure (DataFrame in, frozen result out).
+
+Method choice ("auto", SPEC §7): Callaway & Sant'Anna ("staggered", aggregate "simple") when at
+least three units are treated; with one or two treated units, synthetic difference-in-differences,
+which does not exist yet, so auto refuses rather than quietly running an estimator whose standard
+errors cannot be trusted with so few treated units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.did import event_study, staggered, twfe
+from evaluation.did.results import Estimate, EventStudy, StaggeredEstimate
+from evaluation.did.staggered_panel import prepare_staggered_panel
+
+METHODS = ("auto", "staggered", "twfe", "event", "sdid")
+CONTROLS = ("never", "notyet")
+INFERENCES = ("auto", "analytic", "wild", "randomization", "bootstrap")
+# The inference each method accepts; "auto" is the method's own default (twfe: chosen by the
+# number of clusters, see evaluation.did.twfe; staggered and event: analytic).
+METHOD_INFERENCES = {
+    "staggered": ("auto", "analytic", "bootstrap"),
+    "twfe": ("auto", "analytic", "wild", "randomization"),
+    "event": ("auto", "analytic"),
+}
+# auto: Callaway & Sant'Anna from this many treated units on, synthetic DiD below (SPEC §7).
+STAGGERED_FROM = 3
+DEFAULT_LEADS = 4
+DEFAULT_LAGS = 4
+DESCRIPTIONS = {
+    "staggered": "Callaway & Sant'Anna (2021) difference-in-differences for staggered starts",
+    "twfe": "two-way fixed effects regression on a 0/1 treatment",
+    "event": "two-way fixed effects event study (leads and lags around the start)",
+}
+
+
+class MethodUnavailable(ValueError):
+    """The design calls for an estimator that this version does not have."""
+
+
+class OptionConflict(ValueError):
+    """An option that the chosen method does not take (a usage error, not a data problem)."""
+
+
+@dataclass(frozen=True)
+class EvaluationOptions:
+    """What the user asked for; None means the method's default.
+
+    control: comparison units of "staggered" ("never" by default, or "notyet").
+    cluster: column to cluster by for "twfe" and "event" (default: the unit).
+    leads, lags: the event window of "event" (default 4 and 4).
+    inference: see METHOD_INFERENCES; seed: for bootstrap and randomization draws.
+    """
+
+    method: str = "auto"
+    control: str | None = None
+    cluster: str | None = None
+    leads: int | None = None
+    lags: int | None = None
+    inference: str = "auto"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PanelEvaluation:
+    """The estimate and everything that must be shown with it.
+
+    indicator: the outcome; program: the selection evaluated (None for a user's panel).
+    estimate, se, ci_low, ci_high, pvalue: the overall effect in the outcome's unit (treated
+    minus untreated); None for an event study, which reports one effect per relative period.
+    cohorts: first treated period (as text) → the treated unit ids in it, as text.
+    event_study columns: rel_time (periods since the start), estimate, se, ci_low, ci_high.
+    method_reason: why "auto" chose the method, else None. result: the estimator's own result.
+    """
+
+    indicator: str
+    program: str | None
+    method: str
+    method_reason: str | None
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    pvalue: float | None
+    inference: str
+    n_treated: int
+    n_control: int
+    cohorts: Mapping[str, tuple[str, ...]]
+    pretrend_pvalue: float | None
+    event_study: pd.DataFrame
+    nobs: int
+    nclusters: int | None
+    warnings: tuple[str, ...]
+    result: Estimate | EventStudy = field(repr=False)
+
+    @property
+    def description(self) -> str:
+        return DESCRIPTIONS[self.method]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of SPEC §7; NaN and infinite statistics become null."""
+        return {
+            "indicator": self.indicator,
+            "program": self.program,
+            "method": self.method,
+            "estimate": _number(self.estimate),
+            "se": _number(self.se),
+            "ci": [_number(self.ci_low), _number(self.ci_high)],
+            "pvalue": _number(self.pvalue),
+            "inference": self.inference,
+            "n_treated": self.n_treated,
+            "n_control": self.n_control,
+            "cohorts": {label: list(units) for label, units in self.cohorts.items()},
+            "pretrend_pvalue": _number(self.pretrend_pvalue),
+            "event_study": [
+                {
+                    "rel_time": int(row.rel_time),
+                    "estimate": _number(row.estimate),
+                    "ci": [_number(row.ci_low), _number(row.ci_high)],
+                }
+                for row in self.event_study.itertuples()
+            ],
+            "warnings": list(self.warnings),
+            "method_reason": self.method_reason,
+            "nobs": self.nobs,
+            "nclusters": self.nclusters,
+        }
+
+
+def evaluate_panel(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str,
+    options: EvaluationOptions | None = None,
+    program: str | None = None,
+) -> PanelEvaluation:
+    """Evaluate a long panel (one row per unit and period) with the chosen or automatic method.
+
+    cohort: each unit's first treated period; 0 or NaN = never treated. time: numeric periods.
+    Raises MethodUnavailable where synthetic DiD would be needed, OptionConflict for options the
+    method does not take, ValueError (from the estimators) for data that cannot be evaluated.
+    """
+    options = options or EvaluationOptions()
+    if options.method not in METHODS:
+        raise OptionConflict(f"method must be one of {', '.join(METHODS)}, not {options.method!r}")
+    if options.method == "sdid":
+        raise MethodUnavailable(
+            "synthetic difference-in-differences (method sdid) is not yet available in this "
+            "version; methods staggered, twfe and event are available"
+        )
+    data = data.assign(**{cohort: data[cohort].fillna(0.0)})
+    method, reason = options.method, None
+    if method == "auto":
+        method, reason = _choose_method(data, outcome, unit, time, cohort, options.control)
+    _check_options(method, options, unit, chosen_by_auto=reason is not None)
+    if method == "staggered":
+        evaluation = _staggered(data, outcome, unit, time, cohort, options)
+    elif method == "twfe":
+        evaluation = _twfe(data, outcome, unit, time, cohort, options)
+    else:
+        evaluation = _event(data, outcome, unit, time, cohort, options)
+    return PanelEvaluation(
+        indicator=outcome, program=program, method=method, method_reason=reason, **evaluation
+    )
+
+
+def _choose_method(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, control: str | None
+) -> tuple[str, str]:
+    """staggered from STAGGERED_FROM treated units on (counted as staggered would use them)."""
+    panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control or "never")
+    treated = panel.units[np.isin(panel.unit_cohort, panel.treated_groups)]
+    if len(treated) < STAGGERED_FROM:
+        listed = ", ".join(_sorted_ids(treated))
+        raise MethodUnavailable(
+            f"only {len(treated)} treated unit{'s' if len(treated) > 1 else ''} ({listed}): with "
+            "one or two treated units, method auto uses synthetic difference-in-differences "
+            "(sdid), which is not yet available in this version. Methods staggered, twfe and "
+            "event estimate anyway, but their standard errors are unreliable with so few "
+            "treated units"
+        )
+    return "staggered", (
+        f"auto: {len(treated)} treated units (at least {STAGGERED_FROM}), so Callaway & "
+        "Sant'Anna with group-size weights (aggregate simple)"
+    )
+
+
+def _check_options(
+    method: str, options: EvaluationOptions, unit: str, chosen_by_auto: bool
+) -> None:
+    """Refuse options the method would silently ignore."""
+    name = f"auto chose {method}, which" if chosen_by_auto else f"method {method}"
+    if options.inference not in METHOD_INFERENCES[method]:
+        accepted = ", ".join(METHOD_INFERENCES[method])
+        raise OptionConflict(f"{name} takes inference {accepted}, not {options.inference!r}")
+    if options.control is not None and method != "staggered":
+        raise OptionConflict(f"option control applies to method staggered only, not to {method}")
+    if (options.leads is not None or options.lags is not None) and method != "event":
+        raise OptionConflict(f"options leads and lags apply to method event only, not to {method}")
+    if options.cluster not in (None, unit) and method == "staggered":
+        raise OptionConflict(
+            f"{name} clusters by unit (its standard errors come from per-unit influence "
+            "functions); option cluster applies to methods twfe and event"
+        )
+
+
+def _staggered(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, options: EvaluationOptions
+) -> dict[str, Any]:
+    control = options.control or "never"
+    inference = "analytic" if options.inference == "auto" else options.inference
+    result: StaggeredEstimate = staggered(
+        data,
+        outcome,
+        unit,
+        time,
+        cohort,
+        control=control,
+        aggregate="simple",
+        inference=inference,
+        seed=options.seed,
+    )
+    # The same preparation as inside `staggered`: who was evaluated in which cohort.
+    panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control)
+    evaluated = np.isin(panel.unit_cohort, panel.treated_groups)
+    cohorts = _cohort_map(pd.Series(panel.unit_cohort[evaluated], index=panel.units[evaluated]))
+    return {
+        **_overall(result),
+        "n_treated": int(result.n_treated or 0),
+        "n_control": int(result.n_control or 0),
+        "cohorts": cohorts,
+        "pretrend_pvalue": result.pretrend_pvalue,
+        "event_study": result.event_time.rename(columns={"att": "estimate"}),
+    }
+
+
+def _twfe(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, options: EvaluationOptions
+) -> dict[str, Any]:
+    """TWFE on d = 1 from the cohort's first period on (cohort > 0 and time ≥ cohort)."""
+    treatment = _free_name(data, "treated")
+    start = data[cohort].astype(float)
+    frame = data.assign(**{treatment: ((start > 0) & (data[time] >= start)).astype(float)})
+    result = twfe(
+        frame,
+        outcome,
+        unit,
+        time,
+        treatment,
+        cluster=options.cluster or unit,
+        inference=options.inference,
+        seed=options.seed,
+    )
+    used = frame[frame[outcome].notna()]
+    ever = used.groupby(unit)[treatment].max() > 0
+    starts = used.groupby(unit)[cohort].first()
+    return {
+        **_overall(result),
+        **_counts(starts[ever], int(ever.size)),
+        "pretrend_pvalue": None,
+        "event_study": _empty_event_study(),
+    }
+
+
+def _event(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, options: EvaluationOptions
+) -> dict[str, Any]:
+    result = event_study(
+        data,
+        outcome,
+        unit,
+        time,
+        cohort,
+        leads=options.leads if options.leads is not None else DEFAULT_LEADS,
+        lags=options.lags if options.lags is not None else DEFAULT_LAGS,
+        cluster=options.cluster or unit,
+    )
+    starts = data[data[outcome].notna()].groupby(unit)[cohort].first()
+    return {
+        "estimate": None,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "pvalue": None,
+        "inference": result.inference,
+        "nobs": result.nobs,
+        "nclusters": result.nclusters,
+        "warnings": result.warnings,
+        "result": result,
+        **_counts(starts[starts > 0], int(starts.size)),
+        "pretrend_pvalue": result.pretrend_pvalue,
+        "event_study": result.coefficients,
+    }
+
+
+def _overall(result: Estimate) -> dict[str, Any]:
+    return {
+        "estimate": result.estimate,
+        "se": result.se,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "pvalue": result.pvalue,
+        "inference": result.inference,
+        "nobs": result.nobs,
+        "nclusters": result.nclusters,
+        "warnings": result.warnings,
+        "result": result,
+    }
+
+
+def _counts(treated_starts: pd.Series, n_units: int) -> dict[str, Any]:
+    return {
+        "n_treated": int(treated_starts.size),
+        "n_control": n_units - int(treated_starts.size),
+        "cohorts": _cohort_map(treated_starts),
+    }
+
+
+def _cohort_map(starts: pd.Series) -> dict[str, tuple[str, ...]]:
+    """First treated period (as text, ascending) → sorted unit ids; starts indexed by unit."""
+    return {
+        _period_label(period): tuple(_sorted_ids(units.index))
+        for period, units in starts.groupby(starts.to_numpy(dtype=float), sort=True)
+    }
+
+
+def _sorted_ids(ids: pd.Index) -> list[str]:
+    """Unit ids as text; numeric ids in numeric order (8001 before 13001), then the others."""
+    texts = [str(i) for i in ids]
+    return sorted(texts, key=lambda t: (0, int(t), t) if t.isdigit() else (1, 0, t))
+
+
+def _period_label(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _free_name(data: pd.DataFrame, wanted: str) -> str:
+    name = wanted
+    while name in data.columns:
+        name = f"_{name}"
+    return name
+
+
+def _empty_event_study() -> pd.DataFrame:
+    return pd.DataFrame(columns=["rel_time", "estimate", "se", "ci_low", "ci_high"])
+
+
+def _number(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: missing statistics become null."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None

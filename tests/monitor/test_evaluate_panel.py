@@ -1,0 +1,428 @@
+"""`budget-monitor evaluate --panel`: the CLI reports what the Python API computes, to 1e-12.
+
+Reference numbers: Callaway & Sant'Anna's mpdta with R `did` (att_gt + aggte "simple", never
+treated, analytic errors), tests/data/did-reference/ref_aggte.csv, scenario mpdta_nev_dr.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import Workbook, load_workbook
+
+from evaluation.did import event_study, staggered, twfe
+from monitor.cli import cli
+
+MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
+COLUMNS = ["--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--cohort", "first.treat"]
+TOL = 1e-12
+# R did, aggte(type = "simple") on mpdta, never-treated controls (ref_aggte.csv, mpdta_nev_dr).
+R_SIMPLE_ATT = -0.0399512751551763
+R_SIMPLE_SE = 0.0120340127701854
+# The document of SPEC §7, in its order; further keys may follow.
+SPEC_KEYS = [
+    "indicator",
+    "program",
+    "method",
+    "estimate",
+    "se",
+    "ci",
+    "pvalue",
+    "inference",
+    "n_treated",
+    "n_control",
+    "cohorts",
+    "pretrend_pvalue",
+    "event_study",
+    "warnings",
+]
+
+
+def run(*args: str | Path, expect: int) -> Result:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == expect, (result.exit_code, result.stdout, result.stderr)
+    if expect == 1:
+        assert "Traceback" not in result.stderr
+    return result
+
+
+def evaluate_json(panel: Path, *args: str) -> dict:
+    """The JSON document; NaN or infinity in it would make json.loads fail here."""
+    result = run("--json", "evaluate", "--panel", panel, *args, expect=0)
+    return json.loads(result.stdout, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> float:
+    raise AssertionError(f"{name} is not JSON")
+
+
+@pytest.fixture(scope="module")
+def mpdta() -> pd.DataFrame:
+    return pd.read_csv(MPDTA)
+
+
+def _close(got: float | None, expected: float) -> None:
+    assert got is not None
+    assert got == pytest.approx(expected, abs=TOL, rel=0)
+
+
+def _assert_event_study(got: list[dict], rel_time, estimate, ci_low, ci_high) -> None:
+    assert [row["rel_time"] for row in got] == [int(e) for e in rel_time]
+    np.testing.assert_allclose([r["estimate"] for r in got], estimate, rtol=0, atol=TOL)
+    np.testing.assert_allclose([r["ci"][0] for r in got], ci_low, rtol=0, atol=TOL)
+    np.testing.assert_allclose([r["ci"][1] for r in got], ci_high, rtol=0, atol=TOL)
+
+
+def test_auto_on_mpdta_is_callaway_santanna_simple_as_r_did_and_the_api(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS)
+    api = staggered(mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple")
+
+    assert list(got)[: len(SPEC_KEYS)] == SPEC_KEYS
+    assert got["method"] == "staggered"
+    assert got["indicator"] == "lemp"
+    assert got["program"] is None
+    _close(got["estimate"], R_SIMPLE_ATT)
+    _close(got["se"], R_SIMPLE_SE)
+    for key, expected in [
+        ("estimate", api.estimate),
+        ("se", api.se),
+        ("pvalue", api.pvalue),
+        ("pretrend_pvalue", api.pretrend_pvalue),
+    ]:
+        _close(got[key], expected)
+    _close(got["ci"][0], api.ci_low)
+    _close(got["ci"][1], api.ci_high)
+    assert (got["n_treated"], got["n_control"]) == (api.n_treated, api.n_control) == (191, 309)
+    assert got["inference"] == api.inference
+    assert got["warnings"] == list(api.warnings)
+    events = api.event_time
+    _assert_event_study(
+        got["event_study"], events.rel_time, events.att, events.ci_low, events.ci_high
+    )
+
+
+def test_cohorts_list_each_start_year_with_its_units_as_sorted_text(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS)
+    starts = mpdta.groupby("countyreal")["first.treat"].first()
+    expected = {
+        str(year): [str(u) for u in sorted(starts.index[starts == year])]
+        for year in (2004, 2006, 2007)
+    }
+    assert got["cohorts"] == expected
+    assert got["cohorts"]["2007"][:2] == ["8001", "8019"]  # numeric order, not text order
+
+
+def test_not_yet_treated_controls_match_the_api(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS, "--method", "staggered", "--control", "notyet")
+    api = staggered(mpdta, "lemp", "countyreal", "year", "first.treat", "notyet", "simple")
+    _close(got["estimate"], api.estimate)
+    _close(got["se"], api.se)
+    _close(got["pretrend_pvalue"], api.pretrend_pvalue)
+
+
+def test_twfe_equals_the_api_on_the_cohort_dummy_clustered_by_unit(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS, "--method", "twfe")
+    start = mpdta["first.treat"]
+    data = mpdta.assign(d=((start > 0) & (mpdta["year"] >= start)).astype(float))
+    api = twfe(data, "lemp", "countyreal", "year", "d", cluster="countyreal", inference="auto")
+
+    assert got["method"] == "twfe"
+    for key, expected in [("estimate", api.estimate), ("se", api.se), ("pvalue", api.pvalue)]:
+        _close(got[key], expected)
+    _close(got["ci"][0], api.ci_low)
+    _close(got["ci"][1], api.ci_high)
+    assert got["inference"] == api.inference
+    assert "CR1 cluster-robust by countyreal (500 clusters)" in got["inference"]
+    assert got["warnings"] == list(api.warnings)
+    assert (got["n_treated"], got["n_control"]) == (191, 309)
+    assert got["pretrend_pvalue"] is None
+    assert got["event_study"] == []
+
+
+def test_twfe_wild_bootstrap_by_state_with_a_seed_equals_the_api(mpdta, tmp_path):
+    data = mpdta.assign(state=mpdta["countyreal"] // 1000)
+    panel = write_csv(tmp_path / "mpdta_states.csv", data)
+    args = ("--method", "twfe", "--cluster", "state", "--inference", "wild", "--seed", "7")
+    got = evaluate_json(panel, *COLUMNS, *args)
+    # Ids are codes, read as text: the bootstrap draws follow their (text) order, so the API
+    # gets the same text ids to draw the same weights for the same clusters.
+    start = data["first.treat"]
+    data = data.astype({"countyreal": str, "state": str})
+    data = data.assign(d=((start > 0) & (data["year"] >= start)).astype(float))
+    api = twfe(data, "lemp", "countyreal", "year", "d", cluster="state", inference="wild", seed=7)
+    for key, expected in [("estimate", api.estimate), ("se", api.se), ("pvalue", api.pvalue)]:
+        _close(got[key], expected)
+    _close(got["ci"][0], api.ci_low)
+    _close(got["ci"][1], api.ci_high)
+    assert got["inference"] == api.inference
+    assert "wild cluster bootstrap" in got["inference"] and "seed 7" in got["inference"]
+
+
+def test_event_study_equals_the_api_with_its_window(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS, "--method", "event", "--leads", "3", "--lags", "2")
+    api = event_study(
+        mpdta, "lemp", "countyreal", "year", "first.treat", leads=3, lags=2, cluster="countyreal"
+    )
+    assert got["method"] == "event"
+    # An event study reports one effect per period, not one overall number.
+    assert got["estimate"] is None and got["ci"] == [None, None] and got["pvalue"] is None
+    coefficients = api.coefficients
+    _assert_event_study(
+        got["event_study"],
+        coefficients.rel_time,
+        coefficients.estimate,
+        coefficients.ci_low,
+        coefficients.ci_high,
+    )
+    assert [row["rel_time"] for row in got["event_study"]] == [-3, -2, 0, 1, 2]
+    _close(got["pretrend_pvalue"], api.pretrend_pvalue)
+    assert got["inference"] == api.inference
+    assert got["warnings"] == list(api.warnings)
+
+
+def test_event_study_without_leads_to_test_gives_a_null_pretrend_pvalue():
+    got = evaluate_json(MPDTA, *COLUMNS, "--method", "event", "--leads", "1")
+    assert got["pretrend_pvalue"] is None
+    assert any("pre" in w.lower() for w in got["warnings"])
+
+
+def _write_mpdta_workbook(path: Path, mpdta: pd.DataFrame) -> Path:
+    """A notes sheet first, then the panel below a title and a blank line; ids as numbers."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["Minimum wage panel, Callaway & Sant'Anna (2021)"])
+    sheet = workbook.create_sheet("Panel")
+    sheet.append(["County teen employment 2003-2007"])
+    sheet.append([])
+    columns = ["year", "countyreal", "lemp", "first.treat"]
+    sheet.append(columns)
+    for row in mpdta[columns].itertuples(index=False):
+        sheet.append([int(row[0]), int(row[1]), float(row[2]), int(row[3])])
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_panel_below_a_title_on_a_later_sheet_gives_the_csv_result(mpdta, tmp_path):
+    workbook = _write_mpdta_workbook(tmp_path / "mpdta.xlsx", mpdta)
+    from_csv = evaluate_json(MPDTA, *COLUMNS)
+    from_xlsx = evaluate_json(workbook, *COLUMNS)
+    assert from_xlsx["panel"] == {"file": str(workbook), "sheet": "Panel", "header_row": 3}
+    for key in ("estimate", "se", "pvalue", "pretrend_pvalue"):
+        _close(from_xlsx[key], from_csv[key])
+    assert from_xlsx["cohorts"] == from_csv["cohorts"]
+    assert from_xlsx["warnings"] == from_csv["warnings"]
+
+
+def test_german_csv_with_decimal_commas_gives_the_same_estimate(mpdta, tmp_path):
+    german = tmp_path / "panel_de.csv"
+    text = mpdta[["year", "countyreal", "lemp", "first.treat"]].to_csv(
+        sep=";", decimal=",", index=False
+    )
+    german.write_bytes(text.encode("cp1252"))
+    got = evaluate_json(german, *COLUMNS)
+    _close(got["estimate"], R_SIMPLE_ATT)
+    _close(got["se"], R_SIMPLE_SE)
+
+
+def test_plain_output_states_effect_interval_pvalue_inference_and_warnings():
+    result = run("evaluate", "--panel", MPDTA, *COLUMNS, expect=0)
+    out = result.stdout
+    assert "lemp: staggered" in out
+    assert "effect: -0.03995 (95 % CI -0.06354 to -0.01637), p < 0.001" in out
+    assert "191 treated units" in out and "309 comparison units" in out
+    assert "inference: analytic standard errors from the influence functions" in out
+    assert "pre-trend test (no difference before the start): p = 0.168" in out
+    assert "warning: Fewer than 2 periods before the start" in out
+
+
+# --- small panels for the few-treated and error cases ---------------------------------------
+
+UNITS = [f"S{i:02d}" for i in range(1, 11)]
+YEARS = list(range(2015, 2021))
+
+
+def small_panel(treated: dict[str, int]) -> pd.DataFrame:
+    """10 districts × 2015–2020, outcome with unit and year effects and noise; cohort per unit."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for u, unit in enumerate(UNITS):
+        for year in YEARS:
+            start = treated.get(unit, 0)
+            effect = -0.5 if start and year >= start else 0.0
+            quote = 10 + u + 0.2 * (year - 2015) + effect + rng.normal(0, 0.3)
+            rows.append({"district": unit, "jahr": year, "quote": quote, "start": start})
+    return pd.DataFrame(rows)
+
+
+SMALL = ["--outcome", "quote", "--unit", "district", "--time", "jahr", "--cohort", "start"]
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("treated", [{"S03": 2018}, {"S03": 2018, "S07": 2019}])
+def test_auto_with_one_or_two_treated_units_refuses_and_names_synthetic_did(tmp_path, treated):
+    panel = write_csv(tmp_path / "panel.csv", small_panel(treated))
+    result = run("--json", "evaluate", "--panel", panel, *SMALL, expect=1)
+    assert result.stdout == ""
+    assert "synthetic difference-in-differences (sdid)" in result.stderr
+    assert "not yet available" in result.stderr
+    assert f"only {len(treated)} treated unit" in result.stderr
+    assert ", ".join(sorted(treated)) in result.stderr
+
+
+def test_method_sdid_is_refused_as_not_yet_available(tmp_path):
+    panel = write_csv(tmp_path / "panel.csv", small_panel({"S03": 2018}))
+    result = run("evaluate", "--panel", panel, *SMALL, "--method", "sdid", expect=1)
+    assert "synthetic difference-in-differences (method sdid) is not yet available" in (
+        result.stderr
+    )
+
+
+def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
+    data = small_panel({"S03": 2018, "S07": 2019})
+    got = evaluate_json(write_csv(tmp_path / "panel.csv", data), *SMALL, "--method", "staggered")
+    api = staggered(data, "quote", "district", "jahr", "start")
+    _close(got["estimate"], api.estimate)
+    assert got["cohorts"] == {"2018": ["S03"], "2019": ["S07"]}
+    assert any("Only 2 treated units" in w for w in got["warnings"])
+
+
+def test_auto_with_three_treated_units_runs_staggered(tmp_path):
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    got = evaluate_json(write_csv(tmp_path / "panel.csv", data), *SMALL)
+    assert got["method"] == "staggered"
+    assert got["cohorts"] == {"2018": ["S02", "S03"], "2019": ["S07"]}
+    assert (got["n_treated"], got["n_control"]) == (3, 7)
+
+
+def test_missing_value_symbols_are_missing_outcomes_never_zero(tmp_path):
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    cells = data.astype({"quote": object})
+    cells.loc[25, "quote"] = "-"
+    cells.loc[31, "quote"] = ""
+    got = evaluate_json(write_csv(tmp_path / "panel.csv", cells), *SMALL)
+    api = staggered(
+        data.assign(quote=data["quote"].where(~data.index.isin([25, 31]))), *SMALL[1::2]
+    )
+    _close(got["estimate"], api.estimate)
+    assert any("Dropped 12 rows to balance the panel" in w for w in got["warnings"])
+
+
+def test_empty_cohort_cells_mean_never_treated(tmp_path):
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    cells = data.astype({"start": object})
+    cells.loc[cells["start"] == 0, "start"] = None
+    got = evaluate_json(write_csv(tmp_path / "panel.csv", cells), *SMALL)
+    _close(got["estimate"], staggered(data, *SMALL[1::2]).estimate)
+
+
+# --- refusals: exit 1 naming file, row and column; usage errors exit 2 ----------------------
+
+
+def test_missing_file_is_refused_with_its_name(tmp_path):
+    result = run("evaluate", "--panel", tmp_path / "nope.csv", *SMALL, expect=1)
+    assert "nope.csv: file not found" in result.stderr
+
+
+def test_header_without_data_rows_is_refused(tmp_path):
+    panel = tmp_path / "header_only.csv"
+    panel.write_text("district,jahr,quote,start\n", encoding="utf-8")
+    result = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert f"{panel}: no data below the header (row 1)" in result.stderr
+
+
+def test_unknown_column_is_refused_listing_the_columns_found():
+    args = [*COLUMNS]
+    args[1] = "employment"
+    result = run("evaluate", "--panel", MPDTA, *args, expect=1)
+    assert "mpdta.csv: outcome column 'employment' not found" in result.stderr
+    assert "columns found (row 1): year, countyreal, lpop, lemp, first.treat, treat" in (
+        result.stderr
+    )
+
+
+def test_non_numeric_outcome_and_time_cells_are_listed_with_row_and_column(tmp_path):
+    cells = small_panel({"S02": 2018, "S03": 2018, "S07": 2019}).astype(object)
+    cells.loc[3, "quote"] = "n.v."  # data row 4 → line 5 (the header is line 1)
+    cells.loc[20, "jahr"] = "2018a"  # line 22
+    panel = write_csv(tmp_path / "panel.csv", cells)
+    result = run("--json", "evaluate", "--panel", panel, *SMALL, expect=1)
+    assert result.stdout == ""
+    assert f"{panel}, row 5, column 'quote': not a number: 'n.v.'" in result.stderr
+    assert f"{panel}, row 22, column 'jahr': not a number: '2018a'" in result.stderr
+    assert "2 problems in 2 rows; nothing evaluated" in result.stderr
+
+
+def test_xlsx_errors_name_the_sheet_and_the_row_as_excel_shows_it(mpdta, tmp_path):
+    path = _write_mpdta_workbook(tmp_path / "mpdta.xlsx", mpdta.head(20))
+    workbook = load_workbook(path)
+    workbook["Panel"]["C6"] = "k.A."
+    workbook.save(path)
+    result = run("evaluate", "--panel", path, *COLUMNS, expect=1)
+    assert f"{path}, sheet 'Panel', row 6, column 'lemp': not a number: 'k.A.'" in result.stderr
+
+
+def test_duplicate_unit_period_rows_are_refused_naming_both_rows(tmp_path):
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    data = pd.concat([data, data.iloc[[7]]], ignore_index=True)  # line 9 again as line 62
+    panel = write_csv(tmp_path / "panel.csv", data)
+    result = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert (
+        f"{panel}, row 62, column 'jahr': unit 'S02' has period 2016 already in row 9"
+        in result.stderr
+    )
+
+
+def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    data.loc[9, "start"] = 2019  # S02's fourth row, line 11
+    panel = write_csv(tmp_path / "panel.csv", data)
+    result = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert f"{panel}, row 11, column 'start': unit 'S02' has cohort 2019 here but 2018" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--method", "magic"], "Invalid value for '--method'"),
+        (["--control", "sometimes"], "Invalid value for '--control'"),
+        (["--inference", "guess"], "Invalid value for '--inference'"),
+        (["--method", "event", "--leads", "0"], "Invalid value for '--leads'"),
+        (["--method", "twfe", "--inference", "bootstrap"], "method twfe takes inference"),
+        (["--method", "twfe", "--control", "notyet"], "control applies to method staggered"),
+        (["--leads", "2"], "leads and lags apply to method event only"),
+        (["--cluster", "treat"], "option cluster applies to methods twfe and event"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(args, message):
+    result = run("evaluate", "--panel", MPDTA, *COLUMNS, *args, expect=2)
+    assert message in result.stderr
+
+
+def test_panel_without_its_column_options_is_a_usage_error():
+    result = run("evaluate", "--panel", MPDTA, "--outcome", "lemp", expect=2)
+    assert "--panel needs --unit, --time, --cohort" in result.stderr
+    result = run("evaluate", expect=2)
+    assert "give --panel FILE" in result.stderr
+
+
+def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_path):
+    panel = tmp_path / "panel_de.csv"
+    lines = ["district;jahr;quote;start", "S01;2019;1,5;0", "S01;2020;1.5;0"]
+    panel.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert (
+        f"{panel}, row 3, column 'quote': not a number: '1.5' (this column writes decimals with "
+        "a comma" in result.stderr
+    )
