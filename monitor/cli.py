@@ -14,7 +14,10 @@ from ledger.schema import upgrade
 from monitor.context import AppContext, UserError
 from monitor.evaluate_command import evaluate_command
 from monitor.import_commands import batches_command, import_group
+from monitor.master_commands import template_command
+from monitor.need_commands import need_command, targeting_command
 from monitor.settings import SettingsError, load_settings
+from monitor.spend_commands import spend_command, trace_command
 from monitor.verify_command import verify_command
 
 
@@ -60,6 +63,11 @@ def init_command(app: AppContext) -> None:
 cli.add_command(import_group)
 cli.add_command(batches_command)
 cli.add_command(verify_command)
+cli.add_command(spend_command)
+cli.add_command(trace_command)
+cli.add_command(template_command)
+cli.add_command(need_command)
+cli.add_command(targeting_command)
 cli.add_command(evaluate_command)
 
 

@@ -25,6 +25,9 @@ from evaluation.panel_evaluation import (
 from imports.panel_file import PanelColumns, PanelFile, read_panel
 from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
+from ledger.district_panel import PanelError, build_panel
+from ledger.master_store import resolve_as_of
+from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 
 _SHOWN_ERRORS = 50
@@ -90,11 +93,19 @@ _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
     show_default=True,
     help="Random seed for bootstrap and randomization draws, so results can be repeated.",
 )
+@click.option("--indicator", help="Ledger mode: the indicator code to evaluate (e.g. sgb2_quote).")
+@click.option("--program", help="Ledger mode: the program whose spending marks treatment.")
+@click.option("--measure", help="Ledger mode: a single measure instead of a program.")
+@click.option("--as-of", help="Ledger mode: master data as of an import number or a day.")
 @click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
 @click.pass_obj
 def evaluate_command(
     app: AppContext,
     panel_path: Path | None,
+    indicator: str | None,
+    program: str | None,
+    measure: str | None,
+    as_of: str | None,
     outcome: str | None,
     unit: str | None,
     time: str | None,
@@ -110,18 +121,15 @@ def evaluate_command(
 ) -> None:
     """Estimate the effect of a measure on an indicator by difference-in-differences.
 
+    From the ledger: --indicator CODE with --program NAME or --measure CODE; a district is
+    treated from the first indicator period with spending attributed from that selection, and
+    districts never reached by it are the comparison.
+
     With --panel, evaluate your own long panel file: name the outcome, unit, period and cohort
     columns (cohort = each unit's first treated period, 0 or empty for never treated). Units
     never treated are the comparison. Exits 1 with every problem listed where the file cannot
     be evaluated.
     """
-    if panel_path is None:
-        raise click.UsageError(
-            "give --panel FILE with --outcome, --unit, --time and --cohort; evaluating spending "
-            "from the ledger (--indicator with --program or --measure) needs master data, which "
-            "is not yet available"
-        )
-    columns = _panel_columns(outcome, unit, time, cohort, cluster)
     options = EvaluationOptions(
         method=method,
         control=control,
@@ -131,6 +139,14 @@ def evaluate_command(
         inference=inference,
         seed=seed,
     )
+    if panel_path is None:
+        _evaluate_ledger(app, indicator, program, measure, as_of, options, json_output)
+        return
+    if indicator or program or measure or as_of:
+        raise click.UsageError(
+            "--indicator/--program/--measure/--as-of read the ledger; they do not go with --panel"
+        )
+    columns = _panel_columns(outcome, unit, time, cohort, cluster)
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
         panel = read_panel(panel_path, columns, limits)
@@ -155,6 +171,59 @@ def evaluate_command(
         raise UserError(f"{panel_path}: {exc}") from None
     if json_output or app.json_output:
         app.emit_json({**evaluation.to_dict(), "panel": _describe_source(panel)})
+    else:
+        _print_summary(evaluation)
+
+
+def _evaluate_ledger(
+    app: AppContext,
+    indicator: str | None,
+    program: str | None,
+    measure: str | None,
+    as_of: str | None,
+    options: EvaluationOptions,
+    json_output: bool,
+) -> None:
+    """Evaluate a program or measure on the panel the ledger builds."""
+    if not indicator or (program is None) == (measure is None):
+        raise click.UsageError(
+            "give --indicator CODE with --program NAME or --measure CODE (ledger), or --panel "
+            "FILE with --outcome, --unit, --time and --cohort (your own panel)"
+        )
+    with app.engine.connect() as connection:
+        try:
+            panel = build_panel(
+                connection,
+                indicator,
+                app.settings.ledger.spending_accounts,
+                program=program,
+                measure=measure,
+                as_of=resolve_as_of(connection, as_of),
+            )
+        except (PanelError, AmbiguousPostings) as exc:
+            raise UserError(str(exc)) from None
+    try:
+        evaluation = evaluate_panel(
+            panel.frame.rename(columns={"value": indicator}),
+            indicator,
+            "district",
+            "time",
+            "cohort",
+            options,
+            program=program or measure,
+        )
+    except OptionConflict as exc:
+        raise click.UsageError(str(exc)) from None
+    except (MethodUnavailable, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    if json_output or app.json_output:
+        app.emit_json(
+            {
+                **evaluation.to_dict(),
+                "frequency": panel.frequency,
+                "missing_values": panel.missing_values,
+            }
+        )
     else:
         _print_summary(evaluation)
 

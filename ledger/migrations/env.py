@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from ledger.master_models import MasterImport  # noqa: F401  (registers the master tables)
 from ledger.models import Base
 
 connection = context.config.attributes["connection"]

@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from ledger.database import create_ledger_engine
+from ledger.master_models import MasterImport  # noqa: F401  (registers the master tables)
 from ledger.models import Base
 from ledger.schema import SchemaOutdated, current_revision, ensure_schema, head_revision
 

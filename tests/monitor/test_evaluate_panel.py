@@ -414,7 +414,7 @@ def test_panel_without_its_column_options_is_a_usage_error():
     result = run("evaluate", "--panel", MPDTA, "--outcome", "lemp", expect=2)
     assert "--panel needs --unit, --time, --cohort" in result.stderr
     result = run("evaluate", expect=2)
-    assert "give --panel FILE" in result.stderr
+    assert "--panel FILE" in result.stderr
 
 
 def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_path):

@@ -1,0 +1,339 @@
+"""Finding a master-data table in a file: its sheet, its header row and which column is which.
+
+SPEC §5: headers match case-insensitively, in English or German, ignoring spaces, dots and
+hyphens (and underscores, so `valid_from` is `Valid from`). A trailing unit is ignored as well
+(`Anteil in %`, `Ansatz 2025 EUR`, `Betrag (€)`). ß compares equal to ss (`Maßnahme` is
+`Massnahme`), because `str.casefold` folds it.
+
+A table is looked for first in the sheets whose names say what they hold ("Sozialräume",
+"districts" …), then in every other sheet by content; the header is the first row, within the
+first HEADER_SEARCH_ROWS rows, that carries every required column. Each field takes the first
+alias (in the order listed) found among the header cells, and one column serves one field only.
+That order resolves the common German layout `Nr. | Sozialraum`: a column named like a code
+(`Nr.`, `Kennziffer`, `Sozialraum-Nr.`) is the code, and the plain `Sozialraum` is then free to be
+the name; where no code-like column exists, `Sozialraum` is the code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from imports.german_values import is_blank
+from imports.header_detection import HEADER_SEARCH_ROWS, header_key
+from imports.postings import RowError
+from imports.readers import RawSheet
+
+_SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
+_UNIT_SUFFIX = re.compile(
+    r"(?:[\s(\[/]+(?:in\s+)?(?:eur|euro|€|%|prozent|percent)|\s*[€%])[)\]]?\s*$"
+)
+# The first filled cell of a total row: "Summe", "Summe:", "Gesamtsumme", "Zwischensumme …",
+# "Gesamt", "Insgesamt", "Stadt insgesamt", "Gesamtstadt", "Total", SAP's "*" and "**".
+_TOTAL_CELL = re.compile(
+    r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt(stadt)?\b.*|(.*\s)?insgesamt\b.*)$",
+    re.IGNORECASE,
+)
+_NOTE_CELL = re.compile(
+    r"^\s*(quellen?|source|anmerkung(en)?|hinweis(e)?|note|fußnoten?|stand|erläuterung(en)?"
+    r"|zeichenerklärung)\b|^\s*(\d{1,2}|\*+)\)",
+    re.IGNORECASE,
+)
+
+# District codes, most code-like first (see the module docstring); shared by every table.
+_DISTRICT_CODES = (
+    "district", "district code", "district id", "Sozialraumnummer", "Sozialraum-Nr.",
+    "Sozialraumschlüssel", "Sozialraumkennziffer", "Sozialraum-Code", "Kennziffer",
+    "Stadtteilnummer", "Stadtteil-Nr.", "Bezirksnummer", "Bezirks-Nr.", "Bezirk-Nr.",
+)  # fmt: skip
+# Only where nothing else could be numbered: the districts, population and indicator tables.
+_DISTRICT_NUMBERS = ("Nr.", "Nummer", "Code", "Schlüssel", "ID")
+_DISTRICT_PLACES = (
+    "Sozialraum", "Bezirk", "Stadtteil", "Stadtbezirk", "Ortsteil", "Planungsraum",
+    "Statistischer Bezirk", "Quartier",
+)  # fmt: skip
+
+
+def district_aliases(*, numbered: bool) -> tuple[str, ...]:
+    """Headers of a district code column; `numbered` adds bare `Nr.`, `Code`, `ID` …, which
+    only tables whose rows are districts can afford (an allocation sheet numbers measures)."""
+    return (*_DISTRICT_CODES, *(_DISTRICT_NUMBERS if numbered else ()), *_DISTRICT_PLACES)
+
+
+MEASURE_ALIASES = (
+    "measure", "measure code", "measure id", "Maßnahmennummer", "Maßnahmen-Nr.", "Maßnahme-Nr.",
+    "Maßnahme Nr.", "Maßnahmencode", "Maßnahmenkennung", "Maßnahmenschlüssel", "Maßnahme",
+)  # fmt: skip
+YEAR_ALIASES = ("year", "Jahr", "Berichtsjahr", "Stichjahr")
+PRODUCT_ALIASES = ("product", "Produkt", "Produktnummer", "Produkt-Nr.")
+
+
+class MasterDataError(ValueError):
+    """The file as a whole does not hold the expected table; the message lists what was found
+    and what was expected, so the user can fix the header (or the settings) at once."""
+
+
+def column_key(cell: object, *, keep_unit: bool = False) -> str:
+    """How header cells compare: case, spaces, dots, hyphens, underscores and a trailing unit
+    ignored; a number header (`2025.0` from Excel) is its whole-number text."""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = unicodedata.normalize("NFC", header_key(cell))
+    if not keep_unit:
+        text = _UNIT_SUFFIX.sub("", text)
+    return _SEPARATORS.sub("", text)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one kind of table looks like.
+
+    title: how messages name it ("districts"). sheet_names: names a sheet holding it usually
+    has. fields: field -> header aliases, in order of preference. required: fields the header
+    row must carry.
+    """
+
+    title: str
+    sheet_names: tuple[str, ...]
+    fields: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+    def named(self, sheet: RawSheet) -> bool:
+        key = column_key(sheet.name, keep_unit=True)
+        return any(key.startswith(column_key(n, keep_unit=True)) for n in self.sheet_names)
+
+
+def match_columns(cells: Sequence[object], spec: TableSpec) -> dict[str, int]:
+    """Field -> column index for one candidate header row (see the module docstring)."""
+    keys = [column_key(c) for c in cells]
+    mapped: dict[str, int] = {}
+    for field, aliases in spec.fields.items():
+        for alias in aliases:
+            wanted = column_key(alias)
+            index = next(
+                (i for i, k in enumerate(keys) if k == wanted and i not in mapped.values()), None
+            )
+            if index is not None:
+                mapped[field] = index
+                break
+    return mapped
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table found in a file: where its header is and which column holds which field."""
+
+    file: str
+    sheet: RawSheet
+    header_index: int | None  # index into sheet.rows; None when the source described its columns
+    columns: Mapping[str, int]
+    headers: tuple[str, ...]  # every header cell as text, trimmed
+
+    @property
+    def header_row(self) -> int | None:
+        """The header's row number as Excel shows it."""
+        return (
+            None if self.header_index is None else self.sheet.first_row_number + self.header_index
+        )
+
+    @property
+    def header_cells(self) -> Sequence[object]:
+        """The header row's cells as the reader delivered them (numbers stay numbers)."""
+        if self.header_index is None:
+            return self.sheet.header or ()
+        return self.sheet.rows[self.header_index]
+
+    @property
+    def first_data(self) -> int:
+        return 0 if self.header_index is None else self.header_index + 1
+
+    def header(self, field: str) -> str:
+        """The header of a field's column as the file writes it, for messages."""
+        return self.headers[self.columns[field]]
+
+    def cells(self, index: int) -> pd.Series:
+        """Column `index` of every data row, indexed by the row number as Excel shows it."""
+        rows = self.sheet.rows[self.first_data :]
+        first = self.sheet.first_row_number + self.first_data
+        return pd.Series(
+            [row[index] if index < len(row) else None for row in rows],
+            index=pd.RangeIndex(first, first + len(rows)),
+            dtype=object,
+        )
+
+    def raw(self) -> tuple[pd.DataFrame, Skipped]:
+        """The mapped fields' cells of the data rows, and how many rows were skipped.
+
+        Skipped: total rows (`Summe`, `Gesamt`, `Stadt insgesamt` in the first filled cell)
+        and notes below or between the data that statistical offices add (a row whose only
+        filled cell is text such as `Quelle: …`, `Anmerkung: …`, `1) …`). Blank rows are
+        skipped without counting: they carry nothing.
+        """
+        every = pd.DataFrame({i: self.cells(i) for i in range(len(self.headers))})
+        if every.empty:
+            index = pd.RangeIndex(0)
+            empty = pd.DataFrame({f: pd.Series(dtype=object) for f in self.columns}, index)
+            return empty, Skipped()
+        blank_cells = pd.concat([is_blank(every[c]) for c in every.columns], axis=1)
+        blank = blank_cells.all(axis=1)
+        first_filled = blank_cells.to_numpy().argmin(axis=1)
+        leading = pd.Series(
+            every.to_numpy()[np.arange(len(every)), first_filled], index=every.index
+        )
+        text = leading.map(lambda v: isinstance(v, str))
+        total = ~blank & text & leading.map(lambda v: bool(_TOTAL_CELL.match(str(v))))
+        alone = (~blank_cells).sum(axis=1) == 1
+        note = (
+            ~blank & ~total & alone & text & leading.map(lambda v: bool(_NOTE_CELL.match(str(v))))
+        )
+        kept = every[~blank & ~total & ~note]
+        frame = pd.DataFrame({f: kept[i] for f, i in self.columns.items()}, index=kept.index)
+        return frame, Skipped(int(total.sum()), int(note.sum()))
+
+    def unused_headers(self, used: Iterable[int] | None = None) -> tuple[str, ...]:
+        """Non-empty headers of columns that no field (and no index in `used`) claimed."""
+        taken = set(self.columns.values()) | set(used or ())
+        return tuple(h for i, h in enumerate(self.headers) if h and i not in taken)
+
+    def error(self, row: int, field: str | None, message: str) -> RowError:
+        column = self.header(field) if field in self.columns else field
+        return RowError(self.file, self.sheet.name, int(row), column, message)
+
+    def errors(
+        self, mask: pd.Series, field: str | None, message: str | pd.Series
+    ) -> list[RowError]:
+        """One error per row where mask is true; message may be a per-row Series."""
+        rows = mask.index[mask.to_numpy(dtype=bool)]
+        if isinstance(message, pd.Series):
+            return [self.error(r, field, str(message[r])) for r in rows]
+        return [self.error(r, field, message) for r in rows]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Rows left out on purpose: totals, and notes such as `Quelle: …` (see Table.raw)."""
+
+    total: int = 0
+    notes: int = 0
+
+    def __add__(self, other: Skipped) -> Skipped:
+        return Skipped(self.total + other.total, self.notes + other.notes)
+
+
+Accept = Callable[[Sequence[object], dict[str, int]], bool]
+
+
+def find_table(
+    path: Path,
+    sheets: Sequence[RawSheet],
+    spec: TableSpec,
+    *,
+    accept: Accept | None = None,
+    skip: Iterable[str] = (),
+) -> Table | None:
+    """The first header row carrying `spec`'s required columns (and passing `accept`), in the
+    sheets named like the table first, then in the others; None when there is none."""
+    skipped = set(skip)
+    candidates = [s for s in sheets if s.name not in skipped]
+    ordered = [s for s in candidates if spec.named(s)] + [
+        s for s in candidates if not spec.named(s)
+    ]
+    for sheet in ordered:
+        for index, cells in _candidate_rows(sheet):
+            mapped = match_columns(cells, spec)
+            if all(f in mapped for f in spec.required) and (
+                accept is None or accept(cells, mapped)
+            ):
+                headers = tuple("" if c is None else _header_text(c) for c in cells)
+                return Table(path.name, sheet, index, mapped, headers)
+    return None
+
+
+def missing_table(
+    path: Path, sheets: Sequence[RawSheet], spec: TableSpec, hint: str = ""
+) -> MasterDataError:
+    """Why no table was found: the most header-like row (of a sheet named like the table, if
+    any) with what it lacks, and every alias that would have done."""
+    named = [s for s in sheets if spec.named(s)]
+    best: tuple[int, RawSheet, int | None, Sequence[object]] | None = None
+    for sheet in named or sheets:
+        for index, cells in _candidate_rows(sheet):
+            texts = sum(1 for c in cells if isinstance(c, str) and c.strip())
+            if texts and (best is None or texts > best[0]):
+                best = (texts, sheet, index, cells)
+    lines = [f"{path.name}: no {spec.title} table found."]
+    if best is None:
+        lines.append("Found no header row (no text cells in the first rows of any sheet).")
+        missing = list(spec.required)
+    else:
+        _, sheet, index, cells = best
+        row = "described columns" if index is None else f"row {sheet.first_row_number + index}"
+        found = ", ".join(repr(_header_text(c)) for c in cells if c is not None and str(c).strip())
+        lines.append(f"Found in sheet {sheet.name!r}, {row}: {found}")
+        mapped = match_columns(cells, spec)
+        missing = [f for f in spec.required if f not in mapped]
+    for field in missing:
+        aliases = ", ".join(repr(a) for a in spec.fields[field])
+        lines.append(f"Missing column {field!r}: one of {aliases}")
+    if hint:
+        lines.append(hint)
+    return MasterDataError("\n".join(lines))
+
+
+def _candidate_rows(sheet: RawSheet) -> list[tuple[int | None, Sequence[object]]]:
+    if sheet.header is not None:
+        return [(None, sheet.header)]
+    return list(enumerate(sheet.rows[:HEADER_SEARCH_ROWS]))
+
+
+def _header_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def earlier_rows(keys: pd.DataFrame) -> pd.Series:
+    """Rows (index: row number) whose key repeats an earlier row's, mapped to that first row.
+
+    Rows with an empty key part take no part: their emptiness is reported on its own.
+    """
+    complete = keys[keys.notna().all(axis=1)]
+    if complete.empty:
+        return pd.Series(dtype="int64")
+    repeated = complete.duplicated(keep="first")
+    numbers = pd.Series(complete.index, index=complete.index)
+    first = numbers.groupby([complete[c] for c in complete.columns], sort=False).transform("min")
+    return first[repeated.to_numpy()].astype("int64")
+
+
+def finish(frame: pd.DataFrame, table: Table, fields: Sequence[str]) -> pd.DataFrame:
+    """A result frame: `fields` in order, then the origin of each row (`sheet`, and `row` as
+    Excel shows it, taken from the index unless present); sorted by row. Text and date columns
+    are plain object columns whose empty cells are None (pandas turns None into NaN on the
+    way, and pandas 3 would make text columns `str` with NaN)."""
+    out = frame.copy()
+    if "row" not in out:
+        out["row"] = np.asarray(out.index, dtype="int64")
+    out["sheet"] = table.sheet.name
+    out = out[[*fields, "sheet", "row"]].sort_values("row", kind="stable").reset_index(drop=True)
+    for field in [*fields, "sheet"]:
+        if not pd.api.types.is_numeric_dtype(out[field]):
+            out[field] = pd.Series(
+                [None if _is_missing(v) else v for v in out[field]], index=out.index, dtype=object
+            )
+    return out.astype({"row": "int64"})
+
+
+def _is_missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and np.isnan(value))
+    )

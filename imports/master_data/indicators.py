@@ -1,0 +1,378 @@
+"""`import indicators`: indicator values per district and period, long or wide.
+
+Long format, one value per row: district, indicator, period, value. Wide format, as statistical
+offices publish: one row per district (and period), one column per indicator, optionally the
+population (Einwohner), stored as that period's population. The period is a column, or given
+for the whole file (`--period`); a file that has its own period column and is given `--period`
+as well is refused rather than silently overridden.
+
+A wide column is an indicator when its header is an indicator code or one of the aliases in
+`[indicators.CODE] columns` (compared like every header: case, spaces, dots and hyphens
+ignored; an exact match wins over one that only agrees without a trailing unit such as "(%)").
+Every other column is listed in `ignored_columns`. In the long format the indicator cell is
+mapped through the same codes and aliases, and kept as written when it is neither (the ledger
+checks it against the configured indicators).
+
+Values are numbers, or text in German (`12,5`, `1.234,5`) or English (`12.5`) notation — one
+notation per column, as in panel files. An empty cell and the symbols of German official
+statistics (`-`, `.`, `x`, `/`, `…`) are missing: NaN, never zero, and counted in `missing`.
+Periods: see `imports.master_data.periods`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from imports.german_values import normalise_codes
+from imports.master_data.columns import (
+    MasterDataError,
+    Table,
+    TableSpec,
+    column_key,
+    district_aliases,
+    earlier_rows,
+    find_table,
+    finish,
+    missing_table,
+)
+from imports.master_data.districts import MISSING_SYMBOLS, POPULATION_ALIASES, read_counts
+from imports.master_data.periods import (
+    PERIOD_HINT,
+    Period,
+    parse_period_option,
+    read_periods,
+    resolve_periods,
+)
+from imports.panel_file import parse_statistics
+from imports.postings import RowError
+from imports.readers import ReadLimits, read_tables
+
+_SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
+_DISTRICT = district_aliases(numbered=True)
+_PERIOD = (
+    "period", "Zeitraum", "Jahr", "Stichtag", "Periode", "Berichtszeitraum", "Berichtsjahr",
+    "Quartal", "Monat", "Datum", "year", "date",
+)  # fmt: skip
+_FIELDS = {
+    "district": _DISTRICT,
+    "indicator": ("indicator", "Indikator", "Indikatorcode", "Kennzahl", "Merkmal"),
+    "period": _PERIOD,
+    "value": ("value", "Wert", "Indikatorwert", "Kennzahlwert"),
+}
+VALUE_FIELDS = ("district", "indicator", "period", "period_start", "period_end", "value")
+POPULATION_FIELDS = ("district", "period", "period_start", "period_end", "population")
+_WIDE_FIELDS = {"district": _DISTRICT, "period": _PERIOD, "population": POPULATION_ALIASES}
+
+
+def _spec(fields: Mapping[str, tuple[str, ...]], period_given: bool, wide: bool) -> TableSpec:
+    required = tuple(f for f in ("district", "indicator", "period", "value") if f in fields)
+    if period_given:
+        required = tuple(f for f in required if f != "period")
+    title = "indicator values (wide format)" if wide else "indicator values"
+    return TableSpec(title, _SHEETS, fields, required)
+
+
+@dataclass(frozen=True)
+class IndicatorsFile:
+    """An indicators file read and checked.
+
+    layout: "long" or "wide". values: district, indicator (code), period (label "2024",
+    "2024-Q3", "2024-03"), period_start, period_end (datetime.date), value (float, NaN =
+    missing), sheet, row. population: district, period, period_start, period_end, population
+    (int), sheet, row — from a wide file's population column, else empty. ignored_columns:
+    headers that are neither a known field nor an indicator. missing: value cells that were
+    empty or a missing symbol. columns: field (and, wide, indicator code) -> header as written.
+    skipped_total / skipped_notes: total rows and note rows ("Quelle: …") left out.
+    """
+
+    path: Path
+    layout: str
+    sheet: str
+    header_row: int | None
+    values: pd.DataFrame
+    population: pd.DataFrame
+    ignored_columns: tuple[str, ...]
+    missing: int
+    columns: dict[str, str]
+    skipped_total: int
+    skipped_notes: int
+    errors: tuple[RowError, ...]
+
+
+def parse_indicators(
+    path: Path,
+    *,
+    period: str | None = None,
+    indicator_columns: Mapping[str, Sequence[str]] | None = None,
+    limits: ReadLimits | None = None,
+) -> IndicatorsFile:
+    """Read one indicators file. indicator_columns: code -> header aliases (from settings).
+
+    Raises MasterDataError when the file holds no indicator table, when `period` is not a
+    period or the file has its own period column too, or when two columns name one indicator.
+    """
+    path = Path(path)
+    fixed = None
+    if period is not None:
+        fixed = parse_period_option(period)
+        if not isinstance(fixed, Period):
+            raise MasterDataError(f"--period {period!r} is not a period; {PERIOD_HINT}")
+    names = _IndicatorNames(indicator_columns or {})
+    sheets = read_tables(path, limits or ReadLimits())
+    long_spec = _spec(_FIELDS, fixed is not None, wide=False)
+    table = find_table(path, sheets, long_spec)
+    if table is not None:
+        _refuse_double_period(path, table, fixed)
+        return _long(path, table, fixed, names)
+    wide_spec = _spec(_WIDE_FIELDS, fixed is not None, wide=True)
+    table = find_table(
+        path,
+        sheets,
+        wide_spec,
+        accept=lambda cells, mapped: bool(names.positions(cells, mapped)[0]),
+    )
+    if table is not None:
+        _refuse_double_period(path, table, fixed)
+        return _wide(path, table, fixed, names)
+    hint = (
+        "A wide file needs the district and period columns (or --period) and one column per "
+        f"indicator, named by its code or an alias: {names.describe()}."
+    )
+    raise missing_table(path, sheets, long_spec, hint)
+
+
+class _IndicatorNames:
+    """Indicator codes and their header aliases, keyed as headers compare."""
+
+    def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
+        self.aliases = {code: (code, *names) for code, names in aliases.items()}
+        self.exact: dict[str, str] = {}
+        self.loose: dict[str, str] = {}
+        for code, names in self.aliases.items():
+            for name in names:
+                for index, keep in ((self.exact, True), (self.loose, False)):
+                    key = column_key(name, keep_unit=keep)
+                    if index.get(key, code) != code:
+                        raise MasterDataError(
+                            f"the header {name!r} is an alias of two indicators: "
+                            f"{index[key]} and {code} ([indicators.CODE] columns in settings)"
+                        )
+                    index[key] = code
+
+    def code(self, cell: object) -> str | None:
+        exact = self.exact.get(column_key(cell, keep_unit=True))
+        return exact or self.loose.get(column_key(cell))
+
+    def positions(
+        self, cells: Sequence[object], mapped: Mapping[str, int]
+    ) -> tuple[dict[int, str], list[str]]:
+        """Column index -> indicator code for the unclaimed columns; and conflicts (two columns
+        matching one indicator equally well)."""
+        taken = set(mapped.values())
+        found: dict[int, str] = {}
+        conflicts: list[str] = []
+        for index_of, keep in ((self.exact, True), (self.loose, False)):
+            claimed = set(found.values())
+            this_round: dict[str, int] = {}
+            for i, cell in enumerate(cells):
+                if i in taken or i in found or cell is None:
+                    continue
+                code = index_of.get(column_key(cell, keep_unit=keep))
+                if code is None or code in claimed:
+                    continue
+                if code in this_round:
+                    first = cells[this_round[code]]
+                    conflicts.append(f"indicator {code}: columns {str(first)!r} and {str(cell)!r}")
+                    continue
+                this_round[code] = i
+                found[i] = code
+        return found, conflicts
+
+    def describe(self) -> str:
+        if not self.aliases:
+            return "no indicators are configured ([indicators.CODE] columns in settings)"
+        return "; ".join(
+            f"{code}: {', '.join(map(repr, names))}" for code, names in self.aliases.items()
+        )
+
+
+def _refuse_double_period(path: Path, table: Table, fixed: Period | None) -> None:
+    if fixed is not None and "period" in table.columns:
+        raise MasterDataError(
+            f"{path.name}: --period {fixed.label} was given, but sheet {table.sheet.name!r} has "
+            f"its own period column {table.header('period')!r}; leave out --period, or the column"
+        )
+
+
+def _read_values(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(floats, bad mask, missing mask) — see the module docstring."""
+    symbol = values.map(lambda v: isinstance(v, str) and v.strip().casefold() in MISSING_SYMBOLS)
+    return parse_statistics(values.mask(symbol, None))
+
+
+def _periods(
+    table: Table, raw: pd.DataFrame, fixed: Period | None
+) -> tuple[pd.Series, list[RowError]]:
+    """Parsed periods (Period or date, still to be resolved) and their errors."""
+    if fixed is not None:
+        return pd.Series([fixed] * len(raw), index=raw.index, dtype=object), []
+    parsed, bad, blank = read_periods(raw["period"])
+    errors = table.errors(blank, "period", "empty: every row needs a period")
+    errors += table.errors(
+        bad, "period", raw["period"].map(lambda v: f"not a period: {v!r}; {PERIOD_HINT}")
+    )
+    return parsed, errors
+
+
+def _long(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames) -> IndicatorsFile:
+    raw, skipped = table.raw()
+    district = normalise_codes(raw["district"])
+    written = normalise_codes(raw["indicator"])
+    indicator = written.map(lambda v: None if v is None else names.code(v) or v)
+    errors = table.errors(district.isna(), "district", "empty: every row needs a district code")
+    errors += table.errors(indicator.isna(), "indicator", "empty: every row needs an indicator")
+    parsed, period_errors = _periods(table, raw, fixed)
+    errors += period_errors
+    values, bad, missing = _read_values(raw["value"])
+    errors += table.errors(bad, "value", raw["value"].map(lambda v: f"not a number: {v!r}"))
+    periods = resolve_periods(parsed, indicator, district)
+    frame = _value_frame(district, indicator, periods, values)
+    frame = frame[~frame.index.isin([e.row for e in errors])]
+    repeated = earlier_rows(frame[["district", "indicator", "period"]])
+    for row, first in repeated.items():
+        where = "period" if fixed is None else "district"
+        errors.append(
+            table.error(
+                row,
+                where,
+                f"district {frame.at[row, 'district']!r}, indicator "
+                f"{frame.at[row, 'indicator']!r}, period {frame.at[row, 'period']} already in row "
+                f"{first}",
+            )
+        )
+    frame = frame[~frame.index.isin(list(repeated.index))]
+    columns = {field: table.header(field) for field in table.columns}
+    return IndicatorsFile(
+        path=path,
+        layout="long",
+        sheet=table.sheet.name,
+        header_row=table.header_row,
+        values=finish(frame, table, VALUE_FIELDS),
+        population=finish(_population_frame(), table, POPULATION_FIELDS),
+        ignored_columns=table.unused_headers(),
+        missing=int(missing.sum()),
+        columns=columns,
+        skipped_total=skipped.total,
+        skipped_notes=skipped.notes,
+        errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
+    )
+
+
+def _wide(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames) -> IndicatorsFile:
+    positions, conflicts = names.positions(table.header_cells, table.columns)
+    positions = dict(sorted(positions.items()))  # values in the file's column order
+    if conflicts:
+        raise MasterDataError(
+            f"{path.name}: two columns for one indicator in sheet {table.sheet.name!r}: "
+            + "; ".join(conflicts)
+        )
+    raw, skipped = table.raw()
+    district = normalise_codes(raw["district"])
+    errors = table.errors(district.isna(), "district", "empty: every row needs a district code")
+    parsed, period_errors = _periods(table, raw, fixed)
+    errors += period_errors
+    periods = resolve_periods(parsed, pd.Series("", index=raw.index), district)
+    row_errors = {e.row for e in errors}
+    repeated = earlier_rows(
+        pd.DataFrame(
+            {"district": district, "period": periods.map(lambda p: p.label if p else None)}
+        )[~raw.index.isin(list(row_errors))]
+    )
+    for row, first in repeated.items():
+        errors.append(
+            table.error(
+                row,
+                "period" if fixed is None else "district",
+                f"district {district[row]!r}, period {periods[row].label} already in row {first}",
+            )
+        )
+    rejected = raw.index.isin(list(row_errors | set(repeated.index)))
+
+    frames, missing = [], 0
+    for index, code in positions.items():
+        cells = table.cells(index).loc[raw.index]
+        values, bad, absent = _read_values(cells)
+        missing += int(absent.sum())
+        errors += [
+            table.error(row, table.headers[index], f"not a number: {cells[row]!r}")
+            for row in cells.index[bad.to_numpy()]
+        ]
+        keep = ~rejected & ~bad.to_numpy()
+        indicator = pd.Series(code, index=raw.index)
+        frames.append(_value_frame(district, indicator, periods, values)[keep])
+    values_frame = pd.concat(frames) if frames else _value_frame(*(pd.Series(dtype=object),) * 4)
+
+    population = _population_frame()
+    if "population" in table.columns:
+        counts, bad, absent = read_counts(raw["population"])
+        errors += table.errors(
+            bad,
+            "population",
+            raw["population"].map(lambda v: f"not a number of inhabitants (a whole number): {v!r}"),
+        )
+        keep = ~rejected & ~bad.to_numpy() & ~absent.to_numpy()
+        population = _population_frame(district[keep], periods[keep], counts[keep])
+    columns = {field: table.header(field) for field in table.columns}
+    columns |= {code: table.headers[index] for index, code in positions.items()}
+    return IndicatorsFile(
+        path=path,
+        layout="wide",
+        sheet=table.sheet.name,
+        header_row=table.header_row,
+        values=finish(values_frame, table, VALUE_FIELDS),
+        population=finish(population, table, POPULATION_FIELDS),
+        ignored_columns=table.unused_headers(positions),
+        missing=missing,
+        columns=columns,
+        skipped_total=skipped.total,
+        skipped_notes=skipped.notes,
+        errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
+    )
+
+
+def _value_frame(
+    district: pd.Series, indicator: pd.Series, periods: pd.Series, values: pd.Series
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "district": district,
+            "indicator": indicator,
+            "period": periods.map(lambda p: p.label if isinstance(p, Period) else None),
+            "period_start": periods.map(lambda p: p.start if isinstance(p, Period) else None),
+            "period_end": periods.map(lambda p: p.end if isinstance(p, Period) else None),
+            "value": values.astype("float64"),
+        }
+    )
+
+
+def _population_frame(
+    district: pd.Series | None = None,
+    periods: pd.Series | None = None,
+    counts: pd.Series | None = None,
+) -> pd.DataFrame:
+    if district is None or periods is None or counts is None:
+        district, periods = pd.Series(dtype=object), pd.Series(dtype=object)
+        counts = pd.Series(dtype="int64")
+    return pd.DataFrame(
+        {
+            "district": district,
+            "period": periods.map(lambda p: p.label),
+            "period_start": periods.map(lambda p: p.start),
+            "period_end": periods.map(lambda p: p.end),
+            "population": counts.astype("int64"),
+        }
+    )

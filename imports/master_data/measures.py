@@ -1,0 +1,371 @@
+"""`import measures`: the catalog of measures with their posting rules, and district shares.
+
+Measures sheet ("Maßnahmen"): code, name, program, start, end, and the rule columns cost
+center, product, account, order. A posting belongs to a measure when every rule column filled
+for it matches; a rule cell holds alternatives separated by commas (or semicolons), a trailing
+`*` matches a prefix. Rules are kept as text, normalised to "36050, 3606*" (alternatives
+trimmed, joined by comma and space; a code Excel stored as the number 36050.0 is "36050").
+
+Choices (SPEC §5 leaves them open):
+- program: an empty program cell means the measure stands alone; it becomes its own program,
+  named like the measure, so that `spend --by program` and `evaluate --program` can name it.
+- A measure code may appear in several rows, one per validity window (its rules changed, say,
+  from 2023 on); those windows (start..end, empty = open) must not overlap.
+- Every measure row needs at least one filled rule column; a file without any rule column is
+  refused as a whole.
+
+Allocations sheet ("Zuordnung", "Anteile"): measure, district, share, valid from, valid to,
+basis. Shares are numbers or text: 0,5 · 0.5 · 50 % (an Excel percentage cell is a number
+already), with 0 < share ≤ 1. The shares of one measure valid on one day sum to 1 within 1e-6;
+days on which none is valid are allowed (that spending is unattributed, as for a measure without
+any allocation row). Where the shares do not sum to 1, one error per measure names the day
+ranges, found by sweeping the change points of its windows. The sum is checked only for
+measures whose allocation rows are otherwise free of errors, so one typo does not produce two
+errors. The allocations sheet is optional; a CSV file holds the measures table only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from imports.german_values import normalise_codes, parse_dates
+from imports.master_data.columns import (
+    MEASURE_ALIASES,
+    PRODUCT_ALIASES,
+    MasterDataError,
+    Skipped,
+    Table,
+    TableSpec,
+    district_aliases,
+    find_table,
+    finish,
+    missing_table,
+)
+from imports.master_data.periods import describe_days, describe_window, overlaps, share_sums
+from imports.postings import RowError
+from imports.readers import ReadLimits, read_tables
+
+RULE_FIELDS = ("cost_center", "product", "account", "order")
+MEASURE_FIELDS = ("measure", "name", "program", "start", "end", *RULE_FIELDS)
+ALLOCATION_FIELDS = ("measure", "district", "share", "valid_from", "valid_to", "basis")
+SHARE_TOLERANCE = Decimal("1e-6")
+_DATE_HINT = "expected a date such as 31.12.2024, 2024-12-31 or an Excel date"
+
+MEASURES = TableSpec(
+    "measures",
+    ("Maßnahmen", "Maßnahmenkatalog", "Katalog", "measures"),
+    {
+        "measure": MEASURE_ALIASES,
+        # "Maßnahme" last: the name, when a "Maßnahmen-Nr." column took the code.
+        "name": ("name", "Bezeichnung", "Maßnahmenbezeichnung", "Titel", "title", "Maßnahme"),
+        "program": ("program", "programme", "Programm", "Förderprogramm", "Handlungsprogramm"),
+        "start": ("start", "Beginn", "Startdatum", "Laufzeitbeginn", "Laufzeit von", "Gültig ab"),
+        "end": ("end", "Ende", "Enddatum", "Laufzeitende", "Laufzeit bis", "Gültig bis"),
+        "cost_center": ("cost center", "cost centre", "Kostenstelle", "Kostenstellen", "KSt"),
+        "product": PRODUCT_ALIASES,
+        "account": ("account", "Sachkonto", "Sachkonten", "Konto", "Kontonummer"),
+        "order": ("order", "internal order", "Auftrag", "Innenauftrag", "Auftragsnummer"),
+    },
+    ("measure", "name"),
+)
+ALLOCATIONS = TableSpec(
+    "allocations",
+    ("Zuordnung", "Anteile", "Verteilung", "Aufteilung", "allocations", "shares"),
+    {
+        "measure": MEASURE_ALIASES,
+        "district": district_aliases(numbered=False),
+        "share": ("share", "Anteil", "Verteilungsanteil", "Anteil Sozialraum"),
+        "valid_from": ("valid from", "Gültig ab", "Gueltig ab", "Gültig von", "ab", "from"),
+        "valid_to": ("valid to", "valid until", "Gültig bis", "Gueltig bis", "bis", "until"),
+        "basis": (
+            "basis",
+            "Grundlage",
+            "Verteilungsgrundlage",
+            "Bemessungsgrundlage",
+            "Begründung",
+        ),
+    },
+    ("measure", "district", "share"),
+)
+_ALTERNATIVE = re.compile(r"^[^*]+\*?$")
+_SHARE_TEXT = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+
+
+@dataclass(frozen=True)
+class MeasuresFile:
+    """A measures file read and checked.
+
+    measures: measure, name, program, start, end (datetime.date or None = open), cost_center,
+    product, account, order (rule text, alternatives ", "-separated, None when empty), sheet,
+    row — one row per measure and validity window.
+    allocations: measure, district, share (Decimal, 0 < share ≤ 1), valid_from, valid_to
+    (datetime.date or None = open), basis (text or None), sheet, row.
+    columns: table ("measures", "allocations") -> field -> header as the file writes it.
+    skipped_total / skipped_notes: total rows and note rows ("Quelle: …") left out.
+    """
+
+    path: Path
+    measures: pd.DataFrame
+    allocations: pd.DataFrame
+    columns: dict[str, dict[str, str]]
+    skipped_total: int
+    skipped_notes: int
+    errors: tuple[RowError, ...]
+
+
+def parse_measures(path: Path, limits: ReadLimits | None = None) -> MeasuresFile:
+    """Read one measures file; MasterDataError when it holds no measures table, or one
+    without any rule column."""
+    path = Path(path)
+    sheets = read_tables(path, limits or ReadLimits())
+    shares = find_table(path, sheets, ALLOCATIONS)
+    catalog = find_table(path, sheets, MEASURES, skip=[shares.sheet.name] if shares else [])
+    if catalog is None:
+        raise missing_table(path, sheets, MEASURES)
+    if not any(f in catalog.columns for f in RULE_FIELDS):
+        rules = ", ".join(
+            f"{f} ({', '.join(repr(a) for a in MEASURES.fields[f][:3])})" for f in RULE_FIELDS
+        )
+        raise MasterDataError(
+            f"{path.name}: sheet {catalog.sheet.name!r} has no posting rule column; "
+            f"found {', '.join(repr(h) for h in catalog.headers if h)}; expected at least one "
+            f"of {rules}"
+        )
+    measures, errors, skipped = _measures(catalog)
+    columns = {"measures": {f: catalog.header(f) for f in catalog.columns}}
+    allocations = _empty_allocations()
+    if shares is not None:
+        allocations, more, more_skipped = _allocations(shares, catalog)
+        errors += more
+        skipped += more_skipped
+        columns["allocations"] = {f: shares.header(f) for f in shares.columns}
+    order = [s.name for s in sheets]
+    errors.sort(key=lambda e: (order.index(e.sheet), e.row, e.column or ""))
+    return MeasuresFile(
+        path, measures, allocations, columns, skipped.total, skipped.notes, tuple(errors)
+    )
+
+
+def _days(table: Table, raw: pd.DataFrame, field: str) -> tuple[pd.Series, list[RowError]]:
+    """datetime.date or None per row, and the errors of cells that are not dates."""
+    if field not in raw:
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object), []
+    parsed, bad = parse_dates(raw[field])
+    days = parsed.map(lambda t: None if pd.isna(t) else t.date()).astype(object)
+    message = raw[field].map(lambda v: f"not a date: {v!r}; {_DATE_HINT}")
+    return days, table.errors(bad, field, message)
+
+
+def _measures(table: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
+    raw, skipped = table.raw()
+    code = normalise_codes(raw["measure"])
+    name = normalise_codes(raw["name"])
+    errors = table.errors(code.isna(), "measure", "empty: every row needs a measure code")
+    errors += table.errors(name.isna(), "name", "empty: every measure needs a name")
+    program = normalise_codes(raw["program"]) if "program" in raw else name
+    start, start_errors = _days(table, raw, "start")
+    end, end_errors = _days(table, raw, "end")
+    errors += start_errors + end_errors
+    errors += table.errors(_backwards(start, end), "end", "ends before it starts")
+    frame = pd.DataFrame({"measure": code, "name": name, "program": program.fillna(name)})
+    frame["start"], frame["end"] = start, end
+    filled = pd.Series(False, index=raw.index)
+    for field in RULE_FIELDS:
+        if field not in raw:
+            frame[field] = None
+            continue
+        rules = raw[field].map(_rule)
+        problem = rules.map(lambda r: isinstance(r, _BadRule))
+        errors += table.errors(problem, field, rules.map(str))
+        frame[field] = pd.Series(
+            [None if r is None or isinstance(r, _BadRule) else r for r in rules],
+            index=raw.index,
+            dtype=object,
+        )
+        filled |= frame[field].notna() | problem
+    rule_headers = ", ".join(table.header(f) for f in RULE_FIELDS if f in table.columns)
+    errors += table.errors(
+        ~filled & code.notna(),
+        None,
+        f"no posting rule: fill at least one of {rule_headers}",
+    )
+    errors += _overlapping_windows(table, frame[~frame.index.isin([e.row for e in errors])])
+    frame = frame[~frame.index.isin([e.row for e in errors])]
+    return finish(frame, table, MEASURE_FIELDS), errors, skipped
+
+
+def _backwards(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Rows whose end date lies before their start date (both given)."""
+    flags = [a is not None and b is not None and b < a for a, b in zip(start, end, strict=True)]
+    return pd.Series(flags, index=start.index, dtype=bool)
+
+
+class _BadRule(str):
+    """A rule cell that cannot be a rule; its text is the error message."""
+
+
+def _rule(value: object) -> str | None:
+    (text,) = normalise_codes(pd.Series([value], dtype=object))
+    if text is None:
+        return None
+    alternatives = [a.strip() for a in re.split(r"[,;]", str(text))]
+    alternatives = [a for a in alternatives if a]
+    if not alternatives:
+        return None
+    for alternative in alternatives:
+        if alternative == "*":
+            return _BadRule(f"{value!r}: a lone * would match every posting; leave the cell empty")
+        if not _ALTERNATIVE.match(alternative):
+            return _BadRule(
+                f"{value!r}: a * may only end an alternative (prefix match), as in 3606*"
+            )
+    return ", ".join(alternatives)
+
+
+def _overlapping_windows(table: Table, frame: pd.DataFrame) -> list[RowError]:
+    """A measure code in several rows: their validity windows must not share a day."""
+    errors = []
+    for code, group in frame.groupby("measure", sort=False):
+        rows = list(zip(group.index, group["start"], group["end"], strict=True))
+        for position, (row, start, end) in enumerate(rows):
+            earlier = next(
+                (r for r in rows[:position] if overlaps((r[1], r[2]), (start, end))), None
+            )
+            if earlier is not None:
+                errors.append(
+                    table.error(
+                        row,
+                        "measure",
+                        f"measure {code!r} is valid {describe_window(start, end)} in row {row} "
+                        f"and {describe_window(earlier[1], earlier[2])} in row {earlier[0]}: "
+                        "the validity windows of one measure must not overlap",
+                    )
+                )
+    return errors
+
+
+def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
+    raw, skipped = table.raw()
+    measure = normalise_codes(raw["measure"])
+    district = normalise_codes(raw["district"])
+    errors = table.errors(measure.isna(), "measure", "empty: every row needs a measure code")
+    errors += table.errors(district.isna(), "district", "empty: every row needs a district code")
+    known = set(normalise_codes(catalog.raw()[0]["measure"]).dropna())
+    errors += table.errors(
+        measure.notna() & ~measure.isin(known),
+        "measure",
+        measure.map(lambda m: f"measure {m!r} is not in sheet {catalog.sheet.name!r}"),
+    )
+    shares = raw["share"].map(_share)
+    bad_share = shares.map(lambda s: isinstance(s, str))
+    errors += table.errors(bad_share, "share", shares.map(str))
+    valid_from, from_errors = _days(table, raw, "valid_from")
+    valid_to, to_errors = _days(table, raw, "valid_to")
+    errors += from_errors + to_errors
+    errors += table.errors(_backwards(valid_from, valid_to), "valid_to", "ends before it starts")
+    basis = (
+        normalise_codes(raw["basis"])
+        if "basis" in raw
+        else pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    )
+    frame = pd.DataFrame({"measure": measure, "district": district})
+    frame["share"] = shares.where(~bad_share, None).astype(object)
+    frame["valid_from"], frame["valid_to"] = valid_from, valid_to
+    frame["basis"] = basis.astype(object)
+    clean = frame[~frame.index.isin([e.row for e in errors])]
+    errors += _repeated_districts(table, clean)
+    rejected = {e.row for e in errors}
+    failing = set(frame.loc[frame.index.isin(list(rejected)), "measure"].dropna())
+    errors += _share_sums(table, clean[~clean["measure"].isin(failing)])
+    frame = frame[~frame.index.isin(list(rejected))]
+    return finish(frame, table, ALLOCATION_FIELDS), errors, skipped
+
+
+def _share(value: object) -> Decimal | str:
+    """A share as Decimal, or the error message (a str) for a cell that is none."""
+    if (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or (isinstance(value, str) and not value.strip())
+    ):
+        return "empty: every row needs a share (0,5 or 50 %)"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return f"not a share: {value!r}; expected 0,5 or 50 %"
+    if isinstance(value, int | float):
+        share = Decimal(f"{value:.15g}")  # Excel keeps 15 significant digits
+    else:
+        text = re.sub(r"\s+", "", value)
+        percent = text.endswith("%")
+        number = text.removesuffix("%")
+        if not _SHARE_TEXT.match(number):
+            return f"not a share: {value!r}; expected 0,5 or 50 %"
+        try:
+            share = Decimal(number.replace(",", "."))
+        except InvalidOperation:
+            return f"not a share: {value!r}; expected 0,5 or 50 %"
+        share = share / 100 if percent else share
+    if not Decimal(0) < share <= Decimal(1):
+        return f"share {value!r} is not above 0 and at most 1 (write 0,5 or 50 %)"
+    return share
+
+
+def _repeated_districts(table: Table, frame: pd.DataFrame) -> list[RowError]:
+    """One district twice in one measure's shares on the same day would count it twice."""
+    errors = []
+    for (measure, district), group in frame.groupby(["measure", "district"], sort=False):
+        rows = list(zip(group.index, group["valid_from"], group["valid_to"], strict=True))
+        for position, (row, start, end) in enumerate(rows):
+            earlier = next(
+                (r for r in rows[:position] if overlaps((r[1], r[2]), (start, end))), None
+            )
+            if earlier is not None:
+                errors.append(
+                    table.error(
+                        row,
+                        "district",
+                        f"district {district!r} already has a share of measure {measure!r} "
+                        f"in row {earlier[0]} for overlapping days "
+                        f"({describe_window(start, end)} and "
+                        f"{describe_window(earlier[1], earlier[2])})",
+                    )
+                )
+    return errors
+
+
+def _share_sums(table: Table, frame: pd.DataFrame) -> list[RowError]:
+    """One error per measure whose shares valid on some day do not sum to 1."""
+    errors = []
+    for measure, group in frame.groupby("measure", sort=False):
+        windows = list(zip(group["valid_from"], group["valid_to"], group["share"], strict=True))
+        wrong = [s for s in share_sums(windows) if abs(s.total - 1) > SHARE_TOLERANCE]
+        if not wrong:
+            continue
+        parts = [f"{_decimal_text(s.total)} {describe_days(s.start, s.end)}" for s in wrong]
+        first_span = wrong[0]
+        row = next(
+            r
+            for r, start, end in zip(
+                group.index, group["valid_from"], group["valid_to"], strict=True
+            )
+            if overlaps((start, end), (first_span.start, first_span.end))
+        )
+        errors.append(
+            table.error(row, "share", f"shares of {measure} sum to {', and to '.join(parts)}")
+        )
+    return errors
+
+
+def _decimal_text(value: Decimal) -> str:
+    """0.8, not 0.80000: the sum as a user would write it."""
+    return format(value.normalize(), "f")
+
+
+def _empty_allocations() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in (*ALLOCATION_FIELDS, "sheet")})
+    frame["row"] = pd.Series(dtype="int64")
+    return frame

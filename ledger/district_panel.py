@@ -1,0 +1,147 @@
+"""The district × period panel that the evaluation works on, built from ledger and master data.
+
+One row per district and period of the indicator's own frequency (year, quarter or month): the
+indicator value (missing stays missing), population, spending attributed to the district from
+the selected measures, and the treatment cohort — the first period with such spending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from ledger.master_store import districts, indicator_values, population
+from ledger.spending import tag_spending
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class PanelError(ValueError):
+    """The panel cannot be built (no such indicator, program or measure)."""
+
+
+@dataclass(frozen=True)
+class DistrictPanel:
+    """frame columns: district, period (label), time (int: year, or year·4+q−1, or year·12+m−1),
+    value, population, spending_cents, per_capita (euros per inhabitant, float), cohort (the
+    `time` of the first period with spending; 0 = never)."""
+
+    indicator: str
+    frequency: str
+    selection: str
+    frame: pd.DataFrame
+    missing_values: int
+
+
+def period_time(label: str) -> tuple[str, int]:
+    """("year" | "quarter" | "month", sortable integer) of a period label."""
+    if re.fullmatch(r"\d{4}", label):
+        return "year", int(label)
+    if match := _QUARTER.match(label):
+        return "quarter", int(match[1]) * 4 + int(match[2]) - 1
+    if match := _MONTH.match(label):
+        return "month", int(match[1]) * 12 + int(match[2]) - 1
+    raise PanelError(f"period {label!r} is not a year, quarter or month")
+
+
+def _period_of(days: pd.Series, frequency: str) -> pd.Series:
+    stamps = pd.to_datetime(days)
+    if frequency == "year":
+        return stamps.dt.year.astype(str)
+    if frequency == "quarter":
+        return stamps.dt.year.astype(str) + "-Q" + stamps.dt.quarter.astype(str)
+    return stamps.dt.strftime("%Y-%m")
+
+
+def build_panel(
+    connection: Connection,
+    indicator: str,
+    spending_accounts: tuple[str, ...],
+    *,
+    program: str | None = None,
+    measure: str | None = None,
+    as_of: int | None = None,
+) -> DistrictPanel:
+    values = indicator_values(connection, as_of)
+    values = values[values["indicator"] == indicator]
+    if values.empty:
+        known = ", ".join(sorted(set(indicator_values(connection, as_of)["indicator"])))
+        raise PanelError(
+            f"no values for indicator {indicator!r}; known indicators: {known or 'none'}"
+        )
+    frequencies = {period_time(p)[0] for p in values["period"]}
+    if len(frequencies) > 1:
+        raise PanelError(f"indicator {indicator!r} mixes frequencies {sorted(frequencies)}")
+    frequency = frequencies.pop()
+    start = min(values["period_start"])
+    end = max(values["period_end"])
+    tagged = tag_spending(connection, spending_accounts, _as_date(start), _as_date(end), as_of)
+    chosen = _selected_measures(tagged.measures, program, measure)
+    allocated = tagged.allocation[
+        tagged.allocation["district"].notna() & tagged.allocation["measure"].isin(chosen)
+    ].merge(tagged.postings[["id", "booking_date"]], left_on="posting_id", right_on="id")
+    allocated = allocated.assign(period=_period_of(allocated["booking_date"], frequency))
+    spent = allocated.groupby(["district", "period"])["allocated_cents"].sum()
+
+    codes = list(districts(connection, as_of)["code"])
+    periods = sorted(set(values["period"]), key=lambda p: period_time(p)[1])
+    grid = pd.MultiIndex.from_product([codes, periods], names=["district", "period"]).to_frame(
+        index=False
+    )
+    grid["time"] = grid["period"].map(lambda p: period_time(p)[1])
+    grid = grid.merge(
+        values[["district", "period", "value"]], on=["district", "period"], how="left"
+    )
+    grid["population"] = _population(connection, grid, as_of)
+    grid["spending_cents"] = [
+        int(spent.get((d, p), 0)) for d, p in zip(grid["district"], grid["period"], strict=True)
+    ]
+    grid["per_capita"] = grid["spending_cents"] / 100 / grid["population"].replace(0, np.nan)
+    first = grid[grid["spending_cents"] > 0].groupby("district")["time"].min()
+    grid["cohort"] = grid["district"].map(first).fillna(0).astype("int64")
+    return DistrictPanel(
+        indicator=indicator,
+        frequency=frequency,
+        selection=program or measure or "",
+        frame=grid,
+        missing_values=int(grid["value"].isna().sum()),
+    )
+
+
+def _as_date(value: object) -> date:
+    return pd.Timestamp(value).date()
+
+
+def _selected_measures(
+    measures: pd.DataFrame, program: str | None, measure: str | None
+) -> set[str]:
+    if (program is None) == (measure is None):
+        raise PanelError("select exactly one of a program or a measure")
+    if measure is not None:
+        if measure not in set(measures["code"]):
+            raise PanelError(f"no measure {measure!r} in the catalog")
+        return {measure}
+    chosen = set(measures.loc[measures["program"] == program, "code"])
+    if not chosen:
+        programs = ", ".join(sorted({p for p in measures["program"] if isinstance(p, str)}))
+        raise PanelError(f"no program {program!r} in the catalog; programs: {programs}")
+    return chosen
+
+
+def _population(connection: Connection, grid: pd.DataFrame, as_of: int | None) -> pd.Series:
+    """The newest population at or before each period (a year's figure serves its quarters)."""
+    known = population(connection, as_of)
+    if known.empty:
+        return pd.Series(np.nan, index=grid.index)
+    known = known.assign(year=known["period"].str[:4].astype(int)).sort_values("period")
+    result = []
+    for district, period in zip(grid["district"], grid["period"], strict=True):
+        own = known[(known["district"] == district) & (known["year"] <= int(period[:4]))]
+        result.append(float(own["population"].iloc[-1]) if len(own) else np.nan)
+    return pd.Series(result, index=grid.index)

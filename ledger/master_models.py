@@ -1,0 +1,130 @@
+"""Master data: districts, population, indicators, the measure catalog and the budget plan.
+
+Every import is a row of `master_import` (who, when, which file: the audit log of master-data
+changes) and its rows point at it. Nothing is overwritten: the district list and the measure
+catalog are snapshots (the newest import of that kind is in force), while population, indicator
+values and plan amounts accumulate, a later import's value for the same key superseding an
+earlier one. `--as-of` simply ignores imports after the named one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.models import Base
+
+MASTER_KINDS = ("districts", "indicators", "measures", "plan")
+
+
+class MasterImport(Base):
+    __tablename__ = "master_import"
+    __table_args__ = (CheckConstraint(f"kind IN {MASTER_KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    os_user: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rows: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)  # JSON: counts, ignored columns, warnings
+
+
+def _import_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("master_import.id"), primary_key=True)
+
+
+class District(Base):
+    __tablename__ = "district"
+
+    import_id: Mapped[int] = _import_fk()
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Population(Base):
+    """Inhabitants of a district in a period ("2024", or an indicator file's period)."""
+
+    __tablename__ = "population"
+
+    import_id: Mapped[int] = _import_fk()
+    district: Mapped[str] = mapped_column(String(50), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+
+
+class IndicatorValue(Base):
+    """One indicator value; NULL value = missing (never zero)."""
+
+    __tablename__ = "indicator_value"
+
+    import_id: Mapped[int] = _import_fk()
+    district: Mapped[str] = mapped_column(String(50), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(100), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+
+
+class Measure(Base):
+    """A measure of the catalog with the rules that find its postings (text as written:
+    comma-separated alternatives, a trailing * for a prefix)."""
+
+    __tablename__ = "measure"
+
+    import_id: Mapped[int] = _import_fk()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(300))
+    program: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    cost_center: Mapped[str | None] = mapped_column(String(500))
+    product: Mapped[str | None] = mapped_column(String(500))
+    account: Mapped[str | None] = mapped_column(String(500))
+    order_no: Mapped[str | None] = mapped_column(String(500))
+
+
+class Allocation(Base):
+    """Share of a measure's spending that reaches a district, valid over a date window.
+    share: exact decimal text ("0.5"), because it decides cents."""
+
+    __tablename__ = "allocation"
+
+    import_id: Mapped[int] = _import_fk()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(50))
+    district: Mapped[str] = mapped_column(String(50))
+    share: Mapped[str] = mapped_column(String(30))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    basis: Mapped[str | None] = mapped_column(String(300))
+
+
+class PlanAmount(Base):
+    """Budgeted amount (Haushaltsansatz) per measure or product and year, in cents."""
+
+    __tablename__ = "plan_amount"
+    __table_args__ = (CheckConstraint("measure IS NOT NULL OR product IS NOT NULL", name="target"),)
+
+    import_id: Mapped[int] = _import_fk()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str | None] = mapped_column(String(50))
+    product: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)

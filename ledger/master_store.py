@@ -1,0 +1,161 @@
+"""Store one master-data import as a new version, and read master data as of a version."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
+
+from imports.fingerprint import Fingerprint
+from ledger.database import write_transaction
+from ledger.master_models import (
+    Allocation,
+    District,
+    IndicatorValue,
+    MasterImport,
+    Measure,
+    PlanAmount,
+    Population,
+)
+
+_TABLES = {
+    "district": District,
+    "population": Population,
+    "indicator_value": IndicatorValue,
+    "measure": Measure,
+    "allocation": Allocation,
+    "plan_amount": PlanAmount,
+}
+_CHUNK = 20_000
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
+    values = frame[columns].astype(object)
+    values = values.where(values.notna(), None)
+    return values.to_dict(orient="records")
+
+
+def store_master_import(
+    engine: Engine,
+    *,
+    kind: str,
+    print_: Fingerprint,
+    os_user: str,
+    rows: int,
+    tables: dict[str, pd.DataFrame],
+    summary: dict[str, object],
+) -> int:
+    """Write one import (a new version) in one transaction; returns its id.
+
+    tables: table name (district, population, …) -> frame with that table's columns (without
+    import_id; tables with a `seq` key get it numbered here).
+    """
+    with write_transaction(engine) as connection:
+        import_id = connection.execute(
+            insert(MasterImport)
+            .values(
+                kind=kind,
+                file_name=print_.name,
+                file_size=print_.size,
+                sha256=print_.sha256,
+                os_user=os_user,
+                imported_at=datetime.now(UTC),
+                rows=rows,
+                summary=json.dumps(summary, ensure_ascii=False, default=str),
+            )
+            .returning(MasterImport.id)
+        ).scalar_one()
+        for name, frame in tables.items():
+            if frame.empty:
+                continue
+            model = _TABLES[name]
+            columns = [
+                c.name for c in model.__table__.columns if c.name not in ("import_id", "seq")
+            ]
+            records = _records(frame, columns)
+            has_seq = "seq" in model.__table__.columns
+            for number, record in enumerate(records, start=1):
+                record["import_id"] = import_id
+                if has_seq:
+                    record["seq"] = number
+            for start in range(0, len(records), _CHUNK):
+                connection.execute(insert(model), records[start : start + _CHUNK])
+    return int(import_id)
+
+
+def resolve_as_of(connection: Connection, as_of: str | None) -> int | None:
+    """The newest master import in force: all (None), up to import N ("7"), or up to the end
+    of a day ("2025-03-31")."""
+    if as_of is None:
+        return None
+    if as_of.isdigit():
+        return int(as_of)
+    day = date.fromisoformat(as_of)
+    limit = datetime.combine(day, time.max, tzinfo=UTC)
+    found = connection.execute(
+        select(MasterImport.id)
+        .where(MasterImport.imported_at <= limit)
+        .order_by(MasterImport.id.desc())
+        .limit(1)
+    ).scalar()
+    return int(found) if found is not None else 0
+
+
+def _frame(connection: Connection, model: type, as_of: int | None) -> pd.DataFrame:
+    table = model.__table__
+    query = select(table)
+    if as_of is not None:
+        query = query.where(table.c.import_id <= as_of)
+    result = connection.execute(query.order_by(table.c.import_id))
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _latest_snapshot(
+    connection: Connection, model: type, kind: str, as_of: int | None
+) -> pd.DataFrame:
+    query = select(MasterImport.id).where(MasterImport.kind == kind)
+    if as_of is not None:
+        query = query.where(MasterImport.id <= as_of)
+    newest = connection.execute(query.order_by(MasterImport.id.desc()).limit(1)).scalar()
+    frame = _frame(connection, model, as_of)
+    return frame[frame["import_id"] == newest].reset_index(drop=True) if newest else frame.iloc[0:0]
+
+
+def _newest_per_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    return frame.drop_duplicates(key, keep="last").reset_index(drop=True)
+
+
+def districts(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
+    """code, name of the district list in force."""
+    return _latest_snapshot(connection, District, "districts", as_of)[["code", "name"]]
+
+
+def population(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
+    """district, period, population — the newest value per district and period."""
+    frame = _newest_per_key(_frame(connection, Population, as_of), ["district", "period"])
+    return frame[["district", "period", "population"]]
+
+
+def indicator_values(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
+    frame = _newest_per_key(
+        _frame(connection, IndicatorValue, as_of), ["district", "indicator", "period"]
+    )
+    return frame.drop(columns="import_id")
+
+
+def catalog(connection: Connection, as_of: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(measures, allocations) of the catalog version in force; shares as Decimal."""
+    measures = _latest_snapshot(connection, Measure, "measures", as_of)
+    allocations = _latest_snapshot(connection, Allocation, "measures", as_of)
+    if not allocations.empty:
+        allocations["share"] = allocations["share"].map(Decimal)
+    return measures, allocations
+
+
+def plan_amounts(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
+    frame = _frame(connection, PlanAmount, as_of)
+    frame = _newest_per_key(frame.sort_values(["import_id", "seq"]), ["measure", "product", "year"])
+    return frame[["measure", "product", "year", "amount_cents"]]

@@ -1,0 +1,285 @@
+"""Spend per district, measure or program, and the trace behind a district figure.
+
+Only spending postings count (`[ledger] spending_accounts`), current versions only. Whatever
+reaches no district — postings that match no measure, measures without a valid allocation — is
+its own `unattributed` line, so every figure reconciles to the ledger's total spending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from sqlalchemy import Connection, and_, or_, select
+
+from imports.money import format_cents
+from ledger.master_store import catalog, districts, plan_amounts, population
+from ledger.models import ImportBatch, Posting
+from ledger.posting_queries import current_filter
+from ledger.tagging import allocate, match_measures
+
+POSTING_COLUMNS = (
+    "id",
+    "fiscal_year",
+    "document_no",
+    "line_no",
+    "booking_date",
+    "account",
+    "product",
+    "cost_center",
+    "order_no",
+    "text",
+    "amount_cents",
+    "batch_id",
+    "source_sheet",
+    "source_row",
+)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """Spending postings of a period with their measure and district amounts."""
+
+    postings: pd.DataFrame  # POSTING_COLUMNS + measure (None = no measure)
+    allocation: (
+        pd.DataFrame
+    )  # posting_id, measure, district (None = unattributed), share, allocated_cents
+    measures: pd.DataFrame
+    allocations: pd.DataFrame
+
+
+def account_condition(patterns: tuple[str, ...]) -> object:
+    """`5*` is a prefix, anything else an exact account."""
+    conditions = [
+        Posting.account.startswith(p[:-1], autoescape=True)
+        if p.endswith("*")
+        else Posting.account == p
+        for p in patterns
+    ]
+    return or_(*conditions)
+
+
+def spending_postings(
+    connection: Connection, patterns: tuple[str, ...], start: date, end: date
+) -> pd.DataFrame:
+    query = (
+        select(*(getattr(Posting, c) for c in POSTING_COLUMNS))
+        .where(current_filter(), account_condition(patterns))
+        .where(and_(Posting.booking_date >= start, Posting.booking_date <= end))
+        .order_by(Posting.id)
+    )
+    result = connection.execute(query)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def tag_spending(
+    connection: Connection, patterns: tuple[str, ...], start: date, end: date, as_of: int | None
+) -> Tagged:
+    postings = spending_postings(connection, patterns, start, end)
+    measures, allocations = catalog(connection, as_of)
+    matched = match_measures(postings, measures)
+    postings = postings.merge(matched.rename(columns={"posting_id": "id"}), on="id", how="left")
+    postings["measure"] = (
+        postings["measure"].astype(object).where(postings["measure"].notna(), None)
+    )
+    with_measure = postings[postings["measure"].notna()].rename(columns={"id": "posting_id"})
+    allocation = allocate(
+        with_measure[["posting_id", "measure", "booking_date", "amount_cents"]], allocations
+    )
+    return Tagged(postings, allocation, measures, allocations)
+
+
+def per_capita(cents: int, inhabitants: int | None) -> str | None:
+    if not inhabitants:
+        return None
+    euros = Decimal(int(cents)) / Decimal(100) / Decimal(int(inhabitants))
+    return str(euros.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def population_at(connection: Connection, year: int, as_of: int | None) -> dict[str, int]:
+    """Inhabitants per district: the newest figure of that year or before."""
+    frame = population(connection, as_of)
+    frame = frame[frame["period"].str[:4].astype(int) <= year]
+    if frame.empty:
+        return {}
+    newest = frame.sort_values("period").drop_duplicates("district", keep="last")
+    return dict(zip(newest["district"], newest["population"].astype(int), strict=True))
+
+
+def spend(
+    connection: Connection,
+    by: str,
+    start: date,
+    end: date,
+    patterns: tuple[str, ...],
+    as_of: int | None = None,
+) -> dict[str, object]:
+    """The SPEC §6 `spend` document (amounts as two-decimal strings)."""
+    tagged = tag_spending(connection, patterns, start, end, as_of)
+    total = int(tagged.postings["amount_cents"].sum()) if len(tagged.postings) else 0
+    if by == "district":
+        rows, attributed = _by_district(connection, tagged, end.year, as_of)
+    else:
+        rows, attributed = _by_measure_or_program(connection, tagged, by, start, end, as_of)
+    return {
+        "by": by,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "rows": rows,
+        "unattributed": format_cents(total - attributed),
+        "total": format_cents(total),
+    }
+
+
+def _by_district(
+    connection: Connection, tagged: Tagged, year: int, as_of: int | None
+) -> tuple[list[dict[str, object]], int]:
+    names = districts(connection, as_of)
+    inhabitants = population_at(connection, year, as_of)
+    allocated = tagged.allocation[tagged.allocation["district"].notna()]
+    sums = (
+        allocated.groupby("district")["allocated_cents"].sum()
+        if len(allocated)
+        else pd.Series(dtype="int64")
+    )
+    rows = []
+    for code, name in zip(names["code"], names["name"], strict=True):
+        cents = int(sums.get(code, 0))
+        people = inhabitants.get(code)
+        rows.append(
+            {
+                "key": code,
+                "name": name,
+                "amount": format_cents(cents),
+                "population": people,
+                "per_capita": per_capita(cents, people),
+            }
+        )
+    return rows, int(sums.sum())
+
+
+def _by_measure_or_program(
+    connection: Connection, tagged: Tagged, by: str, start: date, end: date, as_of: int | None
+) -> tuple[list[dict[str, object]], int]:
+    measures = tagged.measures.drop_duplicates("code")
+    program_of = {
+        m.code: (m.program if isinstance(m.program, str) and m.program else m.code)
+        for m in measures.itertuples()
+    }
+    matched = tagged.postings[tagged.postings["measure"].notna()]
+    sums = matched.groupby("measure")["amount_cents"].sum()
+    plan = _plan_by_measure(connection, start, end, as_of)
+    key_of = (lambda code: code) if by == "measure" else program_of.get
+    rows: dict[str, dict[str, object]] = {}
+    for measure in measures.itertuples():
+        key = key_of(measure.code)
+        row = rows.setdefault(
+            key,
+            {
+                "key": key,
+                "name": measure.name if by == "measure" else key,
+                "_cents": 0,
+                "_plan": None,
+            },
+        )
+        row["_cents"] += int(sums.get(measure.code, 0))
+        if plan is not None and measure.code in plan:
+            row["_plan"] = (row["_plan"] or 0) + plan[measure.code]
+    out = [
+        {
+            "key": r["key"],
+            "name": r["name"],
+            "amount": format_cents(r["_cents"]),
+            "plan": None if r["_plan"] is None else format_cents(r["_plan"]),
+        }
+        for r in sorted(rows.values(), key=lambda r: str(r["key"]))
+    ]
+    return out, int(sums.sum())
+
+
+def _plan_by_measure(
+    connection: Connection, start: date, end: date, as_of: int | None
+) -> dict[str, int] | None:
+    """Plan amounts of the year, when the period is exactly one calendar year."""
+    if not (start == date(start.year, 1, 1) and end == date(start.year, 12, 31)):
+        return None
+    frame = plan_amounts(connection, as_of)
+    frame = frame[(frame["year"] == start.year) & frame["measure"].notna()]
+    return {m: int(c) for m, c in zip(frame["measure"], frame["amount_cents"], strict=True)}
+
+
+def trace(
+    connection: Connection,
+    district: str,
+    start: date,
+    end: date,
+    patterns: tuple[str, ...],
+    as_of: int | None = None,
+    measure: str | None = None,
+) -> dict[str, object]:
+    """Every posting behind a district's figure, with its share and its source row."""
+    tagged = tag_spending(connection, patterns, start, end, as_of)
+    items = tagged.allocation[tagged.allocation["district"] == district]
+    if measure is not None:
+        items = items[items["measure"] == measure]
+    detail = items.merge(
+        tagged.postings.drop(columns="measure"), left_on="posting_id", right_on="id"
+    ).sort_values(["booking_date", "posting_id"])
+    batches = _batch_files(connection, sorted(set(detail["batch_id"])))
+    basis = _basis(tagged.allocations, district)
+    return {
+        "district": district,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "total": format_cents(int(detail["allocated_cents"].sum()) if len(detail) else 0),
+        "items": [
+            {
+                "measure": row.measure,
+                "share": str(row.share),
+                "basis": basis.get((row.measure, str(row.share))),
+                "allocated": format_cents(row.allocated_cents),
+                "posting": {
+                    "id": int(row.posting_id),
+                    "fiscal_year": int(row.fiscal_year),
+                    "document_no": row.document_no,
+                    "line_no": None if pd.isna(row.line_no) else int(row.line_no),
+                    "booking_date": str(row.booking_date),
+                    "account": row.account,
+                    "cost_center": row.cost_center,
+                    "product": row.product,
+                    "order": row.order_no,
+                    "text": row.text,
+                    "amount": format_cents(row.amount_cents),
+                },
+                "source": {
+                    "batch": int(row.batch_id),
+                    **batches[int(row.batch_id)],
+                    "sheet": row.source_sheet,
+                    "row": int(row.source_row),
+                },
+            }
+            for row in detail.itertuples()
+        ],
+    }
+
+
+def _batch_files(connection: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(ImportBatch.id, ImportBatch.file_name, ImportBatch.sha256).where(
+            ImportBatch.id.in_(ids)
+        )
+    )
+    return {i: {"file": name, "sha256": sha} for i, name, sha in rows}
+
+
+def _basis(allocations: pd.DataFrame, district: str) -> dict[tuple[str, str], str | None]:
+    if allocations.empty:
+        return {}
+    own = allocations[allocations["district"] == district]
+    return {
+        (m, str(s)): b for m, s, b in zip(own["measure"], own["share"], own["basis"], strict=True)
+    }

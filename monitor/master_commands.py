@@ -1,0 +1,304 @@
+"""`budget-monitor import districts|indicators|measures|plan` and `budget-monitor template`.
+
+Each import is checked completely first (the file's own rules, then against what the ledger
+already holds: known districts, postings claimed by two measures) and only then stored, as a new
+version in one transaction; a file with any error changes nothing and exits 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from sqlalchemy import Connection
+
+from imports.fingerprint import fingerprint
+from imports.master_data.columns import MasterDataError
+from imports.master_data.districts import parse_districts, unknown_districts
+from imports.master_data.indicators import parse_indicators
+from imports.master_data.measures import parse_measures
+from imports.master_data.plan import parse_plan
+from imports.master_data.templates import write_template
+from imports.postings import RowError
+from imports.readers import FileRefused, ReadLimits
+from ledger.master_store import districts, store_master_import
+from ledger.posting_queries import current_postings
+from ledger.tagging import AmbiguousPostings, match_measures
+from monitor.context import AppContext, UserError
+from monitor.import_commands import import_group
+
+_SHOWN_ERRORS = 50
+
+
+def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--json", "json_output", is_flag=True, help="Write one JSON document to stdout."
+    )(function)
+
+
+def _finish(
+    app: AppContext,
+    path: Path,
+    kind: str,
+    json_output: bool,
+    errors: list[RowError],
+    store: Callable[[], tuple[int, dict[str, Any]]],
+) -> None:
+    """Report errors (exit 1, nothing stored) or store and report the new version."""
+    document: dict[str, Any] = {
+        "import": None,
+        "kind": kind,
+        "file": str(path),
+        "errors": [e.to_dict() for e in errors],
+    }
+    if not errors:
+        import_id, summary = store()
+        document.update({"import": import_id, **summary})
+    if json_output or app.json_output:
+        app.emit_json(document)
+    else:
+        for error in errors[:_SHOWN_ERRORS]:
+            click.echo(f"error: {error}", err=True)
+        if len(errors) > _SHOWN_ERRORS:
+            click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
+        if not errors:
+            details = ", ".join(
+                f"{k} {v}"
+                for k, v in document.items()
+                if k not in ("import", "kind", "file", "errors")
+            )
+            click.echo(f"{kind} imported as version {document['import']}: {details}")
+    if errors:
+        raise SystemExit(1)
+
+
+def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: Any) -> Any:
+    limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
+    try:
+        return parse(path, limits=limits, **options)
+    except (FileRefused, MasterDataError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _known_districts(connection: Connection, path: Path) -> set[str]:
+    known = set(districts(connection)["code"])
+    if not known:
+        raise UserError(
+            f"{path.name}: no districts in the ledger yet; run "
+            "`budget-monitor import districts FILE` first"
+        )
+    return known
+
+
+def _store(
+    app: AppContext,
+    path: Path,
+    kind: str,
+    rows: int,
+    tables: dict[str, pd.DataFrame],
+    summary: dict[str, Any],
+) -> tuple[int, dict[str, Any]]:
+    print_ = fingerprint(path)
+    import_id = store_master_import(
+        app.engine,
+        kind=kind,
+        print_=print_,
+        os_user=getpass.getuser(),
+        rows=rows,
+        tables=tables,
+        summary=summary,
+    )
+    return import_id, {"sha256": print_.sha256, **summary}
+
+
+@import_group.command("districts")
+@click.argument("path", type=click.Path(path_type=Path))
+@_json_option
+@click.pass_obj
+def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
+    """Districts (Sozialräume) with their names, and population per year."""
+    parsed = _parse(app, parse_districts, path)
+    tables = {
+        "district": parsed.districts.rename(columns={"district": "code"})[["code", "name"]],
+        "population": parsed.population.assign(period=parsed.population["year"].astype(str))[
+            ["district", "period", "population"]
+        ],
+    }
+    summary = {
+        "districts": len(parsed.districts),
+        "population_rows": len(parsed.population),
+        "skipped": parsed.skipped_total,
+    }
+    _finish(
+        app,
+        path,
+        "districts",
+        json_output,
+        list(parsed.errors),
+        lambda: _store(app, path, "districts", len(parsed.districts), tables, summary),
+    )
+
+
+@import_group.command("indicators")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--period", help="The period of the whole file (2024, 2024-Q3, 2024-03).")
+@_json_option
+@click.pass_obj
+def import_indicators_command(
+    app: AppContext, path: Path, period: str | None, json_output: bool
+) -> None:
+    """Indicator values per district and period, long or wide (one column per indicator).
+
+    Empty cells and the symbols of official statistics (-, ., x, /, …) are missing, never zero.
+    """
+    aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
+    parsed = _parse(app, parse_indicators, path, period=period, indicator_columns=aliases)
+    errors = list(parsed.errors)
+    with app.engine.connect() as connection:
+        known = _known_districts(connection, path)
+    errors += unknown_districts(
+        parsed.values, known, path.name, column=parsed.columns.get("district")
+    )
+    if not parsed.population.empty:
+        errors += unknown_districts(
+            parsed.population, known, path.name, column=parsed.columns.get("district")
+        )
+    tables = {
+        "indicator_value": parsed.values[
+            ["district", "indicator", "period", "period_start", "period_end", "value"]
+        ],
+        "population": parsed.population[["district", "period", "population"]]
+        if not parsed.population.empty
+        else parsed.population,
+    }
+    summary = {
+        "layout": parsed.layout,
+        "values": len(parsed.values),
+        "missing": parsed.missing,
+        "indicators": sorted(set(parsed.values["indicator"])),
+        "ignored_columns": list(parsed.ignored_columns),
+        "skipped": parsed.skipped_total,
+    }
+    _finish(
+        app,
+        path,
+        "indicators",
+        json_output,
+        _dedupe(errors),
+        lambda: _store(app, path, "indicators", len(parsed.values), tables, summary),
+    )
+
+
+@import_group.command("measures")
+@click.argument("path", type=click.Path(path_type=Path))
+@_json_option
+@click.pass_obj
+def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
+    """The measure catalog (rules that find postings) and its allocation to districts."""
+    parsed = _parse(app, parse_measures, path)
+    errors = list(parsed.errors)
+    measures = parsed.measures.rename(
+        columns={"measure": "code", "start": "start_date", "end": "end_date", "order": "order_no"}
+    )
+    with app.engine.connect() as connection:
+        known = _known_districts(connection, path)
+        errors += unknown_districts(
+            parsed.allocations,
+            known,
+            path.name,
+            column=parsed.columns.get("allocations", {}).get("district"),
+        )
+        if not errors:
+            _check_exclusive(connection, measures, path)
+    allocations = parsed.allocations.assign(share=parsed.allocations["share"].map(str))
+    tables = {
+        "measure": measures[
+            [
+                "code",
+                "name",
+                "program",
+                "start_date",
+                "end_date",
+                "cost_center",
+                "product",
+                "account",
+                "order_no",
+            ]
+        ],
+        "allocation": allocations[
+            ["measure", "district", "share", "valid_from", "valid_to", "basis"]
+        ],
+    }
+    summary = {
+        "measures": int(measures["code"].nunique()),
+        "allocations": len(allocations),
+        "programs": sorted({p for p in measures["program"] if isinstance(p, str)}),
+        "unallocated": sorted(set(measures["code"]) - set(allocations["measure"])),
+    }
+    _finish(
+        app,
+        path,
+        "measures",
+        json_output,
+        errors,
+        lambda: _store(app, path, "measures", len(measures), tables, summary),
+    )
+
+
+def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path) -> None:
+    """A posting claimed by two measures would be counted twice: refuse the catalog."""
+    postings = current_postings(
+        connection, None, ("id", "booking_date", "account", "product", "cost_center", "order_no")
+    )
+    try:
+        match_measures(postings, measures)
+    except AmbiguousPostings as exc:
+        raise UserError(f"{path.name}: {exc}") from None
+
+
+@import_group.command("plan")
+@click.argument("path", type=click.Path(path_type=Path))
+@_json_option
+@click.pass_obj
+def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
+    """Budgeted amounts (Haushaltsansätze) per measure or product and year; wide layouts with
+    one column per year are unpivoted, actuals (Ist, Ergebnis) are left out."""
+    parsed = _parse(app, parse_plan, path)
+    amounts = parsed.amounts
+    tables = {"plan_amount": amounts[["measure", "product", "year", "amount_cents"]]}
+    summary = {
+        "amounts": len(amounts),
+        "years": sorted(int(y) for y in set(amounts["year"])),
+        "ignored_columns": list(parsed.ignored_columns),
+    }
+    _finish(
+        app,
+        path,
+        "plan",
+        json_output,
+        list(parsed.errors),
+        lambda: _store(app, path, "plan", len(amounts), tables, summary),
+    )
+
+
+def _dedupe(errors: list[RowError]) -> list[RowError]:
+    seen, unique = set(), []
+    for error in errors:
+        key = (error.sheet, error.row, error.column, error.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(error)
+    return unique
+
+
+@click.command("template")
+@click.argument("kind", type=click.Choice(["districts", "indicators", "measures", "plan"]))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def template_command(kind: str, out: Path) -> None:
+    """Write an Excel template for KIND with an example row and an instructions sheet."""
+    write_template(kind, out)
+    click.echo(f"template written: {out}")

@@ -1,0 +1,159 @@
+"""`budget-monitor spend` and `budget-monitor trace`: where the money went, euro by euro."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from ledger.master_store import resolve_as_of
+from ledger.models import Posting
+from ledger.spending import spend, trace
+from ledger.tagging import AmbiguousPostings
+from monitor.context import AppContext, UserError
+from monitor.period_options import period_options, resolve_period
+from reports.audit_workbook import write_spend_workbook, write_trace_workbook
+
+
+def _newest_year(app: AppContext) -> int:
+    with app.engine.connect() as connection:
+        newest = connection.execute(select(func.max(Posting.booking_date))).scalar()
+    return newest.year if newest else date.today().year
+
+
+def _as_of_option(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--as-of",
+        help="Master data as of an earlier version: an import number or a day (2025-03-31).",
+    )(function)
+
+
+@click.command("spend")
+@click.option(
+    "--by",
+    type=click.Choice(["district", "measure", "program"]),
+    default="district",
+    show_default=True,
+)
+@period_options
+@_as_of_option
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the table as an Excel workbook.",
+)
+@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@click.pass_obj
+def spend_command(
+    app: AppContext,
+    by: str,
+    year: int | None,
+    from_day: str | None,
+    to_day: str | None,
+    as_of: str | None,
+    xlsx_path: Path | None,
+    json_output: bool,
+) -> None:
+    """Spending per district, measure or program, with the unattributed rest as its own line.
+
+    Only spending accounts ([ledger] spending_accounts) and current posting versions count;
+    districts + unattributed = total spending of the period, to the cent.
+    """
+    start, end = resolve_period(year, from_day, to_day, _newest_year(app))
+    with app.engine.connect() as connection:
+        try:
+            document = spend(
+                connection,
+                by,
+                start,
+                end,
+                app.settings.ledger.spending_accounts,
+                resolve_as_of(connection, as_of),
+            )
+        except AmbiguousPostings as exc:
+            raise UserError(str(exc)) from None
+    if xlsx_path:
+        write_spend_workbook(document, xlsx_path)
+    if json_output or app.json_output:
+        app.emit_json(document)
+        return
+    table = Table(title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}")
+    extra = ("population", "per_capita") if by == "district" else ("plan",)
+    for name in ("key", "name", "amount", *extra):
+        table.add_column(name, justify="left" if name in ("key", "name") else "right")
+    for row in document["rows"]:
+        table.add_row(
+            *(
+                str(row.get(c) if row.get(c) is not None else "–")
+                for c in ("key", "name", "amount", *extra)
+            )
+        )
+    table.add_row("", "unattributed", str(document["unattributed"]), *([""] * len(extra)))
+    table.add_row("", "total", str(document["total"]), *([""] * len(extra)))
+    Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200).print(table)
+
+
+@click.command("trace")
+@click.option("--district", required=True, help="District code, e.g. S03.")
+@period_options
+@click.option("--measure", help="Only this measure.")
+@_as_of_option
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the auditor workbook (summary and detail sheets).",
+)
+@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@click.pass_obj
+def trace_command(
+    app: AppContext,
+    district: str,
+    year: int | None,
+    from_day: str | None,
+    to_day: str | None,
+    measure: str | None,
+    as_of: str | None,
+    xlsx_path: Path | None,
+    json_output: bool,
+) -> None:
+    """Every posting behind a district's figure: measure, share, amount, file and row.
+
+    The items sum exactly to the district's `spend` amount for the same period.
+    """
+    start, end = resolve_period(year, from_day, to_day, _newest_year(app))
+    with app.engine.connect() as connection:
+        try:
+            document = trace(
+                connection,
+                district,
+                start,
+                end,
+                app.settings.ledger.spending_accounts,
+                resolve_as_of(connection, as_of),
+                measure,
+            )
+        except AmbiguousPostings as exc:
+            raise UserError(str(exc)) from None
+    if xlsx_path:
+        write_trace_workbook(document, xlsx_path)
+    if json_output or app.json_output:
+        app.emit_json(document)
+        return
+    click.echo(
+        f"District {district}, {start:%d.%m.%Y}–{end:%d.%m.%Y}: {document['total']} "
+        f"in {len(document['items'])} item(s)"
+    )
+    for item in document["items"]:
+        posting, source = item["posting"], item["source"]
+        click.echo(
+            f"  {posting['booking_date']} {item['measure']:<10} share {item['share']:<8} "
+            f"{item['allocated']:>14} of {posting['amount']:>14}  "
+            f"{source['file']} {source['sheet']}!{source['row']}"
+        )

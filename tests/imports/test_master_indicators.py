@@ -1,0 +1,211 @@
+"""`import indicators`: long and wide files, periods, missing symbols, aliases from settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imports.master_data import MasterDataError, parse_indicators
+from imports.master_data.periods import read_periods, resolve_periods
+from tests.exports import write_csv, write_xlsx
+
+D = dt.date
+ALIASES = {
+    "sgb2_quote": ("SGB-II-Quote", "s3_percentage_transfer_payments_recipients"),
+    "kinderarmut": ("Kinderarmut",),
+}
+
+
+def cells(*values: object) -> pd.Series:
+    return pd.Series(list(values), dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("cell", "label", "start", "end"),
+    [
+        (2024, "2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("2024", "2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("2024-Q3", "2024-Q3", D(2024, 7, 1), D(2024, 9, 30)),
+        ("2024 q3", "2024-Q3", D(2024, 7, 1), D(2024, 9, 30)),
+        ("Q3/2024", "2024-Q3", D(2024, 7, 1), D(2024, 9, 30)),
+        ("3. Quartal 2024", "2024-Q3", D(2024, 7, 1), D(2024, 9, 30)),
+        ("2024-03", "2024-03", D(2024, 3, 1), D(2024, 3, 31)),
+        ("03/2024", "2024-03", D(2024, 3, 1), D(2024, 3, 31)),
+        ("Februar 2024", "2024-02", D(2024, 2, 1), D(2024, 2, 29)),
+        ("31.12.2024", "2024", D(2024, 1, 1), D(2024, 12, 31)),  # a lone date: its year
+        (dt.datetime(2023, 12, 31), "2023", D(2023, 1, 1), D(2023, 12, 31)),
+    ],
+)
+def test_periods_normalise_to_labels_with_first_and_last_day(
+    cell: object, label: str, start: dt.date, end: dt.date
+) -> None:
+    parsed, bad, _ = read_periods(cells(cell))
+    (period,) = resolve_periods(parsed, cells("x"), cells("S01"))
+    assert not bad.iloc[0]
+    assert (period.label, period.start, period.end) == (label, start, end)
+
+
+@pytest.mark.parametrize("cell", ["2024-13", "Q5/2024", "irgendwann", 24.5, 12, True])
+def test_cells_that_are_no_period_are_bad(cell: object) -> None:
+    _, bad, _ = read_periods(cells(cell))
+    assert bad.iloc[0]
+
+
+def test_dates_follow_the_series_quarters_or_their_own_spacing() -> None:
+    """Per indicator: quarter labels make its dates quarters; a district with two dates in one
+    year makes them quarters, two in one quarter makes them months; else years."""
+    parsed, _, _ = read_periods(
+        cells("2024-Q1", D(2024, 6, 30), D(2024, 3, 31), D(2024, 6, 30), "2023", D(2024, 12, 31))
+    )
+    series = cells("quarterly", "quarterly", "spaced", "spaced", "yearly", "yearly")
+    unit = cells("S01", "S01", "S02", "S02", "S03", "S03")
+    labels = [p.label for p in resolve_periods(parsed, series, unit)]
+    assert labels == ["2024-Q1", "2024-Q2", "2024-Q1", "2024-Q2", "2023", "2024"]
+    monthly, _, _ = read_periods(cells(D(2024, 1, 31), D(2024, 2, 29)))
+    labels = [p.label for p in resolve_periods(monthly, cells("m", "m"), cells("S01", "S01"))]
+    assert labels == ["2024-01", "2024-02"]
+
+
+def test_long_file_with_aliases_missing_symbols_and_german_numbers(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "indikatoren.xlsx",
+        [
+            ["Indikatoren je Sozialraum"],
+            ["Sozial-Raum", "INDIKATOR", "Zeit-raum", "Wert"],
+            ["S01", "SGB-II-Quote", 2023, "18,5"],
+            ["S01", "sgb2_quote", "2024", 19.25],
+            ["S02", "sgb2_quote", "2024", "."],
+            ["S02", "kinderarmut", "2024", "-"],
+            ["S02", "kinderarmut", "2023", None],
+            ["S03", "kinderarmut", "2023", "…"],
+        ],
+        sheet="Indikatoren",
+    )
+    parsed = parse_indicators(path, indicator_columns=ALIASES)
+    assert parsed.errors == ()
+    assert parsed.layout == "long"
+    assert parsed.missing == 4
+    values = parsed.values
+    assert values[["district", "indicator", "period", "row"]].values.tolist() == [
+        ["S01", "sgb2_quote", "2023", 3],
+        ["S01", "sgb2_quote", "2024", 4],
+        ["S02", "sgb2_quote", "2024", 5],
+        ["S02", "kinderarmut", "2024", 6],
+        ["S02", "kinderarmut", "2023", 7],
+        ["S03", "kinderarmut", "2023", 8],
+    ]
+    assert values["value"].tolist()[:2] == [18.5, 19.25]
+    assert values["value"].iloc[2:].isna().all()  # missing, never zero
+    assert values["period_end"].iloc[0] == D(2023, 12, 31)
+
+
+def test_long_file_errors_name_row_and_column(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "werte.csv",
+        [
+            ["district", "indicator", "period", "value"],
+            ["S01", "sgb2_quote", "2024", "viel"],
+            ["S01", "sgb2_quote", "2024-Q5", "1"],
+            ["S01", "", "31.12.2024", "1"],
+            ["S02", "sgb2_quote", "2024", "1"],
+            ["S02", "sgb2_quote", "2024", "2"],
+        ],
+    )
+    parsed = parse_indicators(path)
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [
+        (2, "value", "not a number: 'viel'"),
+        (
+            3,
+            "period",
+            "not a period: '2024-Q5'; expected a year (2024), quarter (2024-Q3), month "
+            "(2024-03) or a date (31.12.2024)",
+        ),
+        (4, "indicator", "empty: every row needs an indicator"),
+        (6, "period", "district 'S02', indicator 'sgb2_quote', period 2024 already in row 5"),
+    ]
+    assert parsed.values["row"].tolist() == [5]
+
+
+def wide_rows() -> list[Sequence[object]]:
+    return [
+        ["Sozialraumdaten der Stadt, 31.12.2024"],
+        ["Quelle: Bundesagentur für Arbeit"],
+        [],
+        ["Nr.", "Sozialraum", "Einwohner", "SGB II Quote (%)", "Kinder-armut", "Fläche km²"],
+        [1, "Nord", "8.200", "18,5", ".", 3.1],
+        [2, "Süd", 310, "x", "22,1", 2.0],
+        [3, "Ost", None, "/", "…", 1.0],
+        ["Stadt insgesamt", None, 8510, "15,0", None, 6.1],
+        ["1) vorläufige Werte"],
+    ]
+
+
+def test_wide_file_with_aliases_population_ignored_columns_and_missing_symbols(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "statistik.xlsx", wide_rows(), sheet="Tabelle 1")
+    parsed = parse_indicators(path, period="2024", indicator_columns=ALIASES)
+    assert parsed.errors == ()
+    assert parsed.layout == "wide"
+    assert parsed.ignored_columns == ("Sozialraum", "Fläche km²")
+    assert parsed.columns["sgb2_quote"] == "SGB II Quote (%)"
+    assert (parsed.missing, parsed.skipped_total, parsed.skipped_notes) == (4, 1, 1)
+    values = parsed.values
+    assert values[["district", "indicator", "period", "row"]].values.tolist() == [
+        ["1", "sgb2_quote", "2024", 5],
+        ["1", "kinderarmut", "2024", 5],
+        ["2", "sgb2_quote", "2024", 6],
+        ["2", "kinderarmut", "2024", 6],
+        ["3", "sgb2_quote", "2024", 7],
+        ["3", "kinderarmut", "2024", 7],
+    ]
+    got = values["value"].tolist()
+    assert got[0] == 18.5 and got[3] == 22.1
+    assert all(math.isnan(v) for v in (got[1], got[2], got[4], got[5]))
+    assert parsed.population[["district", "period", "population", "row"]].values.tolist() == [
+        ["1", "2024", 8200, 5],
+        ["2", "2024", 310, 6],
+    ]
+
+
+def test_wide_file_with_period_column_and_a_bad_value(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "wide.csv",
+        [
+            ["Sozialraum", "Stichtag", "s3_percentage_transfer_payments_recipients", "Notiz"],
+            ["S01", "31.12.2023", "12,5", "ok"],
+            ["S01", "31.12.2024", "zwölf", ""],
+            ["S01", "2024-12-31", "13", ""],
+        ],
+    )
+    parsed = parse_indicators(path, indicator_columns=ALIASES)
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [
+        (3, "s3_percentage_transfer_payments_recipients", "not a number: 'zwölf'"),
+        (4, "Stichtag", "district 'S01', period 2024 already in row 3"),
+    ]
+    assert parsed.ignored_columns == ("Notiz",)
+    assert parsed.values[["indicator", "period", "value"]].values.tolist() == [
+        ["sgb2_quote", "2023", 12.5]
+    ]
+
+
+def test_wide_file_without_known_indicator_columns_is_refused_with_the_aliases(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "statistik.xlsx", wide_rows())
+    with pytest.raises(MasterDataError) as raised:
+        parse_indicators(path, period="2024", indicator_columns={"alq": ("Arbeitslose",)})
+    assert "alq: 'alq', 'Arbeitslose'" in str(raised.value)
+
+
+def test_period_option_and_a_period_column_together_are_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "w.csv", [["Sozialraum", "Jahr", "Kinderarmut"], ["S01", 2024, 1]])
+    with pytest.raises(MasterDataError, match="has its own period column 'Jahr'"):
+        parse_indicators(path, period="2024", indicator_columns=ALIASES)
+    with pytest.raises(MasterDataError, match="is not a period"):
+        parse_indicators(path, period="letztes Jahr", indicator_columns=ALIASES)
