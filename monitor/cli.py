@@ -12,6 +12,7 @@ import click
 from ledger.database import create_ledger_engine
 from ledger.schema import upgrade
 from monitor.context import AppContext, UserError
+from monitor.demo_command import demo_command
 from monitor.evaluate_command import evaluate_command
 from monitor.import_commands import batches_command, import_group
 from monitor.master_commands import template_command
@@ -68,6 +69,7 @@ cli.add_command(trace_command)
 cli.add_command(template_command)
 cli.add_command(need_command)
 cli.add_command(targeting_command)
+cli.add_command(demo_command)
 cli.add_command(evaluate_command)
 
 

@@ -66,7 +66,9 @@ def import_postings_command(
     results = []
     failed = False
     for path in files:
-        result, ok = _import_one(app, path, requested, dry_run, accept_partial, show=not as_json)
+        result, ok = import_postings_file(
+            app, path, requested, dry_run, accept_partial, show=not as_json
+        )
         results.append(result)
         failed |= not ok
     if as_json:
@@ -75,7 +77,7 @@ def import_postings_command(
         raise SystemExit(1)
 
 
-def _import_one(
+def import_postings_file(
     app: AppContext, path: Path, requested: str, dry_run: bool, accept_partial: bool, show: bool
 ) -> tuple[dict[str, Any], bool]:
     started = datetime.now(UTC)

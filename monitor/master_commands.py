@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,29 +41,55 @@ def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
-def _finish(
-    app: AppContext,
-    path: Path,
-    kind: str,
-    json_output: bool,
-    errors: list[RowError],
-    store: Callable[[], tuple[int, dict[str, Any]]],
-) -> None:
-    """Report errors (exit 1, nothing stored) or store and report the new version."""
+@dataclass(frozen=True)
+class Prepared:
+    """A master-data file checked and turned into the rows of its tables."""
+
+    errors: list[RowError]
+    rows: int
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+
+
+def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -> dict[str, Any]:
+    """Check a file and, without errors, store it as a new version; returns the summary.
+
+    The document's `errors` list every problem; when it is not empty nothing was stored.
+    """
+    prepared = _PREPARERS[kind](app, path, **options)
     document: dict[str, Any] = {
         "import": None,
         "kind": kind,
         "file": str(path),
-        "errors": [e.to_dict() for e in errors],
+        "errors": [e.to_dict() for e in prepared.errors],
     }
-    if not errors:
-        import_id, summary = store()
-        document.update({"import": import_id, **summary})
+    if not prepared.errors:
+        print_ = fingerprint(path)
+        document["import"] = store_master_import(
+            app.engine,
+            kind=kind,
+            print_=print_,
+            os_user=getpass.getuser(),
+            rows=prepared.rows,
+            tables=prepared.tables,
+            summary=prepared.summary,
+        )
+        document.update({"sha256": print_.sha256, **prepared.summary})
+    return document
+
+
+def _report(app: AppContext, document: dict[str, Any], json_output: bool) -> None:
+    errors = document["errors"]
     if json_output or app.json_output:
         app.emit_json(document)
     else:
         for error in errors[:_SHOWN_ERRORS]:
-            click.echo(f"error: {error}", err=True)
+            column = f", column {error['column']!r}" if error["column"] else ""
+            click.echo(
+                f"error: {Path(document['file']).name}, sheet {error['sheet']!r}, "
+                f"row {error['row']}{column}: {error['message']}",
+                err=True,
+            )
         if len(errors) > _SHOWN_ERRORS:
             click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
         if not errors:
@@ -71,7 +98,7 @@ def _finish(
                 for k, v in document.items()
                 if k not in ("import", "kind", "file", "errors")
             )
-            click.echo(f"{kind} imported as version {document['import']}: {details}")
+            click.echo(f"{document['kind']} imported as version {document['import']}: {details}")
     if errors:
         raise SystemExit(1)
 
@@ -94,33 +121,16 @@ def _known_districts(connection: Connection, path: Path) -> set[str]:
     return known
 
 
-def _store(
-    app: AppContext,
-    path: Path,
-    kind: str,
-    rows: int,
-    tables: dict[str, pd.DataFrame],
-    summary: dict[str, Any],
-) -> tuple[int, dict[str, Any]]:
-    print_ = fingerprint(path)
-    import_id = store_master_import(
-        app.engine,
-        kind=kind,
-        print_=print_,
-        os_user=getpass.getuser(),
-        rows=rows,
-        tables=tables,
-        summary=summary,
-    )
-    return import_id, {"sha256": print_.sha256, **summary}
-
-
 @import_group.command("districts")
 @click.argument("path", type=click.Path(path_type=Path))
 @_json_option
 @click.pass_obj
 def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Districts (Sozialräume) with their names, and population per year."""
+    _report(app, import_master_file(app, "districts", path), json_output)
+
+
+def _prepare_districts(app: AppContext, path: Path) -> Prepared:
     parsed = _parse(app, parse_districts, path)
     tables = {
         "district": parsed.districts.rename(columns={"district": "code"})[["code", "name"]],
@@ -133,14 +143,7 @@ def import_districts_command(app: AppContext, path: Path, json_output: bool) -> 
         "population_rows": len(parsed.population),
         "skipped": parsed.skipped_total,
     }
-    _finish(
-        app,
-        path,
-        "districts",
-        json_output,
-        list(parsed.errors),
-        lambda: _store(app, path, "districts", len(parsed.districts), tables, summary),
-    )
+    return Prepared(list(parsed.errors), len(parsed.districts), tables, summary)
 
 
 @import_group.command("indicators")
@@ -155,6 +158,10 @@ def import_indicators_command(
 
     Empty cells and the symbols of official statistics (-, ., x, /, …) are missing, never zero.
     """
+    _report(app, import_master_file(app, "indicators", path, period=period), json_output)
+
+
+def _prepare_indicators(app: AppContext, path: Path, period: str | None = None) -> Prepared:
     aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
     parsed = _parse(app, parse_indicators, path, period=period, indicator_columns=aliases)
     errors = list(parsed.errors)
@@ -183,14 +190,7 @@ def import_indicators_command(
         "ignored_columns": list(parsed.ignored_columns),
         "skipped": parsed.skipped_total,
     }
-    _finish(
-        app,
-        path,
-        "indicators",
-        json_output,
-        _dedupe(errors),
-        lambda: _store(app, path, "indicators", len(parsed.values), tables, summary),
-    )
+    return Prepared(_dedupe(errors), len(parsed.values), tables, summary)
 
 
 @import_group.command("measures")
@@ -199,6 +199,10 @@ def import_indicators_command(
 @click.pass_obj
 def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
     """The measure catalog (rules that find postings) and its allocation to districts."""
+    _report(app, import_master_file(app, "measures", path), json_output)
+
+
+def _prepare_measures(app: AppContext, path: Path) -> Prepared:
     parsed = _parse(app, parse_measures, path)
     errors = list(parsed.errors)
     measures = parsed.measures.rename(
@@ -239,14 +243,7 @@ def import_measures_command(app: AppContext, path: Path, json_output: bool) -> N
         "programs": sorted({p for p in measures["program"] if isinstance(p, str)}),
         "unallocated": sorted(set(measures["code"]) - set(allocations["measure"])),
     }
-    _finish(
-        app,
-        path,
-        "measures",
-        json_output,
-        errors,
-        lambda: _store(app, path, "measures", len(measures), tables, summary),
-    )
+    return Prepared(errors, len(measures), tables, summary)
 
 
 def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path) -> None:
@@ -267,6 +264,10 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
 def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Budgeted amounts (Haushaltsansätze) per measure or product and year; wide layouts with
     one column per year are unpivoted, actuals (Ist, Ergebnis) are left out."""
+    _report(app, import_master_file(app, "plan", path), json_output)
+
+
+def _prepare_plan(app: AppContext, path: Path) -> Prepared:
     parsed = _parse(app, parse_plan, path)
     amounts = parsed.amounts
     tables = {"plan_amount": amounts[["measure", "product", "year", "amount_cents"]]}
@@ -275,14 +276,7 @@ def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
     }
-    _finish(
-        app,
-        path,
-        "plan",
-        json_output,
-        list(parsed.errors),
-        lambda: _store(app, path, "plan", len(amounts), tables, summary),
-    )
+    return Prepared(list(parsed.errors), len(amounts), tables, summary)
 
 
 def _dedupe(errors: list[RowError]) -> list[RowError]:
@@ -293,6 +287,14 @@ def _dedupe(errors: list[RowError]) -> list[RowError]:
             seen.add(key)
             unique.append(error)
     return unique
+
+
+_PREPARERS: dict[str, Callable[..., Prepared]] = {
+    "districts": _prepare_districts,
+    "indicators": _prepare_indicators,
+    "measures": _prepare_measures,
+    "plan": _prepare_plan,
+}
 
 
 @click.command("template")

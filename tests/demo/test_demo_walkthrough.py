@@ -1,0 +1,74 @@
+"""The demo end to end: every step on the synthetic city, and its planted effects recovered.
+
+Also the ledger-reading commands (need, targeting, evaluate --indicator) on the demo's ledger.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+
+
+def _run(*args: str) -> dict:
+    result = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, _run("demo", "--dir", str(folder), "--seed", "0")
+
+
+def test_demo_imports_verifies_and_writes_its_outputs(demo) -> None:
+    folder, summary = demo
+    assert summary["synthetic"] is True
+    assert (summary["batches"], summary["corrections"]) == (12, 1)
+    assert summary["verify"]["ok"] and summary["verify"]["postings"] > 7000
+    assert Path(summary["auditor_workbook"]).exists()
+    assert json.loads((folder / "demo-summary_SYNTHETISCH.json").read_text("utf-8")) == summary
+
+
+def test_demo_recovers_planted_effects_and_calls_no_placebo_significant(demo) -> None:
+    _, summary = demo
+    programs = {p["program"]: p for p in summary["programs"]}
+    for name in ("Jugendzentren", "Schulsozialarbeit"):
+        assert programs[name]["recovered"] is True
+        assert programs[name]["pvalue"] < 0.05
+    for name in ("Familienzentren", "Seniorentreffs"):  # planted effect 0
+        assert programs[name]["planted_effect"] == 0
+        assert programs[name]["pvalue"] > 0.05
+
+
+def test_need_on_the_demo_ledger_ranks_all_districts(demo) -> None:
+    folder, _ = demo
+    db = f"sqlite:///{folder / 'ledger.db'}"
+    need = _run("--db", db, "need", "--period", "2024")
+    assert need["period"] == "2024" and need["indicators"] == ["sgb2_quote", "kinderarmut"]
+    ranks = sorted(d["need_rank"] for d in need["districts"])
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) + len(need["suppressed"]) == 23
+    assert need["districts"][0]["key"] == "SR03"  # Nord-Düren, planted as the neediest
+
+
+def test_targeting_on_the_demo_ledger_follows_need(demo) -> None:
+    folder, _ = demo
+    result = _run("--db", f"sqlite:///{folder / 'ledger.db'}", "targeting", "--year", "2024")
+    assert result["year"] == 2024 and result["spearman"] > 0.3
+    assert result["spearman_ci"][0] <= result["spearman"] <= result["spearman_ci"][1]
+    assert result["verdict"].startswith("Spending follows need")
+
+
+def test_evaluate_from_the_ledger_agrees_with_the_demo_summary(demo) -> None:
+    folder, summary = demo
+    result = _run("--db", f"sqlite:///{folder / 'ledger.db'}", "evaluate", "--indicator",
+                  "sgb2_quote", "--program", "Jugendzentren")
+    expected = next(p for p in summary["programs"] if p["program"] == "Jugendzentren")
+    assert result["method"] == "staggered" and result["program"] == "Jugendzentren"
+    assert result["estimate"] == pytest.approx(expected["estimate"], abs=1e-12)
+    assert result["n_treated"] == 6
