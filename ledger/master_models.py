@@ -128,3 +128,21 @@ class PlanAmount(Base):
     product: Mapped[str | None] = mapped_column(String(50))
     year: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportRun(Base):
+    """One committee report built: what it covered, where it went, and the ledger state it saw
+    (so the next report can say what changed since)."""
+
+    __tablename__ = "report_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    lang: Mapped[str] = mapped_column(String(5))
+    file: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_posting_id: Mapped[int] = mapped_column(Integer)
+    last_master_import_id: Mapped[int] = mapped_column(Integer)
+    ledger_head: Mapped[str] = mapped_column(String(64))

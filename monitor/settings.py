@@ -81,6 +81,16 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    city: str = "Stadt"
+    # The indicator whose change the report evaluates for every program.
+    outcome: str = "sgb2_quote"
+    # GeoJSON with district boundaries (empty: no map); the feature property holding the code.
+    boundaries: str = ""
+    boundaries_key: str = "key"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable; `base_dir` is where relative paths point."""
 
@@ -96,6 +106,7 @@ class Settings:
     evaluation: EvaluationSettings = EvaluationSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     delivery: DeliverySettings = DeliverySettings()
+    report: ReportSettings = ReportSettings()
 
     @property
     def database_url(self) -> str:
@@ -141,6 +152,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "evaluation",
         "schedule",
         "delivery",
+        "report",
     }
     _reject_unknown(table, sections, "")
     imports_table = dict(table.get("imports", {}))
@@ -168,6 +180,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         evaluation=EvaluationSettings(need_index=_need_weights(table.get("evaluation", {}))),
         schedule=_with_paths(schedule, base_dir, ("inbox",)),
         delivery=_with_paths(delivery, base_dir, ("outbox",)),
+        report=_section(ReportSettings, table.get("report", {}), "report"),
     )
 
 

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_documented_settings_file_equals_built_in_defaults(tmp_path: Path) -> None:
     documented = load_settings(REPO / "settings.toml")
     builtin = load_settings(cwd=tmp_path)
-    for section in ("database", "ledger", "disclosure", "evaluation"):
+    for section in ("database", "ledger", "disclosure", "evaluation", "report"):
         assert getattr(documented, section) == getattr(builtin, section)
     assert documented.imports.max_uncompressed_mb == builtin.imports.max_uncompressed_mb
     assert (
