@@ -12,17 +12,29 @@ import click
 from ledger.database import create_ledger_engine
 from ledger.schema import upgrade
 from monitor.context import AppContext, UserError
-from monitor.demo_command import demo_command
-from monitor.evaluate_command import evaluate_command
-from monitor.import_commands import batches_command, import_group
-from monitor.master_commands import template_command
-from monitor.need_commands import need_command, targeting_command
+from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
-from monitor.spend_commands import spend_command, trace_command
-from monitor.verify_command import verify_command
+
+# Subcommands load on use, so that importing postings never imports the statistics stack.
+SUBCOMMANDS = {
+    "import": "monitor.import_group:import_group",
+    "batches": "monitor.import_commands:batches_command",
+    "verify": "monitor.verify_command:verify_command",
+    "spend": "monitor.spend_commands:spend_command",
+    "trace": "monitor.spend_commands:trace_command",
+    "template": "monitor.master_commands:template_command",
+    "need": "monitor.need_commands:need_command",
+    "targeting": "monitor.need_commands:targeting_command",
+    "evaluate": "monitor.evaluate_command:evaluate_command",
+    "demo": "monitor.demo_command:demo_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_subcommands=SUBCOMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--settings",
     "settings_path",
@@ -59,18 +71,6 @@ def init_command(app: AppContext) -> None:
     """Create the ledger database, or upgrade its schema to this version."""
     upgrade(create_ledger_engine(app.database_url))
     click.echo(f"ledger ready: {app.database_url}")
-
-
-cli.add_command(import_group)
-cli.add_command(batches_command)
-cli.add_command(verify_command)
-cli.add_command(spend_command)
-cli.add_command(trace_command)
-cli.add_command(template_command)
-cli.add_command(need_command)
-cli.add_command(targeting_command)
-cli.add_command(demo_command)
-cli.add_command(evaluate_command)
 
 
 def main() -> None:
