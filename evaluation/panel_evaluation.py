@@ -7,9 +7,9 @@ event-time profile. The same function serves a user's own panel file and, later,
 ledger builds from spending and indicators; it is pure (DataFrame in, frozen result out).
 
 Method choice ("auto", SPEC §7): Callaway & Sant'Anna ("staggered", aggregate "simple") when at
-least three units are treated; with one or two treated units, synthetic difference-in-differences,
-which does not exist yet, so auto refuses rather than quietly running an estimator whose standard
-errors cannot be trusted with so few treated units.
+least three units are treated; with one or two treated units, synthetic difference-in-differences
+(Arkhangelsky et al. 2021) with placebo inference, because cluster-robust and wild-bootstrap
+inference break down with so few treated units (MacKinnon & Webb 2017).
 """
 
 from __future__ import annotations
@@ -22,19 +22,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.did import event_study, staggered, twfe
-from evaluation.did.results import Estimate, EventStudy, StaggeredEstimate
+from evaluation.did import event_study, staggered, synthetic_did, twfe
+from evaluation.did.results import Estimate, EventStudy, StaggeredEstimate, SyntheticDidEstimate
 from evaluation.did.staggered_panel import prepare_staggered_panel
 
 METHODS = ("auto", "staggered", "twfe", "event", "sdid")
 CONTROLS = ("never", "notyet")
-INFERENCES = ("auto", "analytic", "wild", "randomization", "bootstrap")
+INFERENCES = ("auto", "analytic", "wild", "randomization", "bootstrap", "placebo", "jackknife")
 # The inference each method accepts; "auto" is the method's own default (twfe: chosen by the
 # number of clusters, see evaluation.did.twfe; staggered and event: analytic).
 METHOD_INFERENCES = {
     "staggered": ("auto", "analytic", "bootstrap"),
     "twfe": ("auto", "analytic", "wild", "randomization"),
     "event": ("auto", "analytic"),
+    "sdid": ("auto", "placebo", "jackknife", "bootstrap"),
 }
 # auto: Callaway & Sant'Anna from this many treated units on, synthetic DiD below (SPEC §7).
 STAGGERED_FROM = 3
@@ -44,6 +45,8 @@ DESCRIPTIONS = {
     "staggered": "Callaway & Sant'Anna (2021) difference-in-differences for staggered starts",
     "twfe": "two-way fixed effects regression on a 0/1 treatment",
     "event": "two-way fixed effects event study (leads and lags around the start)",
+    "sdid": "synthetic difference-in-differences (Arkhangelsky et al. 2021): re-weighted donor "
+    "districts and pre-periods",
 }
 
 
@@ -112,7 +115,7 @@ class PanelEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of SPEC §7; NaN and infinite statistics become null."""
-        return {
+        document = {
             "indicator": self.indicator,
             "program": self.program,
             "method": self.method,
@@ -138,6 +141,10 @@ class PanelEvaluation:
             "nobs": self.nobs,
             "nclusters": self.nclusters,
         }
+        if isinstance(self.result, SyntheticDidEstimate):
+            extra = self.result.to_dict()
+            document.update({k: extra[k] for k in ("donors", "pre_rmse", "placebo_rank")})
+        return document
 
 
 def evaluate_panel(
@@ -158,11 +165,6 @@ def evaluate_panel(
     options = options or EvaluationOptions()
     if options.method not in METHODS:
         raise OptionConflict(f"method must be one of {', '.join(METHODS)}, not {options.method!r}")
-    if options.method == "sdid":
-        raise MethodUnavailable(
-            "synthetic difference-in-differences (method sdid) is not yet available in this "
-            "version; methods staggered, twfe and event are available"
-        )
     data = data.assign(**{cohort: data[cohort].fillna(0.0)})
     method, reason = options.method, None
     if method == "auto":
@@ -172,6 +174,8 @@ def evaluate_panel(
         evaluation = _staggered(data, outcome, unit, time, cohort, options)
     elif method == "twfe":
         evaluation = _twfe(data, outcome, unit, time, cohort, options)
+    elif method == "sdid":
+        evaluation = _sdid(data, outcome, unit, time, cohort, options)
     else:
         evaluation = _event(data, outcome, unit, time, cohort, options)
     return PanelEvaluation(
@@ -185,14 +189,14 @@ def _choose_method(
     """staggered from STAGGERED_FROM treated units on (counted as staggered would use them)."""
     panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control or "never")
     treated = panel.units[np.isin(panel.unit_cohort, panel.treated_groups)]
+    if len(treated) == 0:
+        raise MethodUnavailable("no treated unit with periods before and after its start")
     if len(treated) < STAGGERED_FROM:
         listed = ", ".join(_sorted_ids(treated))
-        raise MethodUnavailable(
-            f"only {len(treated)} treated unit{'s' if len(treated) > 1 else ''} ({listed}): with "
-            "one or two treated units, method auto uses synthetic difference-in-differences "
-            "(sdid), which is not yet available in this version. Methods staggered, twfe and "
-            "event estimate anyway, but their standard errors are unreliable with so few "
-            "treated units"
+        return "sdid", (
+            f"auto: only {len(treated)} treated unit{'s' if len(treated) > 1 else ''} ({listed}), "
+            "so synthetic difference-in-differences with placebo inference: with one or two "
+            "treated units cluster-robust and wild-bootstrap errors are unreliable"
         )
     return "staggered", (
         f"auto: {len(treated)} treated units (at least {STAGGERED_FROM}), so Callaway & "
@@ -212,7 +216,7 @@ def _check_options(
         raise OptionConflict(f"option control applies to method staggered only, not to {method}")
     if (options.leads is not None or options.lags is not None) and method != "event":
         raise OptionConflict(f"options leads and lags apply to method event only, not to {method}")
-    if options.cluster not in (None, unit) and method == "staggered":
+    if options.cluster not in (None, unit) and method in ("staggered", "sdid"):
         raise OptionConflict(
             f"{name} clusters by unit (its standard errors come from per-unit influence "
             "functions); option cluster applies to methods twfe and event"
@@ -272,6 +276,28 @@ def _twfe(
     return {
         **_overall(result),
         **_counts(starts[ever], int(ever.size)),
+        "pretrend_pvalue": None,
+        "event_study": _empty_event_study(),
+    }
+
+
+def _sdid(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, options: EvaluationOptions
+) -> dict[str, Any]:
+    """Synthetic DiD on the block (or staggered) design that the cohort column implies."""
+    treatment = _free_name(data, "treated")
+    start = data[cohort].astype(float)
+    frame = data.assign(**{treatment: ((start > 0) & (data[time] >= start)).astype(int)})
+    frame = frame[frame[outcome].notna()]
+    inference = "placebo" if options.inference == "auto" else options.inference
+    result: SyntheticDidEstimate = synthetic_did(
+        frame, outcome, unit, time, treatment, estimator="sdid", inference=inference,
+        seed=options.seed,
+    )
+    starts = frame.groupby(unit)[cohort].first()
+    return {
+        **_overall(result),
+        **_counts(starts[starts > 0], int(starts.size)),
         "pretrend_pvalue": None,
         "event_study": _empty_event_study(),
     }

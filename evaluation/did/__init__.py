@@ -21,7 +21,9 @@ __all__ = [
     "StaggeredEstimate",
     "event_study",
     "staggered",
+    "synthetic_did",
     "twfe",
     "two_by_two",
     "wild_cluster_bootstrap",
 ]
+from evaluation.did.synthetic import synthetic_did

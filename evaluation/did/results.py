@@ -144,3 +144,51 @@ class EventStudy:
             "inference": self.inference,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class SyntheticDidEstimate(Estimate):
+    """Synthetic difference-in-differences (or synthetic control, or DiD) with its diagnostics.
+
+    unit_weights: donor unit → weight ω (sums to 1), sorted descending; with staggered starts the
+    cohort weights averaged with the cohorts' aggregation weights. time_weights: pre-period →
+    weight λ (sums to 1 for "sdid" and "did"; all zero for "sc", which compares post-period
+    levels). pre_rmse: root mean squared gap between treated and synthetic over the pre-periods
+    (outcome units; the worst cohort with staggered starts). trajectory: time, cohort, treated,
+    synthetic, the treated mean and its synthetic comparison in every period (intercept included
+    where the estimator has one). placebo_estimates: unit, estimate, each donor treated in turn.
+    placebo_rank: rank of |estimate| among itself and the placebos' absolute values, 1 = largest
+    (ties count against it). cohorts: one row per start period (cohort, n_treated, n_pre,
+    n_post, weight, estimate, pre_rmse, noise_level, zeta_omega, zeta_lambda).
+    """
+
+    unit_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    time_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    pre_rmse: float = float("nan")
+    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_estimates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_rank: int | None = None
+    cohorts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_treated: int = 0
+    n_donors: int = 0
+    replications: int = 0
+
+    @property
+    def placebo_pvalue(self) -> float:
+        """In-space placebo (permutation) p-value: placebo_rank / (number of placebos + 1)."""
+        if self.placebo_rank is None or self.placebo_estimates.empty:
+            return float("nan")
+        return self.placebo_rank / (len(self.placebo_estimates) + 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["donors"] = [
+            {"unit": unit.item() if hasattr(unit, "item") else unit, "weight": float(weight)}
+            for unit, weight in self.unit_weights.items()
+            if weight > 0
+        ]
+        out["pre_rmse"] = _number(self.pre_rmse)
+        out["placebo_rank"] = self.placebo_rank
+        out["n_treated"] = self.n_treated
+        out["n_donors"] = self.n_donors
+        return out

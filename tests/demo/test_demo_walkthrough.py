@@ -38,9 +38,10 @@ def test_demo_imports_verifies_and_writes_its_outputs(demo) -> None:
 def test_demo_recovers_planted_effects_and_calls_no_placebo_significant(demo) -> None:
     _, summary = demo
     programs = {p["program"]: p for p in summary["programs"]}
-    for name in ("Jugendzentren", "Schulsozialarbeit"):
+    for name in ("Jugendzentren", "Schulsozialarbeit", "Starke Quartiere"):
         assert programs[name]["recovered"] is True
         assert programs[name]["pvalue"] < 0.05
+    assert programs["Starke Quartiere"]["method"] == "sdid"  # one district: synthetic DiD
     for name in ("Familienzentren", "Seniorentreffs"):  # planted effect 0
         assert programs[name]["planted_effect"] == 0
         assert programs[name]["pvalue"] > 0.05

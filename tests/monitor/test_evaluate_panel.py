@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 
-from evaluation.did import event_study, staggered, twfe
+from evaluation.did import event_study, staggered, synthetic_did, twfe
 from monitor.cli import cli
 
 MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
@@ -269,22 +269,28 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
 
 
 @pytest.mark.parametrize("treated", [{"S03": 2018}, {"S03": 2018, "S07": 2019}])
-def test_auto_with_one_or_two_treated_units_refuses_and_names_synthetic_did(tmp_path, treated):
-    panel = write_csv(tmp_path / "panel.csv", small_panel(treated))
-    result = run("--json", "evaluate", "--panel", panel, *SMALL, expect=1)
-    assert result.stdout == ""
-    assert "synthetic difference-in-differences (sdid)" in result.stderr
-    assert "not yet available" in result.stderr
-    assert f"only {len(treated)} treated unit" in result.stderr
-    assert ", ".join(sorted(treated)) in result.stderr
-
-
-def test_method_sdid_is_refused_as_not_yet_available(tmp_path):
-    panel = write_csv(tmp_path / "panel.csv", small_panel({"S03": 2018}))
-    result = run("evaluate", "--panel", panel, *SMALL, "--method", "sdid", expect=1)
-    assert "synthetic difference-in-differences (method sdid) is not yet available" in (
-        result.stderr
+def test_auto_with_one_or_two_treated_units_uses_synthetic_did(tmp_path, treated):
+    data = small_panel(treated)
+    got = evaluate_json(write_csv(tmp_path / "panel.csv", data), *SMALL)
+    assert got["method"] == "sdid"
+    assert f"only {len(treated)} treated unit" in got["method_reason"]
+    assert ", ".join(sorted(treated)) in got["method_reason"]
+    frame = data.assign(
+        d=((data["start"].fillna(0) > 0) & (data["jahr"] >= data["start"].fillna(0))).astype(int)
     )
+    api = synthetic_did(frame, "quote", "district", "jahr", "d")
+    _close(got["estimate"], api.estimate)
+    _close(got["se"], api.se)
+    assert {d["unit"] for d in got["donors"]} <= set(data["district"]) - set(treated)
+    assert got["pre_rmse"] >= 0 and got["n_treated"] == len(treated)
+
+
+def test_method_sdid_takes_only_its_own_inference(tmp_path):
+    panel = write_csv(tmp_path / "panel.csv", small_panel({"S03": 2018}))
+    result = run(
+        "evaluate", "--panel", panel, *SMALL, "--method", "sdid", "--inference", "wild", expect=2
+    )
+    assert "takes inference auto, placebo, jackknife, bootstrap" in result.stderr
 
 
 def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
