@@ -61,27 +61,30 @@ def current_versions(connection: Connection, fiscal_years: list[int] | None) -> 
     return _frame(connection, query)
 
 
+# A posting as the rest of the program sees it: its content and where it came from.
+POSTING_COLUMNS: tuple[str, ...] = (
+    "id",
+    "fiscal_year",
+    "document_no",
+    "line_no",
+    "booking_date",
+    "account",
+    "product",
+    "cost_center",
+    "order_no",
+    "text",
+    "amount_cents",
+    "batch_id",
+    "source_sheet",
+    "source_row",
+)
+
+
 def current_postings(
     connection: Connection, fiscal_years: list[int] | None = None, columns: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Current postings with the requested model columns (all canonical ones by default)."""
-    names = columns or (
-        "id",
-        "fiscal_year",
-        "document_no",
-        "line_no",
-        "booking_date",
-        "account",
-        "product",
-        "cost_center",
-        "order_no",
-        "text",
-        "amount_cents",
-        "batch_id",
-        "source_sheet",
-        "source_row",
-        "key_hash",
-    )
+    """Current postings with the requested model columns (POSTING_COLUMNS by default)."""
+    names = columns or POSTING_COLUMNS
     query = select(*(getattr(Posting, n) for n in names)).where(current_filter())
     if fiscal_years is not None:
         query = query.where(Posting.fiscal_year.in_(fiscal_years))

@@ -17,25 +17,8 @@ from sqlalchemy import Connection, and_, or_, select
 from imports.money import format_cents
 from ledger.master_store import catalog, districts, plan_amounts, population
 from ledger.models import ImportBatch, Posting
-from ledger.posting_queries import current_filter
+from ledger.posting_queries import POSTING_COLUMNS, current_filter
 from ledger.tagging import allocate, match_measures
-
-POSTING_COLUMNS = (
-    "id",
-    "fiscal_year",
-    "document_no",
-    "line_no",
-    "booking_date",
-    "account",
-    "product",
-    "cost_center",
-    "order_no",
-    "text",
-    "amount_cents",
-    "batch_id",
-    "source_sheet",
-    "source_row",
-)
 
 
 @dataclass(frozen=True)

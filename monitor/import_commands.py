@@ -21,9 +21,21 @@ from imports.readers import FileRefused, ReadLimits
 from ledger.batch_queries import list_batches
 from ledger.posting_store import StoreOutcome, find_imported_file, record_unchanged, store_export
 from monitor.context import AppContext
+from monitor.options import json_option
 from monitor.progress import stage_progress
 
 _SHOWN_ERRORS = 50
+_SUMMARY_COLUMNS = (
+    "batch",
+    "profile",
+    "rows",
+    "imported",
+    "duplicates",
+    "corrections",
+    "rejected",
+    "skipped",
+    "total",
+)
 
 
 @click.group("import")
@@ -46,7 +58,7 @@ def import_group() -> None:
     is_flag=True,
     help="Import the good rows of a file with rejected rows; keep the rejects with the batch.",
 )
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def import_postings_command(
     app: AppContext,
@@ -182,34 +194,9 @@ def _result(
 def _print_summary(result: dict[str, Any]) -> None:
     console = _console()
     table = Table(title=f"{result['file']} — {result['status']}")
-    for name in (
-        "batch",
-        "profile",
-        "rows",
-        "imported",
-        "duplicates",
-        "corrections",
-        "rejected",
-        "skipped",
-        "total",
-    ):
+    for name in _SUMMARY_COLUMNS:
         table.add_column(name, justify="right" if name != "profile" else "left")
-    table.add_row(
-        *(
-            str(result.get(n))
-            for n in (
-                "batch",
-                "profile",
-                "rows",
-                "imported",
-                "duplicates",
-                "corrections",
-                "rejected",
-                "skipped",
-                "total",
-            )
-        )
-    )
+    table.add_row(*(str(result.get(n)) for n in _SUMMARY_COLUMNS))
     console.print(table)
     for key in ("message", "profile_reason"):
         if result.get(key):
@@ -246,7 +233,7 @@ def _print_errors(errors: tuple[RowError, ...]) -> None:
 
 
 @click.command("batches")
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def batches_command(app: AppContext, json_output: bool) -> None:
     """List import batches: file, checksum, status and counts."""

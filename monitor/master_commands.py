@@ -24,6 +24,7 @@ from imports.master_data.indicators import parse_indicators
 from imports.master_data.measures import parse_measures
 from imports.master_data.plan import parse_plan
 from imports.master_data.templates import write_template
+from imports.money import format_cents
 from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
 from ledger.master_store import districts, store_master_import
@@ -31,14 +32,9 @@ from ledger.posting_queries import current_postings
 from ledger.tagging import AmbiguousPostings, match_measures
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
+from monitor.options import json_option
 
 _SHOWN_ERRORS = 50
-
-
-def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--json", "json_output", is_flag=True, help="Write one JSON document to stdout."
-    )(function)
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,7 @@ def _known_districts(connection: Connection, path: Path) -> set[str]:
 
 @import_group.command("districts")
 @click.argument("path", type=click.Path(path_type=Path))
-@_json_option
+@json_option
 @click.pass_obj
 def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Districts (Sozialräume) with their names, and population per year."""
@@ -149,7 +145,7 @@ def _prepare_districts(app: AppContext, path: Path) -> Prepared:
 @import_group.command("indicators")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--period", help="The period of the whole file (2024, 2024-Q3, 2024-03).")
-@_json_option
+@json_option
 @click.pass_obj
 def import_indicators_command(
     app: AppContext, path: Path, period: str | None, json_output: bool
@@ -163,7 +159,16 @@ def import_indicators_command(
 
 def _prepare_indicators(app: AppContext, path: Path, period: str | None = None) -> Prepared:
     aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
-    parsed = _parse(app, parse_indicators, path, period=period, indicator_columns=aliases)
+    # The publisher's "not computed" convention ([indicator_files]), e.g. Berlin's rows of zeros.
+    zero_rows_missing = app.settings.indicator_files.all_zero_rows_missing
+    parsed = _parse(
+        app,
+        parse_indicators,
+        path,
+        period=period,
+        indicator_columns=aliases,
+        zero_rows_missing=zero_rows_missing,
+    )
     errors = list(parsed.errors)
     with app.engine.connect() as connection:
         known = _known_districts(connection, path)
@@ -190,12 +195,14 @@ def _prepare_indicators(app: AppContext, path: Path, period: str | None = None) 
         "ignored_columns": list(parsed.ignored_columns),
         "skipped": parsed.skipped_total,
     }
+    if zero_rows_missing:  # rows whose zeros were read as "not computed", hence missing
+        summary["not_computed"] = parsed.not_computed
     return Prepared(_dedupe(errors), len(parsed.values), tables, summary)
 
 
 @import_group.command("measures")
 @click.argument("path", type=click.Path(path_type=Path))
-@_json_option
+@json_option
 @click.pass_obj
 def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
     """The measure catalog (rules that find postings) and its allocation to districts."""
@@ -259,7 +266,7 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
 
 @import_group.command("plan")
 @click.argument("path", type=click.Path(path_type=Path))
-@_json_option
+@json_option
 @click.pass_obj
 def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Budgeted amounts (Haushaltsansätze) per measure or product and year; wide layouts with
@@ -268,13 +275,25 @@ def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
 
 
 def _prepare_plan(app: AppContext, path: Path) -> Prepared:
-    parsed = _parse(app, parse_plan, path)
+    # [plan] aliases and spending patterns; a plan counts the accounts that spending counts.
+    parsed = _parse(
+        app,
+        parse_plan,
+        path,
+        columns=app.settings.plan.columns,
+        spending=app.settings.plan.spending,
+        spending_accounts=app.settings.ledger.spending_accounts,
+    )
     amounts = parsed.amounts
     tables = {"plan_amount": amounts[["measure", "product", "year", "amount_cents"]]}
     summary = {
         "amounts": len(amounts),
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
+        # What the plan adds up to, and the rows left out on purpose (actuals, sum lines, income).
+        "total": format_cents(int(amounts["amount_cents"].sum())),
+        "left_out": parsed.left_out,
+        "skipped": parsed.skipped_total,
     }
     return Prepared(list(parsed.errors), len(amounts), tables, summary)
 

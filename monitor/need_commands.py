@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -14,12 +15,13 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from evaluation.need import NeedTable, need_table
-from evaluation.targeting import targeting
+from evaluation.targeting import Targeting, targeting
 from imports.money import format_cents
 from ledger.master_store import districts, indicator_values, population, resolve_as_of
 from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
 from reports.audit_workbook import write_need_workbook
 
@@ -58,14 +60,9 @@ def compute_need(
 
 @click.command("need")
 @click.option("--period", help="Period (2018, 2024-Q3); default: the newest with values.")
-@click.option("--as-of", help="Master data as of an import number or a day.")
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the table as an Excel workbook.",
-)
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@as_of_option
+@xlsx_option
+@json_option
 @click.pass_obj
 def need_command(
     app: AppContext,
@@ -119,8 +116,8 @@ def need_command(
 
 @click.command("targeting")
 @click.option("--year", type=int, help="Year; default: the newest year with need values.")
-@click.option("--as-of", help="Master data as of an import number or a day.")
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@as_of_option
+@json_option
 @click.pass_obj
 def targeting_command(
     app: AppContext, year: int | None, as_of: str | None, json_output: bool
@@ -142,11 +139,26 @@ def targeting_command(
             )
         except AmbiguousPostings as exc:
             raise UserError(str(exc)) from None
+    result = targeting_of(need, spent, chosen)
+    if json_output or app.json_output:
+        app.emit_json(result.to_dict())
+        return
+    click.echo(result.verdict)
+    attributed = sum(Decimal(r["amount"]) for r in spent["rows"])
+    click.echo(
+        f"spending {format_cents(int(attributed * 100))} attributed to districts in {chosen}; "
+        f"unattributed {spent['unattributed']}"
+    )
+
+
+def targeting_of(need: NeedTable, spent: dict[str, Any], year: int) -> Targeting:
+    """Targeting of one year from the need table and the `spend --by district` document."""
     need_frame = pd.DataFrame(
         [
             {"key": r.key, "need_index": r.need_index, "need_rank": r.need_rank}
             for r in need.districts
-        ]
+        ],
+        columns=["key", "need_index", "need_rank"],
     )
     spending = pd.DataFrame(
         [
@@ -156,15 +168,7 @@ def targeting_command(
                 "amount_cents": int(Decimal(r["amount"]) * 100),
             }
             for r in spent["rows"]
-        ]
+        ],
+        columns=["key", "population", "amount_cents"],
     )
-    result = targeting(need_frame, spending, year=chosen)
-    document = result.to_dict()
-    if json_output or app.json_output:
-        app.emit_json(document)
-        return
-    click.echo(result.verdict)
-    click.echo(
-        f"spending {format_cents(int(spending['amount_cents'].sum()))} attributed to "
-        f"districts in {chosen}; unattributed {spent['unattributed']}"
-    )
+    return targeting(need_frame, spending, year=year)

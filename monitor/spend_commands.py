@@ -16,6 +16,7 @@ from ledger.models import Posting
 from ledger.spending import spend, trace
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
 from reports.audit_workbook import write_spend_workbook, write_trace_workbook
 
@@ -26,13 +27,6 @@ def _newest_year(app: AppContext) -> int:
     return newest.year if newest else date.today().year
 
 
-def _as_of_option(function):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--as-of",
-        help="Master data as of an earlier version: an import number or a day (2025-03-31).",
-    )(function)
-
-
 @click.command("spend")
 @click.option(
     "--by",
@@ -41,14 +35,9 @@ def _as_of_option(function):  # type: ignore[no-untyped-def]
     show_default=True,
 )
 @period_options
-@_as_of_option
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the table as an Excel workbook.",
-)
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@as_of_option
+@xlsx_option
+@json_option
 @click.pass_obj
 def spend_command(
     app: AppContext,
@@ -103,14 +92,9 @@ def spend_command(
 @click.option("--district", required=True, help="District code, e.g. S03.")
 @period_options
 @click.option("--measure", help="Only this measure.")
-@_as_of_option
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the auditor workbook (summary and detail sheets).",
-)
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@as_of_option
+@xlsx_option
+@json_option
 @click.pass_obj
 def trace_command(
     app: AppContext,

@@ -6,10 +6,11 @@ import click
 
 from ledger.verification import verify_ledger
 from monitor.context import AppContext
+from monitor.options import json_option
 
 
 @click.command("verify")
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def verify_command(app: AppContext, json_output: bool) -> None:
     """Recompute the ledger's hash chain; exit 1 and list each row changed, added or removed."""
