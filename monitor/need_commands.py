@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection
 
-from evaluation.need import NeedTable, need_table
+from evaluation.need import NeedTable, need_panel, need_table
 from evaluation.targeting import Targeting, targeting
 from imports.money import format_cents
 from ledger.master_store import districts, indicator_values, population, resolve_as_of
@@ -26,10 +27,18 @@ from monitor.settings import Settings
 from reports.audit_workbook import write_need_workbook
 
 
-def compute_need(
-    connection: Connection, settings: Settings, period: str | None, as_of: int | None = None
-) -> NeedTable:
-    """The need table from the ledger's master data and the settings' need index."""
+@dataclass(frozen=True)
+class NeedInputs:
+    """What the need index is computed from: values of the need indicators, population, names."""
+
+    values: pd.DataFrame
+    population: pd.DataFrame
+    names: dict[str, str]
+    weights: dict[str, float]
+    higher_is_worse: dict[str, bool]
+
+
+def need_inputs(connection: Connection, settings: Settings, as_of: int | None = None) -> NeedInputs:
     weights = dict(settings.evaluation.need_index)
     values = indicator_values(connection, as_of)
     values = values[values["indicator"].isin(weights)]
@@ -39,23 +48,60 @@ def compute_need(
             "([evaluation] need_index); import indicators first"
         )
     listed = districts(connection, as_of)
-    names = dict(zip(listed["code"], listed["name"], strict=True))
-    higher_is_worse = {
-        code: settings.indicators[code].higher_is_worse if code in settings.indicators else True
-        for code in weights
-    }
+    return NeedInputs(
+        values=values[["district", "indicator", "period", "value"]],
+        population=population(connection, as_of),
+        names=dict(zip(listed["code"], listed["name"], strict=True)),
+        weights=weights,
+        higher_is_worse={
+            code: settings.indicators[code].higher_is_worse if code in settings.indicators else True
+            for code in weights
+        },
+    )
+
+
+def compute_need(
+    connection: Connection, settings: Settings, period: str | None, as_of: int | None = None
+) -> NeedTable:
+    """The need table from the ledger's master data and the settings' need index."""
+    inputs = need_inputs(connection, settings, as_of)
     try:
         return need_table(
-            values[["district", "indicator", "period", "value"]],
-            population(connection, as_of),
-            names,
-            weights,
-            higher_is_worse,
+            inputs.values,
+            inputs.population,
+            inputs.names,
+            inputs.weights,
+            inputs.higher_is_worse,
             settings.disclosure.min_population,
             period,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None
+
+
+def worsened_classes(
+    connection: Connection, settings: Settings, period: str
+) -> list[tuple[str, str, str, str]]:
+    """(key, name, class before, class now) of districts whose need class rose into `period`."""
+    inputs = need_inputs(connection, settings)
+    panel = need_panel(
+        inputs.values,
+        inputs.population,
+        inputs.weights,
+        inputs.higher_is_worse,
+        settings.disclosure.min_population,
+    )
+    ranked = panel[panel["need_class"].notna()].sort_values("period")
+    order = {"low": 0, "medium": 1, "high": 2, "very_high": 3}
+    rows = []
+    for district, history in ranked.groupby("district"):
+        history = history[history["period"] <= period]
+        if len(history) < 2 or history["period"].iloc[-1] != period:
+            continue
+        before, now = history["need_class"].iloc[-2], history["need_class"].iloc[-1]
+        if order[now] > order[before]:
+            rows.append((district, inputs.names.get(district, district), before, now))
+    return sorted(rows)
 
 
 @click.command("need")
