@@ -1,0 +1,364 @@
+"""The report's charts: matplotlib figures embedded in the PDF as vector graphics.
+
+Choice: each figure is saved as SVG with its text kept as text (`svg.fonttype = "none"`) and
+converted by svglib into a reportlab Drawing, which platypus places like any flowable. The
+charts therefore stay sharp at any zoom and in print, their labels are real text in DejaVu
+Sans (the same embedded face as the body text: searchable, copyable, read by screen readers),
+and the PDF holds no raster image at all. A raster PNG would be simpler but blurs when the
+committee zooms into a map, and a matplotlib PDF cannot be embedded by reportlab without a
+further library. Nothing here may produce a raster: no colorbars (matplotlib rasterises
+their gradient), no images; classed legends instead.
+
+Figures are built with the object API (`Figure`, no pyplot), so no global figure state is
+touched; rcParams apply only inside `rc_context` while a figure is drawn. Axis numbers come
+from `reports.formatting`, so ticks read 1.000 € and 0,5 like the text.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from matplotlib.textpath import TextPath
+from matplotlib.ticker import Formatter, MaxNLocator
+from reportlab.graphics.shapes import Drawing
+from svglib.svglib import svg2rlg
+
+from reports.chart_labels import place_labels
+from reports.fonts import CHART_FAMILY, register_fonts
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
+from reports.report_data import DistrictSpending
+
+NEED_CLASSES = ("very_high", "high", "medium", "low")
+# ColorBrewer RdBu (diverging): reds for need, blues for low need, grey for no data.
+NEED_COLOURS = {"very_high": "#b2182b", "high": "#ef8a62", "medium": "#fddbc7", "low": "#92c5de"}
+NO_DATA = "#d9d9d9"
+BAR = "#2166ac"
+UNATTRIBUTED = "#969696"
+PRE = "#7f7f7f"
+MIN_BAR_SLOTS = 6
+MAX_CHART_HEIGHT = 640.0  # points; an A4 page's text frame is about 730
+LABEL_SIZE = 6.5
+POST = "#b2182b"
+
+CHART_RC = {
+    "svg.fonttype": "none",  # text stays text in the SVG, and so in the PDF
+    "svg.hashsalt": "budget-impact-monitor",  # stable ids: the same data give the same bytes
+    "font.family": "sans-serif",
+    "font.sans-serif": [CHART_FAMILY],
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+class LocaleTicks(Formatter):
+    """Tick labels in the report's locale, with as many places as the tick spacing needs."""
+
+    def __init__(self, render: Callable[[float, int], str]) -> None:
+        self.render = render
+        self.ticks = np.array([], dtype=float)
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        super().set_locs(locs)
+        self.ticks = np.asarray(locs, dtype=float)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        steps = np.diff(np.sort(self.ticks))
+        step = float(steps[steps > 0].min()) if (steps > 0).any() else 1.0
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        return self.render(x, decimals)
+
+
+def to_drawing(figure: Figure) -> Drawing:
+    """The figure as a reportlab Drawing (vector), sized in points as the figure is."""
+    register_fonts()
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(CHART_RC):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    buffer.seek(0)
+    drawing = svg2rlg(buffer)
+    if drawing is None:
+        raise RuntimeError("svglib could not read the SVG that matplotlib wrote")
+    return drawing
+
+
+def new_figure(width: float, height: float) -> Figure:
+    with matplotlib.rc_context(CHART_RC):
+        return Figure(figsize=(width / 72, height / 72), layout="constrained")
+
+
+def _money_axis(axis: Any, fmt: LocaleFormat, ticks: int = 5) -> None:
+    axis.set_major_locator(MaxNLocator(nbins=ticks, min_n_ticks=3))
+    axis.set_major_formatter(LocaleTicks(lambda v, d: fmt.money(v, cents=d > 0)))
+
+
+def _number_axis(axis: Any, fmt: LocaleFormat) -> None:
+    axis.set_major_formatter(LocaleTicks(lambda v, d: fmt.number(v, d)))
+
+
+def _share_axis(axis: Any, fmt: LocaleFormat) -> None:
+    axis.set_major_formatter(LocaleTicks(lambda v, d: fmt.percent(v, max(0, d - 2))))
+
+
+def spending_bars(
+    districts: Sequence[DistrictSpending],
+    unattributed: Decimal,
+    t: Messages,
+    fmt: LocaleFormat,
+    width: float,
+) -> Drawing:
+    """Horizontal bars per district: spending (plus the unattributed bar) and € per inhabitant.
+
+    Both panels share the district order (largest spending on top), so a row reads across.
+    """
+    with matplotlib.rc_context(CHART_RC):
+        rows = sorted(districts, key=lambda d: (d.amount, d.name))
+        labels = [t("spending.unattributed_row"), *(d.name for d in rows)]
+        y = np.arange(len(labels))
+        # 15 points a row, but never taller than a page: many districts get thinner rows.
+        row = min(15.0, (MAX_CHART_HEIGHT - 50.0) / len(labels))
+        figure = new_figure(width, max(150.0, row * len(labels) + 50.0))
+        left, right = figure.subplots(1, 2, sharey=True)
+        left.tick_params(axis="y", labelsize=min(8.0, 0.8 * row))
+        amounts = [float(unattributed), *(float(d.amount) for d in rows)]
+        colours = [UNATTRIBUTED, *([BAR] * len(rows))]
+        left.barh(y, amounts, color=colours, height=0.7)
+        left.set_yticks(y, labels)
+        left.set_title(t("chart.amount_title"))
+        _money_axis(left.xaxis, fmt, ticks=3)
+        per_capita = [
+            np.nan,
+            *(np.nan if d.per_capita is None else float(d.per_capita) for d in rows),
+        ]
+        right.barh(y, per_capita, color=BAR, height=0.7)
+        right.set_title(t("chart.per_capita_title"))
+        _money_axis(right.xaxis, fmt, ticks=4)
+        right.tick_params(axis="y", left=False)
+        for axes in (left, right):
+            axes.axvline(0, color="black", linewidth=0.6)
+            axes.grid(axis="x", linewidth=0.3, color="#cccccc")
+            axes.set_axisbelow(True)
+        return to_drawing(figure)
+
+
+def need_scatter(
+    districts: Sequence[DistrictSpending], t: Messages, fmt: LocaleFormat, width: float
+) -> Drawing:
+    """Need index against € per inhabitant, one labelled point per district, coloured by class."""
+    with matplotlib.rc_context(CHART_RC):
+        shown = [d for d in districts if d.need_index is not None and d.per_capita is not None]
+        figure = new_figure(width, width * 0.5)
+        axes = figure.subplots()
+        for d in shown:
+            colour = NEED_COLOURS.get(d.need_class or "", NO_DATA)
+            axes.scatter(
+                float(d.need_index),  # type: ignore[arg-type]
+                float(d.per_capita),  # type: ignore[arg-type]
+                s=28,
+                color=colour,
+                edgecolor="black",
+                linewidth=0.5,
+                zorder=3,
+            )
+        axes.set_xlabel(t("chart.need_axis"))
+        axes.set_ylabel(t("chart.per_capita_axis"))
+        _number_axis(axes.xaxis, fmt)
+        _money_axis(axes.yaxis, fmt)
+        axes.grid(linewidth=0.3, color="#cccccc")
+        axes.set_axisbelow(True)
+        need_legend(axes, {d.need_class for d in shown}, t)
+        _label_points(figure, axes, shown)
+        return to_drawing(figure)
+
+
+def _label_points(figure: Figure, axes: Any, shown: Sequence[DistrictSpending]) -> None:
+    """Name every point, placed around it so that the names do not overlap (chart_labels)."""
+    figure.draw_without_rendering()  # fixes the layout, so data positions map to points
+    to_points = 72 / figure.dpi
+    data = [(float(d.need_index), float(d.per_capita)) for d in shown]  # type: ignore[arg-type]
+    markers = [(x * to_points, y * to_points) for x, y in axes.transData.transform(data)]
+    box = axes.get_window_extent()
+    bounds = (box.x0 * to_points, box.y0 * to_points, box.x1 * to_points, box.y1 * to_points)
+    font = FontProperties(family=CHART_FAMILY, size=LABEL_SIZE)
+    widths = [TextPath((0, 0), d.name, prop=font).get_extents().width for d in shown]
+    placements = place_labels(markers, widths, LABEL_SIZE * 1.1, bounds)
+    for d, xy, placement in zip(shown, data, placements, strict=True):
+        axes.annotate(
+            d.name,
+            xy,
+            xytext=(placement.dx, placement.dy),
+            textcoords="offset points",
+            ha=placement.ha,
+            va="baseline",
+            fontsize=LABEL_SIZE,
+            arrowprops=(
+                {"arrowstyle": "-", "linewidth": 0.4, "color": PRE, "shrinkA": 0, "shrinkB": 3}
+                if placement.needs_leader
+                else None
+            ),
+        )
+
+
+def need_legend(axes: Any, present: set[str | None], t: Messages, **where: Any) -> None:
+    handles = [
+        Patch(
+            facecolor=NEED_COLOURS[c], edgecolor="black", linewidth=0.5, label=t(f"need_class.{c}")
+        )
+        for c in NEED_CLASSES
+        if c in present
+    ]
+    if present - set(NEED_CLASSES):
+        handles.append(
+            Patch(facecolor=NO_DATA, edgecolor="black", linewidth=0.5, label=t("chart.no_class"))
+        )
+    if handles:
+        axes.legend(handles=handles, fontsize=6.5, frameon=False, **where)
+
+
+def concentration_chart(
+    points: Sequence[tuple[float, float]],
+    top_fifth: float | None,
+    t: Messages,
+    fmt: LocaleFormat,
+    width: float,
+) -> Drawing:
+    """The concentration curve (most need first) against the diagonal of equal € per head."""
+    with matplotlib.rc_context(CHART_RC):
+        figure = new_figure(width, width * 0.6)
+        axes = figure.subplots()
+        xs, ys = zip(*points, strict=True) if points else ((), ())
+        axes.plot(
+            [0, 1], [0, 1], linestyle="--", color=PRE, linewidth=0.8, label=t("chart.diagonal")
+        )
+        axes.plot(
+            xs, ys, color=BAR, marker="o", markersize=3, linewidth=1.2, label=t("chart.curve")
+        )
+        if top_fifth is not None and math.isfinite(top_fifth):
+            axes.plot([0.2, 0.2], [0, top_fifth], linestyle=":", color=POST, linewidth=0.8)
+            axes.plot(
+                [0.2],
+                [top_fifth],
+                marker="o",
+                color=POST,
+                markersize=4,
+                label=t("chart.fifth", share=fmt.percent(top_fifth, 0)),
+            )
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, 1)
+        axes.set_aspect("equal")
+        axes.set_xlabel(t("chart.curve_x"))
+        axes.set_ylabel(t("chart.curve_y"))
+        _share_axis(axes.xaxis, fmt)
+        _share_axis(axes.yaxis, fmt)
+        axes.grid(linewidth=0.3, color="#cccccc")
+        axes.legend(fontsize=6.5, frameon=False, loc="lower right")
+        return to_drawing(figure)
+
+
+def period_spending_chart(
+    periods: Sequence[tuple[str, Decimal]], t: Messages, fmt: LocaleFormat, width: float
+) -> Drawing:
+    """One program's spending per period as vertical bars."""
+    with matplotlib.rc_context(CHART_RC):
+        figure = new_figure(width, 100.0)
+        axes = figure.subplots()
+        x = np.arange(len(periods))
+        axes.bar(x, [float(amount) for _, amount in periods], color=BAR, width=0.6)
+        # At least MIN_BAR_SLOTS bar widths across, so one period is not one wide block.
+        spare = max(0, MIN_BAR_SLOTS - len(periods)) / 2
+        axes.set_xlim(-0.5 - spare, len(periods) - 0.5 + spare)
+        axes.set_xticks(x, [label for label, _ in periods])
+        if len(periods) > 8:
+            axes.tick_params(axis="x", labelrotation=45)
+        axes.axhline(0, color="black", linewidth=0.6)
+        _money_axis(axes.yaxis, fmt)
+        axes.grid(axis="y", linewidth=0.3, color="#cccccc")
+        axes.set_axisbelow(True)
+        return to_drawing(figure)
+
+
+def has_reference_estimate(rows: Sequence[dict[str, Any]]) -> bool:
+    """Does the event study report period −1 itself (rather than normalising it to 0)?"""
+    return any(int(r["rel_time"]) == -1 and r.get("estimate") is not None for r in rows)
+
+
+def event_study_chart(
+    rows: Sequence[dict[str, Any]], unit_label: str, t: Messages, fmt: LocaleFormat, width: float
+) -> Drawing:
+    """Estimates per period relative to the start with their intervals; −1 is the reference.
+
+    rows: the evaluate JSON's event_study entries {rel_time, estimate, ci: [low, high]}; entries
+    without an estimate are skipped. Pre-periods grey, post-periods red, the start a dashed line
+    at −0.5. The reference period −1 is shaded and labelled; where the rows leave it out (a
+    regression event study, which normalises it to 0) it is drawn as a hollow point at 0. With
+    Callaway & Sant'Anna's pre-periods (each compared with the period before) −1 has its own
+    estimate, and the effects after the start are still measured against it.
+    """
+    with matplotlib.rc_context(CHART_RC):
+        figure = new_figure(width, 155.0)
+        axes = figure.subplots()
+        usable = [r for r in rows if r.get("estimate") is not None]
+        for row in usable:
+            rel, estimate = int(row["rel_time"]), float(row["estimate"])
+            low, high = (row.get("ci") or [None, None])[:2]
+            colour = PRE if rel < 0 else POST
+            if low is not None and high is not None:
+                axes.plot([rel, rel], [float(low), float(high)], color=colour, linewidth=1.2)
+            axes.plot([rel], [estimate], marker="o", color=colour, markersize=4.5, zorder=3)
+        if not has_reference_estimate(rows):
+            axes.plot(
+                [-1],
+                [0],
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor="black",
+                markersize=5,
+                zorder=3,
+            )
+        axes.axvspan(-1.35, -0.65, color="#eeeeee", zorder=0)
+        axes.annotate(
+            t("chart.reference"),
+            (-1, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=6.5,
+        )
+        axes.axhline(0, color="black", linewidth=0.6)
+        axes.axvline(-0.5, color="black", linestyle="--", linewidth=0.8)
+        axes.annotate(
+            t("chart.start"),
+            (-0.5, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -10),
+            textcoords="offset points",
+            fontsize=6.5,
+        )
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_formatter(LocaleTicks(lambda v, d: fmt.number(v, 0)))
+        _number_axis(axes.yaxis, fmt)
+        axes.set_xlabel(t("chart.event_x"))
+        axes.set_ylabel(t("chart.event_y", unit=unit_label))
+        axes.legend(
+            handles=[
+                Patch(color=PRE, label=t("chart.pre")),
+                Patch(color=POST, label=t("chart.post")),
+            ],
+            fontsize=6.5,
+            frameon=False,
+            loc="best",
+        )
+        axes.grid(axis="y", linewidth=0.3, color="#cccccc")
+        return to_drawing(figure)

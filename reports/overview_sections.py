@@ -1,0 +1,301 @@
+"""The report's front: cover, "Auf einen Blick", spending per district, need and spending, maps.
+
+Targeting is descriptive (where the money goes), effects are causal only under parallel trends;
+"Auf einen Blick" keeps the two apart and ends with what the numbers cannot say (DOMAIN §1).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepInFrame
+
+from reports.charts import concentration_chart, need_scatter, spending_bars
+from reports.district_map import district_maps
+from reports.messages import caveat_gist
+from reports.program_sections import program_summary
+from reports.report_data import ReportData
+from reports.report_layout import Layout
+
+VERDICTS = ("follows", "does_not_follow", "unclear", "not_assessable")
+NEEDIEST_SHARE = 0.2
+
+
+def cover(data: ReportData, layout: Layout) -> list[Flowable]:
+    t, fmt = layout.t, layout.fmt
+    unknown = t("cover.unknown")
+    story: list[Flowable] = [
+        layout.gap(90),
+        layout.p(t("cover.title"), "title"),
+        layout.p(t("cover.subtitle"), "subtitle"),
+        layout.p(data.city, "city"),
+        layout.p(
+            t(
+                "cover.period",
+                label=data.period_label,
+                start=fmt.day(data.period_start),
+                end=fmt.day(data.period_end),
+            )
+        ),
+        layout.p(t("cover.created", created=fmt.moment(data.created))),
+        layout.p(
+            t(
+                "cover.data_as_of",
+                posting=fmt.day(data.data_as_of_posting) if data.data_as_of_posting else unknown,
+                indicator=data.data_as_of_indicator or unknown,
+            )
+        ),
+    ]
+    if data.synthetic:
+        story += [
+            layout.gap(40),
+            layout.banner(t("cover.synthetic_banner")),
+            layout.gap(8),
+            layout.p(t("cover.synthetic_note"), "strong"),
+        ]
+    return story
+
+
+def curve_points(targeting: dict[str, Any]) -> list[tuple[float, float]]:
+    """The concentration curve as (population share, spending share), pairs or JSON rows."""
+    points = []
+    for point in targeting.get("concentration_curve") or []:
+        if isinstance(point, dict):
+            points.append(
+                (float(point["cum_population_share"]), float(point["cum_spending_share"]))
+            )
+        else:
+            points.append((float(point[0]), float(point[1])))
+    return points
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def targeting_sentences(targeting: dict[str, Any] | None, layout: Layout) -> list[str]:
+    """The verdict first, then its numbers, each in plain words."""
+    t, fmt = layout.t, layout.fmt
+    if targeting is None:
+        return [t("glance.no_targeting")]
+    code = targeting.get("verdict_code")
+    sentences = [t(f"verdict.{code}") if code in VERDICTS else str(targeting.get("verdict", ""))]
+    if code == "not_assessable":
+        return sentences
+    rho = _number(targeting.get("spearman"))
+    low, high = [*(targeting.get("spearman_ci") or []), None, None][:2]
+    level = (targeting.get("bootstrap") or {}).get("level", 0.95)
+    if rho is None:
+        if "spearman" in targeting:  # null: no spread in need or spending
+            sentences.append(t("glance.spearman_missing"))
+    else:
+        unknown = t("cover.unknown")
+        sentences.append(
+            t(
+                "glance.spearman",
+                rho=fmt.number(rho, 2),
+                level=fmt.integer(round(100 * level)),
+                low=unknown if _number(low) is None else fmt.number(float(low), 2),
+                high=unknown if _number(high) is None else fmt.number(float(high), 2),
+            )
+        )
+    share = _number(targeting.get("top_fifth_spending_share"))
+    if share is not None:
+        reference = _number(targeting.get("top_fifth_population_share")) or NEEDIEST_SHARE
+        sentences.append(
+            t("glance.top_fifth", share=fmt.percent(share), reference=fmt.percent(reference, 0))
+        )
+    index = _number(targeting.get("concentration_index"))
+    if index is not None:
+        sentences.append(t("glance.concentration", index=fmt.number(index, 2)))
+    return sentences
+
+
+def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
+    """One page: with many programs and caveats the text is scaled down to fit, not split."""
+    t, fmt = layout.t, layout.fmt
+    verdict, *numbers = targeting_sentences(data.targeting, layout)
+    story: list[Flowable] = [
+        layout.h2(t("glance.targeting_title")),
+        layout.p(verdict, "strong"),
+        *layout.bullets(numbers, "bullet_compact"),
+        layout.p(
+            t(
+                "glance.totals",
+                total=fmt.money(data.total),
+                unattributed=fmt.money(data.unattributed),
+            )
+        ),
+        layout.h2(t("glance.programs_title")),
+    ]
+    if data.programs:
+        summaries = [program_summary(s, layout) for s in data.programs]
+        story += layout.bullets(summaries, "bullet_compact")
+    else:
+        story.append(layout.p(t("glance.no_programs")))
+    story += [
+        layout.h2(t("glance.cannot_say_title")),
+        *layout.bullets(cannot_say(data, layout), "bullet_compact"),
+    ]
+    # The heading stays outside, so it is still a bookmark; the rest shrinks to the page.
+    return [layout.h1(t("section.glance")), KeepInFrame(0, 0, story, mode="shrink")]
+
+
+def cannot_say(data: ReportData, layout: Layout) -> list[str]:
+    """What the numbers cannot say: fixed limits first, then each kind of caveat once.
+
+    A recognised caveat is shown by its gist with every source (targeting, programs) it
+    applies to, so the page stays short with many programs; the program pages give each caveat
+    in full. A caveat the catalogue does not know is shown as given, with its source.
+    """
+    t, fmt = layout.t, layout.fmt
+    items = [t("limits.descriptive")]
+    if data.programs:
+        items.append(t("limits.parallel_trends"))
+    items.append(t("limits.few_districts", n=fmt.integer(len(data.districts))))
+    if data.unattributed:
+        items.append(t("limits.unattributed", amount=fmt.money(data.unattributed)))
+    sources = [(t("limits.targeting_source"), (data.targeting or {}).get("warnings") or [])]
+    sources += [(s.program, (s.evaluation or {}).get("warnings") or []) for s in data.programs]
+    grouped: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for source, warnings in sources:
+        for warning in map(str, warnings):
+            gist = caveat_gist(warning)
+            if gist is None:
+                unknown.append(t("limits.item", source=source, text=warning))
+            elif source not in grouped.setdefault(gist, []):
+                grouped[gist].append(source)
+    items += [
+        t("limits.grouped", text=t(gist), sources=", ".join(names))
+        for gist, names in grouped.items()
+    ]
+    return list(dict.fromkeys(items + unknown))
+
+
+def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
+    t, fmt = layout.t, layout.fmt
+    accounts = ", ".join(data.spending_accounts)
+    dash = "–"
+    rows = [
+        [
+            d.key,
+            d.name,
+            fmt.money(d.amount),
+            dash if d.population is None else fmt.integer(d.population),
+            dash if d.per_capita is None else fmt.money(d.per_capita),
+            _need_class(d.need_class, layout) if d.need_class else dash,
+        ]
+        for d in sorted(data.districts, key=lambda d: d.key)
+    ]
+    rows.append(["", t("spending.unattributed_row"), fmt.money(data.unattributed), "", "", ""])
+    rows.append(["", t("spending.total_row"), fmt.money(data.total), "", "", ""])
+    w = layout.width
+    table = layout.table(
+        [
+            t("spending.col_key"),
+            t("spending.col_district"),
+            t("spending.col_amount"),
+            t("spending.col_population"),
+            t("spending.col_per_capita"),
+            t("spending.col_need_class"),
+        ],
+        rows,
+        [0.07 * w, 0.28 * w, 0.17 * w, 0.14 * w, 0.15 * w, 0.19 * w],
+        right=(2, 3, 4),
+        bold_rows=(len(rows) - 1,),
+    )
+    in_districts = sum((d.amount for d in data.districts), Decimal(0))
+    values = {
+        "districts": fmt.money(in_districts),
+        "unattributed": fmt.money(data.unattributed),
+        "total": fmt.money(data.total),
+    }
+    if in_districts + data.unattributed == data.total:
+        reconciliation = layout.p(t("spending.reconciliation", accounts=accounts, **values))
+    else:
+        difference = fmt.money(data.total - in_districts - data.unattributed)
+        reconciliation = layout.p(
+            t("spending.mismatch", difference=difference, **values), "warning"
+        )
+    chart = spending_bars(data.districts, data.unattributed, t, fmt, layout.width)
+    return [
+        layout.h1(t("section.spending")),
+        layout.p(
+            t(
+                "spending.intro",
+                start=fmt.day(data.period_start),
+                end=fmt.day(data.period_end),
+                accounts=accounts,
+            )
+        ),
+        table,
+        layout.gap(6),
+        reconciliation,
+        layout.figure(chart, t("spending.chart_caption")),
+    ]
+
+
+def need_and_spending(data: ReportData, layout: Layout) -> list[Flowable]:
+    t, fmt = layout.t, layout.fmt
+    story: list[Flowable] = [layout.h1(t("section.need"))]
+    if data.need_period:
+        story.append(layout.p(t("need.intro", period=data.need_period)))
+    else:
+        story.append(layout.p(t("need.no_period")))
+    shown = [d for d in data.districts if d.need_index is not None and d.per_capita is not None]
+    if shown:
+        scatter = need_scatter(data.districts, t, fmt, layout.width)
+        story.append(layout.figure(scatter, t("need.scatter_caption")))
+    missing = sorted(d.name for d in data.districts if d not in shown)
+    if missing:
+        story.append(layout.p(t("need.not_shown", names=", ".join(missing)), "small"))
+    points = curve_points(data.targeting or {})
+    if len(points) > 1:
+        share = _number((data.targeting or {}).get("top_fifth_spending_share"))
+        curve = concentration_chart(points, share, t, fmt, layout.width * 0.62)
+        story.append(layout.figure(curve, t("need.curve_caption")))
+    story.append(layout.h2(t("need.worsened_title")))
+    if data.worsened:
+        story += layout.bullets(
+            [
+                t(
+                    "need.worsened_item",
+                    key=key,
+                    name=name,
+                    before=_need_class(before, layout),
+                    after=_need_class(after, layout),
+                )
+                for key, name, before, after in data.worsened
+            ]
+        )
+    else:
+        story.append(layout.p(t("need.none_worsened")))
+    story.append(layout.h2(t("need.persistent_title")))
+    if data.persistent_high:
+        story += layout.bullets(
+            [
+                t("need.persistent_item", key=key, name=name, periods=fmt.integer(periods))
+                for key, name, periods in data.persistent_high
+            ]
+        )
+    else:
+        story.append(layout.p(t("need.none_persistent")))
+    return story
+
+
+def _need_class(code: str, layout: Layout) -> str:
+    key = f"need_class.{code}"
+    return layout.t(key) if layout.t.has(key) else code
+
+
+def district_map_page(data: ReportData, layout: Layout) -> list[Flowable]:
+    t, fmt = layout.t, layout.fmt
+    assert data.boundaries is not None
+    maps = district_maps(data.boundaries, data.districts, t, fmt, layout.width)
+    return [layout.h1(t("section.maps")), layout.figure(maps, t("maps.caption"))]
