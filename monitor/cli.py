@@ -27,6 +27,11 @@ SUBCOMMANDS = {
     "targeting": "monitor.need_commands:targeting_command",
     "evaluate": "monitor.evaluate_command:evaluate_command",
     "demo": "monitor.demo_command:demo_command",
+    "serve": "monitor.service.commands:serve_command",
+    "jobs": "monitor.service.commands:jobs_command",
+    "run-job": "monitor.service.commands:run_job_command",
+    "status": "monitor.service.commands:status_command",
+    "report": "monitor.report_command:report_command",
 }
 
 

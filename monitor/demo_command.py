@@ -38,8 +38,9 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
     """Build a SYNTHETIC city modelled on Düren and run every step on its own ledger.
 
     Imports its exports and master data, verifies the ledger, computes spending, need and
-    targeting, evaluates each program against its planted effect and writes the auditor
-    workbook. Your own ledger is not touched; a previous demo in the folder is replaced.
+    targeting, evaluates each program against its planted effect, and writes the committee's
+    PDF report and the auditor workbook. Your own ledger is not touched; a previous demo in the
+    folder is replaced.
     """
     _clear_previous(directory)
     demo = demo_context(app, directory)
@@ -74,6 +75,9 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
             {True: "yes", False: "no", None: row["note"][:60]}[row["recovered"]],
         )
     console.print(table)
+    console.print(
+        f"committee report: {summary['report']['file']} ({summary['report']['pages']} pages)"
+    )
     console.print(f"auditor workbook: {summary['auditor_workbook']}")
     console.print(f"summary: {directory / 'demo-summary_SYNTHETISCH.json'}")
 

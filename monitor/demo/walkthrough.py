@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection
@@ -24,6 +25,8 @@ from monitor.demo.synthetic_city import SyntheticCity, build_city, write_city
 from monitor.import_commands import import_postings_file
 from monitor.master_commands import import_master_file
 from monitor.need_commands import compute_need
+from monitor.report_command import create_report
+from monitor.settings import IndicatorSettings
 from reports.audit_workbook import write_trace_workbook
 
 OUTCOME = "sgb2_quote"
@@ -87,6 +90,9 @@ def run_demo(
         results = [_evaluate(connection, app, program, city) for program in programs]
     workbook = folder / f"Pruefung_{neediest}_{last_year}_SYNTHETISCH.xlsx"
     write_trace_workbook(audit, workbook)
+    report = create_report(
+        app, str(last_year), folder / f"Sozialbericht_{last_year}_SYNTHETISCH.pdf", "de"
+    )
     summary = {
         "synthetic": True,
         "seed": seed,
@@ -113,7 +119,7 @@ def run_demo(
             }
             for r in results
         ],
-        "report": None,
+        "report": report,
     }
     (folder / "demo-summary_SYNTHETISCH.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -146,6 +152,24 @@ def _evaluate(
     )
 
 
+DEMO_INDICATORS = {
+    "sgb2_quote": IndicatorSettings(name="SGB-II-Quote", unit="%"),
+    "kinderarmut": IndicatorSettings(name="Kinderarmut (SGB II unter 15)", unit="%"),
+    "arbeitslosigkeit": IndicatorSettings(name="Arbeitslosendichte", unit="%"),
+    "grundsicherung_alter": IndicatorSettings(name="Grundsicherung im Alter", unit="%"),
+}
+
+
 def demo_context(app: AppContext, folder: Path) -> AppContext:
-    """The demo's own ledger beside its files, so a user's ledger is never touched."""
-    return replace(app, database_url=f"sqlite:///{(folder / 'ledger.db').resolve()}")
+    """The demo's own ledger beside its files, so a user's ledger is never touched, and the
+    synthetic city's name and indicator labels for its report."""
+    settings = replace(
+        app.settings,
+        indicators=MappingProxyType(DEMO_INDICATORS),
+        report=replace(
+            app.settings.report, city="Düren (synthetische Demo-Stadt)", outcome=OUTCOME
+        ),
+    )
+    return replace(
+        app, settings=settings, database_url=f"sqlite:///{(folder / 'ledger.db').resolve()}"
+    )
