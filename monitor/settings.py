@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from imports.master_data.plan import PLAN_FIELDS, SPENDING_PATTERNS
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
 
 T = TypeVar("T")
@@ -49,6 +50,27 @@ class IndicatorSettings:
 
 
 @dataclass(frozen=True)
+class IndicatorFileSettings:
+    """A publisher's own conventions in indicator files (`import indicators`)."""
+
+    # A row whose indicator values are all 0 is an area the publisher did not compute (Berlin's
+    # MSS writes 0 in every indicator of a planning area it left out): missing, never zeros.
+    all_zero_rows_missing: bool = False
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How `import plan` reads a city's budget tables."""
+
+    # Extra header aliases, tried before the built-in ones: field -> headers (see PLAN_FIELDS).
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # A plan row counts as spending when its direction (Art, Richtung) or, without one, its line
+    # (Teilplanzeile) matches one of these patterns; with an account column the account must
+    # match [ledger] spending_accounts instead.
+    spending: tuple[str, ...] = SPENDING_PATTERNS
+
+
+@dataclass(frozen=True)
 class DisclosureSettings:
     min_population: int = 300
 
@@ -68,6 +90,18 @@ class ScheduleSettings:
     inbox_interval_seconds: int = 300
     report_cron: str = "0 6 1 1,4,7,10 *"
     report_period: str = "quarter"
+    # A run missed by at most this much (service down, machine asleep) still runs on start-up.
+    misfire_grace_seconds: int = 86400
+    # Several missed runs of one job run once, not once each.
+    coalesce: bool = True
+    # A file in the inbox modified more recently than this is still being written: it waits.
+    inbox_settle_seconds: int = 60
+    log_file: Path = Path("logs/budget-monitor.log")
+    # Alerts: unattributed share of the year's spending above this; a target district without
+    # spending of its measure for this many months; new alerts also e-mailed to the recipients.
+    alert_unattributed_share: float = 0.25
+    alert_idle_months: int = 6
+    alert_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +136,8 @@ class Settings:
     indicators: Mapping[str, IndicatorSettings] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    indicator_files: IndicatorFileSettings = IndicatorFileSettings()
+    plan: PlanSettings = PlanSettings()
     disclosure: DisclosureSettings = DisclosureSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
     schedule: ScheduleSettings = ScheduleSettings()
@@ -148,6 +184,8 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "ledger",
         "imports",
         "indicators",
+        "indicator_files",
+        "plan",
         "disclosure",
         "evaluation",
         "schedule",
@@ -176,9 +214,13 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
                 for code, sub in table.get("indicators", {}).items()
             }
         ),
+        indicator_files=_section(
+            IndicatorFileSettings, table.get("indicator_files", {}), "indicator_files"
+        ),
+        plan=_plan_settings(table.get("plan", {})),
         disclosure=_section(DisclosureSettings, table.get("disclosure", {}), "disclosure"),
         evaluation=EvaluationSettings(need_index=_need_weights(table.get("evaluation", {}))),
-        schedule=_with_paths(schedule, base_dir, ("inbox",)),
+        schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),
         delivery=_with_paths(delivery, base_dir, ("outbox",)),
         report=_section(ReportSettings, table.get("report", {}), "report"),
     )
@@ -190,6 +232,23 @@ def _profiles(tables: Mapping[str, Any]) -> dict[str, Profile]:
     for name, sub in tables.items():
         profiles[name] = profile_from_table(name, sub, f"imports.profiles.{name}")
     return profiles
+
+
+def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
+    """[plan]: `columns` is a table of field = header or list of headers."""
+    _reject_unknown(table, {"columns", "spending"}, "plan")
+    raw = table.get("columns", {})
+    if not isinstance(raw, Mapping):
+        raise SettingsError("plan.columns must be a table of field = header(s)")
+    _reject_unknown(raw, set(PLAN_FIELDS), "plan.columns")
+    columns: dict[str, tuple[str, ...]] = {}
+    for name, headers in raw.items():
+        alternatives = [headers] if isinstance(headers, str) else headers
+        if not isinstance(alternatives, list) or not all(isinstance(h, str) for h in alternatives):
+            raise SettingsError(f"plan.columns.{name} must be a header or a list of headers")
+        columns[name] = tuple(alternatives)
+    spending = _coerce(table.get("spending", list(SPENDING_PATTERNS)), (), "plan.spending")
+    return PlanSettings(columns=MappingProxyType(columns), spending=spending)
 
 
 def _need_weights(table: Mapping[str, Any]) -> Mapping[str, float]:
@@ -234,6 +293,9 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
         ok = isinstance(value, bool)
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
     elif isinstance(default, tuple):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         value = tuple(value) if ok else value

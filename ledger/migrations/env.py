@@ -4,6 +4,7 @@ from alembic import context
 
 from ledger.master_models import MasterImport  # noqa: F401  (registers the master tables)
 from ledger.models import Base
+from ledger.service_models import DeliveryLog  # noqa: F401  (registers the service tables)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,144 @@
+"""The service's heartbeat, and the status document `budget-monitor status` prints.
+
+One row per service name. `serve` writes "running" every HEARTBEAT_SECONDS and "stopped" when it
+shuts down cleanly; a "running" row older than STALE_AFTER_SECONDS means the process died (or
+hangs) without saying so, and a monitoring check on `status --json` can alert on it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, func, select, update
+
+from ledger.service_models import Alert, DeliveryLog, Heartbeat, JobRun
+from monitor.service.runs import service_transaction
+
+SERVICE = "serve"
+HEARTBEAT_SECONDS = 30
+STALE_AFTER_SECONDS = 3 * HEARTBEAT_SECONDS
+_LAST_ERRORS = 5
+
+
+class AlreadyRunning(RuntimeError):
+    """Another `serve` on this database beats: APScheduler's job store must have one owner."""
+
+
+def beat(engine: Engine, state: str, started: datetime, now: datetime) -> None:
+    """Write this process's heartbeat (insert the first time, update after)."""
+    values = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "state": state,
+        "started": started,
+        "beat": now,
+    }
+    with service_transaction(engine) as connection:
+        changed = connection.execute(
+            update(Heartbeat).where(Heartbeat.service == SERVICE).values(**values)
+        ).rowcount
+        if not changed:
+            connection.execute(Heartbeat.__table__.insert().values(service=SERVICE, **values))
+
+
+def refuse_if_running(engine: Engine, now: datetime) -> None:
+    """Raise AlreadyRunning when another live `serve` beats on this database."""
+    with engine.connect() as connection:
+        row = connection.execute(select(Heartbeat).where(Heartbeat.service == SERVICE)).first()
+    if row is None or row.state != "running":
+        return
+    if (row.host, row.pid) == (socket.gethostname(), os.getpid()):
+        return
+    age = (now - _aware(row.beat)).total_seconds()
+    if age < STALE_AFTER_SECONDS:
+        raise AlreadyRunning(
+            f"another `budget-monitor serve` runs on this database (pid {row.pid} on "
+            f"{row.host}, heartbeat {age:.0f} s ago); stop it first"
+        )
+
+
+def service_status(connection: Connection, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """Heartbeat age, the last run of each job, the last errors and what waits for a human."""
+    row = connection.execute(select(Heartbeat).where(Heartbeat.service == SERVICE)).first()
+    heartbeat = None
+    if row is not None:
+        age = (now - _aware(row.beat)).total_seconds()
+        heartbeat = {
+            "state": row.state,
+            "host": row.host,
+            "pid": row.pid,
+            "started": _local(row.started, zone),
+            "beat": _local(row.beat, zone),
+            "age_seconds": round(age, 1),
+            "stale": row.state == "running" and age > STALE_AFTER_SECONDS,
+        }
+    newest = select(JobRun.name, func.max(JobRun.id).label("id")).group_by(JobRun.name).subquery()
+    last_runs = connection.execute(
+        select(JobRun).join(newest, newest.c.id == JobRun.id).order_by(JobRun.name)
+    ).all()
+    errors = connection.execute(
+        select(JobRun)
+        .where(JobRun.outcome == "error")
+        .order_by(JobRun.id.desc())
+        .limit(_LAST_ERRORS)
+    ).all()
+    deliveries = connection.execute(
+        select(DeliveryLog)
+        .where(DeliveryLog.status.in_(("failed", "uncertain", "sending", "pending")))
+        .order_by(DeliveryLog.id)
+    ).all()
+    open_alerts = connection.execute(
+        select(Alert).where(Alert.reported_in_run.is_(None)).order_by(Alert.id)
+    ).all()
+    return {
+        "heartbeat": heartbeat,
+        "jobs": [_run(r, zone) for r in last_runs],
+        "last_errors": [_run(r, zone) for r in errors],
+        "deliveries_open": [
+            {
+                "period": d.report_period,
+                "channel": d.channel,
+                "recipient": d.recipient,
+                "status": d.status,
+                "attempts": d.attempts,
+                "last_error": d.last_error,
+            }
+            for d in deliveries
+        ],
+        "alerts_open": [
+            {
+                "kind": a.kind,
+                "subject": a.subject,
+                "message": a.message,
+                "created": _local(a.created, zone),
+            }
+            for a in open_alerts
+        ],
+    }
+
+
+def _run(row: Any, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "job": row.name,
+        "run": row.id,
+        "started_by": row.started_by,
+        "started": _local(row.started, zone),
+        "finished": _local(row.finished, zone) if row.finished else None,
+        "outcome": row.outcome,
+        "succeeded": row.succeeded,
+        "failed": row.failed,
+        "error": row.error,
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return _aware(moment).astimezone(zone).isoformat(timespec="seconds")
