@@ -12,6 +12,20 @@ alias (in the order listed) found among the header cells, and one column serves 
 That order resolves the common German layout `Nr. | Sozialraum`: a column named like a code
 (`Nr.`, `Kennziffer`, `Sozialraum-Nr.`) is the code, and the plain `Sozialraum` is then free to be
 the name; where no code-like column exists, `Sozialraum` is the code.
+
+Headers over several rows, as statistical offices lay out their tables (Berlin's MSS workbooks:
+`Planungsraum` merged over two columns, with `Nummer | Name` two rows below, and `zS1` merged down
+three rows): the rows right below a header row continue it when every filled cell is a label
+(text with a letter, not a number, date or missing symbol), at least one of them sits in a column
+the rows above left empty, and at least one is a header the table knows; the top row itself must
+carry a header the table knows (a legend line above the header is no top). Blank rows inside the
+block are allowed; at most MAX_HEADER_DEPTH rows below the top row are looked at. Each column is
+then known by every label of the block (`Planungsraum / Nummer`), and data start below the block.
+Rows that fail the test are data, so a sub-header the table does not know ("männlich | weiblich")
+shows up as rejected rows rather than being silently swallowed.
+
+Some fields are often headed with their reference date (`EW 31.12.2016`, `Einwohner 2016`):
+for the fields a table lists as `dated`, a trailing date or year is ignored when matching.
 """
 
 from __future__ import annotations
@@ -40,6 +54,16 @@ _TOTAL_CELL = re.compile(
     r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt(stadt)?\b.*|(.*\s)?insgesamt\b.*)$",
     re.IGNORECASE,
 )
+# A trailing reference date or year of a header key (separators already removed): "ew31122016",
+# "einwohneram31122016", "einwohner2016".
+_DATE_SUFFIX = re.compile(r"(?:am|zum|stand|per)?(?:\d{2,4})?(?:19|20)\d{2}$")
+_LETTER = re.compile(r"[^\W\d_]")
+MAX_HEADER_DEPTH = 3
+# A row whose only filled cell has this many words is a note, not a district or a measure.
+NOTE_WORDS = 6
+# The symbols of German official statistics for a missing value (Zeichenerklärung): `-` nothing
+# (or "not reported"), `.` unknown or secret, `x` not meaningful, `/` too uncertain, `…` not yet.
+MISSING_SYMBOLS = frozenset({"-", "–", "—", ".", "x", "/", "…", "..."})
 _NOTE_CELL = re.compile(
     r"^\s*(quellen?|source|anmerkung(en)?|hinweis(e)?|note|fußnoten?|stand|erläuterung(en)?"
     r"|zeichenerklärung)\b|^\s*(\d{1,2}|\*+)\)",
@@ -79,6 +103,16 @@ class MasterDataError(ValueError):
     and what was expected, so the user can fix the header (or the settings) at once."""
 
 
+def column_letter(index: int) -> str:
+    """Excel's column name of a 0-based index: 0 → "A", 27 → "AB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def column_key(cell: object, *, keep_unit: bool = False) -> str:
     """How header cells compare: case, spaces, dots, hyphens, underscores and a trailing unit
     ignored; a number header (`2025.0` from Excel) is its whole-number text."""
@@ -96,13 +130,19 @@ class TableSpec:
 
     title: how messages name it ("districts"). sheet_names: names a sheet holding it usually
     has. fields: field -> header aliases, in order of preference. required: fields the header
-    row must carry.
+    row must carry. dated: fields whose header may end in its reference date (`EW 31.12.2016`).
     """
 
     title: str
     sheet_names: tuple[str, ...]
     fields: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
+    dated: tuple[str, ...] = ()
+
+    def knows(self, cell: object) -> bool:
+        """Is the cell a header of one of the fields (used to recognise a header's second row)?"""
+        key = column_key(cell)
+        return any(key == column_key(a) for aliases in self.fields.values() for a in aliases)
 
     def named(self, sheet: RawSheet) -> bool:
         key = column_key(sheet.name, keep_unit=True)
@@ -111,13 +151,26 @@ class TableSpec:
 
 def match_columns(cells: Sequence[object], spec: TableSpec) -> dict[str, int]:
     """Field -> column index for one candidate header row (see the module docstring)."""
-    keys = [column_key(c) for c in cells]
+    return match_labels([(c,) for c in cells], spec)
+
+
+def match_labels(labels: Sequence[Sequence[object]], spec: TableSpec) -> dict[str, int]:
+    """Field -> column index, where each column may carry several labels (a header over
+    several rows); a column matches an alias when any of its labels does."""
+    keys = [{column_key(c) for c in cells if c is not None} for cells in labels]
+    undated = [{_DATE_SUFFIX.sub("", k) or k for k in column} for column in keys]
     mapped: dict[str, int] = {}
     for field, aliases in spec.fields.items():
+        candidates = undated if field in spec.dated else keys
         for alias in aliases:
             wanted = column_key(alias)
             index = next(
-                (i for i, k in enumerate(keys) if k == wanted and i not in mapped.values()), None
+                (
+                    i
+                    for i, column in enumerate(candidates)
+                    if wanted in column and i not in mapped.values()
+                ),
+                None,
             )
             if index is not None:
                 mapped[field] = index
@@ -133,7 +186,9 @@ class Table:
     sheet: RawSheet
     header_index: int | None  # index into sheet.rows; None when the source described its columns
     columns: Mapping[str, int]
-    headers: tuple[str, ...]  # every header cell as text, trimmed
+    headers: tuple[str, ...]  # every header cell as text, trimmed; " / "-joined over header rows
+    header_depth: int = 1  # rows the header spans, from header_index (module docstring)
+    stacked: tuple[object, ...] = ()  # per column, its top label or else the first below it
 
     @property
     def header_row(self) -> int | None:
@@ -144,14 +199,17 @@ class Table:
 
     @property
     def header_cells(self) -> Sequence[object]:
-        """The header row's cells as the reader delivered them (numbers stay numbers)."""
+        """The header row's cells as the reader delivered them (numbers stay numbers); for a
+        header over several rows, each column's top label, or else the first one below it."""
         if self.header_index is None:
             return self.sheet.header or ()
+        if self.stacked:
+            return self.stacked
         return self.sheet.rows[self.header_index]
 
     @property
     def first_data(self) -> int:
-        return 0 if self.header_index is None else self.header_index + 1
+        return 0 if self.header_index is None else self.header_index + self.header_depth
 
     def header(self, field: str) -> str:
         """The header of a field's column as the file writes it, for messages."""
@@ -172,8 +230,9 @@ class Table:
 
         Skipped: total rows (`Summe`, `Gesamt`, `Stadt insgesamt` in the first filled cell)
         and notes below or between the data that statistical offices add (a row whose only
-        filled cell is text such as `Quelle: …`, `Anmerkung: …`, `1) …`). Blank rows are
-        skipped without counting: they carry nothing.
+        filled cell is text such as `Quelle: …`, `Anmerkung: …`, `1) …`, or a sentence of
+        NOTE_WORDS words or more, as the MSS workbooks write below their tables). Blank rows
+        are skipped without counting: they carry nothing.
         """
         every = pd.DataFrame({i: self.cells(i) for i in range(len(self.headers))})
         if every.empty:
@@ -190,16 +249,33 @@ class Table:
         total = ~blank & text & leading.map(lambda v: bool(_TOTAL_CELL.match(str(v))))
         alone = (~blank_cells).sum(axis=1) == 1
         note = (
-            ~blank & ~total & alone & text & leading.map(lambda v: bool(_NOTE_CELL.match(str(v))))
+            ~blank
+            & ~total
+            & alone
+            & text
+            & leading.map(
+                lambda v: bool(_NOTE_CELL.match(str(v))) or len(str(v).split()) >= NOTE_WORDS
+            )
         )
         kept = every[~blank & ~total & ~note]
         frame = pd.DataFrame({f: kept[i] for f, i in self.columns.items()}, index=kept.index)
         return frame, Skipped(int(total.sum()), int(note.sum()))
 
     def unused_headers(self, used: Iterable[int] | None = None) -> tuple[str, ...]:
-        """Non-empty headers of columns that no field (and no index in `used`) claimed."""
+        """Headers of columns that no field (and no index in `used`) claimed; a column without
+        a header that holds data is named by its letter ("column R (no header)"), so nothing
+        the file holds is dropped without a word."""
         taken = set(self.columns.values()) | set(used or ())
-        return tuple(h for i, h in enumerate(self.headers) if h and i not in taken)
+        named = [(i, h) for i, h in enumerate(self.headers) if i not in taken]
+        width = max((len(r) for r in self.sheet.rows[self.first_data :]), default=0)
+        unnamed = [
+            (i, f"column {column_letter(i)} (no header)")
+            for i in range(width)
+            if i not in taken
+            and (i >= len(self.headers) or not self.headers[i])
+            and not is_blank(self.cells(i)).all()
+        ]
+        return tuple(h for _, h in sorted([*((i, h) for i, h in named if h), *unnamed]))
 
     def error(self, row: int, field: str | None, message: str) -> RowError:
         column = self.header(field) if field in self.columns else field
@@ -246,13 +322,65 @@ def find_table(
     ]
     for sheet in ordered:
         for index, cells in _candidate_rows(sheet):
-            mapped = match_columns(cells, spec)
+            own = match_columns(cells, spec)
+            below = [] if index is None or not own else _continuation_rows(sheet, index, spec)
+            labels = _block_labels(sheet, cells, [] if index is None else below)
+            mapped = match_labels(labels, spec)
+            stacked = tuple(next(iter(column), None) for column in labels)
             if all(f in mapped for f in spec.required) and (
-                accept is None or accept(cells, mapped)
+                accept is None or accept(stacked, mapped)
             ):
-                headers = tuple("" if c is None else _header_text(c) for c in cells)
-                return Table(path.name, sheet, index, mapped, headers)
+                headers = tuple(" / ".join(_header_text(c) for c in column) for column in labels)
+                if index is None or not below:
+                    return Table(path.name, sheet, index, mapped, headers)
+                depth = below[-1] - index + 1
+                return Table(path.name, sheet, index, mapped, headers, depth, stacked)
     return None
+
+
+def _label(cell: object) -> bool:
+    """A header label: text with a letter, not a missing symbol, total or note."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    return (
+        bool(_LETTER.search(text))
+        and text.casefold() not in MISSING_SYMBOLS
+        and not _TOTAL_CELL.match(text)
+        and not _NOTE_CELL.match(text)
+    )
+
+
+def _continuation_rows(sheet: RawSheet, index: int, spec: TableSpec) -> list[int]:
+    """Indexes of the rows that continue the header row `index` (module docstring)."""
+    labelled = {i for i, c in enumerate(sheet.rows[index]) if not _blank(c)}
+    found: list[int] = []
+    for below in range(index + 1, min(index + 1 + MAX_HEADER_DEPTH, len(sheet.rows))):
+        filled = [(i, c) for i, c in enumerate(sheet.rows[below]) if not _blank(c)]
+        if not filled:
+            continue
+        if not (
+            all(_label(c) for _, c in filled)
+            and any(i not in labelled for i, _ in filled)
+            and any(spec.knows(c) for _, c in filled)
+        ):
+            break
+        found.append(below)
+        labelled |= {i for i, _ in filled}
+    return found
+
+
+def _block_labels(
+    sheet: RawSheet, cells: Sequence[object], below: Sequence[int]
+) -> list[tuple[object, ...]]:
+    """Per column, the filled cells of the header row and of its continuation rows."""
+    rows = [cells, *(sheet.rows[i] for i in below)]
+    width = max(len(r) for r in rows)
+    return [tuple(r[i] for r in rows if i < len(r) and not _blank(r[i])) for i in range(width)]
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def missing_table(

@@ -23,6 +23,7 @@ import pandas as pd
 
 from imports.german_values import is_blank, normalise_codes, parse_whole_numbers
 from imports.master_data.columns import (
+    MISSING_SYMBOLS,
     YEAR_ALIASES,
     Skipped,
     Table,
@@ -60,8 +61,10 @@ POPULATION = TableSpec(
     ("Einwohner", "Bevölkerung", "population"),
     {"district": _DISTRICT, "year": YEAR_ALIASES, "population": POPULATION_ALIASES},
     ("district", "year", "population"),
+    dated=("population",),
 )
 _GROUPED = re.compile(r"^\d{1,3}(?:[. \u00a0\u202f']\d{3})+$")
+_POINT_ZERO = re.compile(r"^\d+\.0+$")
 
 
 @dataclass(frozen=True)
@@ -204,20 +207,23 @@ def read_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def read_counts(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Whole non-negative counts (inhabitants) from numbers or text with German thousands
     separators; returns (Int64 counts, bad mask, missing mask). Missing: empty cells and the
-    symbols of official statistics (`-`, `.`, `x`, `/`, `…`)."""
+    symbols of official statistics (`-`, `.`, `x`, `/`, `…`).
+
+    Text such as `2930.0` (a count a converter wrote as a float, as in the CSV conversions of
+    Berlin's MSS) is the whole number 2930; `8.200`, with a group of three digits, stays the
+    German 8200."""
     text = values.map(lambda v: isinstance(v, str))
     stripped = values.where(~text, values.astype(str).str.strip())
     symbol = text & stripped.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_SYMBOLS)
     missing = is_blank(values) | symbol
     grouped = text & stripped.map(lambda v: isinstance(v, str) and bool(_GROUPED.match(v)))
     plain = stripped.where(~grouped, stripped.map(lambda v: re.sub(r"\D", "", str(v))))
+    point_zero = (
+        text & ~grouped & plain.map(lambda v: isinstance(v, str) and bool(_POINT_ZERO.match(v)))
+    )
+    plain = plain.where(~point_zero, plain.map(lambda v: str(v).split(".")[0]))
     numbers, bad = parse_whole_numbers(plain.where(~missing))
     return numbers, bad & ~missing, missing
-
-
-# The symbols of German official statistics for a missing value (Zeichenerklärung): `-` nothing
-# (or "not reported"), `.` unknown or secret, `x` not meaningful, `/` too uncertain, `…` not yet.
-MISSING_SYMBOLS = frozenset({"-", "–", "—", ".", "x", "/", "…", "..."})
 
 
 def unknown_districts(

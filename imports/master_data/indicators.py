@@ -17,6 +17,15 @@ Values are numbers, or text in German (`12,5`, `1.234,5`) or English (`12.5`) no
 notation per column, as in panel files. An empty cell and the symbols of German official
 statistics (`-`, `.`, `x`, `/`, `…`) are missing: NaN, never zero, and counted in `missing`.
 Periods: see `imports.master_data.periods`.
+
+A publisher's own convention for "not computed" is declared, not guessed: with
+`zero_rows_missing` (settings `[indicator_files] all_zero_rows_missing`), a row whose indicator
+values are all 0 is an area the publisher did not evaluate — Berlin's MSS writes 0 in every
+indicator of a planning area below 300 inhabitants or left out as an outlier — and its values
+are missing, not zeros (counted in `not_computed`). Two zeros at least are needed to tell that
+from a true zero: a wide file with one indicator column is refused under this convention, and in
+the long format a district and period with a single value keeps it. The population of such a
+row is kept: it is a real count, and it is what `need` gives as the reason for suppression.
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ def _spec(fields: Mapping[str, tuple[str, ...]], period_given: bool, wide: bool)
     if period_given:
         required = tuple(f for f in required if f != "period")
     title = "indicator values (wide format)" if wide else "indicator values"
-    return TableSpec(title, _SHEETS, fields, required)
+    return TableSpec(title, _SHEETS, fields, required, dated=("population",))
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,9 @@ class IndicatorsFile:
     headers that are neither a known field nor an indicator. missing: value cells that were
     empty or a missing symbol. columns: field (and, wide, indicator code) -> header as written.
     skipped_total / skipped_notes: total rows and note rows ("Quelle: …") left out.
+    not_computed: rows (wide) or district-periods (long) whose values were all 0 and are
+    missing under the publisher's convention (`zero_rows_missing`), with their row numbers in
+    `not_computed_rows`.
     """
 
     path: Path
@@ -101,6 +113,8 @@ class IndicatorsFile:
     skipped_total: int
     skipped_notes: int
     errors: tuple[RowError, ...]
+    not_computed: int = 0
+    not_computed_rows: tuple[int, ...] = ()
 
 
 def parse_indicators(
@@ -108,9 +122,12 @@ def parse_indicators(
     *,
     period: str | None = None,
     indicator_columns: Mapping[str, Sequence[str]] | None = None,
+    zero_rows_missing: bool = False,
     limits: ReadLimits | None = None,
 ) -> IndicatorsFile:
     """Read one indicators file. indicator_columns: code -> header aliases (from settings).
+    zero_rows_missing: the publisher writes 0 in every indicator of an area it did not compute
+    (module docstring).
 
     Raises MasterDataError when the file holds no indicator table, when `period` is not a
     period or the file has its own period column too, or when two columns name one indicator.
@@ -127,7 +144,7 @@ def parse_indicators(
     table = find_table(path, sheets, long_spec)
     if table is not None:
         _refuse_double_period(path, table, fixed)
-        return _long(path, table, fixed, names)
+        return _long(path, table, fixed, names, zero_rows_missing)
     wide_spec = _spec(_WIDE_FIELDS, fixed is not None, wide=True)
     table = find_table(
         path,
@@ -137,7 +154,7 @@ def parse_indicators(
     )
     if table is not None:
         _refuse_double_period(path, table, fixed)
-        return _wide(path, table, fixed, names)
+        return _wide(path, table, fixed, names, zero_rows_missing)
     hint = (
         "A wide file needs the district and period columns (or --period) and one column per "
         f"indicator, named by its code or an alias: {names.describe()}."
@@ -228,7 +245,9 @@ def _periods(
     return parsed, errors
 
 
-def _long(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames) -> IndicatorsFile:
+def _long(
+    path: Path, table: Table, fixed: Period | None, names: _IndicatorNames, zero_rows_missing: bool
+) -> IndicatorsFile:
     raw, skipped = table.raw()
     district = normalise_codes(raw["district"])
     written = normalise_codes(raw["indicator"])
@@ -255,6 +274,14 @@ def _long(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames
             )
         )
     frame = frame[~frame.index.isin(list(repeated.index))]
+    not_computed: list[int] = []
+    if zero_rows_missing and not frame.empty:
+        group = frame.groupby(["district", "period"], sort=False)["value"]
+        zeros = group.transform(lambda v: int((v == 0).sum()))
+        others = group.transform(lambda v: int((v.notna() & (v != 0)).sum()))
+        blanked = (zeros >= 2) & (others == 0) & (frame["value"] == 0)
+        frame.loc[blanked, "value"] = float("nan")
+        not_computed = sorted(int(r) for r in frame.index[blanked.to_numpy()])
     columns = {field: table.header(field) for field in table.columns}
     return IndicatorsFile(
         path=path,
@@ -269,16 +296,27 @@ def _long(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames
         skipped_total=skipped.total,
         skipped_notes=skipped.notes,
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
+        not_computed=len(frame.loc[not_computed, ["district", "period"]].drop_duplicates()),
+        not_computed_rows=tuple(not_computed),
     )
 
 
-def _wide(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames) -> IndicatorsFile:
+def _wide(
+    path: Path, table: Table, fixed: Period | None, names: _IndicatorNames, zero_rows_missing: bool
+) -> IndicatorsFile:
     positions, conflicts = names.positions(table.header_cells, table.columns)
     positions = dict(sorted(positions.items()))  # values in the file's column order
     if conflicts:
         raise MasterDataError(
             f"{path.name}: two columns for one indicator in sheet {table.sheet.name!r}: "
             + "; ".join(conflicts)
+        )
+    if zero_rows_missing and len(positions) < 2:
+        found = ", ".join(repr(table.headers[i]) for i in positions) or "none"
+        raise MasterDataError(
+            f"{path.name}: the convention that a row of zeros was not computed "
+            "([indicator_files] all_zero_rows_missing) needs at least two indicator columns to "
+            f"tell such a row from a true zero; sheet {table.sheet.name!r} has {found}"
         )
     raw, skipped = table.raw()
     district = normalise_codes(raw["district"])
@@ -303,9 +341,16 @@ def _wide(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames
     rejected = raw.index.isin(list(row_errors | set(repeated.index)))
 
     frames, missing = [], 0
+    read = {index: _read_values(table.cells(index).loc[raw.index]) for index in positions}
+    blank_rows = pd.Series(False, index=raw.index)
+    if zero_rows_missing and read:
+        zeros = sum((values == 0).astype(int) for values, _, _ in read.values())
+        others = sum((values.notna() & (values != 0)) | bad for values, bad, _ in read.values())
+        blank_rows = (zeros >= 2) & (others == 0) & ~pd.Series(rejected, index=raw.index)
     for index, code in positions.items():
         cells = table.cells(index).loc[raw.index]
-        values, bad, absent = _read_values(cells)
+        values, bad, absent = read[index]
+        values = values.mask(blank_rows)
         missing += int(absent.sum())
         errors += [
             table.error(row, table.headers[index], f"not a number: {cells[row]!r}")
@@ -341,6 +386,8 @@ def _wide(path: Path, table: Table, fixed: Period | None, names: _IndicatorNames
         skipped_total=skipped.total,
         skipped_notes=skipped.notes,
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
+        not_computed=int(blank_rows.sum()),
+        not_computed_rows=tuple(int(r) for r in raw.index[blank_rows.to_numpy()]),
     )
 
 

@@ -7,17 +7,45 @@ per year. Columns of actual results (`Ergebnis 2023`, `Ist 2023`, `Rechnungserge
 are not plan: they, like every other column that is neither a field nor a plan year, are listed
 in `ignored_columns`.
 
-Amounts are exact integer cents: workbook numbers or German text (`1.234,56`, `1.234,56 €`).
-In the wide layout an empty cell, `-` or `–` means no budget for that year (no row); in the long
-layout a row without an amount is an error. Total rows (`Summe`, `Gesamt` in the first filled
-cell) are skipped and counted.
+Published budgets break a product's plan down further, and the breakdown decides what counts:
+
+- kind (`Betrag-Typ`, `HHArt`, `Amount Kind`): rows of actual results (`Ist`, `Ergebnis`) are
+  left out and counted, so results never mix with plan; plan kinds are `Plan`, `Ansatz`,
+  `Planung` (the medium-term plan years) and the like; any other kind is an error at its row.
+- line (`Teilplanzeile`): the lines of the NKF Teilergebnisplan or Teilfinanzplan. Sum lines
+  (`17 = ordentliche Aufwendungen`, `13 - Summe investive Auszahlungen`, `14 - Saldo …`) are
+  left out, so nothing is counted twice.
+- what is spending: a plan is compared with spending, so it counts what spending counts. With
+  an account column (`Sachkonto`, `FIBU-Konto`) a row counts when its account matches
+  `[ledger] spending_accounts` (NKF class 5 by default); else with a direction column (`Art`,
+  `Richtung`: Ausgaben/Einnahmen, Aufwendungen/Erträge) when the direction matches one of the
+  `spending` patterns; else with a line column when the line's label does. Income lines and
+  results (`18 = Ergebnis …`) are left out. The sign is the file's own: both income and
+  expenses are positive in NKF plans, so the direction is read from the labels, never the sign.
+- Rows of one measure or product and year that differ in line, account or direction are added
+  up to one plan amount; the same breakdown twice is an error naming the earlier row.
+
+Amounts are exact integer cents: workbook numbers or text. The decimal mark of text is a property
+of the column, never guessed per cell: a column in which any text amount has a comma reads
+commas as decimals and dots as thousands (`9.577.207`, `342555,19`); a column without commas in
+which some amount ends in a point and one or two digits (`238462.84`) reads points as decimals;
+otherwise points group thousands. An empty amount, `-` or `–` means no budget: no row (in the
+long layout counted as "no_amount" — account-level plans such as Roetgen's list accounts without
+an Ansatz). Total rows (`Summe`, `Gesamt` in the first filled cell) are skipped and counted.
+Rows that are left out (actuals, sum lines, income) are not checked further: a bad amount in an
+actual result is not the plan's problem.
+
+Codes stay text as written (`16.01.2001` is a product, not a date); a code that repeats its own
+column's header as a prefix word (`Produktgruppe 01.01` under `Produktgruppe`) is the code after
+it (`01.01`). Settings may add header aliases for every field (`[plan] columns`), for a city
+whose export names a column in its own way — or misspells it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,34 +64,50 @@ from imports.master_data.columns import (
     missing_table,
 )
 from imports.master_data.districts import read_years
+from imports.master_data.plan_rows import (
+    SPENDING_PATTERNS,
+    add_up,
+    column_decimal,
+    nothing_to_plan,
+    select_rows,
+)
 from imports.postings import RowError
 from imports.readers import ReadLimits, read_tables
 
-PLAN = TableSpec(
-    "budget plan",
-    ("Haushaltsansätze", "Ansätze", "Haushaltsplan", "Plan", "budget"),
-    {
-        "measure": MEASURE_ALIASES,
-        "product": PRODUCT_ALIASES,
-        "year": (*YEAR_ALIASES, "Haushaltsjahr", "Planjahr"),
-        "amount": (
-            "amount",
-            "Ansatz",
-            "Betrag",
-            "Haushaltsansatz",
-            "Planansatz",
-            "Planbetrag",
-            "Plan",
-            "budget",
-        ),
-    },
-    (),  # measure or product, and year and amount or year columns: see _plan_layout
-)
+PLAN_FIELDS: dict[str, tuple[str, ...]] = {
+    "measure": MEASURE_ALIASES,
+    "product": (*PRODUCT_ALIASES, "Produktgruppe", "Produktgruppennummer"),
+    "year": (*YEAR_ALIASES, "Haushaltsjahr", "Planjahr"),
+    "amount": (
+        "amount", "Ansatz", "Betrag", "Haushaltsansatz", "Planansatz", "Planbetrag", "Plan",
+        "budget", "Ansatz laufendes Jahr", "Ansatz lfd. Jahr",
+    ),
+    "kind": (
+        "kind", "Betragsart", "Betrag-Typ", "Betragstyp", "Wertart", "HHArt", "Haushaltsart",
+        "Amount Kind",
+    ),
+    "line": (
+        "line", "Teilplanzeile", "Planzeile", "Ergebnisplanzeile", "Finanzplanzeile", "Zeile",
+        "Position", "Ertrags- und Aufwandsarten", "Ertrags- und Aufwandsart",
+    ),
+    "direction": (
+        "direction", "Richtung", "Budget Richtung", "Budget Direction", "Einnahme/Ausgabe",
+        "Ertrag/Aufwand", "Art",
+    ),
+    "account": (
+        "account", "Sachkonto", "Konto", "Kontonummer", "FIBU-Konto", "Finanzkonto",
+    ),
+}  # fmt: skip
+BREAKDOWN = ("line", "account", "direction")
 _PLAN_YEAR = re.compile(
     r"^(?:plan|ansatz|haushaltsansatz|planansatz|planwert|budget)?(?P<year>(?:19|20|21)\d{2})"
     r"(?:plan|ansatz)?$"
 )
 AMOUNT_FIELDS = ("measure", "product", "year", "amount_cents")
+_BREAKDOWN_HINT = (
+    " (where the file breaks a plan down by line or account, give that column an alias in "
+    "[plan] columns: line, account)"
+)
 _NO_AMOUNT = frozenset({"-", "–", "—"})
 _AMOUNT_HINT = "expected an amount such as 1.234,56 or 1234.56"
 
@@ -73,9 +117,12 @@ class PlanFile:
     """A budget plan read and checked.
 
     layout: "long" or "wide". amounts: measure (code or None), product (code or None), year
-    (int), amount_cents (int, exact), sheet, row. columns: field -> header as written; in the
-    wide layout also "YYYY" -> the year column's header. skipped_total / skipped_notes: total
-    rows ("Summe") and note rows ("Quelle: …") left out.
+    (int), amount_cents (int, exact; the sum of the rows' spending lines or accounts), sheet,
+    row (the first row of the sum). columns: field -> header as written; in the wide layout also
+    "YYYY" -> the year column's header. skipped_total / skipped_notes: total rows ("Summe") and
+    note rows ("Quelle: …") left out. left_out: rows (in the wide layout: rows, not cells) left
+    out on purpose, by reason: "actuals" (kind Ist/Ergebnis), "sum_lines", "not_spending"
+    (income, results, accounts outside spending), "no_amount" (long layout: empty amount).
     """
 
     path: Path
@@ -88,6 +135,7 @@ class PlanFile:
     skipped_total: int
     skipped_notes: int
     errors: tuple[RowError, ...]
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 def _year_columns(cells: Sequence[object], mapped: dict[str, int]) -> dict[int, int]:
@@ -108,44 +156,90 @@ def _plan_layout(cells: Sequence[object], mapped: dict[str, int]) -> bool:
     return keyed and (long or bool(_year_columns(cells, mapped)))
 
 
-def parse_plan(path: Path, limits: ReadLimits | None = None) -> PlanFile:
-    """Read one budget plan; MasterDataError when it holds no plan table, or when two columns
-    hold the same plan year."""
+def plan_spec(columns: Mapping[str, Sequence[str]] | None = None) -> TableSpec:
+    """The plan table, with the settings' own aliases tried before the built-in ones."""
+    extra = dict(columns or {})
+    unknown = sorted(set(extra) - set(PLAN_FIELDS))
+    if unknown:
+        raise MasterDataError(
+            f"[plan] columns: unknown field {unknown[0]!r}; fields: {', '.join(PLAN_FIELDS)}"
+        )
+    fields = {f: (*extra.get(f, ()), *aliases) for f, aliases in PLAN_FIELDS.items()}
+    return TableSpec(
+        "budget plan",
+        ("Haushaltsansätze", "Ansätze", "Haushaltsplan", "Plan", "budget"),
+        fields,
+        (),  # measure or product, and year and amount or year columns: see _plan_layout
+    )
+
+
+def parse_plan(
+    path: Path,
+    limits: ReadLimits | None = None,
+    *,
+    columns: Mapping[str, Sequence[str]] | None = None,
+    spending: Sequence[str] = SPENDING_PATTERNS,
+    spending_accounts: Sequence[str] = ("5*",),
+) -> PlanFile:
+    """Read one budget plan; MasterDataError when it holds no plan table, when two columns
+    hold the same plan year, or when nothing in it is plan spending (actuals only, income only).
+
+    columns: field -> extra header aliases ([plan] columns). spending: patterns a direction or
+    line label matches when it is spending ([plan] spending). spending_accounts: account
+    patterns that are spending ([ledger] spending_accounts).
+    """
     path = Path(path)
+    spec = plan_spec(columns)
     sheets = read_tables(path, limits or ReadLimits())
-    table = find_table(path, sheets, PLAN, accept=_plan_layout)
+    table = find_table(path, sheets, spec, accept=_plan_layout)
     if table is None:
         hint = (
             "Expected a measure or product column ('Maßnahme', 'Produkt'), and either a year "
             "and an amount column ('Jahr', 'Ansatz') or one column per year ('2025', "
-            "'Plan 2025', 'Ansatz 2025')."
+            "'Plan 2025', 'Ansatz 2025'). A column named otherwise can be given an alias in "
+            "the settings ([plan] columns)."
         )
         lacking = TableSpec(
-            PLAN.title, PLAN.sheet_names, PLAN.fields, ("measure", "year", "amount")
+            spec.title, spec.sheet_names, spec.fields, ("measure", "year", "amount")
         )
         raise missing_table(path, sheets, lacking, hint)
     raw, skipped = table.raw()
-    measure = normalise_codes(raw["measure"]) if "measure" in raw else _nothing(raw)
-    product = normalise_codes(raw["product"]) if "product" in raw else _nothing(raw)
+    measure = _codes(table, raw, "measure")
+    product = _codes(table, raw, "product")
     key_field = "measure" if "measure" in table.columns else "product"
     errors = table.errors(
         measure.isna() & product.isna(), key_field, "empty: every row needs a measure or product"
     )
+    kept, left_out, kind_errors = select_rows(table, raw, spending, spending_accounts)
+    breakdown = {f: _codes(table, raw, f) for f in BREAKDOWN if f in table.columns}
     if "year" in table.columns and "amount" in table.columns:
         layout = "long"
-        amounts, more, used = _long(table, raw, measure, product)
+        no_amount = is_blank(raw["amount"]) | raw["amount"].map(
+            lambda v: isinstance(v, str) and v.strip() in _NO_AMOUNT
+        )
+        left_out["no_amount"] = int((kept & no_amount).sum())
+        kept &= ~no_amount
+        amounts, more, used = _long(table, raw.loc[kept], measure, product)
     else:
         layout = "wide"
         amounts, more, used = _wide(path, table, raw, measure, product)
-    errors += more
+    kept_rows = set(raw.index[kept.to_numpy()])
+    errors = [e for e in [*errors, *more] if e.row in kept_rows] + kind_errors
+    amounts = amounts[amounts.index.isin(list(kept_rows))]
     amounts = amounts[~amounts.index.isin([e.row for e in errors])]
+    for name, codes in breakdown.items():
+        amounts[name] = codes.reindex(amounts.index).fillna("")
     amounts = amounts.assign(row=amounts.index.astype("int64")).reset_index(drop=True)
-    amounts, repeated = _drop_repeated(table, amounts, key_field)
-    errors += repeated
-    columns = {field: table.header(field) for field in table.columns} | used
-    out = finish(amounts.sort_values("year", kind="stable"), table, AMOUNT_FIELDS)
-    out = out.astype({"year": "int64", "amount_cents": "int64"})
     ignored = table.unused_headers(i for i, h in enumerate(table.headers) if h in used.values())
+    hint = _BREAKDOWN_HINT if ignored and not breakdown else ""
+    amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), hint)
+    errors += repeated
+    amounts = add_up(amounts)
+    if amounts.empty and not errors and any(left_out.values()):
+        raise nothing_to_plan(path, table, left_out)
+    columns_found = {f: table.header(f) for f in table.columns} | used
+    out = finish(amounts.sort_values(["year", "row"], kind="stable"), table, AMOUNT_FIELDS)
+    out = out.astype({"year": "int64", "amount_cents": "int64"})
     return PlanFile(
         path=path,
         layout=layout,
@@ -153,35 +247,55 @@ def parse_plan(path: Path, limits: ReadLimits | None = None) -> PlanFile:
         header_row=table.header_row,
         amounts=out,
         ignored_columns=ignored,
-        columns=columns,
+        columns=columns_found,
         skipped_total=skipped.total,
         skipped_notes=skipped.notes,
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
+        left_out={k: v for k, v in left_out.items() if v},
     )
 
 
+def _codes(table: Table, raw: pd.DataFrame, name: str) -> pd.Series:
+    """A code column as text; a prefix word repeating the header ("Produktgruppe 01.01") is
+    dropped. A column the table lacks is all None."""
+    if name not in raw:
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    codes = normalise_codes(raw[name])
+    header = table.header(name).split(" / ")[-1].strip().casefold()
+    if not header:
+        return codes
+
+    def without_header(code: object) -> object:
+        if isinstance(code, str) and code.casefold().startswith(header + " "):
+            return code[len(header) :].strip() or code
+        return code
+
+    return codes.map(without_header).astype(object)
+
+
 def _drop_repeated(
-    table: Table, amounts: pd.DataFrame, key_field: str
+    table: Table, amounts: pd.DataFrame, key_field: str, breakdown: tuple[str, ...], hint: str
 ) -> tuple[pd.DataFrame, list[RowError]]:
-    """A measure or product with two amounts for one year: one error per later row."""
-    keys = amounts[["measure", "product", "year"]].fillna("")
+    """A measure or product with two amounts for one year (and one line, account, direction):
+    one error per later row."""
+    keys = amounts[["measure", "product", "year", *breakdown]].fillna("")
     repeated = keys.duplicated(keep="first")
     first = amounts.groupby([keys[c] for c in keys.columns], sort=False)["row"].transform("min")
     errors = []
     for row, group in amounts[repeated].groupby("row", sort=True):
-        what = " / ".join(str(v) for v in group.iloc[0][["measure", "product"]] if pd.notna(v))
+        what = " / ".join(
+            str(v) for v in group.iloc[0][["measure", "product", *breakdown]] if pd.notna(v) and v
+        )
         years = ", ".join(str(int(y)) for y in group["year"])
         earlier = ", ".join(str(r) for r in sorted(set(first[group.index])))
         errors.append(
             table.error(
-                int(row), key_field, f"{what} has a plan for {years} already in row {earlier}"
+                int(row),
+                key_field,
+                f"{what} has a plan for {years} already in row {earlier}{hint}",
             )
         )
     return amounts[~repeated], errors
-
-
-def _nothing(raw: pd.DataFrame) -> pd.Series:
-    return pd.Series([None] * len(raw), index=raw.index, dtype=object)
 
 
 def _long(
@@ -190,13 +304,17 @@ def _long(
     years, bad_year = read_years(raw["year"])
     errors = table.errors(is_blank(raw["year"]), "year", "empty: every row needs a year")
     errors += table.errors(bad_year, "year", raw["year"].map(lambda v: f"not a year: {v!r}"))
-    cents, bad = parse_amount_cents(raw["amount"], ",")
-    errors += table.errors(is_blank(raw["amount"]), "amount", "empty: every row needs an amount")
+    cents, bad = parse_amount_cents(raw["amount"], column_decimal(raw["amount"]))
     errors += table.errors(
         bad, "amount", raw["amount"].map(lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT}")
     )
     frame = pd.DataFrame(
-        {"measure": measure, "product": product, "year": years, "amount_cents": cents}
+        {
+            "measure": measure.loc[raw.index],
+            "product": product.loc[raw.index],
+            "year": years,
+            "amount_cents": cents,
+        }
     )
     return frame, errors, {}
 
@@ -221,7 +339,8 @@ def _wide(
         absent = is_blank(cells) | cells.map(
             lambda v: isinstance(v, str) and v.strip() in _NO_AMOUNT
         )
-        cents, bad = parse_amount_cents(cells.mask(absent, None), ",")
+        present = cells.mask(absent, None)
+        cents, bad = parse_amount_cents(present, column_decimal(present))
         header_text = table.headers[index]
         errors += [
             table.error(row, header_text, f"not an amount: {cells[row]!r}; {_AMOUNT_HINT}")

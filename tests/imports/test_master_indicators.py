@@ -209,3 +209,120 @@ def test_period_option_and_a_period_column_together_are_refused(tmp_path: Path) 
         parse_indicators(path, period="2024", indicator_columns=ALIASES)
     with pytest.raises(MasterDataError, match="is not a period"):
         parse_indicators(path, period="letztes Jahr", indicator_columns=ALIASES)
+
+
+# --- as statistical offices publish (issue 9: Berlin's MSS) ----------------------------------
+
+
+def test_header_over_three_rows_with_titles_legends_notes_and_a_notes_column(
+    tmp_path: Path,
+) -> None:
+    """The layout of Berlin's MSS workbooks: `Planungsraum` merged over `Nummer | Name` two
+    rows below, indicator headers merged down, a blank row before the data, a sentence below
+    the table and remarks in a column without a header."""
+    path = write_xlsx(
+        tmp_path / "mss.xlsx",
+        [
+            ["Senatsverwaltung"],
+            ["Monitoring Soziale Stadtentwicklung 2017"],
+            [None, None, None, "Klassengrenzen:", None, "mittel: -1 <= x <= 1"],
+            ["Planungsraum", None, "EW 31.12. 2016", "Kinderarmut", "SGB-II-Quote"],
+            [],
+            ["Nummer", "Name"],
+            [],
+            ["01011101", "Stülerstraße", 3114, 0.5, 1.25],
+            ["01011102", "Großer Tiergarten", 192, 0, 0, "nicht berücksichtigt (unter 300 EW)"],
+            ["Die Gruppenzuordnung basiert auf fünf Nachkommastellen der Werte."],
+        ],
+    )
+    parsed = parse_indicators(
+        path, period="2016", indicator_columns=ALIASES, zero_rows_missing=True
+    )
+    assert parsed.errors == ()
+    assert parsed.header_row == 4
+    assert parsed.columns["district"] == "Planungsraum / Nummer"
+    assert parsed.columns["population"] == "EW 31.12. 2016"
+    assert parsed.ignored_columns == ("Name", "column F (no header)")
+    assert parsed.skipped_notes == 1
+    assert parsed.values[["district", "indicator", "row"]].values.tolist() == [
+        ["01011101", "kinderarmut", 8],
+        ["01011101", "sgb2_quote", 8],
+        ["01011102", "kinderarmut", 9],
+        ["01011102", "sgb2_quote", 9],
+    ]
+    assert parsed.values["value"].tolist()[:2] == [0.5, 1.25]
+    assert parsed.values["value"].iloc[2:].isna().all()  # not computed: missing
+    assert (parsed.not_computed, parsed.not_computed_rows) == (1, (9,))
+    assert parsed.population["population"].tolist() == [3114, 192]
+
+
+def test_a_row_below_the_header_is_data_unless_it_labels_empty_columns_with_known_headers(
+    tmp_path: Path,
+) -> None:
+    """District codes written as words under a complete header are data, and so is a sub-header
+    the table does not know (it shows up as rejected rows instead of vanishing)."""
+    words = write_csv(
+        tmp_path / "words.csv",
+        [["Sozialraum", "Kinderarmut", ""], ["Nordstadt", "12,5", "Bemerkung"]],
+    )
+    parsed = parse_indicators(words, period="2024", indicator_columns=ALIASES)
+    assert parsed.values[["district", "row"]].values.tolist() == [["Nordstadt", 2]]
+    assert parsed.ignored_columns == ("column C (no header)",)
+    unknown = write_csv(
+        tmp_path / "unknown.csv",
+        [["Sozialraum", "Kinderarmut", ""], ["", "männlich", "weiblich"], ["S01", "1", "2"]],
+    )
+    parsed = parse_indicators(unknown, period="2024", indicator_columns=ALIASES)
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [
+        (2, "Kinderarmut", "not a number: 'männlich'"),
+        (2, "Sozialraum", "empty: every row needs a district code"),
+    ]
+
+
+def test_rows_of_zeros_are_missing_only_under_the_publishers_convention(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "wide.csv",
+        [
+            ["Sozialraum", "Einwohner", "SGB-II-Quote", "Kinderarmut"],
+            ["S01", "2930.0", "0", "0"],
+            ["S02", "8.200", "0", "3,5"],  # one true zero beside a value: kept
+            ["S03", "410", "0", "-"],  # a single zero, the other missing: kept
+        ],
+    )
+    plain = parse_indicators(path, period="2018", indicator_columns=ALIASES)
+    assert plain.values["value"].fillna(-1).tolist() == [0.0, 0.0, 0.0, 3.5, 0.0, -1]
+    assert plain.not_computed == 0
+    berlin = parse_indicators(
+        path, period="2018", indicator_columns=ALIASES, zero_rows_missing=True
+    )
+    values = berlin.values.set_index(["district", "indicator"])["value"]
+    assert math.isnan(values["S01", "sgb2_quote"]) and math.isnan(values["S01", "kinderarmut"])
+    assert values["S02", "sgb2_quote"] == 0.0 and values["S03", "sgb2_quote"] == 0.0
+    assert berlin.not_computed_rows == (2,)
+    # Counts a converter wrote as floats, and German thousands: whole inhabitants.
+    assert berlin.population["population"].tolist() == [2930, 8200, 410]
+
+
+def test_the_zero_convention_in_a_long_file_needs_two_values_of_a_district_and_period(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "long.csv",
+        [
+            ["Sozialraum", "Indikator", "Jahr", "Wert"],
+            ["S01", "sgb2_quote", "2018", "0"],
+            ["S01", "kinderarmut", "2018", "0"],
+            ["S02", "sgb2_quote", "2018", "0"],
+        ],
+    )
+    parsed = parse_indicators(path, indicator_columns=ALIASES, zero_rows_missing=True)
+    assert parsed.values["value"].isna().tolist() == [True, True, False]
+    assert (parsed.not_computed, parsed.not_computed_rows) == (1, (2, 3))
+
+
+def test_the_zero_convention_refuses_a_wide_file_with_one_indicator_column(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(tmp_path / "one.csv", [["Sozialraum", "Kinderarmut"], ["S01", "0"]])
+    with pytest.raises(MasterDataError, match="needs at least two indicator columns"):
+        parse_indicators(path, period="2018", indicator_columns=ALIASES, zero_rows_missing=True)

@@ -1,0 +1,126 @@
+"""Which rows of a published budget plan make up the plan, and how their amounts add up.
+
+The rules are those of `imports.master_data.plan` (its module docstring): actual results are
+left out by their kind, sum lines by their label, and what is not spending by its account,
+direction or line; the decimal mark of text amounts is a property of the column.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from imports.german_values import normalise_codes
+from imports.master_data.columns import MasterDataError, Table
+from imports.postings import RowError
+
+# [plan] spending: what a direction or a line label must match to count as spending.
+SPENDING_PATTERNS = ("*aufwendung*", "*abschreibung*", "*auszahlung*", "*ausgabe*")
+_PLAN_KINDS = frozenset(
+    {"plan", "ansatz", "planung", "haushaltsansatz", "planansatz", "entwurf", "budget", "soll"}
+)
+_ACTUAL_KINDS = frozenset(
+    {"ist", "ergebnis", "rechnungsergebnis", "jahresergebnis", "actual", "actuals"}
+)
+# "17 = ordentliche Aufwendungen", "06 - Summe investive Einzahlungen", "14 - Saldo …", "Summe".
+_SUM_LINE = re.compile(
+    r"^\s*(?:\d+\s*(?:=|[-–]\s*(?:summe|saldo)\b)|(?:summe|saldo)\b)", re.IGNORECASE
+)
+_DOT_DECIMAL = re.compile(r"\.\d{1,2}-?$")
+
+
+def _matches(text: object, patterns: Sequence[str]) -> bool:
+    if not isinstance(text, str):
+        return False
+    folded = " ".join(text.split()).casefold()
+    return any(fnmatch.fnmatchcase(folded, p.casefold()) for p in patterns)
+
+
+def select_rows(
+    table: Table, raw: pd.DataFrame, spending: Sequence[str], spending_accounts: Sequence[str]
+) -> tuple[pd.Series, dict[str, int], list[RowError]]:
+    """Which rows make up the plan (module docstring), how many were left out and why, and
+    the errors of unknown kinds."""
+    kept = pd.Series(True, index=raw.index)
+    left_out = {"actuals": 0, "sum_lines": 0, "not_spending": 0}
+    errors: list[RowError] = []
+    if "kind" in raw:
+        kind = raw["kind"].map(lambda v: " ".join(str(v).split()).casefold() if v else "")
+        actual = kind.isin(_ACTUAL_KINDS)
+        unknown = ~actual & ~kind.isin(_PLAN_KINDS)
+        errors += table.errors(
+            unknown,
+            "kind",
+            raw["kind"].map(
+                lambda v: (
+                    f"not a kind of amount: {v!r}; expected a plan kind (Plan, Ansatz, "
+                    "Planung) or an actual one (Ist, Ergebnis), which is left out"
+                )
+            ),
+        )
+        left_out["actuals"] = int(actual.sum())
+        kept &= ~actual & ~unknown
+    if "line" in raw:
+        sums = raw["line"].map(lambda v: isinstance(v, str) and bool(_SUM_LINE.match(v)))
+        left_out["sum_lines"] = int((kept & sums).sum())
+        kept &= ~sums
+    if "account" in raw:
+        accounts = normalise_codes(raw["account"])
+        spend = accounts.map(lambda a: _matches(a, spending_accounts))
+    elif "direction" in raw:
+        spend = raw["direction"].map(lambda v: _matches(v, spending))
+    elif "line" in raw:
+        spend = raw["line"].map(lambda v: _matches(v, spending))
+    else:
+        spend = pd.Series(True, index=raw.index)
+    left_out["not_spending"] = int((kept & ~spend).sum())
+    return kept & spend, left_out, errors
+
+
+def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> MasterDataError:
+    reasons = []
+    if left_out.get("actuals"):
+        reasons.append(
+            f"{left_out['actuals']} rows are actual results (column {table.header('kind')!r}: "
+            "Ist, Ergebnis), which are not plan"
+        )
+    if left_out.get("sum_lines"):
+        reasons.append(f"{left_out['sum_lines']} rows are sum lines")
+    if left_out.get("not_spending"):
+        reasons.append(f"{left_out['not_spending']} rows are not spending (income or results)")
+    return MasterDataError(
+        f"{path.name}: no plan amounts in sheet {table.sheet.name!r}: " + "; ".join(reasons)
+    )
+
+
+def add_up(amounts: pd.DataFrame) -> pd.DataFrame:
+    """One amount per measure or product and year: the sum of its lines, accounts or
+    directions; its row is the first row of the sum."""
+    if amounts.empty:
+        return amounts[["measure", "product", "year", "amount_cents", "row"]]
+    keys = amounts[["measure", "product"]].fillna("\x00")
+    grouped = amounts.assign(_m=keys["measure"], _p=keys["product"]).groupby(
+        ["_m", "_p", "year"], sort=False
+    )
+    summed = grouped.agg(
+        measure=("measure", "first"),
+        product=("product", "first"),
+        amount_cents=("amount_cents", "sum"),
+        row=("row", "min"),
+    ).reset_index()
+    out = summed[["measure", "product", "year", "amount_cents", "row"]]
+    return out.set_index(pd.Index(out["row"].to_numpy(), dtype="int64"))
+
+
+def column_decimal(values: pd.Series) -> str:
+    """The decimal mark of a column's text amounts (module docstring)."""
+    text = values[values.map(lambda v: isinstance(v, str))].astype(str).str.strip()
+    if text.str.contains(",", regex=False).any():
+        return ","
+    if text.str.contains(_DOT_DECIMAL).any():
+        return "."
+    return ","
