@@ -29,12 +29,25 @@ def _amount_pattern(decimal: str) -> str:
     )
 
 
+# The exact types the readers deliver (bool is deliberately not a number here).
+_NUMBER_TYPES = (int, float)
+_DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
+
+
+def cell_types(values: pd.Series) -> pd.Series:
+    """The Python type of each cell: one C-level pass that the type tests below share."""
+    return pd.Series([type(v) for v in values], index=values.index, dtype=object)
+
+
 def is_blank(values: pd.Series) -> pd.Series:
-    """None, NaN and whitespace-only text count as empty."""
-    text = values.map(lambda v: isinstance(v, str))
+    """None, NaN and whitespace-only text count as empty.
+
+    Any other cell (a number, a date) has a non-empty text form, so one vectorised conversion
+    to text finds the whitespace-only strings without testing each cell's type in Python."""
     blank = values.isna()
-    if text.any():
-        blank = blank | (text & values.where(text, "x").astype(str).str.strip().eq(""))
+    present = values[~blank]
+    if len(present):
+        blank.loc[present.index] = present.astype(str).str.strip().eq("").to_numpy()
     return blank
 
 
@@ -47,7 +60,7 @@ def parse_amount_cents(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.S
     """
     cents = pd.Series(pd.NA, index=values.index, dtype="Int64")
     blank = is_blank(values)
-    numeric = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    numeric = cell_types(values).isin(_NUMBER_TYPES)
     numeric &= ~blank
     bad = pd.Series(False, index=values.index)
 
@@ -85,11 +98,12 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     blank = is_blank(values)
 
-    is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime, pd.Timestamp)))
+    types = cell_types(values)
+    is_date = types.isin(_DATE_TYPES)
     if is_date.any():
         result[is_date] = pd.to_datetime(values[is_date].map(_as_datetime)).dt.normalize()
 
-    text = values.map(lambda v: isinstance(v, str)) & ~blank
+    text = types.eq(str) & ~blank
     stripped = (
         values[text]
         .astype(str)
@@ -98,7 +112,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     )
     serial_text = stripped.str.fullmatch(r"\d{1,7}(?:\.0+)?")
 
-    numeric = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) & ~blank
+    numeric = types.isin(_NUMBER_TYPES) & ~blank
     serials = pd.concat(
         [values[numeric].astype("float64"), stripped[serial_text].astype("float64")]
     )

@@ -10,7 +10,7 @@ and rewriting the hashes too breaks the batch seal. `verify` recomputes all of i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 GENESIS = "0" * 64
@@ -77,11 +77,33 @@ def link(previous: str, row_digest: str) -> str:
     return hashlib.sha256((previous + row_digest).encode("ascii")).hexdigest()
 
 
-def posting_chain(records: Iterable[Mapping[str, object]], previous: str) -> list[str]:
-    """Chain hashes for postings in id order, continuing from `previous`."""
+_DATE_FIELDS = frozenset({"booking_date"})
+
+
+def _column_text(name: str, values: Sequence[object]) -> list[str]:
+    """`name=value` for a whole column; the same text `digest` gives one value, but with the
+    column's type known by name rather than decided per cell (an import hashes every row).
+    Postings hold dates and no date-times, which is what `_text` turns into ISO dates."""
+    prefix = name + "="
+    if name in _DATE_FIELDS:
+        return [prefix if v is None else prefix + v.isoformat() for v in values]  # type: ignore[attr-defined]
+    return [prefix if v is None else prefix + str(v) for v in values]
+
+
+def posting_digests(columns: Mapping[str, Sequence[object]]) -> list[str]:
+    """Row digests of postings given column-wise (POSTING_SEALED_FIELDS, equal lengths)."""
+    texts = [_column_text(name, columns[name]) for name in POSTING_SEALED_FIELDS]
+    return [
+        hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        for parts in zip(*texts, strict=True)
+    ]
+
+
+def posting_chain(columns: Mapping[str, Sequence[object]], previous: str) -> list[str]:
+    """Chain hashes for postings in id order (given column-wise), continuing from `previous`."""
     hashes = []
-    for record in records:
-        previous = link(previous, digest(record, POSTING_SEALED_FIELDS))
+    for row_digest in posting_digests(columns):
+        previous = link(previous, row_digest)
         hashes.append(previous)
     return hashes
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
@@ -19,7 +18,7 @@ from imports.postings import ParsedExport
 from ledger.database import write_transaction
 from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
 from ledger.integrity import batch_seal, posting_chain
-from ledger.models import BatchMonthTotal, BatchReject, ImportBatch, Posting
+from ledger.models import BatchMonthTotal, BatchReject, ImportBatch
 from ledger.posting_queries import current_versions, ledger_head
 
 _INSERT_CHUNK = 50_000
@@ -263,21 +262,20 @@ def _insert_batch(
         "same_as_batch_id": same_as,
         **counts,
     }
-    records = (
-        [] if rows is None or rows.empty else _posting_records(batch["id"], head.posting_id, rows)
+    columns = (
+        {} if rows is None or rows.empty else _posting_columns(batch["id"], head.posting_id, rows)
     )
-    chain = posting_chain(records, head.chain)
-    for record, chain_hash in zip(records, chain, strict=True):
-        record["chain_hash"] = chain_hash
-    batch["postings"] = len(records)
-    batch["seal"] = batch_seal(batch, head.seal, chain[-1] if chain else head.chain, len(records))
+    count = len(columns.get("id", ()))
+    chain = posting_chain(columns, head.chain) if count else []
+    batch["postings"] = count
+    batch["seal"] = batch_seal(batch, head.seal, chain[-1] if chain else head.chain, count)
     connection.execute(insert(ImportBatch), [batch])
-    for start in range(0, len(records), _INSERT_CHUNK):
-        connection.execute(insert(Posting.__table__), records[start : start + _INSERT_CHUNK])
-    if records and connection.dialect.name == "postgresql":
+    if count:
+        bulk_insert_postings(connection, {**columns, "chain_hash": chain})
+    if count and connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT setval(pg_get_serial_sequence('posting', 'id'), :last)"),
-            {"last": records[-1]["id"]},
+            {"last": columns["id"][-1]},
         )
     if connection.dialect.name == "postgresql":
         connection.execute(
@@ -287,14 +285,41 @@ def _insert_batch(
     return int(batch["id"])
 
 
-def _posting_records(batch_id: int, last_id: int, rows: pd.DataFrame) -> list[dict[str, object]]:
-    """Plain Python values per posting (what the chain hashes is exactly what is stored)."""
+def bulk_insert_postings(connection: Connection, columns: dict[str, list[object]]) -> None:
+    """Insert posting rows given column-wise, through the driver: COPY on PostgreSQL, one
+    prepared executemany on SQLite (SQLAlchemy's per-row parameter handling would cost more
+    than the database's own work for a million-row export)."""
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+    cursor = connection.connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY posting ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in names)
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                cursor.executemany(
+                    f"INSERT INTO posting ({quoted}) VALUES ({marks})",
+                    rows[start : start + _INSERT_CHUNK],
+                )
+    finally:
+        cursor.close()
+
+
+def _posting_columns(batch_id: int, last_id: int, rows: pd.DataFrame) -> dict[str, list[object]]:
+    """Plain Python values per column (what the chain hashes is exactly what is stored)."""
 
     def whole(column: pd.Series) -> list[int | None]:
-        return [None if pd.isna(v) else int(v) for v in column]
+        numbers = column.astype("Int64")
+        if not numbers.hasnans:
+            return numbers.astype("int64").tolist()
+        return numbers.astype(object).where(numbers.notna(), None).tolist()
 
     def text_or_none(column: pd.Series) -> list[str | None]:
-        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in column]
+        return column.astype(object).where(column.notna(), None).tolist()
 
     columns: dict[str, list[object]] = {
         "id": list(range(last_id + 1, last_id + 1 + len(rows))),
@@ -317,5 +342,4 @@ def _posting_records(batch_id: int, last_id: int, rows: pd.DataFrame) -> list[di
         "source_row": whole(rows["row"]),
         "content_hash": rows["content_hash"].tolist(),
     }
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return columns

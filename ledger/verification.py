@@ -15,8 +15,8 @@ from ledger.integrity import (
     GENESIS,
     POSTING_SEALED_FIELDS,
     batch_seal,
-    digest,
     link,
+    posting_digests,
 )
 from ledger.models import ImportBatch, Posting
 
@@ -51,14 +51,18 @@ def verify_ledger(engine: Engine) -> VerifyReport:
         rows = connection.execution_options(yield_per=_STREAM).execute(
             select(*columns).order_by(Posting.id)
         )
-        for row in rows.mappings():
-            total += 1
-            posting_id = row["id"]
-            if link(previous_chain, digest(row, POSTING_SEALED_FIELDS)) != row["chain_hash"]:
-                problems.append(_posting_problem(posting_id, previous_id))
-            previous_id, previous_chain = posting_id, row["chain_hash"]
-            heads[row["batch_id"]] = previous_chain
-            counts[row["batch_id"]] = counts.get(row["batch_id"], 0) + 1
+        for chunk in rows.partitions():
+            columns = dict(zip(rows.keys(), zip(*chunk, strict=True), strict=True))
+            digests = posting_digests(columns)
+            for posting_id, batch_id, stored, row_digest in zip(
+                columns["id"], columns["batch_id"], columns["chain_hash"], digests, strict=True
+            ):
+                total += 1
+                if link(previous_chain, row_digest) != stored:
+                    problems.append(_posting_problem(posting_id, previous_id))
+                previous_id, previous_chain = posting_id, stored
+                heads[batch_id] = previous_chain
+                counts[batch_id] = counts.get(batch_id, 0) + 1
         batches = connection.execute(select(ImportBatch.__table__).order_by(ImportBatch.id))
         seal, head, number = GENESIS, GENESIS, 0
         for batch in batches.mappings():
