@@ -145,25 +145,29 @@ def normalise_codes(values: pd.Series) -> pd.Series:
     Account numbers, cost centers and document numbers are identifiers, not quantities; leading
     zeros in text are kept, trailing `.0` of a float is an artefact of the spreadsheet.
     """
+    return _as_text(values).astype(object).where(lambda t: t.notna() & t.ne(""), None)
 
-    def one(value: object) -> object:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        text = str(value).strip()
-        return text or None
 
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+def _as_text(values: pd.Series) -> pd.Series:
+    """Stripped text of every cell, whole floats without their `.0`; blanks as missing."""
+    result = pd.Series(pd.NA, index=values.index, dtype=object)
+    floats = cell_types(values).eq(float) & values.notna()
+    whole = floats.copy()
+    if floats.any():
+        numbers = values[floats].astype("float64")
+        integral = np.isfinite(numbers) & (numbers == np.floor(numbers))
+        whole[floats] = integral.to_numpy()
+        result[whole] = numbers[integral].astype("int64").astype(str).astype(object)
+    rest = values.notna() & ~whole
+    if rest.any():
+        result[rest] = values[rest].astype(str).str.strip().astype(object)
+    return result
 
 
 def parse_whole_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (years, line numbers) from numbers or digit text; bad cells masked."""
     blank = is_blank(values)
-    text = values.where(~blank).map(
-        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v
-    )
-    as_text = text.where(~blank).astype(object).map(lambda v: None if v is None else str(v).strip())
+    as_text = _as_text(values).where(~blank)
     ok = as_text.str.fullmatch(r"\d{1,9}").fillna(False).astype(bool)
     numbers = pd.Series(pd.NA, index=values.index, dtype="Int64")
     numbers[ok] = as_text[ok].astype("int64")
