@@ -219,11 +219,11 @@ def _program_section(
 
 
 def _changes_since_last_report(connection: Connection, period: str) -> dict[str, Any]:
-    previous = (
-        connection.execute(select(ReportRun).order_by(ReportRun.id.desc()).limit(1))
-        .scalars()
-        .first()
-    )
+    previous = connection.execute(
+        select(ReportRun.id, ReportRun.last_posting_id, ReportRun.last_master_import_id)
+        .order_by(ReportRun.id.desc())
+        .limit(1)
+    ).first()
     since_posting = previous.last_posting_id if previous else 0
     since_import = previous.last_master_import_id if previous else 0
     versions = connection.execute(
