@@ -27,35 +27,37 @@ CONTENT_FIELDS: tuple[str, ...] = (
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in a trimmed export cell
 
 
-def _canonical_text(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    parts = []
-    for name in fields:
-        column = frame[name]
-        if name == "booking_date":
-            text = column.dt.strftime("%Y-%m-%d")
-        else:
-            text = column.astype(object).where(column.notna(), "").astype(str)
-        parts.append(f"{name}=" + text)
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + _SEPARATOR + part
-    return joined
+def _field_texts(frame: pd.DataFrame, name: str) -> list[str]:
+    """`name=value` for every row of one field (dates as ISO, missing as empty)."""
+    column = frame[name]
+    if name == "booking_date":
+        # A year has at most 366 booking days: format each distinct day once.
+        codes, days = pd.factorize(column)
+        labels = [f"{name}={d:%Y-%m-%d}" for d in days]
+        return [labels[c] if c >= 0 else f"{name}=" for c in codes]
+    values = column.astype(object).where(column.notna(), "").tolist()
+    return [f"{name}={v}" for v in values]
 
 
-def _sha256(texts: pd.Series) -> pd.Series:
+def _hashes(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
+    """SHA-256 of each row's fields joined once (no full-column string copies per field)."""
+    columns = [_field_texts(frame, name) for name in fields]
     return pd.Series(
-        [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts],
-        index=texts.index,
+        [
+            hashlib.sha256(_SEPARATOR.join(parts).encode("utf-8")).hexdigest()
+            for parts in zip(*columns, strict=True)
+        ],
+        index=frame.index,
         dtype=object,
     )
 
 
 def content_hashes(frame: pd.DataFrame) -> pd.Series:
-    return _sha256(_canonical_text(frame, CONTENT_FIELDS))
+    return _hashes(frame, CONTENT_FIELDS)
 
 
 def key_hashes(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
     """Hash of the key fields in a fixed order; an empty key makes the content the identity."""
     if not key:
         return content_hashes(frame)
-    return _sha256(_canonical_text(frame, tuple(sorted(key))))
+    return _hashes(frame, tuple(sorted(key)))
