@@ -1,0 +1,422 @@
+"""How much the postings import costs over just reading the file, for a large journal export.
+
+Run by hand from the repository root (see benchmarks/README.md):
+
+    .venv/bin/python benchmarks/import_postings.py                 # 1,000,000 rows
+    .venv/bin/python benchmarks/import_postings.py --rows 100000
+    .venv/bin/python benchmarks/import_postings.py --rows 100000 --profile
+
+Every step runs in a fresh subprocess, so its wall time includes interpreter start-up and its
+peak resident memory (from the kernel's rusage of that one child, via os.wait4) is its own.
+The bare readers set the bar: the goals are an import within 1.5 times the fastest reader's
+time and memory, and a re-import within 0.3 times its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal_export import CHANGED_SHARE, NEW_SHARE, JournalExport, cache_folder, journal_export
+
+IMPORT_TIME_GOAL = 1.5  # import seconds / fastest bare reader seconds
+REIMPORT_TIME_GOAL = 0.3
+IMPORT_MEMORY_GOAL = 1.5  # import peak RSS / fastest bare reader peak RSS
+
+# The bare readers: the least any importer has to spend to get the cells out of the file.
+_CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+print(len(rows))
+"""
+_FASTEXCEL = """
+import sys
+import fastexcel
+sheet = fastexcel.read_excel(sys.argv[1]).load_sheet(0, header_row=1)
+sheet.__arrow_c_array__()  # builds the Arrow columns in Rust; needs no pyarrow
+print(sheet.height)
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    command: list[str]
+    kind: str  # "reader", "import" or "reference"
+    time_goal: float | None = None  # at most this many times the fastest reader's seconds
+    memory_goal: float | None = None  # at most this many times that reader's peak RSS
+    check: Callable[[dict[str, Any]], str] | None = None  # the CLI's JSON -> "" or a problem
+    # Run first, unmeasured: `init` brings the ledger to the schema of the code as it is now,
+    # in case a migration landed in the work tree between two steps.
+    prepare: list[str] | None = None
+
+
+@dataclass
+class Measurement:
+    step: Step
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mib: float
+    exit_code: int
+    stdout: str
+    stderr: str
+    problems: list[str] = field(default_factory=list)
+
+
+def measure(step: Step, cwd: Path) -> Measurement:
+    """Run one step in a fresh process; wall time, CPU time and peak RSS of that process alone."""
+    prepared = None
+    if step.prepare is not None:
+        prepared = subprocess.run(step.prepare, cwd=cwd, capture_output=True, text=True)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(step.command, stdout=out, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    measurement = Measurement(
+        step=step,
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mib=usage.ru_maxrss / 1024,  # Linux reports KiB
+        exit_code=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+    )
+    if prepared is not None and prepared.returncode != 0:
+        measurement.problems.append(f"preparing failed: {prepared.stderr.strip()[-300:]}")
+    if process.returncode != 0:
+        measurement.problems.append(f"exit {process.returncode}: {stderr.strip()[-300:]}")
+    elif step.check is not None:
+        problem = step.check(json.loads(stdout))
+        if problem:
+            measurement.problems.append(problem)
+    return measurement
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("budget-monitor")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from monitor.cli import main; main()"]
+
+
+def _expect(**wanted: object) -> Callable[[dict[str, Any]], str]:
+    def check(result: dict[str, Any]) -> str:
+        wrong = [
+            f"{k} {result.get(k)!r}, expected {v!r}"
+            for k, v in wanted.items()
+            if result.get(k) != v
+        ]
+        return "; ".join(wrong)
+
+    return check
+
+
+def plan_steps(
+    base: JournalExport, reexport: JournalExport, overlap: JournalExport | None, database: str
+) -> list[Step]:
+    """Readers first, then the imports in ledger order: each import sees the ones before it."""
+    steps = [
+        Step(
+            "bare reader: python-calamine to_python()",
+            [sys.executable, "-c", _CALAMINE, str(base.path)],
+            "reader",
+        ),
+    ]
+    if importlib.util.find_spec("fastexcel") is not None:
+        steps.append(
+            Step(
+                "bare reader: fastexcel to Arrow",
+                [sys.executable, "-c", _FASTEXCEL, str(base.path)],
+                "reader",
+            )
+        )
+    cli = [*_cli(), "--db", database]
+    steps += [
+        Step("CLI start-up only (--help)", [*cli, "import", "postings", "--help"], "reference"),
+        Step(
+            "import into empty ledger",
+            [*cli, "import", "postings", str(base.path), "--json"],
+            "import",
+            time_goal=IMPORT_TIME_GOAL,
+            memory_goal=IMPORT_MEMORY_GOAL,
+            check=_expect(status="imported", imported=base.rows, rejected=0),
+        ),
+        Step(
+            "re-import same file (checksum known)",
+            [*cli, "import", "postings", str(base.path), "--json"],
+            "import",
+            time_goal=REIMPORT_TIME_GOAL,
+            check=_expect(status="unchanged", imported=0),
+            prepare=[*cli, "init"],
+        ),
+        Step(
+            "re-import same rows, new export",
+            [*cli, "import", "postings", str(reexport.path), "--json"],
+            "import",
+            time_goal=REIMPORT_TIME_GOAL,
+            check=_expect(status="imported", imported=0, corrections=0, duplicates=base.rows),
+            prepare=[*cli, "init"],
+        ),
+    ]
+    if overlap is not None:
+        steps.append(
+            Step(
+                f"overlapping export (+{NEW_SHARE:.0%} new, {CHANGED_SHARE:.1%} changed)",
+                [*cli, "import", "postings", str(overlap.path), "--json"],
+                "import",
+                check=_expect(
+                    status="imported", imported=overlap.new_rows, corrections=overlap.changed_rows
+                ),
+                prepare=[*cli, "init"],
+            )
+        )
+    return steps
+
+
+def render_table(measurements: list[Measurement]) -> str:
+    readers = [m for m in measurements if m.step.kind == "reader" and not m.problems]
+    if not readers:
+        return "no bare reader succeeded; nothing to compare with"
+    fastest = min(readers, key=lambda m: m.seconds)
+    header = (
+        f"{'step':<44} {'wall s':>7} {'× reader':>8} {'CPU s':>7} {'× reader':>8} "
+        f"{'peak RSS MiB':>12} {'× reader':>8}  {'goal (wall time, RSS)':<34} check"
+    )
+    lines = [f"reference: {fastest.step.name}", "", header, "-" * len(header)]
+    for m in measurements:
+        time_ratio = m.seconds / fastest.seconds
+        memory_ratio = m.peak_rss_mib / fastest.peak_rss_mib
+        goal = "n/a (failed)" if m.problems else _goal_text(m.step, time_ratio, memory_ratio)
+        lines.append(
+            f"{m.step.name:<44} {m.seconds:7.2f} {time_ratio:8.2f} {m.cpu_seconds:7.2f} "
+            f"{m.cpu_seconds / fastest.cpu_seconds:8.2f} {m.peak_rss_mib:12.0f} "
+            f"{memory_ratio:8.2f}  {goal:<34} {'; '.join(m.problems) or 'ok'}"
+        )
+    return "\n".join(lines)
+
+
+def _goal_text(step: Step, time_ratio: float, memory_ratio: float) -> str:
+    parts = []
+    if step.time_goal is not None:
+        mark = "met" if time_ratio <= step.time_goal else "MISSED"
+        parts.append(f"time ≤{step.time_goal:g}× {mark}")
+    if step.memory_goal is not None:
+        mark = "met" if memory_ratio <= step.memory_goal else "MISSED"
+        parts.append(f"RSS ≤{step.memory_goal:g}× {mark}")
+    return ", ".join(parts) or "-"
+
+
+def _best_of(rounds: list[Measurement]) -> Measurement:
+    """The fastest round, with the highest peak RSS seen and every round's problems."""
+    best = min(rounds, key=lambda m: (bool(m.problems), m.seconds))
+    best.peak_rss_mib = max(m.peak_rss_mib for m in rounds)
+    best.problems = sorted({p for m in rounds for p in m.problems})
+    return best
+
+
+def _code_state() -> str:
+    """Which importer code was measured: the commit, and uncommitted changes to it."""
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "imports", "ledger", "monitor").splitlines()
+    dirty = f" + {len(changed)} uncommitted change(s) in imports/ledger/monitor" if changed else ""
+    return f"code: {git('rev-parse', '--short', 'HEAD') or 'unknown'}{dirty}"
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def _warm_page_cache(paths: list[Path]) -> None:
+    """Read each file once, so that no step pays for the disk and every step sees the same."""
+    for path in paths:
+        with path.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+
+
+def _exports(rows: int, seed: int, with_overlap: bool) -> list[JournalExport]:
+    variants = ["base", "reexport"] + (["overlap"] if with_overlap else [])
+    exports = []
+    for variant in variants:
+        start = time.perf_counter()
+        export = journal_export(rows, seed, variant)
+        took = time.perf_counter() - start
+        note = f"written in {took:.0f} s" if took > 1 else "cached"
+        size = export.path.stat().st_size / 2**20
+        print(
+            f"{variant:<9} {export.rows:>10,} rows  {size:7.1f} MiB  {note}  {export.path}",
+            flush=True,
+        )
+        exports.append(export)
+    return exports
+
+
+def run_benchmark(rows: int, seed: int, with_overlap: bool, keep: bool, repeat: int) -> None:
+    """All steps, `repeat` rounds with a fresh ledger each; per step the fastest round counts."""
+    exports = _exports(rows, seed, with_overlap)
+    _warm_page_cache([e.path for e in exports])
+    base, reexport = exports[0], exports[1]
+    overlap = exports[2] if with_overlap else None
+    print(f"{_code_state()}\nbefore: {_load()}", flush=True)
+    rounds: list[list[Measurement]] = []
+    for round_number in range(1, repeat + 1):
+        work = Path(tempfile.mkdtemp(prefix=f"ledger-{rows}-", dir=cache_folder()))
+        database = f"sqlite:///{work / 'ledger.db'}"
+        measured = []
+        for step in plan_steps(base, reexport, overlap, database):
+            print(f"round {round_number}: {step.name} …", file=sys.stderr, flush=True)
+            measured.append(measure(step, cwd=work))
+        rounds.append(measured)
+        if keep:
+            print(f"ledger kept: {work / 'ledger.db'}")
+        else:
+            shutil.rmtree(work)
+    print(f"after: {_load()}\n")
+    best = [_best_of([r[i] for r in rounds]) for i in range(len(rounds[0]))]
+    print(render_table(best))
+
+
+def run_profiles(rows: int, seed: int, with_overlap: bool, top: int) -> None:
+    """Each import twice, each time in its own subprocess and in ledger order: once timed
+    without a profiler (function spans, memory, an unbiased stage split), once under
+    pyinstrument (which functions and library calls the time goes to)."""
+    exports = _exports(rows, seed, with_overlap)
+    _warm_page_cache([e.path for e in exports])
+    work = Path(tempfile.mkdtemp(prefix=f"profile-{rows}-", dir=cache_folder()))
+    print(f"{_code_state()}\nbefore: {_load()}", flush=True)
+    names = ["import into empty ledger", "re-import same rows, new export", "overlapping export"]
+    for number, (name, export) in enumerate(zip(names, exports, strict=False)):
+        for mode in ("timed", "profiled"):
+            print(f"\n=== {name}, {mode}: {export.path.name}", flush=True)
+            html = work / f"{name.replace(' ', '-').replace(',', '')}.html"
+            database = f"sqlite:///{work / f'ledger-{mode}.db'}"
+            if number:  # as in the table: the ledger at the schema of the code as it is now
+                init = [*_cli(), "--db", database, "init"]
+                subprocess.run(init, cwd=work, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--profile-child",
+                    mode,
+                    str(export.path),
+                    database,
+                    str(html),
+                    "--top",
+                    str(top),
+                ],
+                check=True,
+                cwd=work,
+            )
+    for ledger in work.glob("ledger-*.db*"):
+        ledger.unlink()  # a million-row ledger is large; the HTML call trees stay
+    print(f"\nafter: {_load()}\ninteractive call trees (pyinstrument HTML): {work}")
+
+
+def profile_child(mode: str, path: Path, database: str, html: Path, top: int) -> None:
+    """One import through the CLI in this process: timed with an RSS sampler, or profiled."""
+    from memory_timeline import MemoryTimeline
+    from profile_stages import stage_report
+    from pyinstrument import Profiler
+    from pyinstrument.renderers import HTMLRenderer
+
+    # Module loading comes first and stays out of the measurement: the profiler inflates the
+    # import machinery several times over, and the table's "CLI start-up" row measures it.
+    loading = time.perf_counter()
+    from monitor.cli import cli
+
+    loading = time.perf_counter() - loading
+    arguments = ["--db", database, "import", "postings", str(path), "--json"]
+    output = io.StringIO()
+    if mode == "timed":
+        timeline = MemoryTimeline()
+        with timeline.running():
+            missing = timeline.watch()
+            with contextlib.redirect_stdout(output):
+                cli.main(arguments, prog_name="budget-monitor", standalone_mode=False)
+        _print_outcome(output.getvalue(), loading)
+        print(timeline.render())
+        if missing:
+            print(f"(not in this version of the code: {', '.join(missing)})")
+        return
+    profiler = Profiler(interval=0.001, async_mode="disabled")
+    profiler.start()
+    with contextlib.redirect_stdout(output):
+        cli.main(arguments, prog_name="budget-monitor", standalone_mode=False)
+    session = profiler.stop()
+    _print_outcome(output.getvalue(), loading)
+    root = session.root_frame()
+    if root is not None:
+        print(stage_report(root).render(top=top))
+    html.write_text(HTMLRenderer().render(session), "utf-8")
+
+
+def _print_outcome(json_text: str, loading: float) -> None:
+    result = json.loads(json_text)
+    print(
+        f"status {result['status']}, imported {result['imported']:,}, duplicates "
+        f"{result['duplicates']:,}, corrections {result['corrections']:,}; "
+        f"loading the CLI's modules first took {loading:.2f} s (not included below)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="posting lines (1,000,000)")
+    parser.add_argument("--seed", type=int, default=2024, help="random seed of the export data")
+    parser.add_argument(
+        "--no-overlap", action="store_true", help="skip the overlapping second export"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of the timing table, profile each import and show time per stage",
+    )
+    parser.add_argument("--top", type=int, default=8, help="functions listed per stage (8)")
+    parser.add_argument("--keep", action="store_true", help="keep the ledger database")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds; each step's fastest round is shown (1)"
+    )
+    parser.add_argument("--profile-child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.profile_child:
+        mode, path, database, html = args.profile_child
+        profile_child(mode, Path(path), database, Path(html), args.top)
+        return
+    print(f"Python {platform.python_version()}, {args.rows:,} rows, seed {args.seed}")
+    if args.profile:
+        run_profiles(args.rows, args.seed, not args.no_overlap, args.top)
+    else:
+        run_benchmark(args.rows, args.seed, not args.no_overlap, args.keep, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
