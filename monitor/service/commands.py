@@ -157,8 +157,8 @@ def run_job_command(app: AppContext, name: str, resend: bool, json_output: bool)
 @_json_option
 @click.pass_obj
 def status_command(app: AppContext, json_output: bool) -> None:
-    """Is the service alive (heartbeat age), how did each job last run, what failed, and what
-    waits for a human (open deliveries and alerts)."""
+    """Is the service alive (heartbeat age), how did each job last run (and last handle
+    something), what failed, and what waits for a human (open deliveries and alerts)."""
     service = service_context(app, sends_mail=False)
     with app.engine.connect() as connection:
         document = service_status(connection, utc_now(), service.zone)
@@ -174,12 +174,19 @@ def status_command(app: AppContext, json_output: bool) -> None:
             f"service: {beat['state']} (pid {beat['pid']} on {beat['host']}), "
             f"heartbeat {beat['age_seconds']:.0f} s ago{stale}"
         )
+    newest = {run["run"] for run in document["jobs"]}
     for run in document["jobs"]:
         click.echo(
             f"  {run['job']:<11} {run['outcome']:<8} {run['started']}  "
             f"{run['succeeded']} ok, {run['failed']} failed"
             + (f"  error: {run['error']}" if run["error"] else "")
         )
+    for run in document["last_work"]:
+        if run["run"] not in newest:  # a quieter run came after it
+            click.echo(
+                f"  {run['job']:<11} last work {run['started']}  "
+                f"{run['succeeded']} ok, {run['failed']} failed"
+            )
     for run in document["last_errors"]:
         click.echo(f"error: {run['job']} at {run['started']}: {run['error']}")
     for item in document["deliveries_open"]:

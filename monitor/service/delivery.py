@@ -10,14 +10,17 @@ own committed transaction:
 2. send (outside any transaction).
 3. mark: 'sent' (with sent_at), or 'failed' with the error, to be retried with backoff.
 
-The crash window is between 2 and 3: the SMTP server may have accepted the mail, but the row
-still says 'sending'. Nothing in the database can tell whether it did. We choose **at-most-once**
-for e-mail: a row found in 'sending' after SENDING_LEASE is set to 'uncertain' and an alert asks
-a human to check the mailbox (and resend with `run-job report --resend-uncertain`); it is never
-resent automatically. A committee member getting the same report twice is harmless but looks
-sloppy; silently losing it is not acceptable either, which is why the uncertain case is raised
-as an alert instead of being dropped. The window is the time between the server's final "250"
-and one UPDATE, milliseconds, so this costs a human a check only after a real crash.
+The crash window is after 1 and before 3: a process that dies there leaves the row 'sending', and
+nothing in the database can tell whether the mail went out. It did not if the server did not
+have the whole message yet; it did if the server had it, even when its "250" never reached us
+(a server that scans attachments takes seconds to answer, and a SIGKILL in those seconds is the
+case tests/service/test_serve_process.py makes happen). We choose **at-most-once** for e-mail:
+a row found in 'sending' after SENDING_LEASE is set to 'uncertain' and an alert asks a human to
+check the mailbox (and resend with `run-job report --resend-uncertain`); it is never resent
+automatically. A committee member getting the same report twice is harmless but looks sloppy;
+silently losing it is not acceptable either, which is why the uncertain case is raised as an
+alert instead of being dropped. The window is one SMTP session per recipient, so this costs a
+human a check only after a crash in the middle of a delivery.
 The outbox copy is idempotent (an atomic replace of the same bytes), so that channel is
 **at-least-once**: a stale 'sending' outbox row is simply copied again.
 

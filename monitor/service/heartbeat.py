@@ -2,11 +2,14 @@
 
 One row per service name. `serve` writes "running" every HEARTBEAT_SECONDS and "stopped" when it
 shuts down cleanly; a "running" row older than STALE_AFTER_SECONDS means the process died (or
-hangs) without saying so, and a monitoring check on `status --json` can alert on it.
+hangs) without saying so, and a monitoring check on `status --json` can alert on it. On the host
+that wrote the row we need not wait that long: a process that no longer exists is dead at once
+(SIGKILL, the OOM killer, a crash), so a restart is not refused for its sake.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from datetime import datetime
@@ -54,11 +57,27 @@ def refuse_if_running(engine: Engine, now: datetime) -> None:
     if (row.host, row.pid) == (socket.gethostname(), os.getpid()):
         return
     age = (now - _aware(row.beat)).total_seconds()
-    if age < STALE_AFTER_SECONDS:
+    if age < STALE_AFTER_SECONDS and not process_gone(row.host, row.pid):
         raise AlreadyRunning(
             f"another `budget-monitor serve` runs on this database (pid {row.pid} on "
             f"{row.host}, heartbeat {age:.0f} s ago); stop it first"
         )
+
+
+def process_gone(host: str, pid: int) -> bool:
+    """True when `pid` on `host` is known to exist no more: only this host's processes can be
+    asked (signal 0 checks without sending anything; a host name is taken to mean one process
+    table, as on a machine or inside one container). Another host's process, or one of another
+    user's (EPERM), counts as alive: its heartbeat's age decides."""
+    if host != socket.gethostname() or os.name != "posix":
+        return False  # on Windows os.kill(pid, 0) would terminate the process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def service_status(connection: Connection, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
@@ -74,11 +93,23 @@ def service_status(connection: Connection, now: datetime, zone: ZoneInfo) -> dic
             "started": _local(row.started, zone),
             "beat": _local(row.beat, zone),
             "age_seconds": round(age, 1),
-            "stale": row.state == "running" and age > STALE_AFTER_SECONDS,
+            "stale": row.state == "running"
+            and (age > STALE_AFTER_SECONDS or process_gone(row.host, row.pid)),
         }
     newest = select(JobRun.name, func.max(JobRun.id).label("id")).group_by(JobRun.name).subquery()
     last_runs = connection.execute(
         select(JobRun).join(newest, newest.c.id == JobRun.id).order_by(JobRun.name)
+    ).all()
+    # The newest run of each job that handled something: with the inbox polled every few
+    # minutes, its newest run is nearly always an empty one and would hide this morning's import.
+    worked = (
+        select(JobRun.name, func.max(JobRun.id).label("id"))
+        .where((JobRun.succeeded > 0) | (JobRun.failed > 0))
+        .group_by(JobRun.name)
+        .subquery()
+    )
+    last_work = connection.execute(
+        select(JobRun).join(worked, worked.c.id == JobRun.id).order_by(JobRun.name)
     ).all()
     errors = connection.execute(
         select(JobRun)
@@ -97,6 +128,7 @@ def service_status(connection: Connection, now: datetime, zone: ZoneInfo) -> dic
     return {
         "heartbeat": heartbeat,
         "jobs": [_run(r, zone) for r in last_runs],
+        "last_work": [_run(r, zone) for r in last_work],
         "last_errors": [_run(r, zone) for r in errors],
         "deliveries_open": [
             {
@@ -132,6 +164,7 @@ def _run(row: Any, zone: ZoneInfo) -> dict[str, Any]:
         "succeeded": row.succeeded,
         "failed": row.failed,
         "error": row.error,
+        "detail": json.loads(row.detail) if row.detail else None,
     }
 
 

@@ -1,7 +1,9 @@
 """What every job gets (the service context) and gives back (an outcome), and its `job_run` row.
 
-A job's run is recorded before it starts ("running") and completed when it ends, so a run cut
-short by a crash stays visible as "running" in `budget-monitor status` instead of vanishing.
+A job's run is recorded before it starts ("running") and completed when it ends. A run cut short
+by a crash (SIGKILL, power cut) stays "running" until the service starts again, which closes it as
+an "error" saying it was interrupted, so that `budget-monitor status` lists it among the last
+errors instead of hiding it behind the job's next run.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -89,6 +91,41 @@ def insert_ignoring_duplicates(
     Whether a row went in is told by RETURNING, not rowcount: psycopg reports -1 for it."""
     dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     return dialect_insert(model.__table__).on_conflict_do_nothing(index_elements=list(unique))
+
+
+INTERRUPTED = (
+    "interrupted: the service process ended during this run (killed or crashed); "
+    "found when the service started again"
+)
+# Who starts runs only while owning the job store: `serve` ("schedule") and `serve --once`.
+_OWNED_RUNS = ("schedule", "once")
+
+
+def close_interrupted_runs(engine: Engine, before: datetime) -> list[int]:
+    """Close as "error" the runs a dead service left "running"; returns their ids.
+
+    Only for the process that has just taken over the job store (heartbeat.refuse_if_running let
+    it start), so no other `serve` can still be running these. Runs by hand (`run-job`) may be
+    under way in another process and are left alone. Should a run closed here still be alive
+    after all, its own completion overwrites the outcome.
+    """
+    with service_transaction(engine) as connection:
+        stale = connection.execute(
+            select(JobRun.id, JobRun.name).where(
+                JobRun.outcome == "running",
+                JobRun.started_by.in_(_OWNED_RUNS),
+                JobRun.started < before,
+            )
+        ).all()
+        if stale:
+            connection.execute(
+                update(JobRun)
+                .where(JobRun.id.in_([r.id for r in stale]), JobRun.outcome == "running")
+                .values(outcome="error", error=INTERRUPTED)
+            )
+    for row in stale:
+        log.error("job %s (run %d) was interrupted when the service last stopped", row.name, row.id)
+    return [r.id for r in stale]
 
 
 def run_recorded(

@@ -38,7 +38,13 @@ from monitor.service.delivery import deliver_pending
 from monitor.service.heartbeat import HEARTBEAT_SECONDS, beat, refuse_if_running
 from monitor.service.inbox_job import run_inbox_job
 from monitor.service.report_job import run_report_job
-from monitor.service.runs import JobOutcome, ServiceContext, run_recorded, utc_now
+from monitor.service.runs import (
+    JobOutcome,
+    ServiceContext,
+    close_interrupted_runs,
+    run_recorded,
+    utc_now,
+)
 from monitor.service.timetable import DESCRIPTIONS, job_specs
 
 log = logging.getLogger("monitor.service")
@@ -206,6 +212,7 @@ class Service:
     def start(self) -> None:
         refuse_if_running(self.service.engine, self.started)
         beat(self.service.engine, "running", self.started, utc_now())
+        close_interrupted_runs(self.service.engine, self.started)
         _serving["service"] = self.service
         self.scheduler.start(paused=True)
         _reconcile(self.scheduler, self.service, utc_now())
@@ -271,6 +278,7 @@ def run_due_once(service: ServiceContext, now: datetime | None = None) -> list[d
     moment = now or utc_now()
     refuse_if_running(service.engine, moment)
     beat(service.engine, "running", moment, moment)
+    close_interrupted_runs(service.engine, moment)
     runs: list[dict[str, Any]] = []
     try:
         with paused_scheduler(service) as scheduler:

@@ -4,12 +4,14 @@ report builder that writes a real PDF with reportlab."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +62,28 @@ class Mailbox:
 
 
 @dataclass
+class HoldingMailbox(Mailbox):
+    """Takes the first message in as soon as its DATA is complete (queued, as an MTA commits it
+    before answering), then holds the "250" back until released or the client goes away: the
+    window in which a sender dies knowing nothing of a message that was in fact accepted.
+    Later messages are answered at once."""
+
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    hold_seconds: float = 60.0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        if not self.holding.is_set():
+            self.holding.set()
+            deadline = time.monotonic() + self.hold_seconds
+            # aiosmtpd cancels this coroutine when the client's connection is lost.
+            while not self.release.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        return "250 Message accepted for delivery"
+
+
+@dataclass
 class SmtpServer:
     port: int
     mailbox: Mailbox
@@ -90,6 +114,17 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer(free_port(), Mailbox())
     server.start()
     yield server
+    server.stop()
+
+
+@pytest.fixture
+def holding_smtp_server() -> Iterator[SmtpServer]:
+    """A plain SMTP server whose first message's "250" waits (see HoldingMailbox)."""
+    mailbox = HoldingMailbox()
+    server = SmtpServer(free_port(), mailbox)
+    server.start()
+    yield server
+    mailbox.release.set()
     server.stop()
 
 

@@ -22,6 +22,7 @@ from tests.service.test_alerts import POSTINGS, import_master_data
 
 # 06:00 in Berlin on 1 April 2024 (summer time): 2024-Q1 has just closed.
 APRIL_FIRST = datetime(2024, 4, 1, 4, 0, tzinfo=UTC)
+JULY_FIRST = datetime(2024, 7, 1, 4, 0, tzinfo=UTC)
 
 
 def test_quarter_report_is_built_once_and_delivered_with_its_alerts(
@@ -56,3 +57,17 @@ def test_quarter_report_is_built_once_and_delivered_with_its_alerts(
     message = email.message_from_bytes(envelope.content, policy=policy.default)
     assert next(message.iter_attachments()).get_content() == pdf
     assert stamped == {run.id}  # the alerts raised before it are the report's
+
+    # The next quarter: a second report on the same ledger, built after the first one (which it
+    # counts changes from) and delivered the same way.
+    following = run_report_job(city.service(), JULY_FIRST)
+    assert (following.succeeded, following.failed, following.detail["period"]) == (
+        2,
+        0,
+        "2024-Q2",
+    )
+    with engine.connect() as connection:
+        periods = list(connection.scalars(select(ReportRun.period).order_by(ReportRun.id)))
+    assert periods == ["2024-Q1", "2024-Q2"]
+    assert (city.outbox / "Sozialbericht_2024-Q2.pdf").read_bytes().startswith(b"%PDF")
+    assert smtp_server.mailbox.to("ausschuss@stadt.example") == 2

@@ -164,6 +164,44 @@ def test_second_serve_on_the_same_database_is_refused_while_the_first_beats(city
     assert "another `budget-monitor serve` runs on this database" in result.stderr
 
 
+def test_a_heartbeat_whose_process_is_gone_does_not_hold_up_a_restart(city: City) -> None:
+    """After SIGKILL (or a crash) systemd restarts at once: a heartbeat of a process that no
+    longer exists on this host is not a running service, however fresh. The dead one's scheduled
+    runs are closed as interrupted; a run by hand, maybe still going on elsewhere, is not."""
+    engine = city.service().engine
+    now = datetime.now(UTC)
+    beat(engine, "running", now, now)
+    with engine.begin() as connection:
+        for started_by in ("schedule", "manual"):
+            connection.execute(
+                JobRun.__table__.insert().values(
+                    name="report",
+                    started_by=started_by,
+                    started=now - timedelta(seconds=5),
+                    outcome="running",
+                    succeeded=0,
+                    failed=0,
+                )
+            )
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with engine.begin() as connection:  # as if written by that process
+            connection.execute(update(Heartbeat).values(pid=alive.pid))
+        refused = _monitor(city).run("serve", "--once", expect=1)
+        assert f"pid {alive.pid}" in refused.stderr
+        assert _monitor(city).json("status")["heartbeat"]["stale"] is False
+    finally:
+        alive.kill()
+        alive.wait()
+    status = _monitor(city).json("status")
+    assert (status["heartbeat"]["state"], status["heartbeat"]["stale"]) == ("running", True)
+    _monitor(city).json("serve", "--once")
+    reports = [r for r in _runs(city) if r[0] == "report"]
+    assert reports == [("report", "schedule", "error"), ("report", "manual", "running")]
+    [error] = _monitor(city).json("status")["last_errors"]
+    assert error["error"].startswith("interrupted: the service process ended during this run")
+
+
 def test_status_json_reports_heartbeat_last_runs_and_errors(
     city: City, monkeypatch: pytest.MonkeyPatch
 ) -> None:
