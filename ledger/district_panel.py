@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from ledger.master_store import districts, indicator_values, population
-from ledger.spending import tag_spending
+from ledger.spending import Tagged, tag_spending
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -59,6 +59,58 @@ def _period_of(days: pd.Series, frequency: str) -> pd.Series:
     return stamps.dt.strftime("%Y-%m")
 
 
+@dataclass(frozen=True)
+class PanelInputs:
+    """What every panel of one indicator is built from: read once, shared by all selections.
+
+    values: the indicator's rows (district, period, period_start, period_end, value); tagged:
+    spending postings over the indicator's whole time span with their measures and district
+    amounts; codes: the district list in force; population: the population table.
+    """
+
+    indicator: str
+    frequency: str
+    values: pd.DataFrame
+    tagged: Tagged
+    codes: list[str]
+    population: pd.DataFrame
+
+
+def panel_inputs(
+    connection: Connection,
+    indicator: str,
+    spending_accounts: tuple[str, ...],
+    *,
+    as_of: int | None = None,
+    upto_posting: int | None = None,
+) -> PanelInputs:
+    """Read the indicator, the district list, population and tagged spending.
+
+    as_of: master data as of that import (None: newest); upto_posting: postings as the ledger
+    held them when that was its newest posting (None: now).
+    """
+    every = indicator_values(connection, as_of)
+    values = every[every["indicator"] == indicator]
+    if values.empty:
+        known = ", ".join(sorted(set(every["indicator"])))
+        raise PanelError(
+            f"no values for indicator {indicator!r}; known indicators: {known or 'none'}"
+        )
+    frequencies = {period_time(p)[0] for p in values["period"]}
+    if len(frequencies) > 1:
+        raise PanelError(f"indicator {indicator!r} mixes frequencies {sorted(frequencies)}")
+    start = _as_date(min(values["period_start"]))
+    end = _as_date(max(values["period_end"]))
+    return PanelInputs(
+        indicator=indicator,
+        frequency=frequencies.pop(),
+        values=values,
+        tagged=tag_spending(connection, spending_accounts, start, end, as_of, upto_posting),
+        codes=list(districts(connection, as_of)["code"]),
+        population=population(connection, as_of),
+    )
+
+
 def build_panel(
     connection: Connection,
     indicator: str,
@@ -67,21 +119,19 @@ def build_panel(
     program: str | None = None,
     measure: str | None = None,
     as_of: int | None = None,
+    upto_posting: int | None = None,
 ) -> DistrictPanel:
-    values = indicator_values(connection, as_of)
-    values = values[values["indicator"] == indicator]
-    if values.empty:
-        known = ", ".join(sorted(set(indicator_values(connection, as_of)["indicator"])))
-        raise PanelError(
-            f"no values for indicator {indicator!r}; known indicators: {known or 'none'}"
-        )
-    frequencies = {period_time(p)[0] for p in values["period"]}
-    if len(frequencies) > 1:
-        raise PanelError(f"indicator {indicator!r} mixes frequencies {sorted(frequencies)}")
-    frequency = frequencies.pop()
-    start = min(values["period_start"])
-    end = max(values["period_end"])
-    tagged = tag_spending(connection, spending_accounts, _as_date(start), _as_date(end), as_of)
+    inputs = panel_inputs(
+        connection, indicator, spending_accounts, as_of=as_of, upto_posting=upto_posting
+    )
+    return panel_of(inputs, program=program, measure=measure)
+
+
+def panel_of(
+    inputs: PanelInputs, *, program: str | None = None, measure: str | None = None
+) -> DistrictPanel:
+    """The panel of one program or measure (exactly one of them) from the shared inputs."""
+    tagged, frequency, values = inputs.tagged, inputs.frequency, inputs.values
     chosen = _selected_measures(tagged.measures, program, measure)
     allocated = tagged.allocation[
         tagged.allocation["district"].notna() & tagged.allocation["measure"].isin(chosen)
@@ -89,16 +139,15 @@ def build_panel(
     allocated = allocated.assign(period=_period_of(allocated["booking_date"], frequency))
     spent = allocated.groupby(["district", "period"])["allocated_cents"].sum()
 
-    codes = list(districts(connection, as_of)["code"])
     periods = sorted(set(values["period"]), key=lambda p: period_time(p)[1])
-    grid = pd.MultiIndex.from_product([codes, periods], names=["district", "period"]).to_frame(
-        index=False
-    )
+    grid = pd.MultiIndex.from_product(
+        [inputs.codes, periods], names=["district", "period"]
+    ).to_frame(index=False)
     grid["time"] = grid["period"].map(lambda p: period_time(p)[1])
     grid = grid.merge(
         values[["district", "period", "value"]], on=["district", "period"], how="left"
     )
-    grid["population"] = _population(connection, grid, as_of)
+    grid["population"] = _population(inputs.population, grid)
     grid["spending_cents"] = [
         int(spent.get((d, p), 0)) for d, p in zip(grid["district"], grid["period"], strict=True)
     ]
@@ -106,7 +155,7 @@ def build_panel(
     first = grid[grid["spending_cents"] > 0].groupby("district")["time"].min()
     grid["cohort"] = grid["district"].map(first).fillna(0).astype("int64")
     return DistrictPanel(
-        indicator=indicator,
+        indicator=inputs.indicator,
         frequency=frequency,
         selection=program or measure or "",
         frame=grid,
@@ -134,9 +183,8 @@ def _selected_measures(
     return chosen
 
 
-def _population(connection: Connection, grid: pd.DataFrame, as_of: int | None) -> pd.Series:
+def _population(known: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     """The newest population at or before each period (a year's figure serves its quarters)."""
-    known = population(connection, as_of)
     if known.empty:
         return pd.Series(np.nan, index=grid.index)
     known = known.assign(year=known["period"].str[:4].astype(int)).sort_values("period")

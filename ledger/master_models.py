@@ -131,8 +131,17 @@ class PlanAmount(Base):
 
 
 class ReportRun(Base):
-    """One committee report built: what it covered, where it went, and the ledger state it saw
-    (so the next report can say what changed since)."""
+    """One committee report built: what it covered, where it went, and the ledger state it saw.
+
+    The state (last_posting_id, last_master_import_id, last_batch_id: `LedgerBound`) is what
+    the report was computed from, so the next report can say what changed since, and
+    `report --rerun` can compute the same numbers again after later imports. ledger_head: the
+    seal of batch last_batch_id. sidecar: the JSON file beside the PDF with every number of the
+    report. settings_digest: sha256 of the settings in force (a rerun under other settings is
+    flagged). rerun_of: the run this one reproduces (NULL for a report of the ledger as it was).
+    Runs before revision 0006 have no sidecar, digest or rerun_of; their last_batch_id was
+    found from ledger_head.
+    """
 
     __tablename__ = "report_run"
 
@@ -146,3 +155,7 @@ class ReportRun(Base):
     last_posting_id: Mapped[int] = mapped_column(Integer)
     last_master_import_id: Mapped[int] = mapped_column(Integer)
     ledger_head: Mapped[str] = mapped_column(String(64))
+    last_batch_id: Mapped[int | None] = mapped_column(Integer)
+    settings_digest: Mapped[str | None] = mapped_column(String(64))
+    sidecar: Mapped[str | None] = mapped_column(String(1000))
+    rerun_of: Mapped[int | None] = mapped_column(ForeignKey("report_run.id"))

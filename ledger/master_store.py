@@ -104,6 +104,19 @@ def resolve_as_of(connection: Connection, as_of: str | None) -> int | None:
     return int(found) if found is not None else 0
 
 
+def newest_import(
+    connection: Connection, kind: str | None = None, as_of: int | None = None
+) -> int | None:
+    """The id of the newest master import (of that kind), at or before `as_of`; None if none."""
+    query = select(MasterImport.id)
+    if kind is not None:
+        query = query.where(MasterImport.kind == kind)
+    if as_of is not None:
+        query = query.where(MasterImport.id <= as_of)
+    found = connection.execute(query.order_by(MasterImport.id.desc()).limit(1)).scalar()
+    return int(found) if found is not None else None
+
+
 def _frame(connection: Connection, model: type, as_of: int | None) -> pd.DataFrame:
     table = model.__table__
     query = select(table)
@@ -116,10 +129,7 @@ def _frame(connection: Connection, model: type, as_of: int | None) -> pd.DataFra
 def _latest_snapshot(
     connection: Connection, model: type, kind: str, as_of: int | None
 ) -> pd.DataFrame:
-    query = select(MasterImport.id).where(MasterImport.kind == kind)
-    if as_of is not None:
-        query = query.where(MasterImport.id <= as_of)
-    newest = connection.execute(query.order_by(MasterImport.id.desc()).limit(1)).scalar()
+    newest = newest_import(connection, kind, as_of)
     frame = _frame(connection, model, as_of)
     return frame[frame["import_id"] == newest].reset_index(drop=True) if newest else frame.iloc[0:0]
 

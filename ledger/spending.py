@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, or_, select
 from imports.money import format_cents
 from ledger.master_store import catalog, districts, plan_amounts, population
 from ledger.models import ImportBatch, Posting
-from ledger.posting_queries import POSTING_COLUMNS, current_filter
+from ledger.posting_queries import POSTING_COLUMNS, current_filter, within
 from ledger.tagging import allocate, match_measures
 
 
@@ -45,11 +45,17 @@ def account_condition(patterns: tuple[str, ...]) -> object:
 
 
 def spending_postings(
-    connection: Connection, patterns: tuple[str, ...], start: date, end: date
+    connection: Connection,
+    patterns: tuple[str, ...],
+    start: date,
+    end: date,
+    upto_posting: int | None = None,
 ) -> pd.DataFrame:
+    """Current spending postings booked in [start, end]; with upto_posting, as the ledger stood
+    when that was its newest posting (`ledger.posting_queries.LedgerBound`)."""
     query = (
         select(*(getattr(Posting, c) for c in POSTING_COLUMNS))
-        .where(current_filter(), account_condition(patterns))
+        .where(current_filter(upto_posting), within(upto_posting), account_condition(patterns))
         .where(and_(Posting.booking_date >= start, Posting.booking_date <= end))
         .order_by(Posting.id)
     )
@@ -58,9 +64,16 @@ def spending_postings(
 
 
 def tag_spending(
-    connection: Connection, patterns: tuple[str, ...], start: date, end: date, as_of: int | None
+    connection: Connection,
+    patterns: tuple[str, ...],
+    start: date,
+    end: date,
+    as_of: int | None,
+    upto_posting: int | None = None,
 ) -> Tagged:
-    postings = spending_postings(connection, patterns, start, end)
+    """Spending postings tagged with the catalog as of master import `as_of` (None: newest),
+    postings as of `upto_posting` (None: all)."""
+    postings = spending_postings(connection, patterns, start, end, upto_posting)
     measures, allocations = catalog(connection, as_of)
     matched = match_measures(postings, measures)
     postings = postings.merge(matched.rename(columns={"posting_id": "id"}), on="id", how="left")
@@ -98,9 +111,15 @@ def spend(
     end: date,
     patterns: tuple[str, ...],
     as_of: int | None = None,
+    upto_posting: int | None = None,
 ) -> dict[str, object]:
-    """The SPEC §6 `spend` document (amounts as two-decimal strings)."""
-    tagged = tag_spending(connection, patterns, start, end, as_of)
+    """The SPEC §6 `spend` document (amounts as two-decimal strings).
+
+    as_of: master data as of that import (None: newest); upto_posting: the postings as the
+    ledger held them when that was its newest posting (None: now). Both together reproduce an
+    earlier figure exactly, whatever was imported since.
+    """
+    tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
     total = int(tagged.postings["amount_cents"].sum()) if len(tagged.postings) else 0
     if by == "district":
         rows, attributed = _by_district(connection, tagged, end.year, as_of)
@@ -201,9 +220,10 @@ def trace(
     patterns: tuple[str, ...],
     as_of: int | None = None,
     measure: str | None = None,
+    upto_posting: int | None = None,
 ) -> dict[str, object]:
     """Every posting behind a district's figure, with its share and its source row."""
-    tagged = tag_spending(connection, patterns, start, end, as_of)
+    tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
     items = tagged.allocation[tagged.allocation["district"] == district]
     if measure is not None:
         items = items[items["measure"] == measure]

@@ -80,10 +80,11 @@ def compute_need(
 
 
 def worsened_classes(
-    connection: Connection, settings: Settings, period: str
+    connection: Connection, settings: Settings, period: str, as_of: int | None = None
 ) -> list[tuple[str, str, str, str]]:
-    """(key, name, class before, class now) of districts whose need class rose into `period`."""
-    inputs = need_inputs(connection, settings)
+    """(key, name, class before, class now) of districts whose need class rose into `period`;
+    master data as of import `as_of` (None: newest)."""
+    inputs = need_inputs(connection, settings, as_of)
     panel = need_panel(
         inputs.values,
         inputs.population,

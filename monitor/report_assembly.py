@@ -2,6 +2,16 @@
 
 Everything the report shows comes from the same functions as the commands (spend, need,
 targeting, evaluate), so a council member's figure and an auditor's `spend` agree.
+
+Every query is bounded by one `LedgerBound` — postings up to its posting id (a version counts as
+current unless a version within the bound supersedes it), master data as of its master import,
+batches up to its batch — taken once when a report starts. The same bound later gives the same
+numbers, whatever was imported since: that is how `report --rerun` reproduces a run.
+
+Disclosure control: districts below `[disclosure] min_population` never show a need index,
+need class or indicator value (the need table suppresses them; the report lists them with the
+reason), and a program's estimate is withheld where every district it reaches is that small,
+because the estimate would then be those few inhabitants' indicator change.
 """
 
 from __future__ import annotations
@@ -19,23 +29,35 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from evaluation.need import NeedTable
 from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
+from imports.money import format_cents
 from ledger.batch_queries import list_batches
-from ledger.database import write_transaction
-from ledger.district_panel import PanelError, build_panel
-from ledger.master_models import IndicatorValue, MasterImport, ReportRun
-from ledger.master_store import catalog, indicator_values
-from ledger.models import Posting
-from ledger.spending import spend
-from ledger.verification import verify_ledger
+from ledger.district_panel import PanelError, PanelInputs, panel_inputs, panel_of
+from ledger.integrity import GENESIS
+from ledger.master_models import IndicatorValue, ReportRun
+from ledger.master_store import catalog, districts, indicator_values, newest_import
+from ledger.models import ImportBatch, Posting
+from ledger.posting_queries import LedgerBound
+from ledger.spending import population_at, spend, tag_spending
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
-from reports.report_data import BatchProvenance, DistrictSpending, ProgramSection, ReportData
+from reports.report_data import (
+    BatchProvenance,
+    DistrictSpending,
+    InputVersions,
+    ProgramSection,
+    ReportData,
+    SuppressedDistrict,
+)
 
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+_BELOW_MINIMUM = re.compile(r"population \d+ below \d+")
+# Reasons the report gives for a program without an estimate, in the evaluation's own English;
+# reports.messages recognises them by their opening words.
+NO_DISTRICT_SPENDING = "no spending of the program is attributed to a district"
 
 
 def report_period(label: str) -> tuple[date, date]:
@@ -83,17 +105,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def assemble_report(app: AppContext, period: str) -> ReportData:
+def assemble_report(
+    app: AppContext, period: str, bound: LedgerBound, rerun_of: int | None = None
+) -> ReportData:
+    """The report of `period` computed from the ledger as it stood at `bound`.
+
+    rerun_of: the run whose numbers this computes again (its bound is `bound`); "what changed
+    since the last report" then counts from the report before that run, as the run itself did.
+    """
     start, end = report_period(period)
     patterns = app.settings.ledger.spending_accounts
+    as_of, upto = bound.master_import_id, bound.posting_id
+    minimum = app.settings.disclosure.min_population
     with app.engine.connect() as connection:
-        spent = spend(connection, "district", start, end, patterns)
+        spent = spend(connection, "district", start, end, patterns, as_of, upto)
         by_program = {
-            r["key"]: r for r in spend(connection, "program", start, end, patterns)["rows"]
+            r["key"]: r
+            for r in spend(connection, "program", start, end, patterns, as_of, upto)["rows"]
         }
-        need = _need(app, connection, end)
+        need, need_missing = _need(app, connection, end, as_of)
+        names = dict(districts(connection, as_of).itertuples(index=False, name=None))
         need_rows = {r.key: r for r in need.districts} if need else {}
-        districts = [
+        district_rows = [
             DistrictSpending(
                 key=r["key"],
                 name=r["name"],
@@ -105,20 +138,24 @@ def assemble_report(app: AppContext, period: str) -> ReportData:
             )
             for r in spent["rows"]
         ]
-        targeting_document = _targeting(need, spent, end.year)
-        measures, _ = catalog(connection)
-        programs = [
-            _program_section(app, connection, program, by_program.get(program))
-            for program in sorted({p for p in measures["program"] if isinstance(p, str)})
-        ]
-        newest_posting = connection.execute(select(func.max(Posting.booking_date))).scalar()
-        values = indicator_values(connection)
-        catalog_version = connection.execute(
-            select(func.max(MasterImport.id)).where(MasterImport.kind == "measures")
+        measures, _ = catalog(connection, as_of)
+        program_names = sorted({p for p in measures["program"] if isinstance(p, str) and p})
+        small = {
+            key
+            for key, people in population_at(connection, end.year, as_of).items()
+            if people < minimum
+        }
+        programs = _program_sections(app, connection, program_names, by_program, bound, end, small)
+        newest_posting = connection.execute(
+            select(func.max(Posting.booking_date)).where(Posting.id <= upto)
         ).scalar()
-        changes = _changes_since_last_report(connection, period)
-        worsened = worsened_classes(connection, app.settings, need.period) if need else []
-    head = verify_ledger(app.engine).head
+        values = indicator_values(connection, as_of)
+        changes = _changes_since_last_report(connection, bound, rerun_of)
+        worsened = worsened_classes(connection, app.settings, need.period, as_of) if need else []
+        head = connection.execute(
+            select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
+        ).scalar()
+        catalog_version = newest_import(connection, "measures", as_of)
     zone = app.settings.schedule.timezone
     batches = [
         BatchProvenance(
@@ -132,6 +169,7 @@ def assemble_report(app: AppContext, period: str) -> ReportData:
             started=datetime.fromisoformat(b["started"]),
         )
         for b in list_batches(app.engine, ZoneInfo(zone))
+        if b["batch"] <= bound.batch_id
     ]
     return ReportData(
         city=app.settings.report.city,
@@ -142,11 +180,11 @@ def assemble_report(app: AppContext, period: str) -> ReportData:
         created=datetime.now(UTC).astimezone(ZoneInfo(zone)),
         data_as_of_posting=newest_posting,
         data_as_of_indicator=max(values["period"]) if len(values) else None,
-        districts=districts,
+        districts=district_rows,
         unattributed=Decimal(spent["unattributed"]),
         total=Decimal(spent["total"]),
         spending_accounts=tuple(patterns),
-        targeting=targeting_document,
+        targeting=_targeting(need, spent, end.year),
         need_period=need.period if need else None,
         worsened=worsened,
         persistent_high=[
@@ -158,28 +196,52 @@ def assemble_report(app: AppContext, period: str) -> ReportData:
         method_notes=True,
         batches=batches,
         catalog_version=catalog_version,
-        ledger_head=head,
+        ledger_head=head or GENESIS,
         software_version=metadata.version("budget-impact-monitor"),
         settings_digest=settings_digest(app),
         changes=changes,
         boundaries=_boundaries(app),
+        need=need.to_dict() if need else None,
+        suppressed=tuple(
+            SuppressedDistrict(
+                key=key,
+                name=names.get(key, key),
+                below_minimum=bool(_BELOW_MINIMUM.search(reason)),
+                reason=reason,
+            )
+            for key, reason in (need.suppressed if need else ())
+        ),
+        min_population=minimum,
+        need_indicators=tuple(app.settings.evaluation.need_index),
+        need_missing=need_missing,
+        programs_missing=_programs_missing(program_names, measures),
+        inputs=InputVersions(bound.posting_id, bound.master_import_id, bound.batch_id),
+        rerun_of=rerun_of,
     )
 
 
-def _need(app: AppContext, connection: Connection, end: date) -> NeedTable | None:
-    """The need table of the newest period that has ended by the report's end."""
-    values = indicator_values(connection)
+def _need(
+    app: AppContext, connection: Connection, end: date, as_of: int
+) -> tuple[NeedTable | None, str | None]:
+    """The need table of the newest period that has ended by the report's end, or why none."""
+    values = indicator_values(connection, as_of)
+    if values.empty:
+        return None, "no_indicators"
     weights = set(app.settings.evaluation.need_index)
-    periods = sorted(
-        {
-            p
-            for p, i in zip(values["period"], values["indicator"], strict=True)
-            if i in weights and p[:4] <= str(end.year)
-        }
-    )
+    own = values[values["indicator"].isin(weights) & values["value"].notna()]
+    if own.empty:
+        return None, "no_need_values"
+    periods = sorted({p for p in own["period"] if p[:4] <= str(end.year)})
     if not periods:
+        return None, "after_period"
+    return compute_need(connection, app.settings, periods[-1], as_of), None
+
+
+def _programs_missing(programs: list[str], measures: pd.DataFrame) -> str | None:
+    """Why no program is evaluated: no catalogue at all, or no measure in a program."""
+    if programs:
         return None
-    return compute_need(connection, app.settings, periods[-1])
+    return "no_programs" if len(measures) else "no_catalog"
 
 
 def _targeting(need: NeedTable | None, spent: dict[str, Any], year: int) -> dict[str, Any] | None:
@@ -188,47 +250,140 @@ def _targeting(need: NeedTable | None, spent: dict[str, Any], year: int) -> dict
     return targeting_of(need, spent, year).to_dict()
 
 
-def _program_section(
-    app: AppContext, connection: Connection, program: str, row: dict[str, Any] | None
-) -> ProgramSection:
-    outcome = app.settings.report.outcome
-    evaluation, reason, over_time = None, None, []
+def _program_sections(
+    app: AppContext,
+    connection: Connection,
+    programs: list[str],
+    by_program: dict[str, dict[str, Any]],
+    bound: LedgerBound,
+    end: date,
+    small: set[str],
+) -> list[ProgramSection]:
+    """One section per program: its spending by year up to the period's end, and its estimate.
+
+    The panel's inputs (indicator values, tagged spending over the indicator's span) are read
+    once for all programs; without them every program says why (no indicator values, …).
+    """
+    if not programs:
+        return []
+    patterns = app.settings.ledger.spending_accounts
+    by_year = _program_spending_by_year(connection, patterns, end, bound)
     try:
-        panel = build_panel(
-            connection, outcome, app.settings.ledger.spending_accounts, program=program
+        inputs: PanelInputs | None = panel_inputs(
+            connection,
+            app.settings.report.outcome,
+            patterns,
+            as_of=bound.master_import_id,
+            upto_posting=bound.posting_id,
         )
-        by_period = panel.frame.groupby("period")["spending_cents"].sum()
-        over_time = [(str(p), Decimal(int(c)) / 100) for p, c in by_period.items()]
+        missing = None
+    except PanelError as exc:
+        inputs, missing = None, str(exc)
+    sections = []
+    for program in programs:
+        row = by_program.get(program)
+        evaluation, reason = (
+            (None, missing)
+            if inputs is None
+            else _evaluate(app, inputs, program, small, app.settings.disclosure.min_population)
+        )
+        sections.append(
+            ProgramSection(
+                program=program,
+                spending_by_period=by_year.get(program, []),
+                plan=None if row is None or row.get("plan") is None else Decimal(row["plan"]),
+                actual=Decimal(row["amount"]) if row else Decimal(0),
+                evaluation=evaluation,
+                unavailable_reason=reason,
+            )
+        )
+    return sections
+
+
+def _program_spending_by_year(
+    connection: Connection, patterns: tuple[str, ...], end: date, bound: LedgerBound
+) -> dict[str, list[tuple[str, Decimal]]]:
+    """Each program's spending (attributed to a district or not) per year, first year with any
+    spending of any program up to the year of `end` (that year up to `end`)."""
+    first = connection.execute(
+        select(func.min(Posting.booking_date)).where(Posting.id <= bound.posting_id)
+    ).scalar()
+    if first is None or first > end:
+        return {}
+    tagged = tag_spending(
+        connection, patterns, first, end, bound.master_import_id, bound.posting_id
+    )
+    measures = tagged.measures.drop_duplicates("code")
+    program_of = {
+        code: program
+        for code, program in zip(measures["code"], measures["program"], strict=True)
+        if isinstance(program, str) and program
+    }
+    postings = tagged.postings[tagged.postings["measure"].isin(program_of)]
+    if postings.empty:
+        return {}
+    frame = pd.DataFrame(
+        {
+            "program": postings["measure"].map(program_of),
+            "year": pd.to_datetime(postings["booking_date"]).dt.year,
+            "cents": postings["amount_cents"].astype("int64"),
+        }
+    )
+    sums = frame.groupby(["program", "year"])["cents"].sum()
+    result: dict[str, list[tuple[str, Decimal]]] = {}
+    for program in frame["program"].unique():
+        years = sums[program]
+        result[str(program)] = [
+            (str(year), Decimal(format_cents(int(years.get(year, 0)))))
+            for year in range(int(years.index.min()), end.year + 1)
+        ]
+    return result
+
+
+def _evaluate(
+    app: AppContext, inputs: PanelInputs, program: str, small: set[str], minimum: int
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(the evaluate JSON, None) or (None, why there is no estimate)."""
+    outcome = app.settings.report.outcome
+    try:
+        panel = panel_of(inputs, program=program)
+        if not panel.frame["spending_cents"].any():
+            return None, NO_DISTRICT_SPENDING
         frame = panel.frame.rename(columns={"value": outcome})
         evaluation = evaluate_panel(
             frame, outcome, "district", "time", "cohort", EvaluationOptions(), program=program
         ).to_dict()
-        configured = app.settings.indicators.get(outcome)
-        if configured is not None:
-            evaluation |= {"indicator_name": configured.name, "indicator_unit": configured.unit}
     except (MethodUnavailable, PanelError, ValueError) as exc:
-        reason = str(exc)
-    return ProgramSection(
-        program=program,
-        spending_by_period=over_time,
-        plan=None if row is None or row.get("plan") is None else Decimal(row["plan"]),
-        actual=Decimal(row["amount"]) if row else Decimal(0),
-        evaluation=evaluation,
-        unavailable_reason=reason,
+        return None, str(exc)
+    treated = sorted({str(k) for keys in (evaluation.get("cohorts") or {}).values() for k in keys})
+    if treated and set(treated) <= small:
+        return None, (
+            f"withheld: every district reached ({', '.join(treated)}) has fewer than "
+            f"{minimum} inhabitants"
+        )
+    configured = app.settings.indicators.get(outcome)
+    if configured is not None:
+        evaluation |= {"indicator_name": configured.name, "indicator_unit": configured.unit}
+    return evaluation, None
+
+
+def _changes_since_last_report(
+    connection: Connection, bound: LedgerBound, rerun_of: int | None
+) -> dict[str, Any]:
+    """New postings, corrections, measures and indicator values between the previous report's
+    bound and this one's. The previous report is the newest run that is not itself a rerun and,
+    for a rerun, older than the run it reproduces — so a rerun counts what the run counted."""
+    query = select(ReportRun.id, ReportRun.last_posting_id, ReportRun.last_master_import_id).where(
+        ReportRun.rerun_of.is_(None)
     )
-
-
-def _changes_since_last_report(connection: Connection, period: str) -> dict[str, Any]:
-    previous = connection.execute(
-        select(ReportRun.id, ReportRun.last_posting_id, ReportRun.last_master_import_id)
-        .order_by(ReportRun.id.desc())
-        .limit(1)
-    ).first()
+    if rerun_of is not None:
+        query = query.where(ReportRun.id < rerun_of)
+    previous = connection.execute(query.order_by(ReportRun.id.desc()).limit(1)).first()
     since_posting = previous.last_posting_id if previous else 0
     since_import = previous.last_master_import_id if previous else 0
     versions = connection.execute(
         select(Posting.version, func.count())
-        .where(Posting.id > since_posting)
+        .where(Posting.id > since_posting, Posting.id <= bound.posting_id)
         .group_by(Posting.version)
     ).all()
     new = sum(n for v, n in versions if v == 1)
@@ -236,9 +391,12 @@ def _changes_since_last_report(connection: Connection, period: str) -> dict[str,
     revised = connection.execute(
         select(func.count())
         .select_from(IndicatorValue)
-        .where(IndicatorValue.import_id > since_import)
+        .where(
+            IndicatorValue.import_id > since_import,
+            IndicatorValue.import_id <= bound.master_import_id,
+        )
     ).scalar_one()
-    measures_now, _ = catalog(connection)
+    measures_now, _ = catalog(connection, bound.master_import_id)
     measures_then, _ = (
         catalog(connection, since_import) if previous else (measures_now.iloc[0:0], None)
     )
@@ -266,29 +424,3 @@ def _boundaries(app: AppContext) -> dict[str, Any] | None:
         properties = feature.setdefault("properties", {})
         properties["key"] = str(properties.get(key, ""))
     return collection
-
-
-def record_run(
-    app: AppContext, period: str, lang: str, file: Path, sha256: str, pages: int, head: str
-) -> int:
-    """Remember the report and the ledger state it saw; returns the run number."""
-    with write_transaction(app.engine) as connection:
-        last_posting = connection.execute(select(func.max(Posting.id))).scalar() or 0
-        last_import = connection.execute(select(func.max(MasterImport.id))).scalar() or 0
-        return int(
-            connection.execute(
-                insert(ReportRun)
-                .values(
-                    period=period,
-                    lang=lang,
-                    file=str(file),
-                    sha256=sha256,
-                    pages=pages,
-                    created_at=datetime.now(UTC),
-                    last_posting_id=last_posting,
-                    last_master_import_id=last_import,
-                    ledger_head=head,
-                )
-                .returning(ReportRun.id)
-            ).scalar_one()
-        )

@@ -1,30 +1,184 @@
-"""`budget-monitor report`: the social committee's PDF."""
+"""`budget-monitor report`: the social committee's PDF, its sidecar, and reruns.
+
+Every run is recorded in `report_run` with the ledger state it was computed from (the
+`LedgerBound`: last posting, last master import, last batch and its seal), the PDF's sha256 and
+the settings digest. Beside NAME.pdf goes NAME.json, the sidecar: every number of the report
+(`ReportData.to_dict()`) and the run that made it.
+
+`report --rerun RUN` computes run RUN's report again from RUN's recorded state, however much was
+imported since, and writes NAME-rerun-RUN.pdf and .json beside the original. Its sidecar equals
+the original's except for the run block and the creation time; its PDF says the same except for
+the creation time (cover and PDF metadata) and a cover line naming it a rerun of RUN — which is
+why its bytes, and sha256, differ. A rerun is itself recorded, with `rerun_of`. It refuses to run
+where the ledger up to RUN's state no longer verifies, and warns where the settings differ from
+RUN's (the settings are not versioned in the ledger; their digest is).
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from reports.committee_report import build_report
+from sqlalchemy import Row, insert, select
 
-from monitor.context import AppContext
-from monitor.report_assembly import assemble_report, default_period, record_run, report_period
+from ledger.database import write_transaction
+from ledger.master_models import ReportRun
+from ledger.models import ImportBatch
+from ledger.posting_queries import LedgerBound, ledger_bound
+from ledger.tagging import AmbiguousPostings
+from ledger.verification import verify_ledger
+from monitor.context import AppContext, UserError
+from monitor.report_assembly import assemble_report, default_period, report_period
+from reports.committee_report import ReportResult, build_report
+from reports.report_data import ReportData
+
+SIDECAR_FORMAT = "budget-impact-monitor/report-sidecar/1"
 
 
 def create_report(
     app: AppContext, period: str | None, out: Path | None, lang: str
 ) -> dict[str, Any]:
-    """Assemble, build and record one report; returns SPEC §8's document."""
+    """Assemble, build and record one report of the ledger as it is; SPEC §8's document plus
+    the sidecar's path."""
     with app.engine.connect() as connection:
         chosen = period or default_period(connection)
+        bound = ledger_bound(connection)
     report_period(chosen)  # refuses a malformed period before any work
-    data = assemble_report(app, chosen)
-    target = out or Path(f"Sozialbericht_{chosen}.pdf")
+    data = _assemble(app, chosen, bound, None)
+    return _build_and_record(app, data, out or Path(f"Sozialbericht_{chosen}.pdf"), lang, bound)
+
+
+def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) -> dict[str, Any]:
+    """Compute run `run` again from the ledger state it recorded (a rerun of a rerun computes
+    the original again); lang None: the run's own language."""
+    original = _load_run(app, run)
+    if original.rerun_of is not None:
+        original = _load_run(app, original.rerun_of)
+    if original.last_batch_id is None:
+        raise UserError(
+            f"run {original.id}: its ledger head {original.ledger_head} is the seal of no batch "
+            "in the ledger, so its state cannot be found again"
+        )
+    bound = LedgerBound(
+        original.last_posting_id, original.last_master_import_id, original.last_batch_id
+    )
+    _check_state_unchanged(app, original, bound)
+    data = _assemble(app, original.period, bound, original.id)
+    if original.settings_digest and original.settings_digest != data.settings_digest:
+        click.echo(
+            f"warning: the settings differ from those of run {original.id} (digest "
+            f"{original.settings_digest[:12]}…, now {data.settings_digest[:12]}…); numbers that "
+            "depend on them may differ",
+            err=True,
+        )
+    first = Path(original.file)
+    target = out or first.with_name(f"{first.stem}-rerun-{original.id}{first.suffix}")
+    return _build_and_record(app, data, target, lang or original.lang, bound)
+
+
+def sidecar_path(pdf: Path) -> Path:
+    """NAME.json beside NAME.pdf."""
+    return pdf.with_suffix(".json")
+
+
+def _load_run(app: AppContext, run: int) -> Row[Any]:
+    """The `report_run` row of run `run` (its columns as attributes)."""
+    with app.engine.connect() as connection:
+        found = connection.execute(select(ReportRun).where(ReportRun.id == run)).first()
+    if found is None:
+        raise UserError(f"no report run {run}; `budget-monitor report` numbers its runs")
+    return found
+
+
+def _check_state_unchanged(app: AppContext, run: Row[Any], bound: LedgerBound) -> None:
+    """The ledger still verifies and still ends, at the run's last batch, in the run's head."""
+    check = verify_ledger(app.engine)
+    if not check.ok:
+        first = check.problems[0]["message"]
+        raise UserError(
+            f"the ledger does not verify ({len(check.problems)} problem(s), first: {first}); "
+            f"run {run.id} cannot be reproduced — see `budget-monitor verify`"
+        )
+    with app.engine.connect() as connection:
+        seal = connection.execute(
+            select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
+        ).scalar()
+    if bound.batch_id and seal != run.ledger_head:
+        raise UserError(
+            f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
+            f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
+        )
+
+
+def _assemble(app: AppContext, period: str, bound: LedgerBound, rerun_of: int | None) -> ReportData:
+    try:
+        return assemble_report(app, period, bound, rerun_of)
+    except AmbiguousPostings as exc:
+        raise UserError(str(exc)) from None
+
+
+def _build_and_record(
+    app: AppContext, data: ReportData, target: Path, lang: str, bound: LedgerBound
+) -> dict[str, Any]:
+    """Write the PDF, record the run and write its sidecar in the same transaction (a sidecar
+    that cannot be written leaves no run behind)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     result = build_report(data, target, lang)
-    run = record_run(app, chosen, lang, target, result.sha256, result.pages, data.ledger_head)
-    return {"file": str(target), "sha256": result.sha256, "run": run, "pages": result.pages}
+    sidecar = sidecar_path(target)
+    with write_transaction(app.engine) as connection:
+        run = int(
+            connection.execute(
+                insert(ReportRun)
+                .values(
+                    period=data.period_label,
+                    lang=lang,
+                    file=str(target),
+                    sha256=result.sha256,
+                    pages=result.pages,
+                    created_at=datetime.now(UTC),
+                    last_posting_id=bound.posting_id,
+                    last_master_import_id=bound.master_import_id,
+                    last_batch_id=bound.batch_id,
+                    ledger_head=data.ledger_head,
+                    settings_digest=data.settings_digest,
+                    sidecar=str(sidecar),
+                    rerun_of=data.rerun_of,
+                )
+                .returning(ReportRun.id)
+            ).scalar_one()
+        )
+        document = sidecar_document(data, run, lang, result)
+        sidecar.write_text(
+            json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
+    return {
+        "file": str(target),
+        "sha256": result.sha256,
+        "run": run,
+        "pages": result.pages,
+        "sidecar": str(sidecar),
+        "rerun_of": data.rerun_of,
+    }
+
+
+def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult) -> dict[str, Any]:
+    """The sidecar: every field of the report's data, and the run that wrote it."""
+    return {
+        "format": SIDECAR_FORMAT,
+        "run": {
+            "run": run,
+            "rerun_of": data.rerun_of,
+            "lang": lang,
+            "file": result.file.name,
+            "sha256": result.sha256,
+            "pages": result.pages,
+        },
+        **data.to_dict(),
+    }
 
 
 @click.command("report")
@@ -32,18 +186,52 @@ def create_report(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="PDF file to write (default: Sozialbericht_PERIOD.pdf).",
+    help="PDF file to write (default: Sozialbericht_PERIOD.pdf; with --rerun RUN the run's file "
+    "name with -rerun-RUN). The sidecar with every number goes beside it as .json.",
 )
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    help="Language of the report: de (default) or en; with --rerun, the run's own by default.",
+)
+@click.option(
+    "--rerun",
+    type=click.IntRange(min=1),
+    metavar="RUN",
+    help="Compute report run RUN again from the ledger state it recorded (postings, master data "
+    "and batches as they were then), even after later imports; same numbers, new file.",
+)
 @click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
 @click.pass_obj
 def report_command(
-    app: AppContext, period: str | None, out: Path | None, lang: str, json_output: bool
+    app: AppContext,
+    period: str | None,
+    out: Path | None,
+    lang: str | None,
+    rerun: int | None,
+    json_output: bool,
 ) -> None:
     """Build the social committee's PDF report: spending per district, need and targeting,
-    each program's estimated effect with its uncertainty, method notes and provenance."""
-    document = create_report(app, period, out, lang)
+    each program's estimated effect with its uncertainty, method notes and provenance.
+
+    Each run is numbered and recorded with the ledger state it saw; NAME.json beside the PDF
+    holds every number of the report. --rerun RUN reproduces an earlier run's numbers.
+    """
+    if rerun is not None:
+        if period:
+            raise click.UsageError("--rerun reproduces the run's own period; leave out --period")
+        document = rerun_report(app, rerun, out, lang)
+    else:
+        document = create_report(app, period, out, lang or "de")
     if json_output or app.json_output:
         app.emit_json(document)
+    elif document["rerun_of"] is not None:
+        click.echo(
+            f"report {document['run']} (rerun of {document['rerun_of']}): {document['file']} "
+            f"({document['pages']} pages), numbers in {document['sidecar']}"
+        )
     else:
-        click.echo(f"report {document['run']}: {document['file']} ({document['pages']} pages)")
+        click.echo(
+            f"report {document['run']}: {document['file']} ({document['pages']} pages), "
+            f"numbers in {document['sidecar']}"
+        )

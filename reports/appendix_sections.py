@@ -17,15 +17,29 @@ METHOD_PARTS = ("need", "targeting", "did", "cs", "inference")
 LIMITS = ("regression", "takeup", "moving", "definitions")
 
 
-def method_notes(layout: Layout) -> list[Flowable]:
+def method_notes(layout: Layout, min_population: int | None = None) -> list[Flowable]:
+    """The methods in plain words; min_population: the disclosure threshold in force (its
+    rule is explained where given)."""
     t = layout.t
     story: list[Flowable] = [layout.h1(t("section.methods"))]
     for part in METHOD_PARTS:
         story += [layout.h2(t(f"methods.{part}_title")), layout.p(t(f"methods.{part}"))]
+    if min_population is not None:
+        story += [
+            layout.h2(t("methods.disclosure_title")),
+            layout.p(t("methods.disclosure", minimum=layout.fmt.integer(min_population))),
+        ]
     story.append(layout.h2(t("methods.limits_title")))
     story += layout.bullets([t(f"methods.limit_{limit}") for limit in LIMITS])
-    story.append(layout.h2(t("methods.literature_title")))
-    story += [layout.p(reference, "small") for reference in REFERENCES]
+    # The references stay together, with their heading.
+    story.append(
+        KeepTogether(
+            [
+                layout.h2(t("methods.literature_title")),
+                *(layout.p(reference, "small") for reference in REFERENCES),
+            ]
+        )
+    )
     return story
 
 
@@ -33,6 +47,8 @@ def provenance(data: ReportData, layout: Layout) -> list[Flowable]:
     t, fmt = layout.t, layout.fmt
     story: list[Flowable] = [layout.h1(t("section.provenance")), layout.p(t("provenance.intro"))]
     if data.batches:
+        # One line of figures per batch, then the time and checksum under it across the
+        # table's width: the file name gets room enough not to break inside.
         rows: list[list[str]] = []
         spans: list[int] = []
         for batch in data.batches:
@@ -45,11 +61,18 @@ def provenance(data: ReportData, layout: Layout) -> list[Flowable]:
                     fmt.integer(batch.imported),
                     fmt.integer(batch.corrections),
                     t(status_key) if t.has(status_key) else batch.status,
-                    fmt.moment(batch.started),
                 ]
             )
             spans.append(len(rows))
-            rows.append([t("provenance.sha256", sha256=batch.sha256)])
+            rows.append(
+                [
+                    t(
+                        "provenance.batch_detail",
+                        started=fmt.moment(batch.started),
+                        sha256=batch.sha256,
+                    )
+                ]
+            )
         w = layout.width
         story.append(
             layout.table(
@@ -60,10 +83,9 @@ def provenance(data: ReportData, layout: Layout) -> list[Flowable]:
                     t("provenance.col_imported"),
                     t("provenance.col_corrections"),
                     t("provenance.col_status"),
-                    t("provenance.col_started"),
                 ],
                 rows,
-                [0.09 * w, 0.27 * w, 0.09 * w, 0.14 * w, 0.14 * w, 0.12 * w, 0.15 * w],
+                [0.05 * w, 0.505 * w, 0.085 * w, 0.137 * w, 0.127 * w, 0.096 * w],
                 right=(0, 2, 3, 4),
                 spans=spans,
             )
@@ -71,6 +93,17 @@ def provenance(data: ReportData, layout: Layout) -> list[Flowable]:
     else:
         story.append(layout.p(t("provenance.no_batches")))
     story.append(layout.gap(10))
+    if data.inputs is not None:
+        story.append(
+            layout.p(
+                t(
+                    "provenance.inputs",
+                    posting=fmt.integer(data.inputs.last_posting_id),
+                    batch=fmt.integer(data.inputs.last_batch_id),
+                    master=fmt.integer(data.inputs.last_master_import_id),
+                )
+            )
+        )
     if data.catalog_version is None:
         story.append(layout.p(t("provenance.no_catalog")))
     else:

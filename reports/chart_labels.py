@@ -37,6 +37,12 @@ CANDIDATES: tuple[tuple[float, float, str], ...] = (
 )
 # A label further than this from its marker gets a leader line.
 LEADER_FROM = 9.0
+# Space kept between two labels (points), so that neighbouring names never touch.
+LABEL_GAP = 2.0
+# Cost of a leader line running through a label, per sample point inside it (as if that much
+# area of two labels overlapped): a line through a name reads as striking it out.
+LEADER_CROSSING = 40.0
+_LEADER_SAMPLES = 12
 
 
 @dataclass(frozen=True)
@@ -78,29 +84,53 @@ def place_labels(
     height: float,
     bounds: Box | None = None,
     marker: float = 3.0,
+    others: Sequence[tuple[float, float]] = (),
 ) -> list[LabelPlacement]:
     """One placement per point (in the given order).
 
     points: marker centres in points; widths: each label's width in points; height: the
-    labels' height; bounds: the plot area (labels should stay inside); marker: marker radius.
+    labels' height; bounds: the plot area (labels should stay inside); marker: marker radius;
+    others: markers without a label, which labels must keep clear of too. Labels keep
+    LABEL_GAP from each other, and leader lines are kept from running through labels.
     """
-    markers = [(x - marker, y - marker, x + marker, y + marker) for x, y in points]
+    markers = [(x - marker, y - marker, x + marker, y + marker) for x, y in [*points, *others]]
     placed: list[Box] = []
+    leaders: list[list[tuple[float, float]]] = []  # sample points of the leader lines so far
     result: list[LabelPlacement] = []
     for index, ((x, y), width) in enumerate(zip(points, widths, strict=True)):
         best: tuple[float, Box, LabelPlacement] | None = None
         for dx, dy, ha in CANDIDATES:
             box = label_box(x, y, dx, dy, ha, width, height)
+            placement = LabelPlacement(dx, dy, ha)
+            line = _leader_samples(x, y, dx, dy) if placement.needs_leader else []
             cost = (
-                sum(overlap_area(box, other) for other in placed)
+                sum(overlap_area(_grown(box, LABEL_GAP), other) for other in placed)
                 + sum(overlap_area(box, m) for j, m in enumerate(markers) if j != index)
                 + _outside(box, bounds)
+                + LEADER_CROSSING * sum(_inside(p, box) for samples in leaders for p in samples)
+                + LEADER_CROSSING * sum(_inside(p, other) for p in line for other in placed)
             )
             if best is None or cost < best[0]:
-                best = (cost, box, LabelPlacement(dx, dy, ha))
+                best = (cost, box, placement)
             if cost == 0:
                 break
         assert best is not None
         placed.append(best[1])
         result.append(best[2])
+        if best[2].needs_leader:
+            leaders.append(_leader_samples(x, y, best[2].dx, best[2].dy))
     return result
+
+
+def _leader_samples(x: float, y: float, dx: float, dy: float) -> list[tuple[float, float]]:
+    """Points along a leader line, from just off its marker to the label's anchor."""
+    steps = range(1, _LEADER_SAMPLES + 1)
+    return [(x + dx * k / _LEADER_SAMPLES, y + dy * k / _LEADER_SAMPLES) for k in steps]
+
+
+def _inside(point: tuple[float, float], box: Box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _grown(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)

@@ -121,13 +121,16 @@ def spending_bars(
     """Horizontal bars per district: spending (plus the unattributed bar) and € per inhabitant.
 
     Both panels share the district order (largest spending on top), so a row reads across.
+    Districts without spending have no bar and are left out (the table lists them), so that
+    the chart fits under the table.
     """
     with matplotlib.rc_context(CHART_RC):
-        rows = sorted(districts, key=lambda d: (d.amount, d.name))
+        rows = sorted((d for d in districts if d.amount), key=lambda d: (d.amount, d.name))
         labels = [t("spending.unattributed_row"), *(d.name for d in rows)]
         y = np.arange(len(labels))
-        # 15 points a row, but never taller than a page: many districts get thinner rows.
-        row = min(15.0, (MAX_CHART_HEIGHT - 50.0) / len(labels))
+        # 13 points a row (8-point names with air between the bars), but never taller than a
+        # page: many districts get thinner rows.
+        row = min(13.0, (MAX_CHART_HEIGHT - 50.0) / len(labels))
         figure = new_figure(width, max(150.0, row * len(labels) + 50.0))
         left, right = figure.subplots(1, 2, sharey=True)
         left.tick_params(axis="y", labelsize=min(8.0, 0.8 * row))
@@ -155,9 +158,15 @@ def spending_bars(
 def need_scatter(
     districts: Sequence[DistrictSpending], t: Messages, fmt: LocaleFormat, width: float
 ) -> Drawing:
-    """Need index against € per inhabitant, one labelled point per district, coloured by class."""
+    """Need index against € per inhabitant, one point per district, coloured by class.
+
+    Every point is named, except where several districts spent nothing: their names would crowd
+    the zero line, so they are left unnamed there and the page lists them below the chart.
+    """
     with matplotlib.rc_context(CHART_RC):
         shown = [d for d in districts if d.need_index is not None and d.per_capita is not None]
+        zero = [d for d in shown if d.per_capita == 0]
+        named = [d for d in shown if d.per_capita != 0] if len(zero) > 1 else shown
         figure = new_figure(width, width * 0.5)
         axes = figure.subplots()
         for d in shown:
@@ -178,22 +187,33 @@ def need_scatter(
         axes.grid(linewidth=0.3, color="#cccccc")
         axes.set_axisbelow(True)
         need_legend(axes, {d.need_class for d in shown}, t)
-        _label_points(figure, axes, shown)
+        _label_points(figure, axes, named, shown)
         return to_drawing(figure)
 
 
-def _label_points(figure: Figure, axes: Any, shown: Sequence[DistrictSpending]) -> None:
-    """Name every point, placed around it so that the names do not overlap (chart_labels)."""
+def _label_points(
+    figure: Figure,
+    axes: Any,
+    named: Sequence[DistrictSpending],
+    shown: Sequence[DistrictSpending],
+) -> None:
+    """Name the `named` points, placed around them so that the names overlap neither each other
+    nor any of the `shown` markers (chart_labels)."""
+    if not named:
+        return
     figure.draw_without_rendering()  # fixes the layout, so data positions map to points
     to_points = 72 / figure.dpi
-    data = [(float(d.need_index), float(d.per_capita)) for d in shown]  # type: ignore[arg-type]
-    markers = [(x * to_points, y * to_points) for x, y in axes.transData.transform(data)]
+    ordered = [*named, *(d for d in shown if d not in named)]
+    every = [(float(d.need_index), float(d.per_capita)) for d in ordered]  # type: ignore[arg-type]
+    markers = [(x * to_points, y * to_points) for x, y in axes.transData.transform(every)]
     box = axes.get_window_extent()
     bounds = (box.x0 * to_points, box.y0 * to_points, box.x1 * to_points, box.y1 * to_points)
     font = FontProperties(family=CHART_FAMILY, size=LABEL_SIZE)
-    widths = [TextPath((0, 0), d.name, prop=font).get_extents().width for d in shown]
-    placements = place_labels(markers, widths, LABEL_SIZE * 1.1, bounds)
-    for d, xy, placement in zip(shown, data, placements, strict=True):
+    widths = [TextPath((0, 0), d.name, prop=font).get_extents().width for d in named]
+    placements = place_labels(
+        markers[: len(named)], widths, LABEL_SIZE * 1.1, bounds, others=markers[len(named) :]
+    )
+    for d, xy, placement in zip(named, every[: len(named)], placements, strict=True):
         axes.annotate(
             d.name,
             xy,
@@ -233,9 +253,13 @@ def concentration_chart(
     fmt: LocaleFormat,
     width: float,
 ) -> Drawing:
-    """The concentration curve (most need first) against the diagonal of equal € per head."""
+    """The concentration curve (most need first) against the diagonal of equal € per head.
+
+    A square plot with the legend below it, outside: inside, it would cover the curve, which
+    runs through every corner of the square for one city or another.
+    """
     with matplotlib.rc_context(CHART_RC):
-        figure = new_figure(width, width * 0.6)
+        figure = new_figure(width, width * 1.05)
         axes = figure.subplots()
         xs, ys = zip(*points, strict=True) if points else ((), ())
         axes.plot(
@@ -262,7 +286,13 @@ def concentration_chart(
         _share_axis(axes.xaxis, fmt)
         _share_axis(axes.yaxis, fmt)
         axes.grid(linewidth=0.3, color="#cccccc")
-        axes.legend(fontsize=6.5, frameon=False, loc="lower right")
+        figure.legend(
+            handles=axes.get_legend_handles_labels()[0],
+            fontsize=6.5,
+            frameon=False,
+            loc="outside lower center",
+            ncols=1,
+        )
         return to_drawing(figure)
 
 
@@ -327,13 +357,16 @@ def event_study_chart(
                 zorder=3,
             )
         axes.axvspan(-1.35, -0.65, color="#eeeeee", zorder=0)
+        # Above the plot, over its shaded band: inside it would cross the start line and the
+        # interval drawn at −1.
         axes.annotate(
             t("chart.reference"),
-            (-1, 0),
+            (-1, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 3),
+            xytext=(0, 2),
             textcoords="offset points",
             ha="center",
+            va="bottom",
             fontsize=6.5,
         )
         axes.axhline(0, color="black", linewidth=0.6)

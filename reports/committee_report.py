@@ -122,7 +122,7 @@ def report_story(data: ReportData, layout: Layout) -> list[Flowable]:
         sections.append(district_map_page(data, layout))
     sections += [program_page(section, layout) for section in data.programs]
     if data.method_notes:
-        sections.append(method_notes(layout))
+        sections.append(method_notes(layout, data.min_population))
     # The short "what changed" list follows the appendix on its page rather than alone on one.
     sections.append(
         [*provenance(data, layout), KeepTogether(changes_since_last_report(data, layout))]

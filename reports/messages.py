@@ -149,7 +149,7 @@ DE: dict[str, str] = {
     ),
     "spending.chart_caption": (
         "Links die Ausgaben je Quartier (grau: keinem Quartier zugeordnet), rechts die Ausgaben "
-        "je Einwohner. Quartiere ohne Einwohnerzahl fehlen rechts."
+        "je Einwohner. Quartiere ohne Ausgaben fehlen, Quartiere ohne Einwohnerzahl fehlen rechts."
     ),
     "chart.amount_title": "Ausgaben",
     "chart.per_capita_title": "Euro je Einwohner",
@@ -211,7 +211,6 @@ DE: dict[str, str] = {
     "program.col_actual": "Ist",
     "program.col_difference": "Ist − Plan",
     "program.col_share": "Anteil am Plan",
-    "program.spending_caption": "Ausgaben des Programms je Periode.",
     "program.no_spending_periods": "Keine Ausgaben des Programms nach Perioden.",
     "program.effect_title": "Wirkung auf den Indikator {indicator}",
     "program.design": (
@@ -558,14 +557,12 @@ DE: dict[str, str] = {
         "Jede Zahl dieses Berichts lässt sich auf die importierten Dateien zurückführen. Die "
         "Prüfsumme (SHA-256) weist nach, dass eine Datei unverändert ist."
     ),
-    "provenance.col_batch": "Import",
+    "provenance.col_batch": "Nr.",
     "provenance.col_file": "Datei",
     "provenance.col_rows": "Zeilen",
     "provenance.col_imported": "übernommen",
     "provenance.col_corrections": "Korrekturen",
     "provenance.col_status": "Status",
-    "provenance.col_started": "Zeitpunkt",
-    "provenance.sha256": "SHA-256: {sha256}",
     "provenance.no_batches": "Es wurden keine Dateien importiert.",
     "provenance.catalog": "Version des Maßnahmenkatalogs: {version}",
     "provenance.no_catalog": "Version des Maßnahmenkatalogs: keine",
@@ -582,6 +579,79 @@ DE: dict[str, str] = {
     "changes.no_new_measures": "Neue Maßnahmen: keine",
     "changes.revised_indicators": "Neu eingelesene oder geänderte Indikatorwerte: {n}",
     "changes.first_report": "Dies ist der erste Bericht; gezählt wird alles bisher Erfasste.",
+    # why a section is empty
+    "glance.no_targeting_because": (
+        "Ob die Ausgaben dem Bedarf folgen, lässt sich nicht beurteilen: {reason}"
+    ),
+    "glance.no_programs_because": "Es werden keine Programme ausgewertet: {reason}",
+    "missing.no_indicators": (
+        "Es sind keine Sozialindikatoren importiert (budget-monitor import indicators)."
+    ),
+    "missing.no_need_values": (
+        "Für die Indikatoren des Bedarfsindex ({indicators}) sind keine Werte importiert."
+    ),
+    "missing.after_period": (
+        "Werte der Indikatoren des Bedarfsindex ({indicators}) liegen erst für spätere "
+        "Perioden vor."
+    ),
+    "missing.all_suppressed": (
+        "Kein Quartier hat einen Bedarfsindex: Alle haben zu wenige Einwohner oder fehlende Werte."
+    ),
+    "missing.no_catalog": (
+        "Es ist kein Maßnahmenkatalog importiert; ohne ihn lassen sich Ausgaben keinem Programm "
+        "zuordnen (budget-monitor import measures)."
+    ),
+    "missing.no_programs": "Keine Maßnahme des Katalogs ist einem Programm zugeordnet.",
+    "need.unavailable": "Kein Bedarfsindex für den Berichtszeitraum. {reason}",
+    "spending.no_need_classes": "Ohne Bedarfsklassen: {reason}",
+    "need.zero_spending": "Ohne Ausgaben im Berichtszeitraum (Punkte bei 0 € ohne Namen): {names}.",
+    "program.spending_caption_years": (
+        "Ausgaben des Programms je Jahr bis zum Ende des Berichtszeitraums, auch die keinem "
+        "Quartier zugeordneten."
+    ),
+    "reason.no_district_spending": (
+        "Die Ausgaben des Programms sind keinem Quartier zugeordnet (etwa gesamtstädtische "
+        "Maßnahmen); geförderte und nicht geförderte Quartiere lassen sich daher nicht vergleichen."
+    ),
+    "reason.no_indicator_values": "Für den Indikator {indicator} sind keine Werte importiert.",
+    "reason.withheld_small": (
+        "Nicht ausgewiesen (Geheimhaltung): Alle geförderten Quartiere ({districts}) haben "
+        "weniger als {n} Einwohner; die Schätzung gäbe ihre Indikatorwerte preis."
+    ),
+    "list.and": "und",
+    # disclosure control
+    "disclosure.suppressed": (
+        "Geheimhaltung: Für Quartiere mit weniger als {minimum} Einwohnern werden weder "
+        "Bedarfsindex und Bedarfsklasse noch Indikatorwerte ausgewiesen, auch nicht in "
+        "Diagrammen und Karten. Betrifft: {names}."
+    ),
+    "disclosure.none_small": (
+        "Geheimhaltung: Werte von Quartieren mit weniger als {minimum} Einwohnern würden nicht "
+        "ausgewiesen; kein Quartier ist so klein."
+    ),
+    "disclosure.missing": (
+        "Ohne Bedarfsindex, weil die Einwohnerzahl oder ein Indikatorwert fehlt: {names}."
+    ),
+    "methods.disclosure_title": "Geheimhaltung",
+    "methods.disclosure": (
+        "Werte von Quartieren mit weniger als {minimum} Einwohnern werden nicht veröffentlicht: "
+        "Sie gehen weder in den Bedarfsindex noch in die Zielgenauigkeit ein, und Tabellen, "
+        "Diagramme und Karten zeigen für sie weder Bedarf noch Indikatorwerte. Eine "
+        "Wirkungsschätzung, die nur solche Quartiere betrifft, wird nicht ausgewiesen. Die "
+        "übliche Regel, Werte aus weniger als drei Fällen zu unterdrücken, lässt sich erst "
+        "anwenden, wenn Fallzahlen je Quartier importiert werden; bisher liegen nur Quoten vor."
+    ),
+    # reruns and the state of the data
+    "cover.rerun": (
+        "Neuberechnung von Bericht Nr. {run} mit dessen Datenstand: gleiche Zahlen, nur der "
+        "Erstellungszeitpunkt ist neu."
+    ),
+    "provenance.batch_detail": "{started} · SHA-256: {sha256}",
+    "provenance.inputs": (
+        "Berechnet aus den Buchungen bis Nr. {posting} (Import {batch}) und den Stammdaten bis "
+        "Stammdaten-Import Nr. {master}. Mit diesem Stand rechnet budget-monitor report --rerun "
+        "den Bericht nach, auch nach späteren Importen."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -701,7 +771,8 @@ EN: dict[str, str] = {
     ),
     "spending.chart_caption": (
         "Left, spending per district (grey: not attributed to any district); right, spending per "
-        "inhabitant. Districts without a population figure are missing on the right."
+        "inhabitant. Districts without spending are left out, those without a population figure "
+        "are missing on the right."
     ),
     "chart.amount_title": "Spending",
     "chart.per_capita_title": "Euros per inhabitant",
@@ -756,7 +827,6 @@ EN: dict[str, str] = {
     "program.col_actual": "Actual",
     "program.col_difference": "Actual − plan",
     "program.col_share": "Share of plan",
-    "program.spending_caption": "The program's spending per period.",
     "program.no_spending_periods": "No spending of the program by period.",
     "program.effect_title": "Effect on the indicator {indicator}",
     "program.design": (
@@ -1078,14 +1148,12 @@ EN: dict[str, str] = {
         "Every figure in this report can be traced to the imported files. The checksum (SHA-256) "
         "proves that a file is unchanged."
     ),
-    "provenance.col_batch": "Import",
+    "provenance.col_batch": "No.",
     "provenance.col_file": "File",
     "provenance.col_rows": "Rows",
-    "provenance.col_imported": "imported",
+    "provenance.col_imported": "Imported",
     "provenance.col_corrections": "Corrections",
     "provenance.col_status": "Status",
-    "provenance.col_started": "Time",
-    "provenance.sha256": "SHA-256: {sha256}",
     "provenance.no_batches": "No files were imported.",
     "provenance.catalog": "Version of the measure catalogue: {version}",
     "provenance.no_catalog": "Version of the measure catalogue: none",
@@ -1102,6 +1170,72 @@ EN: dict[str, str] = {
     "changes.no_new_measures": "New measures: none",
     "changes.revised_indicators": "Indicator values read in or changed: {n}",
     "changes.first_report": "This is the first report; everything recorded so far is counted.",
+    "glance.no_targeting_because": "Whether spending follows need cannot be assessed: {reason}",
+    "glance.no_programs_because": "No programs are evaluated: {reason}",
+    "missing.no_indicators": (
+        "No social indicators have been imported (budget-monitor import indicators)."
+    ),
+    "missing.no_need_values": (
+        "No values have been imported for the indicators of the need index ({indicators})."
+    ),
+    "missing.after_period": (
+        "Values of the need index's indicators ({indicators}) exist only for later periods."
+    ),
+    "missing.all_suppressed": (
+        "No district has a need index: all have too few inhabitants or missing values."
+    ),
+    "missing.no_catalog": (
+        "No measure catalogue has been imported; without it no spending can be assigned to a "
+        "program (budget-monitor import measures)."
+    ),
+    "missing.no_programs": "No measure of the catalogue belongs to a program.",
+    "need.unavailable": "No need index for the reporting period. {reason}",
+    "spending.no_need_classes": "No need classes: {reason}",
+    "need.zero_spending": "No spending in the period (points at 0 without names): {names}.",
+    "program.spending_caption_years": (
+        "The program's spending per year up to the end of the period, including spending not "
+        "attributed to any district."
+    ),
+    "reason.no_district_spending": (
+        "None of the program's spending is attributed to a district (city-wide measures, for "
+        "example), so districts with and without the program cannot be compared."
+    ),
+    "reason.no_indicator_values": "No values have been imported for the indicator {indicator}.",
+    "reason.withheld_small": (
+        "Not shown (disclosure control): every district with the program ({districts}) has "
+        "fewer than {n} inhabitants; the estimate would reveal their indicator values."
+    ),
+    "list.and": "and",
+    "disclosure.suppressed": (
+        "Disclosure control: for districts with fewer than {minimum} inhabitants neither need "
+        "index and need class nor indicator values are shown, not in charts and maps either. "
+        "Applies to: {names}."
+    ),
+    "disclosure.none_small": (
+        "Disclosure control: values of districts with fewer than {minimum} inhabitants would "
+        "not be shown; no district is that small."
+    ),
+    "disclosure.missing": (
+        "Without a need index because the population or an indicator value is missing: {names}."
+    ),
+    "methods.disclosure_title": "Disclosure control",
+    "methods.disclosure": (
+        "Values of districts with fewer than {minimum} inhabitants are not published: they enter "
+        "neither the need index nor the targeting, and tables, charts and maps show neither need "
+        "nor indicator values for them. An effect estimate that concerns only such districts is "
+        "not shown. The usual rule of suppressing values based on fewer than three cases cannot "
+        "be applied until case counts per district are imported; so far only rates are."
+    ),
+    "cover.rerun": (
+        "Recomputed from report no. {run} with its data as they stood then: the same figures, "
+        "only the time of creation is new."
+    ),
+    "provenance.batch_detail": "{started} · SHA-256: {sha256}",
+    "provenance.inputs": (
+        "Computed from the postings up to no. {posting} (import {batch}) and the master data up "
+        "to master import no. {master}. From this state budget-monitor report --rerun computes "
+        "the report again, even after later imports."
+    ),
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"de": DE, "en": EN}
@@ -1210,6 +1344,12 @@ _CAVEATS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"no treated unit with periods before and after its start", "reason.no_treated"),
         (r"no unit is treated after the first period", "reason.treated_from_start"),
+        (r"no spending of the program is attributed to a district", "reason.no_district_spending"),
+        (r"no values for indicator '(?P<indicator>[^']+)'", "reason.no_indicator_values"),
+        (
+            r"withheld: every district reached \((?P<districts>[^)]*)\) has fewer than (?P<n>\d+)",
+            "reason.withheld_small",
+        ),
     )
 )
 
@@ -1305,3 +1445,42 @@ def plain_inference(text: str, t: Messages) -> str:
         if lowered.startswith(opening):
             return t(key)
     return text
+
+
+# Caveats that differ only by the cohort they name are said once, naming every cohort.
+_MERGED_BY = {"caveat.regression_to_mean": "cohort", "caveat.ashenfelter_dip": "cohort"}
+
+
+def joined(items: list[str], t: Messages) -> str:
+    """ "2018", "2018 und 2020", "2018, 2020 und 2021" (en: "and")."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('list.and')} {items[-1]}"
+
+
+def plain_caveats(texts: list[str], t: Messages, fmt: LocaleFormat) -> list[str]:
+    """Each caveat in the catalogue's words, in order, without repeats; caveats of one kind
+    that differ only by their cohort become one, naming the cohorts ("ab 2018, 2020 und 2021")."""
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    order: list[tuple[str, tuple[tuple[str, str], ...]] | str] = []
+    for text in texts:
+        recognised = _recognise(text)
+        if recognised is None or recognised[0] not in _MERGED_BY:
+            order.append(text)
+            continue
+        key, found = recognised
+        name = _MERGED_BY[key]
+        rest = tuple(sorted((k, v) for k, v in found.items() if k != name))
+        if (key, rest) not in groups:
+            groups[(key, rest)] = []
+            order.append((key, rest))
+        groups[(key, rest)].append(found[name])
+    result = []
+    for item in order:
+        if isinstance(item, str):
+            result.append(plain_caveat(item, t, fmt))
+        else:
+            key, rest = item
+            values = list(dict.fromkeys(groups[item]))
+            result.append(t(key, **dict(rest), **{_MERGED_BY[key]: joined(values, t)}))
+    return list(dict.fromkeys(result))

@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepInFrame
+from reportlab.platypus import Flowable, KeepInFrame, Table, TableStyle
 
 from reports.charts import concentration_chart, need_scatter, spending_bars
 from reports.district_map import district_maps
@@ -48,6 +48,8 @@ def cover(data: ReportData, layout: Layout) -> list[Flowable]:
             )
         ),
     ]
+    if data.rerun_of is not None:
+        story.append(layout.p(t("cover.rerun", run=fmt.integer(data.rerun_of)), "strong"))
     if data.synthetic:
         story += [
             layout.gap(40),
@@ -78,11 +80,25 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def targeting_sentences(targeting: dict[str, Any] | None, layout: Layout) -> list[str]:
-    """The verdict first, then its numbers, each in plain words."""
+def need_missing_reason(data: ReportData, layout: Layout) -> str | None:
+    """Why the report has no need index (or no ranked district), in plain words; None if it has."""
+    t = layout.t
+    if data.need_missing:
+        return t(f"missing.{data.need_missing}", indicators=", ".join(data.need_indicators))
+    if data.need is not None and not data.need.get("districts"):
+        return t("missing.all_suppressed")
+    return None
+
+
+def targeting_sentences(
+    targeting: dict[str, Any] | None, layout: Layout, reason: str | None = None
+) -> list[str]:
+    """The verdict first, then its numbers, each in plain words; without targeting, why not."""
     t, fmt = layout.t, layout.fmt
     if targeting is None:
-        return [t("glance.no_targeting")]
+        return [
+            t("glance.no_targeting_because", reason=reason) if reason else t("glance.no_targeting")
+        ]
     code = targeting.get("verdict_code")
     sentences = [t(f"verdict.{code}") if code in VERDICTS else str(targeting.get("verdict", ""))]
     if code == "not_assessable":
@@ -119,7 +135,9 @@ def targeting_sentences(targeting: dict[str, Any] | None, layout: Layout) -> lis
 def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
     """One page: with many programs and caveats the text is scaled down to fit, not split."""
     t, fmt = layout.t, layout.fmt
-    verdict, *numbers = targeting_sentences(data.targeting, layout)
+    verdict, *numbers = targeting_sentences(
+        data.targeting, layout, need_missing_reason(data, layout)
+    )
     story: list[Flowable] = [
         layout.h2(t("glance.targeting_title")),
         layout.p(verdict, "strong"),
@@ -136,6 +154,9 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
     if data.programs:
         summaries = [program_summary(s, layout) for s in data.programs]
         story += layout.bullets(summaries, "bullet_compact")
+    elif data.programs_missing:
+        reason = t(f"missing.{data.programs_missing}")
+        story.append(layout.p(t("glance.no_programs_because", reason=reason)))
     else:
         story.append(layout.p(t("glance.no_programs")))
     story += [
@@ -224,6 +245,11 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
             t("spending.mismatch", difference=difference, **values), "warning"
         )
     chart = spending_bars(data.districts, data.unattributed, t, fmt, layout.width)
+    notes = []
+    reason = need_missing_reason(data, layout)
+    if reason and data.districts:
+        notes.append(layout.p(t("spending.no_need_classes", reason=reason), "small"))
+    notes += disclosure_notes(data, layout, with_rule=False)
     return [
         layout.h1(t("section.spending")),
         layout.p(
@@ -237,30 +263,86 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
         table,
         layout.gap(6),
         reconciliation,
-        layout.figure(chart, t("spending.chart_caption")),
+        *notes,
+        layout.close_figure(chart, t("spending.chart_caption")),
     ]
+
+
+def disclosure_notes(data: ReportData, layout: Layout, with_rule: bool = True) -> list[Flowable]:
+    """Which districts show no need or indicator figures, and why; with_rule: also say the
+    rule when no district falls under it."""
+    t, fmt = layout.t, layout.fmt
+    small = [d.name for d in data.suppressed if d.below_minimum]
+    missing = [d.name for d in data.suppressed if not d.below_minimum]
+    notes = []
+    if data.min_population is not None:
+        minimum = fmt.integer(data.min_population)
+        if small:
+            notes.append(
+                layout.p(
+                    t("disclosure.suppressed", minimum=minimum, names=", ".join(small)), "small"
+                )
+            )
+        elif with_rule and data.need is not None:
+            notes.append(layout.p(t("disclosure.none_small", minimum=minimum), "small"))
+    if missing:
+        notes.append(layout.p(t("disclosure.missing", names=", ".join(missing)), "small"))
+    return notes
 
 
 def need_and_spending(data: ReportData, layout: Layout) -> list[Flowable]:
     t, fmt = layout.t, layout.fmt
     story: list[Flowable] = [layout.h1(t("section.need"))]
+    reason = need_missing_reason(data, layout)
     if data.need_period:
         story.append(layout.p(t("need.intro", period=data.need_period)))
+    elif reason:
+        story.append(layout.p(t("need.unavailable", reason=reason)))
+        return story  # nothing below can be said without a need index
     else:
         story.append(layout.p(t("need.no_period")))
     shown = [d for d in data.districts if d.need_index is not None and d.per_capita is not None]
     if shown:
         scatter = need_scatter(data.districts, t, fmt, layout.width)
         story.append(layout.figure(scatter, t("need.scatter_caption")))
-    missing = sorted(d.name for d in data.districts if d not in shown)
+        zero = sorted(d.name for d in shown if d.per_capita == 0)
+        if len(zero) > 1:
+            story.append(layout.p(t("need.zero_spending", names=", ".join(zero)), "small"))
+    story += disclosure_notes(data, layout)
+    explained = {d.key for d in data.suppressed}
+    missing = sorted(d.name for d in data.districts if d not in shown and d.key not in explained)
     if missing:
         story.append(layout.p(t("need.not_shown", names=", ".join(missing)), "small"))
+    lists = _class_lists(data, layout)
     points = curve_points(data.targeting or {})
-    if len(points) > 1:
-        share = _number((data.targeting or {}).get("top_fifth_spending_share"))
-        curve = concentration_chart(points, share, t, fmt, layout.width * 0.62)
-        story.append(layout.figure(curve, t("need.curve_caption")))
-    story.append(layout.h2(t("need.worsened_title")))
+    if len(points) < 2:
+        return story + lists
+    share = _number((data.targeting or {}).get("top_fifth_spending_share"))
+    # The curve and the two lists side by side: together they fit under the scatter plot.
+    curve = concentration_chart(points, share, t, fmt, layout.width * 0.5)
+    beside = Table(
+        [[[curve, layout.p(t("need.curve_caption"), "caption")], lists]],
+        colWidths=[layout.width * 0.53, layout.width * 0.47],
+        hAlign="LEFT",
+    )
+    beside.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 12),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return [*story, beside]
+
+
+def _class_lists(data: ReportData, layout: Layout) -> list[Flowable]:
+    """Districts whose need class rose, and those with high need for three periods or more."""
+    t, fmt = layout.t, layout.fmt
+    story: list[Flowable] = [layout.h2(t("need.worsened_title"))]
     if data.worsened:
         story += layout.bullets(
             [
@@ -298,4 +380,8 @@ def district_map_page(data: ReportData, layout: Layout) -> list[Flowable]:
     t, fmt = layout.t, layout.fmt
     assert data.boundaries is not None
     maps = district_maps(data.boundaries, data.districts, t, fmt, layout.width)
-    return [layout.h1(t("section.maps")), layout.figure(maps, t("maps.caption"))]
+    return [
+        layout.h1(t("section.maps")),
+        layout.figure(maps, t("maps.caption")),
+        *disclosure_notes(data, layout, with_rule=False),
+    ]

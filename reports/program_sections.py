@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepInFrame, KeepTogether
 
 from reports.charts import event_study_chart, has_reference_estimate, period_spending_chart
 from reports.formatting import decimals_for, round_half_up
-from reports.messages import caveat_gist, plain_caveat, plain_inference
+from reports.messages import caveat_gist, plain_caveat, plain_caveats, plain_inference
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
 
@@ -148,14 +148,39 @@ def _warnings(section: ProgramSection) -> list[str]:
     return [str(w) for w in (section.evaluation or {}).get("warnings") or []]
 
 
-def program_caveats(section: ProgramSection, layout: Layout) -> list[str]:
-    """The evaluation's warnings in plain words, in their order (one per warning)."""
-    return [plain_caveat(w, layout.t, layout.fmt) for w in _warnings(section)]
+def program_caveats(section: ProgramSection, layout: Layout, skip: str | None = None) -> list[str]:
+    """The evaluation's warnings in plain words, in their order, each said once (caveats that
+    differ only by their start cohort as one); skip: a gist already said in other words."""
+    warnings = [w for w in _warnings(section) if skip is None or caveat_gist(w) != skip]
+    return plain_caveats(warnings, layout.t, layout.fmt)
 
 
 def program_page(section: ProgramSection, layout: Layout) -> list[Flowable]:
+    """One page: a program with many caveats is set a little smaller rather than split, so
+    every program starts and ends on its own page."""
+    body = _unkept(_program_body(section, layout))
+    # The heading stays outside, so it is still a bookmark; the rest shrinks to the page.
+    return [
+        layout.h1(layout.t("section.program", program=section.program)),
+        KeepInFrame(0, 0, body, mode="shrink"),
+    ]
+
+
+def _unkept(story: list[Flowable]) -> list[Flowable]:
+    """The flowables with every KeepTogether opened up: inside a KeepInFrame nothing splits
+    anyway, and KeepInFrame cannot draw a KeepTogether itself."""
+    flat: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            flat += _unkept(list(flowable._content))
+        else:
+            flat.append(flowable)
+    return flat
+
+
+def _program_body(section: ProgramSection, layout: Layout) -> list[Flowable]:
     t, fmt = layout.t, layout.fmt
-    story: list[Flowable] = [layout.h1(t("section.program", program=section.program))]
+    story: list[Flowable] = []
     actual = fmt.money(section.actual)
     if section.plan is None:
         story += [layout.p(t("program.actual", actual=actual)), layout.p(t("program.no_plan"))]
@@ -199,7 +224,7 @@ def program_page(section: ProgramSection, layout: Layout) -> list[Flowable]:
         story.append(layout.gap(8))
     if any(amount for _, amount in section.spending_by_period):
         chart = period_spending_chart(section.spending_by_period, t, fmt, layout.width)
-        story.append(layout.figure(chart, t("program.spending_caption")))
+        story.append(layout.figure(chart, t("program.spending_caption_years")))
     else:
         story.append(layout.p(t("program.no_spending_periods")))
     if section.evaluation is not None:
@@ -269,15 +294,8 @@ def _evaluation(
         story.append(layout.p(t("pretrend.rejected", p=fmt.pvalue(pretrend))))
     else:
         story.append(layout.p(t("pretrend.passed", p=fmt.pvalue(pretrend))))
-    caveats = program_caveats(section, layout)
-    if pretrend is not None and pretrend < WEAK_BELOW:  # said just above in its own words
-        caveats = [
-            c
-            for c, w in zip(caveats, _warnings(section), strict=True)
-            if caveat_gist(w) != "gist.pretrend_rejected"
-        ]
-    unique = list(dict.fromkeys(caveats))
+    said = "gist.pretrend_rejected" if pretrend is not None and pretrend < WEAK_BELOW else None
+    unique = program_caveats(section, layout, skip=said)  # a rejected pre-trend is said above
     items = layout.bullets(unique) if unique else [layout.p(t("program.no_warnings"))]
-    # The heading never stands alone at the foot of a page.
-    story += [KeepTogether([layout.p(t("program.warnings_title"), "h3"), items[0]]), *items[1:]]
+    story += [layout.p(t("program.warnings_title"), "h3"), *items]
     return story

@@ -6,13 +6,19 @@ queries the database (STYLE: data flows one way). Conventions:
 - amounts are Decimal euros, spending positive (NKF expenses), as `spend` prints them;
 - ratios and statistics are floats; None wherever a value is unknown;
 - dates are the reporting calendar's; `created` may carry a time zone (it is printed as given).
+
+`ReportData.to_dict()` is the run's sidecar (NAME.json beside NAME.pdf): every number the report
+shows, amounts as two-decimal strings (SPEC §2), dates ISO, non-finite statistics as null.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import math
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 
@@ -74,6 +80,35 @@ class BatchProvenance:
 
 
 @dataclass(frozen=True)
+class SuppressedDistrict:
+    """A district whose need and indicator figures the report does not show.
+
+    below_minimum: its population is below `[disclosure] min_population` (disclosure control:
+    figures of so few inhabitants could point to persons); otherwise a figure is missing
+    (population unknown, or a need indicator without a value). reason: as `need` gives it.
+    """
+
+    key: str
+    name: str
+    below_minimum: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class InputVersions:
+    """The ledger state a report was computed from, so that a rerun can compute it again.
+
+    last_posting_id: postings up to this id, with versions superseded only later still current;
+    last_master_import_id: master data as of this import; last_batch_id: import batches up to
+    this one (its seal is the ledger head the report prints).
+    """
+
+    last_posting_id: int
+    last_master_import_id: int
+    last_batch_id: int
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one committee report shows, for one period.
 
@@ -91,6 +126,14 @@ class ReportData:
     from `verify`. changes: {"new_postings", "corrections", "new_measures",
     "revised_indicator_values", optionally "previous_report"} since the last report.
     boundaries: GeoJSON FeatureCollection whose features carry properties.key = district key.
+    need: the SPEC §7 need JSON of need_period (ranked districts, suppressed with reasons).
+    suppressed: districts whose need and indicator figures are not shown, with why;
+    min_population: the `[disclosure]` threshold in force. need_missing: why there is no need
+    index — "no_indicators" (no indicator values imported), "no_need_values" (none for the
+    need indicators `need_indicators`), "after_period" (values only after the period) — or None.
+    programs_missing: why no program is evaluated — "no_catalog" (no measures imported),
+    "no_programs" (no measure belongs to a program) — or None. inputs: the ledger state the
+    numbers come from; rerun_of: the run whose numbers this report computes again.
     """
 
     city: str
@@ -118,3 +161,50 @@ class ReportData:
     settings_digest: str
     changes: dict[str, Any]
     boundaries: dict[str, Any] | None = None
+    need: dict[str, Any] | None = None
+    suppressed: tuple[SuppressedDistrict, ...] = ()
+    min_population: int | None = None
+    need_indicators: tuple[str, ...] = ()
+    need_missing: str | None = None
+    programs_missing: str | None = None
+    inputs: InputVersions | None = None
+    rerun_of: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and
+        times ISO, tuples as lists, NaN and infinities as null. The boundaries are geometry, not
+        figures: the sidecar names them by feature count and the sha256 of their JSON."""
+        document = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        document["boundaries"] = _boundaries_digest(self.boundaries)
+        return document
+
+
+_CENT = Decimal("0.01")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):  # every Decimal of a report is an amount of euros
+        return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if hasattr(value, "item"):  # a numpy scalar
+        return _jsonable(value.item())
+    return value
+
+
+def _boundaries_digest(boundaries: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not boundaries:
+        return None
+    text = json.dumps(boundaries, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return {
+        "features": len(boundaries.get("features") or []),
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }

@@ -13,7 +13,15 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from reports.fonts import BOLD, MONO, REGULAR, register_fonts
 from reports.formatting import LocaleFormat
@@ -36,6 +44,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         textColor=INK,
         spaceAfter=5,
         bulletFontName=REGULAR,
+        allowWidows=0,  # never the last line of a paragraph alone at the top of a page
     )
     return {
         "body": body,
@@ -138,6 +147,11 @@ class Layout:
         """A chart and its caption, kept on one page."""
         return KeepTogether([drawing, self.p(caption, "caption")])
 
+    def close_figure(self, drawing: Flowable, caption: str) -> Flowable:
+        """A chart and its caption that stay on the page of what they illustrate when they are
+        only a little too tall for the rest of it (set up to FitOnPage.LEAST smaller)."""
+        return FitOnPage([drawing, self.p(caption, "caption")])
+
     def table(
         self,
         header: Sequence[str],
@@ -195,3 +209,46 @@ class Layout:
 
     def gap(self, points: float) -> Spacer:
         return Spacer(1, points)
+
+
+class FitOnPage(Flowable):
+    """Flowables kept together, set a little smaller where that keeps them on this page.
+
+    Where they fit, they are drawn as they are; where at least LEAST of their height is left on
+    the page, they are scaled down to fit (reportlab's KeepInFrame); otherwise they go to the
+    next page whole, like KeepTogether.
+    """
+
+    LEAST = 0.85
+
+    def __init__(self, content: list[Flowable]) -> None:
+        super().__init__()
+        self.content = content
+        self._inner: KeepInFrame | None = None
+
+    def _natural_height(self, width: float, height: float) -> float:
+        total = 0.0
+        for index, flowable in enumerate(self.content):
+            total += flowable.wrap(width, height)[1] + flowable.getSpaceAfter()
+            if index:
+                total += flowable.getSpaceBefore()
+        return total
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        natural = self._natural_height(availWidth, availHeight)
+        if natural * self.LEAST <= availHeight:
+            self._inner = KeepInFrame(
+                availWidth, min(natural, availHeight), self.content, mode="shrink"
+            )
+            self.width, self.height = self._inner.wrapOn(self.canv, availWidth, availHeight)
+        else:
+            self._inner = None  # too tall here: the frame moves it to the next page
+            self.width, self.height = availWidth, natural
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        if self._inner is not None:
+            self._inner.drawOn(self.canv, 0, 0)

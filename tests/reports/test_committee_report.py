@@ -8,6 +8,7 @@ batches and a boundaries GeoJSON of six squares.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -536,3 +537,28 @@ def test_an_unknown_language_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(ValueError, match="language"):
         build_report(sample_report_data(), tmp_path / "fr.pdf", lang="fr")
     assert not (tmp_path / "fr.pdf").exists()
+
+
+def test_the_sidecar_is_the_data_as_json_with_two_decimal_amounts():
+    data = replace(
+        sample_report_data(),
+        targeting={"spearman": float("nan"), "spearman_ci": [0.1, float("inf")]},
+    )
+    document = data.to_dict()
+    assert json.loads(json.dumps(document, allow_nan=False)) == document
+    assert document["districts"][4] == {
+        "key": "D05",
+        "name": "Ostpark",
+        "amount": "1234.56",
+        "population": 4100,
+        "per_capita": "0.30",
+        "need_index": -1.2,
+        "need_class": "low",
+    }
+    assert document["programs"][0]["spending_by_period"][0] == ["2022", "100000.00"]
+    assert (document["period_start"], document["created"]) == (
+        "2024-01-01",
+        "2025-01-15T06:00:00+01:00",
+    )
+    assert document["targeting"] == {"spearman": None, "spearman_ci": [0.1, None]}
+    assert document["boundaries"]["features"] == 6 and len(document["boundaries"]["sha256"]) == 64

@@ -28,6 +28,7 @@ from reports.messages import (
     caveat_gist,
     placeholders,
     plain_caveat,
+    plain_caveats,
     plain_inference,
 )
 from reports.overview_sections import VERDICTS
@@ -205,3 +206,29 @@ def test_every_kind_of_caveat_has_a_gist_for_the_glance_page():
     assert set(CAVEAT_GISTS.values()) <= set(CATALOGUE["de"])
     assert caveat_gist(caveats.no_never_treated()) == "gist.no_never_treated"
     assert caveat_gist("Something new.") is None
+
+
+def test_the_reasons_the_report_gives_itself_are_translated():
+    assert plain_caveat(
+        "no spending of the program is attributed to a district", DE, FMT
+    ).startswith("Die Ausgaben des Programms sind keinem Quartier zugeordnet")
+    assert (
+        plain_caveat("no values for indicator 'sgb2_quote'; known indicators: none", DE, FMT)
+        == "Für den Indikator sgb2_quote sind keine Werte importiert."
+    )
+    assert plain_caveat(
+        "withheld: every district reached (S07, S09) has fewer than 300 inhabitants", DE, FMT
+    ).startswith(
+        "Nicht ausgewiesen (Geheimhaltung): Alle geförderten Quartiere (S07, S09) haben "
+        "weniger als 300 Einwohner"
+    )
+
+
+def test_caveats_that_differ_only_by_their_cohort_are_said_once():
+    checks = [caveats.SelectionCheck(year, year - 1, 1.4, 0.0, 0.0) for year in (2018, 2020, 2021)]
+    texts = [*caveats.selection_on_need(checks, "sgb2_quote"), caveats.no_pretrend_test()]
+    german = plain_caveats(texts, DE, FMT)
+    assert len(german) == 2
+    assert german[0].startswith("Die ab 2018, 2020 und 2021 geförderten Quartiere lagen")
+    english = plain_caveats(texts, EN, LocaleFormat("en"))
+    assert english[0].startswith("The districts starting in 2018, 2020 and 2021 stood")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph
 
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
@@ -19,12 +19,13 @@ EN = Layout(Messages("en"), LocaleFormat("en"), 480)
 
 
 def words(flowables: list[Flowable]) -> str:
-    """The text of every paragraph, also inside KeepTogether, no-break spaces as spaces."""
+    """The text of every paragraph, also inside KeepTogether and KeepInFrame (a program page
+    shrinks to its page), no-break spaces as spaces."""
     found: list[str] = []
     for flowable in flowables:
         if isinstance(flowable, Paragraph):
             found.append(flowable.getPlainText())
-        elif isinstance(flowable, KeepTogether):
+        elif isinstance(flowable, KeepTogether | KeepInFrame):
             found.append(words(flowable._content))
     return re.sub(r"\s+", " ", " ".join(found).replace("\xa0", " "))
 
