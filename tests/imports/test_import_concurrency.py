@@ -12,25 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.exports import write_csv
+from tests.exports import JOURNAL_HEADER, write_csv
 
 pytestmark = pytest.mark.slow
 
-JOURNAL = [
-    "Haushaltsjahr",
-    "Belegnr.",
-    "Zeile",
-    "Buchungsdatum",
-    "Sachkonto",
-    "Produkt",
-    "Kostenstelle",
-    "Buchungstext",
-    "Betrag",
-]
-
 
 def _journal_csv(path: Path, documents: range) -> Path:
-    rows: list[list[object]] = [JOURNAL]
+    rows: list[list[object]] = [JOURNAL_HEADER]
     for number in documents:
         cents = number * 37 % 100_000
         rows.append(
