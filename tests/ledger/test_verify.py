@@ -86,3 +86,21 @@ def test_rewritten_hash_of_an_edited_row_still_breaks_the_batch_seal(
     _execute(monitor.database_url, "UPDATE import_batch SET file_name = 'other.xlsx' WHERE id = 1")
     report = monitor.json("verify", expect=1)
     assert report["problems"][0]["batch"] == 1
+
+
+def test_posting_of_a_batch_deleted_by_hand_is_caught(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.conftest import Monitor as Runner
+
+    database = tmp_path / "ledger.db"
+    monitor = Runner(f"sqlite:///{database}", tmp_path)
+    _two_batches(monitor, tmp_path)
+    with sqlite3.connect(database) as connection:  # foreign keys are off in a bare connection
+        connection.execute("DELETE FROM batch_month_total WHERE batch_id = 3")
+        connection.execute("DELETE FROM import_batch WHERE id = 3")
+        connection.execute("UPDATE posting SET batch_id = 3 WHERE id = 5")
+    report = monitor.json("verify", expect=1)
+    assert any(
+        "refer to batch 3, which is not in the ledger" in p["message"] for p in report["problems"]
+    )
