@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.did import warnings as caveats
-from evaluation.did.panel import complete_rows, fit_panel, pre_periods
+from evaluation.did.panel import PanelFit, complete_rows, fit_panel, pre_periods
 from evaluation.did.results import EventStudy
 
 
@@ -99,8 +99,7 @@ def event_study(
     else:
         notes.append(caveats.no_pretrend_test())
 
-    starts = frame.groupby(unit)[cohort].first()
-    notes += _design_notes(frame, outcome, unit, time, cohort, starts, cluster)
+    notes += _design_notes(panel, outcome, unit, time, cohort, cluster)
     return EventStudy(
         coefficients=coefficients,
         pretrend_pvalue=pretrend,
@@ -112,21 +111,17 @@ def event_study(
 
 
 def _design_notes(
-    frame: pd.DataFrame,
-    outcome: str,
-    unit: str,
-    time: str,
-    cohort: str,
-    starts: pd.Series,
-    cluster: str | None,
+    panel: PanelFit, outcome: str, unit: str, time: str, cohort: str, cluster: str | None
 ) -> list[str]:
+    frame = panel.frame
+    starts = frame.groupby(unit)[cohort].first().reindex(panel.units)
     notes = []
     cohorts = sorted(set(starts[starts != 0]))
     if len(cohorts) > 1:
         notes.append(caveats.staggered_event_study())
     if (starts == 0).sum() == 0:
         notes.append(caveats.no_never_treated())
-    notes += caveats.few_pre_periods(pre_periods(frame, unit, time, starts))
+    notes += caveats.few_pre_periods(pre_periods(panel, starts.to_numpy()))
     group = cluster or unit
     treated = frame.loc[frame[cohort] != 0, group].unique()
     n_groups = frame[group].nunique()

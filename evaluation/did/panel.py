@@ -24,7 +24,8 @@ class PanelFit:
 
     frame: the rows used, in model order. y, x: outcome and regressors after absorbing the fixed
     effects, scaled by √weight. names: regressor names (collinear ones dropped, see `dropped`).
-    cluster_codes: 0..G−1 per row, or None for classical/HC errors.
+    unit_codes, time_codes: 0.. per row, numbering `units` and `times` (the sorted distinct
+    values). cluster_codes: 0..G−1 per row, or None for classical/HC errors.
     """
 
     frame: pd.DataFrame
@@ -35,6 +36,8 @@ class PanelFit:
     within: TwoWayWithin
     unit_codes: np.ndarray
     time_codes: np.ndarray
+    units: np.ndarray
+    times: np.ndarray
     cluster_codes: np.ndarray | None
     fit: LinearFit
     warnings: tuple[str, ...]
@@ -72,17 +75,18 @@ def fit_panel(
     if the fixed effects absorb it, that is an error in the design. Other regressors that the
     fixed effects (or earlier regressors) explain are dropped and listed in `dropped`.
     """
-    if frame.duplicated([unit, time]).any():
+    unit_codes, units = codes_of(frame[unit].to_numpy())
+    time_codes, times = codes_of(frame[time].to_numpy())
+    cells = np.sort(unit_codes * times.size + time_codes)
+    if (cells[1:] == cells[:-1]).any():
         raise ValueError(f"several rows per ({unit}, {time}); aggregate the panel first")
-    unit_codes, _ = codes_of(frame[unit].to_numpy())
-    time_codes, _ = codes_of(frame[time].to_numpy())
     keep = non_singleton_rows(unit_codes, time_codes)
     notes = caveats.singletons_dropped(int((~keep).sum()))
     if not keep.all():
         frame = frame[keep].reset_index(drop=True)
         regressors = regressors[keep].reset_index(drop=True)
-        unit_codes, _ = codes_of(frame[unit].to_numpy())
-        time_codes, _ = codes_of(frame[time].to_numpy())
+        unit_codes, units = codes_of(frame[unit].to_numpy())
+        time_codes, times = codes_of(frame[time].to_numpy())
     w = None
     if weights is not None:
         w = frame[weights].to_numpy(dtype=float)
@@ -104,13 +108,12 @@ def fit_panel(
     dropped = tuple(names[j] for j in range(len(names)) if j not in set(kept.tolist()))
     y = sw * within.absorb(frame[outcome].to_numpy(dtype=float))
     x = x_all[:, kept]
-    n_unit, n_time = int(unit_codes.max()) + 1, int(time_codes.max()) + 1
     cluster_codes = None
     nested = [False, False]
     if cluster is not None:
-        cluster_codes, _ = codes_of(frame[cluster].to_numpy())
+        cluster_codes = unit_codes if cluster == unit else codes_of(frame[cluster].to_numpy())[0]
         nested = [nested_in(unit_codes, cluster_codes), nested_in(time_codes, cluster_codes)]
-    k_count = parameter_count(x.shape[1], [n_unit, n_time], nested)
+    k_count = parameter_count(x.shape[1], [units.size, times.size], nested)
     fit = fit_linear(y, x, k_count=k_count, cluster_codes=cluster_codes, cluster_name=cluster)
     return PanelFit(
         frame=frame,
@@ -121,37 +124,38 @@ def fit_panel(
         within=within,
         unit_codes=unit_codes,
         time_codes=time_codes,
+        units=units,
+        times=times,
         cluster_codes=cluster_codes,
         fit=fit,
         warnings=tuple(notes),
     )
 
 
-def cohorts_from_treatment(
-    frame: pd.DataFrame, unit: str, time: str, treatment: str
-) -> tuple[pd.Series, int]:
-    """Each unit's first period with a non-zero treatment (0 = never), and how many switch off.
+def first_treated(panel: PanelFit, treated: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each unit's first period with treated[row] (0 = never), and how many units switch off.
 
-    Returned Series is indexed by unit. A unit "switches off" when, after its first treated
-    period, some later period has treatment zero.
+    Returned per unit code (the order of panel.units), in the dtype of panel.times. A unit
+    "switches off" when, after its first treated period, some later period is untreated.
     """
-    ordered = frame[[unit, time, treatment]].sort_values([unit, time])
-    on = ordered[treatment].to_numpy() != 0
-    first = ordered[on].groupby(unit)[time].min()
-    units = ordered[unit].unique()
-    cohort = pd.Series(0, index=pd.Index(units, name=unit), dtype=ordered[time].dtype)
-    cohort.loc[first.index] = first.to_numpy()
-    start = cohort.reindex(ordered[unit]).to_numpy()
-    after_start = (start != 0) & (ordered[time].to_numpy() >= start)
-    switched = ordered.loc[after_start & ~on, unit].nunique()
-    return cohort, int(switched)
+    never = panel.times.size
+    first = np.full(panel.units.size, never)
+    np.minimum.at(first, panel.unit_codes[treated], panel.time_codes[treated])
+    after_start = panel.time_codes >= first[panel.unit_codes]
+    switched = np.count_nonzero(np.bincount(panel.unit_codes[after_start & ~treated]))
+    starts = np.where(first < never, panel.times[np.minimum(first, never - 1)], 0)
+    return starts.astype(panel.times.dtype, copy=False), int(switched)
 
 
-def pre_periods(frame: pd.DataFrame, unit: str, time: str, cohort: pd.Series) -> dict:
-    """Cohort → number of distinct observed periods before its start (over its units' rows)."""
-    starts = cohort.reindex(frame[unit]).to_numpy()
-    out = {}
-    for g in sorted({g for g in starts if g != 0}):
-        rows = frame[time].to_numpy()[(starts == g)]
-        out[g] = int(np.unique(rows[rows < g]).size)
-    return out
+def pre_periods(panel: PanelFit, unit_starts: np.ndarray) -> dict:
+    """Cohort → number of distinct observed periods before its start (over its units' rows).
+
+    unit_starts: start period per unit code (0 = never treated).
+    """
+    cohorts, cohort_of_unit = np.unique(unit_starts, return_inverse=True)
+    start = unit_starts[panel.unit_codes]
+    before = (start != 0) & (panel.times[panel.time_codes] < start)
+    seen = np.zeros((cohorts.size, panel.times.size), dtype=bool)
+    seen[cohort_of_unit[panel.unit_codes[before]], panel.time_codes[before]] = True
+    counts = seen.sum(axis=1)
+    return {g: int(n) for g, n in zip(cohorts, counts, strict=True) if g != 0}

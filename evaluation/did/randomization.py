@@ -23,9 +23,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from evaluation.did.variance import cluster_sums
 from evaluation.did.wild_bootstrap import invert_test
-from evaluation.did.within import TwoWayWithin
+from evaluation.did.within import TwoWayWithin, group_sums
 
 _TIE = 1e-9
 
@@ -143,8 +142,8 @@ def randomization_inference(
     e = y_c[:, None] - d_all * a
     f = d_obs[:, None] - d_all * c
     n_clusters = int(cluster_codes.max()) + 1
-    p = cluster_sums(cluster_codes, n_clusters, d_all * e)
-    q = cluster_sums(cluster_codes, n_clusters, d_all * f)
+    p = group_sums(cluster_codes, n_clusters, d_all * e)
+    q = group_sums(cluster_codes, n_clusters, d_all * f)
     dist = Randomization(
         coef=float(a[0]),
         a=a,

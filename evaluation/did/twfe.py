@@ -14,7 +14,9 @@ Inference (the `inference` argument):
   randomization inference with fewer than 5 treated or 5 control clusters (binary treatment),
   otherwise the wild bootstrap below 40 clusters, otherwise CR1. Cameron & Miller (2015) put
   "few" at 20–50 clusters; 40 sits inside that range and the bootstrap costs little.
-Without `cluster`, the bootstrap and randomization inference cluster by unit.
+Without `cluster`, "auto", the bootstrap and randomization inference cluster by unit: a unit's
+outcomes are correlated over the periods of a panel (Bertrand, Duflo & Mullainathan 2004), so
+only an explicit "analytic" call without a cluster gives classical errors.
 """
 
 from __future__ import annotations
@@ -27,18 +29,12 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.did import warnings as caveats
-from evaluation.did.panel import (
-    PanelFit,
-    cohorts_from_treatment,
-    complete_rows,
-    fit_panel,
-    pre_periods,
-)
+from evaluation.did.panel import PanelFit, complete_rows, first_treated, fit_panel, pre_periods
 from evaluation.did.randomization import randomization_inference
 from evaluation.did.results import Estimate
 from evaluation.did.variance import fit_linear, parameter_count
 from evaluation.did.wild_bootstrap import wild_cluster_bootstrap
-from evaluation.did.within import codes_of, nested_in
+from evaluation.did.within import nested_in
 
 # "auto": randomization inference below this many treated (or control) clusters ...
 AUTO_RANDOMIZATION_BELOW = caveats.MIN_GROUP_CLUSTERS
@@ -72,13 +68,12 @@ def _t_interval(coef: float, se: float, df: int) -> tuple[float, float, float]:
     return coef - crit * se, coef + crit * se, float(pvalue)
 
 
-def _clustered_by(panel: PanelFit, frame: pd.DataFrame, column: str) -> PanelFit:
-    """The same regression with CR1 errors clustered by `column` (for resampling methods)."""
-    codes, _ = codes_of(frame[column].to_numpy())
-    nested = [nested_in(panel.unit_codes, codes), nested_in(panel.time_codes, codes)]
-    levels = [int(panel.unit_codes.max()) + 1, int(panel.time_codes.max()) + 1]
-    k_count = parameter_count(panel.x.shape[1], levels, nested)
-    fit = fit_linear(panel.y, panel.x, k_count=k_count, cluster_codes=codes, cluster_name=column)
+def _clustered_by_unit(panel: PanelFit, unit: str) -> PanelFit:
+    """The same regression with CR1 errors clustered by the unit (panel.unit_codes)."""
+    codes = panel.unit_codes
+    nested = [True, nested_in(panel.time_codes, codes)]
+    k_count = parameter_count(panel.x.shape[1], [panel.units.size, panel.times.size], nested)
+    fit = fit_linear(panel.y, panel.x, k_count=k_count, cluster_codes=codes, cluster_name=unit)
     return replace(panel, cluster_codes=codes, fit=fit)
 
 
@@ -127,26 +122,29 @@ def twfe(
         )
     dose = frame[treatment].to_numpy(dtype=float)
     binary = bool(np.isin(dose, (0.0, 1.0)).all())
-    cohort, switched = cohorts_from_treatment(frame, unit, time, treatment)
+    starts, switched = first_treated(panel, dose != 0)
     if binary:
-        notes += _cohort_notes(frame, outcome, unit, time, cohort, switched)
+        notes += _cohort_notes(panel, outcome, starts, switched)
     else:
         notes.append(caveats.continuous_dose())
 
     group = cluster or unit
-    treated_groups = frame.loc[dose != 0, group].unique()
-    n_groups = frame[group].nunique()
-    n_treated, n_control = len(treated_groups), n_groups - len(treated_groups)
+    group_codes = panel.unit_codes if cluster is None else panel.cluster_codes
+    n_groups = int(group_codes.max()) + 1
+    n_treated = int(np.count_nonzero(np.bincount(group_codes[dose != 0])))
+    n_control = n_groups - n_treated
     chosen, why = inference, ""
     can_randomize = binary and switched == 0
     if inference == "auto":
         chosen, why = choose_inference(n_groups, n_treated, n_control, can_randomize)
-    clustered = cluster is not None or chosen != "analytic"
+    clustered = cluster is not None or inference == "auto" or chosen != "analytic"
     notes += caveats.cluster_counts(n_groups if clustered else None, n_treated, n_control)
     if not clustered:
         notes.append(caveats.classical_errors_in_panel())
     if cluster is None and clustered:
-        panel = _clustered_by(panel, frame, unit)
+        panel = _clustered_by_unit(panel, unit)
+        if inference == "auto":
+            why += f"; no cluster given, so clustered by the unit ({unit})"
 
     fit = panel.fit
     coef, se = float(fit.coef[0]), float(np.sqrt(fit.vcov[0, 0]))
@@ -161,7 +159,7 @@ def twfe(
                 "randomization inference reassigns start dates and needs a 0/1 treatment that "
                 "stays on once started"
             )
-        low, high, pvalue, how = _randomization(panel, unit, time, cohort, group, draws, seed)
+        low, high, pvalue, how = _randomization(panel, time, starts, group, draws, seed)
     if inference == "auto":
         how = f"auto: {how}; chosen because of {why}"
     return Estimate(
@@ -202,18 +200,15 @@ def _wild(panel: PanelFit, group: str, draws: int, seed: int) -> tuple[float, fl
 
 
 def _randomization(
-    panel: PanelFit, unit: str, time: str, cohort: pd.Series, group: str, draws: int, seed: int
+    panel: PanelFit, time: str, starts: np.ndarray, group: str, draws: int, seed: int
 ) -> tuple[float, float, float, str]:
-    frame = panel.frame
-    # panel.unit_codes number the sorted distinct units
-    by_code = cohort.reindex(np.unique(frame[unit].to_numpy())).to_numpy()
     ri = randomization_inference(
         panel.y,
         panel.x,
         panel.within,
         panel.unit_codes,
-        frame[time].to_numpy(),
-        by_code,
+        panel.frame[time].to_numpy(),
+        starts,
         panel.cluster_codes,
         draws=draws,
         seed=seed,
@@ -231,20 +226,27 @@ def _randomization(
     return ri.ci_low, ri.ci_high, ri.pvalue, how
 
 
-def _cohort_notes(
-    frame: pd.DataFrame, outcome: str, unit: str, time: str, cohort: pd.Series, switched: int
-) -> list[str]:
-    """Design warnings for a 0/1 treatment: timing, controls, history, selection on need."""
+def _cohort_notes(panel: PanelFit, outcome: str, starts: np.ndarray, switched: int) -> list[str]:
+    """Design warnings for a 0/1 treatment: timing, controls, history, selection on need.
+
+    starts: first treated period per unit code (0 = never).
+    """
     notes = []
-    starts = sorted(set(cohort[cohort != 0]))
+    cohorts = np.unique(starts[starts != 0])
     if switched:
         notes.append(caveats.treatment_switches_off(switched))
-    if len(starts) > 1:
-        notes.append(caveats.staggered_timing(starts))
-    if (cohort == 0).sum() == 0:
+    if cohorts.size > 1:
+        notes.append(caveats.staggered_timing(cohorts))
+    if not (starts == 0).any():
         notes.append(caveats.no_never_treated())
-    notes += caveats.few_pre_periods(pre_periods(frame, unit, time, cohort))
-    long = frame[[unit, time, outcome]].assign(_cohort=cohort.reindex(frame[unit]).to_numpy())
-    checks = caveats.selection_checks(long, outcome, unit, time, "_cohort")
+    notes += caveats.few_pre_periods(pre_periods(panel, starts))
+    checks = caveats.coded_selection_checks(
+        panel.frame[outcome].to_numpy(dtype=float),
+        panel.unit_codes,
+        panel.units.size,
+        panel.time_codes,
+        panel.times,
+        starts[panel.unit_codes],
+    )
     notes += caveats.selection_on_need(checks, outcome)
     return notes

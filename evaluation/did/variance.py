@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
+
+from evaluation.did.within import group_sums
 
 # A regressor whose within-transformed residual, after projecting on the regressors before it,
 # keeps less than this share of its sum of squares is collinear and dropped (pyfixest: 1e-10).
@@ -58,13 +59,6 @@ def independent_columns(scaled: np.ndarray, reference_norms: np.ndarray) -> np.n
             kept.append(j)
             basis = np.column_stack([basis, resid / np.sqrt(ss)])
     return np.asarray(kept, dtype=int)
-
-
-def cluster_sums(cluster_codes: np.ndarray, n_clusters: int, values: np.ndarray) -> np.ndarray:
-    """Sum the rows of values (N or N × m) within each cluster: G or G × m."""
-    n = cluster_codes.shape[0]
-    indicator = sp.csr_matrix((np.ones(n), (cluster_codes, np.arange(n))), shape=(n_clusters, n))
-    return indicator @ values
 
 
 @dataclass(frozen=True)
@@ -109,7 +103,8 @@ def fit_linear(
     n_clusters = None
     if cluster_codes is not None:
         n_clusters = int(cluster_codes.max()) + 1
-        scores = cluster_sums(cluster_codes, n_clusters, x * resid[:, None])
+        # the CR1 meat from per-cluster score sums
+        scores = group_sums(cluster_codes, n_clusters, x * resid[:, None])
         factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k_count)
         meat = scores.T @ scores
         df_t = n_clusters - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -188,43 +189,139 @@ def selection_checks(
     or missing), else those not yet treated at g. Level: standardised mean difference at t0.
     Dip: each unit's y(t0) minus its mean over the earlier pre-periods; the treated-minus-control
     mean of that deviation, over control SD × sqrt(1/n_T + 1/n_C) (the controls' spread stands in
-    for both groups, since there may be a single treated unit).
+    for both groups, since there may be a single treated unit). A unit's value in a period is the
+    mean of its non-missing outcomes there.
     """
-    checks = []
-    starts = panel[cohort].fillna(0)
+    units, unit_levels = pd.factorize(panel[unit])
+    periods, times = pd.factorize(panel[time].to_numpy(), sort=True)
+    return coded_selection_checks(
+        panel[outcome].to_numpy(dtype=float),
+        units,
+        len(unit_levels),
+        periods,
+        times,
+        panel[cohort].fillna(0).to_numpy(),
+    )
+
+
+def coded_selection_checks(
+    y: np.ndarray,
+    units: np.ndarray,
+    n_units: int,
+    periods: np.ndarray,
+    times: np.ndarray,
+    starts: np.ndarray,
+) -> list[SelectionCheck]:
+    """`selection_checks` on integer codes, for callers that have them already.
+
+    Per row: y the outcome (NaN = missing), units 0..n_units−1 (−1 = unknown), periods the index
+    into `times` (the sorted distinct periods; −1 = unknown), starts the cohort (0 = never).
+
+    All cohorts at once: one units × periods table of unit-period means with running sums over
+    the periods, from which every cohort's y(t0) and earlier means are read as units × cohorts
+    arrays; the per-cohort statistics are column reductions. Memory: units × periods, as one
+    pivot of the panel.
+    """
     never = starts == 0
-    times = np.sort(panel[time].unique())
-    for g in sorted(starts[~never].unique()):
-        before = times[times < g]
-        if before.size == 0:
+    cohorts = np.sort(pd.unique(starts[~never]))
+    last = np.searchsorted(times, cohorts, side="left") - 1
+    known = (units >= 0) & (periods >= 0)
+    table = _UnitPeriodTable.of(y, units, periods, known, n_units, times.size)
+    level = table.value[:, np.maximum(last, 0)]
+    deviation = level - table.mean_before(last)
+    treated = np.zeros((n_units, cohorts.size), dtype=bool)
+    rows = known & ~never
+    treated[units[rows], np.searchsorted(cohorts, starts[rows])] = True
+    control = _controls(units[known], starts[known], never[known], cohorts, n_units)
+    lt, lc = _column_moments(level, treated), _column_moments(level, control)
+    dt, dc = _column_moments(deviation, treated), _column_moments(deviation, control)
+    checks = []
+    for j, g in enumerate(cohorts):
+        if last[j] < 0 or lt.count[j] == 0 or lc.count[j] < 2:
             continue
-        t0 = before[-1]
-        treated_units = panel.loc[starts == g, unit].unique()
-        control_mask = never if never.any() else starts > g
-        control_units = panel.loc[control_mask, unit].unique()
-        wide = panel[panel[time].isin(before)].pivot_table(
-            index=unit, columns=time, values=outcome, aggfunc="mean"
-        )
-        last = wide.get(t0)
-        if last is None:
-            continue
-        y_t = last.reindex(treated_units).dropna()
-        y_c = last.reindex(control_units).dropna()
-        if y_t.empty or y_c.size < 2:
-            continue
-        sd_c = float(y_c.std(ddof=1))
-        level = (float(y_t.mean()) - float(y_c.mean())) / sd_c if sd_c > 0 else np.nan
+        sd_c = float(lc.sd[j])
+        level_sd = float(lt.mean[j] - lc.mean[j]) / sd_c if sd_c > 0 else np.nan
         dip, dip_z = np.nan, np.nan
-        if before.size >= 2:
-            deviation = (last - wide[before[:-1]].mean(axis=1)).dropna()
-            dev_t = deviation.reindex(treated_units).dropna()
-            dev_c = deviation.reindex(control_units).dropna()
-            if not dev_t.empty and dev_c.size >= 2:
-                dip = float(dev_t.mean() - dev_c.mean())
-                scale = float(dev_c.std(ddof=1)) * np.sqrt(1 / dev_t.size + 1 / dev_c.size)
-                dip_z = dip / scale if scale > 0 else np.nan
-        checks.append(SelectionCheck(g, t0, level, dip, dip_z))
+        if last[j] >= 1 and dt.count[j] > 0 and dc.count[j] >= 2:
+            dip = float(dt.mean[j] - dc.mean[j])
+            scale = float(dc.sd[j]) * np.sqrt(1 / dt.count[j] + 1 / dc.count[j])
+            dip_z = dip / scale if scale > 0 else np.nan
+        checks.append(SelectionCheck(g, times[last[j]], level_sd, dip, dip_z))
     return checks
+
+
+def _controls(
+    units: np.ndarray, starts: np.ndarray, never: np.ndarray, cohorts: np.ndarray, n_units: int
+) -> np.ndarray:
+    """Units × cohorts: is the unit a control for the cohort?
+
+    Never-treated units when there are any (the same for every cohort), else the units with a
+    row whose start lies after the cohort's (not yet treated).
+    """
+    if never.any():
+        is_never = np.zeros(n_units, dtype=bool)
+        is_never[units[never]] = True
+        return np.repeat(is_never[:, None], cohorts.size, axis=1)
+    latest = np.full(n_units, -np.inf)
+    np.maximum.at(latest, units, starts.astype(float))
+    return latest[:, None] > cohorts[None, :].astype(float)
+
+
+class _Moments(NamedTuple):
+    count: np.ndarray
+    mean: np.ndarray
+    sd: np.ndarray
+
+
+def _column_moments(values: np.ndarray, member: np.ndarray) -> _Moments:
+    """Per column: count, mean and SD (divisor n − 1) of the non-missing member values."""
+    ok = member & ~np.isnan(values)
+    count = ok.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(ok, values, 0.0).sum(axis=0) / count
+        squares = np.where(ok, (values - mean) ** 2, 0.0).sum(axis=0)
+        sd = np.where(count >= 2, np.sqrt(squares / (count - 1)), np.nan)
+    return _Moments(count, mean, sd)
+
+
+@dataclass(frozen=True)
+class _UnitPeriodTable:
+    """Units × periods: each unit's mean outcome in each period (NaN if none), with the running
+    sum and count of those values over the periods before each one."""
+
+    value: np.ndarray
+    sum_before: np.ndarray
+    count_before: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        y: np.ndarray,
+        units: np.ndarray,
+        periods: np.ndarray,
+        known: np.ndarray,
+        n_units: int,
+        n_periods: int,
+    ) -> _UnitPeriodTable:
+        ok = known & ~np.isnan(y)
+        cell = units[ok] * n_periods + periods[ok]
+        size = n_units * n_periods
+        counts = np.bincount(cell, minlength=size).reshape(n_units, n_periods)
+        sums = np.bincount(cell, weights=y[ok], minlength=size).reshape(n_units, n_periods)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = sums / counts
+        has = counts > 0
+        zero = np.zeros((n_units, 1))
+        sum_before = np.hstack([zero, np.cumsum(np.where(has, value, 0.0), axis=1)[:, :-1]])
+        count_before = np.hstack([zero, np.cumsum(has, axis=1)[:, :-1]])
+        return cls(value, sum_before, count_before)
+
+    def mean_before(self, period: np.ndarray) -> np.ndarray:
+        """Units × len(period): each unit's mean over the periods before each given one."""
+        column = np.maximum(period, 0)
+        count = self.count_before[:, column]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(count > 0, self.sum_before[:, column] / count, np.nan)
 
 
 def selection_on_need(checks: Iterable[SelectionCheck], outcome: str) -> list[str]:

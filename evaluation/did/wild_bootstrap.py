@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from evaluation.did.variance import cluster_sums
+from evaluation.did.within import group_sums
 
 # Below this many clusters use Webb's six-point weights instead of Rademacher (Webb 2023).
 WEBB_BELOW = 12
@@ -126,7 +126,7 @@ def wild_cluster_bootstrap(
     xa = x @ a
     # Restricted residuals: ũ(β0) = û + δ·q with δ = β̂_j − β0.
     q = xa / a[coef_index]
-    scores = cluster_sums(cluster_codes, n_clusters, x * resid[:, None])
+    scores = group_sums(cluster_codes, n_clusters, x * resid[:, None])
     se = float(np.sqrt(small_sample * a @ (scores.T @ scores) @ a))
 
     def score_matrix(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -135,8 +135,8 @@ def wild_cluster_bootstrap(
         by_cluster[np.arange(u.shape[0]), cluster_codes] = u
         resid_all = by_cluster if annihilate is None else annihilate(by_cluster)
         resid_all = resid_all - x @ (xtx_inv @ (x.T @ resid_all))
-        c = cluster_sums(cluster_codes, n_clusters, xa * u)
-        k = cluster_sums(cluster_codes, n_clusters, xa[:, None] * resid_all)
+        c = group_sums(cluster_codes, n_clusters, xa * u)
+        k = group_sums(cluster_codes, n_clusters, xa[:, None] * resid_all)
         return c, k
 
     c_a, k_a = score_matrix(resid)

@@ -208,3 +208,65 @@ def test_unknown_inference_is_rejected(mpdta):
 def test_duplicate_unit_periods_are_rejected(mpdta):
     with pytest.raises(ValueError, match="several rows per"):
         twfe(pd.concat([mpdta, mpdta.head(3)]), "lemp", "countyreal", "year", "d")
+
+
+def test_auto_without_cluster_clusters_by_the_unit_and_says_so(mpdta):
+    # SPEC §7 / guide: "auto" picks by the number of clusters and says what it picked. In a
+    # panel the unit is the cluster when none is named; classical errors only on request.
+    auto = twfe(mpdta, "lemp", "countyreal", "year", "d", inference="auto")
+    by_county = twfe(mpdta, "lemp", "countyreal", "year", "d", cluster="countyreal")
+    assert auto.estimate == by_county.estimate
+    assert auto.se == pytest.approx(0.0132651554, abs=5e-11)  # DOMAIN.md §6, CR1 by county
+    assert auto.se == by_county.se
+    assert auto.nclusters == 500
+    assert auto.inference.startswith("auto: CR1 cluster-robust by countyreal (500 clusters)")
+    assert "no cluster given, so clustered by the unit (countyreal)" in auto.inference
+    assert not any("pass cluster=" in w for w in auto.warnings)
+    classical = twfe(mpdta, "lemp", "countyreal", "year", "d")
+    assert classical.nclusters is None and classical.se != auto.se
+
+
+def test_disconnected_panel_equals_dummy_regression(panel_factory):
+    # Two groups of districts observed in disjoint periods: two unit/period dummies are
+    # redundant, not one, and the within transformation must drop both, weighted or not.
+    first = panel_factory(n_units=12, n_periods=6, cohorts={4: 5}, effect=0.5, seed=1)
+    second = panel_factory(n_units=10, n_periods=5, cohorts={3: 4}, effect=0.5, seed=2)
+    second = second.assign(unit=second["unit"] + 100, time=second["time"] + 10)
+    data = pd.concat([first, second], ignore_index=True)
+    data["w"] = 1.0 + data["unit"] % 4
+    dummies = pd.get_dummies(data[["unit", "time"]].astype(str), drop_first=True)
+    design = sm.add_constant(pd.concat([data[["d"]], dummies], axis=1).astype(float))
+    for weights in (None, "w"):
+        result = twfe(data, "y", "unit", "time", "d", cluster="unit", weights=weights)
+        w = data["w"] if weights else np.ones(len(data))
+        ols = sm.WLS(data["y"], design, weights=w).fit()
+        assert result.estimate == pytest.approx(ols.params["d"], rel=1e-10)
+
+
+def test_sparse_unbalanced_panel_matches_pyfixest():
+    # 300 districts, each observed for 6 consecutive periods out of 80: the units × periods
+    # table is mostly empty and is handled as a sparse matrix (within.py).
+    rng = np.random.default_rng(11)
+    units, periods, length = 300, 80, 6
+    first = rng.integers(1, periods - length + 2, units)
+    unit = np.repeat(np.arange(units), length)
+    time = first[unit] + np.tile(np.arange(length), units)
+    start = np.where(rng.random(units) < 0.5, first + rng.integers(1, length, units), 0)
+    d = ((start[unit] > 0) & (time >= start[unit])).astype(float)
+    y = rng.normal(0, 1, units)[unit] + np.sin(time / 9) + 0.4 * d + rng.standard_normal(d.size)
+    data = pd.DataFrame({"unit": unit, "time": time, "d": d, "y": y})
+    result = twfe(data, "y", "unit", "time", "d", cluster="unit")
+    model = pf.feols(
+        "y ~ d | unit + time", data, vcov={"CRV1": "unit"}, fixef_tol=1e-14, fixef_maxiter=100_000
+    )
+    _check_against(result, model)
+
+
+def test_treatment_that_stops_is_reported_and_not_permuted(panel_factory):
+    data = panel_factory(n_units=30, n_periods=8, cohorts={4: 10}, effect=0.5, seed=8)
+    stops = data["unit"].isin([0, 1]) & (data["time"] == 7)
+    data.loc[stops, "d"] = 0.0
+    result = twfe(data, "y", "unit", "time", "d", cluster="unit")
+    assert any(w.startswith("In 2 unit(s) the treatment stops again") for w in result.warnings)
+    with pytest.raises(ValueError, match="stays on once started"):
+        twfe(data, "y", "unit", "time", "d", cluster="unit", inference="randomization")

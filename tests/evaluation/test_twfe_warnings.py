@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from evaluation.did import twfe
@@ -79,3 +80,58 @@ def test_pretrend_warning_threshold_is_ten_percent():
 @pytest.mark.parametrize("n", [0, 1])
 def test_singleton_note_only_when_rows_were_dropped(n):
     assert bool(caveats.singletons_dropped(n)) is bool(n)
+
+
+def _reference_checks(panel: pd.DataFrame) -> list[tuple]:
+    """The definition in `selection_checks`' docstring, one pivot per cohort, written plainly."""
+    starts = panel["cohort"].fillna(0)
+    times = np.sort(panel["time"].unique())
+    out = []
+    for g in sorted(starts[starts != 0].unique()):
+        before = times[times < g]
+        wide = panel[panel["time"].isin(before)].pivot_table(
+            index="unit", columns="time", values="y", aggfunc="mean"
+        )
+        treated = panel.loc[starts == g, "unit"].unique()
+        controls = panel.loc[(starts == 0) if (starts == 0).any() else (starts > g), "unit"]
+        last = wide.reindex(columns=before)[before[-1]]
+        y_t = last.reindex(treated).dropna()
+        y_c = last.reindex(controls.unique()).dropna()
+        if y_t.empty or y_c.size < 2:  # nothing to compare: no check for this cohort
+            continue
+        level = (y_t.mean() - y_c.mean()) / y_c.std()
+        deviation = last - wide.reindex(columns=before[:-1]).mean(axis=1)
+        dev_t = deviation.reindex(treated).dropna()
+        dev_c = deviation.reindex(controls.unique()).dropna()
+        dip = dev_t.mean() - dev_c.mean()
+        z = dip / (dev_c.std() * np.sqrt(1 / dev_t.size + 1 / dev_c.size))
+        out.append((g, before[-1], level, dip, z))
+    return out
+
+
+@pytest.mark.parametrize("never_treated", [True, False])
+def test_selection_checks_follow_their_definition_on_a_ragged_panel(panel_factory, never_treated):
+    # Missing outcomes, missing rows, two rows in some unit-periods (their mean counts) and, without
+    # never-treated units, not-yet-treated controls: the vectorised checks equal the definition.
+    cohorts = {4: 8, 6: 8, 8: 8} if never_treated else {4: 10, 6: 10, 8: 10, 10: 10}
+    data = panel_factory(n_units=40, n_periods=10, cohorts=cohorts, effect=0.3, seed=41)
+    rng = np.random.default_rng(41)
+    data.loc[rng.choice(data.index, 40, replace=False), "y"] = np.nan
+    data = data.drop(index=rng.choice(data.index, 30, replace=False))
+    extra = data.sample(15, random_state=2).assign(y=lambda f: f["y"] + 1.0)
+    ragged = pd.concat([data, extra], ignore_index=True)
+    checks = caveats.selection_checks(ragged, "y", "unit", "time", "cohort")
+    expected = _reference_checks(ragged)
+    assert [(c.cohort, c.last_pre_period) for c in checks] == [e[:2] for e in expected]
+    for check, (_, _, level, dip, z) in zip(checks, expected, strict=True):
+        assert (check.level_sd, check.dip, check.dip_z) == pytest.approx((level, dip, z), rel=1e-12)
+
+
+def test_period_without_any_outcome_does_not_stop_the_checks(panel_factory):
+    # No district has a value in period 1: the dip uses the earlier periods that have values
+    # (the per-cohort pivot used to fail with a KeyError here).
+    data = panel_factory(n_units=30, n_periods=8, cohorts={4: 6, 6: 6}, seed=42)
+    data.loc[data["time"] == 1, "y"] = np.nan
+    checks = caveats.selection_checks(data, "y", "unit", "time", "cohort")
+    assert [(c.cohort, c.last_pre_period) for c in checks] == [(4, 3), (6, 5)]
+    assert all(np.isfinite(c.dip_z) for c in checks)

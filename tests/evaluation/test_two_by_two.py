@@ -71,7 +71,8 @@ def test_cr1_factor_is_fixest_small_sample_correction(kielmc):
     # CR1 = G/(G−1)·(N−1)/(N−K) times the plain sandwich (fixest's default ssc).
     d, p = kielmc["nearinc"].to_numpy(float), kielmc["y81"].to_numpy(float)
     x = np.column_stack([np.ones_like(d), d, p, d * p])
-    codes, g = codes_of(kielmc["nbh"].to_numpy())
+    codes, neighbourhoods = codes_of(kielmc["nbh"].to_numpy())
+    g = len(neighbourhoods)
     fit = fit_linear(kielmc["rprice"].to_numpy(float), x, k_count=4, cluster_codes=codes)
     assert fit.small_sample == pytest.approx(g / (g - 1) * (321 - 1) / (321 - 4), rel=1e-15)
     assert fit.df_t == g - 1
