@@ -5,6 +5,8 @@ Run by hand from the repository root (see docs/simulation-study.md for the desig
     .venv/bin/python benchmarks/simulation_study.py                  # 1,000 cities per design
     .venv/bin/python benchmarks/simulation_study.py --cities 40      # a quick look, ~1 minute
     .venv/bin/python benchmarks/simulation_study.py --summarise RAW.csv [--cities 300]
+    .venv/bin/python benchmarks/simulation_study.py --estimators cs-analytic,cs-bootstrap
+    .venv/bin/python benchmarks/simulation_study.py --summarise FULL.csv CS.csv  # CS re-run wins
 
 Every simulated city is a balanced panel of districts over ten years with district and year
 effects, AR(1) errors within each district and measures that start in staggered cohorts. City c
@@ -13,9 +15,12 @@ the number of worker processes, and the first K cities of a long run are exactly
 Each city is evaluated three times on the same noise: with no effect (placebo measures) and with
 an average effect of 0.5 and of 1.0 percentage points (a reduction) that grows with the years
 since the start. Raw results (one row per city, effect and estimator) go to
-$TMPDIR/budget-monitor-bench/simulation-<cities>-<seed>.csv, written in city order as the run
-goes on, so an interrupted run can still be summarised; the Markdown tables go to stdout (and
-to --out).
+$TMPDIR/budget-monitor-bench/simulation-<cities>-<seed>.csv (…-<estimators>.csv for a run of
+selected estimators), written in city order as the run goes on, so an interrupted run can still
+be summarised; the Markdown tables go to stdout (and to --out). Because the cities depend on the
+seed alone, a run of selected estimators (after a change to one of them) evaluates exactly the
+same cities as the full run, and `--summarise` of several raw files lets the later rows replace
+the earlier ones of the same city, effect and estimator.
 """
 
 from __future__ import annotations
@@ -68,8 +73,10 @@ STAGGERED_ESTIMATORS = (
     "twfe_cr1",
     "twfe_wild",
     "twfe_ri",
+    "cs_analytic_r",
     "cs_analytic",
     "cs_bootstrap",
+    "cs_notyet",
 )
 SINGLE_ESTIMATORS = ("sdid_placebo", "twfe_cr1", "twfe_wild", "twfe_ri", "cs_single")
 DESIGNS = (
@@ -82,8 +89,10 @@ LABELS = {
     "twfe_cr1": "TWFE, CR1 by district, t(G−1)",
     "twfe_wild": "TWFE, wild cluster bootstrap (WCR)",
     "twfe_ri": "TWFE, randomization inference",
+    "cs_analytic_r": "CS simple, analytic, divisor N as R `did` (the default before)",
     "cs_analytic": "CS simple, analytic = `evaluate_panel` default",
     "cs_bootstrap": "CS simple, multiplier bootstrap",
+    "cs_notyet": "CS simple, not-yet-treated comparison, analytic",
     "sdid_placebo": "SDID, placebo s.e. = `evaluate_panel` default",
     "cs_single": "CS simple, analytic",
 }
@@ -192,11 +201,14 @@ def _default(expected_method: str) -> Callable:
     return run
 
 
-def _cs(inference: str) -> Callable:
+def _cs(inference: str, **options: object) -> Callable:
+    """`staggered` with its defaults (the small-cohort correction) unless options say otherwise."""
+
     def run(frame: pd.DataFrame, seed: int):
         return staggered(
-            frame, "rate", "district", "year", "start", inference=inference, seed=seed, draws=DRAWS
-        )
+            frame, "rate", "district", "year", "start", inference=inference, seed=seed,
+            draws=DRAWS, **options,
+        )  # fmt: skip
 
     return run
 
@@ -206,22 +218,25 @@ RUNNERS: dict[str, Callable] = {
     "twfe_cr1": _twfe("analytic"),
     "twfe_wild": _twfe("wild"),
     "twfe_ri": _twfe("randomization"),
+    "cs_analytic_r": _cs("analytic", small_sample=None),
     "cs_analytic": _default("staggered"),
     "cs_bootstrap": _cs("bootstrap"),
+    "cs_notyet": _cs("analytic", control="notyet"),
     "sdid_placebo": _default("sdid"),
     "cs_single": _cs("analytic"),
 }
 
 
-def run_city(task: tuple[int, int, int]) -> list[dict]:
-    """Every estimator on one city under every effect size: one row each."""
-    design_index, city, seed = task
+def run_city(task: tuple[int, int, int, tuple[str, ...] | None]) -> list[dict]:
+    """The design's estimators (those selected, if any) on one city under every effect size."""
+    design_index, city, seed, selected = task
     design = DESIGNS[design_index]
     world = simulate_city(design, city, seed, design_index)
+    keys = [key for key in design.estimators if selected is None or key in selected]
     rows = []
     for effect in EFFECTS:
         frame = city_frame(world["baseline"] + effect * world["profile"], world["starts"])
-        for key in design.estimators:
+        for key in keys:
             row = {"design": design_index, "city": city, "effect": effect, "estimator": key}
             try:
                 with warnings.catch_warnings():
@@ -262,6 +277,7 @@ def summarise(raw: pd.DataFrame) -> str:
             continue
         truth = true_values(design)
         cities = rows["city"].nunique()
+        present = [key for key in design.estimators if (rows["estimator"] == key).any()]
         auto, why = choose_inference(
             design.districts, design.treated, design.districts - design.treated, True
         )
@@ -279,7 +295,7 @@ def summarise(raw: pd.DataFrame) -> str:
             "| coverage at 0 | coverage at 0.5 | coverage at 1.0 | median CI width |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for key in design.estimators:
+        for key in present:
             mine = rows[rows["estimator"] == key]
             cells = [LABELS[key], str(int(mine["estimate"].isna().sum()))]
             rejections, coverages = [], []
@@ -298,7 +314,7 @@ def summarise(raw: pd.DataFrame) -> str:
             "| bias against the ATT | RMSE | coverage of the ATT |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for key in design.estimators:
+        for key in present:
             part = rows[(rows["estimator"] == key) & (rows["effect"] == 1.0)].dropna(
                 subset=["estimate"]
             )
@@ -330,6 +346,26 @@ def summarise(raw: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def read_raw(paths: list[Path]) -> pd.DataFrame:
+    """Raw results of one or more runs; a later file's row replaces an earlier one's with the
+    same design, city, effect and estimator (a re-run of some estimators on the same cities)."""
+    frames = [pd.read_csv(p, keep_default_na=False, na_values=["", "nan"]) for p in paths]
+    raw = pd.concat(frames, ignore_index=True)
+    return raw.drop_duplicates(["design", "city", "effect", "estimator"], keep="last")
+
+
+def parse_estimators(text: str | None) -> tuple[str, ...] | None:
+    """`cs-analytic,cs-bootstrap` → ("cs_analytic", "cs_bootstrap"); None runs them all."""
+    if text is None:
+        return None
+    keys = tuple(name.strip().replace("-", "_") for name in text.split(",") if name.strip())
+    unknown = [key for key in keys if key not in RUNNERS]
+    if unknown or not keys:
+        known = ", ".join(key.replace("_", "-") for key in RUNNERS)
+        raise SystemExit(f"unknown estimators {', '.join(unknown) or text!r}; known: {known}")
+    return keys
+
+
 def cache_folder() -> Path:
     folder = Path(tempfile.gettempdir()) / "budget-monitor-bench"
     folder.mkdir(parents=True, exist_ok=True)
@@ -344,22 +380,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--designs", default="0,1,2", help="design numbers, comma-separated")
-    parser.add_argument("--summarise", type=Path, help="summarise this raw CSV instead of running")
+    parser.add_argument(
+        "--estimators",
+        help="run only these, comma-separated (e.g. cs-analytic,cs-bootstrap); default: all",
+    )
+    parser.add_argument(
+        "--summarise",
+        type=Path,
+        nargs="+",
+        help="summarise these raw CSVs instead of running (later files replace earlier rows)",
+    )
     parser.add_argument("--out", type=Path, help="also write the Markdown tables here")
     args = parser.parse_args(argv)
 
     if args.summarise:
-        raw = pd.read_csv(args.summarise, keep_default_na=False, na_values=["", "nan"])
+        raw = read_raw(args.summarise)
         raw = raw if args.cities is None else raw[raw["city"] < args.cities]
         text = summarise(raw)
     else:
         args.cities = args.cities or 1000
         designs = [int(d) for d in args.designs.split(",")]
-        raw_path = cache_folder() / f"simulation-{args.cities}-{args.seed}.csv"
+        selected = parse_estimators(args.estimators)
+        suffix = "" if selected is None else "-" + "-".join(selected)
+        raw_path = cache_folder() / f"simulation-{args.cities}-{args.seed}{suffix}.csv"
         # One BLAS thread per worker: the processes share the cores, not the threads.
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = "1"
-        tasks = [(d, c, args.seed) for c in range(args.cities) for d in designs]
+        tasks = [(d, c, args.seed, selected) for c in range(args.cities) for d in designs]
         started = time.perf_counter()
         frames = []
         with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:

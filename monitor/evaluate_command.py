@@ -83,8 +83,9 @@ _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
     default="auto",
     show_default=True,
     help="How standard errors, intervals and p-values are obtained. auto: the method's default "
-    "(twfe chooses by the number of clusters; staggered and event: analytic). wild and "
-    "randomization: twfe only; bootstrap: staggered only.",
+    "(twfe chooses by the number of clusters; event: analytic; staggered: analytic, with each "
+    "cohort's variance divided by N − 1 rather than N, which keeps the 5 % level with cohorts "
+    "of two or three units). wild and randomization: twfe only; bootstrap: staggered only.",
 )
 @click.option(
     "--seed",

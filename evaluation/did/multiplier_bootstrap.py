@@ -6,6 +6,10 @@ variance 1 drawn once per unit, so it is clustered at the unit level by construc
 re-estimation. Standard errors come from the interquartile range of the draws (robust to heavy
 tails), and the sup-t critical value gives confidence bands that cover a whole set of effects at
 once (Callaway & Sant'Anna 2021, section 4.1).
+
+With Rademacher weights the draws have variance Σ ψ_i² / n², the analytic variance of the same
+influence functions ψ; so when `staggered` hands over influence functions with the small-cohort
+correction (evaluation.did.small_cohort), the bootstrap inherits it without a change here.
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
-"""Callaway & Sant'Anna on a tiny panel computed by hand, and the caveats it must report."""
+"""Callaway & Sant'Anna on a tiny panel computed by hand, and the caveats it must report.
+
+Each ATT(g, t) is a difference of two means; its standard error by hand is
+sqrt(v_T / N_T + v_C / N_C), v the group variance of the outcome changes: with divisor N (the
+population variance, as R `did`: small_sample=None) or N − 1 (the sample variance, Welch: the
+default small_sample="cohort").
+"""
 
 from __future__ import annotations
 
 import math
-from statistics import mean, pstdev
+from statistics import mean, pvariance, variance
 
 import numpy as np
 import pandas as pd
@@ -38,11 +44,15 @@ def change(unit: str, later: int, earlier: int) -> float:
     return OUTCOMES[unit][later - 1] - OUTCOMES[unit][earlier - 1]
 
 
-def by_hand(treated: list[str], comparison: list[str], later: int, earlier: int):
-    """Difference of mean changes; s.e. from the two groups' population variances."""
+def by_hand(
+    treated: list[str], comparison: list[str], later: int, earlier: int, small_sample="cohort"
+):
+    """Difference of mean changes; s.e. sqrt(v_T/N_T + v_C/N_C) from the groups' variances v:
+    sample variances (divisor N − 1) for small_sample="cohort", population variances (N) else."""
     dt = [change(u, later, earlier) for u in treated]
     dc = [change(u, later, earlier) for u in comparison]
-    se = math.sqrt(pstdev(dt) ** 2 / len(dt) + pstdev(dc) ** 2 / len(dc))
+    var = variance if small_sample == "cohort" else pvariance
+    se = math.sqrt(var(dt) / len(dt) + var(dc) / len(dc))
     return mean(dt) - mean(dc), se
 
 
@@ -67,24 +77,31 @@ NOT_YET_CELLS = {
 }
 
 
+@pytest.mark.parametrize("small_sample", ["cohort", None])
 @pytest.mark.parametrize(("group", "time"), list(NOT_YET_CELLS))
-def test_not_yet_treated_cells_equal_hand_computation(group, time):
+def test_not_yet_treated_cells_equal_hand_computation(group, time, small_sample):
+    # With not-yet-treated comparisons N_C is the cell's own comparison set (4, 6 or 2 units).
     treated, comparison, later, earlier = NOT_YET_CELLS[(group, time)]
-    att, se = by_hand(treated, comparison, later, earlier)
-    got = cell(
-        staggered(tiny_panel(), "y", "unit", "period", "start", control="notyet"), group, time
+    att, se = by_hand(treated, comparison, later, earlier, small_sample)
+    result = staggered(
+        tiny_panel(), "y", "unit", "period", "start", control="notyet", small_sample=small_sample
     )
+    got = cell(result, group, time)
     assert got["att"] == pytest.approx(att, abs=1e-12)
     assert got["se"] == pytest.approx(se, abs=1e-12)
 
 
-def test_never_treated_cells_compare_with_never_treated_only():
-    result = staggered(tiny_panel(), "y", "unit", "period", "start", control="never")
-    att, se = by_hand(["a1", "a2"], NEVER, 3, 1)
+@pytest.mark.parametrize("small_sample", ["cohort", None])
+def test_never_treated_cells_compare_with_never_treated_only(small_sample):
+    result = staggered(
+        tiny_panel(), "y", "unit", "period", "start", control="never", small_sample=small_sample
+    )
+    att, se = by_hand(["a1", "a2"], NEVER, 3, 1, small_sample)
     assert cell(result, 2, 3)["att"] == pytest.approx(att, abs=1e-12)
     assert cell(result, 2, 3)["se"] == pytest.approx(se, abs=1e-12)
-    att, se = by_hand(["c1", "c2"], NEVER, 2, 1)
+    att, se = by_hand(["c1", "c2"], NEVER, 2, 1, small_sample)
     assert cell(result, 4, 2)["att"] == pytest.approx(att, abs=1e-12)
+    assert cell(result, 4, 2)["se"] == pytest.approx(se, abs=1e-12)
 
 
 def test_simple_aggregate_with_equal_cohorts_is_mean_of_post_treatment_cells():

@@ -3,7 +3,9 @@
 References: tests/data/did-reference/ — R `did` results on Callaway & Sant'Anna's minimum-wage
 data, as published in the csdid project's parity tests (see the README files there).
 `mpdta_nev_dr` is never-treated controls, `mpdta_nyt_dr` not-yet-treated; without covariates the
-doubly robust estimator is the unconditional one that `staggered` computes.
+doubly robust estimator is the unconditional one that `staggered` computes. R divides each
+group's variance by N: `small_sample=None` (our default corrects small cohorts, see
+evaluation/did/small_cohort.py), so every call here asks for it.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def _reference(control: str, kind: str) -> pd.DataFrame:
 
 def _run(data: pd.DataFrame, control: str, aggregate: str = "simple"):
     return staggered(
-        data, "lemp", "countyreal", "year", "first.treat", control=control, aggregate=aggregate
-    )
+        data, "lemp", "countyreal", "year", "first.treat", control=control, aggregate=aggregate,
+        small_sample=None,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("control", ["never", "notyet"])

@@ -1,7 +1,9 @@
 """`budget-monitor evaluate --panel`: the CLI reports what the Python API computes, to 1e-12.
 
 Reference numbers: Callaway & Sant'Anna's mpdta with R `did` (att_gt + aggte "simple", never
-treated, analytic errors), tests/data/did-reference/ref_aggte.csv, scenario mpdta_nev_dr.
+treated, analytic errors), tests/data/did-reference/ref_aggte.csv, scenario mpdta_nev_dr. The
+product's default corrects R's variance for small cohorts (evaluation/did/small_cohort.py); R's
+own numbers are `staggered(..., small_sample=None)`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 
 from evaluation.did import event_study, staggered, synthetic_did, twfe
+from evaluation.panel_evaluation import EvaluationOptions, evaluate_panel
 from monitor.cli import cli
 
 MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
@@ -78,16 +81,22 @@ def _assert_event_study(got: list[dict], rel_time, estimate, ci_low, ci_high) ->
     np.testing.assert_allclose([r["ci"][1] for r in got], ci_high, rtol=0, atol=TOL)
 
 
-def test_auto_on_mpdta_is_callaway_santanna_simple_as_r_did_and_the_api(mpdta):
+def test_auto_on_mpdta_is_callaway_santanna_simple_with_corrected_variance_as_the_api(mpdta):
     got = evaluate_json(MPDTA, *COLUMNS)
     api = staggered(mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple")
+    r_did = staggered(
+        mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple", small_sample=None
+    )
 
     assert list(got)[: len(SPEC_KEYS)] == SPEC_KEYS
     assert got["method"] == "staggered"
     assert got["indicator"] == "lemp"
     assert got["program"] is None
     _close(got["estimate"], R_SIMPLE_ATT)
-    _close(got["se"], R_SIMPLE_SE)
+    # R's variance is reachable and exact; the default is larger, slightly with cohorts of 20+.
+    _close(r_did.se, R_SIMPLE_SE)
+    assert R_SIMPLE_SE < got["se"] < 1.02 * R_SIMPLE_SE
+    assert "small-cohort correction" in got["inference"]
     for key, expected in [
         ("estimate", api.estimate),
         ("se", api.se),
@@ -227,17 +236,18 @@ def test_german_csv_with_decimal_commas_gives_the_same_estimate(mpdta, tmp_path)
     german.write_bytes(text.encode("cp1252"))
     got = evaluate_json(german, *COLUMNS)
     _close(got["estimate"], R_SIMPLE_ATT)
-    _close(got["se"], R_SIMPLE_SE)
+    _close(got["se"], evaluate_json(MPDTA, *COLUMNS)["se"])
 
 
 def test_plain_output_states_effect_interval_pvalue_inference_and_warnings():
     result = run("evaluate", "--panel", MPDTA, *COLUMNS, expect=0)
     out = result.stdout
     assert "lemp: staggered" in out
-    assert "effect: -0.03995 (95 % CI -0.06354 to -0.01637), p < 0.001" in out
+    assert "effect: -0.03995 (95 % CI -0.06379 to -0.01612), p = 0.001" in out
     assert "191 treated units" in out and "309 comparison units" in out
     assert "inference: analytic standard errors from the influence functions" in out
-    assert "pre-trend test (no difference before the start): p = 0.168" in out
+    assert "small-cohort correction" in out
+    assert "pre-trend test (no difference before the start): p = 0.171" in out
     assert "warning: Fewer than 2 periods before the start" in out
 
 
@@ -308,6 +318,38 @@ def test_auto_with_three_treated_units_runs_staggered(tmp_path):
     assert got["method"] == "staggered"
     assert got["cohorts"] == {"2018": ["S02", "S03"], "2019": ["S07"]}
     assert (got["n_treated"], got["n_control"]) == (3, 7)
+    assert any("Cohort 2019 has a single unit" in w for w in got["warnings"])
+
+
+@pytest.mark.parametrize("inference", ["auto", "bootstrap"])
+def test_default_evaluation_uses_the_small_cohort_correction_in_api_and_json(tmp_path, inference):
+    # Cohorts of two and three districts: where the correction matters (factor sqrt(2) and
+    # sqrt(3/2) on their variances). evaluate_panel, `evaluate --json` and
+    # staggered(small_sample="cohort") give the same numbers; R's plug-in variance is smaller.
+    data = small_panel({"S01": 2017, "S02": 2017, "S03": 2018, "S04": 2018, "S05": 2018})
+    got = evaluate_json(
+        write_csv(tmp_path / "panel.csv", data), *SMALL, "--inference", inference, "--seed", "4"
+    )
+    evaluation = evaluate_panel(data, "quote", "district", "jahr", "start")
+    if inference == "bootstrap":
+        options = EvaluationOptions(inference="bootstrap", seed=4)
+        evaluation = evaluate_panel(data, "quote", "district", "jahr", "start", options)
+    chosen = "analytic" if inference == "auto" else inference
+    columns = ("quote", "district", "jahr", "start")
+    corrected = staggered(data, *columns, inference=chosen, seed=4, small_sample="cohort")
+    plain = staggered(data, *columns, inference=chosen, seed=4, small_sample=None)
+    assert evaluation.method == got["method"] == "staggered"
+    for value in (got["se"], evaluation.se):
+        _close(value, corrected.se)
+    assert corrected.se > plain.se
+    _close(got["ci"][0], corrected.ci_low)
+    _close(got["pvalue"], corrected.pvalue)
+    assert got["inference"] == evaluation.inference == corrected.inference
+    assert "small-cohort correction" in got["inference"]
+    assert got["warnings"] == list(corrected.warnings)
+    assert json.loads(json.dumps(evaluation.to_dict())) == {
+        k: v for k, v in got.items() if k != "panel"
+    }
 
 
 def test_missing_value_symbols_are_missing_outcomes_never_zero(tmp_path):
