@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from imports.fingerprint import fingerprint
 from imports.master_data.columns import MasterDataError
+from imports.master_data.crosswalk import join_through, read_crosswalk
 from imports.master_data.districts import parse_districts, unknown_districts
 from imports.master_data.indicators import parse_indicators
 from imports.master_data.measures import parse_measures
@@ -27,7 +28,7 @@ from imports.master_data.templates import write_template
 from imports.money import format_cents
 from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
-from ledger.master_store import districts, store_master_import
+from ledger.master_store import districts, population, store_master_import
 from ledger.posting_queries import current_postings
 from ledger.tagging import AmbiguousPostings, match_measures
 from monitor.context import AppContext, UserError
@@ -92,11 +93,25 @@ def _report(app: AppContext, document: dict[str, Any], json_output: bool) -> Non
             details = ", ".join(
                 f"{k} {v}"
                 for k, v in document.items()
-                if k not in ("import", "kind", "file", "errors")
+                if k not in ("import", "kind", "file", "errors", "crosswalk")
             )
             click.echo(f"{document['kind']} imported as version {document['import']}: {details}")
+            if "crosswalk" in document:
+                click.echo(_crosswalk_text(document["crosswalk"]))
     if errors:
         raise SystemExit(1)
+
+
+def _crosswalk_text(summary: dict[str, Any]) -> str:
+    """The crosswalk's counts, and the codes of the file it could not place; --json names every
+    district it left out and why."""
+    counts = ", ".join(
+        f"{key} {len(value) if isinstance(value, list | dict) else value}"
+        for key, value in summary.items()
+        if key not in ("file", "sha256")
+    )
+    unmatched = ", ".join(summary["unmatched"]) or "none"
+    return f"crosswalk {summary['file']}: {counts}\nunmatched codes: {unmatched}"
 
 
 def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: Any) -> Any:
@@ -145,19 +160,30 @@ def _prepare_districts(app: AppContext, path: Path) -> Prepared:
 @import_group.command("indicators")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--period", help="The period of the whole file (2024, 2024-Q3, 2024-03).")
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The file's areas are another system's: carry its values to the ledger's districts "
+    "through this crosswalk (JSON {code: [codes]}, or a table with from/to columns). Several "
+    "areas making one district give their population-weighted mean; an area split between "
+    "districts is not carried. The summary names every code that was not carried.",
+)
 @json_option
 @click.pass_obj
 def import_indicators_command(
-    app: AppContext, path: Path, period: str | None, json_output: bool
+    app: AppContext, path: Path, period: str | None, crosswalk: Path | None, json_output: bool
 ) -> None:
     """Indicator values per district and period, long or wide (one column per indicator).
 
     Empty cells and the symbols of official statistics (-, ., x, /, …) are missing, never zero.
     """
-    _report(app, import_master_file(app, "indicators", path, period=period), json_output)
+    document = import_master_file(app, "indicators", path, period=period, crosswalk=crosswalk)
+    _report(app, document, json_output)
 
 
-def _prepare_indicators(app: AppContext, path: Path, period: str | None = None) -> Prepared:
+def _prepare_indicators(
+    app: AppContext, path: Path, period: str | None = None, crosswalk: Path | None = None
+) -> Prepared:
     aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
     # The publisher's "not computed" convention ([indicator_files]), e.g. Berlin's rows of zeros.
     zero_rows_missing = app.settings.indicator_files.all_zero_rows_missing
@@ -170,34 +196,43 @@ def _prepare_indicators(app: AppContext, path: Path, period: str | None = None) 
         zero_rows_missing=zero_rows_missing,
     )
     errors = list(parsed.errors)
+    values, counts, joined = parsed.values, parsed.population, None
     with app.engine.connect() as connection:
         known = _known_districts(connection, path)
-    errors += unknown_districts(
-        parsed.values, known, path.name, column=parsed.columns.get("district")
-    )
-    if not parsed.population.empty:
-        errors += unknown_districts(
-            parsed.population, known, path.name, column=parsed.columns.get("district")
-        )
+        if crosswalk is not None:
+            walk = _parse(app, read_crosswalk, crosswalk)
+            listed = districts(connection)
+            names = dict(zip(listed["code"], listed["name"], strict=True))
+            tolerance = app.settings.indicator_files.crosswalk_population_tolerance
+            try:
+                joined = join_through(
+                    values, counts, walk, names, population(connection), tolerance
+                )
+            except MasterDataError as exc:
+                raise UserError(str(exc)) from None
+            values, counts = joined.values, joined.population
+    errors += unknown_districts(values, known, path.name, column=parsed.columns.get("district"))
+    if not counts.empty:
+        errors += unknown_districts(counts, known, path.name, column=parsed.columns.get("district"))
     tables = {
-        "indicator_value": parsed.values[
+        "indicator_value": values[
             ["district", "indicator", "period", "period_start", "period_end", "value"]
         ],
-        "population": parsed.population[["district", "period", "population"]]
-        if not parsed.population.empty
-        else parsed.population,
+        "population": counts[["district", "period", "population"]] if not counts.empty else counts,
     }
     summary = {
         "layout": parsed.layout,
-        "values": len(parsed.values),
+        "values": len(values),
         "missing": parsed.missing,
-        "indicators": sorted(set(parsed.values["indicator"])),
+        "indicators": sorted(set(values["indicator"])),
         "ignored_columns": list(parsed.ignored_columns),
         "skipped": parsed.skipped_total,
     }
     if zero_rows_missing:  # rows whose zeros were read as "not computed", hence missing
         summary["not_computed"] = parsed.not_computed
-    return Prepared(_dedupe(errors), len(parsed.values), tables, summary)
+    if joined is not None:  # what the crosswalk carried, and every code it did not
+        summary["crosswalk"] = {**joined.summary, "sha256": fingerprint(crosswalk).sha256}
+    return Prepared(_dedupe(errors), len(values), tables, summary)
 
 
 @import_group.command("measures")

@@ -56,6 +56,10 @@ class IndicatorFileSettings:
     # A row whose indicator values are all 0 is an area the publisher did not compute (Berlin's
     # MSS writes 0 in every indicator of a planning area it left out): missing, never zeros.
     all_zero_rows_missing: bool = False
+    # `import indicators --crosswalk`: a district whose carried population differs from its
+    # newest earlier population by more than this share is not carried (the crosswalk is then
+    # missing a part of it, or gives it a neighbour's); a high value such as 10 turns it off.
+    crosswalk_population_tolerance: float = 0.25
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from imports.master_data import MasterDataError, parse_indicators
+from imports.master_data import IndicatorsFile, MasterDataError, parse_indicators
+from imports.master_data.crosswalk import Crosswalk, Joined, join_through, read_crosswalk
 from imports.master_data.periods import read_periods, resolve_periods
 from tests.exports import write_csv, write_xlsx
 
@@ -326,3 +328,133 @@ def test_the_zero_convention_refuses_a_wide_file_with_one_indicator_column(
     path = write_csv(tmp_path / "one.csv", [["Sozialraum", "Kinderarmut"], ["S01", "0"]])
     with pytest.raises(MasterDataError, match="needs at least two indicator columns"):
         parse_indicators(path, period="2018", indicator_columns=ALIASES, zero_rows_missing=True)
+
+
+# Crosswalk: a file in another area system carried to the ledger's districts
+# (imports.master_data.crosswalk). Old districts A, B, C, D, E; the file's new areas n1 … n7.
+OLD = {"A": "Altstadt", "B": "Bahnhof", "C": "Chaussee", "D": "Dorf", "E": "Elbufer"}
+
+
+def new_areas(tmp_path: Path, rows: Sequence[tuple[str, object, object]]) -> IndicatorsFile:
+    header = ("Planungsraum", "Einwohner", "SGB-II-Quote")
+    path = write_csv(tmp_path / "neu.csv", [header, *rows], encoding="utf-8", delimiter=",")
+    return parse_indicators(path, period="2020", indicator_columns=ALIASES)
+
+
+def crosswalk(tmp_path: Path, mapping: dict[str, object]) -> Crosswalk:
+    path = tmp_path / "zuordnung.json"
+    path.write_text(json.dumps(mapping), encoding="utf-8")
+    return read_crosswalk(path)
+
+
+def earlier(**population: int) -> pd.DataFrame:
+    rows = [(code, "2018", count) for code, count in population.items()]
+    return pd.DataFrame(rows, columns=["district", "period", "population"])
+
+
+def carried(joined: Joined) -> dict[str, float]:
+    return dict(zip(joined.values["district"], joined.values["value"], strict=True))
+
+
+def inhabitants(joined: Joined) -> dict[str, int]:
+    frame = joined.population
+    return dict(zip(frame["district"], frame["population"], strict=True))
+
+
+def test_crosswalk_carries_one_to_one_and_merges_parts_by_population(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0), ("n2", 3000, 20.0), ("n3", 1000, 30.0)])
+    # n1 is A; B was split into n2 and n3 (listed once under the old code, once under the new).
+    walk = crosswalk(tmp_path, {"n1": ["A"], "B": ["n2"], "n3": "B"})
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    assert carried(joined) == {"A": 10.0, "B": pytest.approx((3000 * 20 + 1000 * 30) / 4000)}
+    assert inhabitants(joined) == {"A": 1000, "B": 4000}
+    assert joined.summary["one_to_one"] == 1
+    assert joined.summary["many_to_one"] == {"B": ["n2", "n3"]}
+    assert joined.summary["not_covered"] == {"C": "Chaussee", "D": "Dorf", "E": "Elbufer"}
+
+
+def test_crosswalk_carries_no_part_of_a_split_and_names_it(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0), ("n4", 2000, 40.0), ("n5", 500, 50.0)])
+    # n4 overlaps C and D: its share cannot be divided. n5 lies in D alone, but D is then only
+    # partly covered, so D gets nothing either.
+    walk = crosswalk(tmp_path, {"n1": ["A"], "n4": ["C", "D"], "n5": ["D"]})
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    assert carried(joined) == {"A": 10.0}
+    assert joined.summary["splits"] == [{"code": "n4", "into": {"C": "Chaussee", "D": "Dorf"}}]
+    assert set(joined.summary["not_covered"]) == {"B", "C", "D", "E"}
+
+
+def test_crosswalk_names_every_code_it_cannot_place_and_keeps_known_codes(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0), ("n9", 800, 12.0), ("E", 700, 7.0)])
+    walk = crosswalk(tmp_path, {"n1": ["A"], "A-alt": ["X-neu"]})
+    with pytest.raises(MasterDataError, match="links no code of the file"):
+        join_through(parsed.values, parsed.population, walk, {"Z": "Zoo"}, earlier(), 0.25)
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    # E is a ledger district the crosswalk does not list: kept as it is; n9 is nowhere.
+    assert carried(joined) == {"A": 10.0, "E": 7.0}
+    assert joined.summary["unmatched"] == ["n9"]
+
+
+def test_a_merged_value_is_missing_when_one_part_is_missing(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n2", 3000, 20.0), ("n3", 200, "-")])
+    walk = crosswalk(tmp_path, {"n2": ["B"], "n3": ["B"]})
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    assert math.isnan(carried(joined)["B"])
+    assert joined.summary["incomplete"] == ["B"]
+    assert inhabitants(joined) == {"B": 3200}
+
+
+def test_parts_without_population_cannot_be_weighted_and_are_not_carried(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n1", None, 10.0), ("n2", 3000, 20.0), ("n3", None, 30.0)])
+    walk = crosswalk(tmp_path, {"n1": ["A"], "n2": ["B"], "n3": ["B"]})
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    assert carried(joined) == {"A": 10.0}  # one to one needs no weight
+    assert joined.summary["no_population"] == {"B": "Bahnhof"}
+    assert "B" in joined.summary["not_covered"]
+
+
+@pytest.mark.parametrize(("before", "kept"), [(1250, True), (1340, False), (700, False)])
+def test_a_carried_population_far_from_the_districts_earlier_one_is_refused(
+    tmp_path: Path, before: int, kept: bool
+) -> None:
+    """1,000 inhabitants now: within 25 % of 1,250 (−20 %), not of 1,340 (−25.4 %) or 700."""
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0)])
+    walk = crosswalk(tmp_path, {"n1": ["A"]})
+    if not kept:
+        with pytest.raises(MasterDataError, match="population check failed for A"):
+            join_through(parsed.values, parsed.population, walk, OLD, earlier(A=before), 0.25)
+        return
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(A=before), 0.25)
+    assert carried(joined) == {"A": 10.0}
+    assert joined.summary["population_mismatch"] == {}
+
+
+def test_a_population_mismatch_is_named_with_both_populations(tmp_path: Path) -> None:
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0), ("n2", 3000, 20.0)])
+    walk = crosswalk(tmp_path, {"n1": ["A"], "n2": ["B"]})
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(B=6000), 0.25)
+    assert carried(joined) == {"A": 10.0}
+    assert joined.summary["population_mismatch"] == {
+        "B": {"name": "Bahnhof", "period": "2020", "population": 3000,
+              "earlier_period": "2018", "earlier_population": 6000}
+    }  # fmt: skip
+
+
+def test_a_crosswalk_table_with_old_and_new_columns(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "zuordnung.csv", [("alt", "neu"), ("A", "n1"), ("B", "n2")])
+    walk = read_crosswalk(path)
+    assert sorted(map(tuple, walk.pairs.to_numpy())) == [("A", "n1"), ("B", "n2")]
+    parsed = new_areas(tmp_path, [("n1", 1000, 10.0), ("n2", 3000, 20.0)])
+    joined = join_through(parsed.values, parsed.population, walk, OLD, earlier(), 0.25)
+    assert carried(joined) == {"A": 10.0, "B": 20.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("[1, 2]", "is an object"), ("{}", "lists no pair"), ("{nope", "not a readable JSON")],
+)
+def test_a_crosswalk_that_is_no_mapping_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "zuordnung.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MasterDataError, match=message):
+        read_crosswalk(path)
