@@ -267,7 +267,6 @@ def _program_sections(
     if not programs:
         return []
     patterns = app.settings.ledger.spending_accounts
-    by_year = _program_spending_by_year(connection, patterns, end, bound)
     try:
         inputs: PanelInputs | None = panel_inputs(
             connection,
@@ -279,6 +278,7 @@ def _program_sections(
         missing = None
     except PanelError as exc:
         inputs, missing = None, str(exc)
+    by_year = _program_spending_by_year(connection, patterns, end, bound, inputs)
     sections = []
     for program in programs:
         row = by_program.get(program)
@@ -301,7 +301,11 @@ def _program_sections(
 
 
 def _program_spending_by_year(
-    connection: Connection, patterns: tuple[str, ...], end: date, bound: LedgerBound
+    connection: Connection,
+    patterns: tuple[str, ...],
+    end: date,
+    bound: LedgerBound,
+    inputs: PanelInputs | None,
 ) -> dict[str, list[tuple[str, Decimal]]]:
     """Each program's spending (attributed to a district or not) per year, first year with any
     spending of any program up to the year of `end` (that year up to `end`)."""
@@ -310,16 +314,14 @@ def _program_spending_by_year(
     ).scalar()
     if first is None or first > end:
         return {}
-    tagged = tag_spending(
-        connection, patterns, first, end, bound.master_import_id, bound.posting_id
-    )
-    measures = tagged.measures.drop_duplicates("code")
+    measures, postings = _tagged_postings(connection, patterns, first, end, bound, inputs)
+    measures = measures.drop_duplicates("code")
     program_of = {
         code: program
         for code, program in zip(measures["code"], measures["program"], strict=True)
         if isinstance(program, str) and program
     }
-    postings = tagged.postings[tagged.postings["measure"].isin(program_of)]
+    postings = postings[postings["measure"].isin(program_of)]
     if postings.empty:
         return {}
     frame = pd.DataFrame(
@@ -338,6 +340,36 @@ def _program_spending_by_year(
             for year in range(int(years.index.min()), end.year + 1)
         ]
     return result
+
+
+def _tagged_postings(
+    connection: Connection,
+    patterns: tuple[str, ...],
+    first: date,
+    end: date,
+    bound: LedgerBound,
+    inputs: PanelInputs | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(catalog, spending postings booked in [first, end] with their measure).
+
+    The panel inputs hold the same postings, tagged with the same catalog under the same bound,
+    over the outcome indicator's span (`panel_inputs` tags from its first period's start to its
+    last period's end). Where that span covers [first, end] they are reused: tagging is per
+    posting, so a wider span tags each posting alike, and tagging again would repeat the
+    report's most expensive query.
+    """
+    start, stop = pd.Timestamp(first), pd.Timestamp(end)
+    if inputs is not None:
+        span_start = pd.Timestamp(inputs.values["period_start"].min())
+        span_end = pd.Timestamp(inputs.values["period_end"].max())
+        if span_start <= start and span_end >= stop:
+            postings = inputs.tagged.postings
+            booked = pd.to_datetime(postings["booking_date"])
+            return inputs.tagged.measures, postings[(booked >= start) & (booked <= stop)]
+    tagged = tag_spending(
+        connection, patterns, first, end, bound.master_import_id, bound.posting_id
+    )
+    return tagged.measures, tagged.postings
 
 
 def _evaluate(

@@ -1,13 +1,14 @@
 """The report's charts: matplotlib figures embedded in the PDF as vector graphics.
 
-Choice: each figure is saved as SVG with its text kept as text (`svg.fonttype = "none"`) and
-converted by svglib into a reportlab Drawing, which platypus places like any flowable. The
-charts therefore stay sharp at any zoom and in print, their labels are real text in DejaVu
-Sans (the same embedded face as the body text: searchable, copyable, read by screen readers),
-and the PDF holds no raster image at all. A raster PNG would be simpler but blurs when the
-committee zooms into a map, and a matplotlib PDF cannot be embedded by reportlab without a
-further library. Nothing here may produce a raster: no colorbars (matplotlib rasterises
-their gradient), no images; classed legends instead.
+Choice: each figure is drawn by `reports.chart_drawing` straight into a reportlab Drawing,
+with its text kept as text, which platypus places like any flowable. The charts therefore stay
+sharp at any zoom and in print, their labels are real text in DejaVu Sans (the same embedded
+face as the body text: searchable, copyable, read by screen readers), and the PDF holds no
+raster image at all. A raster PNG would be simpler but blurs when the committee zooms into a
+map, and a matplotlib PDF cannot be embedded by reportlab without a further library; going
+through SVG and svglib gave the same pages at twice the cost. Nothing here may produce a
+raster: no colorbars (matplotlib rasterises their gradient), no images; classed legends
+instead.
 
 Figures are built with the object API (`Figure`, no pyplot), so no global figure state is
 touched; rcParams apply only inside `rc_context` while a figure is drawn. Axis numbers come
@@ -16,7 +17,6 @@ from `reports.formatting`, so ticks read 1.000 € and 0,5 like the text.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -30,8 +30,8 @@ from matplotlib.patches import Patch
 from matplotlib.textpath import TextPath
 from matplotlib.ticker import Formatter, MaxNLocator
 from reportlab.graphics.shapes import Drawing
-from svglib.svglib import svg2rlg
 
+from reports.chart_drawing import draw_figure
 from reports.chart_labels import place_labels
 from reports.fonts import CHART_FAMILY, register_fonts
 from reports.formatting import LocaleFormat
@@ -51,8 +51,6 @@ LABEL_SIZE = 6.5
 POST = "#b2182b"
 
 CHART_RC = {
-    "svg.fonttype": "none",  # text stays text in the SVG, and so in the PDF
-    "svg.hashsalt": "budget-impact-monitor",  # stable ids: the same data give the same bytes
     "font.family": "sans-serif",
     "font.sans-serif": [CHART_FAMILY],
     "font.size": 8,
@@ -63,34 +61,36 @@ CHART_RC = {
 
 
 class LocaleTicks(Formatter):
-    """Tick labels in the report's locale, with as many places as the tick spacing needs."""
+    """Tick labels in the report's locale, with as many places as the tick spacing needs.
+
+    matplotlib asks for the same labels many times while it lays out and draws one chart (about
+    ten times each), so each label is formatted once: the places when the ticks are set, the
+    text on first request.
+    """
 
     def __init__(self, render: Callable[[float, int], str]) -> None:
         self.render = render
-        self.ticks = np.array([], dtype=float)
+        self.decimals = 0  # no ticks yet: whole numbers
+        self.labels: dict[tuple[float, int], str] = {}
 
     def set_locs(self, locs: Sequence[float]) -> None:
         super().set_locs(locs)
-        self.ticks = np.asarray(locs, dtype=float)
+        steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
+        step = float(steps[steps > 0].min()) if (steps > 0).any() else 1.0
+        self.decimals = max(0, -math.floor(math.log10(step) + 1e-9))
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        steps = np.diff(np.sort(self.ticks))
-        step = float(steps[steps > 0].min()) if (steps > 0).any() else 1.0
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-        return self.render(x, decimals)
+        key = (float(x), self.decimals)
+        if key not in self.labels:
+            self.labels[key] = self.render(x, self.decimals)
+        return self.labels[key]
 
 
 def to_drawing(figure: Figure) -> Drawing:
     """The figure as a reportlab Drawing (vector), sized in points as the figure is."""
     register_fonts()
-    buffer = io.BytesIO()
     with matplotlib.rc_context(CHART_RC):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    buffer.seek(0)
-    drawing = svg2rlg(buffer)
-    if drawing is None:
-        raise RuntimeError("svglib could not read the SVG that matplotlib wrote")
-    return drawing
+        return draw_figure(figure)
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -3,8 +3,9 @@
 Why these files: the report needs a font with umlauts, ß, €, − and →, embedded in the PDF so it
 prints the same everywhere (reportlab's 14 standard fonts are not embedded and lack − and →).
 matplotlib is needed for the charts anyway and always carries DejaVu Sans, so text and charts
-share one face on every machine, with no system font package to install. Registration is
-idempotent: reportlab's font registry and svglib's font map are process-wide.
+share one face on every machine, with no system font package to install: matplotlib measures
+chart text in the same files reportlab embeds. Registration is idempotent: reportlab's font
+registry is process-wide.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import matplotlib
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from svglib import fonts as svg_fonts
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = "DejaVuSans"
@@ -23,7 +23,7 @@ BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
 BOLD_ITALIC = "DejaVuSans-BoldOblique"
 MONO = "DejaVuSansMono"
-# The family name matplotlib writes into its SVG text elements.
+# The family name matplotlib knows these files by (charts' rcParams).
 CHART_FAMILY = "DejaVu Sans"
 
 _FACES = {
@@ -36,7 +36,7 @@ _FACES = {
 
 
 def register_fonts() -> None:
-    """Make the faces known to reportlab (paragraphs, tables) and to svglib (chart text)."""
+    """Make the faces known to reportlab (paragraphs, tables and chart text)."""
     if REGULAR in pdfmetrics.getRegisteredFontNames():
         return
     for name, file in _FACES.items():
@@ -46,12 +46,3 @@ def register_fonts() -> None:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD_ITALIC)
-    for weight, style, name in (
-        ("normal", "normal", REGULAR),
-        ("bold", "normal", BOLD),
-        ("normal", "italic", ITALIC),
-        ("bold", "italic", BOLD_ITALIC),
-    ):
-        svg_fonts.register_font(
-            CHART_FAMILY, str(FONT_DIR / _FACES[name]), weight, style, rlgFontName=name
-        )

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from monitor.demo import export_writers as ew
+from monitor.demo.extra_measures import extra_measures, extra_programs, max_extra_measures
 from monitor.demo.synthetic_districts import (
     INDICATORS,
     district_frame,
@@ -38,6 +39,7 @@ from monitor.demo.synthetic_districts import (
 from monitor.demo.synthetic_measures import (
     EFFECT_MULTIPLIERS,
     PROGRAM_EFFECTS,
+    TEMPLATE_MEASURES,
     Measure,
     quarter_label,
     resolve_catalog,
@@ -184,18 +186,28 @@ def export_layouts(years: range) -> dict[int, str]:
 
 
 def build_city(
-    seed: int = 0, *, districts: int = 23, years: range = range(2016, 2025), scale: float = 1.0
+    seed: int = 0,
+    *,
+    districts: int = 23,
+    years: range = range(2016, 2025),
+    scale: float = 1.0,
+    measures: int = TEMPLATE_MEASURES,
 ) -> SyntheticCity:
     """Generate the synthetic city for `seed`.
 
     districts: number of Sozialräume (8..99; 23 = Düren's). years: indicator and posting years
     (at least 4). scale: multiplies the number of invoice postings (about 8,000 postings at 1.0
-    for the default city); indicators and the catalog do not depend on it.
+    for the default city); indicators and the catalog do not depend on it. measures: size of the
+    catalog, at least the demo's sixteen; more add placebo programs of about sixteen measures
+    each (`extra_measures`), e.g. 200 measures in eighteen programs, for benchmarks.
     """
     if len(years) < 4 or years.step != 1:
         raise ValueError("years must be a range of at least four consecutive years")
     if scale <= 0:
         raise ValueError("scale must be positive")
+    most = TEMPLATE_MEASURES + max_extra_measures()
+    if not TEMPLATE_MEASURES <= measures <= most:
+        raise ValueError(f"measures must be between {TEMPLATE_MEASURES} and {most}")
     streams = np.random.SeedSequence(seed).spawn(4)
     rng_districts, rng_indicators, rng_plan = (np.random.default_rng(s) for s in streams[:3])
 
@@ -204,9 +216,12 @@ def build_city(
     population = population_frame(district_table, years, rng_districts)
     by_need = need.sort_values(ascending=False, kind="stable").index.tolist()
     names = dict(zip(district_table["district"], district_table["name"], strict=True))
-    measures = resolve_catalog(by_need, names, years[0], len(years))
+    extra = measures - TEMPLATE_MEASURES
+    catalog_measures = resolve_catalog(by_need, names, years[0], len(years))
+    catalog_measures += extra_measures(extra, by_need, names, years[0], len(years))
+    effects = dict(PROGRAM_EFFECTS) | {program: 0.0 for program in extra_programs(extra)}
 
-    starts = treatment_starts(measures)
+    starts = treatment_starts(catalog_measures)
     start_year = {p: {d: s.year for d, s in ds.items()} for p, ds in starts.items()}
     start_quarter = {p: {d: quarter_label(s) for d, s in ds.items()} for p, ds in starts.items()}
     quarter_index = {
@@ -219,11 +234,11 @@ def build_city(
         years,
         start_year,
         quarter_index,
-        PROGRAM_EFFECTS,
+        effects,
         rng_indicators,
     )
-    postings, truth, correction = generate_postings(measures, years, scale, streams[3])
-    catalog, allocations = _measure_frames(measures)
+    postings, truth, correction = generate_postings(catalog_measures, years, scale, streams[3])
+    catalog, allocations = _measure_frames(catalog_measures)
     last = years[-1]
     return SyntheticCity(
         seed=seed,
@@ -235,12 +250,12 @@ def build_city(
         counterfactual=counterfactual,
         measures=catalog,
         allocations=allocations,
-        plan=_plan(postings, truth, measures, years, rng_plan),
+        plan=_plan(postings, truth, catalog_measures, years, rng_plan),
         postings=postings,
         posting_measures=truth,
-        planted_effects=dict(PROGRAM_EFFECTS),
+        planted_effects=effects,
         planted_effects_by_indicator={
-            info.code: {p: e * EFFECT_MULTIPLIERS[info.code] for p, e in PROGRAM_EFFECTS.items()}
+            info.code: {p: e * EFFECT_MULTIPLIERS[info.code] for p, e in effects.items()}
             for info in INDICATORS
         },
         treatment_start=start_year,

@@ -134,6 +134,9 @@ _CATALOG: tuple[_Template, ...] = (
 )  # fmt: skip
 
 
+TEMPLATE_MEASURES = len(_CATALOG)  # the demo's catalog: sixteen measures in six programs
+
+
 @dataclass(frozen=True)
 class AllocationPhase:
     """Shares of one measure valid from `valid_from` to `valid_to` (inclusive; None = open)."""

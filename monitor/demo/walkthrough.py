@@ -62,18 +62,7 @@ def run_demo(
     """Run every step on `app`'s (empty) ledger; returns the summary that is also written."""
     folder.mkdir(parents=True, exist_ok=True)
     city = city or build_city(seed)
-    files = write_city(city, folder / "exports")
-    for kind in MASTER_ORDER:
-        document = import_master_file(app, kind, files[kind])
-        if document["errors"]:
-            raise DemoFailed(f"import {kind}: {document['errors'][:3]}")
-    imports = []
-    for name, path in files.items():
-        if name.startswith("postings"):
-            result, ok = import_postings_file(app, path, "auto", False, False, show=False)
-            if not ok:
-                raise DemoFailed(f"import postings {path.name}: {result['errors'][:3]}")
-            imports.append(result)
+    imports = import_city(app, write_city(city, folder / "exports"))
     patterns = app.settings.ledger.spending_accounts
     last_year = max(city.years)
     with app.engine.connect() as connection:
@@ -125,6 +114,23 @@ def run_demo(
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return summary
+
+
+def import_city(app: AppContext, files: dict[str, Path]) -> list[dict[str, Any]]:
+    """Import the files `write_city` wrote, as a city would: master data first, then each
+    postings export in order; returns the postings imports' results."""
+    for kind in MASTER_ORDER:
+        document = import_master_file(app, kind, files[kind])
+        if document["errors"]:
+            raise DemoFailed(f"import {kind}: {document['errors'][:3]}")
+    imports = []
+    for name, path in files.items():
+        if name.startswith("postings"):
+            result, ok = import_postings_file(app, path, "auto", False, False, show=False)
+            if not ok:
+                raise DemoFailed(f"import postings {path.name}: {result['errors'][:3]}")
+            imports.append(result)
+    return imports
 
 
 def _evaluate(

@@ -358,3 +358,35 @@ def test_larger_city_gets_synthetic_names() -> None:
 def test_rejects_impossible_cities(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         build_city(0, **kwargs)
+
+
+def test_measures_parameter_grows_the_catalog_into_placebo_programs() -> None:
+    base = build_city(2, districts=40, years=range(2015, 2025), scale=0.2)
+    large = build_city(2, districts=40, years=range(2015, 2025), scale=0.2, measures=200)
+    measures, allocations = large.measures, large.allocations
+    assert len(measures) == 200 and measures["measure"].is_unique
+    assert 10 <= measures["program"].nunique() <= 20
+    assert measures["program"].value_counts().max() <= 16
+    # the demo's sixteen measures stay as they are; every extra program is a placebo
+    pd.testing.assert_frame_equal(measures.iloc[:16], base.measures)
+    extra = set(measures["program"]) - set(base.measures["program"])
+    assert {large.planted_effects[p] for p in extra} == {0.0}
+    pd.testing.assert_frame_equal(large.indicators, base.indicators)
+    # every extra measure has shares summing to one on every day it runs
+    sums = allocations.groupby(["measure", "valid_from"])["share"].sum()
+    assert (sums == Decimal(1)).all()
+    assert set(measures["measure"]) - set(allocations["measure"]) == {"SRP-01"}
+    # postings reach every measure; each extra program serves the neediest 60 % of the
+    # districts at most (24 of 40), so it keeps never-treated districts as controls
+    truth = large.posting_measures["measure"]
+    assert set(truth.dropna()) == set(measures["measure"])
+    assert len(large.postings) > 3 * len(base.postings)
+    for program in extra:
+        assert 0 < len(large.treatment_start[program]) <= 24
+
+
+def test_the_default_catalog_is_the_demos_sixteen_measures(city: SyntheticCity) -> None:
+    assert len(city.measures) == 16
+    assert set(city.planted_effects) == set(city.measures["program"]) - {"Sozialraumplanung"}
+    with pytest.raises(ValueError, match="measures"):
+        build_city(0, measures=15)

@@ -212,6 +212,39 @@ def test_the_sidecar_holds_exactly_the_commands_numbers(original) -> None:
     assert sidecar["inputs"]["last_master_import_id"] == 4
 
 
+@pytest.mark.parametrize("end", [date(2024, 12, 31), date(2021, 6, 30)])
+def test_program_spending_by_year_reuses_the_panels_tagging_and_gives_the_same_figures(
+    original, monkeypatch: pytest.MonkeyPatch, end: date
+) -> None:
+    from ledger.district_panel import panel_inputs
+    from ledger.posting_queries import ledger_bound
+    from monitor import report_assembly
+    from monitor.context import AppContext
+    from monitor.settings import load_settings
+
+    folder = original.monitor.workdir
+    app = AppContext(load_settings(folder / "settings.toml"), original.monitor.database_url)
+    patterns = app.settings.ledger.spending_accounts
+    with app.engine.connect() as connection:
+        bound = ledger_bound(connection)
+        tagged_now = report_assembly._program_spending_by_year(
+            connection, patterns, end, bound, None
+        )
+        inputs = panel_inputs(
+            connection,
+            "sgb2_quote",
+            patterns,
+            as_of=bound.master_import_id,
+            upto_posting=bound.posting_id,
+        )
+        # the indicator spans every posting year, so nothing is tagged a second time
+        monkeypatch.setattr(report_assembly, "tag_spending", None)
+        reused = report_assembly._program_spending_by_year(connection, patterns, end, bound, inputs)
+    assert reused == tagged_now
+    assert reused["Jugendzentren"][-1][0] == str(end.year)
+    assert sum(amount for _, amount in reused["Jugendzentren"]) > 0
+
+
 def test_small_districts_show_no_need_figures_and_the_report_says_so(original) -> None:
     suppressed = {d["key"] for d in original.sidecar["suppressed"] if d["below_minimum"]}
     assert suppressed == set(SMALL)
