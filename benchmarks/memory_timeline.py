@@ -33,17 +33,21 @@ WATCHED: dict[str, str] = {
     "imports.postings:read_tables": "reading",
     "imports.postings:fingerprint": "reading",
     "imports.postings:find_header": "normalising",
-    "imports.postings:_parse_sheet": "normalising",
+    "imports.postings:_parse_sheet": "normalising",  # with the rows read chunk by chunk
+    "imports.postings:_parse_chunk": "normalising",
     "imports.postings:key_hashes": "hashing",
     "imports.postings:content_hashes": "hashing",
     "imports.postings:_collapse_same_key": "comparing",
     "monitor.import_commands:store_export": "inserting",  # what is left of it: the commit
     "ledger.posting_store:_store": "comparing",  # what is left of it: the merge
-    "ledger.posting_store:current_versions": "comparing",
+    "ledger.posting_store:month_totals": "comparing",
+    "ledger.posting_store:holds_postings": "comparing",
+    "ledger.posting_queries:bulk_insert": "comparing",  # the export's keys, a temporary table
+    "ledger.posting_store:current_versions|changed_versions": "comparing",
     "ledger.posting_store:compare_with_ledger": "comparing",
     "ledger.posting_store:_insert_batch": "inserting",
     "ledger.posting_store:_posting_columns|_posting_records": "inserting",
-    "ledger.posting_store:bulk_insert_postings": "inserting",
+    "ledger.posting_store:bulk_insert_postings|bulk_insert": "inserting",
     "ledger.posting_store:posting_chain": "hashing",
 }
 

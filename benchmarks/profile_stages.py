@@ -34,7 +34,7 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("ledger/posting_queries.py", None, "comparing"),
     ("ledger/export_comparison.py", None, "comparing"),
     # posting_store by function; its helpers (_posting_records, …) take their caller's stage.
-    ("ledger/posting_store.py", "_store", "comparing"),  # merge with the current versions
+    ("ledger/posting_store.py", "_store", "comparing"),  # picking the changed rows
     ("ledger/posting_store.py", "find_imported_file", "comparing"),
     ("ledger/posting_store.py", "_imported_batch", "comparing"),
     ("ledger/posting_store.py", "_insert_postings", "inserting"),

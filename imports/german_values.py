@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -17,16 +18,34 @@ import pandas as pd
 # Excel's 1900 date system counts from 1899-12-30 (it treats 1900 as a leap year).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN, _SERIAL_MAX = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
-_CURRENCY = re.compile(r"\s*(?:€|EUR)\s*", re.IGNORECASE)
+# Currency signs and all whitespace (also inside: "1 234,56") are not part of an amount.
+_NOISE = re.compile(r"\s+|€|EUR", re.IGNORECASE)
 
 
-def _amount_pattern(decimal: str) -> str:
+def _amount_pattern(decimal: str) -> re.Pattern[str]:
     group = "." if decimal == "," else ","
     g, d = re.escape(group), re.escape(decimal)
-    return (
-        rf"^(?P<lead>[-+])?(?P<int>\d{{1,3}}(?:{g}\d{{3}})+|\d+)"
-        rf"(?:{d}(?P<frac>\d{{1,2}}))?(?P<trail>-)?$"
+    return re.compile(
+        rf"(?P<lead>[-+])?(?P<int>\d{{1,3}}(?:{g}\d{{3}})+|\d+)"
+        rf"(?:{d}(?P<frac>\d{{1,2}}))?(?P<trail>-)?"
     )
+
+
+def _text_cents(texts: Iterable[str], decimal: str) -> list[int | None]:
+    """Signed cents of each amount text, None where it is not one (both a leading and a
+    trailing minus is not). One compiled match per text: the import passes each distinct text
+    once, and pandas' string methods would loop over the texts in Python several times."""
+    pattern = _amount_pattern(decimal)
+    group = "." if decimal == "," else ","
+    result: list[int | None] = []
+    for text in texts:
+        match = pattern.fullmatch(_NOISE.sub("", text))
+        if match is None or (match["lead"] == "-" and match["trail"] == "-"):
+            result.append(None)
+            continue
+        cents = int(match["int"].replace(group, "") + (match["frac"] or "").ljust(2, "0"))
+        result.append(-cents if "-" in (match["lead"], match["trail"]) else cents)
+    return result
 
 
 # The exact types the readers deliver (bool is deliberately not a number here).
@@ -74,17 +93,9 @@ def parse_amount_cents(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.S
 
     text = ~numeric & ~blank
     if text.any():
-        cleaned = values[text].astype(str).str.replace(_CURRENCY, "", regex=True)
-        cleaned = cleaned.str.replace(r"\s+", "", regex=True)
-        parts = cleaned.str.extract(_amount_pattern(decimal))
-        ok = parts["int"].notna() & ~(parts["lead"].eq("-") & parts["trail"].eq("-"))
-        digits = parts["int"].where(ok, "0").str.replace(r"\D", "", regex=True)
-        frac = parts["frac"].fillna("").str.ljust(2, "0")
-        magnitude = (digits + frac.where(ok, "00")).astype("int64")
-        negative = parts["lead"].eq("-") | parts["trail"].eq("-")
-        signed = magnitude.where(~negative, -magnitude)
-        cents[text] = signed.where(ok).astype("Int64")
-        bad[text] = (~ok).to_numpy()
+        parsed = pd.array(_text_cents(values[text].astype(str), decimal), dtype="Int64")
+        cents[text] = parsed
+        bad[text] = parsed.isna()
     cents[bad] = pd.NA
     return cents, bad
 

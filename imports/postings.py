@@ -8,12 +8,13 @@ row was rejected, so that no row is ever lost silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from imports.distinct_cells import DistinctCells
 from imports.fingerprint import Fingerprint, fingerprint
 from imports.german_values import (
     is_blank,
@@ -26,12 +27,14 @@ from imports.header_detection import HeaderMatch, find_header, header_key
 from imports.money import format_cents
 from imports.posting_identity import content_hashes, key_hashes
 from imports.profile import CODE_FIELDS, Profile
-from imports.readers import ReadLimits, read_tables
+from imports.readers import ReadLimits, read_tables, row_chunks
 
 # "Summe", "Gesamtsumme", "Summe:", "Zwischensumme Konto 5011", "Total", SAP's "*" and "**".
 _TOTAL_CELL = re.compile(r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt\b.*)$", re.I)
 _AMOUNT_HINT = "expected a number such as 1.234,56, -1.234,56 or 1.234,56-"
 _DATE_HINT = "expected a date such as 31.12.2024, 2024-12-31 or an Excel date"
+# Data rows converted at a time: their cells as Python objects are what a sheet costs in memory.
+_CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -101,107 +104,53 @@ def parse_postings(
         limits or ReadLimits(),
         encoding=forced.encoding if forced else None,
         delimiter=forced.delimiter if forced else None,
+        streamed=True,
     )
     match = find_header(sheets, profiles, requested)
     return _parse_sheet(path, fingerprint(path), match)
 
 
-def _column(rows: list[list[object]], index: int) -> list[object]:
+def _column(rows: Sequence[list[object]], index: int) -> list[object]:
     return [row[index] if index < len(row) else None for row in rows]
 
 
+@dataclass(frozen=True)
+class _ParsedChunk:
+    """One chunk of a sheet's data rows, checked: what `ParsedExport` adds up over chunks."""
+
+    good: pd.DataFrame  # `ParsedExport.postings` columns, before duplicate keys are collapsed
+    errors: list[RowError]
+    rows: int
+    skipped_blank: int
+    totals: list[int]  # row numbers of sum lines
+    skipped_header: int
+    total_cents: int
+    last_total: Sequence[object] | None  # the cells of the chunk's last sum line
+
+
 def _parse_sheet(path: Path, print_: Fingerprint, match: HeaderMatch) -> ParsedExport:
+    """Parse the sheet in chunks of `_CHUNK_ROWS`, so that only one chunk's cells exist as
+    Python objects at a time; duplicate keys are found over the whole file at the end."""
     profile, sheet = match.profile, match.sheet
     start = 0 if match.header_index is None else match.header_index + 1
-    data = sheet.rows[start:]
     first_number = sheet.first_row_number + start
-    raw = pd.DataFrame(
-        {
-            name: pd.Series(_column(data, index), dtype=object)
-            for name, index in match.columns.items()
-        }
-    )
-    raw.index = pd.RangeIndex(first_number, first_number + len(data))  # row numbers as Excel shows
-    header_name = {name: match.headers[index].strip() for name, index in match.columns.items()}
+    chunks: list[_ParsedChunk] = []
+    for data in row_chunks(sheet.rows, start, _CHUNK_ROWS):
+        chunks.append(_parse_chunk(print_.name, match, data, first_number))
+        first_number += len(data)
+    if not chunks:
+        chunks.append(_parse_chunk(print_.name, match, [], first_number))
+    good = pd.concat([c.good for c in chunks])
+    errors = [e for c in chunks for e in c.errors]
+    totals = [t for c in chunks for t in c.totals]
+    total_cents = sum(c.total_cents for c in chunks)
+    last_total = next((c.last_total for c in reversed(chunks) if c.last_total is not None), None)
     decimal = sheet.decimal or profile.decimal
-
-    dates, bad_dates = parse_dates(raw["booking_date"])
-    blank = pd.concat([is_blank(raw[c]) for c in raw.columns], axis=1).all(axis=1)
-    # Only rows without a valid booking date can be totals or repeated headers: a real posting
-    # whose text says "Summe der Zuschüsse" is still a posting.
-    suspects = raw.index[~blank & dates.isna()]
-    totals, repeated = _totals_and_repeated_headers(data, first_number, suspects, match)
-    skip = blank.copy()
-    skip[totals] = True
-    skip[repeated] = True
-    rows = raw[~skip]
-    dates, bad_dates = dates[~skip], bad_dates[~skip]
-
-    errors: list[RowError] = []
-
-    def reject(mask: pd.Series, field: str, message: str | None = None) -> None:
-        for number in mask.index[mask.to_numpy()]:
-            text = message or f"{rows.at[number, field]!r} is not valid"
-            errors.append(
-                RowError(print_.name, sheet.name, int(number), header_name.get(field), text)
-            )
-
-    cents, bad_amounts = parse_amount_cents(rows["amount"], decimal)
-    for number in bad_amounts.index[bad_amounts.to_numpy()]:
-        value = rows.at[number, "amount"]
-        errors.append(
-            RowError(
-                print_.name,
-                sheet.name,
-                int(number),
-                header_name["amount"],
-                f"not an amount: {value!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})",
-            )
-        )
-    cents, sign_errors = _apply_debit_credit(rows, cents, profile)
-    reject(sign_errors, "debit_credit", _marker_message(profile))
-    for number in bad_dates.index[bad_dates.to_numpy()]:
-        value = rows.at[number, "booking_date"]
-        errors.append(
-            RowError(
-                print_.name,
-                sheet.name,
-                int(number),
-                header_name["booking_date"],
-                f"not a date: {value!r}; {_DATE_HINT}",
-            )
-        )
-
-    frame = pd.DataFrame(index=rows.index)
-    frame["booking_date"] = dates
-    for field in CODE_FIELDS:
-        frame[field] = normalise_codes(rows[field]) if field in rows else None
-    frame["text"] = normalise_codes(rows["text"]) if "text" in rows else None
-    frame["debit_credit"] = (
-        normalise_codes(rows["debit_credit"]) if "debit_credit" in rows else None
+    warnings = (
+        _control_total_warnings(last_total, totals[-1], match, total_cents, decimal)
+        if last_total is not None
+        else []
     )
-    frame["amount_cents"] = cents
-    for field in ("fiscal_year", "line_no"):
-        if field in rows:
-            numbers, bad = parse_whole_numbers(rows[field])
-            reject(bad, field, f"expected a whole number in {header_name[field]!r}")
-            frame[field] = numbers
-        else:
-            frame[field] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
-    frame["fiscal_year"] = frame["fiscal_year"].fillna(dates.dt.year.astype("Int64"))
-
-    for field in profile.required_values:
-        reject(is_blank(rows[field]), field, f"{header_name[field]!r} is empty")
-
-    total_cents = int(cents.dropna().sum())
-    warnings = _control_total_warnings(data, first_number, totals, match, total_cents, decimal)
-
-    frame["sheet"] = sheet.name
-    frame["row"] = frame.index.astype("int64")
-    bad_rows = {e.row for e in errors}
-    good = frame[~frame.index.isin(list(bad_rows))].copy()
-    good["key_hash"] = key_hashes(good, profile.key)
-    good["content_hash"] = content_hashes(good)
     good, duplicates, conflicts = _collapse_same_key(good, print_.name, sheet.name, profile)
     errors.extend(conflicts)
     errors.sort(key=lambda e: (e.row, e.column or ""))
@@ -214,18 +163,128 @@ def _parse_sheet(path: Path, print_: Fingerprint, match: HeaderMatch) -> ParsedE
         header_row=match.header_row_number,
         postings=good.reset_index(drop=True),
         errors=tuple(errors),
-        rows=len(rows),
-        skipped_blank=int(blank.sum()),
+        rows=sum(c.rows for c in chunks),
+        skipped_blank=sum(c.skipped_blank for c in chunks),
         skipped_total=len(totals),
-        skipped_header=len(repeated),
+        skipped_header=sum(c.skipped_header for c in chunks),
         duplicates_in_file=duplicates,
         total_cents=total_cents,
         warnings=tuple(warnings),
     )
 
 
+def _parse_chunk(
+    file: str, match: HeaderMatch, data: Sequence[list[object]], first_number: int
+) -> _ParsedChunk:
+    """Map, convert and check consecutive data rows; `first_number` is the first one's row
+    number as Excel shows it."""
+    profile, sheet = match.profile, match.sheet
+    raw = pd.DataFrame(
+        {
+            name: pd.Series(_column(data, index), dtype=object)
+            for name, index in match.columns.items()
+        }
+    )
+    raw.index = pd.RangeIndex(first_number, first_number + len(data))  # row numbers as Excel shows
+    header_name = {name: match.headers[index].strip() for name, index in match.columns.items()}
+    decimal = sheet.decimal or profile.decimal
+
+    # Every conversion runs once per distinct cell of a column (imports.distinct_cells).
+    cells = {name: DistinctCells.of(raw[name]) for name in raw.columns}
+    blanks = {name: c.spread(is_blank(c.values)) for name, c in cells.items()}
+    dates, bad_dates = map(cells["booking_date"].spread, parse_dates(cells["booking_date"].values))
+    blank = pd.concat(blanks.values(), axis=1).all(axis=1)
+    # Only rows without a valid booking date can be totals or repeated headers: a real posting
+    # whose text says "Summe der Zuschüsse" is still a posting.
+    suspects = raw.index[~blank & dates.isna()]
+    totals, repeated = _totals_and_repeated_headers(data, first_number, suspects, match)
+    skip = blank.copy()
+    skip[totals] = True
+    skip[repeated] = True
+    rows = raw[~skip]
+    keep = ~skip.to_numpy()
+    dates, bad_dates = dates[keep], bad_dates[keep]
+
+    def converted(field: str, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        return cells[field].spread(convert(cells[field].values))[keep]
+
+    errors: list[RowError] = []
+
+    def reject(mask: pd.Series, field: str, message: str | None = None) -> None:
+        for number in mask.index[mask.to_numpy()]:
+            text = message or f"{rows.at[number, field]!r} is not valid"
+            errors.append(RowError(file, sheet.name, int(number), header_name.get(field), text))
+
+    amounts = cells["amount"]
+    cents, bad_amounts = (
+        s[keep] for s in map(amounts.spread, parse_amount_cents(amounts.values, decimal))
+    )
+    for number in bad_amounts.index[bad_amounts.to_numpy()]:
+        value = rows.at[number, "amount"]
+        errors.append(
+            RowError(
+                file,
+                sheet.name,
+                int(number),
+                header_name["amount"],
+                f"not an amount: {value!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})",
+            )
+        )
+    if profile.credit_marker is not None:
+        markers = converted("debit_credit", lambda values: values.map(header_key))
+        cents, sign_errors = _apply_debit_credit(markers, cents, profile)
+        reject(sign_errors, "debit_credit", _marker_message(profile))
+    for number in bad_dates.index[bad_dates.to_numpy()]:
+        value = rows.at[number, "booking_date"]
+        errors.append(
+            RowError(
+                file,
+                sheet.name,
+                int(number),
+                header_name["booking_date"],
+                f"not a date: {value!r}; {_DATE_HINT}",
+            )
+        )
+
+    frame = pd.DataFrame(index=rows.index)
+    frame["booking_date"] = dates
+    for field in (*CODE_FIELDS, "text", "debit_credit"):
+        frame[field] = converted(field, normalise_codes) if field in rows else None
+    frame["amount_cents"] = cents
+    for field in ("fiscal_year", "line_no"):
+        if field in rows:
+            numbers, bad = (
+                s[keep] for s in map(cells[field].spread, parse_whole_numbers(cells[field].values))
+            )
+            reject(bad, field, f"expected a whole number in {header_name[field]!r}")
+            frame[field] = numbers
+        else:
+            frame[field] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    frame["fiscal_year"] = frame["fiscal_year"].fillna(dates.dt.year.astype("Int64"))
+
+    for field in profile.required_values:
+        reject(blanks[field][keep], field, f"{header_name[field]!r} is empty")
+
+    frame["sheet"] = sheet.name
+    frame["row"] = frame.index.astype("int64")
+    bad_rows = {e.row for e in errors}
+    good = frame[~frame.index.isin(list(bad_rows))].copy()
+    good["key_hash"] = key_hashes(good, profile.key)
+    good["content_hash"] = content_hashes(good)
+    return _ParsedChunk(
+        good=good,
+        errors=errors,
+        rows=len(rows),
+        skipped_blank=int(blank.sum()),
+        totals=totals,
+        skipped_header=len(repeated),
+        total_cents=int(cents.dropna().sum()),
+        last_total=data[totals[-1] - first_number] if totals else None,
+    )
+
+
 def _totals_and_repeated_headers(
-    data: list[list[object]], first_number: int, suspects: pd.Index, match: HeaderMatch
+    data: Sequence[list[object]], first_number: int, suspects: pd.Index, match: HeaderMatch
 ) -> tuple[list[int], list[int]]:
     header = [header_key(match.headers[i]) for i in match.columns.values()]
     totals, repeated = [], []
@@ -241,13 +300,12 @@ def _totals_and_repeated_headers(
 
 
 def _apply_debit_credit(
-    rows: pd.DataFrame, cents: pd.Series, profile: Profile
+    marker: pd.Series, cents: pd.Series, profile: Profile
 ) -> tuple[pd.Series, pd.Series]:
-    """Soll positive, Haben negative: with a credit marker the amount's own sign is ignored."""
-    no_errors = pd.Series(False, index=rows.index)
-    if profile.credit_marker is None:
-        return cents, no_errors
-    marker = rows["debit_credit"].map(lambda v: header_key(v))
+    """Soll positive, Haben negative: with a credit marker the amount's own sign is ignored.
+
+    marker: the debit/credit cells as `header_key` compares them; profile has a credit_marker."""
+    assert profile.credit_marker is not None
     credit = marker.eq(profile.credit_marker.casefold())
     known = credit | (
         marker.eq(profile.debit_marker.casefold()) if profile.debit_marker else marker.ne("")
@@ -262,18 +320,11 @@ def _marker_message(profile: Profile) -> str:
 
 
 def _control_total_warnings(
-    data: list[list[object]],
-    first_number: int,
-    totals: list[int],
-    match: HeaderMatch,
-    total_cents: int,
-    decimal: str,
+    last: Sequence[object], row: int, match: HeaderMatch, total_cents: int, decimal: str
 ) -> list[str]:
-    """Compare the export's own final sum line, where it has one, with the rows we read."""
-    if not totals:
-        return []
+    """Compare the export's own final sum line (its cells and row number) with the rows we
+    read."""
     index = match.columns["amount"]
-    last = data[totals[-1] - first_number]
     cell = pd.Series([last[index] if index < len(last) else None], dtype=object)
     stated, bad = parse_amount_cents(cell, decimal)
     if bad.iloc[0] or pd.isna(stated.iloc[0]):
@@ -282,7 +333,7 @@ def _control_total_warnings(
         return []  # SAP sum lines are unsigned per S/H; not comparable to the signed total
     if int(stated.iloc[0]) != total_cents:
         return [
-            f"the export's sum line (row {totals[-1]}) says {format_cents(int(stated.iloc[0]))}, "
+            f"the export's sum line (row {row}) says {format_cents(int(stated.iloc[0]))}, "
             f"its rows add up to {format_cents(total_cents)}"
         ]
     return []

@@ -8,13 +8,14 @@ and which accounts, cost centers and products appear for the first time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from imports.money import format_cents
 from ledger.models import BatchMonthTotal, ImportBatch, Posting
-from ledger.posting_queries import current_postings
+from ledger.posting_queries import missing_from_export
 
 _EXAMPLES = 10
 
@@ -61,46 +62,36 @@ def month_totals(postings: pd.DataFrame) -> pd.DataFrame:
     """fiscal_year, month, rows, total_cents of an export's postings."""
     if postings.empty:
         return pd.DataFrame(columns=["fiscal_year", "month", "rows", "total_cents"])
+    days = postings["booking_date"]
+    # Grouped by year * 100 + month, which sorts like "YYYY-MM"; only the groups are formatted.
     grouped = (
-        postings.assign(month=postings["booking_date"].dt.strftime("%Y-%m"))
+        postings.assign(month=days.dt.year * 100 + days.dt.month)
         .groupby(["fiscal_year", "month"], as_index=False)
         .agg(rows=("amount_cents", "size"), total_cents=("amount_cents", "sum"))
     )
+    grouped["month"] = [f"{m // 100:04d}-{m % 100:02d}" for m in grouped["month"].astype("int64")]
     return grouped.astype({"fiscal_year": "int64", "rows": "int64", "total_cents": "int64"})
 
 
 def compare_with_ledger(
-    connection: Connection, postings: pd.DataFrame, fiscal_years: list[int] | None
+    connection: Connection, postings: pd.DataFrame, totals: pd.DataFrame, keys_loaded: bool
 ) -> ExportComparison:
-    """Run before the export's own rows are inserted."""
+    """Run before the export's own rows are inserted.
+
+    totals: `month_totals(postings)`; keys_loaded: the export's keys are in the temporary table
+    of `ledger.posting_queries.export_keys`. Without them the ledger holds no posting of the
+    export's years, so none can have disappeared.
+    """
     if postings.empty:
         return ExportComparison()
-    totals = month_totals(postings)
-    ledger = current_postings(
-        connection,
-        fiscal_years,
-        (
-            "fiscal_year",
-            "document_no",
-            "line_no",
-            "booking_date",
-            "account",
-            "amount_cents",
-            "key_hash",
-        ),
+    disappeared, examples = (
+        missing_from_export(connection, _month_spans(totals), _EXAMPLES)
+        if keys_loaded
+        else (0, pd.DataFrame())
     )
-    covered = set(zip(totals["fiscal_year"], totals["month"], strict=True))
-    disappeared = pd.DataFrame()
-    if not ledger.empty:
-        ledger_month = pd.to_datetime(ledger["booking_date"]).dt.strftime("%Y-%m")
-        in_scope = [
-            (int(y), m) in covered for y, m in zip(ledger["fiscal_year"], ledger_month, strict=True)
-        ]
-        scoped = ledger[in_scope]
-        disappeared = scoped[~scoped["key_hash"].isin(postings["key_hash"])]
     return ExportComparison(
         changed_months=tuple(_changed_months(connection, totals)),
-        disappeared=len(disappeared),
+        disappeared=disappeared,
         disappeared_examples=tuple(
             {
                 "fiscal_year": int(r.fiscal_year),
@@ -110,12 +101,22 @@ def compare_with_ledger(
                 "account": r.account,
                 "amount": format_cents(r.amount_cents),
             }
-            for r in disappeared.head(_EXAMPLES).itertuples()
+            for r in examples.itertuples()
         ),
         new_accounts=_new_codes(connection, postings, "account", Posting.account),
         new_cost_centers=_new_codes(connection, postings, "cost_center", Posting.cost_center),
         new_products=_new_codes(connection, postings, "product", Posting.product),
     )
+
+
+def _month_spans(totals: pd.DataFrame) -> list[tuple[int, date, date]]:
+    """(fiscal_year, first day, first day of the next month) of each month in `totals`."""
+    spans = []
+    for year, month in zip(totals["fiscal_year"], totals["month"], strict=True):
+        first = date.fromisoformat(f"{month}-01")
+        end = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        spans.append((int(year), first, end))
+    return spans
 
 
 def _changed_months(connection: Connection, totals: pd.DataFrame) -> list[MonthChange]:

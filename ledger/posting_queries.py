@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, Select, and_, exists, func, select, true
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
+from ledger.bulk_insert import bulk_insert
 from ledger.integrity import GENESIS
 from ledger.master_models import MasterImport
 from ledger.models import ImportBatch, Posting
@@ -94,17 +111,101 @@ def _frame(connection: Connection, query: Select) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(names, (list(c) for c in columns), strict=True)), columns=names)
 
 
-def current_versions(connection: Connection, fiscal_years: list[int] | None) -> pd.DataFrame:
-    """key_hash, posting_id, version, content_hash of every current posting (of those years)."""
-    query = select(
-        Posting.key_hash,
-        Posting.id.label("posting_id"),
-        Posting.version,
-        Posting.content_hash,
-    ).where(current_filter())
+# An export's identity hashes, loaded for one comparison with the ledger (`export_keys`).
+EXPORT_KEYS = Table(
+    "export_key",
+    MetaData(),
+    Column("key_hash", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def holds_postings(connection: Connection, fiscal_years: list[int] | None) -> bool:
+    """Whether the ledger has any posting (of those years): if not, every key is new."""
+    query = select(Posting.id).limit(1)
     if fiscal_years is not None:
         query = query.where(Posting.fiscal_year.in_(fiscal_years))
-    return _frame(connection, query)
+    return connection.execute(query).first() is not None
+
+
+@contextmanager
+def export_keys(connection: Connection, postings: pd.DataFrame) -> Iterator[Table]:
+    """The export's key and content hashes as a temporary table, for the duration of the block.
+
+    The ledger is then compared with the export inside the database, and only what differs
+    comes back, instead of every current version being loaded into memory. The index is built
+    after the rows are in, which sorts once instead of growing a B-tree in random key order.
+    """
+    EXPORT_KEYS.create(connection)
+    bulk_insert(
+        connection,
+        EXPORT_KEYS.name,
+        {
+            "key_hash": postings["key_hash"].tolist(),
+            "content_hash": postings["content_hash"].tolist(),
+        },
+    )
+    connection.exec_driver_sql(
+        f"CREATE INDEX ix_export_key_key_hash ON {EXPORT_KEYS.name} (key_hash)"
+    )
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"ANALYZE {EXPORT_KEYS.name}")  # no autovacuum for temp tables
+    yield EXPORT_KEYS
+    EXPORT_KEYS.drop(connection)
+
+
+def changed_versions(connection: Connection) -> pd.DataFrame:
+    """key_hash, posting_id, version of every loaded export key whose current version in the
+    ledger has other content (a correction), or with no posting at all (new; id and version
+    <NA>). The keys not listed are duplicates of their current version."""
+    keys = EXPORT_KEYS.c
+    current = and_(Posting.key_hash == keys.key_hash, current_filter())
+    query = (
+        select(keys.key_hash, Posting.id.label("posting_id"), Posting.version)
+        .select_from(EXPORT_KEYS.outerjoin(Posting, current))
+        .where(or_(Posting.id.is_(None), Posting.content_hash != keys.content_hash))
+    )
+    return _frame(connection, query).astype({"posting_id": "Int64", "version": "Int64"})
+
+
+def missing_from_export(
+    connection: Connection, months: Sequence[tuple[int, date, date]], examples: int
+) -> tuple[int, pd.DataFrame]:
+    """Current postings of the given booking months whose key is not among the loaded export
+    keys: how many, and the first `examples` of them (oldest first).
+
+    months: (fiscal_year, first day, first day of the next month) per month the export covers.
+    """
+    if not months:
+        return 0, pd.DataFrame()
+    in_months = or_(
+        *(
+            and_(
+                Posting.fiscal_year == year,
+                Posting.booking_date >= first,
+                Posting.booking_date < end,
+            )
+            for year, first, end in months
+        )
+    )
+    exported = exists().where(EXPORT_KEYS.c.key_hash == Posting.key_hash)
+    query = (
+        select(
+            Posting.fiscal_year,
+            Posting.document_no,
+            Posting.line_no,
+            Posting.booking_date,
+            Posting.account,
+            Posting.amount_cents,
+            func.count().over().label("missing"),
+        )
+        .where(current_filter(), in_months, ~exported)
+        .order_by(Posting.id)
+        .limit(examples)
+    )
+    found = _frame(connection, query)
+    return (int(found["missing"].iloc[0]) if len(found) else 0), found.drop(columns="missing")
 
 
 # A posting as the rest of the program sees it: its content and where it came from.

@@ -10,18 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
+from ledger.bulk_insert import bulk_insert
 from ledger.database import write_transaction
 from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
 from ledger.integrity import batch_seal, posting_chain
 from ledger.models import BatchMonthTotal, BatchReject, ImportBatch
-from ledger.posting_queries import current_versions, ledger_head
+from ledger.posting_queries import changed_versions, export_keys, holds_postings, ledger_head
 
-_INSERT_CHUNK = 50_000
+# Posting rows chained and inserted at a time (see _insert_batch).
+_SLICE = 100_000
 
 
 @dataclass(frozen=True)
@@ -172,21 +175,27 @@ def _store(
     postings = parsed.postings
     years = sorted(int(y) for y in postings["fiscal_year"].unique())
     restrict = years if "fiscal_year" in parsed.profile.key else None
-    current = current_versions(connection, restrict)
-    merged = postings.merge(current, how="left", on="key_hash", suffixes=("", "_current"))
-    known = merged["posting_id"].notna()
-    duplicate = known & (merged["content_hash"] == merged["content_hash_current"])
-    correction = known & ~duplicate
-    comparison = compare_with_ledger(connection, postings, restrict)
-
+    totals = month_totals(postings)
+    if holds_postings(connection, restrict):
+        with export_keys(connection, postings):
+            changed = changed_versions(connection)
+            comparison = compare_with_ledger(connection, postings, totals, keys_loaded=True)
+        # An inner merge keeps the export's row order, which the new ids follow.
+        new_rows = postings.merge(changed, how="inner", on="key_hash")
+    else:
+        missing = pd.array([pd.NA] * len(postings), dtype="Int64")
+        new_rows = postings.assign(posting_id=missing, version=missing)
+        comparison = compare_with_ledger(connection, postings, totals, keys_loaded=False)
+    known = new_rows["posting_id"].notna()
+    corrections = int(known.sum())
+    imported = len(new_rows) - corrections
     counts = _counts(
         parsed,
-        imported=int((~known).sum()),
-        duplicates=int(duplicate.sum()) + parsed.duplicates_in_file,
-        corrections=int(correction.sum()),
+        imported=imported,
+        duplicates=len(postings) - len(new_rows) + parsed.duplicates_in_file,
+        corrections=corrections,
     )
     status = "partial" if parsed.errors else "imported"
-    new_rows = merged[~duplicate].copy()
     new_rows["version"] = new_rows["version"].fillna(0).astype("int64") + 1
     new_rows["supersedes_id"] = new_rows["posting_id"]
     batch_id = _insert_batch(
@@ -200,7 +209,6 @@ def _store(
         same_as=None,
         rows=new_rows,
     )
-    totals = month_totals(postings)
     if len(totals):
         connection.execute(
             insert(BatchMonthTotal),
@@ -262,20 +270,34 @@ def _insert_batch(
         "same_as_batch_id": same_as,
         **counts,
     }
-    columns = (
-        {} if rows is None or rows.empty else _posting_columns(batch["id"], head.posting_id, rows)
+    # The rows go in slices: the chain's text forms of a million rows at once would take more
+    # memory than the rest of the import. The batch row must exist before its postings
+    # (foreign key) and seals the chain's end, so the chain is computed first and the column
+    # lists are built again for the insert rather than kept.
+    slices = (
+        [] if rows is None else [rows.iloc[i : i + _SLICE] for i in range(0, len(rows), _SLICE)]
     )
-    count = len(columns.get("id", ()))
-    chain = posting_chain(columns, head.chain) if count else []
+    chains, previous, count = [], head.chain, 0
+    for part in slices:
+        chains.append(
+            posting_chain(_posting_columns(batch["id"], head.posting_id + count, part), previous)
+        )
+        previous, count = chains[-1][-1], count + len(part)
     batch["postings"] = count
-    batch["seal"] = batch_seal(batch, head.seal, chain[-1] if chain else head.chain, count)
+    batch["seal"] = batch_seal(batch, head.seal, previous, count)
     connection.execute(insert(ImportBatch), [batch])
-    if count:
-        bulk_insert_postings(connection, {**columns, "chain_hash": chain})
+    first_id = head.posting_id
+    for part, chain in zip(slices, chains, strict=True):
+        columns = _posting_columns(batch["id"], first_id, part)
+        # ISO text, as SQLAlchemy's Date stores it in SQLite and as COPY reads it, spares the
+        # driver's per-row date adapter.
+        days = _iso_days(part["booking_date"])
+        bulk_insert(connection, "posting", {**columns, "booking_date": days, "chain_hash": chain})
+        first_id += len(part)
     if count and connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT setval(pg_get_serial_sequence('posting', 'id'), :last)"),
-            {"last": columns["id"][-1]},
+            {"last": first_id},
         )
     if connection.dialect.name == "postgresql":
         connection.execute(
@@ -285,28 +307,10 @@ def _insert_batch(
     return int(batch["id"])
 
 
-def bulk_insert_postings(connection: Connection, columns: dict[str, list[object]]) -> None:
-    """Insert posting rows given column-wise, through the driver: COPY on PostgreSQL, one
-    prepared executemany on SQLite (SQLAlchemy's per-row parameter handling would cost more
-    than the database's own work for a million-row export)."""
-    names = list(columns)
-    rows = list(zip(*columns.values(), strict=True))
-    quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
-    cursor = connection.connection.cursor()
-    try:
-        if connection.dialect.name == "postgresql":
-            with cursor.copy(f"COPY posting ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in names)
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                cursor.executemany(
-                    f"INSERT INTO posting ({quoted}) VALUES ({marks})",
-                    rows[start : start + _INSERT_CHUNK],
-                )
-    finally:
-        cursor.close()
+def _iso_days(column: pd.Series) -> list[str]:
+    """`YYYY-MM-DD` of each date, formatted once per distinct day (None for a missing one)."""
+    codes, days = pd.factorize(column)
+    return np.array([*days.strftime("%Y-%m-%d"), None], dtype=object)[codes].tolist()
 
 
 def _posting_columns(batch_id: int, last_id: int, rows: pd.DataFrame) -> dict[str, list[object]]:

@@ -5,6 +5,6 @@ RawSheet, whatever the file format was.
 """
 
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
-from imports.readers.tables import SUPPORTED, read_tables
+from imports.readers.tables import SUPPORTED, read_tables, row_chunks
 
-__all__ = ["SUPPORTED", "FileRefused", "RawSheet", "ReadLimits", "read_tables"]
+__all__ = ["SUPPORTED", "FileRefused", "RawSheet", "ReadLimits", "read_tables", "row_chunks"]

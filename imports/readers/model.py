@@ -7,6 +7,7 @@ CSV and GoBD exports alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class RawSheet:
         datetime.timedelta). CSV and GoBD cells are always str or None; a blank CSV line is
         an empty list, kept so that row numbers stay right. In workbooks rows[i][j] is Excel
         column j (A = 0) even when the used range starts further right; leading cells are None.
+        A list, except for a workbook read with `streamed` (see `row_chunks`).
     first_row_number: the 1-based row number of rows[0] as Excel shows it; for CSV the record
         number, which equals the line number unless a quoted field spans lines.
     header: column names given by a description (GoBD index.xml); rows then hold data only.
@@ -49,7 +51,7 @@ class RawSheet:
     """
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[list[object]]
     first_row_number: int = 1
     header: tuple[str, ...] | None = None
     decimal: str | None = None

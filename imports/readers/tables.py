@@ -7,6 +7,7 @@ with a message that says what it really is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from imports.readers.archive import open_checked_zip
@@ -15,7 +16,7 @@ from imports.readers.gobd import read_gobd_folder, read_gobd_zip
 from imports.readers.gobd_index import INDEX_NAME
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import describe_content, is_zip, read_head
-from imports.readers.workbook import WORKBOOK_SUFFIXES, read_workbook
+from imports.readers.workbook import WORKBOOK_SUFFIXES, WorkbookRows, read_workbook
 
 SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, or a GoBD export (.zip or folder with index.xml)"
 
@@ -28,12 +29,14 @@ def read_tables(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    streamed: bool = False,
 ) -> list[RawSheet]:
     """All sheets/tables of a postings export, in file order.
 
     encoding and delimiter override detection for CSV, and the description for GoBD exports
-    (whose index.xml is sometimes wrong); workbooks ignore them. Raises FileRefused when the
-    file as a whole cannot be read safely or is not what its name claims.
+    (whose index.xml is sometimes wrong); workbooks ignore them. streamed: workbook rows are
+    built only as `row_chunks` reads them (other formats are read whole either way). Raises
+    FileRefused when the file as a whole cannot be read safely or is not what its name claims.
     """
     path = Path(path)
     if not path.exists():
@@ -44,13 +47,22 @@ def read_tables(
         return read_gobd_folder(path.parent, limits, encoding=encoding, delimiter=delimiter)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return read_workbook(path, limits)
+        return read_workbook(path, limits, streamed=streamed)
     if suffix == ".csv":
         return read_csv(path, limits, encoding=encoding, delimiter=delimiter)
     if suffix == ".zip":
         return _read_zip(path, limits, encoding=encoding, delimiter=delimiter)
     shown = suffix or "without extension"
     raise FileRefused(path, f"unsupported file type ({shown}); supported: {SUPPORTED}")
+
+
+def row_chunks(
+    rows: Sequence[list[object]], start: int, size: int
+) -> Iterator[Sequence[list[object]]]:
+    """rows[start:] in pieces of `size` rows; a streamed sheet builds each piece only now."""
+    if isinstance(rows, WorkbookRows):
+        return rows.chunks(start, size)
+    return (rows[first : first + size] for first in range(start, len(rows), size))
 
 
 def _read_zip(

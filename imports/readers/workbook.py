@@ -9,7 +9,10 @@ and only for rows that contain an empty cell.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
+from typing import overload
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -40,8 +43,12 @@ WORKBOOK_SUFFIXES = ZIP_WORKBOOK_SUFFIXES | {".xls"}
 _CELL_SHEET_TYPES = (SheetTypeEnum.WorkSheet, SheetTypeEnum.DialogSheet, SheetTypeEnum.MacroSheet)
 
 
-def read_workbook(path: Path, limits: ReadLimits) -> list[RawSheet]:
-    """All cell-holding sheets of a workbook, in workbook order."""
+def read_workbook(path: Path, limits: ReadLimits, *, streamed: bool = False) -> list[RawSheet]:
+    """All cell-holding sheets of a workbook, in workbook order.
+
+    streamed: rows become Python objects only as they are read (`WorkbookRows`), a chunk at a
+    time, instead of all at once: a million-row sheet as Python lists takes more memory than
+    calamine's own copy of it."""
     suffix = path.suffix.lower()
     head = read_head(path)
     if suffix == ".xls":
@@ -49,7 +56,7 @@ def read_workbook(path: Path, limits: ReadLimits) -> list[RawSheet]:
     else:
         _require_zip(path, head, suffix)
         _check_package(path, limits, suffix)
-    return _load_sheets(path, limits)
+    return _load_sheets(path, limits, streamed)
 
 
 def _require_ole2(path: Path, head: bytes) -> None:
@@ -123,11 +130,11 @@ def _refuse_oversized_sheet(
         )
 
 
-def _load_sheets(path: Path, limits: ReadLimits) -> list[RawSheet]:
+def _load_sheets(path: Path, limits: ReadLimits, streamed: bool) -> list[RawSheet]:
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             return [
-                _read_sheet(path, workbook.get_sheet_by_name(meta.name), limits)
+                _read_sheet(path, workbook.get_sheet_by_name(meta.name), limits, streamed)
                 for meta in workbook.sheets_metadata
                 if meta.typ in _CELL_SHEET_TYPES
             ]
@@ -137,7 +144,7 @@ def _load_sheets(path: Path, limits: ReadLimits) -> list[RawSheet]:
         raise FileRefused(path, DAMAGED) from exc
 
 
-def _read_sheet(path: Path, sheet: CalamineSheet, limits: ReadLimits) -> RawSheet:
+def _read_sheet(path: Path, sheet: CalamineSheet, limits: ReadLimits, streamed: bool) -> RawSheet:
     """One sheet's used range, numbered and positioned as Excel shows it."""
     # height and width are known once calamine has parsed the sheet, before any Python objects
     # exist; this catches sheets whose <dimension> was missing or wrong, and .xls/.ods.
@@ -146,6 +153,9 @@ def _read_sheet(path: Path, sheet: CalamineSheet, limits: ReadLimits) -> RawShee
     if start is None:
         return RawSheet(name=sheet.name, rows=[])
     first_row, first_column = start
+    if streamed:
+        rows = WorkbookRows(sheet, first_row, first_column)
+        return RawSheet(name=sheet.name, rows=rows, first_row_number=first_row + 1)
     with collector_paused():
         rows: list[list[object]] = sheet.to_python(skip_empty_area=True)  # type: ignore[assignment]
         _blanks_to_none(rows, first_column)
@@ -165,3 +175,60 @@ def _blanks_to_none(rows: list[list[object]], leading_columns: int) -> None:
                     row[index] = None
         if padding:
             row[:0] = padding
+
+
+class WorkbookRows(Sequence[list[object]]):
+    """A sheet's used range as rows that become Python lists only when read.
+
+    The same rows as `to_python(skip_empty_area=True)` gives, with `_blanks_to_none` applied.
+    Any index or slice reads from the top of the sheet, which is fine for the header search.
+    `chunks` reads the rest once, in order, and lets go of calamine's copy of the sheet as soon
+    as it has the last rows: the sheet cannot be read again after that.
+    """
+
+    def __init__(self, sheet: CalamineSheet, first_row: int, first_column: int) -> None:
+        self._sheet: CalamineSheet | None = sheet
+        self._height = int(sheet.height)
+        self._first_row = first_row  # iter_rows starts at row 1, not at the used range
+        self._first_column = first_column
+
+    def __len__(self) -> int:
+        return self._height
+
+    @overload
+    def __getitem__(self, index: int) -> list[object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[object]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[object] | list[list[object]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            return self._read(start, max(start, stop))[::step]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._read(position, position + 1)[0]
+
+    def chunks(self, start: int, size: int) -> Iterator[list[list[object]]]:
+        """Rows from `start` to the end, `size` at a time; the last read of this sheet."""
+        rows = self._rows(start, len(self))
+        for first in range(start, len(self), size):
+            with collector_paused():
+                chunk = list(islice(rows, size))
+                _blanks_to_none(chunk, self._first_column)
+            if first + size >= len(self):
+                del rows
+                self._sheet = None
+            yield chunk
+
+    def _read(self, start: int, stop: int) -> list[list[object]]:
+        rows = list(self._rows(start, stop))
+        _blanks_to_none(rows, self._first_column)
+        return rows
+
+    def _rows(self, start: int, stop: int) -> Iterator[list[object]]:
+        if self._sheet is None:
+            raise RuntimeError("the sheet was read to its end by chunks() and let go")
+        offset = self._first_row
+        return islice(self._sheet.iter_rows(), offset + start, offset + stop)  # type: ignore[return-value]

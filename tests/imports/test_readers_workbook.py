@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from imports.readers import FileRefused, ReadLimits, read_tables
+from imports.readers import FileRefused, ReadLimits, read_tables, row_chunks
 
 DATE = datetime.date(2024, 12, 31)
 
@@ -478,3 +478,35 @@ def test_xml_part_without_a_root_in_its_head_is_refused(tmp_path: Path) -> None:
     path = rewrite_members(clean, tmp_path / "pad.xlsx", {"xl/sharedStrings.xml": padded})
     with pytest.raises(FileRefused, match=r"'xl/sharedStrings.xml' has no root element"):
         read_tables(path)
+
+
+# --- streamed reading (the postings import) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_streamed_sheet_gives_the_same_rows_chunk_by_chunk_then_lets_go(
+    tmp_path: Path, kind: str
+) -> None:
+    if kind == "xlsx":
+        rows: list[list[object]] = [["Konto", "Datum", "Betrag"]]
+        rows += [[531800 + i, DATE, None if i % 2 else -12.5] for i in range(6)]
+        path = write_xlsx(tmp_path / "offset.xlsx", {"Daten": rows}, first_row=2, first_col=1)
+    else:
+        path = write_ods(tmp_path / "journal.ods", data_rows=6)
+    [whole] = read_tables(path)
+    [streamed] = read_tables(path, streamed=True)
+    assert streamed.first_row_number == whole.first_row_number == 3
+    assert len(streamed.rows) == len(whole.rows)
+    assert streamed.rows[:2] == whole.rows[:2]  # the header search reads from the top
+    assert streamed.rows[-1] == whole.rows[-1]
+    chunks = list(row_chunks(streamed.rows, 1, 2))
+    assert [len(c) for c in chunks] == [2, 2, 2]
+    assert [row for chunk in chunks for row in chunk] == whole.rows[1:]
+    with pytest.raises(RuntimeError, match="read to its end"):
+        streamed.rows[0]  # calamine's copy of the sheet is gone once the last chunk is read
+
+
+def test_rows_of_a_whole_read_come_in_chunks_too(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "small.xlsx", {"S": [["a"], ["b"], ["c"]]})
+    [sheet] = read_tables(path)
+    assert list(row_chunks(sheet.rows, 1, 5)) == [[["b"], ["c"]]]
