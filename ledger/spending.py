@@ -3,6 +3,11 @@
 Only spending postings count (`[ledger] spending_accounts`), current versions only. Whatever
 reaches no district — postings that match no measure, measures without a valid allocation — is
 its own `unattributed` line, so every figure reconciles to the ledger's total spending.
+
+`spend` and `trace` read the derived table `posting_allocation` when it holds exactly the
+figures asked for (`ledger.allocation_queries.cache_answers`; `refresh_allocations` brings it up
+to date), and otherwise tag the postings on the fly, as `tag_spending` always does. Both ways
+give the same figures to the cent.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, or_, select
 
 from imports.money import format_cents
+from ledger.allocation_queries import cache_answers, cached_sums, cached_trace
 from ledger.master_store import catalog, districts, plan_amounts, population
 from ledger.models import ImportBatch, Posting
 from ledger.posting_queries import POSTING_COLUMNS, current_filter, within
@@ -119,12 +125,13 @@ def spend(
     ledger held them when that was its newest posting (None: now). Both together reproduce an
     earlier figure exactly, whatever was imported since.
     """
-    tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
-    total = int(tagged.postings["amount_cents"].sum()) if len(tagged.postings) else 0
+    column = "district" if by == "district" else "measure"
+    sums, total = spending_sums(connection, column, start, end, patterns, as_of, upto_posting)
     if by == "district":
-        rows, attributed = _by_district(connection, tagged, end.year, as_of)
+        rows = _by_district(connection, sums, end.year, as_of)
     else:
-        rows, attributed = _by_measure_or_program(connection, tagged, by, start, end, as_of)
+        rows = _by_measure_or_program(connection, sums, by, start, end, as_of)
+    attributed = sum(sums.values())
     return {
         "by": by,
         "from": start.isoformat(),
@@ -135,17 +142,39 @@ def spend(
     }
 
 
+def spending_sums(
+    connection: Connection,
+    column: str,
+    start: date,
+    end: date,
+    patterns: tuple[str, ...],
+    as_of: int | None = None,
+    upto_posting: int | None = None,
+) -> tuple[dict[str, int], int]:
+    """Cents per district or per measure (`column`) of the spending booked in [start, end], and
+    all spending then; from the derived table when it answers, else tagged on the fly.
+
+    Per district: the cents allocated to it; per measure: its postings' whole amounts. What is
+    missing from the sums (no district, no measure) is the unattributed rest of the total.
+    """
+    if cache_answers(connection, patterns, as_of, upto_posting):
+        return cached_sums(connection, column, start, end)
+    tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
+    total = int(tagged.postings["amount_cents"].sum()) if len(tagged.postings) else 0
+    if column == "district":
+        rows, cents = tagged.allocation, "allocated_cents"
+    else:
+        rows, cents = tagged.postings, "amount_cents"
+    rows = rows[rows[column].notna()]
+    sums = rows.groupby(column)[cents].sum() if len(rows) else pd.Series(dtype="int64")
+    return {str(k): int(v) for k, v in sums.items()}, total
+
+
 def _by_district(
-    connection: Connection, tagged: Tagged, year: int, as_of: int | None
-) -> tuple[list[dict[str, object]], int]:
+    connection: Connection, sums: dict[str, int], year: int, as_of: int | None
+) -> list[dict[str, object]]:
     names = districts(connection, as_of)
     inhabitants = population_at(connection, year, as_of)
-    allocated = tagged.allocation[tagged.allocation["district"].notna()]
-    sums = (
-        allocated.groupby("district")["allocated_cents"].sum()
-        if len(allocated)
-        else pd.Series(dtype="int64")
-    )
     rows = []
     for code, name in zip(names["code"], names["name"], strict=True):
         cents = int(sums.get(code, 0))
@@ -159,19 +188,22 @@ def _by_district(
                 "per_capita": per_capita(cents, people),
             }
         )
-    return rows, int(sums.sum())
+    return rows
 
 
 def _by_measure_or_program(
-    connection: Connection, tagged: Tagged, by: str, start: date, end: date, as_of: int | None
-) -> tuple[list[dict[str, object]], int]:
-    measures = tagged.measures.drop_duplicates("code")
+    connection: Connection,
+    sums: dict[str, int],
+    by: str,
+    start: date,
+    end: date,
+    as_of: int | None,
+) -> list[dict[str, object]]:
+    measures = catalog(connection, as_of)[0].drop_duplicates("code")
     program_of = {
         m.code: (m.program if isinstance(m.program, str) and m.program else m.code)
         for m in measures.itertuples()
     }
-    matched = tagged.postings[tagged.postings["measure"].notna()]
-    sums = matched.groupby("measure")["amount_cents"].sum()
     plan = _plan_by_measure(connection, start, end, as_of)
     key_of = (lambda code: code) if by == "measure" else program_of.get
     rows: dict[str, dict[str, object]] = {}
@@ -189,7 +221,7 @@ def _by_measure_or_program(
         row["_cents"] += int(sums.get(measure.code, 0))
         if plan is not None and measure.code in plan:
             row["_plan"] = (row["_plan"] or 0) + plan[measure.code]
-    out = [
+    return [
         {
             "key": r["key"],
             "name": r["name"],
@@ -198,7 +230,6 @@ def _by_measure_or_program(
         }
         for r in sorted(rows.values(), key=lambda r: str(r["key"]))
     ]
-    return out, int(sums.sum())
 
 
 def _plan_by_measure(
@@ -222,16 +253,16 @@ def trace(
     measure: str | None = None,
     upto_posting: int | None = None,
 ) -> dict[str, object]:
-    """Every posting behind a district's figure, with its share and its source row."""
-    tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
-    items = tagged.allocation[tagged.allocation["district"] == district]
-    if measure is not None:
-        items = items[items["measure"] == measure]
-    detail = items.merge(
-        tagged.postings.drop(columns="measure"), left_on="posting_id", right_on="id"
-    ).sort_values(["booking_date", "posting_id"])
-    batches = _batch_files(connection, sorted(set(detail["batch_id"])))
-    basis = _basis(tagged.allocations, district)
+    """Every posting behind a district's figure, with its share and its source row; from the
+    derived table when it answers (one indexed query), else tagged on the fly."""
+    if cache_answers(connection, patterns, as_of, upto_posting):
+        detail = cached_trace(connection, district, start, end, measure)
+        allocations = catalog(connection, as_of)[1]
+    else:
+        tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
+        detail = _tagged_trace(connection, tagged, district, measure)
+        allocations = tagged.allocations
+    basis = _basis(allocations, district)
     return {
         "district": district,
         "from": start.isoformat(),
@@ -258,7 +289,8 @@ def trace(
                 },
                 "source": {
                     "batch": int(row.batch_id),
-                    **batches[int(row.batch_id)],
+                    "file": row.file,
+                    "sha256": row.sha256,
                     "sheet": row.source_sheet,
                     "row": int(row.source_row),
                 },
@@ -268,15 +300,28 @@ def trace(
     }
 
 
-def _batch_files(connection: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
-    if not ids:
-        return {}
-    rows = connection.execute(
-        select(ImportBatch.id, ImportBatch.file_name, ImportBatch.sha256).where(
-            ImportBatch.id.in_(ids)
-        )
+def _tagged_trace(
+    connection: Connection, tagged: Tagged, district: str, measure: str | None
+) -> pd.DataFrame:
+    """`cached_trace`'s frame from postings tagged on the fly."""
+    items = tagged.allocation[tagged.allocation["district"] == district]
+    if measure is not None:
+        items = items[items["measure"] == measure]
+    detail = items.merge(
+        tagged.postings.drop(columns="measure"), left_on="posting_id", right_on="id"
+    ).sort_values(["booking_date", "posting_id"])
+    ids = sorted({int(i) for i in detail["batch_id"]})
+    files = pd.DataFrame(
+        connection.execute(
+            select(
+                ImportBatch.id.label("batch_id"),
+                ImportBatch.file_name.label("file"),
+                ImportBatch.sha256,
+            ).where(ImportBatch.id.in_(ids))
+        ).all(),
+        columns=["batch_id", "file", "sha256"],
     )
-    return {i: {"file": name, "sha256": sha} for i, name, sha in rows}
+    return detail.merge(files, on="batch_id", how="left", sort=False)
 
 
 def _basis(allocations: pd.DataFrame, district: str) -> dict[tuple[str, str], str | None]:

@@ -1,9 +1,10 @@
 """Tagging: which measure a posting belongs to, and how its cents reach districts.
 
-Derived on demand from the catalog version in force and the current postings, never stored, so
-that a new catalog or new postings change every figure at once and `--as-of` reproduces an
-earlier catalog's figures. Matching works on the distinct combinations of rule fields (a city
-has thousands, not millions), never as a per-posting loop over rules.
+Pure functions of the catalog version in force and the postings: `ledger.spending` applies them
+on the fly (an older catalog with `--as-of`), `ledger.derived_allocation` keeps their result for
+the newest catalog in a table and re-applies them to new postings only. Matching tests each
+rule on the distinct values of its field (hundreds) and reaches postings through integer codes,
+never as a per-posting loop over rules.
 """
 
 from __future__ import annotations
@@ -57,12 +58,15 @@ class AmbiguousPostings(ValueError):
         )
 
 
-def match_measures(postings: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """posting_id -> measure code, for postings some measure's rules and dates claim.
+def claim_measures(postings: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """posting_id, measure: every measure whose rules and dates claim a posting, one row per
+    (posting, measure) — a posting with two rows is ambiguous. Errors as data, for callers that
+    keep ambiguous postings aside instead of stopping (`ledger.derived_allocation`).
 
     postings: id, booking_date, and the RULE_FIELDS. measures: code, start_date, end_date and the
-    RULE_FIELDS (rule text or None). A measure matches when every rule it fills matches.
-    Raises AmbiguousPostings when a posting matches two measures on its booking date.
+    RULE_FIELDS (rule text or None). A measure claims a posting when every rule it fills matches
+    and the booking date lies in its window. Rules are evaluated on the distinct values of each
+    rule field; postings reach them through integer codes of their combination of fields.
     """
     empty = pd.DataFrame(
         {"posting_id": pd.Series(dtype="int64"), "measure": pd.Series(dtype=object)}
@@ -70,37 +74,74 @@ def match_measures(postings: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
     if postings.empty or measures.empty:
         return empty
     keys = postings[list(RULE_FIELDS)].fillna("").astype(str)
-    combos = keys.drop_duplicates().reset_index(drop=True)
+    joined = keys[RULE_FIELDS[0]].str.cat([keys[f] for f in RULE_FIELDS[1:]], sep="\x1f")
+    combo_of, _ = pd.factorize(joined)
+    first = np.unique(combo_of, return_index=True)[1]
+    combos = keys.iloc[first].reset_index(drop=True)
+    # A rule is tested once per distinct value of its field (hundreds), not per combination.
+    field_codes, field_values = {}, {}
+    for field in RULE_FIELDS:
+        codes, values = pd.factorize(combos[field])
+        field_codes[field], field_values[field] = codes, pd.Series(values, dtype=object)
     hits = []
     for measure in measures.itertuples():
         mask = np.ones(len(combos), dtype=bool)
         for field in RULE_FIELDS:
             rule_text = getattr(measure, field)
             if rule_text is not None and not pd.isna(rule_text) and str(rule_text).strip():
-                mask &= Rule.parse(rule_text).matches(combos[field])
+                hit = Rule.parse(rule_text).matches(field_values[field])
+                mask &= hit[field_codes[field]]
         if mask.any():
-            hits.append(combos[mask].assign(measure=measure.code, _seq=measure.Index))
+            combo = np.flatnonzero(mask)
+            hits.append(
+                pd.DataFrame({"combo": combo, "measure": measure.code, "_seq": measure.Index})
+            )
     if not hits:
         return empty
-    claimed = keys.assign(
-        posting_id=postings["id"].to_numpy(), booking_date=postings["booking_date"].to_numpy()
+    claimed = pd.DataFrame(
+        {
+            "posting_id": postings["id"].to_numpy(),
+            "booking_date": postings["booking_date"].to_numpy(),
+            "combo": combo_of,
+        }
     )
-    candidates = claimed.merge(pd.concat(hits), on=list(RULE_FIELDS))
+    candidates = claimed.merge(pd.concat(hits), on="combo")
     windows = measures[["start_date", "end_date"]].rename_axis("_seq").reset_index()
     candidates = candidates.merge(windows, on="_seq")
     day = pd.to_datetime(candidates["booking_date"])
     inside = (
         candidates["start_date"].isna() | (pd.to_datetime(candidates["start_date"]) <= day)
     ) & (candidates["end_date"].isna() | (pd.to_datetime(candidates["end_date"]) >= day))
-    candidates = candidates[inside.to_numpy()]
-    per_posting = candidates.groupby("posting_id")["measure"].agg(lambda m: sorted(set(m)))
-    ambiguous = per_posting[per_posting.map(len) > 1]
+    return (
+        candidates.loc[inside.to_numpy(), ["posting_id", "measure"]]
+        .drop_duplicates()
+        .sort_values(["posting_id", "measure"])
+        .reset_index(drop=True)
+    )
+
+
+def ambiguous_postings(claims: pd.DataFrame) -> pd.Index:
+    """posting_ids that more than one measure claims (claims from `claim_measures`)."""
+    counts = claims["posting_id"].value_counts()
+    return pd.Index(np.sort(counts.index[counts.to_numpy() > 1].to_numpy()), name="posting_id")
+
+
+def match_measures(postings: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """posting_id -> measure code, for postings some measure's rules and dates claim.
+
+    Raises AmbiguousPostings when a posting matches two measures on its booking date (the
+    first ten by posting id as examples).
+    """
+    claims = claim_measures(postings, measures)
+    ambiguous = ambiguous_postings(claims)
     if len(ambiguous):
-        examples = postings.set_index("id").loc[ambiguous.index[:10]].reset_index()
+        first = ambiguous[:10]
+        named = claims[claims["posting_id"].isin(first)].groupby("posting_id")["measure"]
+        examples = postings.set_index("id").loc[first].reset_index()
         examples = examples.rename(columns={"id": "posting_id"})
-        examples["measures"] = [", ".join(m) for m in ambiguous.iloc[:10]]
+        examples["measures"] = [", ".join(named.get_group(p)) for p in first]
         raise AmbiguousPostings(examples, len(ambiguous))
-    return candidates[["posting_id", "measure"]].drop_duplicates().reset_index(drop=True)
+    return claims
 
 
 def allocate(matched: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
@@ -145,11 +186,9 @@ def allocate(matched: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _largest_remainder(pairs: pd.DataFrame) -> np.ndarray:
-    weight = (
-        pairs["share"]
-        .map(lambda s: int((Decimal(s) * SHARE_SCALE).to_integral_value()))
-        .astype("int64")
-    )
+    # A catalog has a few hundred distinct shares: convert each once, not once per pair.
+    scaled = {s: int((Decimal(s) * SHARE_SCALE).to_integral_value()) for s in set(pairs["share"])}
+    weight = pairs["share"].map(scaled).astype("int64")
     total_weight = weight.groupby(pairs["posting_id"]).transform("sum")
     magnitude = pairs["amount_cents"].astype("int64").abs()
     # |amount| < 1e12 cents and weight <= 1e6 keep the product inside int64.

@@ -10,7 +10,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
+from ledger.derived_allocation import refresh_allocations
 from ledger.master_store import resolve_as_of
 from ledger.models import Posting
 from ledger.spending import spend, trace
@@ -21,10 +23,35 @@ from monitor.period_options import period_options, resolve_period
 from reports.audit_workbook import write_spend_workbook, write_trace_workbook
 
 
-def _newest_year(app: AppContext) -> int:
+def _period(
+    app: AppContext, year: int | None, from_day: str | None, to_day: str | None
+) -> tuple[date, date]:
+    """The period asked for; without one, the year of the newest booking. That lookup reads
+    every posting (no index leads with the booking date), so it runs only when needed."""
+    if year is not None or from_day or to_day:
+        return resolve_period(year, from_day, to_day, date.today().year)
     with app.engine.connect() as connection:
         newest = connection.execute(select(func.max(Posting.booking_date))).scalar()
-    return newest.year if newest else date.today().year
+    return resolve_period(year, from_day, to_day, newest.year if newest else date.today().year)
+
+
+def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
+    """The master import `--as-of` names, after bringing the derived allocation table up to
+    date for it (in its own write transaction, so that the read that follows sees it).
+
+    A ledger this user may only read (a read-only database role or file) cannot be refreshed;
+    the figures are then computed on the fly, the same to the cent, only slower.
+    """
+    with app.engine.connect() as connection:
+        import_id = resolve_as_of(connection, as_of)
+    try:
+        refresh_allocations(app.engine, app.settings.ledger.spending_accounts, import_id)
+    except (OperationalError, ProgrammingError, InternalError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0]
+        click.echo(
+            f"warning: allocation table not refreshed ({reason}); computing on the fly", err=True
+        )
+    return import_id
 
 
 @click.command("spend")
@@ -54,7 +81,8 @@ def spend_command(
     Only spending accounts ([ledger] spending_accounts) and current posting versions count;
     districts + unattributed = total spending of the period, to the cent.
     """
-    start, end = resolve_period(year, from_day, to_day, _newest_year(app))
+    start, end = _period(app, year, from_day, to_day)
+    import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:
             document = spend(
@@ -63,7 +91,7 @@ def spend_command(
                 start,
                 end,
                 app.settings.ledger.spending_accounts,
-                resolve_as_of(connection, as_of),
+                import_id,
             )
         except AmbiguousPostings as exc:
             raise UserError(str(exc)) from None
@@ -111,7 +139,8 @@ def trace_command(
 
     The items sum exactly to the district's `spend` amount for the same period.
     """
-    start, end = resolve_period(year, from_day, to_day, _newest_year(app))
+    start, end = _period(app, year, from_day, to_day)
+    import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:
             document = trace(
@@ -120,7 +149,7 @@ def trace_command(
                 start,
                 end,
                 app.settings.ledger.spending_accounts,
-                resolve_as_of(connection, as_of),
+                import_id,
                 measure,
             )
         except AmbiguousPostings as exc:
