@@ -299,7 +299,13 @@ def _sdid(
     frame = frame[frame[outcome].notna()]
     inference = "placebo" if options.inference == "auto" else options.inference
     result: SyntheticDidEstimate = synthetic_did(
-        frame, outcome, unit, time, treatment, estimator="sdid", inference=inference,
+        frame,
+        outcome,
+        unit,
+        time,
+        treatment,
+        estimator="sdid",
+        inference=inference,
         seed=options.seed,
     )
     starts = frame.groupby(unit)[cohort].first()

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from imports.master_data.plan import PLAN_FIELDS, SPENDING_PATTERNS
+from imports.plan_spending import SPENDING_PATTERNS
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
 
 T = TypeVar("T")
@@ -244,7 +244,11 @@ def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
     raw = table.get("columns", {})
     if not isinstance(raw, Mapping):
         raise SettingsError("plan.columns must be a table of field = header(s)")
-    _reject_unknown(raw, set(PLAN_FIELDS), "plan.columns")
+    if raw:
+        # Imported here: the plan parser brings pandas, which most commands never need.
+        from imports.master_data.plan import PLAN_FIELDS
+
+        _reject_unknown(raw, set(PLAN_FIELDS), "plan.columns")
     columns: dict[str, tuple[str, ...]] = {}
     for name, headers in raw.items():
         alternatives = [headers] if isinstance(headers, str) else headers

@@ -65,12 +65,12 @@ from imports.master_data.columns import (
 )
 from imports.master_data.districts import read_years
 from imports.master_data.plan_rows import (
-    SPENDING_PATTERNS,
     add_up,
     column_decimal,
     nothing_to_plan,
     select_rows,
 )
+from imports.plan_spending import SPENDING_PATTERNS
 from imports.postings import RowError
 from imports.readers import ReadLimits, read_tables
 

@@ -18,8 +18,6 @@ from imports.german_values import normalise_codes
 from imports.master_data.columns import MasterDataError, Table
 from imports.postings import RowError
 
-# [plan] spending: what a direction or a line label must match to count as spending.
-SPENDING_PATTERNS = ("*aufwendung*", "*abschreibung*", "*auszahlung*", "*ausgabe*")
 _PLAN_KINDS = frozenset(
     {"plan", "ansatz", "planung", "haushaltsansatz", "planansatz", "entwurf", "budget", "soll"}
 )

@@ -67,8 +67,15 @@ def test_targeting_on_the_demo_ledger_follows_need(demo) -> None:
 
 def test_evaluate_from_the_ledger_agrees_with_the_demo_summary(demo) -> None:
     folder, summary = demo
-    result = _run("--db", f"sqlite:///{folder / 'ledger.db'}", "evaluate", "--indicator",
-                  "sgb2_quote", "--program", "Jugendzentren")
+    result = _run(
+        "--db",
+        f"sqlite:///{folder / 'ledger.db'}",
+        "evaluate",
+        "--indicator",
+        "sgb2_quote",
+        "--program",
+        "Jugendzentren",
+    )
     expected = next(p for p in summary["programs"] if p["program"] == "Jugendzentren")
     assert result["method"] == "staggered" and result["program"] == "Jugendzentren"
     assert result["estimate"] == pytest.approx(expected["estimate"], abs=1e-12)

@@ -29,8 +29,9 @@ def test_guide_commands_run_in_order(guide: Path, tmp_path: Path) -> None:
     blocks = _blocks(guide)
     assert blocks, f"{guide.name} has no runnable block"
     shutil.copytree(REPO / "examples", tmp_path / "examples")
-    shutil.copytree(REPO / "tests" / "data" / "did-reference",
-                    tmp_path / "tests" / "data" / "did-reference")
+    shutil.copytree(
+        REPO / "tests" / "data" / "did-reference", tmp_path / "tests" / "data" / "did-reference"
+    )
     environment = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -41,6 +42,12 @@ def test_guide_commands_run_in_order(guide: Path, tmp_path: Path) -> None:
         code if kind == "bash" else f"{sys.executable} - <<'PYTHON'\n{code}PYTHON\n"
         for kind, code in blocks
     )
-    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=environment,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"{guide.name}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

@@ -5,10 +5,17 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from ledger.allocation_models import AllocationCache  # noqa: F401  (registers the derived tables)
 from ledger.database import create_ledger_engine
 from ledger.master_models import MasterImport  # noqa: F401  (registers the master tables)
 from ledger.models import Base
-from ledger.schema import SchemaOutdated, current_revision, ensure_schema, head_revision
+from ledger.schema import (
+    HEAD_REVISION,
+    SchemaOutdated,
+    current_revision,
+    ensure_schema,
+    migrations_head,
+)
 from ledger.service_models import DeliveryLog  # noqa: F401  (registers the service tables)
 
 
@@ -49,5 +56,18 @@ def test_outdated_schema_names_the_upgrade_command(database_url: str) -> None:
         assert "budget-monitor init" in str(exc)
     else:
         raise AssertionError("an outdated schema must be refused")
-    assert current_revision(engine) == "0000" != head_revision()
+    assert current_revision(engine) == "0000" != HEAD_REVISION
+    engine.dispose()
+
+
+def test_the_cheap_revision_check_knows_the_newest_migration() -> None:
+    """ensure_schema compares with HEAD_REVISION so that no command must import Alembic."""
+    assert migrations_head() == HEAD_REVISION
+
+
+def test_a_database_without_the_schema_has_no_revision(tmp_path) -> None:
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert current_revision(engine) is None
+    ensure_schema(engine)
+    assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
