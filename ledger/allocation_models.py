@@ -63,6 +63,25 @@ class PostingAllocation(Base):
     ambiguous: Mapped[bool] = mapped_column(Boolean)
 
 
+class AllocationMonth(Base):
+    """`posting_allocation` summed per calendar month, district and measure (NULL as there).
+
+    `spend` of a year adds up twelve months of these (a few thousand rows) instead of a million
+    allocation rows; only the days of a partial month at either end of a period are read from
+    `posting_allocation`. month: the first day of the month. Kept in step by
+    `ledger.derived_allocation`, which recomputes the months whose allocation rows changed.
+    """
+
+    __tablename__ = "allocation_month"
+    __table_args__ = (Index("ix_allocation_month_month", "month", "district", "measure"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    district: Mapped[str | None] = mapped_column(String(50))
+    measure: Mapped[str | None] = mapped_column(String(50))
+    allocated_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class AllocationCache(Base):
     """The key of `posting_allocation` (one row): what its figures were computed for.
 

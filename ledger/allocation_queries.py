@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from ledger.allocation_models import AllocationCache, PostingAllocation
+from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
+from ledger.allocation_months import split_period
 from ledger.master_store import newest_import
 from ledger.models import ImportBatch, Posting
 from ledger.posting_queries import _frame as query_frame
@@ -62,16 +63,24 @@ def cached_sums(
     connection: Connection, column: str, start: date, end: date
 ) -> tuple[dict[str, int], int]:
     """Cents per district or measure (`column`) booked in [start, end], and the total of all
-    spending then (the rows without district or measure included): one aggregate over the
-    covering index `ix_posting_allocation_day`."""
-    key = getattr(PostingAllocation, column)
-    rows = connection.execute(
-        select(key, func.sum(PostingAllocation.allocated_cents))
-        .where(PostingAllocation.booking_date.between(start, end))
-        .group_by(key)
-    ).all()
-    sums = {k: int(cents) for k, cents in rows if k is not None}
-    return sums, sum(int(cents) for _, cents in rows)
+    spending then (the rows without district or measure included): the whole months from
+    `allocation_month`, the days of partial months at either end from `posting_allocation`
+    through its covering index `ix_posting_allocation_day`."""
+    months, day_ranges = split_period(start, end)
+    queries = [
+        (PostingAllocation, PostingAllocation.booking_date.between(first, last))
+        for first, last in day_ranges
+    ]
+    if months is not None:
+        queries.append((AllocationMonth, AllocationMonth.month.between(*months)))
+    sums: dict[str | None, int] = {}
+    for table, within_period in queries:
+        key = getattr(table, column)
+        for value, cents in connection.execute(
+            select(key, func.sum(table.allocated_cents)).where(within_period).group_by(key)
+        ):
+            sums[value] = sums.get(value, 0) + int(cents)
+    return {k: cents for k, cents in sums.items() if k is not None}, sum(sums.values())
 
 
 def cached_trace(

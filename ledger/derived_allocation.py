@@ -5,7 +5,8 @@ newest catalog; `allocation_cache` says for which catalog, spending accounts and
 `refresh_allocations` brings it up to date before a read:
 
 - same catalog and accounts, new postings since the head: only those are tagged and allocated,
-  and the rows of the versions they supersede are deleted (a correction drops out);
+  and the rows of the versions they supersede are deleted (a correction drops out); the monthly
+  sums (`ledger.allocation_months`) of the months either touched are recomputed;
 - another catalog (a new measures import) or other spending accounts: every row is recomputed;
 - `--as-of` an older catalog: nothing is written, the read computes on the fly
   (`ledger.spending`); keeping a table per catalog version would multiply the rows and the
@@ -24,6 +25,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from ledger.allocation_models import AllocationCache, PostingAllocation
+from ledger.allocation_months import month_of, summarise_months
 from ledger.allocation_queries import accounts_key
 from ledger.bulk_insert import bulk_insert
 from ledger.database import write_transaction
@@ -98,6 +100,7 @@ def _rebuild(
         ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
     for index in indexes:
         index.create(connection)
+    summarise_months(connection)
     now = datetime.now(UTC)
     connection.execute(
         insert(AllocationCache).values(
@@ -123,12 +126,20 @@ def _extend(connection: Connection, patterns: tuple[str, ...], state: Row, head:
             PostingAllocation.ambiguous, PostingAllocation.posting_id.in_(superseded)
         )
     ).scalar_one()
+    dropped_days = connection.execute(
+        select(PostingAllocation.booking_date)
+        .distinct()
+        .where(PostingAllocation.posting_id.in_(superseded))
+    ).scalars()
+    changed_months = {month_of(day) for day in dropped_days}
     connection.execute(
         delete(PostingAllocation).where(PostingAllocation.posting_id.in_(superseded))
     )
     measures, allocations = catalog(connection, state.catalog_import_id)
     rows = _rows(connection, patterns, measures, allocations, after, head)
     _insert(connection, rows)
+    changed_months.update(month_of(day) for day in rows["booking_date"].unique())
+    summarise_months(connection, changed_months)
     ambiguous = state.ambiguous - dropped_ambiguous
     ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
     connection.execute(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The id of the newest migration in ledger/migrations/versions; raise it with every new one.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 
 class SchemaOutdated(RuntimeError):

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
-from ledger.allocation_models import AllocationCache, PostingAllocation
+from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
+from ledger.allocation_months import split_period
 from ledger.allocation_queries import cache_answers
 from ledger.database import create_ledger_engine
 from ledger.derived_allocation import Refresh, refresh_allocations
@@ -28,6 +29,16 @@ from tests.ledger.test_spend_trace import POSTINGS, _posting, _workbook
 
 PATTERNS = ("5*",)  # settings.toml's spending accounts, as the CLI uses them
 FIRST, LAST = date(2023, 1, 1), date(2024, 12, 31)
+# Whole years (monthly sums only), and periods with partial months at one or both ends or
+# inside one month (days read from the allocation rows), each as `spend` answers it.
+PERIODS = (
+    (FIRST, LAST),
+    (FIRST, date(2023, 12, 31)),
+    (date(2024, 1, 1), LAST),
+    (date(2023, 12, 20), date(2024, 1, 31)),
+    (date(2023, 11, 1), date(2024, 1, 6)),
+    (date(2024, 1, 3), date(2024, 1, 7)),
+)
 
 
 @pytest.fixture
@@ -41,7 +52,7 @@ def figures(engine: Engine, as_of: int | None = None) -> dict[str, object]:
     """Every spend document and every district's trace over both years, and each year alone."""
     documents: dict[str, object] = {}
     with engine.connect() as connection:
-        for start, end in ((FIRST, LAST), (FIRST, date(2023, 12, 31)), (date(2024, 1, 1), LAST)):
+        for start, end in PERIODS:
             for by in ("district", "measure", "program"):
                 documents[f"{by} {start}"] = spend(connection, by, start, end, PATTERNS, as_of)
             for district in ("S01", "S02", "S03"):
@@ -62,6 +73,35 @@ def state(engine: Engine) -> dict[str, object]:
         row = connection.execute(select(AllocationCache)).one()
         head = connection.execute(select(func.max(Posting.id))).scalar_one()
     return {**row._asdict(), "head": head}
+
+
+def months_sum_the_rows(engine: Engine) -> bool:
+    """`allocation_month` holds exactly the allocation rows summed per month, district and
+    measure (compared in Python, so that no month function of either database is needed)."""
+    with engine.connect() as connection:
+        detail: dict[tuple, int] = {}
+        for day, district, measure, cents in connection.execute(
+            select(
+                PostingAllocation.booking_date,
+                PostingAllocation.district,
+                PostingAllocation.measure,
+                PostingAllocation.allocated_cents,
+            )
+        ):
+            key = (day.replace(day=1), district, measure)
+            detail[key] = detail.get(key, 0) + cents
+        summed = {
+            (month, district, measure): cents
+            for month, district, measure, cents in connection.execute(
+                select(
+                    AllocationMonth.month,
+                    AllocationMonth.district,
+                    AllocationMonth.measure,
+                    AllocationMonth.allocated_cents,
+                )
+            )
+        }
+    return bool(summed) and summed == detail
 
 
 def rows_sum_to_postings(engine: Engine) -> bool:
@@ -94,6 +134,7 @@ def test_first_refresh_builds_the_table_with_the_on_the_fly_figures(engine: Engi
     assert on_the_fly["district 2024-01-01"]["total"] == "385.01"
     assert refresh_allocations(engine, PATTERNS) == Refresh("current", 0)
     assert rows_sum_to_postings(engine)
+    assert months_sum_the_rows(engine)
 
 
 def test_postings_import_is_tagged_incrementally_and_corrections_drop_out(
@@ -127,6 +168,7 @@ def test_postings_import_is_tagged_incrementally_and_corrections_drop_out(
         ).scalar_one()
     assert left == 0
     assert rows_sum_to_postings(engine)
+    assert months_sum_the_rows(engine)
 
 
 def test_catalog_import_rebuilds_and_as_of_the_old_catalog_computes_on_the_fly(
@@ -211,3 +253,25 @@ def test_read_only_ledger_is_answered_on_the_fly_with_a_warning(
     assert json.loads(result.stdout) == expected
     assert "allocation table not refreshed" in result.stderr
     assert not answers(engine)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months", "days"),
+    [
+        (date(2024, 1, 1), date(2024, 12, 31), (date(2024, 1, 1), date(2024, 12, 1)), []),
+        (date(2024, 2, 1), date(2024, 2, 29), (date(2024, 2, 1), date(2024, 2, 1)), []),
+        (
+            date(2023, 12, 31),
+            date(2024, 3, 1),
+            (date(2024, 1, 1), date(2024, 2, 1)),
+            [(date(2023, 12, 31), date(2023, 12, 31)), (date(2024, 3, 1), date(2024, 3, 1))],
+        ),
+        (date(2024, 1, 1), date(2024, 1, 30), None, [(date(2024, 1, 1), date(2024, 1, 30))]),
+        (date(2024, 1, 2), date(2024, 1, 31), None, [(date(2024, 1, 2), date(2024, 1, 31))]),
+        (date(2024, 1, 2), date(2024, 1, 1), None, []),
+    ],
+)
+def test_a_period_splits_into_whole_months_and_edge_days(
+    start: date, end: date, months: tuple[date, date] | None, days: list
+) -> None:
+    assert split_period(start, end) == (months, days)
