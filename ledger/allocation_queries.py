@@ -17,23 +17,10 @@ from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAl
 from ledger.allocation_months import split_period
 from ledger.master_store import newest_import
 from ledger.models import ImportBatch, Posting
-from ledger.posting_queries import _frame as query_frame
+from ledger.posting_queries import POSTING_COLUMNS, query_frame
 
-# The trace's posting columns: POSTING_COLUMNS but the id, which the allocation row carries.
-_TRACE_POSTING_COLUMNS = (
-    "fiscal_year",
-    "document_no",
-    "line_no",
-    "account",
-    "product",
-    "cost_center",
-    "order_no",
-    "text",
-    "amount_cents",
-    "batch_id",
-    "source_sheet",
-    "source_row",
-)
+# The trace's posting columns: the allocation row carries the id and the booking date.
+_TRACE_POSTING_COLUMNS = tuple(c for c in POSTING_COLUMNS if c not in {"id", "booking_date"})
 
 
 def accounts_key(patterns: tuple[str, ...]) -> str:

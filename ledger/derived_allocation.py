@@ -31,8 +31,7 @@ from ledger.bulk_insert import bulk_insert
 from ledger.database import write_transaction
 from ledger.master_store import catalog, newest_import
 from ledger.models import Posting
-from ledger.posting_queries import _frame as query_frame
-from ledger.posting_queries import current_filter, ledger_bound
+from ledger.posting_queries import current_filter, ledger_bound, query_frame
 from ledger.spending import account_condition
 from ledger.tagging import allocate, ambiguous_postings, claim_measures
 

@@ -23,7 +23,7 @@ from imports.money import format_cents
 from ledger.allocation_queries import cache_answers, cached_sums, cached_trace
 from ledger.master_store import catalog, districts, plan_amounts, population
 from ledger.models import ImportBatch, Posting
-from ledger.posting_queries import POSTING_COLUMNS, current_filter, within
+from ledger.posting_queries import POSTING_COLUMNS, current_filter, query_frame, within
 from ledger.tagging import allocate, match_measures
 
 
@@ -65,8 +65,7 @@ def spending_postings(
         .where(and_(Posting.booking_date >= start, Posting.booking_date <= end))
         .order_by(Posting.id)
     )
-    result = connection.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return query_frame(connection, query)
 
 
 def tag_spending(
