@@ -37,8 +37,8 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("ledger/posting_store.py", "_store", "comparing"),  # picking the changed rows
     ("ledger/posting_store.py", "find_imported_file", "comparing"),
     ("ledger/posting_store.py", "_imported_batch", "comparing"),
-    ("ledger/posting_store.py", "_insert_postings", "inserting"),
     ("ledger/posting_store.py", "_insert_batch", "inserting"),
+    ("ledger/bulk_insert.py", None, "inserting"),
     ("ledger/posting_store.py", "_unchanged_in", "inserting"),
     ("ledger/posting_store.py", "record_unchanged", "inserting"),
     # store_export's own frame holds the write transaction, so its commit is inserting too.
