@@ -263,7 +263,7 @@ DE: dict[str, str] = {
     "method.sdid": "synthetische Differenz-von-Differenzen (Arkhangelsky et al. 2021)",
     "inference.analytic": (
         "Standardfehler aus den Einflussfunktionen (Callaway & Sant'Anna 2021), nach Quartier "
-        "geclustert"
+        "geclustert, mit Korrektur für kleine Jahrgänge"
     ),
     "inference.multiplier": "Multiplikator-Bootstrap über Quartiere",
     "inference.wild": "Wild-Cluster-Bootstrap (Cameron, Gelbach & Miller 2008)",
@@ -368,7 +368,8 @@ DE: dict[str, str] = {
     ),
     "caveat.small_cohorts": (
         "Startjahrgänge mit weniger als {n} Quartieren ({cohorts}): Ihre Schätzungen beruhen "
-        "auf sehr wenigen Quartieren; die Unsicherheit ist unterschätzt."
+        "auf sehr wenigen Quartieren; die Standardfehler sind für so kleine Jahrgänge "
+        "korrigiert, bleiben aber Näherungen."
     ),
     "caveat.thin_comparison": (
         "In einzelnen Perioden gibt es weniger als {n} noch nicht geförderte Vergleichsquartiere."
@@ -470,8 +471,8 @@ DE: dict[str, str] = {
         "entwickelten sich ungewöhnlich; ein Teil der Veränderung kann Regression zur Mitte sein."
     ),
     "gist.small_cohorts": (
-        "Einzelne Startjahrgänge umfassen sehr wenige Quartiere; ihre Unsicherheit ist "
-        "unterschätzt."
+        "Einzelne Startjahrgänge oder Vergleichsgruppen umfassen sehr wenige Quartiere; ihre "
+        "Unsicherheit lässt sich nur näherungsweise angeben."
     ),
     "gist.synthetic_fit": (
         "Der synthetische Vergleich bildet die geförderten Quartiere vor dem Beginn schlecht "
@@ -528,8 +529,12 @@ DE: dict[str, str] = {
         "Eine Stadt hat nur 15 bis 40 Quartiere. Übliche Standardfehler sind dann zu klein; "
         "verlässlicher sind der Wild-Cluster-Bootstrap (Cameron, Gelbach & Miller 2008) und "
         "Verfahren, die die Förderung zufällig neu verteilen. Bei sehr wenigen geförderten "
-        "Quartieren versagen auch diese (MacKinnon & Webb 2017). Das 95-%-Intervall gibt den "
-        "Bereich an, der mit den Daten vereinbar ist; schließt es null ein, ist auch „keine "
+        "Quartieren versagen auch diese (MacKinnon & Webb 2017). Beim Vergleich von "
+        "Startjahrgängen wird die Streuung jedes Jahrgangs so geschätzt, dass auch Jahrgänge "
+        "von zwei oder drei Quartieren sie nicht unterschätzen (Welch-Korrektur); in einer "
+        "Simulation mit 12 Quartieren senkt das den Anteil falscher Befunde von 10 % auf gut "
+        "6 % (Soll: 5 %). Das 95-%-Intervall gibt den Bereich an, der mit den Daten vereinbar "
+        "ist; schließt es null ein, ist auch „keine "
         "Wirkung“ mit den Daten vereinbar."
     ),
     "methods.limits_title": "Grenzen",
@@ -878,7 +883,7 @@ EN: dict[str, str] = {
     "method.sdid": "synthetic difference-in-differences (Arkhangelsky et al. 2021)",
     "inference.analytic": (
         "standard errors from the influence functions (Callaway & Sant'Anna 2021), clustered "
-        "by district"
+        "by district, corrected for small cohorts"
     ),
     "inference.multiplier": "multiplier bootstrap over districts",
     "inference.wild": "wild cluster bootstrap (Cameron, Gelbach & Miller 2008)",
@@ -979,7 +984,8 @@ EN: dict[str, str] = {
     ),
     "caveat.small_cohorts": (
         "Start cohorts with fewer than {n} districts ({cohorts}): their estimates rest on very "
-        "few districts; the uncertainty is understated."
+        "few districts; the standard errors are corrected for such small cohorts but remain "
+        "approximate."
     ),
     "caveat.thin_comparison": (
         "In some periods there are fewer than {n} comparison districts not yet in the program."
@@ -1069,7 +1075,8 @@ EN: dict[str, str] = {
         "start; part of the change may be regression to the mean."
     ),
     "gist.small_cohorts": (
-        "Some start cohorts hold very few districts; their uncertainty is understated."
+        "Some start cohorts or comparison groups hold very few districts; their uncertainty "
+        "can only be stated approximately."
     ),
     "gist.synthetic_fit": (
         "The synthetic comparison tracks the districts with the program poorly before the "
@@ -1122,7 +1129,11 @@ EN: dict[str, str] = {
         "A city has only 15 to 40 districts. Usual standard errors are then too small; the wild "
         "cluster bootstrap (Cameron, Gelbach & Miller 2008) and methods that reassign the program "
         "at random are more reliable. With very few districts in the program even these fail "
-        "(MacKinnon & Webb 2017). The 95 % interval gives the range that is consistent with the "
+        "(MacKinnon & Webb 2017). When start cohorts are compared, each cohort's spread is "
+        "estimated so that cohorts of two or three districts do not understate it (Welch "
+        "correction); in a simulation with 12 districts this lowers the share of false "
+        "findings from 10 % to just over 6 % (nominal: 5 %). The 95 % interval gives the range "
+        "that is consistent with the "
         "data; when it includes zero, \u201cno effect\u201d is consistent with the data too."
     ),
     "methods.limits_title": "Limits",

@@ -139,6 +139,12 @@ def test_the_estimators_warnings_reason_and_inference_are_recognised():
         assert plain_caveat(warning, DE, FMT) != warning
     assert plain_caveat(result.method_reason or "", DE, FMT).startswith("3 geförderte Quartiere")
     assert plain_inference(result.inference, DE).startswith("Standardfehler aus den")
+    # evaluate_panel corrects the variance of small cohorts: the committee reads that, not a
+    # claim that their uncertainty is understated.
+    assert plain_inference(result.inference, DE).endswith("mit Korrektur für kleine Jahrgänge")
+    (small,) = [w for w in result.warnings if w.startswith("Cohorts with fewer than")]
+    assert "small-cohort correction" in small
+    assert plain_caveat(small, DE, FMT).endswith("korrigiert, bleiben aber Näherungen.")
 
 
 def test_synthetic_did_warnings_reason_and_inference_are_recognised():
