@@ -184,12 +184,23 @@ def _selected_measures(
 
 
 def _population(known: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
-    """The newest population at or before each period (a year's figure serves its quarters)."""
+    """The newest population at or before each period (a year's figure serves its quarters):
+    per district, the last figure in period order whose year is at most the period's year."""
     if known.empty:
         return pd.Series(np.nan, index=grid.index)
-    known = known.assign(year=known["period"].str[:4].astype(int)).sort_values("period")
-    result = []
-    for district, period in zip(grid["district"], grid["period"], strict=True):
-        own = known[(known["district"] == district) & (known["year"] <= int(period[:4]))]
-        result.append(float(own["population"].iloc[-1]) if len(own) else np.nan)
-    return pd.Series(result, index=grid.index)
+    newest_per_year = (
+        known.assign(year=known["period"].str[:4].astype(int))
+        .sort_values(["year", "period"])
+        .drop_duplicates(["district", "year"], keep="last")
+    )
+    wanted = grid[["district"]].assign(
+        year=grid["period"].str[:4].astype(int), row=np.arange(len(grid))
+    )
+    found = pd.merge_asof(
+        wanted.sort_values("year"),
+        newest_per_year[["district", "year", "population"]],
+        on="year",
+        by="district",
+        direction="backward",
+    ).sort_values("row")
+    return pd.Series(found["population"].astype(float).to_numpy(), index=grid.index)
