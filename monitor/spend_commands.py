@@ -27,11 +27,12 @@ def _period(
 ) -> tuple[date, date]:
     """The period asked for; without one, the year of the newest booking. That lookup reads
     every posting (no index leads with the booking date), so it runs only when needed."""
-    if year is not None or from_day or to_day:
-        return resolve_period(year, from_day, to_day, date.today().year)
-    with app.engine.connect() as connection:
-        newest = connection.execute(select(func.max(Posting.booking_date))).scalar()
-    return resolve_period(year, from_day, to_day, newest.year if newest else date.today().year)
+    default_year = date.today().year
+    if year is None and not from_day and not to_day:
+        with app.engine.connect() as connection:
+            newest = connection.execute(select(func.max(Posting.booking_date))).scalar()
+        default_year = newest.year if newest else default_year
+    return resolve_period(year, from_day, to_day, default_year)
 
 
 def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:

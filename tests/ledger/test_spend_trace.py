@@ -120,6 +120,8 @@ def test_spend_by_district_matches_the_hand_calculation(monitor: Monitor, city) 
         "S03": ("78.76", 2000, "0.04"),
     }
     assert (result["unattributed"], result["total"]) == ("80.00", "385.01")
+    # Without a period: the year of the newest booking (2024), not the calendar's year.
+    assert monitor.json("spend", "--by", "district") == result
     earlier = monitor.json("spend", "--year", "2023")
     assert {r["key"]: r["amount"] for r in earlier["rows"]} == {
         "S01": "50.00",
