@@ -1,16 +1,16 @@
 """Content and key hashes of postings, computed for a whole frame at once.
 
 key_hash identifies a posting across exports (the profile's key fields); content_hash tells a
-duplicate (same content) from a correction (same key, other content). Both are SHA-256 over a
-canonical text form, so SAP and journal exports of the same posting hash alike when their
-profiles share a key.
+duplicate (same content) from a correction (same key, other content). Both are SHA-256 over the
+canonical text form of `imports.record_text`, so SAP and journal exports of the same posting hash
+alike when their profiles share a key.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
+
+from imports.record_text import iso_days, record_texts, sha256_hex
 
 CONTENT_FIELDS: tuple[str, ...] = (
     "fiscal_year",
@@ -24,32 +24,19 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "text",
     "amount_cents",
 )
-_SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in a trimmed export cell
 
 
-def _field_texts(frame: pd.DataFrame, name: str) -> list[str]:
-    """`name=value` for every row of one field (dates as ISO, missing as empty)."""
+def _field_values(frame: pd.DataFrame, name: str) -> list[object]:
+    """One field's values for its text form: dates as ISO, missing as None (empty)."""
     column = frame[name]
     if name == "booking_date":
-        # A year has at most 366 booking days: format each distinct day once.
-        codes, days = pd.factorize(column)
-        labels = [f"{name}={d:%Y-%m-%d}" for d in days]
-        return [labels[c] if c >= 0 else f"{name}=" for c in codes]
-    values = column.astype(object).where(column.notna(), "").tolist()
-    return [f"{name}={v}" for v in values]
+        return iso_days(column)
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 def _hashes(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    """SHA-256 of each row's fields joined once (no full-column string copies per field)."""
-    columns = [_field_texts(frame, name) for name in fields]
-    return pd.Series(
-        [
-            hashlib.sha256(_SEPARATOR.join(parts).encode("utf-8")).hexdigest()
-            for parts in zip(*columns, strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
-    )
+    columns = {name: _field_values(frame, name) for name in fields}
+    return pd.Series(sha256_hex(record_texts(columns, fields)), index=frame.index, dtype=object)
 
 
 def content_hashes(frame: pd.DataFrame) -> pd.Series:

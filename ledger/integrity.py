@@ -13,6 +13,8 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
+from imports.record_text import SEPARATOR, record_texts, sha256_hex
+
 GENESIS = "0" * 64
 
 # Every stored column of a posting except the hash itself, in a fixed order.
@@ -69,7 +71,7 @@ def _text(value: object) -> str:
 
 
 def digest(record: Mapping[str, object], fields: Iterable[str]) -> str:
-    text = "\x1f".join(f"{name}={_text(record[name])}" for name in fields)
+    text = SEPARATOR.join(f"{name}={_text(record[name])}" for name in fields)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -77,26 +79,10 @@ def link(previous: str, row_digest: str) -> str:
     return hashlib.sha256((previous + row_digest).encode("ascii")).hexdigest()
 
 
-_DATE_FIELDS = frozenset({"booking_date"})
-
-
-def _column_text(name: str, values: Sequence[object]) -> list[str]:
-    """`name=value` for a whole column; the same text `digest` gives one value, but with the
-    column's type known by name rather than decided per cell (an import hashes every row).
-    Postings hold dates and no date-times, which is what `_text` turns into ISO dates."""
-    prefix = name + "="
-    if name in _DATE_FIELDS:
-        return [prefix if v is None else prefix + v.isoformat() for v in values]  # type: ignore[attr-defined]
-    return [prefix if v is None else prefix + str(v) for v in values]
-
-
 def posting_digests(columns: Mapping[str, Sequence[object]]) -> list[str]:
-    """Row digests of postings given column-wise (POSTING_SEALED_FIELDS, equal lengths)."""
-    texts = [_column_text(name, columns[name]) for name in POSTING_SEALED_FIELDS]
-    return [
-        hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-        for parts in zip(*texts, strict=True)
-    ]
+    """Row digests of postings given column-wise (POSTING_SEALED_FIELDS, equal lengths); the
+    same text as `digest` gives one posting, dates as `date` objects or ISO text alike."""
+    return sha256_hex(record_texts(columns, POSTING_SEALED_FIELDS))
 
 
 def posting_chain(columns: Mapping[str, Sequence[object]], previous: str) -> list[str]:

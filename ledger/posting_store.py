@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
+from imports.record_text import iso_days
 from ledger.bulk_insert import bulk_insert
 from ledger.database import write_transaction
 from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
@@ -289,10 +289,7 @@ def _insert_batch(
     first_id = head.posting_id
     for part, chain in zip(slices, chains, strict=True):
         columns = _posting_columns(batch["id"], first_id, part)
-        # ISO text, as SQLAlchemy's Date stores it in SQLite and as COPY reads it, spares the
-        # driver's per-row date adapter.
-        days = _iso_days(part["booking_date"])
-        bulk_insert(connection, "posting", {**columns, "booking_date": days, "chain_hash": chain})
+        bulk_insert(connection, "posting", {**columns, "chain_hash": chain})
         first_id += len(part)
     if count and connection.dialect.name == "postgresql":
         connection.execute(
@@ -307,14 +304,11 @@ def _insert_batch(
     return int(batch["id"])
 
 
-def _iso_days(column: pd.Series) -> list[str]:
-    """`YYYY-MM-DD` of each date, formatted once per distinct day (None for a missing one)."""
-    codes, days = pd.factorize(column)
-    return np.array([*days.strftime("%Y-%m-%d"), None], dtype=object)[codes].tolist()
-
-
 def _posting_columns(batch_id: int, last_id: int, rows: pd.DataFrame) -> dict[str, list[object]]:
-    """Plain Python values per column (what the chain hashes is exactly what is stored)."""
+    """Plain Python values per column (what the chain hashes is exactly what is stored).
+
+    Dates are ISO text, as SQLAlchemy's Date stores them in SQLite and as COPY reads them: that
+    spares the driver's per-row date adapter, and the chain's text form of a date is ISO."""
 
     def whole(column: pd.Series) -> list[int | None]:
         numbers = column.astype("Int64")
@@ -334,7 +328,7 @@ def _posting_columns(batch_id: int, last_id: int, rows: pd.DataFrame) -> dict[st
         "fiscal_year": whole(rows["fiscal_year"]),
         "document_no": text_or_none(rows["document_no"]),
         "line_no": whole(rows["line_no"]),
-        "booking_date": rows["booking_date"].dt.date.tolist(),
+        "booking_date": iso_days(rows["booking_date"]),
         "account": text_or_none(rows["account"]),
         "product": text_or_none(rows["product"]),
         "cost_center": text_or_none(rows["cost_center"]),
