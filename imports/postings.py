@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import pandas as pd
@@ -110,8 +111,6 @@ def parse_postings(
     return _parse_sheet(path, fingerprint(path), match)
 
 
-def _column(rows: Sequence[list[object]], index: int) -> list[object]:
-    return [row[index] if index < len(row) else None for row in rows]
 
 
 @dataclass(frozen=True)
@@ -179,12 +178,18 @@ def _parse_chunk(
     """Map, convert and check consecutive data rows; `first_number` is the first one's row
     number as Excel shows it."""
     profile, sheet = match.profile, match.sheet
+    # Transposed in C; rows of a CSV may be shorter than the header, zip_longest pads them.
+    cells_by_column = list(zip_longest(*data))
+    empty = (None,) * len(data)
     raw = pd.DataFrame(
         {
-            name: pd.Series(_column(data, index), dtype=object)
+            name: pd.Series(
+                cells_by_column[index] if index < len(cells_by_column) else empty, dtype=object
+            )
             for name, index in match.columns.items()
         }
     )
+    del cells_by_column
     raw.index = pd.RangeIndex(first_number, first_number + len(data))  # row numbers as Excel shows
     header_name = {name: match.headers[index].strip() for name, index in match.columns.items()}
     decimal = sheet.decimal or profile.decimal
