@@ -19,6 +19,7 @@ import contextlib
 import importlib.util
 import io
 import json
+import math
 import os
 import platform
 import shutil
@@ -64,6 +65,9 @@ class Step:
     # Run first, unmeasured: `init` brings the ledger to the schema of the code as it is now,
     # in case a migration landed in the work tree between two steps.
     prepare: list[str] | None = None
+    # The step times itself and prints {"seconds", "cpu_seconds"} (sqlite_floor.py: its data
+    # loading is not part of what it measures); its memory is not compared.
+    self_timed: bool = False
 
 
 @dataclass
@@ -106,8 +110,13 @@ def measure(step: Step, cwd: Path) -> Measurement:
         measurement.problems.append(f"preparing failed: {prepared.stderr.strip()[-300:]}")
     if process.returncode != 0:
         measurement.problems.append(f"exit {process.returncode}: {stderr.strip()[-300:]}")
-    elif step.check is not None:
-        problem = step.check(json.loads(stdout))
+        return measurement
+    result = json.loads(stdout) if step.check is not None or step.self_timed else {}
+    if step.self_timed:
+        measurement.seconds, measurement.cpu_seconds = result["seconds"], result["cpu_seconds"]
+        measurement.peak_rss_mib = math.nan
+    if step.check is not None:
+        problem = step.check(result)
         if problem:
             measurement.problems.append(problem)
     return measurement
@@ -162,6 +171,7 @@ def plan_steps(
             memory_goal=IMPORT_MEMORY_GOAL,
             check=_expect(status="imported", imported=base.rows, rejected=0),
         ),
+        *_floor_steps(base, database),
         Step(
             "re-import same file (checksum known)",
             [*cli, "import", "postings", str(base.path), "--json"],
@@ -194,6 +204,31 @@ def plan_steps(
     return steps
 
 
+def _floor_steps(base: JournalExport, database: str) -> list[Step]:
+    """What SQLite alone needs for the imported postings, handed over ready-made (see
+    sqlite_floor.py): through the ledger's schema and write path, and into a bare table."""
+    source = database.removeprefix("sqlite:///")
+    script = str(Path(__file__).with_name("sqlite_floor.py"))
+    floor_ledger = "floor-ledger.db"
+    return [
+        Step(
+            "SQLite alone: same postings, ledger schema",
+            [sys.executable, script, "ledger", source, floor_ledger],
+            "reference",
+            check=_expect(postings=base.rows),
+            prepare=[*_cli(), "--db", f"sqlite:///{floor_ledger}", "init"],
+            self_timed=True,
+        ),
+        Step(
+            "SQLite alone: same postings, bare table",
+            [sys.executable, script, "bare-table", source, "floor-bare.db"],
+            "reference",
+            check=_expect(postings=base.rows),
+            self_timed=True,
+        ),
+    ]
+
+
 def render_table(measurements: list[Measurement]) -> str:
     readers = [m for m in measurements if m.step.kind == "reader" and not m.problems]
     if not readers:
@@ -208,10 +243,12 @@ def render_table(measurements: list[Measurement]) -> str:
         time_ratio = m.seconds / fastest.seconds
         memory_ratio = m.peak_rss_mib / fastest.peak_rss_mib
         goal = "n/a (failed)" if m.problems else _goal_text(m.step, time_ratio, memory_ratio)
+        memory = "-" if math.isnan(m.peak_rss_mib) else f"{m.peak_rss_mib:.0f}"
+        memory_share = "-" if math.isnan(memory_ratio) else f"{memory_ratio:.2f}"
         lines.append(
             f"{m.step.name:<44} {m.seconds:7.2f} {time_ratio:8.2f} {m.cpu_seconds:7.2f} "
-            f"{m.cpu_seconds / fastest.cpu_seconds:8.2f} {m.peak_rss_mib:12.0f} "
-            f"{memory_ratio:8.2f}  {goal:<34} {'; '.join(m.problems) or 'ok'}"
+            f"{m.cpu_seconds / fastest.cpu_seconds:8.2f} {memory:>12} "
+            f"{memory_share:>8}  {goal:<34} {'; '.join(m.problems) or 'ok'}"
         )
     return "\n".join(lines)
 
