@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -43,6 +46,25 @@ def test_sqlite_ledger_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_new_sqlite_ledger_has_16_kib_pages_and_an_existing_one_keeps_its_own(tmp_path) -> None:
+    new = create_ledger_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    ensure_schema(new)
+    with new.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar_one() == 16_384
+    new.dispose()
+    older = tmp_path / "older.db"
+    with closing(sqlite3.connect(older)) as connection:  # an older ledger, with 8 KiB pages
+        connection.execute("PRAGMA page_size=8192")
+        connection.execute("CREATE TABLE kept (x)")
+        connection.commit()
+    engine = create_ledger_engine(f"sqlite:///{older}")
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar_one() == 8_192
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    engine.dispose()
 
 
 def test_outdated_schema_names_the_upgrade_command(database_url: str) -> None:
