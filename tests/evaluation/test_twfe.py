@@ -106,7 +106,7 @@ def test_unbalanced_panel_equals_dummy_regression_and_pyfixest(mpdta):
         holes,
         vcov={"CRV1": "countyreal"},
         weights="w",
-        fixef_tol=1e-14,
+        demeaner=pf.MapDemeaner(fixef_tol=1e-14),
     )
     _check_against(result, model)
 
@@ -257,7 +257,10 @@ def test_sparse_unbalanced_panel_matches_pyfixest():
     data = pd.DataFrame({"unit": unit, "time": time, "d": d, "y": y})
     result = twfe(data, "y", "unit", "time", "d", cluster="unit")
     model = pf.feols(
-        "y ~ d | unit + time", data, vcov={"CRV1": "unit"}, fixef_tol=1e-14, fixef_maxiter=100_000
+        "y ~ d | unit + time",
+        data,
+        vcov={"CRV1": "unit"},
+        demeaner=pf.MapDemeaner(fixef_tol=1e-14, fixef_maxiter=100_000),
     )
     _check_against(result, model)
 
