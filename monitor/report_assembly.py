@@ -56,7 +56,7 @@ from reports.report_data import (
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
 _BELOW_MINIMUM = re.compile(r"population \d+ below \d+")
 # Reasons the report gives for a program without an estimate, in the evaluation's own English;
-# reports.messages recognises them by their opening words.
+# reports.caveats recognises them by their opening words.
 NO_DISTRICT_SPENDING = "no spending of the program is attributed to a district"
 
 

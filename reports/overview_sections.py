@@ -12,9 +12,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, Table, TableStyle
 
+from reports.caveats import caveat_gist
 from reports.charts import concentration_chart, need_scatter, spending_bars
 from reports.district_map import district_maps
-from reports.messages import caveat_gist
 from reports.program_sections import program_summary
 from reports.report_data import ReportData
 from reports.report_layout import Layout

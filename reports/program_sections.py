@@ -17,9 +17,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether
 
+from reports.caveats import caveat_gist, plain_caveat, plain_caveats, plain_inference
 from reports.charts import event_study_chart, has_reference_estimate, period_spending_chart
 from reports.formatting import decimals_for, round_half_up
-from reports.messages import caveat_gist, plain_caveat, plain_caveats, plain_inference
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
 

@@ -19,18 +19,16 @@ from evaluation.did.staggered_panel import prepare_staggered_panel
 from evaluation.panel_evaluation import MethodUnavailable, evaluate_panel
 from evaluation.targeting import targeting
 from reports.appendix_sections import LIMITS, METHOD_PARTS
-from reports.charts import NEED_CLASSES
-from reports.formatting import LocaleFormat
-from reports.messages import (
-    CATALOGUE,
+from reports.caveats import (
     CAVEAT_GISTS,
-    Messages,
     caveat_gist,
-    placeholders,
     plain_caveat,
     plain_caveats,
     plain_inference,
 )
+from reports.charts import NEED_CLASSES
+from reports.formatting import LocaleFormat
+from reports.messages import CATALOGUE, Messages, placeholders
 from reports.overview_sections import VERDICTS
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
