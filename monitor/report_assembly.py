@@ -11,7 +11,8 @@ numbers, whatever was imported since: that is how `report --rerun` reproduces a 
 Disclosure control: districts below `[disclosure] min_population` never show a need index,
 need class or indicator value (the need table suppresses them; the report lists them with the
 reason), and a program's estimate is withheld where every district it reaches is that small,
-because the estimate would then be those few inhabitants' indicator change.
+because the estimate would then be those few inhabitants' indicator change (the program
+sections are computed in monitor.report_programs).
 """
 
 from __future__ import annotations
@@ -32,32 +33,26 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from evaluation.need import NeedTable
-from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
-from imports.money import format_cents
 from ledger.batch_queries import list_batches
-from ledger.district_panel import PanelError, PanelInputs, panel_inputs, panel_of
 from ledger.integrity import GENESIS
 from ledger.master_models import IndicatorValue, ReportRun
 from ledger.master_store import catalog, districts, indicator_values, newest_import
 from ledger.models import ImportBatch, Posting
 from ledger.posting_queries import LedgerBound
-from ledger.spending import population_at, spend, tag_spending
+from ledger.spending import population_at, spend
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
+from monitor.report_programs import program_sections
 from reports.report_data import (
     BatchProvenance,
     DistrictSpending,
     InputVersions,
-    ProgramSection,
     ReportData,
     SuppressedDistrict,
 )
 
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
 _BELOW_MINIMUM = re.compile(r"population \d+ below \d+")
-# Reasons the report gives for a program without an estimate, in the evaluation's own English;
-# reports.caveats recognises them by their opening words.
-NO_DISTRICT_SPENDING = "no spending of the program is attributed to a district"
 
 
 def report_period(label: str) -> tuple[date, date]:
@@ -145,7 +140,7 @@ def assemble_report(
             for key, people in population_at(connection, end.year, as_of).items()
             if people < minimum
         }
-        programs = _program_sections(app, connection, program_names, by_program, bound, end, small)
+        programs = program_sections(app, connection, program_names, by_program, bound, end, small)
         newest_posting = connection.execute(
             select(func.max(Posting.booking_date)).where(Posting.id <= upto)
         ).scalar()
@@ -248,155 +243,6 @@ def _targeting(need: NeedTable | None, spent: dict[str, Any], year: int) -> dict
     if need is None or not need.districts:
         return None
     return targeting_of(need, spent, year).to_dict()
-
-
-def _program_sections(
-    app: AppContext,
-    connection: Connection,
-    programs: list[str],
-    by_program: dict[str, dict[str, Any]],
-    bound: LedgerBound,
-    end: date,
-    small: set[str],
-) -> list[ProgramSection]:
-    """One section per program: its spending by year up to the period's end, and its estimate.
-
-    The panel's inputs (indicator values, tagged spending over the indicator's span) are read
-    once for all programs; without them every program says why (no indicator values, …).
-    """
-    if not programs:
-        return []
-    patterns = app.settings.ledger.spending_accounts
-    try:
-        inputs: PanelInputs | None = panel_inputs(
-            connection,
-            app.settings.report.outcome,
-            patterns,
-            as_of=bound.master_import_id,
-            upto_posting=bound.posting_id,
-        )
-        missing = None
-    except PanelError as exc:
-        inputs, missing = None, str(exc)
-    by_year = _program_spending_by_year(connection, patterns, end, bound, inputs)
-    sections = []
-    for program in programs:
-        row = by_program.get(program)
-        evaluation, reason = (
-            (None, missing)
-            if inputs is None
-            else _evaluate(app, inputs, program, small, app.settings.disclosure.min_population)
-        )
-        sections.append(
-            ProgramSection(
-                program=program,
-                spending_by_period=by_year.get(program, []),
-                plan=None if row is None or row.get("plan") is None else Decimal(row["plan"]),
-                actual=Decimal(row["amount"]) if row else Decimal(0),
-                evaluation=evaluation,
-                unavailable_reason=reason,
-            )
-        )
-    return sections
-
-
-def _program_spending_by_year(
-    connection: Connection,
-    patterns: tuple[str, ...],
-    end: date,
-    bound: LedgerBound,
-    inputs: PanelInputs | None,
-) -> dict[str, list[tuple[str, Decimal]]]:
-    """Each program's spending (attributed to a district or not) per year, first year with any
-    spending of any program up to the year of `end` (that year up to `end`)."""
-    first = connection.execute(
-        select(func.min(Posting.booking_date)).where(Posting.id <= bound.posting_id)
-    ).scalar()
-    if first is None or first > end:
-        return {}
-    measures, postings = _tagged_postings(connection, patterns, first, end, bound, inputs)
-    measures = measures.drop_duplicates("code")
-    program_of = {
-        code: program
-        for code, program in zip(measures["code"], measures["program"], strict=True)
-        if isinstance(program, str) and program
-    }
-    postings = postings[postings["measure"].isin(program_of)]
-    if postings.empty:
-        return {}
-    frame = pd.DataFrame(
-        {
-            "program": postings["measure"].map(program_of),
-            "year": pd.to_datetime(postings["booking_date"]).dt.year,
-            "cents": postings["amount_cents"].astype("int64"),
-        }
-    )
-    sums = frame.groupby(["program", "year"])["cents"].sum()
-    result: dict[str, list[tuple[str, Decimal]]] = {}
-    for program in frame["program"].unique():
-        years = sums[program]
-        result[str(program)] = [
-            (str(year), Decimal(format_cents(int(years.get(year, 0)))))
-            for year in range(int(years.index.min()), end.year + 1)
-        ]
-    return result
-
-
-def _tagged_postings(
-    connection: Connection,
-    patterns: tuple[str, ...],
-    first: date,
-    end: date,
-    bound: LedgerBound,
-    inputs: PanelInputs | None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(catalog, spending postings booked in [first, end] with their measure).
-
-    The panel inputs hold the same postings, tagged with the same catalog under the same bound,
-    over the outcome indicator's span (`panel_inputs` tags from its first period's start to its
-    last period's end). Where that span covers [first, end] they are reused: tagging is per
-    posting, so a wider span tags each posting alike, and tagging again would repeat the
-    report's most expensive query.
-    """
-    start, stop = pd.Timestamp(first), pd.Timestamp(end)
-    if inputs is not None:
-        span_start = pd.Timestamp(inputs.values["period_start"].min())
-        span_end = pd.Timestamp(inputs.values["period_end"].max())
-        if span_start <= start and span_end >= stop:
-            postings = inputs.tagged.postings
-            booked = pd.to_datetime(postings["booking_date"])
-            return inputs.tagged.measures, postings[(booked >= start) & (booked <= stop)]
-    tagged = tag_spending(
-        connection, patterns, first, end, bound.master_import_id, bound.posting_id
-    )
-    return tagged.measures, tagged.postings
-
-
-def _evaluate(
-    app: AppContext, inputs: PanelInputs, program: str, small: set[str], minimum: int
-) -> tuple[dict[str, Any] | None, str | None]:
-    """(the evaluate JSON, None) or (None, why there is no estimate)."""
-    outcome = app.settings.report.outcome
-    try:
-        panel = panel_of(inputs, program=program)
-        if not panel.frame["spending_cents"].any():
-            return None, NO_DISTRICT_SPENDING
-        frame = panel.frame.rename(columns={"value": outcome})
-        evaluation = evaluate_panel(
-            frame, outcome, "district", "time", "cohort", EvaluationOptions(), program=program
-        ).to_dict()
-    except (MethodUnavailable, PanelError, ValueError) as exc:
-        return None, str(exc)
-    treated = sorted({str(k) for keys in (evaluation.get("cohorts") or {}).values() for k in keys})
-    if treated and set(treated) <= small:
-        return None, (
-            f"withheld: every district reached ({', '.join(treated)}) has fewer than "
-            f"{minimum} inhabitants"
-        )
-    configured = app.settings.indicators.get(outcome)
-    if configured is not None:
-        evaluation |= {"indicator_name": configured.name, "indicator_unit": configured.unit}
-    return evaluation, None
 
 
 def _changes_since_last_report(

@@ -218,7 +218,7 @@ def test_program_spending_by_year_reuses_the_panels_tagging_and_gives_the_same_f
 ) -> None:
     from ledger.district_panel import panel_inputs
     from ledger.posting_queries import ledger_bound
-    from monitor import report_assembly
+    from monitor import report_programs
     from monitor.context import AppContext
     from monitor.settings import load_settings
 
@@ -227,7 +227,7 @@ def test_program_spending_by_year_reuses_the_panels_tagging_and_gives_the_same_f
     patterns = app.settings.ledger.spending_accounts
     with app.engine.connect() as connection:
         bound = ledger_bound(connection)
-        tagged_now = report_assembly._program_spending_by_year(
+        tagged_now = report_programs.program_spending_by_year(
             connection, patterns, end, bound, None
         )
         inputs = panel_inputs(
@@ -238,8 +238,8 @@ def test_program_spending_by_year_reuses_the_panels_tagging_and_gives_the_same_f
             upto_posting=bound.posting_id,
         )
         # the indicator spans every posting year, so nothing is tagged a second time
-        monkeypatch.setattr(report_assembly, "tag_spending", None)
-        reused = report_assembly._program_spending_by_year(connection, patterns, end, bound, inputs)
+        monkeypatch.setattr(report_programs, "tag_spending", None)
+        reused = report_programs.program_spending_by_year(connection, patterns, end, bound, inputs)
     assert reused == tagged_now
     assert reused["Jugendzentren"][-1][0] == str(end.year)
     assert sum(amount for _, amount in reused["Jugendzentren"]) > 0
