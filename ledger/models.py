@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -115,6 +116,15 @@ class Posting(Base):
             name="version_chain",
         ),
         Index("ix_posting_fiscal_year_booking_date", "fiscal_year", "booking_date"),
+        # A version is superseded at most once; only corrections have a supersedes_id, so the
+        # index holds just those (migration 0009).
+        Index(
+            "uq_posting_supersedes_id",
+            "supersedes_id",
+            unique=True,
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -122,7 +132,7 @@ class Posting(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     # Unique: one version can be superseded only once, even by two imports racing each other.
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id"), unique=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id"))
     fiscal_year: Mapped[int] = mapped_column(Integer)
     document_no: Mapped[str | None] = mapped_column(String(100))
     line_no: Mapped[int | None] = mapped_column(Integer)

@@ -11,15 +11,16 @@ Alembic itself (about a tenth of a second to import) is loaded only to create or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # The id of the newest migration in ledger/migrations/versions; raise it with every new one.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 class SchemaOutdated(RuntimeError):
@@ -51,14 +52,60 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (creates it in an empty database)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`, the newest by default (creates it in an empty database)."""
     from alembic import command
 
+    _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision`, to run an older version of the software again."""
+    from alembic import command
+
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run one Alembic command in one transaction on `engine`.
+
+    SQLite changes a table's constraints only by copying it into a new table and dropping the old
+    one, which enforced foreign keys forbid while other rows point at it; so, as SQLite's own
+    procedure for such changes prescribes, keys are switched off for the migration (only possible
+    outside a transaction), checked in full before its commit, and switched on again.
+    """
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, enforced=False)
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config)
+                if sqlite:
+                    _require_intact_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, enforced=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, enforced: bool) -> None:
+    # On the driver's connection: SQLAlchemy would begin a transaction first, inside which
+    # SQLite ignores this pragma.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}"
+    )
+
+
+def _require_intact_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, row, parent, _ = broken[0]
+        raise RuntimeError(
+            f"the schema upgrade would leave {len(broken)} broken foreign key(s), e.g. "
+            f"{table} row {row} pointing at a missing {parent}; nothing was changed"
+        )
 
 
 def ensure_schema(engine: Engine) -> None:

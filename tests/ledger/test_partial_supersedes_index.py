@@ -1,0 +1,114 @@
+"""Migration 0009: `supersedes_id` unique only over corrections, on both databases, both ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from ledger.allocation_models import PostingAllocation
+from ledger.database import create_ledger_engine
+from ledger.derived_allocation import refresh_allocations
+from ledger.models import Posting
+from ledger.schema import HEAD_REVISION, current_revision, downgrade, upgrade
+from ledger.verification import verify_ledger
+from tests.conftest import Monitor
+from tests.exports import journal_rows, write_xlsx
+
+_SPENDING = ("5*",)
+
+
+def _ledger_with_a_correction(monitor: Monitor, tmp_path: Path) -> Engine:
+    lines = [
+        (1, 1, "15.01.2024", "501100", "10,00", "a"),
+        (2, 1, "16.01.2024", "501100", "20,00", "b"),
+    ]
+    first = write_xlsx(tmp_path / "a.xlsx", journal_rows(lines))
+    corrected = [lines[0], (2, 1, "16.01.2024", "501100", "25,00", "b")]
+    second = write_xlsx(tmp_path / "b.xlsx", journal_rows(corrected))
+    monitor.json("import", "postings", str(first))
+    assert monitor.json("import", "postings", str(second))["corrections"] == 1
+    return create_ledger_engine(monitor.database_url)
+
+
+def _postings(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        columns = (Posting.id, Posting.version, Posting.supersedes_id, Posting.chain_hash)
+        return [tuple(r) for r in connection.execute(select(*columns).order_by(Posting.id))]
+
+
+def _derived_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(PostingAllocation)).scalar_one()
+
+
+def _supersedes_uniqueness(engine: Engine) -> tuple[list[str], list[dict[str, object]]]:
+    """(unique constraints on supersedes_id, unique indexes on it) as the database reports them."""
+    inspector = inspect(engine)
+    constraints = [
+        c["name"]
+        for c in inspector.get_unique_constraints("posting")
+        if c["column_names"] == ["supersedes_id"]
+    ]
+    indexes = [
+        i
+        for i in inspector.get_indexes("posting")
+        if i["column_names"] == ["supersedes_id"] and i["unique"]
+    ]
+    return constraints, indexes
+
+
+def _second_correction_of(engine: Engine, posting_id: int) -> None:
+    """Insert a copy of the correction of `posting_id` under another key: a second version that
+    supersedes the same posting."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO posting SELECT id + 100, batch_id, 'another key', version,"
+                " supersedes_id, fiscal_year, document_no, line_no, booking_date, account,"
+                " product, cost_center, order_no, text, amount_cents, debit_credit, source_sheet,"
+                " source_row, content_hash, chain_hash FROM posting WHERE supersedes_id = :id"
+            ),
+            {"id": posting_id},
+        )
+
+
+def test_upgrade_keeps_postings_and_the_guarantee_and_downgrade_restores_the_constraint(
+    monitor: Monitor, tmp_path: Path
+) -> None:
+    engine = _ledger_with_a_correction(monitor, tmp_path)
+    postings = _postings(engine)
+    assert [(p[1], p[2]) for p in postings] == [(1, None), (1, None), (2, 2)]
+    constraints, indexes = _supersedes_uniqueness(engine)
+    assert constraints == [] and [i["name"] for i in indexes] == ["uq_posting_supersedes_id"]
+
+    downgrade(engine, "0008")
+    assert current_revision(engine) == "0008"
+    constraints, indexes = _supersedes_uniqueness(engine)
+    assert constraints == ["uq_posting_supersedes_id"]
+    refresh_allocations(engine, _SPENDING)
+    assert _derived_rows(engine) > 0
+
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
+    assert _postings(engine) == postings
+    assert _derived_rows(engine) == 0  # a cache: rebuilt by the next read
+    assert verify_ledger(engine).ok
+    constraints, indexes = _supersedes_uniqueness(engine)
+    assert constraints == [] and [i["name"] for i in indexes] == ["uq_posting_supersedes_id"]
+    with pytest.raises(IntegrityError):
+        _second_correction_of(engine, 2)
+    assert _postings(engine) == postings
+    assert monitor.json("spend", "--by", "district", "--year", "2024")["total"] == "35.00"
+    engine.dispose()
+
+
+def test_the_index_holds_only_corrections(monitor: Monitor, tmp_path: Path) -> None:
+    engine = _ledger_with_a_correction(monitor, tmp_path)
+    _, indexes = _supersedes_uniqueness(engine)
+    options = indexes[0]["dialect_options"]
+    where = options.get("sqlite_where", options.get("postgresql_where"))
+    assert "supersedes_id IS NOT NULL" in str(where)
+    engine.dispose()
