@@ -23,7 +23,7 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     """The first day of the month after the day's."""
     return (month_of(day) + timedelta(days=32)).replace(day=1)
 
@@ -35,7 +35,7 @@ def split_period(
     ranges before and after them that must be read day by day."""
     if end < start:
         return None, []
-    first_whole = start if start.day == 1 else _next_month(start)
+    first_whole = start if start.day == 1 else next_month(start)
     # The first day after the last whole month.
     stop = end + timedelta(days=1) if (end + timedelta(days=1)).day == 1 else month_of(end)
     if first_whole >= stop:
@@ -60,7 +60,7 @@ def summarise_months(connection: Connection, months: Iterable[date] | None = Non
         if months:
             connection.execute(delete(AllocationMonth).where(AllocationMonth.month.in_(months)))
     for first in months:
-        last = _next_month(first) - timedelta(days=1)
+        last = next_month(first) - timedelta(days=1)
         connection.execute(
             insert(AllocationMonth).from_select(
                 list(_SUMMED),
@@ -80,5 +80,5 @@ def _months_between(low: date, high: date) -> list[date]:
     months, first = [], month_of(low)
     while first <= high:
         months.append(first)
-        first = _next_month(first)
+        first = next_month(first)
     return months

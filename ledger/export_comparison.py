@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from imports.money import format_cents
+from ledger.allocation_months import next_month
 from ledger.models import BatchMonthTotal, ImportBatch, Posting
 from ledger.posting_queries import missing_from_export
 
@@ -114,8 +115,7 @@ def _month_spans(totals: pd.DataFrame) -> list[tuple[int, date, date]]:
     spans = []
     for year, month in zip(totals["fiscal_year"], totals["month"], strict=True):
         first = date.fromisoformat(f"{month}-01")
-        end = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        spans.append((int(year), first, end))
+        spans.append((int(year), first, next_month(first)))
     return spans
 
 
