@@ -28,6 +28,9 @@ from evaluation.did.staggered_panel import prepare_staggered_panel
 
 METHODS = ("auto", "staggered", "twfe", "event", "sdid")
 CONTROLS = ("never", "notyet")
+# The variance of "staggered": "cohort" divides each cohort's by N − 1 (the default, see
+# evaluation.did.small_cohort), "none" is R did's plug-in variance (divisor N), to reproduce it.
+SMALL_SAMPLES = ("cohort", "none")
 INFERENCES = ("auto", "analytic", "wild", "randomization", "bootstrap", "placebo", "jackknife")
 # The inference each method accepts; "auto" is the method's own default (twfe: chosen by the
 # number of clusters, see evaluation.did.twfe; staggered: analytic with the small-cohort
@@ -67,6 +70,7 @@ class EvaluationOptions:
     cluster: column to cluster by for "twfe" and "event" (default: the unit).
     leads, lags: the event window of "event" (default 4 and 4).
     inference: see METHOD_INFERENCES; seed: for bootstrap and randomization draws.
+    small_sample: the variance of "staggered", see SMALL_SAMPLES (default "cohort").
     """
 
     method: str = "auto"
@@ -76,6 +80,7 @@ class EvaluationOptions:
     lags: int | None = None
     inference: str = "auto"
     seed: int = 0
+    small_sample: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,14 @@ def _check_options(
         raise OptionConflict(f"{name} takes inference {accepted}, not {options.inference!r}")
     if options.control is not None and method != "staggered":
         raise OptionConflict(f"option control applies to method staggered only, not to {method}")
+    if options.small_sample is not None and method != "staggered":
+        raise OptionConflict(
+            f"option small_sample applies to method staggered only, not to {method}"
+        )
+    if options.small_sample not in (None, *SMALL_SAMPLES):
+        raise OptionConflict(
+            f"small_sample must be one of {', '.join(SMALL_SAMPLES)}, not {options.small_sample!r}"
+        )
     if (options.leads is not None or options.lags is not None) and method != "event":
         raise OptionConflict(f"options leads and lags apply to method event only, not to {method}")
     if options.cluster not in (None, unit) and method in ("staggered", "sdid"):
@@ -227,7 +240,8 @@ def _check_options(
 def _staggered(
     data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, options: EvaluationOptions
 ) -> dict[str, Any]:
-    """Callaway & Sant'Anna, always with the small-cohort correction of the variance.
+    """Callaway & Sant'Anna, with the small-cohort correction of the variance unless the user
+    asks for R did's plug-in variance (small_sample "none", to reproduce R's numbers).
 
     Passed explicitly, not left to `staggered`'s default: a city's cohorts hold two or three
     districts, where R's plug-in variance rejects 8–10 % of placebo measures at the 5 % level
@@ -245,7 +259,7 @@ def _staggered(
         aggregate="simple",
         inference=inference,
         seed=options.seed,
-        small_sample="cohort",
+        small_sample=None if options.small_sample == "none" else "cohort",
     )
     # The same preparation as inside `staggered`: who was evaluated in which cohort.
     panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control)

@@ -16,6 +16,7 @@ from evaluation.panel_evaluation import (
     CONTROLS,
     INFERENCES,
     METHODS,
+    SMALL_SAMPLES,
     EvaluationOptions,
     MethodUnavailable,
     OptionConflict,
@@ -88,6 +89,12 @@ _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
     "of two or three units). wild and randomization: twfe only; bootstrap: staggered only.",
 )
 @click.option(
+    "--small-sample",
+    type=click.Choice(SMALL_SAMPLES),
+    help="staggered only: the variance. cohort (default): each cohort's divided by N − 1, for "
+    "cohorts of a few districts. none: R did's plug-in variance (divisor N), to reproduce R.",
+)
+@click.option(
     "--seed",
     type=int,
     default=0,
@@ -117,6 +124,7 @@ def evaluate_command(
     leads: int | None,
     lags: int | None,
     inference: str,
+    small_sample: str | None,
     seed: int,
     json_output: bool,
 ) -> None:
@@ -139,6 +147,7 @@ def evaluate_command(
         lags=lags,
         inference=inference,
         seed=seed,
+        small_sample=small_sample,
     )
     if panel_path is None:
         _evaluate_ledger(app, indicator, program, measure, as_of, options, json_output)

@@ -115,6 +115,40 @@ def test_auto_on_mpdta_is_callaway_santanna_simple_with_corrected_variance_as_th
     )
 
 
+def test_small_sample_none_reproduces_r_did_from_the_command_line(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS, "--small-sample", "none")
+    r_did = staggered(
+        mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple", small_sample=None
+    )
+    _close(got["estimate"], R_SIMPLE_ATT)
+    _close(got["se"], R_SIMPLE_SE)
+    assert "no small-sample correction" in got["inference"]
+    _close(got["ci"][0], r_did.ci_low)
+    _close(got["ci"][1], r_did.ci_high)
+    _close(got["pvalue"], r_did.pvalue)
+    events = r_did.event_time
+    _assert_event_study(
+        got["event_study"], events.rel_time, events.att, events.ci_low, events.ci_high
+    )
+    corrected = evaluate_json(MPDTA, *COLUMNS, "--small-sample", "cohort")
+    assert corrected["se"] == evaluate_json(MPDTA, *COLUMNS)["se"] > got["se"]
+
+
+def test_small_sample_is_an_option_of_staggered_only():
+    result = run(
+        "evaluate",
+        "--panel",
+        MPDTA,
+        *COLUMNS,
+        "--method",
+        "twfe",
+        "--small-sample",
+        "none",
+        expect=2,
+    )
+    assert "option small_sample applies to method staggered only, not to twfe" in result.stderr
+
+
 def test_cohorts_list_each_start_year_with_its_units_as_sorted_text(mpdta):
     got = evaluate_json(MPDTA, *COLUMNS)
     starts = mpdta.groupby("countyreal")["first.treat"].first()
