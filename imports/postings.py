@@ -111,8 +111,6 @@ def parse_postings(
     return _parse_sheet(path, fingerprint(path), match)
 
 
-
-
 @dataclass(frozen=True)
 class _ParsedChunk:
     """One chunk of a sheet's data rows, checked: what `ParsedExport` adds up over chunks."""
