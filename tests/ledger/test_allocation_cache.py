@@ -25,7 +25,7 @@ from ledger.models import Posting
 from ledger.spending import spend, trace
 from tests.conftest import Monitor
 from tests.exports import JOURNAL_HEADER, write_xlsx
-from tests.ledger.test_spend_trace import POSTINGS, _posting, _workbook
+from tests.ledger.test_spend_trace import POSTINGS, _posting, _workbook, import_second_catalog
 
 PATTERNS = ("5*",)  # settings.toml's spending accounts, as the CLI uses them
 FIRST, LAST = date(2023, 1, 1), date(2024, 12, 31)
@@ -177,17 +177,7 @@ def test_catalog_import_rebuilds_and_as_of_the_old_catalog_computes_on_the_fly(
     refresh_allocations(engine, PATTERNS)
     old_catalog = state(engine)["catalog_import_id"]
     before = figures(engine)
-    catalog = _workbook(
-        tmp_path / "measures2.xlsx",
-        {
-            "Maßnahmen": [
-                ["Maßnahme", "Bezeichnung", "Programm", "Kostenstelle"],
-                ["JZ-A", "Jugendzentrum A", "Jugendzentren", "36050"],
-            ],
-            "Zuordnung": [["Maßnahme", "Sozialraum", "Anteil"], ["JZ-A", "S02", 1]],
-        },
-    )
-    new_catalog = monitor.json("import", "measures", str(catalog))["import"]
+    new_catalog = import_second_catalog(monitor, tmp_path)["import"]
     assert not answers(engine)
     on_the_fly = figures(engine)
     assert on_the_fly != before

@@ -36,6 +36,21 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     return path
 
 
+def import_second_catalog(monitor: Monitor, tmp_path: Path) -> dict:
+    """A later measures import that keeps only JZ-A and sends all of it to S02; its JSON."""
+    catalog = _workbook(
+        tmp_path / "measures2.xlsx",
+        {
+            "Maßnahmen": [
+                ["Maßnahme", "Bezeichnung", "Programm", "Kostenstelle"],
+                ["JZ-A", "Jugendzentrum A", "Jugendzentren", "36050"],
+            ],
+            "Zuordnung": [["Maßnahme", "Sozialraum", "Anteil"], ["JZ-A", "S02", 1]],
+        },
+    )
+    return monitor.json("import", "measures", str(catalog))
+
+
 def _posting(doc: int, day: str, account: str, cost_center: str, amount: str, text_: str) -> list:
     return [
         "2024" if day.endswith("2024") else "2023",
@@ -184,17 +199,7 @@ def test_auditor_workbook_is_safe_filtered_and_exact(
 def test_new_catalog_version_changes_figures_and_as_of_reproduces_the_old(
     monitor: Monitor, city, tmp_path: Path
 ) -> None:
-    catalog = _workbook(
-        tmp_path / "measures2.xlsx",
-        {
-            "Maßnahmen": [
-                ["Maßnahme", "Bezeichnung", "Programm", "Kostenstelle"],
-                ["JZ-A", "Jugendzentrum A", "Jugendzentren", "36050"],
-            ],
-            "Zuordnung": [["Maßnahme", "Sozialraum", "Anteil"], ["JZ-A", "S02", 1]],
-        },
-    )
-    new = monitor.json("import", "measures", str(catalog))
+    new = import_second_catalog(monitor, tmp_path)
     after = monitor.json("spend", "--year", "2024")
     assert {r["key"]: r["amount"] for r in after["rows"]}["S02"] == "105.01"
     before = monitor.json("spend", "--year", "2024", "--as-of", str(new["import"] - 1))
