@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 
 from evaluation.did import event_study, staggered, synthetic_did, twfe
-from evaluation.panel_evaluation import EvaluationOptions, evaluate_panel
+from evaluation.panel_evaluation import EvaluationOptions, OptionConflict, evaluate_panel
 from monitor.cli import cli
 
 MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
@@ -147,6 +147,13 @@ def test_small_sample_is_an_option_of_staggered_only():
         expect=2,
     )
     assert "option small_sample applies to method staggered only, not to twfe" in result.stderr
+
+
+def test_an_unknown_small_sample_is_refused_through_the_api(mpdta):
+    # The command line offers only the known choices; the Python API checks them itself.
+    options = EvaluationOptions(small_sample="r")
+    with pytest.raises(OptionConflict, match="small_sample must be one of cohort, none, not 'r'"):
+        evaluate_panel(mpdta, "lemp", "countyreal", "year", "first.treat", options)
 
 
 def test_cohorts_list_each_start_year_with_its_units_as_sorted_text(mpdta):
