@@ -27,6 +27,10 @@ class SchemaOutdated(RuntimeError):
     """The database was written by an older version; `budget-monitor init` upgrades it."""
 
 
+class UpgradeRefused(RuntimeError):
+    """A migration would leave the ledger inconsistent; it was rolled back, nothing changed."""
+
+
 def _config() -> Config:
     from alembic.config import Config
 
@@ -102,8 +106,8 @@ def _require_intact_foreign_keys(connection: Connection) -> None:
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
     if broken:
         table, row, parent, _ = broken[0]
-        raise RuntimeError(
-            f"the schema upgrade would leave {len(broken)} broken foreign key(s), e.g. "
+        raise UpgradeRefused(
+            f"the schema migration would leave {len(broken)} broken foreign key(s), e.g. "
             f"{table} row {row} pointing at a missing {parent}; nothing was changed"
         )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ledger.database import create_ledger_engine
-from ledger.schema import upgrade
+from ledger.schema import UpgradeRefused, upgrade
 from monitor.context import AppContext, UserError
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
@@ -74,7 +74,10 @@ def cli(
 @click.pass_obj
 def init_command(app: AppContext) -> None:
     """Create the ledger database, or upgrade its schema to this version."""
-    upgrade(create_ledger_engine(app.database_url))
+    try:
+        upgrade(create_ledger_engine(app.database_url))
+    except UpgradeRefused as exc:
+        raise UserError(str(exc)) from None
     click.echo(f"ledger ready: {app.database_url}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from ledger.allocation_models import PostingAllocation
 from ledger.database import create_ledger_engine
 from ledger.derived_allocation import refresh_allocations
 from ledger.models import Posting
-from ledger.schema import HEAD_REVISION, current_revision, downgrade, upgrade
+from ledger.schema import HEAD_REVISION, UpgradeRefused, current_revision, downgrade, upgrade
 from ledger.verification import verify_ledger
 from tests.conftest import Monitor
 from tests.exports import journal_rows, write_xlsx
@@ -111,4 +113,32 @@ def test_the_index_holds_only_corrections(monitor: Monitor, tmp_path: Path) -> N
     options = indexes[0]["dialect_options"]
     where = options.get("sqlite_where", options.get("postgresql_where"))
     assert "supersedes_id IS NOT NULL" in str(where)
+    engine.dispose()
+
+
+def test_an_upgrade_that_would_break_a_foreign_key_is_refused_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    # A ledger edited by hand with SQLite's foreign keys off: a posting of a batch that does not
+    # exist. The upgrade's table copy must not carry such a row over silently.
+    database = tmp_path / "ledger.db"
+    monitor = Monitor(f"sqlite:///{database}", tmp_path)
+    engine = _ledger_with_a_correction(monitor, tmp_path)
+    downgrade(engine, "0008")
+    engine.dispose()
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("UPDATE posting SET batch_id = 99 WHERE id = 3")
+        connection.commit()
+    result = monitor.run("init", expect=1)
+    assert "would leave 1 broken foreign key(s), e.g. posting row 3 pointing at a missing" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    engine = create_ledger_engine(monitor.database_url)
+    with pytest.raises(UpgradeRefused):
+        upgrade(engine)
+    assert current_revision(engine) == "0008"
+    assert _supersedes_uniqueness(engine)[0] == ["uq_posting_supersedes_id"]
+    with engine.connect() as connection:  # the pooled connection enforces its keys again
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     engine.dispose()
