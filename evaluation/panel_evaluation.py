@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.caveat_codes import Caveat, coded
 from evaluation.did import event_study, staggered, synthetic_did, twfe
 from evaluation.did.permutation_tests import DetectableEffect, normal_detectable_effect
 from evaluation.did.results import (
@@ -45,6 +46,7 @@ from evaluation.did.staggered_randomization import (
     StaggeredRandomizationEstimate,
     staggered_randomization,
 )
+from evaluation.did.trend_sensitivity import TrendSensitivity, trend_sensitivity
 
 METHODS = ("auto", "staggered", "twfe", "event", "sdid")
 CONTROLS = ("never", "notyet")
@@ -116,7 +118,7 @@ class PanelEvaluation:
     method_reason: why "auto" chose the method, else None. result: the estimator's own result.
     pretrend: the pre-trend test, or why there is none (pretrend_pvalue is its p-value).
     mde: the minimum detectable effect of this design (absolute, outcome units), or None for an
-    event study.
+    event study. sensitivity: Rambachan & Roth's breakdown M̄ for the post-period average.
     """
 
     indicator: str
@@ -142,10 +144,18 @@ class PanelEvaluation:
         default_factory=lambda: PretrendResult(None, False, "not_computed")
     )
     mde: DetectableEffect | None = None
+    sensitivity: TrendSensitivity = field(
+        default_factory=lambda: TrendSensitivity(None, reason="no_event_study")
+    )
 
     @property
     def description(self) -> str:
         return DESCRIPTIONS[self.method]
+
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:
+        """The warnings as data (code, values; the English sentence kept), SPEC §7."""
+        return tuple(coded(w) for w in self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of SPEC §7; NaN and infinite statistics become null."""
@@ -173,6 +183,10 @@ class PanelEvaluation:
             "warnings": list(self.warnings),
             "pretrend": self.pretrend.to_dict(),
             "mde": self.mde.to_dict() if self.mde is not None else None,
+            "sensitivity": self.sensitivity.to_dict(),
+            "caveats": [
+                {"code": c.code, "values": c.values, "text": c.english} for c in self.caveats
+            ],
             "method_reason": self.method_reason,
             "nobs": self.nobs,
             "nclusters": self.nclusters,
@@ -338,6 +352,9 @@ def _staggered_randomization(
         "pretrend_pvalue": result.pretrend.pvalue,
         "pretrend": result.pretrend,
         "mde": result.mde,
+        "sensitivity": trend_sensitivity(
+            result.event_time, result.event_covariance, significant=result.pvalue <= 0.05
+        ),
         "event_study": result.event_time.rename(columns={"att": "estimate"}),
     }
 

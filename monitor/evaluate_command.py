@@ -30,6 +30,9 @@ from ledger.district_panel import PanelError, build_panel
 from ledger.master_store import resolve_as_of
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from reports.caveats import localized_caveats
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 
 _SHOWN_ERRORS = 50
 _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
@@ -180,7 +183,7 @@ def evaluate_command(
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
         raise UserError(f"{panel_path}: {exc}") from None
     if json_output or app.json_output:
-        app.emit_json({**evaluation.to_dict(), "panel": _describe_source(panel)})
+        app.emit_json({**_document(evaluation), "panel": _describe_source(panel)})
     else:
         _print_summary(evaluation)
 
@@ -229,13 +232,20 @@ def _evaluate_ledger(
     if json_output or app.json_output:
         app.emit_json(
             {
-                **evaluation.to_dict(),
+                **_document(evaluation),
                 "frequency": panel.frequency,
                 "missing_values": panel.missing_values,
             }
         )
     else:
         _print_summary(evaluation)
+
+
+def _document(evaluation: PanelEvaluation) -> dict[str, object]:
+    """The SPEC §7 document, its caveats worded in German (the product's language)."""
+    document = evaluation.to_dict()
+    document["caveats"] = localized_caveats(document["caveats"], Messages("de"), LocaleFormat("de"))
+    return document
 
 
 def _panel_columns(

@@ -32,7 +32,10 @@ from ledger.tagging import AmbiguousPostings
 from ledger.verification import verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.report_assembly import assemble_report, default_period, report_period
+from reports.caveats import localized_caveats
 from reports.committee_report import ReportResult, build_report
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 from reports.report_data import ReportData
 
 SIDECAR_FORMAT = "budget-impact-monitor/report-sidecar/1"
@@ -166,7 +169,14 @@ def _build_and_record(
 
 
 def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult) -> dict[str, Any]:
-    """The sidecar: every field of the report's data, and the run that wrote it."""
+    """The sidecar: every field of the report's data, and the run that wrote it; each
+    programme's caveats with their text in the report's language (SPEC §7)."""
+    document = data.to_dict()
+    t, fmt = Messages(lang), LocaleFormat(lang)
+    for program in document.get("programs") or []:
+        evaluation = program.get("evaluation")
+        if evaluation and "caveats" in evaluation:
+            evaluation["caveats"] = localized_caveats(evaluation["caveats"], t, fmt)
     return {
         "format": SIDECAR_FORMAT,
         "run": {
@@ -177,7 +187,7 @@ def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult
             "sha256": result.sha256,
             "pages": result.pages,
         },
-        **data.to_dict(),
+        **document,
     }
 
 

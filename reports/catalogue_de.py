@@ -349,6 +349,11 @@ DE: dict[str, str] = {
         "ungewöhnlich. Ein solcher Ausschlag bildet sich oft von selbst zurück, was die "
         "Schätzung dem Programm zuschreiben würde."
     ),
+    "caveat.too_few_assignments": (
+        "Es gibt nur {n} mögliche Verteilungen der Startzeitpunkte auf die Quartiere: Kein "
+        "Ergebnis kann so auf dem 5-%-Niveau vom Zufall unterschieden werden, und das "
+        "Konfidenzintervall ist unbeschränkt."
+    ),
     "caveat.few_treated_units": (
         "Sehr wenige geförderte Quartiere ({n}): Standardfehler und Intervalle sind bei so "
         "wenigen unzuverlässig."

@@ -323,6 +323,11 @@ EN: dict[str, str] = {
         "The districts starting in {cohort} moved unusually just before the start. Such a swing "
         "often reverses by itself, which the estimate would credit to the program."
     ),
+    "caveat.too_few_assignments": (
+        "There are only {n} ways to distribute the start dates over the districts: no result "
+        "can be told apart from chance at the 5 % level, and the confidence interval is "
+        "unbounded."
+    ),
     "caveat.few_treated_units": (
         "Very few districts with the program ({n}): standard errors and intervals are unreliable "
         "with so few."

@@ -1,94 +1,19 @@
 """The evaluation's English caveats in the committee's words.
 
-The evaluation modules write their caveats in English (evaluation.did.warnings, targeting).
-`plain_caveat` recognises the known ones by their opening words and gives their gist from the
-message catalogue, with the numbers they carry; a caveat it does not recognise is shown as
-given, so nothing the statistics warn about is ever dropped. The tests run the caveats the
-evaluation writes through this recognition, so a reworded caveat shows up as a failure.
+The evaluation modules write their caveats in English (evaluation.did.warnings, targeting);
+`evaluation.caveat_codes` recognises the known ones by their opening words, and `plain_caveat`
+gives their gist from the message catalogue, with the numbers they carry; a caveat it does not
+recognise is shown as given, so nothing the statistics warn about is ever dropped.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from typing import Any
 
+from evaluation.caveat_codes import recognise
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
-
-# Known English caveats of evaluation/ (by their opening words) → catalogue key. Named groups
-# are handed to the message: n and k as counts, p as a p-value, anything else as written.
-# More specific patterns come first.
-_CAVEATS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), key)
-    for pattern, key in (
-        (r"Only (?P<n>\d+) treated cluster", "caveat.few_treated_clusters"),
-        (r"Only (?P<n>\d+) control cluster", "caveat.few_control_clusters"),
-        (r"Only (?P<n>\d+) clusters:", "caveat.few_clusters"),
-        (r"No district stays untreated throughout", "caveat.no_never_treated"),
-        (r"Districts started in different periods \((?P<starts>[^)]*)\)", "caveat.staggered_twfe"),
-        (r"Districts started in different periods: two-way", "caveat.staggered_event"),
-        (r"The treatment is a dose", "caveat.dose"),
-        (r"Relative periods (?P<periods>.+?) cannot be told apart", "caveat.collinear_event"),
-        (r"In (?P<n>\d+) unit\(s\) the treatment stops", "caveat.switches_off"),
-        (r"Standard errors assume independent observations", "caveat.classical_errors"),
-        (
-            r"Before the start, treated and control districts already moved apart \(joint test "
-            r"of the leads p = (?P<p>[0-9.eE-]+)",
-            "caveat.pretrend_rejected",
-        ),
-        (r"No pre-period coefficient could be estimated", "caveat.no_pretrend_test"),
-        (r"No pre-treatment periods: parallel trends", "caveat.no_pretrend_test"),
-        (r"No pre-trend test: the pre-treatment effects", "caveat.pretrend_collinear"),
-        (r"The uniform confidence band needs a critical value", "caveat.wide_band"),
-        (r"Dropped (?P<n>\d+) rows to balance the panel", "caveat.balanced"),
-        (r"(?P<n>\d+) units? first treated after the last period", "caveat.late_start"),
-        (r"There are no never-treated units: the last cohort", "caveat.last_cohort_control"),
-        (r"There are no never-treated units to compare with", "reason.no_never_treated"),
-        (
-            r"Dropped (?P<n>\d+) units? already treated in the first period",
-            "caveat.treated_first_period",
-        ),
-        (r"Covariates .+ do not vary within", "caveat.covariates_dropped"),
-        (
-            r"Left out (?P<n>\d+) treated unit\(s\) with fewer than (?P<k>\d+) periods",
-            "caveat.short_history",
-        ),
-        (r"Fewer than (?P<n>\d+) periods before the start", "caveat.few_pre_periods"),
-        (r"Districts starting in (?P<cohort>\S+) stood out", "caveat.regression_to_mean"),
-        (r"Districts starting in (?P<cohort>\S+) moved away", "caveat.ashenfelter_dip"),
-        (r"Only (?P<n>\d+) treated units?: with fewer than", "caveat.few_treated_units"),
-        (r"Only (?P<n>\d+) never-treated units?", "caveat.few_never_treated"),
-        (r"Cohorts with fewer than (?P<n>\d+) units: (?P<cohorts>.+?)\. ", "caveat.small_cohorts"),
-        (
-            r"ATT\(g,t\) cells \(cohort/period\) with fewer than (?P<n>\d+)",
-            "caveat.thin_comparison",
-        ),
-        (r"Before the start the synthetic comparison tracks", "caveat.poor_fit"),
-        (r"Only (?P<n>\d+) untreated units serve as donors", "caveat.few_donors"),
-        (r"(?P<n>\d+) rows without a value for", "caveat.missing_outcome"),
-        (r"(?P<n>\d+) further rows with missing", "caveat.missing_other"),
-        (r"(?P<n>\d+) rows of units or periods observed only once", "caveat.singletons"),
-        (r"Left out (?P<n>\d+) unit\(s\) not observed in all", "caveat.incomplete_units"),
-        (r"The \w+ standard error is not defined", "caveat.se_undefined"),
-        (r"Only (?P<n>\d+) treated units: the \w+ standard error", "caveat.few_treated_resampling"),
-        (r"The placebo standard error needs more never-treated", "caveat.placebo_impossible"),
-        (r"Only (?P<n>\d+) districts: the interval", "caveat.few_districts_targeting"),
-        (r"(?P<k>\d+) of (?P<n>\d+) bootstrap draws had no spread", "caveat.bootstrap_no_spread"),
-        (r"auto: (?P<n>\d+) treated units", "reason.auto_staggered"),
-        (
-            r"auto: only (?P<n>\d+) treated units? \((?P<districts>[^)]*)\), so synthetic",
-            "reason.auto_sdid",
-        ),
-        (r"no treated unit with periods before and after its start", "reason.no_treated"),
-        (r"no unit is treated after the first period", "reason.treated_from_start"),
-        (r"no spending of the program is attributed to a district", "reason.no_district_spending"),
-        (r"no values for indicator '(?P<indicator>[^']+)'", "reason.no_indicator_values"),
-        (
-            r"withheld: every district reached \((?P<districts>[^)]*)\) has fewer than (?P<n>\d+)",
-            "reason.withheld_small",
-        ),
-    )
-)
 
 # How uncertainty was computed (the evaluate JSON's free-text "inference"), by opening words.
 _INFERENCES: tuple[tuple[str, str], ...] = (
@@ -108,6 +33,7 @@ _INFERENCES: tuple[tuple[str, str], ...] = (
 CAVEAT_GISTS: dict[str, str] = {
     "caveat.few_treated_clusters": "gist.few_treated",
     "caveat.few_treated_units": "gist.few_treated",
+    "caveat.too_few_assignments": "gist.few_treated",
     "caveat.few_treated_resampling": "gist.few_treated",
     "caveat.se_undefined": "gist.few_treated",
     "caveat.few_control_clusters": "gist.few_controls",
@@ -147,18 +73,9 @@ CAVEAT_GISTS: dict[str, str] = {
 }
 
 
-def _recognise(text: str) -> tuple[str, dict[str, str]] | None:
-    """The catalogue key of a known English caveat and the values it carries."""
-    for pattern, key in _CAVEATS:
-        match = pattern.match(text.strip())
-        if match:
-            return key, match.groupdict()
-    return None
-
-
 def plain_caveat(text: str, t: Messages, fmt: LocaleFormat) -> str:
     """The catalogue's wording of a known English caveat, with its numbers; else `text`."""
-    recognised = _recognise(text)
+    recognised = recognise(text)
     if recognised is None:
         return text
     key, found = recognised
@@ -172,7 +89,7 @@ def plain_caveat(text: str, t: Messages, fmt: LocaleFormat) -> str:
 
 def caveat_gist(text: str) -> str | None:
     """The gist key ("gist.…") of a known caveat; None for one this catalogue does not know."""
-    recognised = _recognise(text)
+    recognised = recognise(text)
     return None if recognised is None else CAVEAT_GISTS.get(recognised[0])
 
 
@@ -202,7 +119,7 @@ def plain_caveats(texts: list[str], t: Messages, fmt: LocaleFormat) -> list[str]
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
     order: list[tuple[str, tuple[tuple[str, str], ...]] | str] = []
     for text in texts:
-        recognised = _recognise(text)
+        recognised = recognise(text)
         if recognised is None or recognised[0] not in _MERGED_BY:
             order.append(text)
             continue
@@ -222,3 +139,9 @@ def plain_caveats(texts: list[str], t: Messages, fmt: LocaleFormat) -> list[str]
             values = list(dict.fromkeys(groups[item]))
             result.append(t(key, **dict(rest), **{_MERGED_BY[key]: joined(values, t)}))
     return list(dict.fromkeys(result))
+
+
+def localized_caveats(caveats: list[dict[str, Any]], t: Messages, fmt: LocaleFormat) -> list[dict]:
+    """SPEC §7 caveats with their text in the reader's language (the catalogue's wording of each
+    code; a caveat without a code keeps its English sentence)."""
+    return [{**c, "text": plain_caveat(str(c["text"]), t, fmt)} for c in caveats]

@@ -102,6 +102,13 @@ def test_auto_on_mpdta_is_callaway_santanna_with_randomization_inference_as_the_
     assert got["pretrend_pvalue"] == got["pretrend"]["pvalue"]
     _close(got["mde"]["effect"], api.mde.effect)
     assert (got["mde"]["power"], got["mde"]["alpha"]) == (0.8, 0.05)
+    assert got["sensitivity"]["method"] == "relative magnitudes (Rambachan & Roth 2023)"
+    assert 0 < got["sensitivity"]["breakdown_mbar"] < 5
+    # Caveats are data: a code, its values, and the text in German (the default language).
+    (caveat,) = got["caveats"]
+    assert (caveat["code"], caveat["values"]) == ("few_pre_periods", {"n": 2})
+    assert caveat["text"].startswith("Für manche Startjahrgänge gibt es weniger als 2 Perioden")
+    assert got["warnings"] == list(api.warnings)
     assert (got["n_treated"], got["n_control"]) == (191, 309)
     events = api.event_time
     _assert_event_study(
@@ -422,9 +429,14 @@ def test_analytic_evaluation_uses_the_small_cohort_correction_in_api_and_json(tm
     assert got["inference"] == evaluation.inference == corrected.inference
     assert "small-cohort correction" in got["inference"]
     assert got["warnings"] == list(corrected.warnings)
-    assert json.loads(json.dumps(evaluation.to_dict())) == {
-        k: v for k, v in got.items() if k != "panel"
+    api_document = json.loads(json.dumps(evaluation.to_dict()))
+    assert {k: v for k, v in api_document.items() if k != "caveats"} == {
+        k: v for k, v in got.items() if k not in ("panel", "caveats")
     }
+    # The same caveats; the CLI words them in German, the API keeps the English sentence.
+    assert [(c["code"], c["values"]) for c in api_document["caveats"]] == [
+        (c["code"], c["values"]) for c in got["caveats"]
+    ]
 
 
 def test_missing_value_symbols_are_missing_outcomes_never_zero(tmp_path):
