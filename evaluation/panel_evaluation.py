@@ -194,6 +194,15 @@ class PanelEvaluation:
         if isinstance(self.result, SyntheticDidEstimate):
             extra = self.result.to_dict()
             document.update({k: extra[k] for k in ("donors", "pre_rmse", "placebo_rank")})
+            document["trajectory"] = [
+                {
+                    "time": _plain(row.time),
+                    "cohort": _plain(row.cohort),
+                    "treated": _number(row.treated),
+                    "synthetic": _number(row.synthetic),
+                }
+                for row in self.result.trajectory.itertuples()
+            ]
         return document
 
 
@@ -509,6 +518,12 @@ def _free_name(data: pd.DataFrame, wanted: str) -> str:
 
 def _empty_event_study() -> pd.DataFrame:
     return pd.DataFrame(columns=["rel_time", "estimate", "se", "ci_low", "ci_high"])
+
+
+def _plain(value: Any) -> Any:
+    """A period label as JSON: numpy scalars to Python, whole numbers as int."""
+    value = value.item() if hasattr(value, "item") else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _number(value: float | None) -> float | None:
