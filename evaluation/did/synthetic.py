@@ -104,14 +104,14 @@ def synthetic_did(
     n_periods = panel.outcomes.shape[1]
     weights = cohort_weights(fits, n_periods)
     estimate = float(weights @ [f.estimate for f in fits])
-    uncertainty, in_space = placebo_and_in_space(
-        panel, fits, replications, seed, placebo=inference == "placebo"
-    )
     if inference == "randomization":
-        rank = placebo_rank(panel, fits, estimate, alpha, seed)
+        rank, in_space = placebo_rank(panel, fits, estimate, alpha, seed)
         se, ci_low, ci_high, pvalue = rank.se, rank.ci_low, rank.ci_high, rank.pvalue
         described, mde, extra = rank.description, rank.mde, ()
     else:
+        uncertainty, in_space = placebo_and_in_space(
+            panel, fits, replications, seed, placebo=inference == "placebo"
+        )
         if uncertainty is None:
             uncertainty = (
                 jackknife(panel, fits)

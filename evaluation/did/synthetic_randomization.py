@@ -34,7 +34,7 @@ from evaluation.did.permutation_tests import (
 )
 from evaluation.did.randomization import assignment_count, distinct_assignments
 from evaluation.did.synthetic_cohorts import CohortFit, Draw, aggregate, refit
-from evaluation.did.synthetic_inference import placebo_draws
+from evaluation.did.synthetic_inference import in_space_draws, placebo_draws
 from evaluation.did.synthetic_panel import SyntheticPanel
 
 # Placements solved at most: every distinct one below this many, else this many random ones.
@@ -62,11 +62,22 @@ def placebo_rank(
     alpha: float,
     seed: int,
     limit: int = PLACEMENTS,
-) -> PlaceboRank:
-    """Rank the estimate among the same estimate with the treatment placed on donors."""
+) -> tuple[PlaceboRank, np.ndarray]:
+    """Rank the estimate among the same estimate with the treatment placed on donors.
+
+    Also returns every donor's in-space placebo (that donor alone treated in each cohort's
+    timing, as the result reports them), solved in the same batch: with one treated unit they
+    are exactly the placements, and identical draws are solved once.
+    """
     draws, enumerated = _placements(panel, fits, limit, seed)
-    estimates, counts = refit(panel.outcomes, fits, draws)
-    replicates = aggregate(estimates, counts, fits, panel.outcomes.shape[1])
+    spaces = in_space_draws(panel, fits)
+    estimates, counts = refit(panel.outcomes, fits, [*draws, *spaces])
+    n_periods = panel.outcomes.shape[1]
+    replicates = aggregate(estimates[: len(draws)], counts[: len(draws)], fits, n_periods)
+    sizes = np.array([f.treated.size for f in fits], dtype=float)
+    in_space = aggregate(
+        estimates[len(draws) :], np.broadcast_to(sizes, counts[len(draws) :].shape), fits, n_periods
+    )
     c = critical_value(replicates, alpha)
     how = (
         f"all {len(draws)} placements of the treated units' start periods on never-treated units"
@@ -74,8 +85,8 @@ def placebo_rank(
         else f"{len(draws)} random placements of the treated units' start periods on "
         "never-treated units"
     )
-    return PlaceboRank(
-        se=float(np.std(replicates)),
+    rank = PlaceboRank(
+        se=float(np.std(replicates)) if replicates.size else float("nan"),
         pvalue=randomization_pvalue(abs(estimate), np.abs(replicates)),
         ci_low=estimate - c,
         ci_high=estimate + c,
@@ -88,6 +99,7 @@ def placebo_rank(
             f"{100 * (1 - alpha):g} % interval = estimate ± the placebo estimates' critical value"
         ),
     )
+    return rank, in_space
 
 
 def _placements(
