@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from imports.german_values import normalise_codes
-from imports.money import format_cents
 from imports.master_data.columns import MasterDataError, Table
+from imports.money import format_cents
 from imports.postings import RowError
 
 _PLAN_KINDS = frozenset(
@@ -101,9 +101,7 @@ def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> Maste
     )
 
 
-def add_up(
-    amounts: pd.DataFrame, max_abs_cents: int
-) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+def add_up(amounts: pd.DataFrame, max_abs_cents: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """One amount per measure or product and year: the sum of its lines, accounts or
     directions; its row is the first row of the sum. Sums beyond `max_abs_cents` are left
     out and returned as (first row, message): each line was plausible, their sum is not.

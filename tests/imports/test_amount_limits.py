@@ -23,7 +23,12 @@ from tests.imports.ledger_snapshot import ledger_rows
 
 LIMIT = DEFAULT_MAX_ABS_CENTS  # 999,999,999,999.99 €
 HUGE_NUMBERS = [1e17, 1e20, 92233720368547760, 1e308, -1e17, math.inf, 10**400]
-HUGE_TEXTS = ["999.999.999.999.999.999,00", "1.000.000.000.000,00", "-1.000.000.000.000,00", "9" * 5000]
+HUGE_TEXTS = [
+    "999.999.999.999.999.999,00",
+    "1.000.000.000.000,00",
+    "-1.000.000.000.000,00",
+    "9" * 5000,  # beyond Python's 4,300 digits for int(text)
+]
 
 
 def cells(*values: object) -> pd.Series:
@@ -135,7 +140,9 @@ def test_max_abs_amount_setting_lowers_the_limit(monitor: Monitor, tmp_path: Pat
     assert "larger than 1000.00" in result["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("value", ['"-5"', '"0"', '"1.234"', "1.5", '"1e40"', '"90071992547409.92"'])
+@pytest.mark.parametrize(
+    "value", ['"-5"', '"0"', '"1.234"', "1.5", '"1e40"', '"90071992547409.92"']
+)
 def test_max_abs_amount_must_be_a_positive_exact_amount(tmp_path: Path, value: str) -> None:
     path = tmp_path / "settings.toml"
     path.write_text(f"[imports]\nmax_abs_amount = {value}\n", encoding="utf-8")
