@@ -35,6 +35,9 @@ def _amount_pattern(decimal: str) -> re.Pattern[str]:
     )
 
 
+_TOO_LARGE = object()  # marks an amount beyond the limit in _text_cents' result
+
+
 def _text_cents(
     texts: Iterable[str], decimal: str, max_abs_cents: int
 ) -> tuple[list[int | None], list[bool]]:
@@ -47,27 +50,28 @@ def _text_cents(
     # More integer digits than the limit has can only be larger; they are never turned into an
     # int (Python refuses texts beyond 4,300 digits, a pandas integer array beyond 19).
     max_digits = len(str(max_abs_cents // 100))
-    result: list[int | None] = []
-    too_large: list[bool] = []
+    result: list[object] = []
+    beyond = False
     for text in texts:
         match = pattern.fullmatch(_NOISE.sub("", text))
         if match is None or (match["lead"] == "-" and match["trail"] == "-"):
             result.append(None)
-            too_large.append(False)
             continue
-        digits = match["int"].replace(group, "").lstrip("0")
-        cents = (
-            int(digits + (match["frac"] or "").ljust(2, "0") or "0")
-            if len(digits) <= max_digits
-            else None
-        )
-        if cents is None or cents > max_abs_cents:
-            result.append(None)
-            too_large.append(True)
+        digits = match["int"].replace(group, "")
+        if len(digits) > max_digits and len(digits.lstrip("0")) > max_digits:
+            result.append(_TOO_LARGE)
+            beyond = True
+            continue
+        cents = int(digits + (match["frac"] or "").ljust(2, "0"))
+        if cents > max_abs_cents:
+            result.append(_TOO_LARGE)
+            beyond = True
             continue
         result.append(-cents if "-" in (match["lead"], match["trail"]) else cents)
-        too_large.append(False)
-    return result, too_large
+    too_large = [c is _TOO_LARGE for c in result] if beyond else [False] * len(result)
+    if beyond:
+        result = [None if c is _TOO_LARGE else c for c in result]
+    return result, too_large  # type: ignore[return-value]
 
 
 # The exact types the readers deliver (bool is deliberately not a number here).
@@ -130,8 +134,9 @@ def read_amounts(
             # Excel stores binary doubles: 1234.56 is 123455.99999999999 cents, not a sub-cent
             # amount.
             sub_cent = (scaled - rounded).abs() > 1e-6 * np.maximum(1.0, rounded.abs())
-        good = fits & ~sub_cent
-        cents.loc[good.index[good.to_numpy()]] = rounded[good].astype("int64")
+        good = (fits & ~sub_cent).to_numpy()
+        whole = np.where(good, rounded.to_numpy(), 0.0).astype("int64")
+        cents[numeric] = pd.arrays.IntegerArray(whole, ~good)
         bad[numeric] = (fits & sub_cent).to_numpy()
         too_large[numeric] = (~fits).to_numpy()
 
