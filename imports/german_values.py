@@ -9,11 +9,15 @@ carries money: amounts become integer cents.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from imports.money import DEFAULT_MAX_ABS_CENTS, MAX_EXACT_CENTS
 
 # Excel's 1900 date system counts from 1899-12-30 (it treats 1900 as a leap year).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -31,21 +35,43 @@ def _amount_pattern(decimal: str) -> re.Pattern[str]:
     )
 
 
-def _text_cents(texts: Iterable[str], decimal: str) -> list[int | None]:
+_TOO_LARGE = object()  # marks an amount beyond the limit in _text_cents' result
+
+
+def _text_cents(
+    texts: Iterable[str], decimal: str, max_abs_cents: int
+) -> tuple[list[int | None], list[bool]]:
     """Signed cents of each amount text, None where it is not one (both a leading and a
-    trailing minus is not). One compiled match per text: the import passes each distinct text
-    once, and pandas' string methods would loop over the texts in Python several times."""
+    trailing minus is not) or where it is larger than `max_abs_cents` (flagged in the second
+    list). One compiled match per text: the import passes each distinct text once, and pandas'
+    string methods would loop over the texts in Python several times."""
     pattern = _amount_pattern(decimal)
     group = "." if decimal == "," else ","
-    result: list[int | None] = []
+    # More integer digits than the limit has can only be larger; they are never turned into an
+    # int (Python refuses texts beyond 4,300 digits, a pandas integer array beyond 19).
+    max_digits = len(str(max_abs_cents // 100))
+    result: list[object] = []
+    beyond = False
     for text in texts:
         match = pattern.fullmatch(_NOISE.sub("", text))
         if match is None or (match["lead"] == "-" and match["trail"] == "-"):
             result.append(None)
             continue
-        cents = int(match["int"].replace(group, "") + (match["frac"] or "").ljust(2, "0"))
+        digits = match["int"].replace(group, "")
+        if len(digits) > max_digits and len(digits.lstrip("0")) > max_digits:
+            result.append(_TOO_LARGE)
+            beyond = True
+            continue
+        cents = int(digits + (match["frac"] or "").ljust(2, "0"))
+        if cents > max_abs_cents:
+            result.append(_TOO_LARGE)
+            beyond = True
+            continue
         result.append(-cents if "-" in (match["lead"], match["trail"]) else cents)
-    return result
+    too_large = [c is _TOO_LARGE for c in result] if beyond else [False] * len(result)
+    if beyond:
+        result = [None if c is _TOO_LARGE else c for c in result]
+    return result, too_large  # type: ignore[return-value]
 
 
 # The exact types the readers deliver (bool is deliberately not a number here).
@@ -70,34 +96,83 @@ def is_blank(values: pd.Series) -> pd.Series:
     return blank
 
 
-def parse_amount_cents(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+class Amounts(NamedTuple):
+    """Amount cells read: cents (Int64, <NA> where not stored), `bad` (not an amount) and
+    `too_large` (an amount beyond the plausibility limit, or an infinite number)."""
+
+    cents: pd.Series
+    bad: pd.Series
+    too_large: pd.Series
+
+
+def read_amounts(
+    values: pd.Series, decimal: str, max_abs_cents: int = DEFAULT_MAX_ABS_CENTS
+) -> Amounts:
     """Signed integer cents from numbers or text like `1.234,56`, `-1.234,56`, `1.234,56-`.
 
     `decimal` is the profile's decimal mark: `1.234` with decimal "," is 1234.00, with "." it has
     three decimals and is refused — the mark is a property of the export, never guessed per row.
-    Returns (cents as Int64 with <NA> for bad/empty cells, mask of cells that are not amounts).
+    `max_abs_cents` ([imports] max_abs_amount in cents, at most MAX_EXACT_CENTS): a larger
+    absolute amount is implausible and is checked before it becomes an integer, so that no
+    amount can wrap around (1e17 € would be -9,223,372,036,854,775,808 cents in 64 bits).
     """
+    if not 0 < max_abs_cents <= MAX_EXACT_CENTS:
+        raise ValueError(f"max_abs_cents must lie in 1..{MAX_EXACT_CENTS}, not {max_abs_cents}")
     cents = pd.Series(pd.NA, index=values.index, dtype="Int64")
     blank = is_blank(values)
     numeric = cell_types(values).isin(_NUMBER_TYPES)
     numeric &= ~blank
     bad = pd.Series(False, index=values.index)
+    too_large = pd.Series(False, index=values.index)
 
     if numeric.any():
-        scaled = values[numeric].astype("float64") * 100.0
-        rounded = np.round(scaled)
-        # Excel stores binary doubles: 1234.56 is 123455.99999999999 cents, not a sub-cent amount.
-        sub_cent = (scaled - rounded).abs() > 1e-6 * np.maximum(1.0, rounded.abs())
-        cents[numeric] = rounded.astype("int64")
-        bad[numeric] = sub_cent.to_numpy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = _as_floats(values[numeric]) * 100.0
+            rounded = np.round(scaled)
+            # Compared as doubles, exact below MAX_EXACT_CENTS; infinity fails, NaN is blank.
+            fits = rounded.abs() <= float(max_abs_cents)
+            # Excel stores binary doubles: 1234.56 is 123455.99999999999 cents, not a sub-cent
+            # amount.
+            sub_cent = (scaled - rounded).abs() > 1e-6 * np.maximum(1.0, rounded.abs())
+        good = (fits & ~sub_cent).to_numpy()
+        whole = np.where(good, rounded.to_numpy(), 0.0).astype("int64")
+        cents[numeric] = pd.arrays.IntegerArray(whole, ~good)
+        bad[numeric] = (fits & sub_cent).to_numpy()
+        too_large[numeric] = (~fits).to_numpy()
 
     text = ~numeric & ~blank
     if text.any():
-        parsed = pd.array(_text_cents(values[text].astype(str), decimal), dtype="Int64")
-        cents[text] = parsed
-        bad[text] = parsed.isna()
-    cents[bad] = pd.NA
-    return cents, bad
+        parsed, beyond = _text_cents(values[text].astype(str), decimal, max_abs_cents)
+        as_array = pd.array(parsed, dtype="Int64")
+        cents[text] = as_array
+        too_large[text] = beyond
+        bad[text] = as_array.isna() & ~np.asarray(beyond, dtype=bool)
+    cents[bad | too_large] = pd.NA
+    return Amounts(cents, bad, too_large)
+
+
+def parse_amount_cents(
+    values: pd.Series, decimal: str, max_abs_cents: int = DEFAULT_MAX_ABS_CENTS
+) -> tuple[pd.Series, pd.Series]:
+    """`read_amounts` where the reason does not matter: (cents as Int64 with <NA> for bad,
+    too large or empty cells, mask of non-empty cells that are not stored)."""
+    amounts = read_amounts(values, decimal, max_abs_cents)
+    return amounts.cents, amounts.bad | amounts.too_large
+
+
+def _as_floats(numbers: pd.Series) -> pd.Series:
+    """Number cells as doubles; an integer too large for a double (a workbook may store a
+    400-digit integer) becomes infinity instead of stopping the import."""
+    try:
+        return numbers.astype("float64")
+    except OverflowError:
+        return numbers.map(_as_float).astype("float64")
+
+
+def _as_float(value: float) -> float:
+    if abs(value) < 10**308:
+        return float(value)
+    return math.inf if value > 0 else -math.inf
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -168,7 +243,15 @@ def _as_text(values: pd.Series) -> pd.Series:
         numbers = values[floats].astype("float64")
         integral = np.isfinite(numbers) & (numbers == np.floor(numbers))
         whole[floats] = integral.to_numpy()
-        result[whole] = numbers[integral].astype("int64").astype(str).astype(object)
+        # int64 holds every whole double below 2**63; beyond it (a code stored as 1e20) the
+        # cast would wrap, so those rare cells are written out by Python's exact int().
+        small = integral & (numbers.abs() < 2.0**63)
+        large = integral & ~small
+        result.loc[small.index[small.to_numpy()]] = (
+            numbers[small].astype("int64").astype(str).astype(object)
+        )
+        if large.any():
+            result.loc[large.index[large.to_numpy()]] = numbers[large].map(lambda f: str(int(f)))
     rest = values.notna() & ~whole
     if rest.any():
         result[rest] = values[rest].astype(str).str.strip().astype(object)

@@ -3,6 +3,10 @@
 Exports start with report titles, selections and blank lines; the header is the first row in
 which a profile finds all of its required columns. With `--profile auto` every profile is tried
 and the one that maps the most columns wins, and the user is told why.
+
+A header in which two columns map to one field (two `Betrag` columns, or `Betrag` and `Betrag in
+Hauswährung` where the profile accepts both) is refused naming both: taking the first one would
+decide silently which of two amounts the ledger holds (SPEC §5).
 """
 
 from __future__ import annotations
@@ -40,8 +44,22 @@ class HeaderMatch:
         return self.sheet.first_row_number + self.header_index
 
 
+def column_letter(index: int) -> str:
+    """Excel's column name of a 0-based index: 0 → "A", 27 → "AB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 class NoProfileMatches(ValueError):
     """No header row fits; the message lists the headers found and what was expected."""
+
+
+class AmbiguousColumns(ValueError):
+    """Two columns of the header map to one canonical field; the message names both."""
 
 
 def _map_columns(profile: Profile, cells: Sequence[object]) -> dict[str, int]:
@@ -96,6 +114,9 @@ def find_header(
         raise NoProfileMatches(_explain_failure(sheets, candidates))
     best = max(matches, key=lambda m: len(m.columns))  # max() keeps the first of equals
     others = [m for m in matches if m is not best]
+    doubled = _doubled_columns(best)
+    if doubled:
+        raise AmbiguousColumns(doubled)
     reason = (
         f"profile {best.profile.name!r}: {_describe_row(best)} maps "
         f"{len(best.columns)} fields ({', '.join(best.columns)})"
@@ -114,6 +135,29 @@ def find_header(
         columns=best.columns,
         headers=best.headers,
         reason=reason,
+    )
+
+
+def _doubled_columns(match: HeaderMatch) -> str:
+    """Why the header is ambiguous (module docstring), or "" when no column maps to a field
+    that another column took already. A column taken by another field is not ambiguous."""
+    taken = set(match.columns.values())
+    found = []
+    for field, index in match.columns.items():
+        wanted = {header_key(a) for a in match.profile.columns[field]}
+        for other, cell in enumerate(match.headers):
+            if other not in taken and header_key(cell) in wanted:
+                found.append(
+                    f"{field!r}: {match.headers[index].strip()!r} (column {column_letter(index)}) "
+                    f"and {cell.strip()!r} (column {column_letter(other)})"
+                )
+    if not found:
+        return ""
+    return (
+        f"two columns map to one field in the {_describe_row(match)} "
+        f"(profile {match.profile.name!r}): {'; '.join(found)}. Only one could be imported and "
+        "nothing says which is meant: remove the other column, or name the one to use in a "
+        "profile ([imports.profiles.NAME] columns)"
     )
 
 

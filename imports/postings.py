@@ -23,12 +23,13 @@ from imports.german_values import (
     parse_amount_cents,
     parse_dates,
     parse_whole_numbers,
+    read_amounts,
 )
 from imports.header_detection import HeaderMatch, find_header, header_key
-from imports.money import format_cents
+from imports.money import DEFAULT_MAX_ABS_CENTS, exact_sum, format_cents
 from imports.posting_identity import content_hashes, key_hashes
 from imports.profile import CODE_FIELDS, Profile
-from imports.readers import ReadLimits, read_tables, row_chunks
+from imports.readers import FileRefused, ReadLimits, read_tables, row_chunks
 
 # "Summe", "Gesamtsumme", "Summe:", "Zwischensumme Konto 5011", "Total", SAP's "*" and "**".
 _TOTAL_CELL = re.compile(r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt\b.*)$", re.I)
@@ -96,9 +97,15 @@ def parse_postings(
     profiles: Mapping[str, Profile],
     requested: str = "auto",
     limits: ReadLimits | None = None,
+    max_abs_cents: int = DEFAULT_MAX_ABS_CENTS,
 ) -> ParsedExport:
-    """Read, map and validate one export. Raises FileRefused / NoProfileMatches for whole-file
-    problems; row problems are returned as `errors`."""
+    """Read, map and validate one export. Raises FileRefused / NoProfileMatches /
+    AmbiguousColumns for whole-file problems (a header without data rows is one: importing it
+    would record an empty batch as if the period had no postings); row problems are returned
+    as `errors`.
+
+    max_abs_cents: `[imports] max_abs_amount` in cents; a larger amount is a rejected row.
+    """
     forced = profiles.get(requested)
     sheets = read_tables(
         path,
@@ -108,7 +115,28 @@ def parse_postings(
         streamed=True,
     )
     match = find_header(sheets, profiles, requested)
-    return _parse_sheet(path, fingerprint(path), match)
+    parsed = _parse_sheet(path, fingerprint(path), match, max_abs_cents)
+    if parsed.rows == 0:
+        raise FileRefused(path, _no_rows(parsed))
+    return parsed
+
+
+def _no_rows(parsed: ParsedExport) -> str:
+    where = (
+        f"row {parsed.header_row} of sheet {parsed.sheet!r}"
+        if parsed.header_row is not None
+        else f"the column description of {parsed.sheet!r}"
+    )
+    skipped = (
+        f" (skipped: {parsed.skipped_blank} blank, {parsed.skipped_total} total, "
+        f"{parsed.skipped_header} repeated header rows)"
+        if parsed.skipped
+        else ""
+    )
+    return (
+        f"no rows: the header in {where} has no data rows below it{skipped}; nothing imported. "
+        "Export the postings again, with their lines"
+    )
 
 
 @dataclass(frozen=True)
@@ -125,7 +153,9 @@ class _ParsedChunk:
     last_total: Sequence[object] | None  # the cells of the chunk's last sum line
 
 
-def _parse_sheet(path: Path, print_: Fingerprint, match: HeaderMatch) -> ParsedExport:
+def _parse_sheet(
+    path: Path, print_: Fingerprint, match: HeaderMatch, max_abs_cents: int
+) -> ParsedExport:
     """Parse the sheet in chunks of `_CHUNK_ROWS`, so that only one chunk's cells exist as
     Python objects at a time; duplicate keys are found over the whole file at the end."""
     profile, sheet = match.profile, match.sheet
@@ -133,10 +163,10 @@ def _parse_sheet(path: Path, print_: Fingerprint, match: HeaderMatch) -> ParsedE
     first_number = sheet.first_row_number + start
     chunks: list[_ParsedChunk] = []
     for data in row_chunks(sheet.rows, start, _CHUNK_ROWS):
-        chunks.append(_parse_chunk(print_.name, match, data, first_number))
+        chunks.append(_parse_chunk(print_.name, match, data, first_number, max_abs_cents))
         first_number += len(data)
     if not chunks:
-        chunks.append(_parse_chunk(print_.name, match, [], first_number))
+        chunks.append(_parse_chunk(print_.name, match, [], first_number, max_abs_cents))
     good = pd.concat([c.good for c in chunks])
     errors = [e for c in chunks for e in c.errors]
     totals = [t for c in chunks for t in c.totals]
@@ -171,7 +201,11 @@ def _parse_sheet(path: Path, print_: Fingerprint, match: HeaderMatch) -> ParsedE
 
 
 def _parse_chunk(
-    file: str, match: HeaderMatch, data: Sequence[list[object]], first_number: int
+    file: str,
+    match: HeaderMatch,
+    data: Sequence[list[object]],
+    first_number: int,
+    max_abs_cents: int,
 ) -> _ParsedChunk:
     """Map, convert and check consecutive data rows; `first_number` is the first one's row
     number as Excel shows it."""
@@ -219,8 +253,8 @@ def _parse_chunk(
             errors.append(RowError(file, sheet.name, int(number), header_name.get(field), text))
 
     amounts = cells["amount"]
-    cents, bad_amounts = (
-        s[keep] for s in map(amounts.spread, parse_amount_cents(amounts.values, decimal))
+    cents, bad_amounts, implausible = (
+        s[keep] for s in map(amounts.spread, read_amounts(amounts.values, decimal, max_abs_cents))
     )
     for number in bad_amounts.index[bad_amounts.to_numpy()]:
         value = rows.at[number, "amount"]
@@ -231,6 +265,17 @@ def _parse_chunk(
                 int(number),
                 header_name["amount"],
                 f"not an amount: {value!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})",
+            )
+        )
+    for number in implausible.index[implausible.to_numpy()]:
+        value = rows.at[number, "amount"]
+        errors.append(
+            RowError(
+                file,
+                sheet.name,
+                int(number),
+                header_name["amount"],
+                implausible_amount_message(value, max_abs_cents),
             )
         )
     if profile.credit_marker is not None:
@@ -281,8 +326,17 @@ def _parse_chunk(
         skipped_blank=int(blank.sum()),
         totals=totals,
         skipped_header=len(repeated),
-        total_cents=int(cents.dropna().sum()),
+        total_cents=exact_sum(cents),
         last_total=data[totals[-1] - first_number] if totals else None,
+    )
+
+
+def implausible_amount_message(value: object, max_abs_cents: int) -> str:
+    """Why an amount beyond `[imports] max_abs_amount` is not stored (postings and plan)."""
+    return (
+        f"implausible amount: {value!r} is larger than {format_cents(max_abs_cents)} "
+        "([imports] max_abs_amount); not stored. Check the cell (a number where a code or a "
+        "date belongs?)"
     )
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from imports.fingerprint import fingerprint
-from imports.header_detection import NoProfileMatches
+from imports.header_detection import AmbiguousColumns, NoProfileMatches
 from imports.money import format_cents
 from imports.postings import ParsedExport, RowError, parse_postings
 from imports.readers import FileRefused, ReadLimits
@@ -126,7 +126,13 @@ def import_postings_file(
     try:
         with stage_progress(path.name, enabled=show) as stage:
             stage("reading")
-            parsed = parse_postings(path, app.settings.imports.profiles, requested, limits)
+            parsed = parse_postings(
+                path,
+                app.settings.imports.profiles,
+                requested,
+                limits,
+                max_abs_cents=app.settings.imports.max_abs_cents,
+            )
             stage("storing")
             outcome = None
             if not parsed.errors or accept_partial or dry_run:
@@ -138,7 +144,7 @@ def import_postings_file(
                     accept_partial=accept_partial,
                     dry_run=dry_run,
                 )
-    except (FileRefused, NoProfileMatches) as exc:
+    except (FileRefused, NoProfileMatches, AmbiguousColumns) as exc:
         return _refused(path, str(exc), show), False
     result = _result(path, parsed, outcome, dry_run)
     if show:

@@ -25,7 +25,7 @@ from imports.master_data.indicators import parse_indicators
 from imports.master_data.measures import parse_measures
 from imports.master_data.plan import parse_plan
 from imports.master_data.templates import write_template
-from imports.money import format_cents
+from imports.money import exact_sum, format_cents
 from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
 from ledger.master_store import districts, population, store_master_import
@@ -318,6 +318,7 @@ def _prepare_plan(app: AppContext, path: Path) -> Prepared:
         columns=app.settings.plan.columns,
         spending=app.settings.plan.spending,
         spending_accounts=app.settings.ledger.spending_accounts,
+        max_abs_cents=app.settings.imports.max_abs_cents,
     )
     amounts = parsed.amounts
     tables = {"plan_amount": amounts[["measure", "product", "year", "amount_cents"]]}
@@ -326,7 +327,7 @@ def _prepare_plan(app: AppContext, path: Path) -> Prepared:
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
         # What the plan adds up to, and the rows left out on purpose (actuals, sum lines, income).
-        "total": format_cents(int(amounts["amount_cents"].sum())),
+        "total": format_cents(exact_sum(amounts["amount_cents"])),
         "left_out": parsed.left_out,
         "skipped": parsed.skipped_total,
     }

@@ -95,7 +95,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, Path):
+    if isinstance(value, Path | Decimal):  # amounts as written: "999999999999.99"
         return str(value)
     return value
 

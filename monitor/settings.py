@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from imports.money import MAX_EXACT_CENTS, cents_to_decimal
 from imports.plan_spending import SPENDING_PATTERNS
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
 
@@ -38,7 +40,15 @@ class LedgerSettings:
 @dataclass(frozen=True)
 class ImportSettings:
     max_uncompressed_mb: int = 1024
+    # Larger amounts (absolute, euros) are refused as implausible, never stored: a number where
+    # a code or a date belongs, or a cell Excel filled with 1e17. Written as text in TOML.
+    max_abs_amount: Decimal = Decimal("999999999999.99")
     profiles: Mapping[str, Profile] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def max_abs_cents(self) -> int:
+        """`max_abs_amount` in cents, as the importers compare it."""
+        return int(self.max_abs_amount.scaleb(2))
 
 
 @dataclass(frozen=True)
@@ -206,10 +216,8 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         source=source,
         database=_section(DatabaseSettings, table.get("database", {}), "database"),
         ledger=_section(LedgerSettings, table.get("ledger", {}), "ledger"),
-        imports=ImportSettings(
-            max_uncompressed_mb=_section(
-                ImportSettings, imports_table, "imports"
-            ).max_uncompressed_mb,
+        imports=replace(
+            _section(ImportSettings, imports_table, "imports"),
             profiles=MappingProxyType(_profiles(profile_tables)),
         ),
         indicators=MappingProxyType(
@@ -297,6 +305,8 @@ def _section(cls: type[T], table: Mapping[str, Any], where: str) -> T:
 
 
 def _coerce(value: Any, default: Any, where: str) -> Any:
+    if isinstance(default, Decimal):
+        return _amount(value, where)
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
@@ -315,6 +325,34 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     if not ok:
         raise SettingsError(f"{where} must be {type(default).__name__}, not {value!r}")
     return value
+
+
+_MAX_LIMIT = cents_to_decimal(MAX_EXACT_CENTS)
+
+
+def _amount(value: Any, where: str) -> Decimal:
+    """A positive amount in euros with at most two decimals, written as text ("999999999999.99")
+    or a whole number; a TOML float is refused, since it may not be the amount written. At most
+    MAX_EXACT_CENTS cents: beyond, a spreadsheet number cannot be compared with it exactly."""
+    amount = None
+    if isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            amount = None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    if (
+        amount is None
+        or not amount.is_finite()
+        or not 0 < amount <= _MAX_LIMIT
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
+        raise SettingsError(
+            f"{where} must be a positive amount in euros as text, with at most two decimals and "
+            f'at most {_MAX_LIMIT} (such as "999999999999.99"), not {value!r}'
+        )
+    return amount.quantize(Decimal("0.01"))
 
 
 def _with_paths(section: T, base_dir: Path, names: tuple[str, ...]) -> T:

@@ -24,6 +24,16 @@ then known by every label of the block (`Planungsraum / Nummer`), and data start
 Rows that fail the test are data, so a sub-header the table does not know ("männlich | weiblich")
 shows up as rejected rows rather than being silently swallowed.
 
+Two columns that map to one field are refused naming both (SPEC §5): a column no field claimed,
+whose header is an alias of exactly one field that another column took (a second `Kostenstelle`,
+`Betrag` beside `Ansatz` in a plan). A column whose header fits several fields, or that is
+headed like a place or a measure (`Sozialraum`, `Maßnahme`) beside a code column, is that code's
+name (the order above), not a second code. A table whose header is found but which holds no data
+rows (only blank, total or note rows below it) is refused as "no rows": an empty table stored as
+a new version would replace the current one, an empty measure catalogue would make every euro
+unattributed. Optional tables (population beside the districts, allocations beside the measure
+catalogue) may be empty: a measure without allocation is documented as unattributed spending.
+
 Some fields are often headed with their reference date (`EW 31.12.2016`, `Einwohner 2016`):
 for the fields a table lists as `dated`, a trailing date or year is ignored when matching.
 """
@@ -40,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from imports.german_values import is_blank
-from imports.header_detection import HEADER_SEARCH_ROWS, header_key
+from imports.header_detection import HEADER_SEARCH_ROWS, column_letter, header_key
 from imports.postings import RowError
 from imports.readers import RawSheet
 
@@ -101,16 +111,6 @@ PRODUCT_ALIASES = ("product", "Produkt", "Produktnummer", "Produkt-Nr.")
 class MasterDataError(ValueError):
     """The file as a whole does not hold the expected table; the message lists what was found
     and what was expected, so the user can fix the header (or the settings) at once."""
-
-
-def column_letter(index: int) -> str:
-    """Excel's column name of a 0-based index: 0 → "A", 27 → "AB"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def column_key(cell: object, *, keep_unit: bool = False) -> str:
@@ -189,6 +189,7 @@ class Table:
     headers: tuple[str, ...]  # every header cell as text, trimmed; " / "-joined over header rows
     header_depth: int = 1  # rows the header spans, from header_index (module docstring)
     stacked: tuple[object, ...] = ()  # per column, its top label or else the first below it
+    title: str = "master data"  # the kind of table, as messages name it ("measures")
 
     @property
     def header_row(self) -> int | None:
@@ -225,8 +226,9 @@ class Table:
             dtype=object,
         )
 
-    def raw(self) -> tuple[pd.DataFrame, Skipped]:
-        """The mapped fields' cells of the data rows, and how many rows were skipped.
+    def raw(self, *, optional: bool = False) -> tuple[pd.DataFrame, Skipped]:
+        """The mapped fields' cells of the data rows, and how many rows were skipped; a table
+        without data rows is refused (module docstring) unless it is `optional`.
 
         Skipped: total rows (`Summe`, `Gesamt`, `Stadt insgesamt` in the first filled cell)
         and notes below or between the data that statistical offices add (a row whose only
@@ -236,6 +238,8 @@ class Table:
         """
         every = pd.DataFrame({i: self.cells(i) for i in range(len(self.headers))})
         if every.empty:
+            if not optional:
+                raise self._no_rows(Skipped())
             index = pd.RangeIndex(0)
             empty = pd.DataFrame({f: pd.Series(dtype=object) for f in self.columns}, index)
             return empty, Skipped()
@@ -258,8 +262,28 @@ class Table:
             )
         )
         kept = every[~blank & ~total & ~note]
+        skipped = Skipped(int(total.sum()), int(note.sum()))
+        if kept.empty and not optional:
+            raise self._no_rows(skipped)
         frame = pd.DataFrame({f: kept[i] for f, i in self.columns.items()}, index=kept.index)
-        return frame, Skipped(int(total.sum()), int(note.sum()))
+        return frame, skipped
+
+    def _no_rows(self, skipped: Skipped) -> MasterDataError:
+        """A header without data rows (module docstring)."""
+        where = (
+            f"the header in row {self.header_row}"
+            if self.header_row is not None
+            else "the described columns"
+        )
+        left = (
+            f" (only {skipped.total} total and {skipped.notes} note rows, which are skipped)"
+            if skipped.total or skipped.notes
+            else ""
+        )
+        return MasterDataError(
+            f"{self.file}: no rows: the {self.title} table in sheet {self.sheet.name!r} has "
+            f"{where} but no data rows below it{left}; nothing imported"
+        )
 
     def unused_headers(self, used: Iterable[int] | None = None) -> tuple[str, ...]:
         """Headers of columns that no field (and no index in `used`) claimed; a column without
@@ -331,11 +355,58 @@ def find_table(
                 accept is None or accept(stacked, mapped)
             ):
                 headers = tuple(" / ".join(_header_text(c) for c in column) for column in labels)
-                if index is None or not below:
-                    return Table(path.name, sheet, index, mapped, headers)
-                depth = below[-1] - index + 1
-                return Table(path.name, sheet, index, mapped, headers, depth, stacked)
+                depth = 1 if index is None or not below else below[-1] - index + 1
+                table = Table(
+                    path.name,
+                    sheet,
+                    index,
+                    mapped,
+                    headers,
+                    depth,
+                    stacked if depth > 1 else (),
+                    spec.title,
+                )
+                _refuse_doubled_fields(table, labels, spec)
+                return table
     return None
+
+
+# Headers that name a place or a measure: beside a code column they are its name (module
+# docstring), never a second code.
+_NAME_LIKE = frozenset(column_key(a) for a in (*_DISTRICT_PLACES, "Maßnahme", "Massnahme"))
+
+
+def _refuse_doubled_fields(
+    table: Table, labels: Sequence[Sequence[object]], spec: TableSpec
+) -> None:
+    """Two columns mapping to one field (module docstring): MasterDataError naming both."""
+    taken = set(table.columns.values())
+    found = []
+    for index, column in enumerate(labels):
+        if index in taken or not column:
+            continue
+        keys = {column_key(c) for c in column}
+        if keys <= _NAME_LIKE:
+            continue
+        undated = {_DATE_SUFFIX.sub("", k) or k for k in keys}
+        fits = [
+            field
+            for field, aliases in spec.fields.items()
+            if any(column_key(a) in (undated if field in spec.dated else keys) for a in aliases)
+        ]
+        if len(fits) == 1 and fits[0] in table.columns:
+            first = table.columns[fits[0]]
+            found.append(
+                f"{fits[0]}: columns {table.headers[first]!r} ({column_letter(first)}) and "
+                f"{table.headers[index]!r} ({column_letter(index)})"
+            )
+    if found:
+        row = f", header in row {table.header_row}" if table.header_row is not None else ""
+        raise MasterDataError(
+            f"{table.file}: two columns for one field in sheet {table.sheet.name!r}{row}: "
+            + "; ".join(found)
+            + "; only one can be read and nothing says which is meant: keep one"
+        )
 
 
 def _label(cell: object) -> bool:

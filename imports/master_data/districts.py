@@ -148,7 +148,7 @@ def _districts(table: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
 
 
 def _population(table: Table, names: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
-    raw, skipped = table.raw()
+    raw, skipped = table.raw(optional=True)
     if table.sheet is names.sheet:
         # A combined table: rows without year and population only name a district.
         raw = raw[~(is_blank(raw["year"]) & is_blank(raw["population"]))]

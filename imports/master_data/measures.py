@@ -250,7 +250,7 @@ def _overlapping_windows(table: Table, frame: pd.DataFrame) -> list[RowError]:
 
 
 def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
-    raw, skipped = table.raw()
+    raw, skipped = table.raw(optional=True)
     measure = normalise_codes(raw["measure"])
     district = normalise_codes(raw["district"])
     errors = table.errors(measure.isna(), "measure", "empty: every row needs a measure code")

@@ -25,7 +25,9 @@ Published budgets break a product's plan down further, and the breakdown decides
 - Rows of one measure or product and year that differ in line, account or direction are added
   up to one plan amount; the same breakdown twice is an error naming the earlier row.
 
-Amounts are exact integer cents: workbook numbers or text. The decimal mark of text is a property
+Amounts are exact integer cents: workbook numbers or text. An amount whose absolute value exceeds
+`[imports] max_abs_amount` is implausible: an error at its row and column, never stored (nor is
+a sum of lines beyond it). The decimal mark of text is a property
 of the column, never guessed per cell: a column in which any text amount has a comma reads
 commas as decimals and dots as thousands (`9.577.207`, `342555,19`); a column without commas in
 which some amount ends in a point and one or two digits (`238462.84`) reads points as decimals;
@@ -50,7 +52,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from imports.german_values import is_blank, normalise_codes, parse_amount_cents
+from imports.german_values import is_blank, normalise_codes, read_amounts
 from imports.master_data.columns import (
     MEASURE_ALIASES,
     PRODUCT_ALIASES,
@@ -70,8 +72,9 @@ from imports.master_data.plan_rows import (
     nothing_to_plan,
     select_rows,
 )
+from imports.money import DEFAULT_MAX_ABS_CENTS
 from imports.plan_spending import SPENDING_PATTERNS
-from imports.postings import RowError
+from imports.postings import RowError, implausible_amount_message
 from imports.readers import ReadLimits, read_tables
 
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -180,13 +183,15 @@ def parse_plan(
     columns: Mapping[str, Sequence[str]] | None = None,
     spending: Sequence[str] = SPENDING_PATTERNS,
     spending_accounts: Sequence[str] = ("5*",),
+    max_abs_cents: int = DEFAULT_MAX_ABS_CENTS,
 ) -> PlanFile:
     """Read one budget plan; MasterDataError when it holds no plan table, when two columns
     hold the same plan year, or when nothing in it is plan spending (actuals only, income only).
 
     columns: field -> extra header aliases ([plan] columns). spending: patterns a direction or
     line label matches when it is spending ([plan] spending). spending_accounts: account
-    patterns that are spending ([ledger] spending_accounts).
+    patterns that are spending ([ledger] spending_accounts). max_abs_cents: `[imports]
+    max_abs_amount` in cents; a larger amount is an error at its row.
     """
     path = Path(path)
     spec = plan_spec(columns)
@@ -219,10 +224,10 @@ def parse_plan(
         )
         left_out["no_amount"] = int((kept & no_amount).sum())
         kept &= ~no_amount
-        amounts, more, used = _long(table, raw.loc[kept], measure, product)
+        amounts, more, used = _long(table, raw.loc[kept], measure, product, max_abs_cents)
     else:
         layout = "wide"
-        amounts, more, used = _wide(path, table, raw, measure, product)
+        amounts, more, used = _wide(path, table, raw, measure, product, max_abs_cents)
     kept_rows = set(raw.index[kept.to_numpy()])
     errors = [e for e in [*errors, *more] if e.row in kept_rows] + kind_errors
     amounts = amounts[amounts.index.isin(list(kept_rows))]
@@ -234,8 +239,9 @@ def parse_plan(
     hint = _BREAKDOWN_HINT if ignored and not breakdown else ""
     amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), hint)
     errors += repeated
-    amounts = add_up(amounts)
-    if amounts.empty and not errors and any(left_out.values()):
+    amounts, too_large = add_up(amounts, max_abs_cents)
+    errors += [table.error(row, key_field, message) for row, message in too_large]
+    if amounts.empty and not errors:
         raise nothing_to_plan(path, table, left_out)
     columns_found = {f: table.header(f) for f in table.columns} | used
     out = finish(amounts.sort_values(["year", "row"], kind="stable"), table, AMOUNT_FIELDS)
@@ -299,14 +305,21 @@ def _drop_repeated(
 
 
 def _long(
-    table: Table, raw: pd.DataFrame, measure: pd.Series, product: pd.Series
+    table: Table, raw: pd.DataFrame, measure: pd.Series, product: pd.Series, max_abs_cents: int
 ) -> tuple[pd.DataFrame, list[RowError], dict[str, str]]:
     years, bad_year = read_years(raw["year"])
     errors = table.errors(is_blank(raw["year"]), "year", "empty: every row needs a year")
     errors += table.errors(bad_year, "year", raw["year"].map(lambda v: f"not a year: {v!r}"))
-    cents, bad = parse_amount_cents(raw["amount"], column_decimal(raw["amount"]))
+    cents, bad, too_large = read_amounts(
+        raw["amount"], column_decimal(raw["amount"]), max_abs_cents
+    )
     errors += table.errors(
         bad, "amount", raw["amount"].map(lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT}")
+    )
+    errors += table.errors(
+        too_large,
+        "amount",
+        raw["amount"].map(lambda v: implausible_amount_message(v, max_abs_cents)),
     )
     frame = pd.DataFrame(
         {
@@ -320,7 +333,12 @@ def _long(
 
 
 def _wide(
-    path: Path, table: Table, raw: pd.DataFrame, measure: pd.Series, product: pd.Series
+    path: Path,
+    table: Table,
+    raw: pd.DataFrame,
+    measure: pd.Series,
+    product: pd.Series,
+    max_abs_cents: int,
 ) -> tuple[pd.DataFrame, list[RowError], dict[str, str]]:
     years = _year_columns(table.header_cells, dict(table.columns))
     by_year: dict[int, list[str]] = {}
@@ -340,12 +358,17 @@ def _wide(
             lambda v: isinstance(v, str) and v.strip() in _NO_AMOUNT
         )
         present = cells.mask(absent, None)
-        cents, bad = parse_amount_cents(present, column_decimal(present))
+        cents, bad, too_large = read_amounts(present, column_decimal(present), max_abs_cents)
         header_text = table.headers[index]
         errors += [
             table.error(row, header_text, f"not an amount: {cells[row]!r}; {_AMOUNT_HINT}")
             for row in cells.index[bad.to_numpy()]
         ]
+        errors += [
+            table.error(row, header_text, implausible_amount_message(cells[row], max_abs_cents))
+            for row in cells.index[too_large.to_numpy()]
+        ]
+        bad = bad | too_large
         frame = pd.DataFrame(
             {"measure": measure, "product": product, "year": year, "amount_cents": cents}
         )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from imports.german_values import normalise_codes
 from imports.master_data.columns import MasterDataError, Table
+from imports.money import format_cents
 from imports.postings import RowError
 
 _PLAN_KINDS = frozenset(
@@ -80,6 +81,7 @@ def select_rows(
 
 
 def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> MasterDataError:
+    """No plan amount in a table that has rows: an empty plan must not become current."""
     reasons = []
     if left_out.get("actuals"):
         reasons.append(
@@ -90,16 +92,24 @@ def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> Maste
         reasons.append(f"{left_out['sum_lines']} rows are sum lines")
     if left_out.get("not_spending"):
         reasons.append(f"{left_out['not_spending']} rows are not spending (income or results)")
+    if left_out.get("no_amount"):
+        reasons.append(f"{left_out['no_amount']} rows have no amount")
+    if not reasons:
+        reasons.append("every amount cell is empty")
     return MasterDataError(
         f"{path.name}: no plan amounts in sheet {table.sheet.name!r}: " + "; ".join(reasons)
     )
 
 
-def add_up(amounts: pd.DataFrame) -> pd.DataFrame:
+def add_up(amounts: pd.DataFrame, max_abs_cents: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """One amount per measure or product and year: the sum of its lines, accounts or
-    directions; its row is the first row of the sum."""
+    directions; its row is the first row of the sum. Sums beyond `max_abs_cents` are left
+    out and returned as (first row, message): each line was plausible, their sum is not.
+
+    Summed as Python integers: a plan has thousands of rows, not millions, and a 64-bit sum
+    could wrap."""
     if amounts.empty:
-        return amounts[["measure", "product", "year", "amount_cents", "row"]]
+        return amounts[["measure", "product", "year", "amount_cents", "row"]], []
     keys = amounts[["measure", "product"]].fillna("\x00")
     grouped = amounts.assign(_m=keys["measure"], _p=keys["product"]).groupby(
         ["_m", "_p", "year"], sort=False
@@ -107,11 +117,23 @@ def add_up(amounts: pd.DataFrame) -> pd.DataFrame:
     summed = grouped.agg(
         measure=("measure", "first"),
         product=("product", "first"),
-        amount_cents=("amount_cents", "sum"),
+        amount_cents=("amount_cents", lambda c: sum(int(v) for v in c.dropna())),
+        rows=("row", "size"),
         row=("row", "min"),
     ).reset_index()
-    out = summed[["measure", "product", "year", "amount_cents", "row"]]
-    return out.set_index(pd.Index(out["row"].to_numpy(), dtype="int64"))
+    beyond = summed["amount_cents"].map(lambda c: abs(c) > max_abs_cents)
+    too_large = [
+        (
+            int(line.row),
+            f"implausible amount: the {line.rows} rows of {line.measure or line.product} for "
+            f"{line.year} add up to {format_cents(line.amount_cents)}, more than "
+            f"{format_cents(max_abs_cents)} ([imports] max_abs_amount); not stored",
+        )
+        for line in summed[beyond.to_numpy()].itertuples()
+    ]
+    out = summed[~beyond.to_numpy()][["measure", "product", "year", "amount_cents", "row"]]
+    out = out.astype({"amount_cents": "int64"})
+    return out.set_index(pd.Index(out["row"].to_numpy(), dtype="int64")), too_large
 
 
 def column_decimal(values: pd.Series) -> str:

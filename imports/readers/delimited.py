@@ -38,7 +38,7 @@ def read_csv(
     found = describe_content(head)
     if found != PLAIN_TEXT and not found.startswith("UTF-16"):
         raise FileRefused(path, f"looks like {found}, not CSV text")
-    detected = scan_text_file(path, detect=encoding is None)
+    detected = scan_text_file(path, detect=encoding is None, declared=encoding)
     used_encoding = honour_bom(encoding, head) if encoding else detected or "utf-8"
     try:
         with path.open(encoding=used_encoding, newline="") as stream:

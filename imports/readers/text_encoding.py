@@ -20,12 +20,26 @@ German finance systems write UTF-8 (often with a BOM, as Excel's "CSV UTF-8" doe
    - the higher score wins; a tie (including no German letters at all) is Windows-1252, the
      encoding the specification names.
 
+A file is decoded with one encoding, and only if that encoding reads every line as written;
+never line by line (a line that is valid UTF-8 may still be Windows-1252 text, and guessing per
+line would garble silently where the guess is wrong). So a file that mixes encodings is refused,
+naming the first line in each and the encodings tried, with the advice to export it again:
+
+- a file that is not UTF-8 throughout but holds UTF-8 sequences of Latin letters or typographic
+  punctuation (C3 9F is "ß" in UTF-8 and "ÃŸ" in Windows-1252) mixes UTF-8 with a single-byte
+  code page. Such sequences practically never occur by accident in Windows-1252 or CP437 German
+  text ("Ã" or "Â" followed by a symbol); this is the evidence rule 2 relies on, too;
+- a file with a UTF-8 byte-order mark, or whose profile says UTF-8, must be UTF-8 throughout;
+- a file whose profile names a single-byte code page but that holds such UTF-8 sequences would
+  read "Straße" as "StraÃŸe": refused as well, since the profile cannot be right for it.
+
 The file is read in chunks, so detection costs one streaming pass and no extra memory.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from imports.readers.model import FileRefused
@@ -34,6 +48,32 @@ from imports.readers.signatures import UTF8_BOM, UTF16_BOMS
 CHUNK_BYTES = 1024 * 1024
 
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+# UTF-8 of U+0080..U+024F (Latin-1 Supplement, Latin Extended-A/B: ä ß é ł ş …), U+1E00..U+1EFF
+# (Latin Extended Additional), U+2000..U+206F (dashes, quotes, …) and € (module docstring).
+_UTF8_LATIN = re.compile(
+    rb"[\xc2-\xc9][\x80-\xbf]|\xe1[\xb8-\xbb][\x80-\xbf]|\xe2[\x80\x81][\x80-\xbf]|\xe2\x82\xac"
+)
+
+
+def _utf8_classes() -> bytes:
+    """A bytes.translate table that marks where a `_UTF8_LATIN` sequence may start: "L" a lead
+    byte C2..C9, "1" E1, "2" E2, "c" a continuation byte 80..BF, " " anything else. Finding
+    "Lc", "1cc" or "2cc" in the translated chunk runs at C speed; only those places are then
+    matched with the pattern (a regex scan of every non-ASCII chunk doubled the detection)."""
+    table = bytearray(b" " * 256)
+    for byte in range(0x80, 0xC0):
+        table[byte] = ord("c")
+    for byte in range(0xC2, 0xCA):
+        table[byte] = ord("L")
+    table[0xE1], table[0xE2] = ord("1"), ord("2")
+    return bytes(table)
+
+
+_UTF8_CLASSES = _utf8_classes()
+_MAX_CANDIDATES = 1000
+_UTF8 = ("utf-8", "utf-8-sig")
+_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "cp437": "CP437"}
+_EXPORT_AGAIN = "nothing imported; export the file again in one encoding (UTF-8 or Windows-1252)"
 
 
 def _letter_classes() -> bytes:
@@ -75,18 +115,33 @@ class EncodingEvidence:
 
     def __init__(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
+        self._finished = False
+        self._newlines = 0
         self.utf8_valid = True
         self.cp1252_letters = 0
         self.cp437_letters = 0
         self.cp1252_impossible = False
+        # (1-based line, the byte) of the first byte that is not UTF-8
+        self.first_not_utf8: tuple[int, bytes] | None = None
+        # (1-based line, the character) of the first UTF-8 sequence of a Latin letter or mark
+        self.first_utf8: tuple[int, str] | None = None
 
     def feed(self, chunk: bytes) -> None:
         """Take the next chunk; a letter split across a chunk border may go uncounted."""
         if self.utf8_valid:
             try:
                 self._utf8.decode(chunk)
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 self.utf8_valid = False
+                # The decoder's object is the bytes it held back from the last chunk + this one.
+                at = max(exc.start - (len(exc.object) - len(chunk)), 0)
+                byte = exc.object[exc.start : exc.start + 1]
+                self.first_not_utf8 = (self._line(chunk, at), byte)
+        if self.first_utf8 is None and not chunk.isascii():
+            found = _first_utf8_latin(chunk)
+            if found is not None:
+                self.first_utf8 = (self._line(chunk, found[0]), found[1])
+        self._newlines += chunk.count(b"\n")
         if self.utf8_valid and chunk.isascii():
             return  # nothing to score in pure ASCII
         classes = chunk.translate(_LETTER_CLASSES)
@@ -96,17 +151,80 @@ class EncodingEvidence:
             byte in chunk for byte in _CP1252_UNDEFINED
         )
 
-    def verdict(self) -> str:
-        """The encoding to read with, following the rules in the module docstring."""
+    def _line(self, chunk: bytes, position: int) -> int:
+        return self._newlines + chunk.count(b"\n", 0, position) + 1
+
+    def finish(self) -> None:
+        """The end of the file: a UTF-8 sequence cut off there is not UTF-8."""
+        if self._finished:
+            return
+        self._finished = True
         if self.utf8_valid:
             try:
                 self._utf8.decode(b"", final=True)
-                return "utf-8"
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 self.utf8_valid = False
+                self.first_not_utf8 = (self._newlines + 1, exc.object[exc.start : exc.start + 1])
+
+    def verdict(self) -> str:
+        """The encoding to read with, following the rules in the module docstring."""
+        self.finish()
+        if self.utf8_valid:
+            return "utf-8"
         if self.cp1252_impossible or self.cp437_letters > self.cp1252_letters:
             return "cp437"
         return "cp1252"
+
+    def conflict(self, declared: str | None = None) -> str | None:
+        """Why no single encoding reads the file as written (module docstring), or None.
+
+        declared: the encoding a byte-order mark or the profile gives; None when detected."""
+        self.finish()
+        try:
+            utf8_declared = declared is not None and codecs.lookup(declared).name in _UTF8
+        except LookupError:
+            return None  # an unknown encoding is refused where the file is decoded
+        if self.first_not_utf8 is not None and (self.first_utf8 or utf8_declared):
+            line, byte = self.first_not_utf8
+            single = "cp1252" if utf8_declared else self.verdict()
+            as_single = f"{byte.decode(single, errors='replace')!r} in {_NAMES[single]}"
+            if self.first_utf8 is None:
+                return (
+                    f"is not UTF-8 throughout, as its byte-order mark or profile says: line "
+                    f"{line} is not (byte 0x{byte.hex().upper()}, {as_single}); {_EXPORT_AGAIN}"
+                )
+            return (
+                f"mixes text encodings: line {self.first_utf8[0]} is UTF-8 text "
+                f"({self.first_utf8[1]!r}), but line {line} is not UTF-8 (byte "
+                f"0x{byte.hex().upper()}, {as_single}); tried UTF-8 and {_NAMES[single]}, and "
+                f"neither reads every line as written; {_EXPORT_AGAIN}"
+            )
+        if declared is not None and not utf8_declared and self.first_utf8 and self.utf8_valid:
+            line, char = self.first_utf8
+            return (
+                f"is UTF-8 text (line {line} holds {char!r} in UTF-8), but its profile says "
+                f"{declared!r}, which would read it as "
+                f"{char.encode().decode(declared, errors='replace')!r}; remove the profile's "
+                "encoding so that it is detected, or set it to UTF-8"
+            )
+        return None
+
+
+def _first_utf8_latin(chunk: bytes) -> tuple[int, str] | None:
+    """Position and character of the first `_UTF8_LATIN` sequence in the chunk, or None."""
+    classes = chunk.translate(_UTF8_CLASSES)
+    # Each marker's next place; a place the pattern rejects (E1 80 80) moves only its marker on.
+    # A chunk of a thousand rejected places is no German text; the search gives up on it.
+    places = {marker: classes.find(marker) for marker in (b"Lc", b"1cc", b"2cc")}
+    for _ in range(_MAX_CANDIDATES):
+        if all(place < 0 for place in places.values()):
+            break
+        place, marker = min((p, m) for m, p in places.items() if p >= 0)
+        found = _UTF8_LATIN.match(chunk, place)
+        if found:
+            return place, found.group().decode()
+        places[marker] = classes.find(marker, place + 1)
+    return None
 
 
 def honour_bom(encoding: str, head: bytes) -> str:
@@ -120,13 +238,15 @@ def honour_bom(encoding: str, head: bytes) -> str:
     return encoding
 
 
-def scan_text_file(path: Path, *, detect: bool) -> str | None:
-    """Refuse files that are not text and, when detect is set, return the encoding to read with.
+def scan_text_file(path: Path, *, detect: bool, declared: str | None = None) -> str | None:
+    """Refuse files that are not text, or not in one encoding throughout (module docstring),
+    and, when detect is set, return the encoding to read with.
 
     NUL bytes never occur in single-byte or UTF-8 text; they mark binary content or UTF-16,
-    which finance systems do not use for CSV. Returns None when detect is False.
+    which finance systems do not use for CSV. declared: the encoding the caller gives (a
+    profile's), checked against the bytes. Returns None when detect is False.
     """
-    evidence = EncodingEvidence() if detect else None
+    evidence = EncodingEvidence()
     has_bom = False
     offset = 0
     try:
@@ -146,11 +266,13 @@ def scan_text_file(path: Path, *, detect: bool) -> str | None:
                         f"contains a NUL byte at offset {offset + nul:,}: binary data, "
                         "not CSV text",
                     )
-                if evidence is not None and not has_bom:
-                    evidence.feed(chunk)
+                evidence.feed(chunk)
                 offset += len(chunk)
     except OSError as exc:
         raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from exc
-    if evidence is None:
+    conflict = evidence.conflict(declared or ("utf-8-sig" if has_bom else None))
+    if conflict:
+        raise FileRefused(path, conflict)
+    if not detect:
         return None
     return "utf-8-sig" if has_bom else evidence.verdict()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from imports.master_data import parse_districts, unknown_districts
+from imports.master_data import MasterDataError, parse_districts, unknown_districts
 from imports.postings import RowError
 from tests.exports import write_csv
 
@@ -148,11 +148,24 @@ def test_unknown_districts_are_reported_once_per_row_with_the_files_header() -> 
 
 
 @pytest.mark.parametrize("layout", ["xlsx", "csv"])
-def test_a_file_with_header_only_gives_empty_frames(tmp_path: Path, layout: str) -> None:
-    header = [["Sozialraum", "Bezeichnung"]]
+def test_a_file_with_header_only_is_refused_as_no_rows(tmp_path: Path, layout: str) -> None:
+    # SPEC §5: an empty districts version must not replace the current one.
+    header = [["Sozialraum", "Bezeichnung"], [], ["Summe"]]
     if layout == "xlsx":
         path = workbook(tmp_path / "d.xlsx", {"Sozialräume": header})
     else:
         path = write_csv(tmp_path / "d.csv", header)
+    with pytest.raises(MasterDataError, match=r"no rows: the districts table .* header in row 1"):
+        parse_districts(path)
+
+
+def test_an_empty_population_sheet_beside_districts_is_no_population(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "d.xlsx",
+        {
+            "Sozialräume": [["Sozialraum", "Bezeichnung"], ["S01", "Nord"]],
+            "Einwohner": [["Sozialraum", "Jahr", "Einwohner"]],
+        },
+    )
     parsed = parse_districts(path)
-    assert (len(parsed.districts), len(parsed.population), parsed.errors) == (0, 0, ())
+    assert (len(parsed.districts), len(parsed.population), parsed.errors) == (1, 0, ())

@@ -1,0 +1,184 @@
+"""Files refused whole (issue 15, SPEC §5): a header without data rows ("no rows"), and a header
+in which two columns map to one field (named both), for postings and every master-data kind.
+Each refusal exits 1 and leaves the ledger as it was: an empty catalogue never becomes current."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from imports.master_data import MasterDataError, parse_districts, parse_measures, parse_plan
+from tests.conftest import Monitor
+from tests.exports import JOURNAL_HEADER, SAP_HEADER, journal_rows, write_csv, write_xlsx
+from tests.imports.ledger_snapshot import ledger_rows
+from tests.ledger.test_spend_trace import _workbook
+
+DISTRICTS = {"Sozialräume": [["Sozialraum", "Bezeichnung"], ["S01", "Nord"], ["S02", "Süd"]]}
+CATALOG = ["Maßnahme", "Bezeichnung", "Programm", "Kostenstelle"]
+SHARES = ["Maßnahme", "Sozialraum", "Anteil"]
+
+
+def _refused(monitor: Monitor, kind: str, path: Path) -> str:
+    """Import `path` expecting a refusal; the message, after checking nothing changed."""
+    before = ledger_rows(monitor.database_url)
+    result = monitor.run("import", kind, str(path), expect=1)
+    assert "Traceback" not in result.output
+    assert ledger_rows(monitor.database_url) == before
+    return result.stderr
+
+
+# --- postings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_postings_header_without_rows_is_refused_as_no_rows(
+    monitor: Monitor, tmp_path: Path, suffix: str
+) -> None:
+    rows = [["Buchungsjournal 2024"], JOURNAL_HEADER, [], ["Summe"]]
+    path = tmp_path / f"leer.{suffix}"
+    write_xlsx(path, rows) if suffix == "xlsx" else write_csv(path, rows)
+    monitor.run("init")
+    message = _refused(monitor, "postings", path)
+    assert "no rows: the header in row 2" in message
+    assert monitor.json("batches")["batches"] == []
+
+
+def _doubled(position: int, extra: str) -> list[list[object]]:
+    """A journal whose header carries `extra` as one more column at `position`."""
+    rows = [list(row) for row in journal_rows([(1, 1, "15.01.2024", "501100", "10,00", "a")])]
+    for row in rows[1:-1]:
+        row.insert(position, extra if row is rows[1] else "99,00")
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("rows", "named"),
+    [
+        (_doubled(9, "Betrag"), "'Betrag' (column I) and 'Betrag' (column J)"),
+        (
+            _doubled(7, "Kostenstelle"),
+            "'Kostenstelle' (column G) and 'Kostenstelle' (column H)",
+        ),
+        (
+            [[*SAP_HEADER, "Betrag"], ["1000", 2024, 1, 1, "15.01.2024", "501100", "36050",
+             None, "x", "10,00", "EUR", "S", "10,00"]],
+            "'Betrag in Hauswährung' (column J) and 'Betrag' (column M)",
+        ),
+    ],
+    ids=["two Betrag", "two Kostenstelle", "Betrag in Hauswährung and Betrag"],
+)  # fmt: skip
+def test_postings_header_mapping_two_columns_to_one_field_is_refused_naming_both(
+    monitor: Monitor, tmp_path: Path, rows: list[list[object]], named: str
+) -> None:
+    path = write_xlsx(tmp_path / "doppelt.xlsx", rows)
+    monitor.run("init")
+    message = _refused(monitor, "postings", path)
+    assert "two columns map to one field" in message
+    assert named in message
+
+
+# --- master data ------------------------------------------------------------------------------
+
+
+def _districts(tmp_path: Path) -> Path:
+    return _workbook(tmp_path / "sozialraeume.xlsx", DISTRICTS)
+
+
+HEADER_ONLY: dict[str, Callable[[Path], Path]] = {
+    "districts": lambda d: _workbook(d / "d.xlsx", {"Sozialräume": [["Sozialraum", "Name"]]}),
+    "indicators": lambda d: write_csv(d / "i.csv", [["Sozialraum", "Indikator", "Jahr", "Wert"]]),
+    "measures": lambda d: _workbook(d / "m.xlsx", {"Maßnahmen": [CATALOG, ["Quelle: Amt 51"]]}),
+    "plan": lambda d: write_csv(d / "p.csv", [["Maßnahme", "Jahr", "Ansatz"], [], ["Summe"]]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HEADER_ONLY))
+def test_master_data_header_without_rows_is_refused_as_no_rows(
+    monitor: Monitor, tmp_path: Path, kind: str
+) -> None:
+    monitor.json("import", "districts", str(_districts(tmp_path)))
+    message = _refused(monitor, kind, HEADER_ONLY[kind](tmp_path))
+    assert "no rows: the " in message
+    assert "no data rows below it" in message
+
+
+def test_header_only_catalogue_leaves_the_current_catalogue_current(
+    monitor: Monitor, tmp_path: Path
+) -> None:
+    monitor.json("import", "districts", str(_districts(tmp_path)))
+    catalogue = _workbook(
+        tmp_path / "m1.xlsx",
+        {"Maßnahmen": [CATALOG, ["JZ-A", "Jugendzentrum", "JZ", "36050"]], "Zuordnung": [SHARES]},
+    )
+    first = monitor.json("import", "measures", str(catalogue))
+    assert (first["measures"], first["unallocated"]) == (1, ["JZ-A"])  # allocations optional
+    empty = HEADER_ONLY["measures"](tmp_path)
+    assert "sheet 'Maßnahmen' has the header in row 1" in _refused(monitor, "measures", empty)
+    assert ledger_rows(monitor.database_url)["measure"] == 1
+
+
+DOUBLED: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "districts": (
+        lambda d: write_csv(d / "d.csv", [["Sozialraum", "Bezeichnung", "Bezeichnung"],
+                                          ["S01", "Nord", "Norden"]]),
+        "name: columns 'Bezeichnung' (B) and 'Bezeichnung' (C)",
+    ),
+    "indicators": (
+        lambda d: write_csv(d / "i.csv", [["Sozialraum", "Indikator", "Jahr", "Wert", "Wert"],
+                                          ["S01", "sgb2_quote", "2024", "1", "2"]]),
+        "value: columns 'Wert' (D) and 'Wert' (E)",
+    ),
+    "measures": (
+        lambda d: _workbook(d / "m.xlsx", {"Maßnahmen": [[*CATALOG, "Kostenstelle"],
+                                                         ["JZ-A", "JZ", "JZ", "36050", "36051"]]}),
+        "cost_center: columns 'Kostenstelle' (D) and 'Kostenstelle' (E)",
+    ),
+    "plan": (
+        lambda d: write_csv(d / "p.csv", [["Maßnahme", "Jahr", "Betrag", "Betrag"],
+                                          ["JZ-A", "2025", "1,00", "2,00"]]),
+        "amount: columns 'Betrag' (C) and 'Betrag' (D)",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(DOUBLED))
+def test_master_data_header_mapping_two_columns_to_one_field_is_refused_naming_both(
+    monitor: Monitor, tmp_path: Path, kind: str
+) -> None:
+    monitor.json("import", "districts", str(_districts(tmp_path)))
+    make, named = DOUBLED[kind]
+    message = _refused(monitor, kind, make(tmp_path))
+    assert "two columns for one field" in message
+    assert named in message
+
+
+def test_plan_with_ansatz_and_betrag_is_refused_naming_both(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "p.csv", [["Produkt", "Jahr", "Ansatz", "Betrag"], ["06.01", "2025", "1", "2"]]
+    )
+    with pytest.raises(MasterDataError, match=r"amount: columns 'Ansatz' \(C\) and 'Betrag' \(D\)"):
+        parse_plan(path)
+
+
+def test_a_place_column_beside_a_code_column_is_its_name_not_a_second_code(
+    tmp_path: Path,
+) -> None:
+    # The common German layout `Nr. | Sozialraum | Bezeichnung` and `Maßnahmen-Nr. | Maßnahme`:
+    # the second column names the first, so neither is ambiguous.
+    districts = write_csv(
+        tmp_path / "d.csv", [["Nr.", "Sozialraum", "Bezeichnung"], ["01", "Nord", "Nordstadt"]]
+    )
+    assert parse_districts(districts).districts["district"].tolist() == ["01"]
+    measures = _workbook(
+        tmp_path / "m.xlsx",
+        {"Maßnahmen": [["Maßnahmen-Nr.", "Maßnahme", "Kostenstelle"], ["JZ-A", "JZ", "36050"]]},
+    )
+    assert parse_measures(measures).measures["name"].tolist() == ["JZ"]
+
+
+def test_a_wide_plan_with_only_empty_amounts_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", [["Maßnahme", "Plan 2025"], ["JZ-A", ""], ["JZ-B", "-"]])
+    with pytest.raises(MasterDataError, match=r"no plan amounts .* every amount cell is empty"):
+        parse_plan(path)
