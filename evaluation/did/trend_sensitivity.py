@@ -6,9 +6,14 @@ terms: the result holds as long as the treated and comparison districts' trends 
 the start by at most M̄ times as much as they did, at worst, between consecutive periods before
 it (`evaluation.did.honest_sensitivity`, relative magnitudes, HonestDiD's default C-LF method).
 
-Target: the average of the post-period event-time effects. Input: the universal-base event study
-(pre-period effects relative to the period before the start) with its covariance from the
-small-cohort-corrected influence values (`staggered_randomization`).
+Target: the average of the post-period event-time effects in the window −4 … +4 around the start
+(three pre-period effects before the reference period −1, the first five post periods).
+Input: the universal-base event study (pre-period effects relative to the period before the
+start) with its covariance from the small-cohort-corrected influence values
+(`staggered_randomization`). Why a window: the number of linear programmes behind the robust
+interval grows steeply with the pre- and post-periods (about 0.2 s for 3 + 4, 0.5 s for 4 + 6,
+20 s for 8 + 9 on this machine), event times far from the start rest on the few earliest or
+latest cohorts, and HonestDiD analyses restrict the window in the same way.
 
 Consistency with the headline: the breakdown is only reported where the headline test rejects
 (a robust interval cannot rescue a result the exact test does not support), so the report never
@@ -26,8 +31,9 @@ import pandas as pd
 from evaluation.did.honest_sensitivity import breakdown_mbar
 
 METHOD = "relative magnitudes (Rambachan & Roth 2023)"
-# HonestDiD's implementation covers this many post periods; later ones are left out.
-MAX_POST_PERIODS = 10
+# The event-time window of the analysis (see the module docstring).
+MAX_PRE_PERIODS = 3
+MAX_POST_PERIODS = 5
 # M̄ is reported to one decimal; the search stops when the bracket is this narrow.
 TOLERANCE = 0.01
 
@@ -63,7 +69,7 @@ def trend_sensitivity(
     """
     if not significant:
         return TrendSensitivity(None, reason="not_significant")
-    pre = sorted(int(e) for e in event_time["rel_time"] if e <= -2)
+    pre = sorted(int(e) for e in event_time["rel_time"] if e <= -2)[-MAX_PRE_PERIODS:]
     post = sorted(int(e) for e in event_time["rel_time"] if e >= 0)[:MAX_POST_PERIODS]
     if not pre:
         return TrendSensitivity(None, reason="no_pre_periods")

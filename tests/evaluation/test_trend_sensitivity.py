@@ -24,8 +24,10 @@ def mpdta_result():
 
 def _post_average_interval(result, mbar: float) -> tuple[float, float]:
     events = result.result.event_time
+    # mpdta's window fits inside −4 … +4 whole: three pre-period effects, four post periods.
     pre = sorted(int(e) for e in events["rel_time"] if e <= -2)
     post = sorted(int(e) for e in events["rel_time"] if e >= 0)
+    assert (len(pre), len(post)) == (3, 4)
     order = pre + post
     beta = events.set_index("rel_time").loc[order, "att"].to_numpy()
     sigma = result.result.event_covariance.loc[order, order].to_numpy()
