@@ -41,7 +41,7 @@ from evaluation.did.results import (
     StaggeredEstimate,
     SyntheticDidEstimate,
 )
-from evaluation.did.staggered_panel import prepare_staggered_panel
+from evaluation.did.staggered_panel import StaggeredPanel, prepare_staggered_panel
 from evaluation.did.staggered_randomization import (
     StaggeredRandomizationEstimate,
     staggered_randomization,
@@ -318,15 +318,34 @@ def _staggered(
     panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control)
     evaluated = np.isin(panel.unit_cohort, panel.treated_groups)
     cohorts = _cohort_map(pd.Series(panel.unit_cohort[evaluated], index=panel.units[evaluated]))
+    overall = _overall(result)
+    pretrend = _analytic_staggered_pretrend(panel, result.pretrend_pvalue)
+    if not pretrend.testable:
+        overall["warnings"] = tuple(
+            w for w in result.warnings if coded(w).code != "pretrend_rejected"
+        )
     return {
-        **_overall(result),
+        **overall,
         "n_treated": int(result.n_treated or 0),
         "n_control": int(result.n_control or 0),
         "cohorts": cohorts,
-        "pretrend_pvalue": result.pretrend_pvalue,
-        "pretrend": _analytic_pretrend(result.pretrend_pvalue),
+        "pretrend_pvalue": pretrend.pvalue,
+        "pretrend": pretrend,
         "event_study": result.event_time.rename(columns={"att": "estimate"}),
     }
+
+
+def _analytic_staggered_pretrend(panel: StaggeredPanel, pvalue: float | None) -> PretrendResult:
+    """The Wald pre-trend test where it is honest: pre-treatment cells exist, and no cohort with
+    such cells is a single unit (its cells have no variance to estimate; the test would divide
+    by almost nothing and report p-values like 1e-13 that say nothing about the trends)."""
+    groups, sizes = np.unique(panel.unit_cohort[panel.unit_cohort > 0], return_counts=True)
+    with_pre_cells = (panel.periods[1:, None] < groups[None, :]).any(axis=0)
+    if not with_pre_cells.any():
+        return PretrendResult(None, False, "no_pre_periods")
+    if (with_pre_cells & (sizes < 2)).any() or pvalue is None or not math.isfinite(pvalue):
+        return PretrendResult(None, False, "variance_not_estimable")
+    return PretrendResult(pvalue, True)
 
 
 def _staggered_inference(options: EvaluationOptions) -> str:

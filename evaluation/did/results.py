@@ -65,7 +65,9 @@ class PretrendResult:
     pvalue: None when the test cannot be done honestly; reason says why, as a code:
     "no_pre_periods" (no period before the reference), "too_few_assignments" (the reassignments
     cannot reach the 10 % level), "synthetic_fit" (synthetic DiD fits the pre-periods by
-    construction, so they cannot test it), "not_computed" (the method has no test).
+    construction, so they cannot test it), "variance_not_estimable" (the analytic test with a
+    cohort of one district, whose variance cannot be estimated), "not_computed" (the method has
+    no test).
     """
 
     pvalue: float | None

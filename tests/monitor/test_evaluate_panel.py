@@ -561,3 +561,19 @@ def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_p
         f"{panel}, row 3, column 'quote': not a number: '1.5' (this column writes decimals with "
         "a comma" in result.stderr
     )
+
+
+def test_analytic_pretrend_with_a_single_district_cohort_is_not_testable_rather_than_tiny():
+    # Cohort 2019 holds one district: its pre-treatment cells have no variance, so the analytic
+    # Wald test has nothing honest to divide by; it says so instead of printing a p-value.
+    data = small_panel({"S02": 2018, "S03": 2018, "S07": 2019})
+    evaluation = evaluate_panel(
+        data, "quote", "district", "jahr", "start", EvaluationOptions(inference="analytic")
+    )
+    assert evaluation.pretrend_pvalue is None
+    assert evaluation.to_dict()["pretrend"] == {
+        "pvalue": None,
+        "testable": False,
+        "reason": "variance_not_estimable",
+    }
+    assert not [c for c in evaluation.caveats if c.code == "pretrend_rejected"]
