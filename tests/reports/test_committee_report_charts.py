@@ -11,7 +11,6 @@ from reports.chart_labels import LabelPlacement, label_box, overlap_area, place_
 from reports.charts import (
     MAX_CHART_HEIGHT,
     concentration_chart,
-    event_study_chart,
     need_scatter,
     period_spending_chart,
     spending_bars,
@@ -24,6 +23,7 @@ from reports.district_map import (
     signed_area,
     spending_classes,
 )
+from reports.effect_charts import event_study_chart
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.report_data import DistrictSpending
@@ -76,7 +76,7 @@ def test_chart_labels_are_text_in_the_report_language(drawings):
     assert "Am Weiher & Mühle" in bars
     assert "nicht zugeordnet" in bars
     assert "100.000 €" in bars  # axis ticks formatted like the text
-    assert "Referenz (−1)" in texts(drawings["event"])
+    assert "Bezugsperiode (−1)" in texts(drawings["event"])
     assert "-1,0" in texts(drawings["event"])
     assert "bedürftigstes Fünftel: 31 %" in texts(drawings["curve"])
     assert "20 %" in texts(drawings["curve"])

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph
 
+from reports.effect_words import effect_sentences
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.overview_sections import targeting_sentences
-from reports.program_sections import effect_sentences, program_page
+from reports.program_sections import program_page
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
 
