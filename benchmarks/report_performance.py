@@ -63,6 +63,7 @@ STAGES: dict[str, str] = {
     "reports.overview_sections:concentration_chart": "PDF: charts, building the figures",
     "reports.program_sections:period_spending_chart": "PDF: charts, building the figures",
     "reports.program_sections:event_study_chart": "PDF: charts, building the figures",
+    "reports.synthetic_sections:trajectory_chart": "PDF: charts, building the figures",
 }
 
 

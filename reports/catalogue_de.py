@@ -69,8 +69,8 @@ DE: dict[str, str] = {
         "geförderten Quartiere ohne das Programm so entwickelt hätten wie die Vergleichsquartiere."
     ),
     "limits.few_districts": (
-        "Mit {n} Quartieren sind alle Intervalle breit; kleine Wirkungen lassen sich von Zufall "
-        "kaum unterscheiden."
+        "Mit {n} Quartieren lassen sich kleine Wirkungen nicht vom Zufall unterscheiden; wie "
+        "klein, zeigt je Programm die Spalte „kleinste nachweisbare Wirkung“."
     ),
     "limits.unattributed": (
         "{amount} sind keinem Quartier zugeordnet und fehlen in allen Vergleichen nach Quartieren."
@@ -80,18 +80,19 @@ DE: dict[str, str] = {
     # effect sentences
     "effect.fell": (
         "Der Indikator {indicator} sank in den Quartieren mit dem Programm {program} um "
-        "{amount} mehr als in vergleichbaren Quartieren ohne das Programm ({level}-%-Intervall "
-        "{low} bis {high})."
+        "{amount} mehr als in vergleichbaren Quartieren ohne das Programm ({interval})."
     ),
     "effect.rose": (
         "Der Indikator {indicator} stieg in den Quartieren mit dem Programm {program} um "
-        "{amount} mehr als in vergleichbaren Quartieren ohne das Programm ({level}-%-Intervall "
-        "{low} bis {high})."
+        "{amount} mehr als in vergleichbaren Quartieren ohne das Programm ({interval})."
     ),
     "effect.same": (
         "Der Indikator {indicator} entwickelte sich in den Quartieren mit dem Programm {program} "
-        "wie in vergleichbaren Quartieren ohne das Programm ({level}-%-Intervall {low} bis "
-        "{high})."
+        "wie in vergleichbaren Quartieren ohne das Programm ({interval})."
+    ),
+    "effect.interval": "{level}-%-Intervall {low} bis {high}",
+    "effect.interval_unbounded": (
+        "ein Intervall lässt sich nicht begrenzen: zu wenige Quartiere für einen Nachweis"
     ),
     "effect.unit_points": "{value} Prozentpunkte",
     "effect.unit_other": "{value} {unit}",
@@ -211,8 +212,10 @@ DE: dict[str, str] = {
     "program.event_caption": (
         "Ereignisstudie: Unterschied zwischen geförderten und Vergleichsquartieren in den "
         "Perioden vor und nach dem Beginn (Periode 0), mit {level}-%-Intervallen. Periode −1 "
-        "ist die Referenz und auf null gesetzt. Links der gestrichelten Linie, vor dem Beginn, "
-        "sollten die Punkte nahe null liegen."
+        "ist die Bezugsperiode (offener Kreis): Jeder Punkt ist der Unterschied gegenüber ihr; "
+        "sie selbst wird nicht geschätzt. Links der gestrichelten Linie, vor dem Beginn, sollten "
+        "die Punkte nahe null liegen; ein Intervall, das die Nulllinie nicht berührt, weicht "
+        "deutlich ab."
     ),
     "program.event_caption_short": (
         "Ereignisstudie: Unterschied zwischen geförderten und Vergleichsquartieren in den "
@@ -235,7 +238,7 @@ DE: dict[str, str] = {
     "chart.points": "Prozentpunkte",
     "chart.event_x": "Perioden relativ zum Beginn",
     "chart.event_y": "Unterschied ({unit})",
-    "chart.reference": "Referenz (−1)",
+    "chart.reference": "Bezugsperiode (−1)",
     "chart.start": "Beginn",
     "chart.pre": "vor dem Beginn",
     "chart.post": "nach dem Beginn",
@@ -462,6 +465,13 @@ DE: dict[str, str] = {
         "unterschiedlich; die Annahme paralleler Trends ist zweifelhaft."
     ),
     "gist.pretrend_untested": "Ob die Trends vor dem Beginn parallel waren, ist kaum prüfbar.",
+    "gist.few_pre_periods": (
+        "Für einzelne Startjahrgänge reicht die Vorgeschichte nicht, um parallele Trends zu prüfen."
+    ),
+    "gist.too_few_assignments": (
+        "So wenige geförderte Quartiere, dass kein Ergebnis das 5-%-Niveau erreichen kann: "
+        "Eine Wirkung lässt sich weder belegen noch ausschließen."
+    ),
     "gist.regression_to_mean": (
         "Geförderte Quartiere standen kurz vor dem Beginn besonders schlecht da oder "
         "entwickelten sich ungewöhnlich; ein Teil der Veränderung kann Regression zur Mitte sein."
@@ -522,16 +532,21 @@ DE: dict[str, str] = {
     ),
     "methods.inference_title": "Unsicherheit bei wenigen Quartieren",
     "methods.inference": (
-        "Eine Stadt hat nur 15 bis 40 Quartiere. Übliche Standardfehler sind dann zu klein; "
-        "verlässlicher sind der Wild-Cluster-Bootstrap (Cameron, Gelbach & Miller 2008) und "
-        "Verfahren, die die Förderung zufällig neu verteilen. Bei sehr wenigen geförderten "
-        "Quartieren versagen auch diese (MacKinnon & Webb 2017). Beim Vergleich von "
-        "Startjahrgängen wird die Streuung jedes Jahrgangs so geschätzt, dass auch Jahrgänge "
-        "von zwei oder drei Quartieren sie nicht unterschätzen (Welch-Korrektur); in einer "
-        "Simulation mit 12 Quartieren senkt das den Anteil falscher Befunde von 10 % auf gut "
-        "6 % (Soll: 5 %). Das 95-%-Intervall gibt den Bereich an, der mit den Daten vereinbar "
-        "ist; schließt es null ein, ist auch „keine "
-        "Wirkung“ mit den Daten vereinbar."
+        "Eine Stadt hat nur 15 bis 60 Quartiere, und ein Programm läuft oft in zwei bis acht "
+        "davon. Übliche Standardfehler beruhen auf einer Theorie für große Zahlen und fallen dann "
+        "zu klein aus: An solchen Zahlen hielten sie bis zu ein Viertel wirkungsloser Programme "
+        "für wirksam (Soll: 5 %). Der Bericht rechnet deshalb mit Randomisierungsinferenz "
+        "(MacKinnon & Webb 2020): Die Startzeitpunkte werden vielfach zufällig neu auf die "
+        "Quartiere verteilt; der p-Wert ist der Anteil dieser Verteilungen mit einem mindestens "
+        "so deutlichen Ergebnis. So hält der Test sein Fehlerniveau bei jeder Zahl von "
+        "Quartieren ein. Bei sehr wenigen geförderten Quartieren kann dafür kein Ergebnis das "
+        "5-%-Niveau erreichen; der Bericht sagt dann „nicht prüfbar“. Das 95-%-Intervall umfasst "
+        "alle Wirkungen, die dieser Test nicht verwirft; schließt es null ein, ist auch „keine "
+        "Wirkung“ mit den Daten vereinbar. Die kleinste nachweisbare Wirkung ist die Wirkung, "
+        "die der Vergleich mit 80 % Wahrscheinlichkeit auf dem 5-%-Niveau fände (Bloom 1995). "
+        "Wie weit die Trends nach dem Start auseinanderlaufen dürften, bevor ein Befund fällt, "
+        "gibt der Bruchpunkt nach Rambachan & Roth (2023) an: das Vielfache der größten "
+        "Abweichung zwischen zwei aufeinanderfolgenden Perioden vor dem Start."
     ),
     "methods.limits_title": "Grenzen",
     "methods.limit_regression": (
@@ -653,4 +668,154 @@ DE: dict[str, str] = {
         "Stammdaten-Import Nr. {master}. Mit diesem Stand rechnet budget-monitor report --rerun "
         "den Bericht nach, auch nach späteren Importen."
     ),
+    # one consistent story per programme (issue 14): verdicts, the smallest detectable effect,
+    # sensitivity to parallel trends, the pre-trend check, the synthetic comparison
+    "judgement.shown": "Wirkung belegt",
+    "judgement.chance": "nicht von Zufall zu unterscheiden",
+    "judgement.untestable": "nicht prüfbar",
+    "program.verdict": "Urteil: {verdict}",
+    "glance.col_program": "Programm",
+    "glance.col_districts": "Geförderte Quartiere",
+    "glance.col_change": "Veränderung ({level}-%-Intervall)",
+    "glance.col_mde": "Kleinste nachweisbare Wirkung",
+    "glance.col_verdict": "Urteil",
+    "glance.indicator": (
+        "Indikator: {indicator} (Einheit: {unit}). Veränderung: um wie viel der Indikator in den "
+        "geförderten Quartieren stärker sank oder stieg als in vergleichbaren Quartieren ohne "
+        "das Programm."
+    ),
+    "glance.indicator_change": "{indicator}: {change}",
+    "glance.change_fell": "sank um {amount} ({interval})",
+    "glance.change_rose": "stieg um {amount} ({interval})",
+    "glance.change_same": "wie im Vergleich ({interval})",
+    "glance.interval": "{low} bis {high}",
+    "glance.interval_unbounded": "Intervall unbeschränkt",
+    "glance.verdict_pretrend": "{verdict}; Vorsicht: Trends schon vor dem Start verschieden",
+    "glance.why_unbounded": (
+        "nicht prüfbar, weil bei so wenigen geförderten Quartieren kein Ergebnis das "
+        "5-%-Niveau erreichen kann; das Intervall ist unbeschränkt."
+    ),
+    "glance.legend": (
+        "„Sank um 1,0 (0,6 bis 1,4)“ heißt: um 1,0 stärker gesunken als im Vergleich, mit den "
+        "Daten vereinbar sind 0,6 bis 1,4. Kleinste nachweisbare Wirkung: So groß müsste eine "
+        "Wirkung mindestens sein, damit dieser Vergleich sie mit {power} Wahrscheinlichkeit "
+        "findet. „Wirkung belegt“: Der Unterschied ist auf dem 5-%-Niveau vom Zufall zu "
+        "unterscheiden, und das Intervall schließt null aus; als Wirkung des Programms gilt er "
+        "nur unter der Annahme paralleler Trends (siehe die Seite des Programms)."
+    ),
+    "mde.sentence": (
+        "Wirkungen kleiner als {mde} lassen sich mit diesen {n} Quartieren nicht vom Zufall "
+        "unterscheiden."
+    ),
+    "mde.sentence_one": (
+        "Wirkungen kleiner als {mde} lassen sich mit diesem einen Quartier nicht vom Zufall "
+        "unterscheiden."
+    ),
+    "mde.too_few_assignments": (
+        "Mit diesen {n} Quartieren lässt sich keine Wirkung, wie groß auch immer, auf dem "
+        "5-%-Niveau vom Zufall unterscheiden: Es gibt zu wenige Möglichkeiten, die "
+        "Startzeitpunkte auf die Quartiere zu verteilen."
+    ),
+    "mde.no_standard_error": (
+        "Wie groß eine Wirkung mindestens sein müsste, um sie nachzuweisen, lässt sich ohne "
+        "Standardfehler nicht angeben."
+    ),
+    "sensitivity.holds": (
+        "Das Ergebnis hielte, solange die Trends nach dem Start höchstens {mbar}-mal so stark "
+        "auseinanderliefen wie davor."
+    ),
+    "sensitivity.fragile": (
+        "Das ist wenig: Schon ein schwächeres Auseinanderlaufen als vor dem Start könnte den "
+        "Befund erklären."
+    ),
+    "sensitivity.robust_interval_covers_zero": (
+        "Gegen nicht parallele Trends ist das Ergebnis nicht abgesichert: Schon ein geringes "
+        "Auseinanderlaufen nach dem Start könnte es erklären."
+    ),
+    "sensitivity.beyond_search": (
+        "Das Ergebnis hielte selbst dann, wenn die Trends nach dem Start weit stärker "
+        "auseinanderliefen als davor."
+    ),
+    "sensitivity.no_pre_periods": (
+        "Wie empfindlich das Ergebnis auf nicht parallele Trends reagiert, lässt sich nicht "
+        "prüfen: Vor dem Start gibt es keine Periode zum Vergleich."
+    ),
+    "sensitivity.singular_covariance": (
+        "Wie empfindlich das Ergebnis auf nicht parallele Trends reagiert, lässt sich nicht "
+        "berechnen, weil die Schätzungen vor dem Start voneinander abhängen."
+    ),
+    "sensitivity.no_event_study": (
+        "Wie weit die Trends nach dem Start auseinanderlaufen dürften, bevor das Ergebnis "
+        "fällt, berechnet diese Methode nicht."
+    ),
+    "pretrend.untestable": (
+        "Ob sich die Quartiere vor dem Beginn parallel entwickelten, lässt sich nicht prüfen: "
+        "{reason}"
+    ),
+    "pretrend.reason.no_pre_periods": (
+        "Vor der Bezugsperiode gibt es keine Periode, mit der sich vergleichen ließe."
+    ),
+    "pretrend.reason.too_few_assignments": (
+        "Es gibt zu wenige Möglichkeiten, die Startzeitpunkte auf die Quartiere zu verteilen, "
+        "als dass ein Test das 10-%-Niveau erreichen könnte."
+    ),
+    "pretrend.reason.synthetic_fit": (
+        "Die synthetische Methode gleicht den Vergleich vor dem Start gerade an die geförderten "
+        "Quartiere an. Wie gut das gelingt, zeigt die Anpassung vor dem Start; ein Test ist das "
+        "nicht."
+    ),
+    "pretrend.reason.not_computed": "Die gewählte Methode berechnet keinen solchen Test.",
+    "pretrend.lead_one": (
+        "Vor dem Start wich Periode {periods} deutlich ab: Ihr {level}-%-Intervall im Diagramm "
+        "schließt null aus."
+    ),
+    "pretrend.leads_many": (
+        "Vor dem Start wichen die Perioden {periods} deutlich ab: Ihre {level}-%-Intervalle im "
+        "Diagramm schließen null aus."
+    ),
+    "pretrend.joint_passed": (
+        "Zusammen betrachtet sind die Perioden vor dem Start nicht auffällig ({p}); eine "
+        "einzelne Abweichung unter mehreren kann Zufall sein, schwächt aber die Annahme "
+        "paralleler Trends."
+    ),
+    "pretrend.rejected_jointly": (
+        "Keine einzelne Periode vor dem Start weicht für sich deutlich ab (alle Intervalle im "
+        "Diagramm schließen null ein); erst zusammen betrachtet sind die Abweichungen auffällig."
+    ),
+    "synthetic.title": "Synthetischer Vergleich",
+    "synthetic.caption": (
+        "Der Indikator {indicator} {who} und im synthetischen Vergleich, einem gewichteten "
+        "Mittel von Quartieren ohne das Programm, das vor dem Beginn möglichst genau gleich "
+        "verlief. Der Abstand der Linien nach dem Beginn (gestrichelte senkrechte Linie) zeigt "
+        "die geschätzte Veränderung."
+    ),
+    "synthetic.who_one": "im geförderten Quartier",
+    "synthetic.who_many": "in den geförderten Quartieren (Mittel)",
+    "synthetic.whom_one": "dem geförderten Quartier",
+    "synthetic.whom_many": "den geförderten Quartieren",
+    "synthetic.fit": (
+        "Anpassung vor dem Beginn: Der synthetische Vergleich lag im Mittel {gap} neben {whom} "
+        "(Wurzel aus der mittleren quadrierten Abweichung)."
+    ),
+    "synthetic.fit_good": (
+        "Das ist wenig gegenüber den Unterschieden zwischen den Quartieren ohne das Programm: "
+        "Der Vergleich bildet den Verlauf vor dem Beginn gut nach."
+    ),
+    "synthetic.fit_poor": (
+        "Das ist viel gegenüber den Unterschieden zwischen den Quartieren ohne das Programm: "
+        "Der Vergleich bildet den Verlauf vor dem Beginn schlecht nach, und die Schätzung kann "
+        "verzerrt sein."
+    ),
+    "synthetic.placebo": (
+        "Rechnet man das Programm zum Schein Quartieren ohne das Programm zu (Placebo), steht "
+        "der echte Unterschied unter allen {total} Rechnungen auf Rang {rank} (Rang 1: der "
+        "größte)."
+    ),
+    "synthetic.col_donor": "Vergleich gebildet aus",
+    "synthetic.col_weight": "Gewicht",
+    "synthetic.other_donors": "übrige {n} Quartiere",
+    "chart.treated_path": "gefördert",
+    "chart.synthetic_path": "synthetischer Vergleich",
+    "chart.cohort_suffix": " (Beginn {cohort})",
+    "chart.level_axis": "{indicator} ({unit})",
 }

@@ -29,11 +29,14 @@ _INFERENCES: tuple[tuple[str, str], ...] = (
 
 
 # Each kind of caveat and its gist: "Auf einen Blick" lists a gist once, naming every program
-# (or the targeting) it applies to; the program pages give each caveat in full.
+# (or the targeting) it applies to; the program pages give each caveat in full. A gist must not
+# say more than its caveats: "too few assignments" (randomization inference: no result can reach
+# 5 %) is not "standard errors unreliable", and "some cohorts have too short a history" is not
+# "the pre-trends could not be tested" when the test ran on the others.
 CAVEAT_GISTS: dict[str, str] = {
     "caveat.few_treated_clusters": "gist.few_treated",
     "caveat.few_treated_units": "gist.few_treated",
-    "caveat.too_few_assignments": "gist.few_treated",
+    "caveat.too_few_assignments": "gist.too_few_assignments",
     "caveat.few_treated_resampling": "gist.few_treated",
     "caveat.se_undefined": "gist.few_treated",
     "caveat.few_control_clusters": "gist.few_controls",
@@ -50,7 +53,7 @@ CAVEAT_GISTS: dict[str, str] = {
     "caveat.pretrend_rejected": "gist.pretrend_rejected",
     "caveat.no_pretrend_test": "gist.pretrend_untested",
     "caveat.pretrend_collinear": "gist.pretrend_untested",
-    "caveat.few_pre_periods": "gist.pretrend_untested",
+    "caveat.few_pre_periods": "gist.few_pre_periods",
     "caveat.regression_to_mean": "gist.regression_to_mean",
     "caveat.ashenfelter_dip": "gist.regression_to_mean",
     "caveat.small_cohorts": "gist.small_cohorts",

@@ -103,7 +103,7 @@ def _money_axis(axis: Any, fmt: LocaleFormat, ticks: int = 5) -> None:
     axis.set_major_formatter(LocaleTicks(lambda v, d: fmt.money(v, cents=d > 0)))
 
 
-def _number_axis(axis: Any, fmt: LocaleFormat) -> None:
+def number_axis(axis: Any, fmt: LocaleFormat) -> None:
     axis.set_major_formatter(LocaleTicks(lambda v, d: fmt.number(v, d)))
 
 
@@ -182,7 +182,7 @@ def need_scatter(
             )
         axes.set_xlabel(t("chart.need_axis"))
         axes.set_ylabel(t("chart.per_capita_axis"))
-        _number_axis(axes.xaxis, fmt)
+        number_axis(axes.xaxis, fmt)
         _money_axis(axes.yaxis, fmt)
         axes.grid(linewidth=0.3, color="#cccccc")
         axes.set_axisbelow(True)
@@ -315,83 +315,4 @@ def period_spending_chart(
         _money_axis(axes.yaxis, fmt)
         axes.grid(axis="y", linewidth=0.3, color="#cccccc")
         axes.set_axisbelow(True)
-        return to_drawing(figure)
-
-
-def has_reference_estimate(rows: Sequence[dict[str, Any]]) -> bool:
-    """Does the event study report period −1 itself (rather than normalising it to 0)?"""
-    return any(int(r["rel_time"]) == -1 and r.get("estimate") is not None for r in rows)
-
-
-def event_study_chart(
-    rows: Sequence[dict[str, Any]], unit_label: str, t: Messages, fmt: LocaleFormat, width: float
-) -> Drawing:
-    """Estimates per period relative to the start with their intervals; −1 is the reference.
-
-    rows: the evaluate JSON's event_study entries {rel_time, estimate, ci: [low, high]}; entries
-    without an estimate are skipped. Pre-periods grey, post-periods red, the start a dashed line
-    at −0.5. The reference period −1 is shaded and labelled; where the rows leave it out (a
-    regression event study, which normalises it to 0) it is drawn as a hollow point at 0. With
-    Callaway & Sant'Anna's pre-periods (each compared with the period before) −1 has its own
-    estimate, and the effects after the start are still measured against it.
-    """
-    with matplotlib.rc_context(CHART_RC):
-        figure = new_figure(width, 155.0)
-        axes = figure.subplots()
-        usable = [r for r in rows if r.get("estimate") is not None]
-        for row in usable:
-            rel, estimate = int(row["rel_time"]), float(row["estimate"])
-            low, high = (row.get("ci") or [None, None])[:2]
-            colour = PRE if rel < 0 else POST
-            if low is not None and high is not None:
-                axes.plot([rel, rel], [float(low), float(high)], color=colour, linewidth=1.2)
-            axes.plot([rel], [estimate], marker="o", color=colour, markersize=4.5, zorder=3)
-        if not has_reference_estimate(rows):
-            axes.plot(
-                [-1],
-                [0],
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor="black",
-                markersize=5,
-                zorder=3,
-            )
-        axes.axvspan(-1.35, -0.65, color="#eeeeee", zorder=0)
-        # Above the plot, over its shaded band: inside it would cross the start line and the
-        # interval drawn at −1.
-        axes.annotate(
-            t("chart.reference"),
-            (-1, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 2),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=6.5,
-        )
-        axes.axhline(0, color="black", linewidth=0.6)
-        axes.axvline(-0.5, color="black", linestyle="--", linewidth=0.8)
-        axes.annotate(
-            t("chart.start"),
-            (-0.5, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -10),
-            textcoords="offset points",
-            fontsize=6.5,
-        )
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.xaxis.set_major_formatter(LocaleTicks(lambda v, d: fmt.number(v, 0)))
-        _number_axis(axes.yaxis, fmt)
-        axes.set_xlabel(t("chart.event_x"))
-        axes.set_ylabel(t("chart.event_y", unit=unit_label))
-        axes.legend(
-            handles=[
-                Patch(color=PRE, label=t("chart.pre")),
-                Patch(color=POST, label=t("chart.post")),
-            ],
-            fontsize=6.5,
-            frameon=False,
-            loc="best",
-        )
-        axes.grid(axis="y", linewidth=0.3, color="#cccccc")
         return to_drawing(figure)

@@ -120,7 +120,8 @@ def report_story(data: ReportData, layout: Layout) -> list[Flowable]:
     ]
     if data.boundaries and data.boundaries.get("features"):
         sections.append(district_map_page(data, layout))
-    sections += [program_page(section, layout) for section in data.programs]
+    names = {district.key: district.name for district in data.districts}
+    sections += [program_page(section, layout, names) for section in data.programs]
     if data.method_notes:
         sections.append(method_notes(layout, data.min_population))
     # The short "what changed" list follows the appendix on its page rather than alone on one.

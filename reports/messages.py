@@ -22,12 +22,18 @@ CATALOGUE: dict[str, dict[str, str]] = {"de": DE, "en": EN}
 REFERENCES: tuple[str, ...] = (
     "Arkhangelsky, D., Athey, S., Hirshberg, D. A., Imbens, G. W. & Wager, S. (2021). "
     "Synthetic Difference-in-Differences. American Economic Review 111(12), 4088–4118.",
+    "Bloom, H. S. (1995). Minimum Detectable Effects: A Simple Way to Report the Statistical "
+    "Power of Experimental Designs. Evaluation Review 19(5), 547–556.",
     "Callaway, B. & Sant'Anna, P. H. C. (2021). Difference-in-Differences with multiple time "
     "periods. Journal of Econometrics 225(2), 200–230.",
     "Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based improvements for "
     "inference with clustered errors. Review of Economics and Statistics 90(3), 414–427.",
     "MacKinnon, J. G. & Webb, M. D. (2017). Wild bootstrap inference for wildly different "
     "cluster sizes. Journal of Applied Econometrics 32(2), 233–254.",
+    "MacKinnon, J. G. & Webb, M. D. (2020). Randomization inference for difference-in-differences "
+    "with few treated clusters. Journal of Econometrics 218(2), 435–450.",
+    "Rambachan, A. & Roth, J. (2023). A More Credible Approach to Parallel Trends. Review of "
+    "Economic Studies 90(5), 2555–2591.",
     "Roth, J., Sant'Anna, P. H. C., Bilinski, A. & Poe, J. (2023). What's trending in "
     "difference-in-differences? A synthesis of the recent econometrics literature. Journal of "
     "Econometrics 235(2), 2218–2244.",

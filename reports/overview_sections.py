@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Table, TableStyle
 from reports.caveats import caveat_gist
 from reports.charts import concentration_chart, need_scatter, spending_bars
 from reports.district_map import district_maps
-from reports.program_sections import program_summary
+from reports.programme_glance import programme_table
 from reports.report_data import ReportData
 from reports.report_layout import Layout
 
@@ -152,8 +152,7 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
         layout.h2(t("glance.programs_title")),
     ]
     if data.programs:
-        summaries = [program_summary(s, layout) for s in data.programs]
-        story += layout.bullets(summaries, "bullet_compact")
+        story += programme_table(data, layout)
     elif data.programs_missing:
         reason = t(f"missing.{data.programs_missing}")
         story.append(layout.p(t("glance.no_programs_because", reason=reason)))

@@ -1,164 +1,63 @@
-"""One page per program, and the plain-words effect sentences that "Auf einen Blick" repeats.
+"""One page per programme: what was spent, and one consistent story of what changed.
 
-An estimate is told as what was observed — the indicator fell (or rose) by so much more in the
-districts with the program than in comparable districts, with its interval — and how likely
-chance is; it is called the program's effect only "unter der Annahme paralleler Trends"
-(DOMAIN §5: the design is causal only under that assumption).
-
-Sign convention: `estimate` is treated minus comparison (the evaluate JSON's ATT, in the
-indicator's unit). A negative estimate is told as "sank … um |estimate| mehr", with the
-interval turned the same way, so the two always read in one direction.
+The story of an estimate keeps its claim and its caveats together, in this order: the verdict
+(the same words as in "Auf einen Blick"), the change in words with its interval and how likely
+chance is, the condition under which it reads as the programme's effect (parallel trends), the
+smallest effect the design could detect, how far trends may diverge before the claim falls; then
+the chart with the pre-trend check under it in words that never contradict it (or, for
+synthetic DiD, the treated district against its synthetic comparison, the donors and the fit);
+then the caveats; last the analysts' small print (estimate line, method, cohorts, inference).
+Wording and sign convention: reports.effect_words.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether
 
 from reports.caveats import caveat_gist, plain_caveat, plain_caveats, plain_inference
-from reports.charts import event_study_chart, has_reference_estimate, period_spending_chart
-from reports.formatting import decimals_for, round_half_up
+from reports.charts import period_spending_chart
+from reports.effect_charts import event_study_chart, has_reference_estimate
+from reports.effect_words import (
+    effect_sentences,
+    estimate_line,
+    finite,
+    indicator_label,
+    judgement,
+    level,
+    mde_sentence,
+    sensitivity_sentences,
+    unit_label,
+)
+from reports.pretrend_words import pretrend_sentences, pretrend_state
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
-
-# p-value thresholds of the plain-words uncertainty sentence.
-CLEAR_BELOW = 0.05
-WEAK_BELOW = 0.10
-DEFAULT_LEVEL = 95
-
-
-def indicator_label(evaluation: dict[str, Any]) -> str:
-    return str(evaluation.get("indicator_name") or evaluation.get("indicator") or "?")
-
-
-def unit_label(evaluation: dict[str, Any], layout: Layout) -> str:
-    """What a difference is measured in: percentage points for a rate in %, else the unit."""
-    unit = evaluation.get("indicator_unit")
-    if unit == "%":
-        return layout.t("chart.points")
-    return str(unit) if unit else indicator_label(evaluation)
-
-
-def with_unit(number: str, evaluation: dict[str, Any], layout: Layout) -> str:
-    """A formatted difference with its unit: "1,0 Prozentpunkte" for a rate in %."""
-    unit = evaluation.get("indicator_unit")
-    if unit == "%":
-        return layout.t("effect.unit_points", value=number)
-    if unit:
-        return layout.t("effect.unit_other", value=number, unit=unit)
-    return number
-
-
-def estimate_line(evaluation: dict[str, Any], layout: Layout) -> str | None:
-    """The estimate as analysts write it: signed, with standard error, interval and p-value."""
-    t, fmt = layout.t, layout.fmt
-    estimate, se = _finite(evaluation.get("estimate")), _finite(evaluation.get("se"))
-    if estimate is None:
-        return None
-    low, high = _interval(evaluation)
-    decimals = decimals_for(se)
-    unknown = t("cover.unknown")
-    pvalue = _finite(evaluation.get("pvalue"))
-    return t(
-        "program.estimate",
-        estimate=with_unit(fmt.number(estimate, decimals), evaluation, layout),
-        se=unknown if se is None else fmt.number(se, decimals + 1),
-        level=fmt.integer(int(evaluation.get("level") or DEFAULT_LEVEL)),
-        low=unknown if low is None else fmt.number(low, decimals),
-        high=unknown if high is None else fmt.number(high, decimals),
-        p=unknown if pvalue is None else fmt.pvalue(pvalue),
-    )
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _interval(evaluation: dict[str, Any]) -> tuple[float | None, float | None]:
-    ci = evaluation.get("ci") or [None, None]
-    return _finite(ci[0]), _finite(ci[1])
-
-
-def effect_sentences(evaluation: dict[str, Any], program: str, layout: Layout) -> list[str]:
-    """The estimate in words and its uncertainty (a note where there is no overall estimate)."""
-    t, fmt = layout.t, layout.fmt
-    estimate = _finite(evaluation.get("estimate"))
-    if estimate is None:
-        return [t("effect.no_estimate")]
-    low, high = _interval(evaluation)
-    se = _finite(evaluation.get("se"))
-    spread = se if se else (None if low is None or high is None else (high - low) / 3.92)
-    decimals = decimals_for(spread)
-    size = round_half_up(abs(estimate), decimals)
-    if size == 0:
-        key, shown = "effect.same", (low, high)
-    elif estimate < 0:
-        key, shown = "effect.fell", (None if high is None else -high, None if low is None else -low)
-    else:
-        key, shown = "effect.rose", (low, high)
-    amount = with_unit(fmt.number(size, decimals), evaluation, layout)
-    unknown = t("cover.unknown")
-    sentences = [
-        t(
-            key,
-            indicator=indicator_label(evaluation),
-            program=program,
-            amount=amount,
-            level=fmt.integer(int(evaluation.get("level") or DEFAULT_LEVEL)),
-            low=unknown if shown[0] is None else fmt.number(shown[0], decimals),
-            high=unknown if shown[1] is None else fmt.number(shown[1], decimals),
-        )
-    ]
-    pvalue = _finite(evaluation.get("pvalue"))
-    if pvalue is None:
-        sentences.append(t("effect.no_pvalue"))
-    elif pvalue < CLEAR_BELOW:
-        sentences.append(t("effect.clear", p=fmt.pvalue(pvalue)))
-    elif pvalue < WEAK_BELOW:
-        sentences.append(t("effect.weak", p=fmt.pvalue(pvalue)))
-    else:
-        sentences.append(t("effect.chance", p=fmt.pvalue(pvalue)))
-    if low is not None and high is not None and low <= 0 <= high and size != 0:
-        sentences.append(t("effect.ci_zero"))
-    return sentences
-
-
-def program_summary(section: ProgramSection, layout: Layout) -> str:
-    """One bullet for "Auf einen Blick"."""
-    t = layout.t
-    if section.evaluation is not None:
-        text = " ".join(effect_sentences(section.evaluation, section.program, layout))
-        if _finite(section.evaluation.get("estimate")) is None:
-            return t("glance.program", program=section.program, text=text)
-        return text
-    if section.unavailable_reason:
-        reason = plain_caveat(section.unavailable_reason, t, layout.fmt)
-        return t(
-            "glance.program", program=section.program, text=t("effect.unavailable", reason=reason)
-        )
-    return t("glance.program", program=section.program, text=t("effect.no_evaluation"))
+from reports.synthetic_sections import POOR_FIT_GIST, poor_fit, synthetic_comparison
 
 
 def _warnings(section: ProgramSection) -> list[str]:
     return [str(w) for w in (section.evaluation or {}).get("warnings") or []]
 
 
-def program_caveats(section: ProgramSection, layout: Layout, skip: str | None = None) -> list[str]:
+def program_caveats(
+    section: ProgramSection, layout: Layout, skip: frozenset[str] = frozenset()
+) -> list[str]:
     """The evaluation's warnings in plain words, in their order, each said once (caveats that
-    differ only by their start cohort as one); skip: a gist already said in other words."""
-    warnings = [w for w in _warnings(section) if skip is None or caveat_gist(w) != skip]
+    differ only by their start cohort as one); skip: gists the page already says in other
+    words (a pre-trend alarm, a poor synthetic fit)."""
+    warnings = [w for w in _warnings(section) if caveat_gist(w) not in skip]
     return plain_caveats(warnings, layout.t, layout.fmt)
 
 
-def program_page(section: ProgramSection, layout: Layout) -> list[Flowable]:
+def program_page(
+    section: ProgramSection, layout: Layout, names: Mapping[str, str] | None = None
+) -> list[Flowable]:
     """One page: a program with many caveats is set a little smaller rather than split, so
-    every program starts and ends on its own page."""
-    body = _unkept(_program_body(section, layout))
+    every program starts and ends on its own page. names: district key → name (for the
+    synthetic comparison's donors)."""
+    body = _unkept(_program_body(section, layout, names or {}))
     # The heading stays outside, so it is still a bookmark; the rest shrinks to the page.
     return [
         layout.h1(layout.t("section.program", program=section.program)),
@@ -178,7 +77,9 @@ def _unkept(story: list[Flowable]) -> list[Flowable]:
     return flat
 
 
-def _program_body(section: ProgramSection, layout: Layout) -> list[Flowable]:
+def _program_body(
+    section: ProgramSection, layout: Layout, names: Mapping[str, str]
+) -> list[Flowable]:
     t, fmt = layout.t, layout.fmt
     story: list[Flowable] = []
     actual = fmt.money(section.actual)
@@ -228,7 +129,7 @@ def _program_body(section: ProgramSection, layout: Layout) -> list[Flowable]:
     else:
         story.append(layout.p(t("program.no_spending_periods")))
     if section.evaluation is not None:
-        story += _evaluation(section, section.evaluation, layout)
+        story += _evaluation(section, section.evaluation, layout, names)
     elif section.unavailable_reason:
         reason = plain_caveat(section.unavailable_reason, t, fmt)
         story.append(layout.p(t("effect.unavailable", reason=reason), "strong"))
@@ -238,16 +139,54 @@ def _program_body(section: ProgramSection, layout: Layout) -> list[Flowable]:
 
 
 def _evaluation(
-    section: ProgramSection, evaluation: dict[str, Any], layout: Layout
+    section: ProgramSection,
+    evaluation: dict[str, Any],
+    layout: Layout,
+    names: Mapping[str, str],
 ) -> list[Flowable]:
-    t, fmt = layout.t, layout.fmt
+    t = layout.t
+    verdict = t(f"judgement.{judgement(evaluation)}")
     story: list[Flowable] = [
-        layout.h2(t("program.effect_title", indicator=indicator_label(evaluation)))
+        layout.h2(t("program.effect_title", indicator=indicator_label(evaluation))),
+        layout.p(t("program.verdict", verdict=verdict), "strong"),
     ]
-    sentences = effect_sentences(evaluation, section.program, layout)
-    if _finite(evaluation.get("estimate")) is not None:
-        sentences.append(t("effect.assumption"))
-    story.append(layout.p(" ".join(sentences)))
+    claim = effect_sentences(evaluation, section.program, layout)
+    if finite(evaluation.get("estimate")) is not None:
+        claim.append(t("effect.assumption"))
+    story.append(layout.p(" ".join(claim)))
+    robustness = [mde_sentence(evaluation, layout), *sensitivity_sentences(evaluation, layout)]
+    if any(robustness):
+        story.append(layout.p(" ".join(s for s in robustness if s)))
+    said: set[str] = set()
+    if evaluation.get("method") == "sdid" and (
+        evaluation.get("trajectory") or evaluation.get("donors")
+    ):
+        story.append(layout.p(t("synthetic.title"), "h3"))
+        story += synthetic_comparison(evaluation, layout, names)
+        if poor_fit(evaluation):
+            said.add(POOR_FIT_GIST)  # the fit is told in words beside the donors
+    rows = evaluation.get("event_study") or []
+    if rows:
+        chart = event_study_chart(rows, unit_label(evaluation, layout), t, layout.fmt, layout.width)
+        caption = (
+            "program.event_caption_short"
+            if has_reference_estimate(rows)
+            else "program.event_caption"
+        )
+        story.append(layout.figure(chart, t(caption, level=level(evaluation, layout))))
+    story.append(layout.p(" ".join(pretrend_sentences(evaluation, layout))))
+    if pretrend_state(evaluation)[0] == "alarm":
+        said.add("gist.pretrend_rejected")  # said above, with the periods that deviate
+    unique = program_caveats(section, layout, skip=frozenset(said))
+    items = layout.bullets(unique) if unique else [layout.p(t("program.no_warnings"))]
+    story += [layout.p(t("program.warnings_title"), "h3"), *items]
+    return story + _small_print(evaluation, layout)
+
+
+def _small_print(evaluation: dict[str, Any], layout: Layout) -> list[Flowable]:
+    """The analysts' lines: the estimate as they write it, method, cohorts, inference, why."""
+    t, fmt = layout.t, layout.fmt
+    story: list[Flowable] = [layout.gap(4)]
     line = estimate_line(evaluation, layout)
     if line:
         story.append(layout.p(line, "small"))
@@ -277,25 +216,4 @@ def _evaluation(
     if evaluation.get("method_reason"):
         reason = plain_caveat(str(evaluation["method_reason"]), t, fmt)
         story.append(layout.p(t("program.method_reason", reason=reason), "small"))
-    rows = evaluation.get("event_study") or []
-    if rows:
-        chart = event_study_chart(rows, unit_label(evaluation, layout), t, fmt, layout.width)
-        level = fmt.integer(int(evaluation.get("level") or DEFAULT_LEVEL))
-        caption = (
-            "program.event_caption_short"
-            if has_reference_estimate(rows)
-            else ("program.event_caption")
-        )
-        story.append(layout.figure(chart, t(caption, level=level)))
-    pretrend = _finite(evaluation.get("pretrend_pvalue"))
-    if pretrend is None:
-        story.append(layout.p(t("pretrend.none")))
-    elif pretrend < WEAK_BELOW:
-        story.append(layout.p(t("pretrend.rejected", p=fmt.pvalue(pretrend))))
-    else:
-        story.append(layout.p(t("pretrend.passed", p=fmt.pvalue(pretrend))))
-    said = "gist.pretrend_rejected" if pretrend is not None and pretrend < WEAK_BELOW else None
-    unique = program_caveats(section, layout, skip=said)  # a rejected pre-trend is said above
-    items = layout.bullets(unique) if unique else [layout.p(t("program.no_warnings"))]
-    story += [layout.p(t("program.warnings_title"), "h3"), *items]
     return story

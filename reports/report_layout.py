@@ -160,9 +160,11 @@ class Layout:
         right: Sequence[int] = (),
         bold_rows: Sequence[int] = (),
         spans: Sequence[int] = (),
+        bold_columns: Sequence[int] = (),
     ) -> Table:
         """A table of texts; `right`: right-aligned columns (numbers); `bold_rows`: indices
-        into rows (e.g. the total); `spans`: rows whose single text spans every column."""
+        into rows (e.g. the total); `spans`: rows whose single text spans every column;
+        `bold_columns`: columns set in bold (e.g. a verdict)."""
         columns = len(header)
 
         def cell(text: str, column: int, bold: bool) -> Paragraph:
@@ -174,7 +176,12 @@ class Layout:
             if index in spans:
                 body.append([self.p(row[0], "mono"), *([""] * (columns - 1))])
             else:
-                body.append([cell(text, c, index in bold_rows) for c, text in enumerate(row)])
+                body.append(
+                    [
+                        cell(text, c, index in bold_rows or c in bold_columns)
+                        for c, text in enumerate(row)
+                    ]
+                )
         commands: list[tuple] = [
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),

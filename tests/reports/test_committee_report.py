@@ -90,6 +90,13 @@ def _evaluation() -> dict:
         "n_control": 3,
         "cohorts": {"2019": ["D01", "D02"], "2021": ["D03"]},
         "pretrend_pvalue": 0.41,
+        "pretrend": {"pvalue": 0.41, "testable": True, "reason": None},
+        "mde": {"effect": 0.5043, "power": 0.8, "alpha": 0.05, "reason": None},
+        "sensitivity": {
+            "breakdown_mbar": 1.43,
+            "method": "relative magnitudes (Rambachan & Roth 2023)",
+            "reason": None,
+        },
         "event_study": [
             {"rel_time": -3, "estimate": 0.1, "ci": [-0.4, 0.6]},
             {"rel_time": -2, "estimate": -0.05, "ci": [-0.5, 0.4]},
@@ -337,17 +344,31 @@ def test_glance_gives_the_verdict_with_its_numbers_and_the_sign_of_the_index(ger
     )
 
 
-def test_glance_tells_the_estimate_in_plain_words_with_its_uncertainty(german):
+def glance_rows(glance: str, programmes: list[str], end: str) -> dict[str, str]:
+    """Each programme's row of the "Auf einen Blick" table as extracted text: from its name to
+    the next programme's (a cell that wraps stays inside its row); the last ends at `end`."""
+    table = glance[glance.index(programmes[0]) : glance.index(end)]
+    rows, starts = {}, [table.index(p) for p in programmes] + [len(table)]
+    for programme, start, stop in zip(programmes, starts, starts[1:], strict=False):
+        rows[programme] = table[start:stop]
+    return rows
+
+
+def test_glance_shows_the_programmes_as_one_table_with_change_mde_and_verdict(german):
     glance = german[1][1]
-    assert (
-        "Der Indikator SGB-II-Quote sank in den Quartieren mit dem Programm Jugendzentren um "
-        "1,0 Prozentpunkte mehr als in vergleichbaren Quartieren ohne das Programm "
-        "(95-%-Intervall 0,7 bis 1,4). Ein Zufallsbefund ist unwahrscheinlich (p < 0,001)."
-    ) in glance
+    assert "Indikator: SGB-II-Quote (Einheit: Prozentpunkte)." in glance
+    rows = glance_rows(glance, ["Jugendzentren", "Stadtteilmütter"], "Stadtteilmütter: Keine")
+    # three districts are named; the fall is told with the interval turned the same way
+    for part in ("Altstadt", "Nordviertel", "Südhöhe", "sank um 1,0", "(0,7 bis 1,4)", "0,5"):
+        assert part in rows["Jugendzentren"], part
+    assert rows["Jugendzentren"].rstrip().endswith("Wirkung belegt")
+    assert rows["Stadtteilmütter"].split() == ["Stadtteilmütter", "–", "–", "–", "nicht", "prüfbar"]
     assert (
         "Stadtteilmütter: Keine Wirkungsschätzung. Kein gefördertes Quartier hat Werte "
         "sowohl vor als auch nach dem Beginn der Förderung." in glance
     )
+    # the near-identical sentences are gone from this page
+    assert "Der Indikator SGB-II-Quote sank" not in glance
 
 
 def test_causal_reading_only_under_parallel_trends(german):
@@ -433,7 +454,7 @@ def test_program_page_shows_plan_method_pretrend_and_caveats(german):
         "Vor dem Beginn zeigen sich keine deutlichen Unterschiede in der Entwicklung "
         "(p = 0,41)." in text
     )
-    assert "Referenz (−1)" in text  # the event-study chart's label, as text
+    assert "Bezugsperiode (−1)" in text  # the event-study chart's label, as text
     assert "A caveat nobody has translated yet." in text
 
 

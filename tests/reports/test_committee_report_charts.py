@@ -11,7 +11,6 @@ from reports.chart_labels import LabelPlacement, label_box, overlap_area, place_
 from reports.charts import (
     MAX_CHART_HEIGHT,
     concentration_chart,
-    event_study_chart,
     need_scatter,
     period_spending_chart,
     spending_bars,
@@ -24,6 +23,7 @@ from reports.district_map import (
     signed_area,
     spending_classes,
 )
+from reports.effect_charts import event_study_chart, trajectory_chart
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.report_data import DistrictSpending
@@ -76,7 +76,7 @@ def test_chart_labels_are_text_in_the_report_language(drawings):
     assert "Am Weiher & Mühle" in bars
     assert "nicht zugeordnet" in bars
     assert "100.000 €" in bars  # axis ticks formatted like the text
-    assert "Referenz (−1)" in texts(drawings["event"])
+    assert "Bezugsperiode (−1)" in texts(drawings["event"])
     assert "-1,0" in texts(drawings["event"])
     assert "bedürftigstes Fünftel: 31 %" in texts(drawings["curve"])
     assert "20 %" in texts(drawings["curve"])
@@ -171,3 +171,15 @@ def test_the_bar_chart_of_many_districts_still_fits_a_page():
 def test_chart_amounts_accept_decimals():
     drawing = period_spending_chart([("2024-Q1", Decimal("1234.56"))], T, FMT, WIDTH)
     assert "2024-Q1" in texts(drawing)
+
+
+def test_the_synthetic_comparison_chart_labels_years_without_grouping_and_marks_the_start():
+    rows = [
+        {"time": year, "cohort": 2019, "treated": 31.0 - 0.3 * i, "synthetic": 31.0 - 0.1 * i}
+        for i, year in enumerate(range(2016, 2025))
+    ]
+    drawing = trajectory_chart(rows, "SGB-II-Quote (%)", T, FMT, WIDTH)
+    labels = texts(drawing)
+    assert {"gefördert", "synthetischer Vergleich", "Beginn", "SGB-II-Quote (%)"} <= set(labels)
+    assert "2018" in labels and "2.018" not in labels
+    assert not any(isinstance(s, Image) for s in shapes(drawing))

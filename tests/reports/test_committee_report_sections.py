@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph, Table
 
+from reports.effect_words import effect_sentences
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.overview_sections import targeting_sentences
-from reports.program_sections import effect_sentences, program_page
+from reports.program_sections import program_page
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
 
@@ -19,14 +20,18 @@ EN = Layout(Messages("en"), LocaleFormat("en"), 480)
 
 
 def words(flowables: list[Flowable]) -> str:
-    """The text of every paragraph, also inside KeepTogether and KeepInFrame (a program page
-    shrinks to its page), no-break spaces as spaces."""
+    """The text of every paragraph, also inside KeepTogether, KeepInFrame (a program page
+    shrinks to its page) and tables (cells row by row), no-break spaces as spaces."""
     found: list[str] = []
     for flowable in flowables:
         if isinstance(flowable, Paragraph):
             found.append(flowable.getPlainText())
         elif isinstance(flowable, KeepTogether | KeepInFrame):
             found.append(words(flowable._content))
+        elif isinstance(flowable, Table):
+            for row in flowable._cellvalues:
+                for cell in row:
+                    found.append(words(cell if isinstance(cell, list) else [cell]))
     return re.sub(r"\s+", " ", " ".join(found).replace("\xa0", " "))
 
 

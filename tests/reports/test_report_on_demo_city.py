@@ -339,3 +339,82 @@ def test_the_english_rerun_reads_in_english_with_english_formats(
     assert "Nord-Düren (neu)" not in text and "Nord-Düren" in text
     assert "Auf einen Blick" not in text and pages[1].startswith("At a glance")
     assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+# The demo plants -1.0 in Jugendzentren, -0.5 in Schulsozialarbeit (below its smallest
+# detectable effect, so not significant), 0 in Familienzentren and Seniorentreffs and -1.5 in
+# Starke Quartiere (one district: synthetic DiD); Sozialraumplanung reaches no district.
+DEMO_VERDICTS = {
+    "Familienzentren": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
+    "Jugendzentren": ("Wirkung belegt", "effect shown"),
+    "Schulsozialarbeit": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
+    "Seniorentreffs": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
+    "Sozialraumplanung": ("nicht prüfbar", "not testable"),
+    "Starke Quartiere": ("Wirkung belegt", "effect shown"),
+}
+
+
+def glance_rows(glance: str, end: str) -> dict[str, str]:
+    """Each programme's row of the glance table: from its name to the next programme's."""
+    table = glance[glance.index(next(iter(DEMO_VERDICTS))) : glance.index(end)]
+    starts = [table.index(name) for name in DEMO_VERDICTS] + [len(table)]
+    return {
+        name: table[start:stop]
+        for name, start, stop in zip(DEMO_VERDICTS, starts, starts[1:], strict=False)
+    }
+
+
+def test_the_glance_table_gives_each_demo_programme_its_verdict_and_mde(original) -> None:
+    glance = next(p for p in original.pages if p.startswith("Auf einen Blick"))
+    rows = glance_rows(glance, "Sozialraumplanung: Keine Wirkungsschätzung")
+    for program, (verdict, _) in DEMO_VERDICTS.items():
+        assert rows[program].rstrip().endswith(verdict), (program, rows[program])
+        evaluation = original.evaluations[program]
+        if evaluation is None:
+            continue
+        places = max(1, min(4, -int(Decimal(repr(evaluation["se"])).adjusted())))
+        assert german_number(evaluation["mde"]["effect"], places) in rows[program], program
+    assert "Der Indikator SGB-II-Quote sank" not in glance  # no sentence per programme any more
+    assert "Nord-Düren" in rows["Starke Quartiere"]  # one district: named
+    assert "sank um 1,0 (0,6 bis 1,4)" in rows["Jugendzentren"]
+
+
+def test_demo_pages_tell_mde_sensitivity_pretrend_and_the_synthetic_comparison(original) -> None:
+    def page(program: str) -> str:
+        return next(p for p in original.pages if p.startswith(f"Programm: {program}"))
+
+    school = original.evaluations["Schulsozialarbeit"]
+    mde = german_number(school["mde"]["effect"], 1)
+    assert (
+        f"Wirkungen kleiner als {mde} Prozentpunkte lassen sich mit diesen 5 Quartieren nicht "
+        "vom Zufall unterscheiden." in page("Schulsozialarbeit")
+    )
+    youth = original.evaluations["Jugendzentren"]
+    mbar = german_number(youth["sensitivity"]["breakdown_mbar"], 1)
+    assert (
+        f"Das Ergebnis hielte, solange die Trends nach dem Start höchstens {mbar}-mal so stark "
+        "auseinanderliefen wie davor." in page("Jugendzentren")
+    )
+    assert "Urteil: Wirkung belegt" in page("Jugendzentren")
+    assert "Bezugsperiode (−1)" in page("Jugendzentren")
+    assert youth["pretrend"]["testable"]
+    assert f"({german_p(youth['pretrend']['pvalue'])})" in page("Jugendzentren")
+    strong = page("Starke Quartiere")
+    assert "Synthetischer Vergleich" in strong
+    assert "Der Indikator SGB-II-Quote im geförderten Quartier und im synthetischen" in strong
+    rmse = original.evaluations["Starke Quartiere"]["pre_rmse"]
+    assert f"im Mittel {german_number(rmse, 3)} Prozentpunkte neben dem geförderten" in strong
+    top = max(original.evaluations["Starke Quartiere"]["donors"], key=lambda d: d["weight"])
+    name = next(d["name"] for d in original.sidecar["districts"] if d["key"] == top["unit"])
+    assert f"{name} ({top['unit']}) {german_number(100 * top['weight'], 1)} %" in strong
+    assert "lässt sich nicht prüfen: Die synthetische Methode gleicht den Vergleich" in strong
+
+
+def test_the_english_rerun_gives_the_same_verdicts(after_further_export) -> None:
+    pages = after_further_export["rerun_pages"]
+    glance = next(p for p in pages if p.startswith("At a glance"))
+    rows = glance_rows(glance, "Sozialraumplanung: No effect estimate")
+    for program, (_, verdict) in DEMO_VERDICTS.items():
+        assert rows[program].rstrip().endswith(verdict), (program, rows[program])
+    strong = next(p for p in pages if p.startswith("Program: Starke Quartiere"))
+    assert "Synthetic comparison" in strong and "Comparison made of" in strong
