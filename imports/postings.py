@@ -256,28 +256,13 @@ def _parse_chunk(
     cents, bad_amounts, implausible = (
         s[keep] for s in map(amounts.spread, read_amounts(amounts.values, decimal, max_abs_cents))
     )
-    for number in bad_amounts.index[bad_amounts.to_numpy()]:
-        value = rows.at[number, "amount"]
-        errors.append(
-            RowError(
-                file,
-                sheet.name,
-                int(number),
-                header_name["amount"],
-                f"not an amount: {value!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})",
-            )
-        )
-    for number in implausible.index[implausible.to_numpy()]:
-        value = rows.at[number, "amount"]
-        errors.append(
-            RowError(
-                file,
-                sheet.name,
-                int(number),
-                header_name["amount"],
-                implausible_amount_message(value, max_abs_cents),
-            )
-        )
+    for mask, message in (
+        (bad_amounts, lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})"),
+        (implausible, lambda v: implausible_amount_message(v, max_abs_cents)),
+    ):
+        for number in mask.index[mask.to_numpy()]:
+            text = message(rows.at[number, "amount"])
+            errors.append(RowError(file, sheet.name, int(number), header_name["amount"], text))
     if profile.credit_marker is not None:
         markers = converted("debit_credit", lambda values: values.map(header_key))
         cents, sign_errors = _apply_debit_credit(markers, cents, profile)

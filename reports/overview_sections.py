@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepInFrame, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame
 
 from reports.caveats import caveat_gist
 from reports.charts import concentration_chart, need_scatter, spending_bars
@@ -319,21 +319,8 @@ def need_and_spending(data: ReportData, layout: Layout) -> list[Flowable]:
     share = _number((data.targeting or {}).get("top_fifth_spending_share"))
     # The curve and the two lists side by side: together they fit under the scatter plot.
     curve = concentration_chart(points, share, t, fmt, layout.width * 0.5)
-    beside = Table(
-        [[[curve, layout.p(t("need.curve_caption"), "caption")], lists]],
-        colWidths=[layout.width * 0.53, layout.width * 0.47],
-        hAlign="LEFT",
-    )
-    beside.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, 0), 12),
-                ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
+    beside = layout.side_by_side(
+        [curve, layout.p(t("need.curve_caption"), "caption")], lists, left_share=0.53
     )
     return [*story, beside]
 

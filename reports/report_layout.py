@@ -217,6 +217,27 @@ class Layout:
     def gap(self, points: float) -> Spacer:
         return Spacer(1, points)
 
+    def side_by_side(self, left: object, right: object, left_share: float) -> Table:
+        """Two cells across the text width, tops aligned, 12 pt between them; `left_share` of
+        the width to the left one (a chart beside its lists, a table beside its words)."""
+        beside = Table(
+            [[left, right]],
+            colWidths=[self.width * left_share, self.width * (1 - left_share)],
+            hAlign="LEFT",
+        )
+        beside.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, 0), 12),
+                    ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return beside
+
 
 class FitOnPage(Flowable):
     """Flowables kept together, set a little smaller where that keeps them on this page.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from reports.caveats import caveat_gist
 from reports.effect_charts import trajectory_chart
@@ -51,21 +51,8 @@ def synthetic_comparison(
     donors = _donor_table(evaluation, layout, names)
     if donors is None:
         return [*story, layout.p(" ".join(fit))] if fit else story
-    beside = Table(
-        [[donors, [layout.p(" ".join(fit), "small")] if fit else ""]],
-        colWidths=[layout.width * 0.45, layout.width * 0.55],
-        hAlign="LEFT",
-    )
-    beside.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, 0), 12),
-                ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
+    beside = layout.side_by_side(
+        donors, [layout.p(" ".join(fit), "small")] if fit else "", left_share=0.45
     )
     return [*story, beside, layout.gap(6)]
 
