@@ -51,25 +51,33 @@ class CohortContrasts:
 
     def of(self, outcomes: np.ndarray) -> CohortContrasts:
         """The same weights applied to other outcomes (e.g. the observed treatment indicator)."""
-        return build_contrasts(outcomes, self.start_index, self.sizes, self.n_never)
+        event_study = self.x.shape[2] > 1
+        return build_contrasts(outcomes, self.start_index, self.sizes, self.n_never, event_study)
 
 
 def build_contrasts(
-    outcomes: np.ndarray, start_index: np.ndarray, sizes: np.ndarray, n_never: int
+    outcomes: np.ndarray,
+    start_index: np.ndarray,
+    sizes: np.ndarray,
+    n_never: int,
+    event_study: bool = True,
 ) -> CohortContrasts:
     """X for the overall ATT and every event time.
 
     outcomes: units × periods; start_index: position of each treated cohort's first period
     (ascending); sizes: its units. The overall weights are N_g / Σ_h N_h T_h over post cells
     (T_h: cohort h's post periods); event time e weights cohort g by N_g over the cohorts that
-    have both period g + e and the reference period g − 1.
+    have both period g + e and the reference period g − 1. event_study=False: the overall ATT
+    only (statistic 0), for computations that need nothing else.
     """
     n_periods = outcomes.shape[1]
     post_cells = sizes * (n_periods - start_index)
     overall_total = float(post_cells.sum())
     first = -int(start_index.max())
     last = n_periods - 1 - int(start_index.min())
-    event_times = np.array([e for e in range(first, last + 1) if e != REFERENCE_EVENT_TIME])
+    event_times = np.array(
+        [e for e in range(first, last + 1) if e != REFERENCE_EVENT_TIME and event_study], dtype=int
+    )
     x = np.zeros((outcomes.shape[0], sizes.size, 1 + event_times.size))
     for g, (start, size) in enumerate(zip(start_index, sizes, strict=True)):
         base = outcomes[:, start - 1]
@@ -101,18 +109,36 @@ def _group_sums(membership: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.n
     return membership @ x, membership @ (x * x)
 
 
-def permuted_statistics(
-    contrasts: CohortContrasts, assignments: np.ndarray, studentize: bool
-) -> PermutedStatistics:
-    """Value and Welch variance of each statistic for each row of `assignments`.
+@dataclass(frozen=True)
+class Assignments:
+    """Reassignments as one-hot membership, computed once for all statistics.
 
-    assignments: draws × units, 0 = never treated, g + 1 = the g-th treated cohort.
+    codes: draws × units, 0 = never treated, g + 1 = the g-th treated cohort (row 0 observed);
+    members: per code 0 … G, a draws × units 0/1 matrix.
     """
+
+    codes: np.ndarray
+    members: tuple[np.ndarray, ...]
+
+    @classmethod
+    def of(cls, codes: np.ndarray, n_cohorts: int) -> Assignments:
+        members = tuple((codes == code).astype(float) for code in range(n_cohorts + 1))
+        return cls(codes=codes, members=members)
+
+    @property
+    def draws(self) -> int:
+        return self.codes.shape[0]
+
+
+def permuted_statistics(
+    contrasts: CohortContrasts, assignments: Assignments, studentize: bool
+) -> PermutedStatistics:
+    """Value and Welch variance of each statistic for each reassignment."""
     return _moments(contrasts, contrasts, assignments, studentize)[0]
 
 
 def cross_moments(
-    outcome: CohortContrasts, treatment: CohortContrasts, assignments: np.ndarray
+    outcome: CohortContrasts, treatment: CohortContrasts, assignments: Assignments
 ) -> tuple[PermutedStatistics, PermutedStatistics, np.ndarray]:
     """Statistics of the outcome and of the observed treatment, and their Welch covariance.
 
@@ -126,16 +152,16 @@ def cross_moments(
 
 
 def _moments(
-    left: CohortContrasts, right: CohortContrasts, assignments: np.ndarray, studentize: bool
+    left: CohortContrasts, right: CohortContrasts, assignments: Assignments, studentize: bool
 ) -> tuple[PermutedStatistics, np.ndarray]:
-    draws, n_stats = assignments.shape[0], left.x.shape[2]
+    draws, n_stats = assignments.draws, left.x.shape[2]
     value = np.zeros((draws, n_stats))
     variance = np.zeros((draws, n_stats))
     cross = np.zeros((draws, n_stats))
     groups = [(g + 1, left.x[:, g, :], right.x[:, g, :], int(n)) for g, n in enumerate(left.sizes)]
     groups.append((0, left.x.sum(axis=1), right.x.sum(axis=1), left.n_never))
     for code, x_left, x_right, size in groups:
-        member = (assignments == code).astype(float)
+        member = assignments.members[code]
         sum_left, square_left = _group_sums(member, x_left)
         sign = -1.0 if code == 0 else 1.0
         value += sign * sum_left / size

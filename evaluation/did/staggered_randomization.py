@@ -42,6 +42,7 @@ import pandas as pd
 
 from evaluation.did import warnings as caveats
 from evaluation.did.cohort_permutation import (
+    Assignments,
     CohortContrasts,
     PermutedStatistics,
     build_contrasts,
@@ -53,10 +54,10 @@ from evaluation.did.permutation_tests import (
     POWER,
     DetectableEffect,
     critical_value,
-    detectable_effect,
     randomization_pvalue,
 )
 from evaluation.did.randomization import Randomization, assignment_count, distinct_assignments
+from evaluation.did.randomization_power import randomization_mde, treatment_cells
 from evaluation.did.results import Estimate, PretrendResult
 from evaluation.did.staggered_panel import StaggeredPanel, prepare_staggered_panel
 from evaluation.did.wild_bootstrap import invert_test
@@ -122,17 +123,22 @@ def staggered_randomization(
     group = np.searchsorted(panel.treated_groups, panel.unit_cohort) + 1
     group = np.where(panel.unit_cohort == 0, 0, group)
     sizes = np.bincount(group, minlength=start_index.size + 1)[1:]
-    contrasts = build_contrasts(panel.outcomes, start_index, sizes, int((group == 0).sum()))
-    assignments, enumerated = draw_assignments(group, draws, seed)
-    studentize = bool(sizes.max() >= 2 or contrasts.n_never >= 2)
-    overall = _overall_test(panel, contrasts, group, assignments, studentize, alpha, enumerated)
+    n_never = int((group == 0).sum())
+    contrasts = build_contrasts(panel.outcomes, start_index, sizes, n_never)
+    headline = build_contrasts(panel.outcomes, start_index, sizes, n_never, event_study=False)
+    codes, enumerated = draw_assignments(group, draws, seed)
+    assignments = Assignments.of(codes, start_index.size)
+    studentize = bool(sizes.max() >= 2 or n_never >= 2)
+    overall = _overall_test(panel, headline, assignments, studentize, alpha, enumerated)
     stats = permuted_statistics(contrasts, assignments, studentize)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = stats.value / np.sqrt(stats.variance)
     event = _event_time(contrasts, stats, t, alpha, studentize)
     pretrend = _pretrend(contrasts, t, alpha_pretrend=PRETREND_LEVEL)
     se = float(np.sqrt(stats.variance[0, 0])) if studentize else math.nan
-    mde = detectable_effect(t[1:, 0], se if studentize else 1.0, alpha)
+    mde = randomization_mde(
+        panel.outcomes, headline, assignments, overall.coef, se, alpha, POWER, studentize, seed
+    )
     notes = _notes(panel, data, outcome, unit, time, cohort, pretrend, overall, alpha)
     psi = influence(contrasts, group)[:, 1:]
     labels = pd.Index(contrasts.event_times, name="rel_time")
@@ -160,22 +166,19 @@ def staggered_randomization(
 
 def _overall_test(
     panel: StaggeredPanel,
-    contrasts: CohortContrasts,
-    group: np.ndarray,
-    assignments: np.ndarray,
+    headline: CohortContrasts,
+    assignments: Assignments,
     studentize: bool,
     alpha: float,
     enumerated: bool,
 ) -> Randomization:
     """p-value at 0 and the interval by inverting the constant-effect null."""
-    column = np.arange(panel.periods.size)[None, :]
-    starts = np.where(group > 0, contrasts.start_index[np.maximum(group - 1, 0)], column.size)
-    treated = (column >= starts[:, None]).astype(float)
-    stats_y, stats_d, pq = cross_moments(contrasts, contrasts.of(treated), assignments)
+    treated = treatment_cells(assignments.codes[0], headline.start_index, panel.periods.size)
+    stats_y, stats_d, pq = cross_moments(headline, headline.of(treated), assignments)
     if studentize:
         pp, pq0, qq = stats_y.variance[:, 0], pq[:, 0], stats_d.variance[:, 0]
     else:
-        pp, pq0, qq = (f(assignments.shape[0]) for f in (np.ones, np.zeros, np.zeros))
+        pp, pq0, qq = (f(assignments.draws) for f in (np.ones, np.zeros, np.zeros))
     test = Randomization(
         coef=float(stats_y.value[0, 0]),
         a=stats_y.value[:, 0],
@@ -184,7 +187,7 @@ def _overall_test(
         pq=pq0,
         qq=qq,
         enumerated=enumerated,
-        draws=assignments.shape[0] - 1,
+        draws=assignments.draws - 1,
     )
     scale = float(np.sqrt(pp[0])) if pp[0] > 0 else max(abs(test.coef), 1.0)
     low, high = invert_test(test.pvalue_at, test.coef, scale, alpha)
