@@ -2,7 +2,10 @@
 
 Exports start with report titles, selections and blank lines; the header is the first row in
 which a profile finds all of its required columns. With `--profile auto` every profile is tried
-and the one that maps the most columns wins, and the user is told why.
+and the one that maps the most columns wins; of equals, a profile the city wrote in its settings
+wins over a built-in one (it was written for the city's own exports), and of two alike the one
+defined first. The user is told why, naming the profiles tied with the winner apart from those
+mapping fewer columns.
 
 A header in which two columns map to one field (two `Betrag` columns, or `Betrag` and `Betrag in
 Hauswährung` where the profile accepts both) is refused naming both: taking the first one would
@@ -19,6 +22,20 @@ from imports.profile import Profile
 from imports.readers import RawSheet
 
 HEADER_SEARCH_ROWS = 40
+
+# Why a profile was chosen (`profile_reason`): the texts of this module in one place.
+_REASON_CHOSEN = "profile {profile!r} ({origin}): {row} maps {count} fields ({fields})"
+_ORIGIN_BUILTIN = "built-in"
+_ORIGIN_SETTINGS = "from settings"
+_REASON_ALONE = "; no other profile matches"
+_REASON_TIE_SETTINGS = (
+    "tied at {count} fields with {names}: a profile from settings wins a tie with a built-in one"
+)
+_REASON_TIE_ORDER = (
+    "tied at {count} fields with {names}: of equals, the one defined first wins "
+    "(choose with --profile NAME)"
+)
+_REASON_FEWER = "other matching profiles map fewer fields: {names}"
 
 
 def header_key(cell: object) -> str:
@@ -112,22 +129,19 @@ def find_header(
             matches.append(match)
     if not matches:
         raise NoProfileMatches(_explain_failure(sheets, candidates))
-    best = max(matches, key=lambda m: len(m.columns))  # max() keeps the first of equals
-    others = [m for m in matches if m is not best]
+    best = max(matches, key=_rank)  # max() keeps the first of equals
     doubled = _doubled_columns(best)
     if doubled:
         raise AmbiguousColumns(doubled)
-    reason = (
-        f"profile {best.profile.name!r}: {_describe_row(best)} maps "
-        f"{len(best.columns)} fields ({', '.join(best.columns)})"
+    reason = _REASON_CHOSEN.format(
+        profile=best.profile.name,
+        origin=_origin(best.profile),
+        row=_describe_row(best),
+        count=len(best.columns),
+        fields=", ".join(best.columns),
     )
     if requested == "auto":
-        reason += (
-            "; other matching profiles map fewer fields: "
-            + ", ".join(f"{m.profile.name} ({len(m.columns)})" for m in others)
-            if others
-            else "; no other profile matches"
-        )
+        reason += _auto_reason(best, [m for m in matches if m is not best])
     return HeaderMatch(
         profile=best.profile,
         sheet=best.sheet,
@@ -136,6 +150,42 @@ def find_header(
         headers=best.headers,
         reason=reason,
     )
+
+
+def _rank(match: HeaderMatch) -> tuple[int, bool]:
+    """Most fields mapped first; of equals, the city's own profile before a built-in one, since
+    the city wrote it for its own exports (and may have named it after them)."""
+    return len(match.columns), not match.profile.builtin
+
+
+def _origin(profile: Profile) -> str:
+    return _ORIGIN_BUILTIN if profile.builtin else _ORIGIN_SETTINGS
+
+
+def _auto_reason(best: HeaderMatch, others: Sequence[HeaderMatch]) -> str:
+    """Why `best` won over the other matching profiles: those mapping as many fields (a tie,
+    and what decided it) apart from those mapping fewer."""
+    if not others:
+        return _REASON_ALONE
+    count = len(best.columns)
+    tied = [m for m in others if len(m.columns) == count]
+    fewer = [m for m in others if len(m.columns) < count]
+    parts = []
+    if tied:
+        names = ", ".join(f"{m.profile.name} ({_origin(m.profile)})" for m in tied)
+        settings_over_builtin = not best.profile.builtin and all(m.profile.builtin for m in tied)
+        parts.append(
+            (_REASON_TIE_SETTINGS if settings_over_builtin else _REASON_TIE_ORDER).format(
+                names=names, count=count
+            )
+        )
+    if fewer:
+        parts.append(
+            _REASON_FEWER.format(
+                names=", ".join(f"{m.profile.name} ({len(m.columns)})" for m in fewer)
+            )
+        )
+    return "; " + "; ".join(parts)
 
 
 def _doubled_columns(match: HeaderMatch) -> str:
