@@ -7,14 +7,21 @@ wins over a built-in one (it was written for the city's own exports), and of two
 defined first. The user is told why, naming the profiles tied with the winner apart from those
 mapping fewer columns.
 
+Header cells match a profile's headers ignoring case, spaces, dots, hyphens and underscores
+(`alias_key`): `Kst.`, `KST` and `kst` are one header, as are `Belegnr.` and `Beleg-Nr.`.
+
 A header in which two columns map to one field (two `Betrag` columns, or `Betrag` and `Betrag in
 Hauswährung` where the profile accepts both) is refused naming both: taking the first one would
-decide silently which of two amounts the ledger holds (SPEC §5).
+decide silently which of two amounts the ledger holds (SPEC §5). One pair is no such conflict: a
+code column and its name beside it, `Kostenstelle Nr.` and `Kostenstelle`, `Kontonummer` and
+`Konto`. Profiles list the numbered header first, so the code is read, and the plain one is the
+name of that code, as master data reads `Nr. | Sozialraum` (imports.master_data.columns).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,9 +45,32 @@ _REASON_TIE_ORDER = (
 _REASON_FEWER = "other matching profiles map fewer fields: {names}"
 
 
+_SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
+# What a numbered code header adds to its name's header: `Kostenstelle` + `nr`, `Konto` +
+# `nummer`, `Kostenstelle` + `nnummer`, `Auftrag` + `snummer` (keys without separators).
+_NUMBER_SUFFIX = re.compile(r"[ns]?(nr|nummer)")
+
+
 def header_key(cell: object) -> str:
     """How header cells are compared: trimmed (SAP pads with blanks), case and spacing ignored."""
     return re.sub(r"\s+", " ", str(cell)).strip().casefold() if cell is not None else ""
+
+
+def alias_key(cell: object) -> str:
+    """How a header cell is compared with a profile's headers: `header_key` without spaces,
+    dots, hyphens and underscores, in Unicode NFC (an `ü` written as `u` + accent is `ü`)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFC", header_key(cell)))
+
+
+def is_name_beside_code(code_header: str, other_header: str) -> bool:
+    """Whether `other_header` names what the numbered `code_header` numbers: `Kostenstelle`
+    beside `Kostenstelle Nr.` (see the module docstring)."""
+    code, other = alias_key(code_header), alias_key(other_header)
+    return (
+        bool(other)
+        and code.startswith(other)
+        and _NUMBER_SUFFIX.fullmatch(code[len(other) :]) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -82,12 +112,12 @@ class AmbiguousColumns(ValueError):
 def _map_columns(profile: Profile, cells: Sequence[object]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        positions.setdefault(header_key(cell), index)
+        positions.setdefault(alias_key(cell), index)
     mapped: dict[str, int] = {}
     for canonical, alternatives in profile.columns.items():
         for alternative in alternatives:
-            if header_key(alternative) in positions:
-                mapped[canonical] = positions[header_key(alternative)]
+            if alias_key(alternative) in positions:
+                mapped[canonical] = positions[alias_key(alternative)]
                 break
     return mapped
 
@@ -194,9 +224,13 @@ def _doubled_columns(match: HeaderMatch) -> str:
     taken = set(match.columns.values())
     found = []
     for field, index in match.columns.items():
-        wanted = {header_key(a) for a in match.profile.columns[field]}
+        wanted = {alias_key(a) for a in match.profile.columns[field]}
         for other, cell in enumerate(match.headers):
-            if other not in taken and header_key(cell) in wanted:
+            if (
+                other not in taken
+                and alias_key(cell) in wanted
+                and not is_name_beside_code(match.headers[index], cell)
+            ):
                 found.append(
                     f"{field!r}: {match.headers[index].strip()!r} (column {column_letter(index)}) "
                     f"and {cell.strip()!r} (column {column_letter(other)})"
@@ -207,7 +241,7 @@ def _doubled_columns(match: HeaderMatch) -> str:
         f"two columns map to one field in the {_describe_row(match)} "
         f"(profile {match.profile.name!r}): {'; '.join(found)}. Only one could be imported and "
         "nothing says which is meant: remove the other column, or name the one to use in a "
-        "profile ([imports.profiles.NAME] columns)"
+        "profile ([imports.profiles.NAME.columns])"
     )
 
 
