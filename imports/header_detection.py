@@ -2,16 +2,26 @@
 
 Exports start with report titles, selections and blank lines; the header is the first row in
 which a profile finds all of its required columns. With `--profile auto` every profile is tried
-and the one that maps the most columns wins, and the user is told why.
+and the one that maps the most columns wins; of equals, a profile the city wrote in its settings
+wins over a built-in one (it was written for the city's own exports), and of two alike the one
+defined first. The user is told why, naming the profiles tied with the winner apart from those
+mapping fewer columns.
+
+Header cells match a profile's headers ignoring case, spaces, dots, hyphens and underscores
+(`alias_key`): `Kst.`, `KST` and `kst` are one header, as are `Belegnr.` and `Beleg-Nr.`.
 
 A header in which two columns map to one field (two `Betrag` columns, or `Betrag` and `Betrag in
 Hauswährung` where the profile accepts both) is refused naming both: taking the first one would
-decide silently which of two amounts the ledger holds (SPEC §5).
+decide silently which of two amounts the ledger holds (SPEC §5). One pair is no such conflict: a
+code column and its name beside it, `Kostenstelle Nr.` and `Kostenstelle`, `Kontonummer` and
+`Konto`. Profiles list the numbered header first, so the code is read, and the plain one is the
+name of that code, as master data reads `Nr. | Sozialraum` (imports.master_data.columns).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,10 +30,47 @@ from imports.readers import RawSheet
 
 HEADER_SEARCH_ROWS = 40
 
+# Why a profile was chosen (`profile_reason`): the texts of this module in one place.
+_REASON_CHOSEN = "profile {profile!r} ({origin}): {row} maps {count} fields ({fields})"
+_ORIGIN_BUILTIN = "built-in"
+_ORIGIN_SETTINGS = "from settings"
+_REASON_ALONE = "; no other profile matches"
+_REASON_TIE_SETTINGS = (
+    "tied at {count} fields with {names}: a profile from settings wins a tie with a built-in one"
+)
+_REASON_TIE_ORDER = (
+    "tied at {count} fields with {names}: of equals, the one defined first wins "
+    "(choose with --profile NAME)"
+)
+_REASON_FEWER = "other matching profiles map fewer fields: {names}"
+
+
+_SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
+# What a numbered code header adds to its name's header: `Kostenstelle` + `nr`, `Konto` +
+# `nummer`, `Kostenstelle` + `nnummer`, `Auftrag` + `snummer` (keys without separators).
+_NUMBER_SUFFIX = re.compile(r"[ns]?(nr|nummer)")
+
 
 def header_key(cell: object) -> str:
     """How header cells are compared: trimmed (SAP pads with blanks), case and spacing ignored."""
     return re.sub(r"\s+", " ", str(cell)).strip().casefold() if cell is not None else ""
+
+
+def alias_key(cell: object) -> str:
+    """How a header cell is compared with a profile's headers: `header_key` without spaces,
+    dots, hyphens and underscores, in Unicode NFC (an `ü` written as `u` + accent is `ü`)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFC", header_key(cell)))
+
+
+def is_name_beside_code(code_header: str, other_header: str) -> bool:
+    """Whether `other_header` names what the numbered `code_header` numbers: `Kostenstelle`
+    beside `Kostenstelle Nr.` (see the module docstring)."""
+    code, other = alias_key(code_header), alias_key(other_header)
+    return (
+        bool(other)
+        and code.startswith(other)
+        and _NUMBER_SUFFIX.fullmatch(code[len(other) :]) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -65,12 +112,12 @@ class AmbiguousColumns(ValueError):
 def _map_columns(profile: Profile, cells: Sequence[object]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        positions.setdefault(header_key(cell), index)
+        positions.setdefault(alias_key(cell), index)
     mapped: dict[str, int] = {}
     for canonical, alternatives in profile.columns.items():
         for alternative in alternatives:
-            if header_key(alternative) in positions:
-                mapped[canonical] = positions[header_key(alternative)]
+            if alias_key(alternative) in positions:
+                mapped[canonical] = positions[alias_key(alternative)]
                 break
     return mapped
 
@@ -112,22 +159,19 @@ def find_header(
             matches.append(match)
     if not matches:
         raise NoProfileMatches(_explain_failure(sheets, candidates))
-    best = max(matches, key=lambda m: len(m.columns))  # max() keeps the first of equals
-    others = [m for m in matches if m is not best]
+    best = max(matches, key=_rank)  # max() keeps the first of equals
     doubled = _doubled_columns(best)
     if doubled:
         raise AmbiguousColumns(doubled)
-    reason = (
-        f"profile {best.profile.name!r}: {_describe_row(best)} maps "
-        f"{len(best.columns)} fields ({', '.join(best.columns)})"
+    reason = _REASON_CHOSEN.format(
+        profile=best.profile.name,
+        origin=_origin(best.profile),
+        row=_describe_row(best),
+        count=len(best.columns),
+        fields=", ".join(best.columns),
     )
     if requested == "auto":
-        reason += (
-            "; other matching profiles map fewer fields: "
-            + ", ".join(f"{m.profile.name} ({len(m.columns)})" for m in others)
-            if others
-            else "; no other profile matches"
-        )
+        reason += _auto_reason(best, [m for m in matches if m is not best])
     return HeaderMatch(
         profile=best.profile,
         sheet=best.sheet,
@@ -138,15 +182,55 @@ def find_header(
     )
 
 
+def _rank(match: HeaderMatch) -> tuple[int, bool]:
+    """Most fields mapped first; of equals, the city's own profile before a built-in one, since
+    the city wrote it for its own exports (and may have named it after them)."""
+    return len(match.columns), not match.profile.builtin
+
+
+def _origin(profile: Profile) -> str:
+    return _ORIGIN_BUILTIN if profile.builtin else _ORIGIN_SETTINGS
+
+
+def _auto_reason(best: HeaderMatch, others: Sequence[HeaderMatch]) -> str:
+    """Why `best` won over the other matching profiles: those mapping as many fields (a tie,
+    and what decided it) apart from those mapping fewer."""
+    if not others:
+        return _REASON_ALONE
+    count = len(best.columns)
+    tied = [m for m in others if len(m.columns) == count]
+    fewer = [m for m in others if len(m.columns) < count]
+    parts = []
+    if tied:
+        names = ", ".join(f"{m.profile.name} ({_origin(m.profile)})" for m in tied)
+        settings_over_builtin = not best.profile.builtin and all(m.profile.builtin for m in tied)
+        parts.append(
+            (_REASON_TIE_SETTINGS if settings_over_builtin else _REASON_TIE_ORDER).format(
+                names=names, count=count
+            )
+        )
+    if fewer:
+        parts.append(
+            _REASON_FEWER.format(
+                names=", ".join(f"{m.profile.name} ({len(m.columns)})" for m in fewer)
+            )
+        )
+    return "; " + "; ".join(parts)
+
+
 def _doubled_columns(match: HeaderMatch) -> str:
     """Why the header is ambiguous (module docstring), or "" when no column maps to a field
     that another column took already. A column taken by another field is not ambiguous."""
     taken = set(match.columns.values())
     found = []
     for field, index in match.columns.items():
-        wanted = {header_key(a) for a in match.profile.columns[field]}
+        wanted = {alias_key(a) for a in match.profile.columns[field]}
         for other, cell in enumerate(match.headers):
-            if other not in taken and header_key(cell) in wanted:
+            if (
+                other not in taken
+                and alias_key(cell) in wanted
+                and not is_name_beside_code(match.headers[index], cell)
+            ):
                 found.append(
                     f"{field!r}: {match.headers[index].strip()!r} (column {column_letter(index)}) "
                     f"and {cell.strip()!r} (column {column_letter(other)})"
@@ -157,7 +241,7 @@ def _doubled_columns(match: HeaderMatch) -> str:
         f"two columns map to one field in the {_describe_row(match)} "
         f"(profile {match.profile.name!r}): {'; '.join(found)}. Only one could be imported and "
         "nothing says which is meant: remove the other column, or name the one to use in a "
-        "profile ([imports.profiles.NAME] columns)"
+        "profile ([imports.profiles.NAME.columns])"
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from imports.column_resemblance import UnmappedColumn, unmapped_columns
 from imports.distinct_cells import DistinctCells
 from imports.fingerprint import Fingerprint, fingerprint
 from imports.german_values import (
@@ -86,6 +87,8 @@ class ParsedExport:
     duplicates_in_file: int
     total_cents: int
     warnings: tuple[str, ...]
+    # Columns that look like a field the profile does not read (imports.column_resemblance).
+    unmapped_columns: tuple[UnmappedColumn, ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -197,6 +200,7 @@ def _parse_sheet(
         duplicates_in_file=duplicates,
         total_cents=total_cents,
         warnings=tuple(warnings),
+        unmapped_columns=unmapped_columns(match),
     )
 
 

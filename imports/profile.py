@@ -41,6 +41,8 @@ class Profile:
     correction). An empty key means the whole content is the identity.
     decimal: decimal mark of amounts written as text; never guessed per row.
     encoding/delimiter: CSV only; None means detect.
+    builtin: shipped with the product (builtin_profiles.toml) rather than written by the city in
+    its settings; with `--profile auto` the city's own profile wins a tie with a built-in one.
     """
 
     name: str
@@ -53,6 +55,7 @@ class Profile:
     encoding: str | None = None
     delimiter: str | None = None
     description: str = ""
+    builtin: bool = False
     required_columns: tuple[str, ...] = field(init=False)
     required_values: tuple[str, ...] = field(init=False)
 
@@ -109,7 +112,9 @@ _PROFILE_KEYS = (
 )
 
 
-def profile_from_table(name: str, table: Mapping[str, object], where: str) -> Profile:
+def profile_from_table(
+    name: str, table: Mapping[str, object], where: str, *, builtin: bool = False
+) -> Profile:
     """Build a profile from its TOML table; `where` names the table in error messages."""
     unknown = sorted(set(table) - set(_PROFILE_KEYS))
     if unknown:
@@ -138,6 +143,7 @@ def profile_from_table(name: str, table: Mapping[str, object], where: str) -> Pr
             encoding=_optional_str(table, "encoding", where),
             delimiter=_optional_str(table, "delimiter", where),
             description=str(table.get("description", "")),
+            builtin=builtin,
         )
     except ValueError as exc:
         raise ProfileError(f"{where}: {exc}") from None
@@ -154,6 +160,6 @@ def builtin_profiles() -> dict[str, Profile]:
     """The profiles shipped with the product (`builtin_profiles.toml` beside this module)."""
     text = resources.files("imports").joinpath("builtin_profiles.toml").read_text("utf-8")
     return {
-        name: profile_from_table(name, table, f"built-in profile {name}")
+        name: profile_from_table(name, table, f"built-in profile {name}", builtin=True)
         for name, table in tomllib.loads(text).items()
     }

@@ -25,6 +25,15 @@ from monitor.options import json_option
 from monitor.progress import stage_progress
 
 _SHOWN_ERRORS = 50
+# A column that looks like a field the profile leaves out (imports.column_resemblance).
+_UNMAPPED_WARNING = (
+    "column {column!r} ({letter}) looks like {resembles}, but profile {profile!r} does not read "
+    "it: its values are not imported. If it holds {resembles}, name it in a profile: "
+    '[imports.profiles.NAME.columns] {resembles} = "{column}"{hint}'
+)
+_UNMAPPED_HINTS = {
+    "debit_credit": ', and credit_marker = "H" in [imports.profiles.NAME] to sign amounts by it',
+}
 _SUMMARY_COLUMNS = (
     "batch",
     "profile",
@@ -193,6 +202,7 @@ def _result(
         "total": format_cents(parsed.total_cents),
         "errors": [e.to_dict() for e in parsed.errors],
         "warnings": list(parsed.warnings),
+        "unmapped_columns": [c.to_dict() for c in parsed.unmapped_columns],
         "comparison": outcome.comparison.to_dict() if outcome and outcome.comparison else None,
     }
 
@@ -209,6 +219,10 @@ def _print_summary(result: dict[str, Any]) -> None:
             console.print(result[key])
     for warning in result.get("warnings", []):
         console.print(f"warning: {warning}")
+    for column in result.get("unmapped_columns", []):
+        hint = _UNMAPPED_HINTS.get(column["resembles"], "")
+        text = _UNMAPPED_WARNING.format(profile=result["profile"], hint=hint, **column)
+        console.print(f"warning: {text}", markup=False, highlight=False)
     comparison = result.get("comparison")
     if comparison:
         for month in comparison["changed_months"]:

@@ -24,9 +24,10 @@ NRW = REAL / "nrw-budgets-offenerhaushalt"
 KREFELD_SETTINGS = """\
 # Krefeld's HAVIS export in OpenSpending headers: the Fachbereich (Admin Class 2) is the measure,
 # the 8-digit account (Admin Class 4) the account, "Date" the budget year.
-[plan]
-columns = { measure = "Admin Class 2 Level Unique Identifier Partial", \
-account = "Admin Class 4 Level Unique Identifier Partial", year = "Date" }
+[plan.columns]
+measure = "Admin Class 2 Level Unique Identifier Partial"
+account = "Admin Class 4 Level Unique Identifier Partial"
+year = "Date"
 """
 
 
