@@ -27,9 +27,9 @@ it power against noisy districts.
 - Pre-trend test: the randomization p-value of Σ t_e² over the pre-periods before the reference
   (e ≤ −2); exact under parallel trends and random assignment, and "not testable", with the
   reason, where no such period exists or the reassignments are too few to reach 10 %.
-- Minimum detectable effect: se · (c − q_{1−power}), c the critical value of the overall test and
-  q the (1 − power)-quantile of the symmetrized null distribution of t (Bloom 1995 with the
-  randomization distribution in place of the normal one).
+- Minimum detectable effect: where the test's own power curve reaches 80 %, each of 200 other
+  assignments in turn carrying the effect and tested like the real one
+  (`randomization_power`).
 """
 
 from __future__ import annotations
