@@ -12,36 +12,33 @@ from rich.table import Table
 
 from monitor.context import AppContext
 from monitor.demo.walkthrough import DemoFailed, demo_context, run_demo
+from monitor.options import json_option
+from monitor.worded import WordedCommand, WordedOption
 
 _MARKER = "README_SYNTHETISCH.txt"
 
 
-@click.command("demo")
+@click.command("demo", cls=WordedCommand, help="cli.demo.help")
 @click.option(
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("budget-monitor-demo"),
-    show_default=True,
-    help="Folder for the synthetic files, the demo's own ledger and its outputs.",
+    cls=WordedOption,
+    help="cli.demo.dir",
 )
 @click.option(
     "--seed",
     type=int,
     default=0,
-    show_default=True,
-    help="Seed of the synthetic city; the same seed gives the same city.",
+    cls=WordedOption,
+    help="cli.demo.seed",
 )
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool) -> None:
-    """Build a SYNTHETIC city modelled on Düren and run every step on its own ledger.
-
-    Imports its exports and master data, verifies the ledger, computes spending, need and
-    targeting, evaluates each program against its planted effect, and writes the committee's
-    PDF report and the auditor workbook. Your own ledger is not touched; a previous demo in the
-    folder is replaced.
-    """
+    """Build a SYNTHETIC city modelled on Düren and run every step on its own ledger (help for
+    users: `cli.demo.help` in the catalogue)."""
     _clear_previous(directory)
     demo = demo_context(app, directory)
     try:

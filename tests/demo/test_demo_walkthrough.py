@@ -6,6 +6,7 @@ Also the ledger-reading commands (need, targeting, evaluate --indicator) on the 
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,16 @@ def test_evaluate_from_the_ledger_agrees_with_the_demo_summary(demo) -> None:
     assert result["method"] == "staggered" and result["program"] == "Jugendzentren"
     assert result["estimate"] == pytest.approx(expected["estimate"], abs=1e-12)
     assert result["n_treated"] == 6
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report", "need", "targeting"])
+def test_the_example_in_each_help_works_on_the_demo(demo, command, tmp_path, monkeypatch) -> None:
+    folder, _ = demo
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget-monitor-demo").symlink_to(folder)
+    shown = CliRunner().invoke(cli, [command, "--help"]).stdout
+    example = shown.split("budget-monitor demo):\n", 1)[1].split("\n\n", 1)[0]
+    argv = shlex.split(example.replace("\\\n", " "))
+    assert argv[0] == "budget-monitor"
+    result = CliRunner().invoke(cli, argv[1:])
+    assert result.exit_code == 0, result.output
