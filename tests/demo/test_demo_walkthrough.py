@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.demo_command import print_summary
 
 
 def _run(*args: str) -> dict:
@@ -99,3 +100,14 @@ def test_the_example_in_each_help_works_on_the_demo(demo, command, tmp_path, mon
     assert argv[0] == "budget-monitor"
     result = CliRunner().invoke(cli, argv[1:])
     assert result.exit_code == 0, result.output
+
+
+def test_demo_summary_speaks_the_chosen_language_with_its_amounts(demo, capsys) -> None:
+    folder, summary = demo
+    print_summary(summary, folder, 0, "de")
+    german = capsys.readouterr().out.replace("\xa0", " ")  # CLDR: no break before €
+    assert "Ausgaben 2024: 2.878.599,09 € (keinem Quartier zugeordnet: 1.180.632,43 €)" in german
+    assert "Bericht für den Ausschuss" in german and "gefunden" in german
+    print_summary(summary, folder, 0, "en")
+    english = capsys.readouterr().out
+    assert "Spending 2024: €2,878,599.09" in english and "recovered" in english
