@@ -5,6 +5,7 @@ Exit codes (SPEC §2): 0 done; 1 input rejected or a check failed (nothing chang
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -12,8 +13,11 @@ import click
 from ledger.database import create_ledger_engine
 from ledger.schema import UpgradeRefused, upgrade
 from monitor.context import AppContext, UserError
+from monitor.language import choose_language, remember_language
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
+from monitor.worded import Worded, WordedOption
+from reports.messages import LANGUAGES
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
 SUBCOMMANDS = {
@@ -35,38 +39,60 @@ SUBCOMMANDS = {
 }
 
 
+class FrontDoor(Worded, LazyGroup):
+    """The top-level group: subcommands load on use, help in the invocation's language."""
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=FrontDoor,
     lazy_subcommands=SUBCOMMANDS,
     context_settings={"help_option_names": ["-h", "--help"]},
+    help="cli.help",
 )
 @click.option(
     "--settings",
     "settings_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (TOML). Default: ./settings.toml if present, else built-in defaults.",
+    # Eager, like --lang: `--settings FILE --help` shows help in the file's language.
+    is_eager=True,
+    cls=WordedOption,
+    help="cli.option.settings",
 )
+@click.option("--db", "db_url", envvar="BUDGET_MONITOR_DB", cls=WordedOption, help="cli.option.db")
 @click.option(
-    "--db",
-    "db_url",
-    envvar="BUDGET_MONITOR_DB",
-    help="Database URL; overrides [database] url. Env: BUDGET_MONITOR_DB.",
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    # Eager, so that `--lang en --help` is parsed before the help it asks for is shown.
+    is_eager=True,
+    cls=WordedOption,
+    help="cli.option.lang",
 )
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
-@click.version_option(package_name="budget-impact-monitor")
+@click.option("--json", "json_output", is_flag=True, cls=WordedOption, help="cli.option.json")
+@click.version_option(
+    package_name="budget-impact-monitor", cls=WordedOption, help="cli.option.version"
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, settings_path: Path | None, db_url: str | None, json_output: bool
+    ctx: click.Context,
+    settings_path: Path | None,
+    db_url: str | None,
+    lang: str | None,
+    json_output: bool,
 ) -> None:
-    """Budget-impact monitor: does the money reach the districts that need it, and does it help?"""
+    """Budget-impact monitor: does the money reach the districts that need it, and does it help?
+    (Users read `cli.help` from the catalogue.)"""
     try:
         settings = load_settings(settings_path)
     except SettingsError as exc:
         raise UserError(str(exc)) from None
+    language = choose_language(lang, os.environ, settings)
+    remember_language(ctx, language.lang)
     ctx.obj = AppContext(
         settings=settings,
         database_url=db_url or settings.database_url,
         json_output=json_output,
+        lang=language.lang,
+        lang_explicit=language.explicit,
     )
 
 

@@ -30,6 +30,10 @@ class AppContext:
     settings: Settings
     database_url: str
     json_output: bool = False
+    # The language of every human-readable text (monitor.language); explicit: asked for in this
+    # invocation (--lang or BUDGET_MONITOR_LANG), not only the settings' or the default.
+    lang: str = "de"
+    lang_explicit: bool = False
 
     @cached_property
     def engine(self) -> Engine:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -12,36 +14,36 @@ from rich.table import Table
 
 from monitor.context import AppContext
 from monitor.demo.walkthrough import DemoFailed, demo_context, run_demo
+from monitor.options import json_option
+from monitor.worded import WordedCommand, WordedOption
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 
 _MARKER = "README_SYNTHETISCH.txt"
+_COLUMNS = ("program", "planted", "method", "estimate", "interval", "p", "mde", "recovered")
 
 
-@click.command("demo")
+@click.command("demo", cls=WordedCommand, help="cli.demo.help")
 @click.option(
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("budget-monitor-demo"),
-    show_default=True,
-    help="Folder for the synthetic files, the demo's own ledger and its outputs.",
+    cls=WordedOption,
+    help="cli.demo.dir",
 )
 @click.option(
     "--seed",
     type=int,
     default=0,
-    show_default=True,
-    help="Seed of the synthetic city; the same seed gives the same city.",
+    cls=WordedOption,
+    help="cli.demo.seed",
 )
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool) -> None:
-    """Build a SYNTHETIC city modelled on Düren and run every step on its own ledger.
-
-    Imports its exports and master data, verifies the ledger, computes spending, need and
-    targeting, evaluates each program against its planted effect, and writes the committee's
-    PDF report and the auditor workbook. Your own ledger is not touched; a previous demo in the
-    folder is replaced.
-    """
+    """Build a SYNTHETIC city modelled on Düren and run every step on its own ledger (help for
+    users: `cli.demo.help` in the catalogue)."""
     _clear_previous(directory)
     demo = demo_context(app, directory)
     try:
@@ -51,37 +53,60 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
     if json_output or app.json_output:
         app.emit_json(summary)
         return
+    print_summary(summary, directory, seed, app.lang)
+
+
+def print_summary(summary: dict[str, Any], directory: Path, seed: int, lang: str) -> None:
+    """The demo's summary on the terminal, in `lang`, amounts and numbers in its locale."""
+    t, fmt = Messages(lang), LocaleFormat(lang)
     console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
-    console.print(f"[bold]SYNTHETIC demo city[/bold] (seed {seed}) in {directory}")
+    console.print(f"[bold]{t('cli.demo.title', seed=seed, folder=directory)}[/bold]")
+    verified = t("cli.demo.intact" if summary["verify"]["ok"] else "cli.demo.altered")
     console.print(
-        f"{summary['batches']} exports imported ({summary['corrections']} correction), "
-        f"ledger verified: {'intact' if summary['verify']['ok'] else 'ALTERED'}"
+        t(
+            "cli.demo.imported",
+            batches=fmt.integer(summary["batches"]),
+            corrections=fmt.integer(summary["corrections"]),
+            verified=verified,
+        )
     )
     console.print(
-        f"spending {summary['year']}: {summary['spending_total']} € "
-        f"(unattributed {summary['spending_unattributed']} €)"
+        t(
+            "cli.demo.spending",
+            year=summary["year"],
+            total=fmt.money(Decimal(summary["spending_total"])),
+            unattributed=fmt.money(Decimal(summary["spending_unattributed"])),
+        )
     )
-    table = Table(title="Programs: planted effect on the SGB II rate vs estimate")
-    for name in ("program", "planted", "method", "estimate", "95 % CI", "p", "MDE", "recovered"):
-        table.add_column(name)
+    table = Table(title=t("cli.demo.table"))
+    for column in _COLUMNS:
+        table.add_column(t(f"cli.demo.column.{column}"))
+    recovered = {True: t("cli.demo.yes"), False: t("cli.demo.no")}
     for row in summary["programs"]:
-        ci = row["ci"]
+        low, high = row["ci"]
         table.add_row(
             row["program"],
-            f"{row['planted_effect']:+.2f}",
+            _signed(row["planted_effect"], fmt),
             row["method"] or "–",
-            "–" if row["estimate"] is None else f"{row['estimate']:+.2f}",
-            "–" if ci[0] is None else f"{ci[0]:+.2f} … {ci[1]:+.2f}",
-            "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
-            "–" if row["mde"] is None else f"{row['mde']:.2f}",
-            {True: "yes", False: "no", None: row["note"][:60]}[row["recovered"]],
+            _signed(row["estimate"], fmt),
+            "–" if low is None else f"{_signed(low, fmt)} … {_signed(high, fmt)}",
+            "–" if row["pvalue"] is None else fmt.number(row["pvalue"], 3),
+            "–" if row["mde"] is None else fmt.number(row["mde"], 2),
+            recovered.get(row["recovered"], row["note"][:60]),
         )
     console.print(table)
-    console.print(
-        f"committee report: {summary['report']['file']} ({summary['report']['pages']} pages)"
-    )
-    console.print(f"auditor workbook: {summary['auditor_workbook']}")
-    console.print(f"summary: {directory / 'demo-summary_SYNTHETISCH.json'}")
+    report = summary["report"]
+    console.print(t("cli.demo.report", file=report["file"], pages=report["pages"]))
+    console.print(t("cli.demo.workbook", file=summary["auditor_workbook"]))
+    console.print(t("cli.demo.summary", file=directory / "demo-summary_SYNTHETISCH.json"))
+
+
+def _signed(value: float | None, fmt: LocaleFormat) -> str:
+    """+0,11 / −1,02: the sign always shown, as an effect's direction matters."""
+    if value is None:
+        return "–"
+    text = fmt.number(value, 2)
+    return text if text.startswith(("-", "−")) or text.strip("0,.") == "" else f"+{text}"
 
 
 def _clear_previous(directory: Path) -> None:

@@ -30,6 +30,8 @@ from ledger.district_panel import PanelError, build_panel
 from ledger.master_store import resolve_as_of
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.options import as_of_option, json_option
+from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_caveats
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
@@ -38,77 +40,50 @@ _SHOWN_ERRORS = 50
 _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
 
 
-@click.command("evaluate")
+@click.command("evaluate", cls=WordedCommand, help="cli.evaluate.help")
 @click.option(
     "--panel",
     "panel_path",
     type=click.Path(path_type=Path),
-    help="Your own panel file (CSV or Excel): one row per unit and period, with a header row.",
+    cls=WordedOption,
+    help="cli.evaluate.panel",
 )
-@click.option("--outcome", help="Panel column of the outcome (the indicator), a number.")
-@click.option("--unit", help="Panel column naming the unit (e.g. the district).")
-@click.option("--time", help="Panel column of the period, a number such as a year.")
-@click.option(
-    "--cohort",
-    help="Panel column of each unit's first treated period; 0 or empty = never treated.",
-)
+@click.option("--outcome", cls=WordedOption, help="cli.evaluate.outcome")
+@click.option("--unit", cls=WordedOption, help="cli.evaluate.unit")
+@click.option("--time", cls=WordedOption, help="cli.evaluate.time")
+@click.option("--cohort", cls=WordedOption, help="cli.evaluate.cohort")
 @click.option(
     "--method",
     type=click.Choice(METHODS),
     default="auto",
-    show_default=True,
-    help="auto: staggered with three or more treated units, sdid with one or two. staggered: "
-    "Callaway & Sant'Anna. twfe: two-way fixed effects. event: event study. sdid: synthetic "
-    "difference-in-differences (not yet available).",
+    cls=WordedOption,
+    help="cli.evaluate.method",
 )
 @click.option(
-    "--control",
-    type=click.Choice(CONTROLS),
-    help="staggered only: compare with never-treated units (default) or also with units not "
-    "yet treated.",
+    "--control", type=click.Choice(CONTROLS), cls=WordedOption, help="cli.evaluate.control"
 )
-@click.option(
-    "--cluster",
-    help="twfe and event only: panel column to cluster standard errors by (default: the unit).",
-)
-@click.option(
-    "--leads",
-    type=click.IntRange(min=1),
-    help="event only: periods before the start to estimate (default 4; earlier ones are pooled).",
-)
-@click.option(
-    "--lags",
-    type=click.IntRange(min=0),
-    help="event only: periods after the start to estimate (default 4; later ones are pooled).",
-)
+@click.option("--cluster", cls=WordedOption, help="cli.evaluate.cluster")
+@click.option("--leads", type=click.IntRange(min=1), cls=WordedOption, help="cli.evaluate.leads")
+@click.option("--lags", type=click.IntRange(min=0), cls=WordedOption, help="cli.evaluate.lags")
 @click.option(
     "--inference",
     type=click.Choice(INFERENCES),
     default="auto",
-    show_default=True,
-    help="How standard errors, intervals and p-values are obtained. auto: the method's default "
-    "(twfe chooses by the number of clusters; event: analytic; staggered: analytic, with each "
-    "cohort's variance divided by N − 1 rather than N, which keeps the 5 % level with cohorts "
-    "of two or three units). wild and randomization: twfe only; bootstrap: staggered only.",
+    cls=WordedOption,
+    help="cli.evaluate.inference",
 )
 @click.option(
     "--small-sample",
     type=click.Choice(SMALL_SAMPLES),
-    help="staggered only: the variance. cohort (default): each cohort's divided by N − 1, for "
-    "cohorts of a few districts. none: R did's plug-in variance (divisor N), to reproduce R.",
+    cls=WordedOption,
+    help="cli.evaluate.small_sample",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Random seed for bootstrap and randomization draws, so results can be repeated.",
-)
-@click.option("--indicator", help="Ledger mode: the indicator code to evaluate (e.g. sgb2_quote).")
-@click.option("--program", help="Ledger mode: the program whose spending marks treatment.")
-@click.option("--measure", help="Ledger mode: a single measure instead of a program.")
-@click.option("--as-of", help="Ledger mode: master data as of an import number or a day.")
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@click.option("--seed", type=int, default=0, cls=WordedOption, help="cli.evaluate.seed")
+@click.option("--indicator", cls=WordedOption, help="cli.evaluate.indicator")
+@click.option("--program", cls=WordedOption, help="cli.evaluate.program")
+@click.option("--measure", cls=WordedOption, help="cli.evaluate.measure")
+@as_of_option
+@json_option
 @click.pass_obj
 def evaluate_command(
     app: AppContext,
@@ -131,17 +106,8 @@ def evaluate_command(
     seed: int,
     json_output: bool,
 ) -> None:
-    """Estimate the effect of a measure on an indicator by difference-in-differences.
-
-    From the ledger: --indicator CODE with --program NAME or --measure CODE; a district is
-    treated from the first indicator period with spending attributed from that selection, and
-    districts never reached by it are the comparison.
-
-    With --panel, evaluate your own long panel file: name the outcome, unit, period and cohort
-    columns (cohort = each unit's first treated period, 0 or empty for never treated). Units
-    never treated are the comparison. Exits 1 with every problem listed where the file cannot
-    be evaluated.
-    """
+    """Estimate the effect of a measure on an indicator by difference-in-differences, from the
+    ledger or a panel file (help for users: `cli.evaluate.help` in the catalogue)."""
     options = EvaluationOptions(
         method=method,
         control=control,
@@ -183,7 +149,7 @@ def evaluate_command(
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
         raise UserError(f"{panel_path}: {exc}") from None
     if json_output or app.json_output:
-        app.emit_json({**_document(evaluation), "panel": _describe_source(panel)})
+        app.emit_json({**_document(evaluation, app.lang), "panel": _describe_source(panel)})
     else:
         _print_summary(evaluation)
 
@@ -232,7 +198,7 @@ def _evaluate_ledger(
     if json_output or app.json_output:
         app.emit_json(
             {
-                **_document(evaluation),
+                **_document(evaluation, app.lang),
                 "frequency": panel.frequency,
                 "missing_values": panel.missing_values,
             }
@@ -241,10 +207,11 @@ def _evaluate_ledger(
         _print_summary(evaluation)
 
 
-def _document(evaluation: PanelEvaluation) -> dict[str, object]:
-    """The SPEC §7 document, its caveats worded in German (the product's language)."""
+def _document(evaluation: PanelEvaluation, lang: str) -> dict[str, object]:
+    """The SPEC §7 document, its caveats' texts in the invocation's language (their codes and
+    numbers, like every key, are the same in each)."""
     document = evaluation.to_dict()
-    document["caveats"] = localized_caveats(document["caveats"], Messages("de"), LocaleFormat("de"))
+    document["caveats"] = localized_caveats(document["caveats"], Messages(lang), LocaleFormat(lang))
     return document
 
 

@@ -24,6 +24,7 @@ from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
+from monitor.worded import WordedCommand, WordedOption
 from reports.audit_workbook import write_need_workbook
 
 
@@ -105,8 +106,8 @@ def worsened_classes(
     return sorted(rows)
 
 
-@click.command("need")
-@click.option("--period", help="Period (2018, 2024-Q3); default: the newest with values.")
+@click.command("need", cls=WordedCommand, help="cli.need.help")
+@click.option("--period", cls=WordedOption, help="cli.need.period")
 @as_of_option
 @xlsx_option
 @json_option
@@ -118,11 +119,8 @@ def need_command(
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
-    """Need index, rank and class per district, with change and persistence of high need.
-
-    Districts below [disclosure] min_population, or with a need indicator missing, are
-    suppressed with the reason and used for no z-score.
-    """
+    """Need index, rank and class per district, with change and persistence of high need
+    (help for users: `cli.need.help` in the catalogue)."""
     with app.engine.connect() as connection:
         table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
     document = table.to_dict()
@@ -161,16 +159,16 @@ def need_command(
         console.print(f"suppressed {item['key']}: {item['reason']}")
 
 
-@click.command("targeting")
-@click.option("--year", type=int, help="Year; default: the newest year with need values.")
+@click.command("targeting", cls=WordedCommand, help="cli.targeting.help")
+@click.option("--year", type=int, cls=WordedOption, help="cli.targeting.year")
 @as_of_option
 @json_option
 @click.pass_obj
 def targeting_command(
     app: AppContext, year: int | None, as_of: str | None, json_output: bool
 ) -> None:
-    """Does spending per inhabitant follow need? Rank correlation, the neediest fifth's share,
-    the concentration index, and a verdict in one sentence."""
+    """Does spending per inhabitant follow need? (help for users: `cli.targeting.help` in the
+    catalogue)"""
     with app.engine.connect() as connection:
         version = resolve_as_of(connection, as_of)
         need = compute_need(connection, app.settings, None if year is None else str(year), version)

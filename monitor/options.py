@@ -1,4 +1,5 @@
-"""Options that several commands share, declared once so their help reads the same everywhere."""
+"""Options that several commands share, declared once so their help reads the same everywhere
+(help texts are catalogue keys, see monitor.worded)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ from typing import Any
 
 import click
 
+from monitor.worded import WordedOption
+
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 json_option: Decorator = click.option(
-    "--json", "json_output", is_flag=True, help="Write one JSON document to stdout."
+    "--json", "json_output", is_flag=True, cls=WordedOption, help="cli.option.json"
 )
 xlsx_option: Decorator = click.option(
     "--xlsx",
     "xlsx_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the result as an Excel workbook.",
+    cls=WordedOption,
+    help="cli.option.xlsx",
 )
 as_of_option: Decorator = click.option(
     "--as-of",
-    help="Master data as of an earlier version: an import number or a day (2025-03-31).",
+    cls=WordedOption,
+    help="cli.option.as_of",
 )

@@ -31,11 +31,13 @@ from ledger.posting_queries import LedgerBound, ledger_bound
 from ledger.tagging import AmbiguousPostings
 from ledger.verification import verify_ledger
 from monitor.context import AppContext, UserError
+from monitor.options import json_option
 from monitor.report_assembly import assemble_report, default_period, report_period
+from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_caveats
 from reports.committee_report import ReportResult, build_report
 from reports.formatting import LocaleFormat
-from reports.messages import Messages
+from reports.messages import LANGUAGES, Messages
 from reports.report_data import ReportData
 
 SIDECAR_FORMAT = "budget-impact-monitor/report-sidecar/1"
@@ -191,27 +193,23 @@ def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult
     }
 
 
-@click.command("report")
-@click.option("--period", help="A year (2024) or a quarter (2024-Q4); default: the newest year.")
+@click.command("report", cls=WordedCommand, help="cli.report.help")
+@click.option("--period", cls=WordedOption, help="cli.report.period")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="PDF file to write (default: Sozialbericht_PERIOD.pdf; with --rerun RUN the run's file "
-    "name with -rerun-RUN). The sidecar with every number goes beside it as .json.",
+    cls=WordedOption,
+    help="cli.report.out",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    help="Language of the report: de (default) or en; with --rerun, the run's own by default.",
-)
+@click.option("--lang", type=click.Choice(LANGUAGES), cls=WordedOption, help="cli.report.lang")
 @click.option(
     "--rerun",
     type=click.IntRange(min=1),
     metavar="RUN",
-    help="Compute report run RUN again from the ledger state it recorded (postings, master data "
-    "and batches as they were then), even after later imports; same numbers, new file.",
+    cls=WordedOption,
+    help="cli.report.rerun",
 )
-@click.option("--json", "json_output", is_flag=True, help="Write one JSON document to stdout.")
+@json_option
 @click.pass_obj
 def report_command(
     app: AppContext,
@@ -221,27 +219,20 @@ def report_command(
     rerun: int | None,
     json_output: bool,
 ) -> None:
-    """Build the social committee's PDF report: spending per district, need and targeting,
-    each program's estimated effect with its uncertainty, method notes and provenance.
+    """Build the social committee's PDF report, or rerun an earlier one (help for users:
+    `cli.report.help` in the catalogue).
 
-    Each run is numbered and recorded with the ledger state it saw; NAME.json beside the PDF
-    holds every number of the report. --rerun RUN reproduces an earlier run's numbers.
+    The report's language: `report --lang`, else the invocation's (`--lang`, the environment,
+    the settings); a rerun keeps its run's language unless one was asked for in this invocation.
     """
     if rerun is not None:
         if period:
             raise click.UsageError("--rerun reproduces the run's own period; leave out --period")
-        document = rerun_report(app, rerun, out, lang)
+        document = rerun_report(app, rerun, out, lang or (app.lang if app.lang_explicit else None))
     else:
-        document = create_report(app, period, out, lang or "de")
+        document = create_report(app, period, out, lang or app.lang)
     if json_output or app.json_output:
         app.emit_json(document)
-    elif document["rerun_of"] is not None:
-        click.echo(
-            f"report {document['run']} (rerun of {document['rerun_of']}): {document['file']} "
-            f"({document['pages']} pages), numbers in {document['sidecar']}"
-        )
-    else:
-        click.echo(
-            f"report {document['run']}: {document['file']} ({document['pages']} pages), "
-            f"numbers in {document['sidecar']}"
-        )
+        return
+    done = "cli.report.done" if document["rerun_of"] is None else "cli.report.rerun_done"
+    click.echo(Messages(app.lang)(done, **document))

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from imports.money import MAX_EXACT_CENTS, cents_to_decimal
 from imports.plan_spending import SPENDING_PATTERNS
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
+from reports.messages import LANGUAGES
 
 T = TypeVar("T")
 
@@ -139,6 +140,13 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    # Language of every human-readable text (help, messages, summaries, report): "de" or "en".
+    # `--lang` and BUDGET_MONITOR_LANG take precedence (monitor.language).
+    lang: str = "de"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable; `base_dir` is where relative paths point."""
 
@@ -157,6 +165,7 @@ class Settings:
     schedule: ScheduleSettings = ScheduleSettings()
     delivery: DeliverySettings = DeliverySettings()
     report: ReportSettings = ReportSettings()
+    ui: UiSettings = UiSettings()
 
     @property
     def database_url(self) -> str:
@@ -205,6 +214,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "schedule",
         "delivery",
         "report",
+        "ui",
     }
     _reject_unknown(table, sections, "")
     imports_table = dict(table.get("imports", {}))
@@ -235,7 +245,16 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),
         delivery=_with_paths(delivery, base_dir, ("outbox",)),
         report=_section(ReportSettings, table.get("report", {}), "report"),
+        ui=_ui_settings(table.get("ui", {})),
     )
+
+
+def _ui_settings(table: Mapping[str, Any]) -> UiSettings:
+    """[ui]: a language without a catalogue is an error naming the key, not German in silence."""
+    ui = _section(UiSettings, table, "ui")
+    if ui.lang not in LANGUAGES:
+        raise SettingsError(f"ui.lang must be one of {', '.join(LANGUAGES)}, not {ui.lang!r}")
+    return ui
 
 
 def _profiles(tables: Mapping[str, Any]) -> dict[str, Profile]:

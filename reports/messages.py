@@ -1,22 +1,55 @@
-"""The committee report's message catalogue: every sentence the committee reads, keyed.
+"""The product's words: every sentence the committee reads (and the command line's), keyed.
 
-`CATALOGUE["de"]` (reports.catalogue_de) and `CATALOGUE["en"]` (reports.catalogue_en) hold the
-same keys with the same {placeholders} (a test checks both). Messages are plain text: the PDF
-builder escapes them, so a district called "Nord & Süd" cannot break the layout, and bold or
-italics come from paragraph styles. Values are formatted (numbers, money, dates) before they are
-put into a message. The evaluation's English caveats are put into these words by
-`reports.caveats`.
+The words live in gettext catalogues managed with Babel, one per language:
+`reports/locale/<lang>/LC_MESSAGES/budget_monitor.po`. Message ids are keys (`footer.page`), the
+translations carry {placeholders} filled in with `str.format`; German and English have the same
+ids and placeholders (a test checks). The .po files are read with Babel when a language is first
+used, not compiled to .mo: Babel is a dependency anyway, there is no build step that a fresh
+`pip install .` or a checkout could miss, and no binary copy that can drift from its source.
+
+Messages are plain text: the PDF builder escapes them, so a district called "Nord & Süd" cannot
+break the layout, and bold or italics come from paragraph styles. Values are formatted (numbers,
+money, dates) before they are put into a message. The evaluation's English caveats are put into
+these words by `reports.caveats`.
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
 
-from reports.catalogue_de import DE
-from reports.catalogue_en import EN
+from babel.messages.pofile import read_po
 
-CATALOGUE: dict[str, dict[str, str]] = {"de": DE, "en": EN}
+DOMAIN = "budget_monitor"
+LANGUAGES: tuple[str, ...] = ("de", "en")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def catalogue_path(lang: str) -> Path:
+    """The .po file of one language."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Key -> text of one language, read once from its .po file. A message without a translation
+    (empty or fuzzy) is left out, so that using it fails loudly instead of printing the key."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no message catalogue for language {lang!r}")
+    with catalogue_path(lang).open("rb") as handle:
+        parsed = read_po(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
+    return MappingProxyType(
+        {
+            str(message.id): str(message.string)
+            for message in parsed
+            if message.id and message.string and not message.fuzzy
+        }
+    )
+
 
 # Cited in the method notes; titles are not translated.
 REFERENCES: tuple[str, ...] = (
@@ -52,11 +85,10 @@ class Messages:
     lang: str = "de"
 
     def __post_init__(self) -> None:
-        if self.lang not in CATALOGUE:
-            raise ValueError(f"no message catalogue for language {self.lang!r}")
+        catalogue(self.lang)  # an unknown language, or a broken .po file, fails here
 
     def __call__(self, key: str, /, **values: object) -> str:
-        return CATALOGUE[self.lang][key].format(**values)
+        return catalogue(self.lang)[key].format(**values)
 
     def has(self, key: str) -> bool:
-        return key in CATALOGUE[self.lang]
+        return key in catalogue(self.lang)

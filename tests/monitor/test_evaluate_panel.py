@@ -577,3 +577,19 @@ def test_analytic_pretrend_with_a_single_district_cohort_is_not_testable_rather_
         "reason": "variance_not_estimable",
     }
     assert not [c for c in evaluation.caveats if c.code == "pretrend_rejected"]
+
+
+def test_caveat_texts_follow_the_chosen_language_and_nothing_else_changes(tmp_path):
+    data = small_panel({"S01": 2017, "S02": 2017, "S03": 2018, "S04": 2018, "S05": 2018})
+    panel = write_csv(tmp_path / "panel.csv", data)
+    args = ["evaluate", "--panel", panel, *SMALL, "--inference", "analytic"]
+    german = json.loads(run("--json", *args, expect=0).stdout)
+    english = json.loads(run("--json", "--lang", "en", *args, expect=0).stdout)
+    assert german["caveats"], "the small panel should carry a caveat"
+    assert [(c["code"], c["values"]) for c in german["caveats"]] == [
+        (c["code"], c["values"]) for c in english["caveats"]
+    ]
+    assert [c["text"] for c in german["caveats"]] != [c["text"] for c in english["caveats"]]
+    assert {k: v for k, v in german.items() if k != "caveats"} == {
+        k: v for k, v in english.items() if k != "caveats"
+    }

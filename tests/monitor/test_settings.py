@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_documented_settings_file_equals_built_in_defaults(tmp_path: Path) -> None:
     documented = load_settings(REPO / "settings.toml")
     builtin = load_settings(cwd=tmp_path)
-    for section in ("database", "ledger", "disclosure", "evaluation", "report"):
+    for section in ("database", "ledger", "disclosure", "evaluation", "report", "ui"):
         assert getattr(documented, section) == getattr(builtin, section)
     assert documented.imports.max_uncompressed_mb == builtin.imports.max_uncompressed_mb
     assert (
@@ -48,6 +48,20 @@ def test_wrong_type_is_an_error(tmp_path: Path) -> None:
     path.write_text('[disclosure]\nmin_population = "300"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"disclosure\.min_population must be int"):
         load_settings(path)
+
+
+def test_unknown_language_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[ui]\nlang = "fr"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"ui\.lang must be one of de, en, not 'fr'"):
+        load_settings(path)
+
+
+def test_language_from_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[ui]\nlang = "en"\n', encoding="utf-8")
+    assert load_settings(path).ui.lang == "en"
+    assert load_settings(cwd=tmp_path / "nowhere").ui.lang == "de"
 
 
 def test_relative_paths_resolve_against_the_settings_folder(tmp_path: Path) -> None:

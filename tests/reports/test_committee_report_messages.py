@@ -7,12 +7,18 @@ reaching the committee in English.
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
+import tomllib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from evaluation.did import warnings as caveats
 from evaluation.did.staggered_panel import prepare_staggered_panel
@@ -28,12 +34,49 @@ from reports.caveats import (
 )
 from reports.charts import NEED_CLASSES
 from reports.formatting import LocaleFormat
-from reports.messages import CATALOGUE, Messages, placeholders
+from reports.messages import LANGUAGES, Messages, catalogue, catalogue_path, placeholders
 from reports.overview_sections import VERDICTS
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 DE, EN = Messages("de"), Messages("en")
 FMT = LocaleFormat("de")
+
+
+CATALOGUE = {lang: catalogue(lang) for lang in LANGUAGES}
+
+
+def _po_messages(lang: str) -> dict[str, object]:
+    """The messages of one .po file as written (header left out), empty ones included."""
+    with catalogue_path(lang).open("rb") as handle:
+        parsed = read_po(handle, locale=lang, abort_invalid=True)
+    return {str(m.id): m for m in parsed if m.id}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_po_file_is_well_formed_and_reads_with_gettext(lang):
+    source = catalogue_path(lang).read_text("utf-8")
+    ids = Counter(re.findall(r'^msgid "(.+)"$', source, re.M))
+    assert [key for key, count in ids.items() if count > 1] == []
+    with catalogue_path(lang).open("rb") as handle:
+        parsed = read_po(handle, locale=lang, abort_invalid=True)
+    assert str(parsed.locale) == lang
+    # Only newlines: click's backspace marker and the like are added in code, not written here.
+    assert [m.id for m in parsed if re.search(r"[\x00-\x09\x0b-\x1f]", str(m.string))] == []
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed)
+    compiled.seek(0)
+    translations = gettext.GNUTranslations(compiled)
+    assert translations.gettext("footer.page") == catalogue(lang)["footer.page"]
+
+
+def test_every_message_id_has_a_translation_in_both_languages():
+    german, english = _po_messages("de"), _po_messages("en")
+    assert set(german) == set(english)
+    assert len(german) > 300
+    for lang, messages in (("de", german), ("en", english)):
+        untranslated = [key for key, m in messages.items() if not str(m.string).strip()]
+        fuzzy = [key for key, m in messages.items() if m.fuzzy]
+        assert (lang, untranslated, fuzzy) == (lang, [], [])
 
 
 def test_german_and_english_have_the_same_keys():
@@ -241,3 +284,10 @@ def test_caveats_that_differ_only_by_their_cohort_are_said_once():
     assert german[0].startswith("Die ab 2018, 2020 und 2021 geförderten Quartiere lagen")
     english = plain_caveats(texts, EN, LocaleFormat("en"))
     assert english[0].startswith("The districts starting in 2018, 2020 and 2021 stood")
+
+
+def test_the_po_files_are_package_data_so_that_pip_install_ships_them():
+    project = tomllib.loads((REPORTS.parent / "pyproject.toml").read_text("utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["reports"]
+    shipped = {path for pattern in patterns for path in REPORTS.glob(pattern)}
+    assert {catalogue_path(lang) for lang in LANGUAGES} <= shipped

@@ -1,0 +1,90 @@
+"""Click commands and options whose help comes from the catalogue, in the invocation's language.
+
+Click builds commands at import, before `--lang` is parsed; so `help=` here is a catalogue key
+(`cli.demo.help`) and the text is looked up each time click reads it, in the language of the
+running invocation (`monitor.language.invocation_language`). Click's own headings and the help
+option are worded the same way. Click's internal messages (usage errors, `[default: …]`) are
+still its English ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from monitor.language import invocation_words
+
+# Click's own words in help pages, as click passes them to the formatter.
+_HEADINGS = {"Options": "cli.heading.options", "Commands": "cli.heading.commands"}
+
+
+def _worded(key: str | None) -> str | None:
+    return None if key is None else invocation_words()(key)
+
+
+def _keep_examples(text: str) -> str:
+    """Mark paragraphs with indented lines (examples) for click to show as written, not rewrapped;
+    click's marker is a backspace line, which has no place in a .po file."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        f"\b\n{p}" if any(line.startswith("  ") for line in p.splitlines()) else p
+        for p in paragraphs
+    )
+
+
+class WordedFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            prefix = invocation_words()("cli.heading.usage") + " "
+        super().write_usage(prog, args, prefix)
+
+    def section(self, name: str) -> Any:
+        key = _HEADINGS.get(name)
+        return super().section(invocation_words()(key) if key else name)
+
+
+class WordedContext(click.Context):
+    formatter_class = WordedFormatter
+
+
+class Worded:
+    """Mixin for click.Command and click.Group: `help` is a catalogue key."""
+
+    context_class = WordedContext
+    _help_key: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        text = _worded(self._help_key)
+        return None if text is None else _keep_examples(text)
+
+    @help.setter
+    def help(self, key: str | None) -> None:
+        self._help_key = key
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Worded here, not when click creates the option: that happens while the arguments are
+        # parsed, before `--lang` is known.
+        option = self.get_help_option(ctx)  # type: ignore[attr-defined]
+        if option is not None:
+            option.help = invocation_words(ctx)("cli.option.help")
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class WordedCommand(Worded, click.Command):
+    pass
+
+
+class WordedOption(click.Option):
+    """An option whose `help` is a catalogue key."""
+
+    _help_key: str | None = None
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        return _worded(self._help_key)
+
+    @help.setter
+    def help(self, key: str | None) -> None:
+        self._help_key = key
