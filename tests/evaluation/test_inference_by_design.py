@@ -1,4 +1,4 @@
-"""The method and the inference `evaluate_panel` picks for each design (docs/inference-by-design.md).
+"""The method and inference `evaluate_panel` picks for each design (docs/inference-by-design.md).
 
 A design here is: how many districts, how many treated, their start periods, the options given.
 The table of the docs is pinned row by row, so a change of the default shows up as a failure.
