@@ -15,16 +15,8 @@ from typing import Any
 
 import click
 import pandas as pd
-import shapely
 
 from imports.fingerprint import fingerprint_files
-from imports.geodata import (
-    STORAGE_CRS,
-    assign_cells,
-    match_boundaries,
-    parse_grid,
-    read_boundary_file,
-)
 from imports.master_data.columns import MasterDataError
 from imports.master_data.periods import PERIOD_HINT, Period, parse_period_option
 from imports.readers import FileRefused, ReadLimits
@@ -35,7 +27,8 @@ from monitor.import_commands import import_group
 from monitor.master_commands import _SHOWN_ERRORS
 from monitor.options import json_option
 
-_SRID = int(STORAGE_CRS.split(":")[1])
+# geopandas, pyogrio and pyproj take about a second to import: loaded by these two commands
+# only, so that `import postings` (cron, inbox) does not pay for them.
 
 
 def _limits(app: AppContext) -> ReadLimits:
@@ -89,6 +82,10 @@ def import_boundaries(
     create_districts: bool = False,
 ) -> dict[str, Any]:
     """Read, key and store one boundaries file as a new version; returns the summary."""
+    from shapely import to_wkb
+
+    from imports.geodata import STORAGE_CRS, match_boundaries, read_boundary_file
+
     try:
         read = read_boundary_file(path, layer, _limits(app))
     except FileRefused as exc:
@@ -114,8 +111,8 @@ def import_boundaries(
                 match.polygons["district"], match.polygons["name"], strict=True
             )
         ],
-        srid=_SRID,
-        geometry=shapely.to_wkb(match.polygons["geometry"].to_numpy(), output_dimension=2),
+        srid=int(STORAGE_CRS.split(":")[1]),
+        geometry=to_wkb(match.polygons["geometry"].to_numpy(), output_dimension=2),
     )
     tables = {"district_boundary": polygons[["district", "name", "srid", "area_m2", "geometry"]]}
     if match.created:  # a new district list: the one in force plus the created districts
@@ -216,6 +213,8 @@ def import_grid(
 ) -> dict[str, Any]:
     """Read a grid file, give each cell its district and store cells and district values as a
     new version; `indicator` None means population. Returns the summary."""
+    from imports.geodata import assign_cells, parse_grid
+
     fixed = parse_period_option(period)
     if not isinstance(fixed, Period):
         raise UserError(f"--period {period!r} is not a period; {PERIOD_HINT}")
