@@ -39,3 +39,17 @@ def fingerprint(path: Path) -> Fingerprint:
     else:
         size = _hash_file(path, digest)
     return Fingerprint(name=path.name, size=size, sha256=digest.hexdigest())
+
+
+def fingerprint_files(paths: tuple[Path, ...] | list[Path]) -> Fingerprint:
+    """One identity for a file that comes in parts (a Shapefile's .shp, .shx, .dbf, .prj):
+    named after the first, covering every part's name and bytes, so a changed .dbf or .prj is a
+    different file. A single path gives the same fingerprint as `fingerprint`."""
+    if len(paths) == 1:
+        return fingerprint(paths[0])
+    digest = hashlib.sha256()
+    size = 0
+    for part in paths:
+        digest.update(part.name.encode("utf-8") + b"\0")
+        size += _hash_file(part, digest)
+    return Fingerprint(name=paths[0].name, size=size, sha256=digest.hexdigest())

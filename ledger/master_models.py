@@ -4,7 +4,9 @@ Every import is a row of `master_import` (who, when, which file: the audit log o
 changes) and its rows point at it. Nothing is overwritten: the district list and the measure
 catalog are snapshots (the newest import of that kind is in force), while population, indicator
 values and plan amounts accumulate, a later import's value for the same key superseding an
-earlier one. `--as-of` simply ignores imports after the named one.
+earlier one. `--as-of` simply ignores imports after the named one. Boundaries and grid cells
+(`ledger.geo_models`) are two more kinds; a boundaries import that creates districts writes the
+whole new district list too, so the district list in force is the newest import that wrote one.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models import Base
 
-MASTER_KINDS = ("districts", "indicators", "measures", "plan")
+MASTER_KINDS = ("districts", "indicators", "measures", "plan", "boundaries", "grid")
 
 
 class MasterImport(Base):

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from imports.fingerprint import Fingerprint
 from ledger.database import write_transaction
+from ledger.geo_models import DistrictBoundary, GridCell
 from ledger.master_models import (
     Allocation,
     District,
@@ -28,6 +29,8 @@ _TABLES = {
     "measure": Measure,
     "allocation": Allocation,
     "plan_amount": PlanAmount,
+    "district_boundary": DistrictBoundary,
+    "grid_cell": GridCell,
 }
 _CHUNK = 20_000
 
@@ -139,8 +142,18 @@ def _newest_per_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def districts(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
-    """code, name of the district list in force."""
-    return _latest_snapshot(connection, District, "districts", as_of)[["code", "name"]]
+    """code, name of the district list in force: the newest import that wrote one (a
+    districts file, or boundaries imported with --create-districts)."""
+    query = select(func.max(District.import_id))
+    if as_of is not None:
+        query = query.where(District.import_id <= as_of)
+    newest = connection.execute(query).scalar()
+    if newest is None:
+        return pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
+    result = connection.execute(
+        select(District.code, District.name).where(District.import_id == newest)
+    )
+    return pd.DataFrame(result.fetchall(), columns=["code", "name"])
 
 
 def population(connection: Connection, as_of: int | None = None) -> pd.DataFrame:

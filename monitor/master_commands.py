@@ -175,7 +175,9 @@ def import_indicators_command(
 ) -> None:
     """Indicator values per district and period, long or wide (one column per indicator).
 
-    Empty cells and the symbols of official statistics (-, ., x, /, …) are missing, never zero.
+    Empty cells and the symbols of official statistics (-, –, ., x, /, …, *) are missing,
+    never zero, and counted by meaning. GENESIS exports (flat ffcsv, classic CSV) are read too;
+    their rows of areas that are not districts of the ledger are left out and counted.
     """
     document = import_master_file(app, "indicators", path, period=period, crosswalk=crosswalk)
     _report(app, document, json_output)
@@ -199,6 +201,18 @@ def _prepare_indicators(
     values, counts, joined = parsed.values, parsed.population, None
     with app.engine.connect() as connection:
         known = _known_districts(connection, path)
+        other_areas: list[str] = []
+        if parsed.source is not None:
+            # An official table covers a Land or all of Germany: its other areas are not errors.
+            other_areas = sorted(set(values["district"].dropna()) - known)
+            values = values[values["district"].isin(known)]
+            counts = counts[counts["district"].isin(known)]
+            if values.empty and not errors:
+                raise UserError(
+                    f"{path.name}: no rows: none of the table's {len(other_areas)} areas is a "
+                    "district of the ledger (its codes, e.g. "
+                    f"{', '.join(other_areas[:3])}, must be the districts' codes)"
+                )
         if crosswalk is not None:
             walk = _parse(app, read_crosswalk, crosswalk)
             listed = districts(connection)
@@ -227,7 +241,11 @@ def _prepare_indicators(
         "indicators": sorted(set(values["indicator"])),
         "ignored_columns": list(parsed.ignored_columns),
         "skipped": parsed.skipped_total,
+        "missing_by_meaning": parsed.missing_by_meaning,
     }
+    if parsed.source is not None:  # a GENESIS export: its layout, and the areas left out
+        summary["source"] = parsed.source
+        summary["other_areas"] = len(other_areas)
     if zero_rows_missing:  # rows whose zeros were read as "not computed", hence missing
         summary["not_computed"] = parsed.not_computed
     if joined is not None:  # what the crosswalk carried, and every code it did not

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, func, select
 
 from evaluation.need import NeedTable
 from ledger.batch_queries import list_batches
+from ledger.geo_store import boundaries_geojson
 from ledger.integrity import GENESIS
 from ledger.master_models import IndicatorValue, ReportRun
 from ledger.master_store import catalog, districts, indicator_values, newest_import
@@ -151,6 +152,7 @@ def assemble_report(
             select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
         ).scalar()
         catalog_version = newest_import(connection, "measures", as_of)
+        imported_boundaries = boundaries_geojson(connection, as_of)
     zone = app.settings.schedule.timezone
     batches = [
         BatchProvenance(
@@ -195,7 +197,7 @@ def assemble_report(
         software_version=metadata.version("budget-impact-monitor"),
         settings_digest=settings_digest(app),
         changes=changes,
-        boundaries=_boundaries(app),
+        boundaries=imported_boundaries or _boundaries(app),
         need=need.to_dict() if need else None,
         suppressed=tuple(
             SuppressedDistrict(
@@ -288,6 +290,8 @@ def _changes_since_last_report(
 
 
 def _boundaries(app: AppContext) -> dict[str, Any] | None:
+    """The GeoJSON of `[report] boundaries`: used when the ledger holds no imported boundaries
+    (`import boundaries`, which win: they are versioned, so a rerun draws the same map)."""
     configured = app.settings.report.boundaries
     if not configured:
         return None

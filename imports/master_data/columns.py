@@ -73,7 +73,7 @@ MAX_HEADER_DEPTH = 3
 NOTE_WORDS = 6
 # The symbols of German official statistics for a missing value (Zeichenerklärung): `-` nothing
 # (or "not reported"), `.` unknown or secret, `x` not meaningful, `/` too uncertain, `…` not yet.
-MISSING_SYMBOLS = frozenset({"-", "–", "—", ".", "x", "/", "…", "..."})
+MISSING_SYMBOLS = frozenset({"-", "–", "—", ".", "x", "/", "…", "...", "*"})
 _NOTE_CELL = re.compile(
     r"^\s*(quellen?|source|anmerkung(en)?|hinweis(e)?|note|fußnoten?|stand|erläuterung(en)?"
     r"|zeichenerklärung)\b|^\s*(\d{1,2}|\*+)\)",

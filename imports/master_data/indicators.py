@@ -15,7 +15,10 @@ checks it against the configured indicators).
 
 Values are numbers, or text in German (`12,5`, `1.234,5`) or English (`12.5`) notation — one
 notation per column, as in panel files. An empty cell and the symbols of German official
-statistics (`-`, `.`, `x`, `/`, `…`) are missing: NaN, never zero, and counted in `missing`.
+statistics (`-`, `–`, `.`, `x`, `/`, `…`, `...`, and the BA's `*`) are missing: NaN, never zero,
+and counted in `missing`, and by meaning (nothing, unknown, secret …) in `missing_by_meaning`.
+GENESIS exports (flat `ffcsv` and the classic CSV) are read as long tables, see
+`imports.master_data.genesis`.
 Periods: see `imports.master_data.periods`.
 
 A publisher's own convention for "not computed" is declared, not guessed: with
@@ -31,7 +34,7 @@ row is kept: it is a real count, and it is what `need` gives as the reason for s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +52,8 @@ from imports.master_data.columns import (
     missing_table,
 )
 from imports.master_data.districts import MISSING_SYMBOLS, POPULATION_ALIASES, read_counts
+from imports.master_data.genesis import as_long_sheet, genesis_layout
+from imports.master_data.official_symbols import merge_meanings, symbol_meanings
 from imports.master_data.periods import (
     PERIOD_HINT,
     Period,
@@ -99,6 +104,9 @@ class IndicatorsFile:
     not_computed: rows (wide) or district-periods (long) whose values were all 0 and are
     missing under the publisher's convention (`zero_rows_missing`), with their row numbers in
     `not_computed_rows`.
+    source: "genesis_ffcsv" or "genesis_classic" for a GENESIS export (read as long format,
+    `imports.master_data.genesis`), else None. missing_by_meaning: the missing-value symbols
+    among the value cells by meaning (`imports.master_data.official_symbols`).
     """
 
     path: Path
@@ -115,6 +123,8 @@ class IndicatorsFile:
     errors: tuple[RowError, ...]
     not_computed: int = 0
     not_computed_rows: tuple[int, ...] = ()
+    source: str | None = None
+    missing_by_meaning: dict[str, int] = field(default_factory=dict)
 
 
 def parse_indicators(
@@ -140,11 +150,14 @@ def parse_indicators(
             raise MasterDataError(f"--period {period!r} is not a period; {PERIOD_HINT}")
     names = _IndicatorNames(indicator_columns or {})
     sheets = read_tables(path, limits or ReadLimits())
+    source = genesis_layout(sheets[0]) if len(sheets) == 1 else None
+    if source is not None:
+        sheets = [as_long_sheet(sheets[0], source)]
     long_spec = _spec(_FIELDS, fixed is not None, wide=False)
     table = find_table(path, sheets, long_spec)
     if table is not None:
         _refuse_double_period(path, table, fixed)
-        return _long(path, table, fixed, names, zero_rows_missing)
+        return replace(_long(path, table, fixed, names, zero_rows_missing), source=source)
     wide_spec = _spec(_WIDE_FIELDS, fixed is not None, wide=True)
     table = find_table(
         path,
@@ -298,6 +311,7 @@ def _long(
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
         not_computed=len(frame.loc[not_computed, ["district", "period"]].drop_duplicates()),
         not_computed_rows=tuple(not_computed),
+        missing_by_meaning=symbol_meanings(raw["value"]),
     )
 
 
@@ -388,6 +402,9 @@ def _wide(
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
         not_computed=int(blank_rows.sum()),
         not_computed_rows=tuple(int(r) for r in raw.index[blank_rows.to_numpy()]),
+        missing_by_meaning=merge_meanings(
+            *(symbol_meanings(table.cells(index).loc[raw.index]) for index in positions)
+        ),
     )
 
 

@@ -458,3 +458,27 @@ def test_a_crosswalk_that_is_no_mapping_is_refused(tmp_path: Path, text: str, me
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MasterDataError, match=message):
         read_crosswalk(path)
+
+
+def test_the_bas_secret_star_is_missing_and_every_symbol_keeps_its_meaning(tmp_path: Path) -> None:
+    """The Federal Employment Agency writes `*` for counts kept secret; it used to refuse the
+    file as "not a number". Now it is missing like the other symbols, counted by meaning."""
+    rows = [
+        ["Sozialraum", "SGB-II-Quote", "Kinderarmut"],
+        ["S01", "*", "12,5"],
+        ["S02", "–", "x"],
+        ["S03", "...", "/"],
+        ["S04", ".", "*"],
+    ]
+    path = write_csv(tmp_path / "ba.csv", rows)
+    parsed = parse_indicators(path, period="2024", indicator_columns=ALIASES)
+    assert parsed.errors == ()
+    assert parsed.missing == 7 and parsed.values["value"].notna().sum() == 1
+    assert parsed.missing_by_meaning == {
+        "not_applicable": 1,
+        "not_yet_available": 1,
+        "nothing": 1,
+        "secret": 2,
+        "unknown": 1,
+        "unreliable": 1,
+    }

@@ -1,0 +1,229 @@
+"""Read district polygons from the files a city's GIS writes, into one metric CRS.
+
+Formats: GeoJSON, Shapefile (`.shp` with its sidecars, or a `.zip` holding them), GeoPackage
+and GML, all read by GDAL through pyogrio. The coordinate reference system is the one the file
+declares — the `.prj`, the GeoJSON `crs` member, the GeoPackage's srs, the GML `srsName` — and
+a GeoJSON without one is WGS84, as RFC 7946 says. A Shapefile or GML that declares none is
+refused: guessing between ETRS89/UTM 32N, Gauß-Krüger and lon/lat would put every district in
+the wrong place without a warning.
+
+Every geometry is transformed with pyproj into STORAGE_CRS, ETRS89 / UTM zone 32N (EPSG:25832):
+the official CRS of the surveying authorities of NRW (and of Schleswig-Holstein, Hamburg,
+Lower Saxony, Hesse, …), metric, so areas and distances are in metres without further work.
+A `.prj` that declares a shifted false easting (Köln's Stadtteil shapefiles carry UTM 32N with
+false easting 2,500,000, i.e. x + 2,000,000) is honoured like any other declaration, which is
+exactly what undoes the shift.
+
+Invalid polygons (self-intersections, bow ties, rings touching themselves) are repaired with
+shapely's `make_valid`, keeping only the polygonal parts, and listed by feature index; a
+feature whose geometry is empty, missing or not a polygon is listed too and carries no
+geometry. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj import CRS
+
+from imports.readers import FileRefused, ReadLimits
+from imports.readers.archive import open_checked_zip
+
+STORAGE_CRS = "EPSG:25832"
+_SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
+_SUFFIXES = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".shp": "Shapefile",
+    ".zip": "Shapefile",
+    ".gpkg": "GeoPackage",
+    ".gml": "GML",
+    ".xml": "GML",
+}
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class BoundaryFile:
+    """One layer of polygons, read and transformed.
+
+    frame: a GeoDataFrame in STORAGE_CRS with the file's attribute columns (as GDAL reads them)
+    and `geometry` (None where a feature has no usable polygon); its index is the 0-based
+    feature position in the layer. source_crs: the declared CRS ("EPSG:4326", or a name for a
+    CRS without an EPSG code). repaired / without_polygon: feature positions whose geometry was
+    repaired, or is missing, empty or not polygonal. files: every file read (a Shapefile's
+    sidecars too), for the import's fingerprint.
+    """
+
+    path: Path
+    format: str
+    layer: str
+    source_crs: str
+    frame: gpd.GeoDataFrame
+    repaired: tuple[int, ...]
+    without_polygon: tuple[int, ...]
+    files: tuple[Path, ...]
+
+    @property
+    def fields(self) -> list[str]:
+        return [c for c in self.frame.columns if c != "geometry"]
+
+
+def read_boundary_file(
+    path: Path, layer: str | None = None, limits: ReadLimits | None = None
+) -> BoundaryFile:
+    """Read one boundaries file (module docstring); FileRefused when it cannot be used."""
+    path = Path(path)
+    kind = _SUFFIXES.get(path.suffix.casefold())
+    if kind is None:
+        raise FileRefused(
+            path,
+            "is not a boundaries file: expected GeoJSON (.geojson, .json), a Shapefile (.shp, "
+            "or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
+        )
+    if not path.is_file():
+        raise FileRefused(path, "does not exist or is not a file")
+    source, files = str(path), (path,)
+    if path.suffix.casefold() == ".zip":
+        source = _zipped_shapefile(path, layer, limits or ReadLimits())
+        layer = None
+    elif kind == "Shapefile":
+        files = (path, *_sidecars(path))
+    chosen = _choose_layer(path, source, layer)
+    try:
+        frame = gpd.read_file(source, layer=chosen, engine="pyogrio")
+    except (DataSourceError, DataLayerError, ValueError) as exc:
+        raise FileRefused(path, f"cannot be read as {kind}: {exc}") from None
+    declared = frame.crs
+    if declared is None:
+        if kind != "GeoJSON":
+            what = "no .prj file" if kind == "Shapefile" else "no srsName"
+            raise FileRefused(
+                path,
+                f"declares no coordinate reference system ({what}); add it (for ETRS89 / UTM "
+                "32N: EPSG:25832), the coordinates alone cannot tell",
+            )
+        declared = CRS.from_epsg(4326)  # RFC 7946: GeoJSON without a crs member is WGS84
+        frame = frame.set_crs(declared)
+    frame = frame.to_crs(STORAGE_CRS)
+    frame, repaired, without = _usable_polygons(frame)
+    return BoundaryFile(
+        path=path,
+        format=kind,
+        layer=chosen or path.stem,
+        source_crs=describe_crs(CRS(declared)),
+        frame=frame,
+        repaired=repaired,
+        without_polygon=without,
+        files=files,
+    )
+
+
+def describe_crs(crs: CRS) -> str:
+    """ "EPSG:25832" where the CRS is one of EPSG's, else its name marked as custom."""
+    code = crs.to_epsg(min_confidence=90)
+    if code is not None:
+        return f"EPSG:{code}"
+    if crs.to_authority(min_confidence=90):
+        return ":".join(crs.to_authority(min_confidence=90))
+    return f"custom: {crs.name}"
+
+
+def _sidecars(path: Path) -> list[Path]:
+    found = []
+    for suffix in _SHAPEFILE_SIDECARS:
+        for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+            if candidate.is_file():
+                found.append(candidate)
+                break
+    if not any(p.suffix.casefold() == ".dbf" for p in found) or not any(
+        p.suffix.casefold() == ".shx" for p in found
+    ):
+        raise FileRefused(
+            path, "is a Shapefile without its .shx and .dbf sidecar files beside it (same name)"
+        )
+    return found
+
+
+def _zipped_shapefile(path: Path, layer: str | None, limits: ReadLimits) -> str:
+    """GDAL's path to the Shapefile inside a ZIP (its size checked first), chosen by --layer
+    when the archive holds several."""
+    with open_checked_zip(path, limits) as archive:
+        members = [n for n in archive.namelist() if n.casefold().endswith(".shp")]
+    if not members:
+        raise FileRefused(path, "holds no Shapefile (.shp)")
+    if layer is not None:
+        named = [m for m in members if Path(m).stem == layer]
+        if not named:
+            raise FileRefused(
+                path,
+                f"has no Shapefile {layer!r}; it holds {_listing(Path(m).stem for m in members)}",
+            )
+        members = named
+    if len(members) > 1:
+        raise FileRefused(
+            path,
+            f"holds several Shapefiles ({_listing(Path(m).stem for m in members)}); "
+            "name one with --layer",
+        )
+    return f"/vsizip/{path.resolve()}/{members[0]}"
+
+
+def _choose_layer(path: Path, source: str, layer: str | None) -> str | None:
+    """The layer to read: --layer, the only layer, or the only polygon layer."""
+    try:
+        layers = pyogrio.list_layers(source)
+    except (DataSourceError, DataLayerError, ValueError) as exc:
+        raise FileRefused(path, f"cannot be read as geodata: {exc}") from None
+    names = [str(name) for name, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise FileRefused(path, f"has no layer {layer!r}; its layers: {_listing(names)}")
+        return layer
+    if len(names) <= 1:
+        return None
+    polygonal = [str(name) for name, kind in layers if kind and "Polygon" in str(kind)]
+    if len(polygonal) == 1:
+        return polygonal[0]
+    raise FileRefused(path, f"has several layers ({_listing(names)}); name one with --layer")
+
+
+def _listing(names: object) -> str:
+    return ", ".join(repr(n) for n in names)  # type: ignore[attr-defined]
+
+
+def _usable_polygons(
+    frame: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, tuple[int, ...], tuple[int, ...]]:
+    """2-D polygons only; invalid ones repaired (module docstring). Index = feature position."""
+    frame = frame.reset_index(drop=True)
+    geometry = frame.geometry.array
+    present = ~(frame.geometry.isna() | frame.geometry.is_empty)
+    geometry = shapely.force_2d(geometry)
+    invalid = present & ~shapely.is_valid(geometry)
+    fixed = geometry.copy()
+    if invalid.any():
+        fixed[invalid.to_numpy()] = [
+            _polygonal_part(g) for g in shapely.make_valid(geometry[invalid.to_numpy()])
+        ]
+    kinds = shapely.get_type_id(fixed)
+    polygonal = present.to_numpy() & ((kinds == 3) | (kinds == 6))  # Polygon, MultiPolygon
+    polygonal &= ~shapely.is_empty(fixed)
+    fixed[~polygonal] = None
+    frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
+    repaired = tuple(int(i) for i in frame.index[invalid.to_numpy() & polygonal])
+    without = tuple(int(i) for i in frame.index[~polygonal])
+    return frame, repaired, without
+
+
+def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry | None:
+    """The polygons of a repaired geometry (make_valid may add the lines it cut off)."""
+    if geometry.geom_type in _POLYGONAL:
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in _POLYGONAL]
+    return shapely.union_all(parts) if parts else None

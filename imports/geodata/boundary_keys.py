@@ -1,0 +1,166 @@
+"""Which feature is which district: the key field, and what does not fit.
+
+The key field is `--key`, or else the attribute whose values match the most of the ledger's
+district codes (compared as codes: the number 101.0 a GIS wrote is "101"). Each feature is then
+one of: a known district (matched), an unknown code (created with `--create-districts`, else
+listed as `unknown` and not stored), or a feature without a code (`without_key`, by feature
+number). Several features with one code — a district drawn in parts, or drawn twice as in
+Berlin's planning area 06010102 — are merged into one (multi)polygon and listed as
+`duplicates`. Known districts that end up without a polygon are listed as `without_geometry`.
+Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from imports.geodata.boundary_files import BoundaryFile
+from imports.german_values import normalise_codes
+from imports.master_data.columns import MasterDataError, column_key
+from imports.master_data.districts import NAME_ALIASES
+
+_NAME_KEYS = {column_key(n) for n in NAME_ALIASES}
+
+
+@dataclass(frozen=True)
+class BoundaryMatch:
+    """Boundaries keyed by district.
+
+    polygons: district (code), name (from the file's name field, else None), geometry
+    (shapely, STORAGE_CRS), area_m2 — one row per district with a polygon.
+    created: code -> name of the districts the file adds (only with create).
+    """
+
+    key: str
+    name_field: str | None
+    polygons: pd.DataFrame
+    matched: int
+    created: dict[str, str]
+    unknown: list[str]
+    without_key: list[int]
+    without_geometry: list[str]
+    duplicates: list[str]
+    repaired: list[str]
+
+
+def match_boundaries(
+    boundaries: BoundaryFile,
+    known: Mapping[str, str],
+    *,
+    key: str | None = None,
+    name: str | None = None,
+    create: bool = False,
+) -> BoundaryMatch:
+    """Key the features of `boundaries` by the districts `known` (code -> name).
+
+    Raises MasterDataError when `--key`/`--name` names no field, or no field matches the known
+    codes (the message lists the fields and a few codes of each).
+    """
+    frame = boundaries.frame
+    key = _key_field(boundaries, known, key, create)
+    name_field = _name_field(boundaries, name, key)
+    codes = normalise_codes(frame[key].astype(object))
+    names = (
+        normalise_codes(frame[name_field].astype(object))
+        if name_field
+        else pd.Series(None, index=frame.index, dtype=object)
+    )
+    label = codes.where(codes.notna(), [f"feature {i + 1}" for i in frame.index])
+    without_key = [int(i) + 1 for i in frame.index[codes.isna().to_numpy()]]
+    has_code = codes.notna()
+    unknown_codes = sorted(set(codes[has_code & ~codes.isin(list(known))]), key=_natural)
+    created = {}
+    if create:
+        for code in unknown_codes:
+            first = names[codes == code].dropna()
+            created[code] = str(first.iloc[0]) if len(first) else code
+    stored = has_code & codes.isin([*known, *created])
+    counts = codes[has_code].value_counts()
+    duplicates = sorted(counts.index[counts > 1], key=_natural)
+
+    keyed = gpd.GeoDataFrame(
+        {"district": codes[stored], "name": names[stored]},
+        geometry=frame.geometry[stored],
+        crs=frame.crs,
+    )
+    keyed = keyed[keyed.geometry.notna()]
+    polygons = (
+        keyed.groupby("district", sort=False)
+        .agg(name=("name", "first"), geometry=("geometry", lambda g: shapely.union_all(g.array)))
+        .reset_index()
+    )
+    polygons["area_m2"] = shapely.area(polygons["geometry"].to_numpy())
+    with_polygon = set(polygons["district"])
+    matched = int((stored & codes.isin(list(known))).sum())
+    return BoundaryMatch(
+        key=key,
+        name_field=name_field,
+        polygons=polygons[["district", "name", "geometry", "area_m2"]],
+        matched=matched,
+        created=created,
+        unknown=[] if create else unknown_codes,
+        without_key=without_key,
+        without_geometry=sorted(
+            (c for c in [*known, *created] if c not in with_polygon), key=_natural
+        ),
+        duplicates=duplicates,
+        repaired=[str(label[i]) for i in boundaries.repaired],
+    )
+
+
+def _key_field(
+    boundaries: BoundaryFile, known: Mapping[str, str], key: str | None, create: bool
+) -> str:
+    fields = boundaries.fields
+    if key is not None:
+        if key not in fields:
+            raise MasterDataError(
+                f"{boundaries.path.name}: --key {key!r} is not a field of layer "
+                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
+            )
+        return key
+    scores = {
+        field: int(normalise_codes(boundaries.frame[field].astype(object)).isin(list(known)).sum())
+        for field in fields
+    }
+    best = max(scores, key=lambda f: scores[f], default=None)
+    if best is None or scores[best] == 0:
+        hint = "; with --create-districts name the key field with --key" if create else ""
+        raise MasterDataError(
+            f"{boundaries.path.name}: no field of layer {boundaries.layer!r} holds the codes of "
+            f"the {len(known)} districts in the ledger; name the key field with --key. Its "
+            f"fields: {_describe(boundaries)}{hint}"
+        )
+    return best
+
+
+def _name_field(boundaries: BoundaryFile, name: str | None, key: str) -> str | None:
+    if name is not None:
+        if name not in boundaries.fields:
+            raise MasterDataError(
+                f"{boundaries.path.name}: --name {name!r} is not a field of layer "
+                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
+            )
+        return name
+    for field in boundaries.fields:
+        if field != key and (column_key(field) in _NAME_KEYS or column_key(field).endswith("name")):
+            return field
+    return None
+
+
+def _describe(boundaries: BoundaryFile) -> str:
+    parts = []
+    for field in boundaries.fields:
+        sample = normalise_codes(boundaries.frame[field].astype(object)).dropna().head(3)
+        parts.append(f"{field} ({', '.join(map(repr, sample))})")
+    return "; ".join(parts) or "none"
+
+
+def _natural(code: str) -> tuple[int, str]:
+    """Numeric codes by number, then the rest as text ("9" before "10")."""
+    return (int(code), "") if code.isdigit() else (1 << 62, code)
