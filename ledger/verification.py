@@ -1,5 +1,8 @@
 """`verify`: recompute the hash chain and name every row changed, added or removed.
 
+Postings, batches and master data (`ledger.master_seal`) form one sequence of seals; the head is
+the newest seal, a batch's or a master import's.
+
 The chain proves that nothing changed since a head you know: keep the `head` that `verify` (and
 every report's provenance appendix) prints somewhere outside the database. Someone able to
 rewrite the database *and* recompute every hash after it can only be caught by comparing heads.
@@ -18,6 +21,8 @@ from ledger.integrity import (
     link,
     posting_digests,
 )
+from ledger.master_seal import SealedEvent, master_seal, sequence
+from ledger.master_verification import check_master_rows, master_imports
 from ledger.models import ImportBatch, Posting
 
 _STREAM = 20_000
@@ -30,12 +35,16 @@ class VerifyReport:
     postings: int
     head: str
     problems: tuple[dict[str, object], ...] = field(default=())
+    master_imports: int = 0
+    master_rows: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
             "ok": self.ok,
             "batches": self.batches,
             "postings": self.postings,
+            "master_imports": self.master_imports,
+            "master_rows": self.master_rows,
             "head": self.head,
             "problems": list(self.problems),
         }
@@ -63,33 +72,33 @@ def verify_ledger(engine: Engine) -> VerifyReport:
                 previous_id, previous_chain = posting_id, stored
                 heads[batch_id] = previous_chain
                 counts[batch_id] = counts.get(batch_id, 0) + 1
-        batches = connection.execute(select(ImportBatch.__table__).order_by(ImportBatch.id))
-        seal, head, number, known = GENESIS, GENESIS, 0, set()
-        for batch in batches.mappings():
-            number += 1
-            known.add(batch["id"])
+        batches = {
+            batch["id"]: dict(batch)
+            for batch in connection.execute(
+                select(ImportBatch.__table__).order_by(ImportBatch.id)
+            ).mappings()
+        }
+        masters = {record["id"]: record for record in master_imports(connection)}
+        rows_found = check_master_rows(connection, set(masters))
+    problems.extend(rows_found.problems)
+    events = [SealedEvent("batch", b["id"], b["id"], b["seal"]) for b in batches.values()]
+    events += [
+        SealedEvent("master", m["id"], m["after_batch"], m["seal"]) for m in masters.values()
+    ]
+    seal, head = GENESIS, GENESIS
+    for event in sequence(events):
+        if event.kind == "batch":
+            batch = batches[event.id]
             head = heads.get(batch["id"], head)
-            found = counts.get(batch["id"], 0)
-            if found != batch["postings"]:
-                problems.append(
-                    {
-                        "kind": "batch",
-                        "batch": batch["id"],
-                        "message": f"batch {batch['id']} sealed {batch['postings']} postings, "
-                        f"the ledger holds {found}",
-                    }
-                )
-            elif batch_seal(batch, seal, head, found) != batch["seal"]:
-                problems.append(
-                    {
-                        "kind": "batch",
-                        "batch": batch["id"],
-                        "message": f"batch {batch['id']}: its record or its postings were changed "
-                        "outside the program (seal does not match)",
-                    }
-                )
-            seal = batch["seal"]
-    for batch_id in sorted(set(counts) - known):
+            problem = _batch_problem(batch, seal, head, counts.get(batch["id"], 0))
+        else:
+            problem = _master_problem(
+                masters[event.id], seal, rows_found.hashes.get(event.id, []), batches
+            )
+        if problem:
+            problems.append(problem)
+        seal = event.seal
+    for batch_id in sorted(set(counts) - set(batches)):
         problems.append(
             {
                 "kind": "batch",
@@ -97,7 +106,57 @@ def verify_ledger(engine: Engine) -> VerifyReport:
                 "message": f"postings refer to batch {batch_id}, which is not in the ledger",
             }
         )
-    return VerifyReport(not problems, number, total, seal, tuple(problems))
+    return VerifyReport(
+        not problems, len(batches), total, seal, tuple(problems), len(masters), rows_found.rows
+    )
+
+
+def _batch_problem(
+    batch: dict[str, object], previous: str, head: str, found: int
+) -> dict[str, object] | None:
+    if found != batch["postings"]:
+        return {
+            "kind": "batch",
+            "batch": batch["id"],
+            "message": f"batch {batch['id']} sealed {batch['postings']} postings, "
+            f"the ledger holds {found}",
+        }
+    if batch_seal(batch, previous, head, found) != batch["seal"]:
+        return {
+            "kind": "batch",
+            "batch": batch["id"],
+            "message": f"batch {batch['id']}: its record or its postings were changed "
+            "outside the program (seal does not match)",
+        }
+    return None
+
+
+def _master_problem(
+    record: dict[str, object],
+    previous: str,
+    hashes: list[str],
+    batches: dict[int, dict[str, object]],
+) -> dict[str, object] | None:
+    number, kind = record["id"], record["kind"]
+    after = record["after_batch"]
+    if after and after not in batches:
+        message = (
+            f"master import {number} ({kind}) was written after batch {after}, which is not "
+            "in the ledger (batch removed outside the program)"
+        )
+    elif len(hashes) != record["sealed_rows"]:
+        message = (
+            f"master import {number} ({kind}) sealed {record['sealed_rows']} rows, the ledger "
+            f"holds {len(hashes)} (rows removed or inserted outside the program)"
+        )
+    elif master_seal(record, previous, sorted(hashes)) != record["seal"]:
+        message = (
+            f"master import {number} ({kind}): its record or its rows were changed outside the "
+            "program, or an import before it was removed (seal does not match)"
+        )
+    else:
+        return None
+    return {"kind": "master_import", "master_import": number, "message": message}
 
 
 def _posting_problem(posting_id: int, previous_id: int) -> dict[str, object]:
