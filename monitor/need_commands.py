@@ -22,6 +22,7 @@ from ledger.master_store import districts, indicator_values, population, resolve
 from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
 from reports.audit_workbook import write_need_workbook
@@ -108,6 +109,7 @@ def worsened_classes(
 @click.command("need")
 @click.option("--period", help="Period (2018, 2024-Q3); default: the newest with values.")
 @as_of_option
+@unverified_option
 @xlsx_option
 @json_option
 @click.pass_obj
@@ -115,6 +117,7 @@ def need_command(
     app: AppContext,
     period: str | None,
     as_of: str | None,
+    unverified: bool,
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
@@ -123,15 +126,17 @@ def need_command(
     Districts below [disclosure] min_population, or with a need indicator missing, are
     suppressed with the reason and used for no z-score.
     """
+    mark = checked_ledger(app, unverified)
     with app.engine.connect() as connection:
         table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
-    document = table.to_dict()
+    document = {**table.to_dict(), **mark}
     if xlsx_path:
         write_need_workbook(document, xlsx_path)
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    view = Table(title=f"Need {document['period']} ({', '.join(document['indicators'])})")
+    flag = " — UNVERIFIED: the ledger does not verify" if mark else ""
+    view = Table(title=f"Need {document['period']} ({', '.join(document['indicators'])}){flag}")
     for name in (
         "rank",
         "key",
@@ -164,13 +169,15 @@ def need_command(
 @click.command("targeting")
 @click.option("--year", type=int, help="Year; default: the newest year with need values.")
 @as_of_option
+@unverified_option
 @json_option
 @click.pass_obj
 def targeting_command(
-    app: AppContext, year: int | None, as_of: str | None, json_output: bool
+    app: AppContext, year: int | None, as_of: str | None, unverified: bool, json_output: bool
 ) -> None:
     """Does spending per inhabitant follow need? Rank correlation, the neediest fifth's share,
     the concentration index, and a verdict in one sentence."""
+    mark = checked_ledger(app, unverified)
     with app.engine.connect() as connection:
         version = resolve_as_of(connection, as_of)
         need = compute_need(connection, app.settings, None if year is None else str(year), version)
@@ -188,8 +195,10 @@ def targeting_command(
             raise UserError(str(exc)) from None
     result = targeting_of(need, spent, chosen)
     if json_output or app.json_output:
-        app.emit_json(result.to_dict())
+        app.emit_json({**result.to_dict(), **mark})
         return
+    if mark:
+        click.echo("UNVERIFIED: the ledger does not verify; these figures may be altered")
     click.echo(result.verdict)
     attributed = sum(Decimal(r["amount"]) for r in spent["rows"])
     click.echo(

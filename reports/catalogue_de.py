@@ -18,6 +18,9 @@ DE: dict[str, str] = {
         "beschreibt eine wirkliche Stadt oder ein wirkliches Quartier."
     ),
     "footer.page": "Seite {page} von {pages}",
+    "footer.unverified_banner": (
+        "UNGEPRÜFT: Die Hash-Kette des Hauptbuchs ist verletzt, die Zahlen können verfälscht sein"
+    ),
     # at a glance
     "section.glance": "Auf einen Blick",
     "glance.targeting_title": "Folgen die Ausgaben dem Bedarf?",

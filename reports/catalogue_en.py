@@ -14,6 +14,9 @@ EN: dict[str, str] = {
         "a real city or district."
     ),
     "footer.page": "Page {page} of {pages}",
+    "footer.unverified_banner": (
+        "UNVERIFIED: the ledger's hash chain is broken, the figures may be altered"
+    ),
     "section.glance": "At a glance",
     "glance.targeting_title": "Does spending follow need?",
     "verdict.follows": (
