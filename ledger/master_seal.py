@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from imports.record_text import SEPARATOR
+from imports.record_text import SEPARATOR, record_texts, sha256_hex
 from ledger.integrity import digest, link
 
 # Every stored column of each master-data table but the hash, in a fixed order; the migration
@@ -120,19 +120,19 @@ def canonical_value(name: str, value: object) -> object:
     return str(value)
 
 
-def _text(name: str, value: object) -> str:
-    value = canonical_value(name, value)
-    if value is None:
-        return ""
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def row_hash(table: str, row: Mapping[str, object]) -> str:
-    """The hash of one master-data row given by column name."""
-    text = SEPARATOR.join(
-        [table, *(f"{name}={_text(name, row[name])}" for name in MASTER_ROW_FIELDS[table])]
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The hash of one master-data row given by column name (any Python types)."""
+    fields = MASTER_ROW_FIELDS[table]
+    return row_hashes(table, {name: [canonical_value(name, row[name])] for name in fields})[0]
+
+
+def row_hashes(table: str, columns: Mapping[str, Sequence[object]]) -> list[str]:
+    """The hashes of master-data rows given column-wise with canonical values (as the ledger
+    returns them: `date`, `float`, `int`, `str`, None), in one pass of C formatting: the
+    `str` of a canonical value is its text (a float's `str` is its `repr`)."""
+    prefix = table + SEPARATOR
+    texts = record_texts(columns, MASTER_ROW_FIELDS[table])
+    return sha256_hex(prefix + text for text in texts)
 
 
 def rows_digest(hashes: Iterable[str]) -> str:

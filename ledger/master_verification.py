@@ -20,7 +20,7 @@ from ledger.master_models import (
     PlanAmount,
     Population,
 )
-from ledger.master_seal import MASTER_ROW_FIELDS, row_hash, row_label
+from ledger.master_seal import MASTER_ROW_FIELDS, row_hashes, row_label
 
 _MODELS = {
     "district": District,
@@ -53,14 +53,23 @@ def check_master_rows(connection: Connection, known: set[int]) -> MasterRows:
     found = MasterRows()
     orphans: dict[int, int] = defaultdict(int)
     for table, model in _MODELS.items():
-        columns = [model.__table__.c[name] for name in (*MASTER_ROW_FIELDS[table], "row_hash")]
-        for row in connection.execute(select(*columns)).mappings():
-            found.rows += 1
-            import_id = int(row["import_id"])
-            found.hashes[import_id].append(row["row_hash"])
+        names = (*MASTER_ROW_FIELDS[table], "row_hash")
+        rows = connection.execute(select(*(model.__table__.c[name] for name in names))).all()
+        if not rows:
+            continue
+        columns = dict(
+            zip(names, (list(values) for values in zip(*rows, strict=True)), strict=True)
+        )
+        found.rows += len(rows)
+        computed = row_hashes(table, columns)
+        for index, (import_id, stored) in enumerate(
+            zip(columns["import_id"], columns["row_hash"], strict=True)
+        ):
+            found.hashes[import_id].append(stored)
             if import_id not in known:
                 orphans[import_id] += 1
-            elif row_hash(table, row) != row["row_hash"]:
+            elif computed[index] != stored:
+                row = {name: columns[name][index] for name in names}
                 found.problems.append(
                     {
                         "kind": "master_changed",

@@ -143,3 +143,30 @@ def test_downgrade_and_upgrade_keep_a_verifying_ledger(monitor: Monitor, city) -
     # Sealed by the migration, tampering is caught as for master data imported since.
     execute(monitor.database_url, "UPDATE measure SET cost_center = '99999' WHERE code = 'JZ-A'")
     assert "measure row 1 (code JZ-A) was changed" in _messages(monitor.json("verify", expect=1))
+
+
+def test_the_row_text_form_is_pinned() -> None:
+    """The text a master-data row is hashed over is part of the ledger: a change would make
+    every sealed row look altered (dates ISO, floats repr, missing empty)."""
+    import hashlib
+    from datetime import date
+
+    text = (
+        "indicator_value\x1fimport_id=3\x1fdistrict=S01\x1findicator=sgb2_quote\x1fperiod=2024"
+        "\x1fperiod_start=2024-01-01\x1fperiod_end=2024-12-31\x1fvalue=0.1"
+    )
+    row = {
+        "import_id": 3,
+        "district": "S01",
+        "indicator": "sgb2_quote",
+        "period": "2024",
+        "period_start": date(2024, 1, 1),
+        "period_end": "2024-12-31",
+        "value": 0.1,
+    }
+    assert row_hash("indicator_value", row) == hashlib.sha256(text.encode()).hexdigest()
+    missing = {**row, "value": None}
+    assert (
+        row_hash("indicator_value", missing)
+        == hashlib.sha256(text.replace("value=0.1", "value=").encode()).hexdigest()
+    )
