@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from imports.fingerprint import Fingerprint
 from ledger.database import write_transaction
@@ -21,6 +21,8 @@ from ledger.master_models import (
     PlanAmount,
     Population,
 )
+from ledger.master_seal import MASTER_ROW_FIELDS, canonical_value, master_seal, row_hash
+from ledger.posting_queries import ledger_head
 
 _TABLES = {
     "district": District,
@@ -51,42 +53,62 @@ def store_master_import(
     tables: dict[str, pd.DataFrame],
     summary: dict[str, object],
 ) -> int:
-    """Write one import (a new version) in one transaction; returns its id.
+    """Write one import (a new version) in one transaction, sealed into the ledger's hash chain
+    (`ledger.master_seal`); returns its id.
 
     tables: table name (district, population, …) -> frame with that table's columns (without
     import_id; tables with a `seq` key get it numbered here).
     """
     with write_transaction(engine) as connection:
+        head = ledger_head(connection)
+        record: dict[str, object] = {
+            "kind": kind,
+            "file_name": print_.name,
+            "file_size": print_.size,
+            "sha256": print_.sha256,
+            "os_user": os_user,
+            "imported_at": datetime.now(UTC),
+            "rows": rows,
+            "summary": json.dumps(summary, ensure_ascii=False, default=str),
+            "after_batch": head.batch_id,
+            "sealed_rows": 0,
+            "seal": "",  # written below, once the rows' hashes are known
+        }
         import_id = connection.execute(
-            insert(MasterImport)
-            .values(
-                kind=kind,
-                file_name=print_.name,
-                file_size=print_.size,
-                sha256=print_.sha256,
-                os_user=os_user,
-                imported_at=datetime.now(UTC),
-                rows=rows,
-                summary=json.dumps(summary, ensure_ascii=False, default=str),
-            )
-            .returning(MasterImport.id)
+            insert(MasterImport).values(**record).returning(MasterImport.id)
         ).scalar_one()
+        hashes: list[str] = []
         for name, frame in tables.items():
             if frame.empty:
                 continue
             model = _TABLES[name]
-            columns = [
-                c.name for c in model.__table__.columns if c.name not in ("import_id", "seq")
-            ]
-            records = _records(frame, columns)
-            has_seq = "seq" in model.__table__.columns
-            for number, record in enumerate(records, start=1):
-                record["import_id"] = import_id
-                if has_seq:
-                    record["seq"] = number
+            records = _sealed_records(name, frame, int(import_id))
+            hashes.extend(record["row_hash"] for record in records)  # type: ignore[misc]
             for start in range(0, len(records), _CHUNK):
                 connection.execute(insert(model), records[start : start + _CHUNK])
+        record.update(id=import_id, sealed_rows=len(hashes))
+        connection.execute(
+            update(MasterImport)
+            .where(MasterImport.id == import_id)
+            .values(sealed_rows=len(hashes), seal=master_seal(record, head.seal, sorted(hashes)))
+        )
     return int(import_id)
+
+
+def _sealed_records(name: str, frame: pd.DataFrame, import_id: int) -> list[dict[str, object]]:
+    """The rows of one table as stored: values in their canonical form (what is hashed is
+    exactly what is stored), import id, numbered `seq` where the table has one, row hash."""
+    fields = MASTER_ROW_FIELDS[name]
+    own = [c for c in fields if c not in ("import_id", "seq")]
+    records = _records(frame, own)
+    for number, record in enumerate(records, start=1):
+        record["import_id"] = import_id
+        if "seq" in fields:
+            record["seq"] = number
+        for column in own:
+            record[column] = canonical_value(column, record[column])
+        record["row_hash"] = row_hash(name, record)
+    return records
 
 
 def resolve_as_of(connection: Connection, as_of: str | None) -> int | None:
@@ -122,7 +144,8 @@ def newest_import(
 
 def _frame(connection: Connection, model: type, as_of: int | None) -> pd.DataFrame:
     table = model.__table__
-    query = select(table)
+    # The row hash is the chain's business (ledger.master_verification), not the readers'.
+    query = select(*(column for column in table.c if column.name != "row_hash"))
     if as_of is not None:
         query = query.where(table.c.import_id <= as_of)
     result = connection.execute(query.order_by(table.c.import_id))

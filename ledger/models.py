@@ -148,3 +148,27 @@ class Posting(Base):
     source_row: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     chain_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainCheck(Base):
+    """How far the hash chain was last verified (one row), so that the figure commands check
+    only what was added since (`ledger.verification`).
+
+    batch_id, seal: the newest batch then and its stored seal; posting_id, chain_hash: the
+    newest posting then and its stored chain hash; postings: how many postings up to it.
+    verified_at: the last verification, full or incremental; full_at: the last full one.
+    Not evidence: a row edited by hand can only make a later check start at the wrong place,
+    which `verify` (always full) does not read.
+    """
+
+    __tablename__ = "chain_check"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    batch_id: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str] = mapped_column(String(64))
+    posting_id: Mapped[int] = mapped_column(Integer)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    postings: Mapped[int] = mapped_column(Integer)
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    full_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -32,7 +32,10 @@ from ledger.models import ImportBatch, Posting
 
 @dataclass(frozen=True)
 class LedgerHead:
-    """The end of the hash chain: where the next batch and posting continue."""
+    """The end of the hash chain: where the next batch and posting continue.
+
+    seal: the newest seal of the ledger, a batch's or a master import's (`ledger.master_seal`),
+    which the next batch or master import continues from; batch_id: the newest batch."""
 
     batch_id: int
     seal: str
@@ -47,9 +50,17 @@ def ledger_head(connection: Connection) -> LedgerHead:
     posting = connection.execute(
         select(Posting.id, Posting.chain_hash).order_by(Posting.id.desc()).limit(1)
     ).first()
+    master = connection.execute(
+        select(MasterImport.after_batch, MasterImport.seal)
+        .order_by(MasterImport.id.desc())
+        .limit(1)
+    ).first()
+    batch_id, seal = (batch[0], batch[1]) if batch else (0, GENESIS)
+    if master is not None and master[0] >= batch_id:
+        seal = master[1]  # written after the newest batch
     return LedgerHead(
-        batch_id=batch[0] if batch else 0,
-        seal=batch[1] if batch else GENESIS,
+        batch_id=batch_id,
+        seal=seal,
         posting_id=posting[0] if posting else 0,
         chain=posting[1] if posting else GENESIS,
     )

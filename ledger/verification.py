@@ -1,16 +1,29 @@
 """`verify`: recompute the hash chain and name every row changed, added or removed.
 
+Postings, batches and master data (`ledger.master_seal`) form one sequence of seals; the head is
+the newest seal, a batch's or a master import's.
+
 The chain proves that nothing changed since a head you know: keep the `head` that `verify` (and
-every report's provenance appendix) prints somewhere outside the database. Someone able to
-rewrite the database *and* recompute every hash after it can only be caught by comparing heads.
+every report's provenance appendix) prints somewhere outside the database, or let the imports
+append it to `[ledger] anchor_file`. A head known from outside must be one of the ledger's
+seals: where it is not, the newest imports were removed or the history was rewritten (someone
+able to rewrite the database *and* recompute every hash after it is caught only this way).
+
+Two scopes: `full` hashes every posting; `incremental` (the figure commands) hashes only the
+postings and batches after the point where the chain was last verified (`ChainCheck`), and
+falls back to full where that point no longer holds. Both check every master-data row, every
+head known from outside and the head of the latest report run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
+from ledger.database import write_transaction
 from ledger.integrity import (
     GENESIS,
     POSTING_SEALED_FIELDS,
@@ -18,9 +31,21 @@ from ledger.integrity import (
     link,
     posting_digests,
 )
-from ledger.models import ImportBatch, Posting
+from ledger.master_models import ReportRun
+from ledger.master_seal import SealedEvent, master_seal, sequence
+from ledger.master_verification import check_master_rows, master_imports
+from ledger.models import ChainCheck, ImportBatch, Posting
 
 _STREAM = 20_000
+
+
+@dataclass(frozen=True)
+class KnownHead:
+    """A head known from outside the ledger's own rows, and where it came from ("--head",
+    "anchor file /srv/anchor.txt", "report run 3")."""
+
+    source: str
+    head: str
 
 
 @dataclass(frozen=True)
@@ -30,66 +55,93 @@ class VerifyReport:
     postings: int
     head: str
     problems: tuple[dict[str, object], ...] = field(default=())
+    master_imports: int = 0
+    master_rows: int = 0
+    scope: str = "full"
+    # Incremental: postings after this id were hashed (0 for a full verification).
+    checked_after_posting: int = 0
+    heads: tuple[dict[str, object], ...] = field(default=())
 
     def to_dict(self) -> dict[str, object]:
         return {
             "ok": self.ok,
             "batches": self.batches,
             "postings": self.postings,
+            "master_imports": self.master_imports,
+            "master_rows": self.master_rows,
             "head": self.head,
+            "scope": self.scope,
+            "checked_after_posting": self.checked_after_posting,
+            "heads": list(self.heads),
             "problems": list(self.problems),
         }
 
 
-def verify_ledger(engine: Engine) -> VerifyReport:
-    problems: list[dict[str, object]] = []
-    heads: dict[int, str] = {}  # batch id -> chain hash after its last posting
-    counts: dict[int, int] = {}
-    previous_id, previous_chain, total = 0, GENESIS, 0
-    columns = [getattr(Posting, name) for name in (*POSTING_SEALED_FIELDS, "chain_hash")]
+@dataclass(frozen=True)
+class _Start:
+    """Where posting hashing starts: after posting `posting_id` (chain `chain`), with batches
+    up to `batch_id` taken as verified, `postings` rows up to it."""
+
+    posting_id: int = 0
+    chain: str = GENESIS
+    batch_id: int = 0
+    postings: int = 0
+    full_at: datetime | None = None
+
+
+def verify_ledger(
+    engine: Engine,
+    *,
+    heads: tuple[KnownHead, ...] = (),
+    incremental: bool = False,
+    record: bool = True,
+) -> VerifyReport:
+    """Verify the chain (see the module's docstring); `record`: note where it now verifies, for
+    the next incremental check (skipped silently on a ledger this user may only read)."""
     with engine.connect() as connection:
-        rows = connection.execution_options(yield_per=_STREAM).execute(
-            select(*columns).order_by(Posting.id)
-        )
-        for chunk in rows.partitions():
-            columns = dict(zip(rows.keys(), zip(*chunk, strict=True), strict=True))
-            digests = posting_digests(columns)
-            for posting_id, batch_id, stored, row_digest in zip(
-                columns["id"], columns["batch_id"], columns["chain_hash"], digests, strict=True
-            ):
-                total += 1
-                if link(previous_chain, row_digest) != stored:
-                    problems.append(_posting_problem(posting_id, previous_id))
-                previous_id, previous_chain = posting_id, stored
-                heads[batch_id] = previous_chain
-                counts[batch_id] = counts.get(batch_id, 0) + 1
-        batches = connection.execute(select(ImportBatch.__table__).order_by(ImportBatch.id))
-        seal, head, number, known = GENESIS, GENESIS, 0, set()
-        for batch in batches.mappings():
-            number += 1
-            known.add(batch["id"])
+        if connection.dialect.name == "postgresql":
+            # One snapshot for every query: an import committing meanwhile is not half seen.
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            report, end, seal = _verify(connection, heads, incremental)
+    if report.ok and record:
+        _record(engine, end, seal)
+    return report
+
+
+def _verify(
+    connection: Connection, known: tuple[KnownHead, ...], incremental: bool
+) -> tuple[VerifyReport, _Start, str]:
+    """The report, where the chain verified up to, and the newest batch's seal."""
+    batches = {
+        batch["id"]: dict(batch)
+        for batch in connection.execute(
+            select(ImportBatch.__table__).order_by(ImportBatch.id)
+        ).mappings()
+    }
+    start = _checkpoint(connection, batches) if incremental else _Start()
+    problems, heads, counts, total, newest = _check_postings(connection, start)
+    masters = {record["id"]: record for record in master_imports(connection)}
+    rows_found = check_master_rows(connection, set(masters))
+    problems.extend(rows_found.problems)
+    events = [SealedEvent("batch", b["id"], b["id"], b["seal"]) for b in batches.values()]
+    events += [
+        SealedEvent("master", m["id"], m["after_batch"], m["seal"]) for m in masters.values()
+    ]
+    seal, head = GENESIS, start.chain
+    for event in sequence(events):
+        problem = None
+        if event.kind == "batch" and event.id > start.batch_id:
+            batch = batches[event.id]
             head = heads.get(batch["id"], head)
-            found = counts.get(batch["id"], 0)
-            if found != batch["postings"]:
-                problems.append(
-                    {
-                        "kind": "batch",
-                        "batch": batch["id"],
-                        "message": f"batch {batch['id']} sealed {batch['postings']} postings, "
-                        f"the ledger holds {found}",
-                    }
-                )
-            elif batch_seal(batch, seal, head, found) != batch["seal"]:
-                problems.append(
-                    {
-                        "kind": "batch",
-                        "batch": batch["id"],
-                        "message": f"batch {batch['id']}: its record or its postings were changed "
-                        "outside the program (seal does not match)",
-                    }
-                )
-            seal = batch["seal"]
-    for batch_id in sorted(set(counts) - known):
+            problem = _batch_problem(batch, seal, head, counts.get(batch["id"], 0))
+        elif event.kind == "master":
+            hashes = rows_found.hashes.get(event.id, [])
+            problem = _master_problem(masters[event.id], seal, hashes, batches)
+        if problem:
+            problems.append(problem)
+        seal = event.seal
+    for batch_id in sorted(set(counts) - set(batches)):
         problems.append(
             {
                 "kind": "batch",
@@ -97,7 +149,190 @@ def verify_ledger(engine: Engine) -> VerifyReport:
                 "message": f"postings refer to batch {batch_id}, which is not in the ledger",
             }
         )
-    return VerifyReport(not problems, number, total, seal, tuple(problems))
+    for batch_id in sorted(b for b in set(counts) & set(batches) if b <= start.batch_id):
+        problems.append(
+            {
+                "kind": "batch",
+                "batch": batch_id,
+                "message": f"postings were added to batch {batch_id} after it was verified",
+            }
+        )
+    checked_heads = _check_heads(connection, known, {GENESIS, *(e.seal for e in events)})
+    problems.extend(h["problem"] for h in checked_heads if "problem" in h)
+    report = VerifyReport(
+        ok=not problems,
+        batches=len(batches),
+        postings=start.postings + total,
+        head=seal,
+        problems=tuple(problems),
+        master_imports=len(masters),
+        master_rows=rows_found.rows,
+        scope="incremental" if incremental and start.posting_id + start.batch_id else "full",
+        checked_after_posting=start.posting_id,
+        heads=tuple({k: v for k, v in h.items() if k != "problem"} for h in checked_heads),
+    )
+    newest_batch = max(batches, default=0)
+    end = _Start(
+        newest[0],
+        newest[1],
+        newest_batch,
+        report.postings,
+        None if report.scope == "full" else start.full_at,
+    )
+    return report, end, batches[newest_batch]["seal"] if newest_batch else GENESIS
+
+
+def _checkpoint(connection: Connection, batches: dict[int, dict[str, object]]) -> _Start:
+    """Where the last verification ended, if the ledger still holds it there; else the start
+    (a full verification, which names what changed)."""
+    found = connection.execute(select(ChainCheck)).first()
+    if found is None:
+        return _Start()
+    chain = connection.execute(
+        select(Posting.chain_hash).where(Posting.id == found.posting_id)
+    ).scalar()
+    batch = batches.get(found.batch_id)
+    holds = (found.posting_id == 0 or chain == found.chain_hash) and (
+        found.batch_id == 0 or (batch is not None and batch["seal"] == found.seal)
+    )
+    if not holds:
+        return _Start()
+    return _Start(
+        found.posting_id,
+        found.chain_hash if found.posting_id else GENESIS,
+        found.batch_id,
+        found.postings,
+        found.full_at,
+    )
+
+
+def _check_postings(
+    connection: Connection, start: _Start
+) -> tuple[list[dict[str, object]], dict[int, str], dict[int, int], int, tuple[int, str]]:
+    """Hash the postings after `start`: (problems, batch -> chain hash after its last posting,
+    batch -> postings, postings hashed, (newest posting id, its chain hash))."""
+    problems: list[dict[str, object]] = []
+    heads: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    previous_id, previous_chain, total = start.posting_id, start.chain, 0
+    columns = [getattr(Posting, name) for name in (*POSTING_SEALED_FIELDS, "chain_hash")]
+    rows = connection.execution_options(yield_per=_STREAM).execute(
+        select(*columns).where(Posting.id > start.posting_id).order_by(Posting.id)
+    )
+    for chunk in rows.partitions():
+        values = dict(zip(rows.keys(), zip(*chunk, strict=True), strict=True))
+        digests = posting_digests(values)
+        for posting_id, batch_id, stored, row_digest in zip(
+            values["id"], values["batch_id"], values["chain_hash"], digests, strict=True
+        ):
+            total += 1
+            if link(previous_chain, row_digest) != stored:
+                problems.append(_posting_problem(posting_id, previous_id))
+            previous_id, previous_chain = posting_id, stored
+            heads[batch_id] = previous_chain
+            counts[batch_id] = counts.get(batch_id, 0) + 1
+    return problems, heads, counts, total, (previous_id, previous_chain)
+
+
+def _check_heads(
+    connection: Connection, known: tuple[KnownHead, ...], seals: set[str]
+) -> list[dict[str, object]]:
+    """Each head known from outside, and the latest report run's, must be one of the ledger's
+    seals: then the ledger extends it."""
+    latest = connection.execute(
+        select(ReportRun.id, ReportRun.ledger_head).order_by(ReportRun.id.desc()).limit(1)
+    ).first()
+    if latest is not None:
+        known = (*known, KnownHead(f"report run {latest.id}", latest.ledger_head))
+    checked = []
+    for given in known:
+        entry: dict[str, object] = {"source": given.source, "head": given.head}
+        entry["extended"] = given.head in seals
+        if not entry["extended"]:
+            entry["problem"] = {
+                "kind": "head",
+                "source": given.source,
+                "message": f"the ledger does not extend head {given.head} ({given.source}): "
+                "its newest imports were removed or its history was rewritten",
+            }
+        checked.append(entry)
+    return checked
+
+
+def _record(engine: Engine, end: _Start, seal: str) -> None:
+    """Note where the chain verified (as the verification's snapshot saw it: an import that
+    committed since is checked next time); a ledger this user may only read keeps no note."""
+    now = datetime.now(UTC)
+    values = {
+        "batch_id": end.batch_id,
+        "seal": seal,
+        "posting_id": end.posting_id,
+        "chain_hash": end.chain,
+        "postings": end.postings,
+        "verified_at": now,
+        "full_at": end.full_at or now,
+    }
+    try:
+        with write_transaction(engine) as connection:
+            found = connection.execute(select(ChainCheck)).first()
+            if found is None:
+                connection.execute(insert(ChainCheck).values(id=1, **values))
+            elif end.full_at is None or (found.posting_id, found.batch_id, found.seal) != (
+                end.posting_id,
+                end.batch_id,
+                seal,
+            ):
+                connection.execute(update(ChainCheck).values(**values))
+    except DBAPIError:
+        return
+
+
+def _batch_problem(
+    batch: dict[str, object], previous: str, head: str, found: int
+) -> dict[str, object] | None:
+    if found != batch["postings"]:
+        return {
+            "kind": "batch",
+            "batch": batch["id"],
+            "message": f"batch {batch['id']} sealed {batch['postings']} postings, "
+            f"the ledger holds {found}",
+        }
+    if batch_seal(batch, previous, head, found) != batch["seal"]:
+        return {
+            "kind": "batch",
+            "batch": batch["id"],
+            "message": f"batch {batch['id']}: its record or its postings were changed "
+            "outside the program (seal does not match)",
+        }
+    return None
+
+
+def _master_problem(
+    record: dict[str, object],
+    previous: str,
+    hashes: list[str],
+    batches: dict[int, dict[str, object]],
+) -> dict[str, object] | None:
+    number, kind = record["id"], record["kind"]
+    after = record["after_batch"]
+    if after and after not in batches:
+        message = (
+            f"master import {number} ({kind}) was written after batch {after}, which is not "
+            "in the ledger (batch removed outside the program)"
+        )
+    elif len(hashes) != record["sealed_rows"]:
+        message = (
+            f"master import {number} ({kind}) sealed {record['sealed_rows']} rows, the ledger "
+            f"holds {len(hashes)} (rows removed or inserted outside the program)"
+        )
+    elif master_seal(record, previous, sorted(hashes)) != record["seal"]:
+        message = (
+            f"master import {number} ({kind}): its record or its rows were changed outside the "
+            "program, or an import before it was removed (seal does not match)"
+        )
+    else:
+        return None
+    return {"kind": "master_import", "master_import": number, "message": message}
 
 
 def _posting_problem(posting_id: int, previous_id: int) -> dict[str, object]:

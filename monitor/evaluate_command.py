@@ -30,6 +30,7 @@ from ledger.district_panel import PanelError, build_panel
 from ledger.master_store import resolve_as_of
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_caveats
@@ -83,6 +84,7 @@ _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
 @click.option("--program", cls=WordedOption, help="cli.evaluate.program")
 @click.option("--measure", cls=WordedOption, help="cli.evaluate.measure")
 @as_of_option
+@unverified_option
 @json_option
 @click.pass_obj
 def evaluate_command(
@@ -104,6 +106,7 @@ def evaluate_command(
     inference: str,
     small_sample: str | None,
     seed: int,
+    unverified: bool,
     json_output: bool,
 ) -> None:
     """Estimate the effect of a measure on an indicator by difference-in-differences, from the
@@ -119,7 +122,7 @@ def evaluate_command(
         small_sample=small_sample,
     )
     if panel_path is None:
-        _evaluate_ledger(app, indicator, program, measure, as_of, options, json_output)
+        _evaluate_ledger(app, indicator, program, measure, as_of, options, unverified, json_output)
         return
     if indicator or program or measure or as_of:
         raise click.UsageError(
@@ -161,14 +164,17 @@ def _evaluate_ledger(
     measure: str | None,
     as_of: str | None,
     options: EvaluationOptions,
+    unverified: bool,
     json_output: bool,
 ) -> None:
-    """Evaluate a program or measure on the panel the ledger builds."""
+    """Evaluate a program or measure on the panel the ledger builds, once the ledger's hash
+    chain verifies (or marked unverified)."""
     if not indicator or (program is None) == (measure is None):
         raise click.UsageError(
             "give --indicator CODE with --program NAME or --measure CODE (ledger), or --panel "
             "FILE with --outcome, --unit, --time and --cohort (your own panel)"
         )
+    mark = checked_ledger(app, unverified)
     with app.engine.connect() as connection:
         try:
             panel = build_panel(
@@ -201,9 +207,12 @@ def _evaluate_ledger(
                 **_document(evaluation, app.lang),
                 "frequency": panel.frequency,
                 "missing_values": panel.missing_values,
+                **mark,
             }
         )
     else:
+        if mark:
+            click.echo("UNVERIFIED: the ledger does not verify; this estimate may be altered")
         _print_summary(evaluation)
 
 

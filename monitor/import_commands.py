@@ -21,6 +21,7 @@ from imports.readers import FileRefused, ReadLimits
 from ledger.batch_queries import list_batches
 from ledger.posting_store import StoreOutcome, find_imported_file, record_unchanged, store_export
 from monitor.context import AppContext
+from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 from monitor.progress import stage_progress
 
@@ -112,6 +113,7 @@ def import_postings_file(
     earlier = None if dry_run else find_imported_file(app.engine, print_.sha256)
     if earlier is not None and requested in ("auto", earlier.profile):
         outcome = record_unchanged(app.engine, print_, earlier, user, started)
+        anchor_new_head(app, batch=outcome.batch)
         result = {
             "batch": outcome.batch,
             "file": str(path),
@@ -155,6 +157,8 @@ def import_postings_file(
                 )
     except (FileRefused, NoProfileMatches, AmbiguousColumns) as exc:
         return _refused(path, str(exc), show), False
+    if outcome is not None and not dry_run:
+        anchor_new_head(app, batch=outcome.batch)
     result = _result(path, parsed, outcome, dry_run)
     if show:
         _print_summary(result)

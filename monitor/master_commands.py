@@ -33,6 +33,7 @@ from ledger.posting_queries import current_postings
 from ledger.tagging import AmbiguousPostings, match_measures
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
+from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 
 _SHOWN_ERRORS = 50
@@ -71,6 +72,7 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
             tables=prepared.tables,
             summary=prepared.summary,
         )
+        anchor_new_head(app, master=document["import"])
         document.update({"sha256": print_.sha256, **prepared.summary})
     return document
 

@@ -22,6 +22,7 @@ from ledger.master_store import districts, indicator_values, population, resolve
 from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
 from monitor.worded import WordedCommand, WordedOption
@@ -109,6 +110,7 @@ def worsened_classes(
 @click.command("need", cls=WordedCommand, help="cli.need.help")
 @click.option("--period", cls=WordedOption, help="cli.need.period")
 @as_of_option
+@unverified_option
 @xlsx_option
 @json_option
 @click.pass_obj
@@ -116,20 +118,23 @@ def need_command(
     app: AppContext,
     period: str | None,
     as_of: str | None,
+    unverified: bool,
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
     """Need index, rank and class per district, with change and persistence of high need
     (help for users: `cli.need.help` in the catalogue)."""
+    mark = checked_ledger(app, unverified)
     with app.engine.connect() as connection:
         table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
-    document = table.to_dict()
+    document = {**table.to_dict(), **mark}
     if xlsx_path:
         write_need_workbook(document, xlsx_path)
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    view = Table(title=f"Need {document['period']} ({', '.join(document['indicators'])})")
+    flag = " — UNVERIFIED: the ledger does not verify" if mark else ""
+    view = Table(title=f"Need {document['period']} ({', '.join(document['indicators'])}){flag}")
     for name in (
         "rank",
         "key",
@@ -162,13 +167,15 @@ def need_command(
 @click.command("targeting", cls=WordedCommand, help="cli.targeting.help")
 @click.option("--year", type=int, cls=WordedOption, help="cli.targeting.year")
 @as_of_option
+@unverified_option
 @json_option
 @click.pass_obj
 def targeting_command(
-    app: AppContext, year: int | None, as_of: str | None, json_output: bool
+    app: AppContext, year: int | None, as_of: str | None, unverified: bool, json_output: bool
 ) -> None:
     """Does spending per inhabitant follow need? (help for users: `cli.targeting.help` in the
     catalogue)"""
+    mark = checked_ledger(app, unverified)
     with app.engine.connect() as connection:
         version = resolve_as_of(connection, as_of)
         need = compute_need(connection, app.settings, None if year is None else str(year), version)
@@ -186,8 +193,10 @@ def targeting_command(
             raise UserError(str(exc)) from None
     result = targeting_of(need, spent, chosen)
     if json_output or app.json_output:
-        app.emit_json(result.to_dict())
+        app.emit_json({**result.to_dict(), **mark})
         return
+    if mark:
+        click.echo("UNVERIFIED: the ledger does not verify; these figures may be altered")
     click.echo(result.verdict)
     attributed = sum(Decimal(r["amount"]) for r in spent["rows"])
     click.echo(

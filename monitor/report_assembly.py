@@ -33,12 +33,13 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from evaluation.need import NeedTable
+from ledger.anchor import seal_at
 from ledger.batch_queries import list_batches
 from ledger.geo_store import boundaries_geojson
 from ledger.integrity import GENESIS
 from ledger.master_models import IndicatorValue, ReportRun
 from ledger.master_store import catalog, districts, indicator_values, newest_import
-from ledger.models import ImportBatch, Posting
+from ledger.models import Posting
 from ledger.posting_queries import LedgerBound
 from ledger.spending import population_at, spend
 from monitor.context import AppContext, UserError
@@ -148,9 +149,7 @@ def assemble_report(
         values = indicator_values(connection, as_of)
         changes = _changes_since_last_report(connection, bound, rerun_of)
         worsened = worsened_classes(connection, app.settings, need.period, as_of) if need else []
-        head = connection.execute(
-            select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
-        ).scalar()
+        head = seal_at(connection, bound.batch_id, bound.master_import_id)
         catalog_version = newest_import(connection, "measures", as_of)
         imported_boundaries = boundaries_geojson(connection, as_of)
     zone = app.settings.schedule.timezone

@@ -17,6 +17,7 @@ RUN's (the settings are not versioned in the ledger; their digest is).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import click
 from sqlalchemy import Row, insert, select
 
+from ledger.anchor import seal_at
 from ledger.database import write_transaction
 from ledger.master_models import ReportRun
 from ledger.models import ImportBatch
@@ -31,6 +33,7 @@ from ledger.posting_queries import LedgerBound, ledger_bound
 from ledger.tagging import AmbiguousPostings
 from ledger.verification import verify_ledger
 from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
@@ -44,16 +47,19 @@ SIDECAR_FORMAT = "budget-impact-monitor/report-sidecar/1"
 
 
 def create_report(
-    app: AppContext, period: str | None, out: Path | None, lang: str
+    app: AppContext, period: str | None, out: Path | None, lang: str, unverified: bool = False
 ) -> dict[str, Any]:
-    """Assemble, build and record one report of the ledger as it is; SPEC §8's document plus
-    the sidecar's path."""
+    """Assemble, build and record one report of the ledger as it is, after a full verification
+    of its hash chain (refused where it fails, unless `unverified`: then every page and the
+    sidecar say so); SPEC §8's document plus the sidecar's path."""
+    mark = checked_ledger(app, unverified, full=True)
     with app.engine.connect() as connection:
         chosen = period or default_period(connection)
         bound = ledger_bound(connection)
     report_period(chosen)  # refuses a malformed period before any work
-    data = _assemble(app, chosen, bound, None)
-    return _build_and_record(app, data, out or Path(f"Sozialbericht_{chosen}.pdf"), lang, bound)
+    data = replace(_assemble(app, chosen, bound, None), unverified=bool(mark))
+    target = out or Path(f"Sozialbericht_{chosen}.pdf")
+    return {**_build_and_record(app, data, target, lang, bound), **mark}
 
 
 def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) -> dict[str, Any]:
@@ -108,10 +114,12 @@ def _check_state_unchanged(app: AppContext, run: Row[Any], bound: LedgerBound) -
             f"run {run.id} cannot be reproduced — see `budget-monitor verify`"
         )
     with app.engine.connect() as connection:
-        seal = connection.execute(
+        seal = seal_at(connection, bound.batch_id, bound.master_import_id)
+        # Runs before master data was sealed (revision 0010) recorded their batch's seal.
+        batch = connection.execute(
             select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
         ).scalar()
-    if bound.batch_id and seal != run.ledger_head:
+    if bound.batch_id and run.ledger_head not in (seal, batch):
         raise UserError(
             f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
             f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
@@ -209,6 +217,7 @@ def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult
     cls=WordedOption,
     help="cli.report.rerun",
 )
+@unverified_option
 @json_option
 @click.pass_obj
 def report_command(
@@ -217,6 +226,7 @@ def report_command(
     out: Path | None,
     lang: str | None,
     rerun: int | None,
+    unverified: bool,
     json_output: bool,
 ) -> None:
     """Build the social committee's PDF report, or rerun an earlier one (help for users:
@@ -224,13 +234,14 @@ def report_command(
 
     The report's language: `report --lang`, else the invocation's (`--lang`, the environment,
     the settings); a rerun keeps its run's language unless one was asked for in this invocation.
+    The ledger's whole hash chain is verified first.
     """
     if rerun is not None:
         if period:
             raise click.UsageError("--rerun reproduces the run's own period; leave out --period")
         document = rerun_report(app, rerun, out, lang or (app.lang if app.lang_explicit else None))
     else:
-        document = create_report(app, period, out, lang or app.lang)
+        document = create_report(app, period, out, lang or app.lang, unverified)
     if json_output or app.json_output:
         app.emit_json(document)
         return

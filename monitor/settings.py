@@ -36,6 +36,13 @@ class DatabaseSettings:
 class LedgerSettings:
     # NKF class 5 = Aufwendungen; class 7 (Auszahlungen) would count the same money twice.
     spending_accounts: tuple[str, ...] = ("5*",)
+    # If set: each new head of the ledger is appended to this text file, outside the database,
+    # and `verify` (and every figure command) checks that the ledger extends its last head.
+    anchor_file: str = ""
+
+    @property
+    def anchor_path(self) -> Path | None:
+        return Path(self.anchor_file) if self.anchor_file else None
 
 
 @dataclass(frozen=True)
@@ -225,7 +232,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         base_dir=base_dir,
         source=source,
         database=_section(DatabaseSettings, table.get("database", {}), "database"),
-        ledger=_section(LedgerSettings, table.get("ledger", {}), "ledger"),
+        ledger=_ledger_settings(table.get("ledger", {}), base_dir),
         imports=replace(
             _section(ImportSettings, imports_table, "imports"),
             profiles=MappingProxyType(_profiles(profile_tables)),
@@ -255,6 +262,13 @@ def _ui_settings(table: Mapping[str, Any]) -> UiSettings:
     if ui.lang not in LANGUAGES:
         raise SettingsError(f"ui.lang must be one of {', '.join(LANGUAGES)}, not {ui.lang!r}")
     return ui
+
+
+def _ledger_settings(table: Mapping[str, Any], base_dir: Path) -> LedgerSettings:
+    ledger = _section(LedgerSettings, table, "ledger")
+    if not ledger.anchor_file:
+        return ledger
+    return replace(ledger, anchor_file=str((base_dir / ledger.anchor_file).resolve()))
 
 
 def _profiles(tables: Mapping[str, Any]) -> dict[str, Profile]:

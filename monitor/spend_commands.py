@@ -18,6 +18,7 @@ from ledger.models import Posting
 from ledger.spending import spend, trace
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
 
@@ -54,6 +55,10 @@ def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
     return import_id
 
 
+def _flag(mark: dict[str, object]) -> str:
+    return " — UNVERIFIED: the ledger does not verify" if mark else ""
+
+
 @click.command("spend")
 @click.option(
     "--by",
@@ -63,6 +68,7 @@ def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
 )
 @period_options
 @as_of_option
+@unverified_option
 @xlsx_option
 @json_option
 @click.pass_obj
@@ -73,14 +79,17 @@ def spend_command(
     from_day: str | None,
     to_day: str | None,
     as_of: str | None,
+    unverified: bool,
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
     """Spending per district, measure or program, with the unattributed rest as its own line.
 
     Only spending accounts ([ledger] spending_accounts) and current posting versions count;
-    districts + unattributed = total spending of the period, to the cent.
+    districts + unattributed = total spending of the period, to the cent. The ledger's hash
+    chain is checked first (postings added since the last check, all master data).
     """
+    mark = checked_ledger(app, unverified)
     start, end = _period(app, year, from_day, to_day)
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
@@ -95,6 +104,7 @@ def spend_command(
             )
         except AmbiguousPostings as exc:
             raise UserError(str(exc)) from None
+    document.update(mark)
     if xlsx_path:
         # Imported only for a workbook: openpyxl costs a tenth of a second of every start-up.
         from reports.audit_workbook import write_spend_workbook
@@ -103,7 +113,7 @@ def spend_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    table = Table(title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}")
+    table = Table(title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}{_flag(mark)}")
     extra = ("population", "per_capita") if by == "district" else ("plan",)
     for name in ("key", "name", "amount", *extra):
         table.add_column(name, justify="left" if name in ("key", "name") else "right")
@@ -124,6 +134,7 @@ def spend_command(
 @period_options
 @click.option("--measure", help="Only this measure.")
 @as_of_option
+@unverified_option
 @xlsx_option
 @json_option
 @click.pass_obj
@@ -135,6 +146,7 @@ def trace_command(
     to_day: str | None,
     measure: str | None,
     as_of: str | None,
+    unverified: bool,
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
@@ -142,6 +154,7 @@ def trace_command(
 
     The items sum exactly to the district's `spend` amount for the same period.
     """
+    mark = checked_ledger(app, unverified)
     start, end = _period(app, year, from_day, to_day)
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
@@ -157,6 +170,7 @@ def trace_command(
             )
         except AmbiguousPostings as exc:
             raise UserError(str(exc)) from None
+    document.update(mark)
     if xlsx_path:
         from reports.audit_workbook import write_trace_workbook
 
@@ -166,7 +180,7 @@ def trace_command(
         return
     click.echo(
         f"District {district}, {start:%d.%m.%Y}–{end:%d.%m.%Y}: {document['total']} "
-        f"in {len(document['items'])} item(s)"
+        f"in {len(document['items'])} item(s){_flag(mark)}"
     )
     for item in document["items"]:
         posting, source = item["posting"], item["source"]

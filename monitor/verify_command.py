@@ -6,22 +6,36 @@ import click
 
 from ledger.verification import verify_ledger
 from monitor.context import AppContext
+from monitor.ledger_check import known_heads, print_problems
 from monitor.options import json_option
 
 
 @click.command("verify")
+@click.option(
+    "--head",
+    metavar="HEAD",
+    help="A head known from outside (printed by an earlier verify, a report's provenance page or "
+    "the anchor file): exit 1 where the ledger does not extend it.",
+)
 @json_option
 @click.pass_obj
-def verify_command(app: AppContext, json_output: bool) -> None:
-    """Recompute the ledger's hash chain; exit 1 and list each row changed, added or removed."""
-    report = verify_ledger(app.engine)
+def verify_command(app: AppContext, head: str | None, json_output: bool) -> None:
+    """Recompute the ledger's hash chain over postings, batches and master data; exit 1 and
+    list each row changed, added or removed, and each known head the ledger does not extend
+    (--head, the last head of [ledger] anchor_file, the latest report run's)."""
+    report = verify_ledger(app.engine, heads=known_heads(app, head))
     if json_output or app.json_output:
         app.emit_json(report.to_dict())
     else:
         state = "intact" if report.ok else "ALTERED"
-        click.echo(f"ledger {state}: {report.batches} batches, {report.postings} postings")
+        click.echo(
+            f"ledger {state}: {report.batches} batches, {report.postings} postings, "
+            f"{report.master_imports} master-data imports ({report.master_rows} rows)"
+        )
         click.echo(f"head {report.head}  (keep this value outside the database)")
-        for problem in report.problems:
-            click.echo(f"problem: {problem['message']}", err=True)
+        for known in report.heads:
+            extended = "extends" if known["extended"] else "does NOT extend"
+            click.echo(f"the ledger {extended} {known['source']}: {known['head']}")
+        print_problems(report)
     if not report.ok:
         raise SystemExit(1)

@@ -100,7 +100,7 @@ def build_report(data: ReportData, out: Path, lang: str = "de") -> ReportResult:
         canvasmaker=_footer_canvas(
             _footer_text(data, t),
             lambda page, pages: t("footer.page", page=page, pages=pages),
-            t("cover.synthetic_banner") if data.synthetic else None,
+            _banner(data, t),
             data.created,
             document.headings,
             counted,
@@ -157,6 +157,14 @@ def pdf_date(moment: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     return f"{moment.strftime('D:%Y%m%d%H%M%S')}{sign}{hours:02d}'{rest:02d}'"
+
+
+def _banner(data: ReportData, t: Messages) -> str | None:
+    """The red line under every page's footer: invented data, a ledger that did not verify."""
+    parts = [t("cover.synthetic_banner")] if data.synthetic else []
+    if data.unverified:
+        parts.append(t("footer.unverified_banner"))
+    return " · ".join(parts) or None
 
 
 def _footer_text(data: ReportData, t: Messages) -> str:

@@ -134,6 +134,8 @@ class ReportData:
     programs_missing: why no program is evaluated — "no_catalog" (no measures imported),
     "no_programs" (no measure belongs to a program) — or None. inputs: the ledger state the
     numbers come from; rerun_of: the run whose numbers this report computes again.
+    unverified: computed with `--unverified` from a ledger whose hash chain did not verify
+    (every page says so).
     """
 
     city: str
@@ -169,6 +171,7 @@ class ReportData:
     programs_missing: str | None = None
     inputs: InputVersions | None = None
     rerun_of: int | None = None
+    unverified: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and

@@ -1,5 +1,5 @@
 """Boundaries and grid cells as versioned master data, on SQLite and PostgreSQL: what is stored,
-what is reported, `--as-of`, the report's map, and migration 0010_geo down and up.
+what is reported, `--as-of`, the report's map, and migration 0012 (geodata) down and up.
 
 A hand-made city of three 1 km squares in EPSG:25832 (S01, S02, S03 side by side along x from
 x = 300,000, y = 5,640,000) and a grid whose cells are placed by hand inside or outside them.
@@ -243,8 +243,8 @@ def test_migration_down_keeps_grid_values_and_up_again_restores_the_tables(
         "import", "grid", str(grid), "--value", "Einwohner", "--population", "--period", "2022"
     )
     engine = create_ledger_engine(city.database_url)
-    downgrade(engine, "0009")
-    assert current_revision(engine) == "0009"
+    downgrade(engine, "0011")
+    assert current_revision(engine) == "0011"
     with engine.connect() as connection:
         kinds = connection.execute(select(MasterImport.kind).order_by(MasterImport.id)).scalars()
         assert list(kinds) == [

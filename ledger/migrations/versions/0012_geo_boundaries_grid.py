@@ -11,16 +11,16 @@ produced, relabelled as kind "indicators" (which is what an older version can ho
 imports that wrote a district list (--create-districts) become kind "districts"; other
 boundaries imports are removed, as their polygons are.
 
-Revision ID: 0010_geo
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_geo"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,175 @@
+"""Master data in the hash chain: every master-data row hashed, every import sealed.
+
+A figure depends on master data as much as on postings (a measure's district shares decide which
+district gets the cents), so each master-data version is sealed like an import batch:
+
+- each row stores `row_hash = sha256(table name + the row's text)` over all its columns (import
+  id and key included, so a row moved to another import or key changes too);
+- each import stores `seal = link(previous seal, record digest : rows digest : row count)`, where
+  the rows digest is the sha256 of its rows' hashes in table and key order, and the previous
+  seal is the newest seal of the ledger when it was written (a batch's or a master import's).
+
+`after_batch` (the newest batch when the import was written) places the import in the one
+sequence of seals the ledger has: batch K, then the master imports with after_batch = K in id
+order, then batch K + 1. A batch continues from the seal before it in that sequence, so the
+newest seal, the ledger's head, covers postings, batches and master data alike.
+
+The text of a value is fixed by its column's type, not by the Python type a reader happens to
+hand over (a pandas Timestamp, a numpy float, SQLite's date text in a migration): dates ISO,
+floats `repr`, whole numbers digits, missing empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from imports.record_text import SEPARATOR, record_texts, sha256_hex
+from ledger.integrity import digest, link
+
+# Every stored column of each master-data table but the hash, in a fixed order; the migration
+# that sealed existing ledgers uses the same lists.
+MASTER_ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "district": ("import_id", "code", "name"),
+    "population": ("import_id", "district", "period", "population"),
+    "indicator_value": (
+        "import_id",
+        "district",
+        "indicator",
+        "period",
+        "period_start",
+        "period_end",
+        "value",
+    ),
+    "measure": (
+        "import_id",
+        "seq",
+        "code",
+        "name",
+        "program",
+        "start_date",
+        "end_date",
+        "cost_center",
+        "product",
+        "account",
+        "order_no",
+    ),
+    "allocation": (
+        "import_id",
+        "seq",
+        "measure",
+        "district",
+        "share",
+        "valid_from",
+        "valid_to",
+        "basis",
+    ),
+    "plan_amount": ("import_id", "seq", "measure", "product", "year", "amount_cents"),
+}
+# Primary key of each table (the order rows are hashed and checked in).
+MASTER_ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "district": ("import_id", "code"),
+    "population": ("import_id", "district", "period"),
+    "indicator_value": ("import_id", "district", "indicator", "period"),
+    "measure": ("import_id", "seq"),
+    "allocation": ("import_id", "seq"),
+    "plan_amount": ("import_id", "seq"),
+}
+# Fields that name a row in a problem, besides its key.
+_ROW_LABELS: dict[str, tuple[str, ...]] = {
+    "district": ("code",),
+    "population": ("district", "period"),
+    "indicator_value": ("district", "indicator", "period"),
+    "measure": ("code",),
+    "allocation": ("measure", "district"),
+    "plan_amount": ("measure", "product", "year"),
+}
+_DATES = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
+_FLOATS = {"value"}
+_WHOLE = {"import_id", "seq", "population", "year", "amount_cents"}
+
+MASTER_SEALED_FIELDS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "file_name",
+    "file_size",
+    "sha256",
+    "os_user",
+    "imported_at",
+    "rows",
+    "summary",
+    "after_batch",
+    "sealed_rows",
+)
+
+
+def canonical_value(name: str, value: object) -> object:
+    """The value as the ledger stores and hashes it (None for a missing one)."""
+    if value is None or value != value:  # NaN and NaT are missing
+        return None
+    if name in _DATES:
+        if isinstance(value, datetime):
+            return value.date()
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if name in _FLOATS:
+        return float(value)  # type: ignore[arg-type]
+    if name in _WHOLE:
+        return int(value)  # type: ignore[call-overload]
+    return str(value)
+
+
+def row_hash(table: str, row: Mapping[str, object]) -> str:
+    """The hash of one master-data row given by column name (any Python types)."""
+    fields = MASTER_ROW_FIELDS[table]
+    return row_hashes(table, {name: [canonical_value(name, row[name])] for name in fields})[0]
+
+
+def row_hashes(table: str, columns: Mapping[str, Sequence[object]]) -> list[str]:
+    """The hashes of master-data rows given column-wise with canonical values (as the ledger
+    returns them: `date`, `float`, `int`, `str`, None), in one pass of C formatting: the
+    `str` of a canonical value is its text (a float's `str` is its `repr`)."""
+    prefix = table + SEPARATOR
+    texts = record_texts(columns, MASTER_ROW_FIELDS[table])
+    return sha256_hex(prefix + text for text in texts)
+
+
+def rows_digest(hashes: Iterable[str]) -> str:
+    """One digest over the row hashes of an import, in table and key order."""
+    return hashlib.sha256("".join(hashes).encode("ascii")).hexdigest()
+
+
+def master_seal(record: Mapping[str, object], previous: str, hashes: Sequence[str]) -> str:
+    """The seal of one master import: its record, its rows' hashes and their number, chained to
+    the ledger's seal before it."""
+    return link(
+        previous, f"{digest(record, MASTER_SEALED_FIELDS)}:{rows_digest(hashes)}:{len(hashes)}"
+    )
+
+
+@dataclass(frozen=True)
+class SealedEvent:
+    """A batch or a master import as a link of the ledger's one sequence of seals."""
+
+    kind: str  # "batch" or "master"
+    id: int
+    after_batch: int  # batches: their own id
+    seal: str
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        return (self.after_batch, 0, 0) if self.kind == "batch" else (self.after_batch, 1, self.id)
+
+
+def sequence(events: Iterable[SealedEvent]) -> list[SealedEvent]:
+    """Batches and master imports in the order their seals were written."""
+    return sorted(events, key=lambda event: event.order)
+
+
+def row_label(table: str, row: Mapping[str, object]) -> str:
+    """`allocation row 3 (measure JZ-A, district S03)`: how a problem names a row."""
+    key = [name for name in MASTER_ROW_KEYS[table] if name != "import_id"]
+    named = ", ".join(f"{name} {row[name]}" for name in _ROW_LABELS[table] if row[name] is not None)
+    own = " ".join(str(row[name]) for name in key if name == "seq")
+    return f"{table} row{' ' + own if own else ''} ({named})"
