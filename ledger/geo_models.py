@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ledger.master_models import row_hash_column
 from ledger.models import Base
 
 
@@ -31,6 +32,7 @@ class DistrictBoundary(Base):
     srid: Mapped[int] = mapped_column(Integer)
     area_m2: Mapped[float] = mapped_column(Float)
     geometry: Mapped[bytes] = mapped_column(LargeBinary)
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class GridCell(Base):
@@ -48,3 +50,4 @@ class GridCell(Base):
     value: Mapped[float | None] = mapped_column(Float)
     weight: Mapped[float | None] = mapped_column(Float)
     district: Mapped[str | None] = mapped_column(String(50))
+    row_hash: Mapped[str] = row_hash_column()

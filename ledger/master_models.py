@@ -54,7 +54,7 @@ def _import_fk() -> Mapped[int]:
     return mapped_column(ForeignKey("master_import.id"), primary_key=True)
 
 
-def _row_hash() -> Mapped[str]:
+def row_hash_column() -> Mapped[str]:
     """sha256 of the row's text (ledger.master_seal.row_hash), sealed by its import."""
     return mapped_column(String(64))
 
@@ -65,7 +65,7 @@ class District(Base):
     import_id: Mapped[int] = _import_fk()
     code: Mapped[str] = mapped_column(String(50), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class Population(Base):
@@ -77,7 +77,7 @@ class Population(Base):
     district: Mapped[str] = mapped_column(String(50), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     population: Mapped[int] = mapped_column(Integer)
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class IndicatorValue(Base):
@@ -92,7 +92,7 @@ class IndicatorValue(Base):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     value: Mapped[float | None] = mapped_column(Float)
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class Measure(Base):
@@ -112,7 +112,7 @@ class Measure(Base):
     product: Mapped[str | None] = mapped_column(String(500))
     account: Mapped[str | None] = mapped_column(String(500))
     order_no: Mapped[str | None] = mapped_column(String(500))
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class Allocation(Base):
@@ -129,7 +129,7 @@ class Allocation(Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     basis: Mapped[str | None] = mapped_column(String(300))
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class PlanAmount(Base):
@@ -144,7 +144,7 @@ class PlanAmount(Base):
     product: Mapped[str | None] = mapped_column(String(50))
     year: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    row_hash: Mapped[str] = _row_hash()
+    row_hash: Mapped[str] = row_hash_column()
 
 
 class ReportRun(Base):

@@ -67,7 +67,19 @@ MASTER_ROW_FIELDS: dict[str, tuple[str, ...]] = {
         "basis",
     ),
     "plan_amount": ("import_id", "seq", "measure", "product", "year", "amount_cents"),
+    "district_boundary": ("import_id", "district", "name", "srid", "area_m2", "geometry"),
+    "grid_cell": ("import_id", "cell", "x", "y", "size_m", "value", "weight", "district"),
 }
+# The tables that existed when existing ledgers were sealed (migration 0010); the geodata tables
+# came later (migration 0012) and are sealed from their first row.
+SEALED_IN_0010 = (
+    "district",
+    "population",
+    "indicator_value",
+    "measure",
+    "allocation",
+    "plan_amount",
+)
 # Primary key of each table (the order rows are hashed and checked in).
 MASTER_ROW_KEYS: dict[str, tuple[str, ...]] = {
     "district": ("import_id", "code"),
@@ -76,6 +88,8 @@ MASTER_ROW_KEYS: dict[str, tuple[str, ...]] = {
     "measure": ("import_id", "seq"),
     "allocation": ("import_id", "seq"),
     "plan_amount": ("import_id", "seq"),
+    "district_boundary": ("import_id", "district"),
+    "grid_cell": ("import_id", "cell"),
 }
 # Fields that name a row in a problem, besides its key.
 _ROW_LABELS: dict[str, tuple[str, ...]] = {
@@ -85,10 +99,14 @@ _ROW_LABELS: dict[str, tuple[str, ...]] = {
     "measure": ("code",),
     "allocation": ("measure", "district"),
     "plan_amount": ("measure", "product", "year"),
+    "district_boundary": ("district",),
+    "grid_cell": ("cell",),
 }
 _DATES = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
-_FLOATS = {"value"}
-_WHOLE = {"import_id", "seq", "population", "year", "amount_cents"}
+_FLOATS = {"value", "area_m2", "x", "y", "weight"}
+_WHOLE = {"import_id", "seq", "population", "year", "amount_cents", "srid", "size_m"}
+# Binary columns (a polygon's WKB): hashed as their hex text.
+_BYTES = {"geometry"}
 
 MASTER_SEALED_FIELDS: tuple[str, ...] = (
     "id",
@@ -117,6 +135,8 @@ def canonical_value(name: str, value: object) -> object:
         return float(value)  # type: ignore[arg-type]
     if name in _WHOLE:
         return int(value)  # type: ignore[call-overload]
+    if name in _BYTES:
+        return bytes(value)  # type: ignore[call-overload]
     return str(value)
 
 
@@ -131,6 +151,10 @@ def row_hashes(table: str, columns: Mapping[str, Sequence[object]]) -> list[str]
     returns them: `date`, `float`, `int`, `str`, None), in one pass of C formatting: the
     `str` of a canonical value is its text (a float's `str` is its `repr`)."""
     prefix = table + SEPARATOR
+    columns = {
+        name: [None if v is None else bytes(v).hex() for v in values] if name in _BYTES else values
+        for name, values in columns.items()
+    }
     texts = record_texts(columns, MASTER_ROW_FIELDS[table])
     return sha256_hex(prefix + text for text in texts)
 

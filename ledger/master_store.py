@@ -11,7 +11,6 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from imports.fingerprint import Fingerprint
 from ledger.database import write_transaction
-from ledger.geo_models import DistrictBoundary, GridCell
 from ledger.master_models import (
     Allocation,
     District,
@@ -22,18 +21,9 @@ from ledger.master_models import (
     Population,
 )
 from ledger.master_seal import MASTER_ROW_FIELDS, canonical_value, master_seal, row_hash
+from ledger.master_tables import MASTER_MODELS
 from ledger.posting_queries import ledger_head
 
-_TABLES = {
-    "district": District,
-    "population": Population,
-    "indicator_value": IndicatorValue,
-    "measure": Measure,
-    "allocation": Allocation,
-    "plan_amount": PlanAmount,
-    "district_boundary": DistrictBoundary,
-    "grid_cell": GridCell,
-}
 _CHUNK = 20_000
 
 
@@ -81,7 +71,7 @@ def store_master_import(
         for name, frame in tables.items():
             if frame.empty:
                 continue
-            model = _TABLES[name]
+            model = MASTER_MODELS[name]
             records = _sealed_records(name, frame, int(import_id))
             hashes.extend(record["row_hash"] for record in records)  # type: ignore[misc]
             for start in range(0, len(records), _CHUNK):

@@ -12,24 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from ledger.master_models import (
-    Allocation,
-    District,
-    IndicatorValue,
     MasterImport,
-    Measure,
-    PlanAmount,
-    Population,
 )
 from ledger.master_seal import MASTER_ROW_FIELDS, row_hashes, row_label
-
-_MODELS = {
-    "district": District,
-    "population": Population,
-    "indicator_value": IndicatorValue,
-    "measure": Measure,
-    "allocation": Allocation,
-    "plan_amount": PlanAmount,
-}
+from ledger.master_tables import MASTER_MODELS
 
 
 @dataclass
@@ -52,7 +38,7 @@ def check_master_rows(connection: Connection, known: set[int]) -> MasterRows:
     """Recompute every master-data row's hash; `known`: the ids of the master imports."""
     found = MasterRows()
     orphans: dict[int, int] = defaultdict(int)
-    for table, model in _MODELS.items():
+    for table, model in MASTER_MODELS.items():
         names = (*MASTER_ROW_FIELDS[table], "row_hash")
         rows = connection.execute(select(*(model.__table__.c[name] for name in names))).all()
         if not rows:

@@ -270,3 +270,29 @@ def test_migration_down_keeps_grid_values_and_up_again_restores_the_tables(
             connection.execute(select(func.count()).select_from(DistrictBoundary)).scalar_one() == 3
         )
     engine.dispose()
+
+
+def test_boundaries_and_grid_cells_are_sealed_and_an_edit_outside_the_program_is_named(
+    city: Monitor, tmp_path: Path
+) -> None:
+    """A district's polygon moved, or a cell's people changed, by SQL: verify names the row and
+    the figure commands refuse (issue 15: everything a figure depends on is in the chain)."""
+    city.json("import", "boundaries", str(three_squares(tmp_path / "b.geojson")))
+    grid = write_grid(tmp_path / "grid.csv", _grid_cells())
+    city.json(
+        "import", "grid", str(grid), "--value", "Einwohner", "--population", "--period", "2022"
+    )
+    assert city.json("verify")["ok"]
+    engine = create_ledger_engine(city.database_url)
+    with engine.begin() as connection:
+        cell = connection.execute(select(GridCell.cell).limit(1)).scalar_one()
+        connection.execute(
+            text("UPDATE grid_cell SET value = value + 1 WHERE cell = :c"), {"c": cell}
+        )
+        connection.execute(text("UPDATE district_boundary SET area_m2 = area_m2 * 2"))
+    engine.dispose()
+    messages = " ".join(p["message"] for p in city.json("verify", expect=1)["problems"])
+    assert f"grid_cell row (cell {cell}) was changed" in messages
+    for code in ("S01", "S02", "S03"):
+        assert f"district_boundary row (district {code}) was changed" in messages
+    city.run("spend", "--year", "2024", expect=1)

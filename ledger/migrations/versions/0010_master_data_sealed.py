@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from alembic import op
 
 from ledger.integrity import BATCH_SEALED_FIELDS, GENESIS, batch_seal
-from ledger.master_seal import MASTER_ROW_FIELDS, MASTER_ROW_KEYS, master_seal, row_hash
+from ledger.master_seal import (
+    MASTER_ROW_FIELDS,
+    MASTER_ROW_KEYS,
+    SEALED_IN_0010,
+    master_seal,
+    row_hash,
+)
 
 revision = "0010"
 down_revision = "0009"
@@ -86,7 +92,7 @@ def upgrade() -> None:
         table.add_column(sa.Column("after_batch", sa.Integer(), nullable=True))
         table.add_column(sa.Column("sealed_rows", sa.Integer(), nullable=True))
         table.add_column(sa.Column("seal", sa.String(64), nullable=True))
-    for name in MASTER_ROW_FIELDS:
+    for name in SEALED_IN_0010:
         with op.batch_alter_table(name) as table:
             table.add_column(sa.Column("row_hash", sa.String(64), nullable=True))
     _seal_existing_imports(op.get_bind())
@@ -94,7 +100,7 @@ def upgrade() -> None:
         table.alter_column("after_batch", existing_type=sa.Integer(), nullable=False)
         table.alter_column("sealed_rows", existing_type=sa.Integer(), nullable=False)
         table.alter_column("seal", existing_type=sa.String(64), nullable=False)
-    for name in MASTER_ROW_FIELDS:
+    for name in SEALED_IN_0010:
         with op.batch_alter_table(name) as table:
             table.alter_column("row_hash", existing_type=sa.String(64), nullable=False)
 
@@ -105,7 +111,7 @@ def _seal_existing_imports(connection: sa.Connection) -> None:
     ).first()
     after_batch, seal = (newest[0], newest[1]) if newest else (0, GENESIS)
     hashes: dict[int, list[str]] = {}
-    for name in MASTER_ROW_FIELDS:
+    for name in SEALED_IN_0010:
         table = _table(name)
         rows = connection.execute(sa.select(table)).mappings().all()
         updates = []
@@ -132,7 +138,7 @@ def _seal_existing_imports(connection: sa.Connection) -> None:
 
 def downgrade() -> None:
     _seal_batches_among_themselves(op.get_bind())
-    for name in MASTER_ROW_FIELDS:
+    for name in SEALED_IN_0010:
         with op.batch_alter_table(name) as table:
             table.drop_column("row_hash")
     with op.batch_alter_table("master_import") as table:

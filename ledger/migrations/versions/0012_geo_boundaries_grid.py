@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("srid", sa.Integer(), nullable=False),
         sa.Column("area_m2", sa.Float(), nullable=False),
         sa.Column("geometry", sa.LargeBinary(), nullable=False),
+        sa.Column("row_hash", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["import_id"],
             ["master_import.id"],
@@ -61,6 +62,7 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("weight", sa.Float(), nullable=True),
         sa.Column("district", sa.String(length=50), nullable=True),
+        sa.Column("row_hash", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["import_id"], ["master_import.id"], name=op.f("fk_grid_cell_import_id_master_import")
         ),
