@@ -17,12 +17,10 @@ from ledger.anchor import append_head, last_head, seal_of
 from ledger.verification import KnownHead, VerifyReport, verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.options import Decorator
+from monitor.worded import WordedOption
 
 unverified_option: Decorator = click.option(
-    "--unverified",
-    is_flag=True,
-    help="Compute even where the ledger's hash chain does not verify; every output is then "
-    "marked unverified.",
+    "--unverified", is_flag=True, cls=WordedOption, help="cli.option.unverified"
 )
 
 
