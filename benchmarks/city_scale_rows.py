@@ -131,7 +131,8 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         records.append(
             {
                 **dict(zip([*by, "method"], key, strict=True)),
-                "draws": int(rows["draw"].nunique()),
+                "draws": int(rows.loc[rows["effect"] == 0, "draw"].nunique()),
+                "effect_draws": int(rows.loc[rows["effect"] != 0, "draw"].nunique()),
                 "failed": int((rows["error"].fillna("") != "").sum()),
                 "chosen": "/".join(sorted(set(ok["chosen"].dropna().astype(str)))),
                 "size": size[0],
@@ -153,14 +154,15 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def markdown(table: pd.DataFrame, by: list[str]) -> str:
     """One Markdown row per `by` and method; shares in %, MCSE in parentheses."""
-    head = [*by, "method", "draws", "failed", "chosen", "size (p ≤ 0.05 at 0)"]
+    head = [*by, "method", "draws", "failed", "chosen", "size (p ≤ 0.05 at 0)", "draws with effect"]
     head += ["coverage at effect", "power at effect", "effect", "pre-trend computed"]
     head += ["pre-trend alarms (p < 0.10)", "mean MDE", "CPU s per fit"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table.to_dict("records"):
         cells = [str(row[name]) for name in by]
         cells += [row["method"], str(row["draws"]), str(row["failed"]), row["chosen"]]
-        cells += [_pct(row["size"], row["size_se"]), _pct(row["coverage"], row["coverage_se"])]
+        cells += [_pct(row["size"], row["size_se"]), str(row["effect_draws"])]
+        cells += [_pct(row["coverage"], row["coverage_se"])]
         cells += [_pct(row["power"], row["power_se"]), f"{row['effect']:.3g}"]
         cells += [_pct(row["pretrend_computed"])]
         cells += [_pct(row["pretrend_alarm"], row["pretrend_alarm_se"])]

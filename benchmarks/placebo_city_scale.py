@@ -98,11 +98,11 @@ def run_draw(
     k: int,
     draw: int,
     seed: int,
-    effect: float,
+    effects: tuple[float, ...],
     methods: tuple[str, ...] = METHODS,
 ) -> list[dict]:
-    """The defaults (both unless `methods` says otherwise) on one draw, without and with the
-    known effect."""
+    """The defaults (both unless `methods` says otherwise) on one draw, once per effect added
+    (0: the placebo)."""
     spec = PANELS[name]
     rng = np.random.default_rng(np.random.SeedSequence((seed, spec.index, k, draw)))
     city = draw_city(panel, spec, k, rng)
@@ -116,7 +116,7 @@ def run_draw(
         "first_period": int(city["period"].min()),
     }
     rows = []
-    for added in (0.0, effect):
+    for added in effects:
         frame = city.assign(outcome=city["outcome"] + added * post)
         rows += evaluate_defaults(frame, k, added, keys, methods)
     return rows
@@ -128,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--panels", default=",".join(PANELS), help="comma-separated subset")
     parser.add_argument("--treated", default=",".join(map(str, TREATED)), help="k, e.g. 3,5,8")
     parser.add_argument(
-        "--old-draws", type=int, help="evaluate the old default on the first N draws only (all)"
+        "--methods", default="new,old", help="new,old: the defaults to evaluate (both)"
+    )
+    parser.add_argument(
+        "--effect-draws", type=int, help="add the known effect on the first N draws only (all)"
     )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path, help="raw CSV (appended draw by draw)")
@@ -151,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path(tempfile.gettempdir()) / f"placebo-city-scale-{args.seed}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = [int(k) for k in args.treated.split(",")]
+    methods = tuple(f"{name} default" for name in args.methods.split(","))
     print(f"{code_state()}; raw rows to {out}", flush=True)
     started, first = time.process_time(), not out.exists()
     frames = []
@@ -162,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         for k in (k for k in wanted if k in PANELS[name].treated):
             clock = time.process_time()
             for draw in range(draws):
-                old = args.old_draws is None or draw < args.old_draws
-                methods = METHODS if old else METHODS[:1]
-                frame = pd.DataFrame(run_draw(name, panel, k, draw, args.seed, effect, methods))
+                shifted = args.effect_draws is None or draw < args.effect_draws
+                effects = (0.0, effect) if shifted else (0.0,)
+                rows = run_draw(name, panel, k, draw, args.seed, effects, methods)
+                frame = pd.DataFrame(rows)
                 frame.to_csv(out, mode="a", header=first, index=False)
                 first = False
                 frames.append(frame)

@@ -97,15 +97,20 @@ def simulate_city(design: Design, city: int, seed: int, design_index: int) -> pd
 
 
 def run_city(
-    design_index: int, city: int, seed: int, methods: tuple[str, ...] = METHODS
+    design_index: int,
+    city: int,
+    seed: int,
+    effects: tuple[float, ...] = (0.0, EFFECT),
+    methods: tuple[str, ...] = METHODS,
 ) -> list[dict]:
-    """The defaults on one city, without and with the constant effect."""
+    """The defaults (both unless `methods` says otherwise) on one city, once per effect added
+    (0: the placebo)."""
     design = DESIGNS[design_index]
     frame = simulate_city(design, city, seed, design_index)
     post = (frame["cohort"] > 0) & (frame["period"] >= frame["cohort"])
     keys = {"design": design.name, "draw": city}
     rows = []
-    for effect in (0.0, EFFECT):
+    for effect in effects:
         shifted = frame.assign(outcome=frame["outcome"] + effect * post)
         rows += evaluate_defaults(shifted, design.treated, effect, keys, methods)
     return rows
@@ -117,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     numbers = ",".join(str(i) for i in range(len(DESIGNS)))
     parser.add_argument("--designs", default=numbers, help=f"design numbers of {numbers}")
     parser.add_argument(
-        "--old-draws", type=int, help="evaluate the old default on the first N cities only (all)"
+        "--methods", default="new,old", help="new,old: the defaults to evaluate (both)"
+    )
+    parser.add_argument(
+        "--effect-draws", type=int, help="add the known effect on the first N cities only (all)"
     )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path, help="raw CSV (appended city by city)")
@@ -141,14 +149,16 @@ def main(argv: list[str] | None = None) -> int:
     draws = args.draws or 100
     out = args.out or Path(tempfile.gettempdir()) / f"simulation-city-scale-{args.seed}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
+    methods = tuple(f"{name} default" for name in args.methods.split(","))
     print(f"{code_state()}; raw rows to {out}", flush=True)
     started, first = time.process_time(), not out.exists()
     frames = []
     for index in (int(d) for d in args.designs.split(",")):
         clock = time.process_time()
         for city in range(draws):
-            old = args.old_draws is None or city < args.old_draws
-            frame = pd.DataFrame(run_city(index, city, args.seed, METHODS if old else METHODS[:1]))
+            shifted = args.effect_draws is None or city < args.effect_draws
+            effects = (0.0, EFFECT) if shifted else (0.0,)
+            frame = pd.DataFrame(run_city(index, city, args.seed, effects, methods))
             frame.to_csv(out, mode="a", header=first, index=False)
             first = False
             frames.append(frame)
