@@ -62,7 +62,7 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
         f"(unattributed {summary['spending_unattributed']} €)"
     )
     table = Table(title="Programs: planted effect on the SGB II rate vs estimate")
-    for name in ("program", "planted", "method", "estimate", "95 % CI", "recovered"):
+    for name in ("program", "planted", "method", "estimate", "95 % CI", "p", "MDE", "recovered"):
         table.add_column(name)
     for row in summary["programs"]:
         ci = row["ci"]
@@ -72,6 +72,8 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
             row["method"] or "–",
             "–" if row["estimate"] is None else f"{row['estimate']:+.2f}",
             "–" if ci[0] is None else f"{ci[0]:+.2f} … {ci[1]:+.2f}",
+            "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
+            "–" if row["mde"] is None else f"{row['mde']:.2f}",
             {True: "yes", False: "no", None: row["note"][:60]}[row["recovered"]],
         )
     console.print(table)

@@ -253,7 +253,14 @@ DE: dict[str, str] = {
     "inference.wild": "Wild-Cluster-Bootstrap (Cameron, Gelbach & Miller 2008)",
     "inference.randomization": (
         "Randomisierungsinferenz: Die Startzeitpunkte wurden vielfach zufällig neu auf die "
-        "Quartiere verteilt"
+        "Quartiere verteilt; der p-Wert ist der Anteil dieser Verteilungen mit einem mindestens "
+        "so deutlichen Ergebnis. So hält der Test sein Fehlerniveau auch bei wenigen Quartieren "
+        "genau ein"
+    ),
+    "inference.placebo_rank": (
+        "Randomisierungsinferenz mit Placebo-Rängen: Die Förderung wurde rechnerisch auf nie "
+        "geförderte Quartiere übertragen; der p-Wert ist der Rang des echten Ergebnisses unter "
+        "diesen Placebo-Ergebnissen"
     ),
     "inference.placebo": (
         "Placebo-Verfahren: Nie geförderte Quartiere wurden zufällig als gefördert behandelt "

@@ -230,7 +230,14 @@ EN: dict[str, str] = {
     "inference.multiplier": "multiplier bootstrap over districts",
     "inference.wild": "wild cluster bootstrap (Cameron, Gelbach & Miller 2008)",
     "inference.randomization": (
-        "randomization inference: the start dates were reassigned to districts at random many times"
+        "randomization inference: the start dates were reassigned to districts at random many "
+        "times; the p-value is the share of these assignments with a result at least as clear. "
+        "So the test keeps its error rate exactly, even with few districts"
+    ),
+    "inference.placebo_rank": (
+        "randomization inference with placebo ranks: the programme was moved, on paper, to "
+        "districts never in it; the p-value is the rank of the real result among these placebo "
+        "results"
     ),
     "inference.placebo": (
         "placebo method: districts never in the program were treated as if they were, at random "

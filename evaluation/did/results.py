@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.did.permutation_tests import DetectableEffect
+
 
 def _number(value: float | None) -> float | None:
     """JSON has no NaN or infinity: missing statistics (and unbounded CI ends) become null."""
@@ -54,6 +56,24 @@ class Estimate:
             "inference": self.inference,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class PretrendResult:
+    """Test that treated and comparison districts moved alike before the start.
+
+    pvalue: None when the test cannot be done honestly; reason says why, as a code:
+    "no_pre_periods" (no period before the reference), "too_few_assignments" (the reassignments
+    cannot reach the 10 % level), "synthetic_fit" (synthetic DiD fits the pre-periods by
+    construction, so they cannot test it), "not_computed" (the method has no test).
+    """
+
+    pvalue: float | None
+    testable: bool
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pvalue": _number(self.pvalue), "testable": self.testable, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -172,6 +192,8 @@ class SyntheticDidEstimate(Estimate):
     n_treated: int = 0
     n_donors: int = 0
     replications: int = 0
+    # Minimum detectable effect where the inference provides one (placebo ranks), else None.
+    mde: DetectableEffect | None = None
 
     @property
     def placebo_pvalue(self) -> float:

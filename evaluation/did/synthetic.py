@@ -30,9 +30,10 @@ from evaluation.did.synthetic_inference import (
     placebo_and_in_space,
 )
 from evaluation.did.synthetic_panel import SyntheticPanel, prepare_synthetic_panel
+from evaluation.did.synthetic_randomization import placebo_rank
 
 Estimator = Literal["sdid", "sc", "did"]
-Inference = Literal["placebo", "jackknife", "bootstrap"]
+Inference = Literal["placebo", "jackknife", "bootstrap", "randomization"]
 ESTIMATORS = ("sdid", "sc", "did")
 # Poor pre-period fit: the treated units' root mean squared gap to their synthetic comparison
 # before the start exceeds this share of the outcome's typical spread across donors (standard
@@ -90,8 +91,9 @@ def synthetic_did(
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, not {estimator!r}")
-    if inference not in INFERENCE:
-        raise ValueError(f"inference must be one of {', '.join(INFERENCE)}, not {inference!r}")
+    if inference not in (*INFERENCE, "randomization"):
+        accepted = ", ".join((*INFERENCE, "randomization"))
+        raise ValueError(f"inference must be one of {accepted}, not {inference!r}")
     if replications < 2:
         raise ValueError(f"replications must be at least 2, not {replications}")
     if not 0 < alpha < 1:
@@ -105,32 +107,40 @@ def synthetic_did(
     uncertainty, in_space = placebo_and_in_space(
         panel, fits, replications, seed, placebo=inference == "placebo"
     )
-    if uncertainty is None:
-        uncertainty = (
-            jackknife(panel, fits)
-            if inference == "jackknife"
-            else bootstrap(panel, fits, replications, seed)
-        )
-    se = uncertainty.se
-    z = float(norm.ppf(1 - alpha / 2))
-    valid = bool(np.isfinite(se) and se > 0)
+    if inference == "randomization":
+        rank = placebo_rank(panel, fits, estimate, alpha, seed)
+        se, ci_low, ci_high, pvalue = rank.se, rank.ci_low, rank.ci_high, rank.pvalue
+        described, mde, extra = rank.description, rank.mde, ()
+    else:
+        if uncertainty is None:
+            uncertainty = (
+                jackknife(panel, fits)
+                if inference == "jackknife"
+                else bootstrap(panel, fits, replications, seed)
+            )
+        se = uncertainty.se
+        z = float(norm.ppf(1 - alpha / 2))
+        valid = bool(np.isfinite(se) and se > 0)
+        ci_low, ci_high = (estimate - z * se, estimate + z * se) if valid else (np.nan, np.nan)
+        pvalue = float(2 * norm.sf(abs(estimate / se))) if valid else np.nan
+        described, mde, extra = _inference_text(uncertainty, alpha, z), None, uncertainty.warnings
     notes = [
         *panel.warnings,
         *_fit_warnings(panel, fits, outcome),
         *_donor_warnings(panel.n_donors),
-        *uncertainty.warnings,
+        *extra,
         *_selection_warnings(panel, outcome),
     ]
     return SyntheticDidEstimate(
         estimate=estimate,
         se=se,
-        ci_low=estimate - z * se if valid else np.nan,
-        ci_high=estimate + z * se if valid else np.nan,
-        pvalue=float(2 * norm.sf(abs(estimate / se))) if valid else np.nan,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        pvalue=pvalue,
         nobs=int(panel.outcomes.size),
         nclusters=len(panel.units),
         method=estimator,
-        inference=_inference_text(uncertainty, alpha, z),
+        inference=described,
         warnings=tuple(notes),
         unit_weights=_unit_weights(panel, fits, weights),
         time_weights=_time_weights(panel, fits, weights),
@@ -144,6 +154,7 @@ def synthetic_did(
         n_treated=len(panel.units) - panel.n_donors,
         n_donors=panel.n_donors,
         replications=replications if inference != "jackknife" else 0,
+        mde=mde,
     )
 
 

@@ -45,6 +45,7 @@ class ProgramResult:
     estimate: float | None
     ci: tuple[float | None, float | None]
     pvalue: float | None
+    mde: float | None
     note: str
 
     @property
@@ -103,6 +104,7 @@ def run_demo(
                 "estimate": r.estimate,
                 "ci": list(r.ci),
                 "pvalue": r.pvalue,
+                "mde": r.mde,
                 "recovered": r.recovered,
                 "note": r.note,
             }
@@ -146,7 +148,7 @@ def _evaluate(
             frame, OUTCOME, "district", "time", "cohort", EvaluationOptions(), program=program
         )
     except (MethodUnavailable, ValueError) as exc:
-        return ProgramResult(program, planted, None, None, (None, None), None, str(exc))
+        return ProgramResult(program, planted, None, None, (None, None), None, None, str(exc))
     return ProgramResult(
         program,
         planted,
@@ -154,6 +156,7 @@ def _evaluate(
         result.estimate,
         (result.ci_low, result.ci_high),
         result.pvalue,
+        result.mde.effect if result.mde is not None else None,
         "; ".join(result.warnings[:1]),
     )
 

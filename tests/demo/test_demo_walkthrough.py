@@ -38,9 +38,14 @@ def test_demo_imports_verifies_and_writes_its_outputs(demo) -> None:
 def test_demo_recovers_planted_effects_and_calls_no_placebo_significant(demo) -> None:
     _, summary = demo
     programs = {p["program"]: p for p in summary["programs"]}
-    for name in ("Jugendzentren", "Schulsozialarbeit", "Starke Quartiere"):
+    for name in programs:
         assert programs[name]["recovered"] is True
+    for name in ("Jugendzentren", "Starke Quartiere"):
         assert programs[name]["pvalue"] < 0.05
+    # −0.5 pp in Schulsozialarbeit's cohorts is below what its design can detect (the minimum
+    # detectable effect), and the honest test does not claim it.
+    school = programs["Schulsozialarbeit"]
+    assert school["pvalue"] > 0.05 and school["mde"] > abs(school["planted_effect"])
     assert programs["Starke Quartiere"]["method"] == "sdid"  # one district: synthetic DiD
     for name in ("Familienzentren", "Seniorentreffs"):  # planted effect 0
         assert programs[name]["planted_effect"] == 0

@@ -2,8 +2,9 @@
 
 Reference numbers: Callaway & Sant'Anna's mpdta with R `did` (att_gt + aggte "simple", never
 treated, analytic errors), tests/data/did-reference/ref_aggte.csv, scenario mpdta_nev_dr. The
-product's default corrects R's variance for small cohorts (evaluation/did/small_cohort.py); R's
-own numbers are `staggered(..., small_sample=None)`.
+product's default inference is randomization inference (evaluation/did/staggered_randomization
+.py); the analytic errors with the small-cohort correction are `--inference analytic`, and R's
+own numbers `--small-sample none` (`staggered(..., small_sample=None)`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 
 from evaluation.did import event_study, staggered, synthetic_did, twfe
+from evaluation.did.staggered_randomization import staggered_randomization
 from evaluation.panel_evaluation import EvaluationOptions, OptionConflict, evaluate_panel
 from monitor.cli import cli
 
@@ -81,8 +83,34 @@ def _assert_event_study(got: list[dict], rel_time, estimate, ci_low, ci_high) ->
     np.testing.assert_allclose([r["ci"][1] for r in got], ci_high, rtol=0, atol=TOL)
 
 
-def test_auto_on_mpdta_is_callaway_santanna_simple_with_corrected_variance_as_the_api(mpdta):
+def test_auto_on_mpdta_is_callaway_santanna_with_randomization_inference_as_the_api(mpdta):
     got = evaluate_json(MPDTA, *COLUMNS)
+    # The file's unit ids are text to the CLI; random reassignments follow the units' order.
+    as_read = mpdta.assign(countyreal=mpdta["countyreal"].astype(str))
+    api = staggered_randomization(as_read, "lemp", "countyreal", "year", "first.treat")
+
+    assert list(got)[: len(SPEC_KEYS)] == SPEC_KEYS
+    assert got["method"] == "staggered"
+    assert got["inference"] == api.inference
+    assert got["inference"].startswith("randomization inference")
+    _close(got["estimate"], R_SIMPLE_ATT)
+    for key, expected in [("estimate", api.estimate), ("se", api.se), ("pvalue", api.pvalue)]:
+        _close(got[key], expected)
+    _close(got["ci"][0], api.ci_low)
+    _close(got["ci"][1], api.ci_high)
+    assert got["pretrend"] == {"pvalue": api.pretrend.pvalue, "testable": True, "reason": None}
+    assert got["pretrend_pvalue"] == got["pretrend"]["pvalue"]
+    _close(got["mde"]["effect"], api.mde.effect)
+    assert (got["mde"]["power"], got["mde"]["alpha"]) == (0.8, 0.05)
+    assert (got["n_treated"], got["n_control"]) == (191, 309)
+    events = api.event_time
+    _assert_event_study(
+        got["event_study"], events.rel_time, events.att, events.ci_low, events.ci_high
+    )
+
+
+def test_inference_analytic_on_mpdta_is_the_corrected_influence_function_variance(mpdta):
+    got = evaluate_json(MPDTA, *COLUMNS, "--inference", "analytic")
     api = staggered(mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple")
     r_did = staggered(
         mpdta, "lemp", "countyreal", "year", "first.treat", "never", "simple", small_sample=None
@@ -131,7 +159,8 @@ def test_small_sample_none_reproduces_r_did_from_the_command_line(mpdta):
         got["event_study"], events.rel_time, events.att, events.ci_low, events.ci_high
     )
     corrected = evaluate_json(MPDTA, *COLUMNS, "--small-sample", "cohort")
-    assert corrected["se"] == evaluate_json(MPDTA, *COLUMNS)["se"] > got["se"]
+    analytic = evaluate_json(MPDTA, *COLUMNS, "--inference", "analytic")
+    assert corrected["se"] == analytic["se"] > got["se"]
 
 
 def test_small_sample_is_an_option_of_staggered_only():
@@ -281,7 +310,7 @@ def test_german_csv_with_decimal_commas_gives_the_same_estimate(mpdta, tmp_path)
 
 
 def test_plain_output_states_effect_interval_pvalue_inference_and_warnings():
-    result = run("evaluate", "--panel", MPDTA, *COLUMNS, expect=0)
+    result = run("evaluate", "--panel", MPDTA, *COLUMNS, "--inference", "analytic", expect=0)
     out = result.stdout
     assert "lemp: staggered" in out
     assert "effect: -0.03995 (95 % CI -0.06379 to -0.01612), p = 0.001" in out
@@ -329,9 +358,12 @@ def test_auto_with_one_or_two_treated_units_uses_synthetic_did(tmp_path, treated
     frame = data.assign(
         d=((data["start"].fillna(0) > 0) & (data["jahr"] >= data["start"].fillna(0))).astype(int)
     )
-    api = synthetic_did(frame, "quote", "district", "jahr", "d")
+    api = synthetic_did(frame, "quote", "district", "jahr", "d", inference="randomization")
     _close(got["estimate"], api.estimate)
     _close(got["se"], api.se)
+    _close(got["pvalue"], api.pvalue)
+    assert got["inference"].startswith("randomization inference: placebo ranks")
+    assert got["pretrend"] == {"pvalue": None, "testable": False, "reason": "synthetic_fit"}
     assert {d["unit"] for d in got["donors"]} <= set(data["district"]) - set(treated)
     assert got["pre_rmse"] >= 0 and got["n_treated"] == len(treated)
 
@@ -341,7 +373,7 @@ def test_method_sdid_takes_only_its_own_inference(tmp_path):
     result = run(
         "evaluate", "--panel", panel, *SMALL, "--method", "sdid", "--inference", "wild", expect=2
     )
-    assert "takes inference auto, placebo, jackknife, bootstrap" in result.stderr
+    assert "takes inference auto, randomization, placebo, jackknife, bootstrap" in result.stderr
 
 
 def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
@@ -350,7 +382,9 @@ def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
     api = staggered(data, "quote", "district", "jahr", "start")
     _close(got["estimate"], api.estimate)
     assert got["cohorts"] == {"2018": ["S03"], "2019": ["S07"]}
-    assert any("Only 2 treated units" in w for w in got["warnings"])
+    # 10 · 9 = 90 assignments of two single-unit cohorts: every one enumerated, exact.
+    assert "all 89 other distinct assignments" in got["inference"]
+    assert got["mde"]["effect"] > 0
 
 
 def test_auto_with_three_treated_units_runs_staggered(tmp_path):
@@ -359,11 +393,13 @@ def test_auto_with_three_treated_units_runs_staggered(tmp_path):
     assert got["method"] == "staggered"
     assert got["cohorts"] == {"2018": ["S02", "S03"], "2019": ["S07"]}
     assert (got["n_treated"], got["n_control"]) == (3, 7)
-    assert any("Cohort 2019 has a single unit" in w for w in got["warnings"])
+    # 10! / (2! 1! 7!) = 360 assignments: all enumerated, so the p-value is exact.
+    assert "all 359 other distinct assignments" in got["inference"]
+    assert got["pvalue"] * 360 == pytest.approx(round(got["pvalue"] * 360))
 
 
-@pytest.mark.parametrize("inference", ["auto", "bootstrap"])
-def test_default_evaluation_uses_the_small_cohort_correction_in_api_and_json(tmp_path, inference):
+@pytest.mark.parametrize("inference", ["analytic", "bootstrap"])
+def test_analytic_evaluation_uses_the_small_cohort_correction_in_api_and_json(tmp_path, inference):
     # Cohorts of two and three districts: where the correction matters (factor sqrt(2) and
     # sqrt(3/2) on their variances). evaluate_panel, `evaluate --json` and
     # staggered(small_sample="cohort") give the same numbers; R's plug-in variance is smaller.
@@ -371,11 +407,9 @@ def test_default_evaluation_uses_the_small_cohort_correction_in_api_and_json(tmp
     got = evaluate_json(
         write_csv(tmp_path / "panel.csv", data), *SMALL, "--inference", inference, "--seed", "4"
     )
-    evaluation = evaluate_panel(data, "quote", "district", "jahr", "start")
-    if inference == "bootstrap":
-        options = EvaluationOptions(inference="bootstrap", seed=4)
-        evaluation = evaluate_panel(data, "quote", "district", "jahr", "start", options)
-    chosen = "analytic" if inference == "auto" else inference
+    options = EvaluationOptions(inference=inference, seed=4)
+    evaluation = evaluate_panel(data, "quote", "district", "jahr", "start", options)
+    chosen = inference
     columns = ("quote", "district", "jahr", "start")
     corrected = staggered(data, *columns, inference=chosen, seed=4, small_sample="cohort")
     plain = staggered(data, *columns, inference=chosen, seed=4, small_sample=None)

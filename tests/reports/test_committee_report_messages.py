@@ -16,7 +16,7 @@ import pytest
 
 from evaluation.did import warnings as caveats
 from evaluation.did.staggered_panel import prepare_staggered_panel
-from evaluation.panel_evaluation import MethodUnavailable, evaluate_panel
+from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
 from evaluation.targeting import targeting
 from reports.appendix_sections import LIMITS, METHOD_PARTS
 from reports.caveats import (
@@ -136,6 +136,11 @@ def test_the_estimators_warnings_reason_and_inference_are_recognised():
     for warning in result.warnings:
         assert plain_caveat(warning, DE, FMT) != warning
     assert plain_caveat(result.method_reason or "", DE, FMT).startswith("3 geförderte Quartiere")
+    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz: Die Start")
+    options = EvaluationOptions(inference="analytic")
+    result = evaluate_panel(_panel({1: 3, 2: 3, 3: 4}), "y", "unit", "time", "cohort", options)
+    for warning in result.warnings:
+        assert plain_caveat(warning, DE, FMT) != warning
     assert plain_inference(result.inference, DE).startswith("Standardfehler aus den")
     # evaluate_panel corrects the variance of small cohorts: the committee reads that, not a
     # claim that their uncertainty is understated.
@@ -154,7 +159,7 @@ def test_synthetic_did_warnings_reason_and_inference_are_recognised():
     assert plain_caveat(result.method_reason or "", DE, FMT).startswith(
         "Nur 2 geförderte(s) Quartier(e) (1, 2), daher synthetische"
     )
-    assert plain_inference(result.inference, DE).startswith("Placebo-Verfahren")
+    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz mit Placebo")
 
 
 def test_the_reason_why_no_estimate_exists_is_translated():
