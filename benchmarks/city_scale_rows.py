@@ -70,6 +70,11 @@ def evaluate_defaults(
 
 def _read(document: Mapping[str, Any]) -> dict[str, Any]:
     low, high = document.get("ci") or (None, None)
+    pvalue = _float(document.get("pvalue"))
+    # JSON has no infinity: with a p-value, a missing end is an unbounded interval (placebo
+    # ranks that cannot reach 5 %); without one there is no interval at all.
+    bound = np.isfinite(pvalue)
+    mde = document.get("mde")
     pretrend = document.get("pretrend")
     if isinstance(pretrend, Mapping):
         p = pretrend.get("pvalue")
@@ -81,13 +86,14 @@ def _read(document: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "chosen": document.get("method"),
         "estimate": _float(document.get("estimate")),
-        "ci_low": _float(low),
-        "ci_high": _float(high),
-        "pvalue": _float(document.get("pvalue")),
+        "ci_low": -np.inf if low is None and bound else _float(low),
+        "ci_high": np.inf if high is None and bound else _float(high),
+        "pvalue": pvalue,
         "pretrend_testable": testable,
         "pretrend_pvalue": _float(p),
         "pretrend_reason": str(reason)[:120],
-        "mde": _float(_number_in(document.get("mde"))),
+        "mde": _float(_number_in(mde)),
+        "mde_reason": str(mde.get("reason") or "") if isinstance(mde, Mapping) else "",
         "inference": str(document.get("inference", ""))[:160],
     }
 
@@ -116,11 +122,13 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per `by` and method: draws, failures, size at effect 0, coverage and power at the known
     effect (each with its Monte Carlo SE), pre-trend test computed and alarming, mean MDE, CPU.
 
-    Shares are over the fits that did not fail; failures are counted beside them.
+    Shares are over the fits that gave a p-value; the others (an error, or no p-value) are
+    counted beside them as failed.
     """
     records = []
     for key, rows in raw.groupby([*by, "method"], sort=False):
-        ok = rows[rows["error"].fillna("") == ""]
+        good = (rows["error"].fillna("") == "") & rows["pvalue"].notna()
+        ok = rows[good]
         null, shifted = ok[ok["effect"] == 0], ok[ok["effect"] != 0]
         size = _share(null["pvalue"] <= ALPHA)
         truth = shifted["effect"]
@@ -133,7 +141,8 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                 **dict(zip([*by, "method"], key, strict=True)),
                 "draws": int(rows.loc[rows["effect"] == 0, "draw"].nunique()),
                 "effect_draws": int(rows.loc[rows["effect"] != 0, "draw"].nunique()),
-                "failed": int((rows["error"].fillna("") != "").sum()),
+                "failed": int((~good).sum()),
+                "unbounded": float(np.isinf(null["ci_high"] - null["ci_low"]).mean()),
                 "chosen": "/".join(sorted(set(ok["chosen"].dropna().astype(str)))),
                 "size": size[0],
                 "size_se": size[1],
@@ -145,7 +154,7 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                 "pretrend_computed": len(tested) / len(null) if len(null) else np.nan,
                 "pretrend_alarm": alarm[0],
                 "pretrend_alarm_se": alarm[1],
-                "mde": float(ok["mde"].mean()) if ok["mde"].notna().any() else np.nan,
+                "mde": float(ok.loc[np.isfinite(ok["mde"]), "mde"].mean()),
                 "cpu": float(rows["cpu_seconds"].mean()),
             }
         )
@@ -156,7 +165,7 @@ def markdown(table: pd.DataFrame, by: list[str]) -> str:
     """One Markdown row per `by` and method; shares in %, MCSE in parentheses."""
     head = [*by, "method", "draws", "failed", "chosen", "size (p ≤ 0.05 at 0)", "draws with effect"]
     head += ["coverage at effect", "power at effect", "effect", "pre-trend computed"]
-    head += ["pre-trend alarms (p < 0.10)", "mean MDE", "CPU s per fit"]
+    head += ["pre-trend alarms (p < 0.10)", "unbounded CI", "mean MDE", "CPU s per fit"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table.to_dict("records"):
         cells = [str(row[name]) for name in by]
@@ -165,7 +174,7 @@ def markdown(table: pd.DataFrame, by: list[str]) -> str:
         cells += [_pct(row["coverage"], row["coverage_se"])]
         cells += [_pct(row["power"], row["power_se"]), f"{row['effect']:.3g}"]
         cells += [_pct(row["pretrend_computed"])]
-        cells += [_pct(row["pretrend_alarm"], row["pretrend_alarm_se"])]
+        cells += [_pct(row["pretrend_alarm"], row["pretrend_alarm_se"]), _pct(row["unbounded"])]
         cells += ["–" if np.isnan(row["mde"]) else f"{row['mde']:.3g}", f"{row['cpu']:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
