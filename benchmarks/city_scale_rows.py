@@ -158,7 +158,13 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                 "cpu": float(rows["cpu_seconds"].mean()),
             }
         )
-    return pd.DataFrame(records)
+    # Rows in the order the keys first appear in `raw`, the new default above the old.
+    table = pd.DataFrame(records)
+    first = {key: i for i, key in enumerate(dict.fromkeys(map(tuple, raw[by].to_numpy())))}
+    order = [first[tuple(key)] for key in table[by].to_numpy()]
+    rank = table["method"].map({method: i for i, method in enumerate(METHODS)})
+    table = table.assign(_order=order, _rank=rank).sort_values(["_order", "_rank"])
+    return table.drop(columns=["_order", "_rank"]).reset_index(drop=True)
 
 
 def markdown(table: pd.DataFrame, by: list[str]) -> str:

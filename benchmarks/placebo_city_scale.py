@@ -122,6 +122,10 @@ def run_draw(
     return rows
 
 
+def _panel_order(column: pd.Series) -> pd.Series:
+    return column.map(list(PANELS).index) if column.name == "panel" else column
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=int, help="draws per panel and k (100; summarise: first N)")
@@ -145,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = raw.drop_duplicates(["panel", "treated", "draw", "effect", "method"], keep="last")
         if args.draws is not None:
             raw = raw[raw["draw"] < args.draws]
+        raw = raw.sort_values(["panel", "treated"], key=_panel_order, kind="stable")
         print(markdown(summarise(raw, by), by))
         return 0
 
