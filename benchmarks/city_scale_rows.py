@@ -127,7 +127,7 @@ def summarise(raw: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """
     records = []
     for key, rows in raw.groupby([*by, "method"], sort=False):
-        good = (rows["error"].fillna("") == "") & rows["pvalue"].notna()
+        good = (rows["error"].isna() | (rows["error"].astype(str) == "")) & rows["pvalue"].notna()
         ok = rows[good]
         null, shifted = ok[ok["effect"] == 0], ok[ok["effect"] != 0]
         size = _share(null["pvalue"] <= ALPHA)
