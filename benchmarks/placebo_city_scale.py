@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = raw.drop_duplicates(["panel", "treated", "draw", "effect", "method"], keep="last")
         if args.draws is not None:
             raw = raw[raw["draw"] < args.draws]
+        treated = [int(k) for k in args.treated.split(",")]
+        raw = raw[raw["panel"].isin(args.panels.split(",")) & raw["treated"].isin(treated)]
         raw = raw.sort_values(["panel", "treated"], key=_panel_order, kind="stable")
         print(markdown(summarise(raw, by), by))
         return 0

@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = pd.concat(frames).drop_duplicates(["design", "draw", "effect", "method"], keep="last")
         if args.draws is not None:
             raw = raw[raw["draw"] < args.draws]
+        wanted = [DESIGNS[int(d)].name for d in args.designs.split(",")]
+        raw = raw[raw["design"].isin(wanted)]
         order = {design.name: i for i, design in enumerate(DESIGNS)}
         raw = raw.sort_values(
             ["design", "draw"], key=lambda c: c.map(order) if c.name == "design" else c
