@@ -32,7 +32,7 @@ from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
-from reports.caveats import localized_caveats
+from reports.caveats import localized_document
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
@@ -208,11 +208,9 @@ def _evaluate_ledger(
 
 
 def _document(evaluation: PanelEvaluation, lang: str) -> dict[str, object]:
-    """The SPEC §7 document, its caveats' texts in the invocation's language (their codes and
-    numbers, like every key, are the same in each)."""
-    document = evaluation.to_dict()
-    document["caveats"] = localized_caveats(document["caveats"], Messages(lang), LocaleFormat(lang))
-    return document
+    """The SPEC §7 document, its caveats' texts (and `warnings`, the list of those texts) in the
+    invocation's language; their codes and numbers, like every key, are the same in each."""
+    return localized_document(evaluation.to_dict(), Messages(lang), LocaleFormat(lang))
 
 
 def _panel_columns(
