@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
+from evaluation.caveat_codes import CaveatError
 from evaluation.panel_evaluation import (
     CONTROLS,
     INFERENCES,
     METHODS,
     SMALL_SAMPLES,
     EvaluationOptions,
-    MethodUnavailable,
     OptionConflict,
     PanelEvaluation,
     evaluate_panel,
@@ -32,7 +32,7 @@ from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
-from reports.caveats import localized_document
+from reports.caveats import localized_document, plain_caveat
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
@@ -144,10 +144,8 @@ def evaluate_command(
         )
     except OptionConflict as exc:
         raise click.UsageError(str(exc)) from None
-    except MethodUnavailable as exc:
-        raise UserError(str(exc)) from None
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
-        raise UserError(f"{panel_path}: {exc}") from None
+        raise UserError(f"{panel_path}: {_why(exc, app.lang)}") from None
     if json_output or app.json_output:
         app.emit_json({**_document(evaluation, app.lang), "panel": _describe_source(panel)})
     else:
@@ -193,8 +191,8 @@ def _evaluate_ledger(
         )
     except OptionConflict as exc:
         raise click.UsageError(str(exc)) from None
-    except (MethodUnavailable, ValueError) as exc:
-        raise UserError(str(exc)) from None
+    except ValueError as exc:
+        raise UserError(_why(exc, app.lang)) from None
     if json_output or app.json_output:
         app.emit_json(
             {
@@ -205,6 +203,14 @@ def _evaluate_ledger(
         )
     else:
         _print_summary(evaluation)
+
+
+def _why(exc: ValueError, lang: str) -> str:
+    """Why there is no estimate: a reason with a code (CaveatError, MethodUnavailable) in the
+    chosen language; any other refusal of the estimators as their English message."""
+    if isinstance(exc, CaveatError):
+        return plain_caveat(exc.caveat, Messages(lang), LocaleFormat(lang))
+    return str(exc)
 
 
 def _document(evaluation: PanelEvaluation, lang: str) -> dict[str, object]:

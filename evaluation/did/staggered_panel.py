@@ -5,7 +5,8 @@ in every period are dropped (balanced panel), cohorts after the last period coun
 treated, units treated in the first period are dropped (they have no untreated period to compare),
 and without never-treated units the not-yet-treated design uses the latest cohort as the
 comparison group and leaves out the periods from its start on. Every such step is reported as a
-plain-language warning; input that cannot be a staggered panel raises ValueError.
+caveat (a code and its numbers); input that cannot be a staggered panel raises ValueError
+(CaveatError, with a reason code, where the report explains it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The unit × period matrix that synthetic difference-in-differences works on.
 
 Synthetic DiD needs a balanced panel: every unit observed in every period. Rows without an
-outcome are left out and units that then lack a period are dropped (both reported as warnings);
+outcome are left out and units that then lack a period are dropped (both reported as caveats);
 input that cannot be a block or staggered adoption design raises ValueError. Rows are ordered as
 R `synthdid::panel.matrices` orders them: the donors (never treated) sorted by their label, then
 the treated units, here by start period and label. A unit's start is its first period with

@@ -509,6 +509,15 @@ def test_non_numeric_outcome_and_time_cells_are_listed_with_row_and_column(tmp_p
     assert "2 problems in 2 rows; nothing evaluated" in result.stderr
 
 
+def test_a_panel_without_a_before_and_after_says_why_in_the_chosen_language(tmp_path):
+    everyone = {unit: 2015 for unit in UNITS[:3]}  # treated from the first period on
+    panel = write_csv(tmp_path / "panel.csv", small_panel(everyone))
+    german = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert "Alle geförderten Quartiere" in german.stderr
+    english = run("--lang", "en", "evaluate", "--panel", panel, *SMALL, expect=1)
+    assert "Every district with the program has it from the first period on" in english.stderr
+
+
 def test_xlsx_errors_name_the_sheet_and_the_row_as_excel_shows_it(mpdta, tmp_path):
     path = _write_mpdta_workbook(tmp_path / "mpdta.xlsx", mpdta.head(20))
     workbook = load_workbook(path)
