@@ -68,8 +68,8 @@ DIP_STARTS = (2016, 2018)  # a dip needs two periods before the start
 TREATED = 45  # about a tenth of the planning areas
 POOL = 45  # the neediest (or most dipped) areas a cohort is drawn from, per start
 ALPHA = 0.05
-# The sentences of evaluation.did.warnings.selection_on_need (level and dip) both name it.
-SELECTION_MARKERS = ("regression to the mean", "Ashenfelter")
+# The codes of evaluation.did.warnings.selection_on_need (level and dip).
+SELECTION_CODES = ("regression_to_mean", "ashenfelter_dip")
 DESIGNS = ("random", "need", "dip")
 
 
@@ -213,9 +213,7 @@ def run_draw(
                 "pvalue": result.pvalue,
                 "inference": result.inference,
                 "significant": bool(result.pvalue < ALPHA),
-                "selection_warning": any(
-                    marker in w for w in result.warnings for marker in SELECTION_MARKERS
-                ),
+                "selection_warning": any(c.code in SELECTION_CODES for c in result.caveats),
                 "cpu_seconds": time.process_time() - started,
             }
         )

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.caveat_codes import Caveat, coded
+from evaluation.caveat_codes import Caveat, CaveatError, english
 from evaluation.did import event_study, staggered, synthetic_did, twfe
 from evaluation.did.permutation_tests import DetectableEffect, normal_detectable_effect
 from evaluation.did.results import (
@@ -77,8 +77,8 @@ DESCRIPTIONS = {
 }
 
 
-class MethodUnavailable(ValueError):
-    """The design calls for an estimator that this version does not have."""
+class MethodUnavailable(CaveatError):
+    """No method fits the design; `caveat` says why (a reason.* code)."""
 
 
 class OptionConflict(ValueError):
@@ -115,7 +115,9 @@ class PanelEvaluation:
     minus untreated); None for an event study, which reports one effect per relative period.
     cohorts: first treated period (as text) → the treated unit ids in it, as text.
     event_study columns: rel_time (periods since the start), estimate, se, ci_low, ci_high.
-    method_reason: why "auto" chose the method, else None. result: the estimator's own result.
+    reason: why "auto" chose the method (a reason.* caveat; `method_reason` is its English),
+    else None. caveats: what must be shown with the estimate (`warnings`: their English).
+    result: the estimator's own result.
     pretrend: the pre-trend test, or why there is none (pretrend_pvalue is its p-value).
     mde: the minimum detectable effect of this design (absolute, outcome units), or None for an
     event study. sensitivity: Rambachan & Roth's breakdown M̄ for the post-period average.
@@ -124,7 +126,7 @@ class PanelEvaluation:
     indicator: str
     program: str | None
     method: str
-    method_reason: str | None
+    reason: Caveat | None
     estimate: float | None
     se: float | None
     ci_low: float | None
@@ -138,7 +140,7 @@ class PanelEvaluation:
     event_study: pd.DataFrame
     nobs: int
     nclusters: int | None
-    warnings: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
     result: Estimate | EventStudy = field(repr=False)
     pretrend: PretrendResult = field(
         default_factory=lambda: PretrendResult(None, False, "not_computed")
@@ -153,9 +155,14 @@ class PanelEvaluation:
         return DESCRIPTIONS[self.method]
 
     @property
-    def caveats(self) -> tuple[Caveat, ...]:
-        """The warnings as data (code, values; the English sentence kept), SPEC §7."""
-        return tuple(coded(w) for w in self.warnings)
+    def warnings(self) -> tuple[str, ...]:
+        """The caveats' English sentences (SPEC §7 `warnings` of the Python API)."""
+        return english(self.caveats)
+
+    @property
+    def method_reason(self) -> str | None:
+        """Why "auto" chose the method, in English; None when the user chose it."""
+        return None if self.reason is None else self.reason.english
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of SPEC §7; NaN and infinite statistics become null."""
@@ -184,10 +191,9 @@ class PanelEvaluation:
             "pretrend": self.pretrend.to_dict(),
             "mde": self.mde.to_dict() if self.mde is not None else None,
             "sensitivity": self.sensitivity.to_dict(),
-            "caveats": [
-                {"code": c.code, "values": c.values, "text": c.english} for c in self.caveats
-            ],
+            "caveats": [c.to_dict() for c in self.caveats],
             "method_reason": self.method_reason,
+            "method_reason_caveat": None if self.reason is None else self.reason.to_dict(),
             "nobs": self.nobs,
             "nclusters": self.nclusters,
         }
@@ -238,29 +244,22 @@ def evaluate_panel(
     else:
         evaluation = _event(data, outcome, unit, time, cohort, options)
     return PanelEvaluation(
-        indicator=outcome, program=program, method=method, method_reason=reason, **evaluation
+        indicator=outcome, program=program, method=method, reason=reason, **evaluation
     )
 
 
 def _choose_method(
     data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str, control: str | None
-) -> tuple[str, str]:
+) -> tuple[str, Caveat]:
     """staggered from STAGGERED_FROM treated units on (counted as staggered would use them)."""
     panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control or "never")
     treated = panel.units[np.isin(panel.unit_cohort, panel.treated_groups)]
     if len(treated) == 0:
-        raise MethodUnavailable("no treated unit with periods before and after its start")
+        raise MethodUnavailable(Caveat("no_treated"))
     if len(treated) < STAGGERED_FROM:
         listed = ", ".join(_sorted_ids(treated))
-        return "sdid", (
-            f"auto: only {len(treated)} treated unit{'s' if len(treated) > 1 else ''} ({listed}), "
-            "so synthetic difference-in-differences with placebo inference: with one or two "
-            "treated units cluster-robust and wild-bootstrap errors are unreliable"
-        )
-    return "staggered", (
-        f"auto: {len(treated)} treated units (at least {STAGGERED_FROM}), so Callaway & "
-        "Sant'Anna with group-size weights (aggregate simple)"
-    )
+        return "sdid", Caveat("auto_sdid", {"n": len(treated), "districts": listed})
+    return "staggered", Caveat("auto_staggered", {"n": len(treated), "minimum": STAGGERED_FROM})
 
 
 def _check_options(
@@ -321,9 +320,7 @@ def _staggered(
     overall = _overall(result)
     pretrend = _analytic_staggered_pretrend(panel, result.pretrend_pvalue)
     if not pretrend.testable:
-        overall["warnings"] = tuple(
-            w for w in result.warnings if coded(w).code != "pretrend_rejected"
-        )
+        overall["caveats"] = tuple(c for c in result.caveats if c.code != "pretrend_rejected")
     return {
         **overall,
         "n_treated": int(result.n_treated or 0),
@@ -474,7 +471,7 @@ def _event(
         "inference": result.inference,
         "nobs": result.nobs,
         "nclusters": result.nclusters,
-        "warnings": result.warnings,
+        "caveats": result.caveats,
         "result": result,
         **_counts(starts[starts > 0], int(starts.size)),
         "pretrend_pvalue": result.pretrend_pvalue,
@@ -496,7 +493,7 @@ def _overall(result: Estimate) -> dict[str, Any]:
         "inference": result.inference,
         "nobs": result.nobs,
         "nclusters": result.nclusters,
-        "warnings": result.warnings,
+        "caveats": result.caveats,
         "result": result,
     }
 

@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.caveat_codes import Caveat, english
+
 FOLLOWS_MIN_SPEARMAN = 0.3
 AGAINST_MAX_SPEARMAN = -0.1
 NEEDIEST_SHARE = Fraction(1, 5)
@@ -99,7 +101,12 @@ class Targeting:
     seed: int
     alpha: float
     excluded: tuple[tuple[str, str], ...] = ()
-    warnings: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The caveats' English sentences."""
+        return english(self.caveats)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `budget-monitor targeting --json` (SPEC §7) plus the figures behind it."""
@@ -139,6 +146,7 @@ class Targeting:
             },
             "excluded": [{"key": key, "reason": reason} for key, reason in self.excluded],
             "warnings": list(self.warnings),
+            "caveats": [c.to_dict() for c in self.caveats],
         }
 
 
@@ -211,7 +219,7 @@ def targeting(
         seed=seed,
         alpha=alpha,
         excluded=excluded,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
     )
 
 
@@ -368,18 +376,12 @@ def _verdict(
     return "unclear", f"No clear relation between need and spending {evidence}"
 
 
-def _warnings(n: int, draws: int, used: int) -> tuple[str, ...]:
+def _warnings(n: int, draws: int, used: int) -> tuple[Caveat, ...]:
     notes = []
     if MIN_DISTRICTS <= n < FEW_DISTRICTS:
-        notes.append(
-            f"Only {n} districts: the interval of the rank correlation is wide, so the verdict "
-            "rests on little information."
-        )
+        notes.append(Caveat("few_districts_targeting", {"n": n}))
     if 0 < used < draws:
-        notes.append(
-            f"{draws - used} of {draws} bootstrap draws had no spread in need or spending and "
-            "were left out of the interval."
-        )
+        notes.append(Caveat("bootstrap_no_spread", {"k": draws - used, "n": draws}))
     return tuple(notes)
 
 

@@ -23,7 +23,16 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class PanelError(ValueError):
-    """The panel cannot be built (no such indicator, program or measure)."""
+    """The panel cannot be built (no such indicator, program or measure).
+
+    code and values, where set, say why as data (the evaluation's reason codes, e.g.
+    "no_indicator_values" with the indicator), for the report to word in its language.
+    """
+
+    def __init__(self, message: str, code: str | None = None, **values: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,10 @@ def panel_inputs(
     if values.empty:
         known = ", ".join(sorted(set(every["indicator"])))
         raise PanelError(
-            f"no values for indicator {indicator!r}; known indicators: {known or 'none'}"
+            f"no values for indicator {indicator!r}; known indicators: {known or 'none'}",
+            "no_indicator_values",
+            indicator=str(indicator),
+            known=known or "none",
         )
     frequencies = {period_time(p)[0] for p in values["period"]}
     if len(frequencies) > 1:

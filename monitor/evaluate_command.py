@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
+from evaluation.caveat_codes import CaveatError
 from evaluation.panel_evaluation import (
     CONTROLS,
     INFERENCES,
     METHODS,
     SMALL_SAMPLES,
     EvaluationOptions,
-    MethodUnavailable,
     OptionConflict,
     PanelEvaluation,
     evaluate_panel,
@@ -33,7 +33,7 @@ from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
-from reports.caveats import localized_caveats
+from reports.caveats import localized_document, plain_caveat
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
@@ -147,10 +147,8 @@ def evaluate_command(
         )
     except OptionConflict as exc:
         raise click.UsageError(str(exc)) from None
-    except MethodUnavailable as exc:
-        raise UserError(str(exc)) from None
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
-        raise UserError(f"{panel_path}: {exc}") from None
+        raise UserError(f"{panel_path}: {_why(exc, app.lang)}") from None
     if json_output or app.json_output:
         app.emit_json({**_document(evaluation, app.lang), "panel": _describe_source(panel)})
     else:
@@ -199,8 +197,8 @@ def _evaluate_ledger(
         )
     except OptionConflict as exc:
         raise click.UsageError(str(exc)) from None
-    except (MethodUnavailable, ValueError) as exc:
-        raise UserError(str(exc)) from None
+    except ValueError as exc:
+        raise UserError(_why(exc, app.lang)) from None
     if json_output or app.json_output:
         app.emit_json(
             {
@@ -216,12 +214,18 @@ def _evaluate_ledger(
         _print_summary(evaluation)
 
 
+def _why(exc: ValueError, lang: str) -> str:
+    """Why there is no estimate: a reason with a code (CaveatError, MethodUnavailable) in the
+    chosen language; any other refusal of the estimators as their English message."""
+    if isinstance(exc, CaveatError):
+        return plain_caveat(exc.caveat, Messages(lang), LocaleFormat(lang))
+    return str(exc)
+
+
 def _document(evaluation: PanelEvaluation, lang: str) -> dict[str, object]:
-    """The SPEC §7 document, its caveats' texts in the invocation's language (their codes and
-    numbers, like every key, are the same in each)."""
-    document = evaluation.to_dict()
-    document["caveats"] = localized_caveats(document["caveats"], Messages(lang), LocaleFormat(lang))
-    return document
+    """The SPEC §7 document, its caveats' texts (and `warnings`, the list of those texts) in the
+    invocation's language; their codes and numbers, like every key, are the same in each."""
+    return localized_document(evaluation.to_dict(), Messages(lang), LocaleFormat(lang))
 
 
 def _panel_columns(

@@ -27,6 +27,9 @@ from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
 from monitor.worded import WordedCommand, WordedOption
 from reports.audit_workbook import write_need_workbook
+from reports.caveats import localized_document
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,10 @@ def targeting_command(
             raise UserError(str(exc)) from None
     result = targeting_of(need, spent, chosen)
     if json_output or app.json_output:
-        app.emit_json({**result.to_dict(), **mark})
+        lang = app.lang
+        app.emit_json(
+            {**localized_document(result.to_dict(), Messages(lang), LocaleFormat(lang)), **mark}
+        )
         return
     if mark:
         click.echo("UNVERIFIED: the ledger does not verify; these figures may be altered")

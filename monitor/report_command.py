@@ -37,7 +37,7 @@ from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
-from reports.caveats import localized_caveats
+from reports.caveats import localized_caveats, localized_document
 from reports.committee_report import ReportResult, build_report
 from reports.formatting import LocaleFormat
 from reports.messages import LANGUAGES, Messages
@@ -179,14 +179,20 @@ def _build_and_record(
 
 
 def sidecar_document(data: ReportData, run: int, lang: str, result: ReportResult) -> dict[str, Any]:
-    """The sidecar: every field of the report's data, and the run that wrote it; each
-    programme's caveats with their text in the report's language (SPEC §7)."""
+    """The sidecar: every field of the report's data, and the run that wrote it; the caveats
+    (and `warnings`, their texts) of each programme and of the targeting, and why a programme
+    has no estimate, in the report's language (SPEC §7)."""
     document = data.to_dict()
     t, fmt = Messages(lang), LocaleFormat(lang)
     for program in document.get("programs") or []:
-        evaluation = program.get("evaluation")
-        if evaluation and "caveats" in evaluation:
-            evaluation["caveats"] = localized_caveats(evaluation["caveats"], t, fmt)
+        if program.get("evaluation"):
+            program["evaluation"] = localized_document(program["evaluation"], t, fmt)
+        if program.get("unavailable_reason"):
+            (program["unavailable_reason"],) = localized_caveats(
+                [program["unavailable_reason"]], t, fmt
+            )
+    if document.get("targeting"):
+        document["targeting"] = localized_document(document["targeting"], t, fmt)
     return {
         "format": SIDECAR_FORMAT,
         "run": {

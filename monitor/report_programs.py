@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from evaluation.caveat_codes import Caveat, CaveatError
 from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
 from imports.money import format_cents
 from ledger.district_panel import PanelError, PanelInputs, panel_inputs, panel_of
@@ -24,9 +25,18 @@ from ledger.spending import tag_spending
 from monitor.context import AppContext
 from reports.report_data import ProgramSection
 
-# The reason the report gives for a program without an estimate, in the evaluation's own
-# English; reports.caveats recognises it by its opening words.
-NO_DISTRICT_SPENDING = "no spending of the program is attributed to a district"
+# Why a program has no estimate, as a reason code the report words from its catalogue.
+NO_DISTRICT_SPENDING = Caveat("no_district_spending")
+
+
+def _why(exc: ValueError) -> Caveat:
+    """The reason of an exception as a caveat: its own code where it has one; else the
+    exception's English message, shown as it is (a failure the evaluation has no words for)."""
+    if isinstance(exc, CaveatError):
+        return exc.caveat
+    if isinstance(exc, PanelError) and exc.code is not None:
+        return Caveat(exc.code, exc.values)
+    return Caveat("not_evaluable", {"detail": str(exc)})
 
 
 def program_sections(
@@ -56,7 +66,7 @@ def program_sections(
         )
         missing = None
     except PanelError as exc:
-        inputs, missing = None, str(exc)
+        inputs, missing = None, _why(exc).to_dict()
     by_year = program_spending_by_year(connection, patterns, end, bound, inputs)
     sections = []
     for program in programs:
@@ -153,25 +163,23 @@ def _tagged_postings(
 
 def _evaluate(
     app: AppContext, inputs: PanelInputs, program: str, small: set[str], minimum: int
-) -> tuple[dict[str, Any] | None, str | None]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """(the evaluate JSON, None) or (None, why there is no estimate)."""
     outcome = app.settings.report.outcome
     try:
         panel = panel_of(inputs, program=program)
         if not panel.frame["spending_cents"].any():
-            return None, NO_DISTRICT_SPENDING
+            return None, NO_DISTRICT_SPENDING.to_dict()
         frame = panel.frame.rename(columns={"value": outcome})
         evaluation = evaluate_panel(
             frame, outcome, "district", "time", "cohort", EvaluationOptions(), program=program
         ).to_dict()
     except (MethodUnavailable, PanelError, ValueError) as exc:
-        return None, str(exc)
+        return None, _why(exc).to_dict()
     treated = sorted({str(k) for keys in (evaluation.get("cohorts") or {}).values() for k in keys})
     if treated and set(treated) <= small:
-        return None, (
-            f"withheld: every district reached ({', '.join(treated)}) has fewer than "
-            f"{minimum} inhabitants"
-        )
+        withheld = Caveat("withheld_small", {"districts": ", ".join(treated), "n": minimum})
+        return None, withheld.to_dict()
     configured = app.settings.indicators.get(outcome)
     if configured is not None:
         evaluation |= {"indicator_name": configured.name, "indicator_unit": configured.unit}

@@ -1,19 +1,24 @@
-"""The evaluation's English caveats in the committee's words.
+"""The evaluation's caveats in the committee's words.
 
-The evaluation modules write their caveats in English (evaluation.did.warnings, targeting);
-`evaluation.caveat_codes` recognises the known ones by their opening words, and `plain_caveat`
-gives their gist from the message catalogue, with the numbers they carry; a caveat it does not
-recognise is shown as given, so nothing the statistics warn about is ever dropped.
+Every caveat arrives as data: an `evaluation.caveat_codes.Caveat`, or its SPEC §7 document
+{code, values, text} (the evaluate JSON, the report's data). The words come from the message
+catalogue by the code ("caveat.<code>", "reason.<code>"), filled with its values; nothing is
+recognised by its wording. A document written before caveats travelled as codes carries only
+English `warnings`: those are shown as they are (`caveats_of`), so nothing the statistics warn
+about is ever dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-from evaluation.caveat_codes import recognise
+from evaluation.caveat_codes import ENGLISH, Caveat, catalogue_key
 from reports.formatting import LocaleFormat
-from reports.messages import Messages
+from reports.messages import Messages, catalogue, placeholders
+
+# A caveat as it arrives: typed, as a SPEC §7 document, or (an old document) an English sentence.
+CaveatLike = Caveat | Mapping[str, Any] | str
 
 # How uncertainty was computed (the evaluate JSON's free-text "inference"), by opening words.
 _INFERENCES: tuple[tuple[str, str], ...] = (
@@ -53,6 +58,7 @@ CAVEAT_GISTS: dict[str, str] = {
     "caveat.pretrend_rejected": "gist.pretrend_rejected",
     "caveat.no_pretrend_test": "gist.pretrend_untested",
     "caveat.pretrend_collinear": "gist.pretrend_untested",
+    "caveat.no_pre_periods": "gist.pretrend_untested",
     "caveat.few_pre_periods": "gist.few_pre_periods",
     "caveat.regression_to_mean": "gist.regression_to_mean",
     "caveat.ashenfelter_dip": "gist.regression_to_mean",
@@ -76,24 +82,53 @@ CAVEAT_GISTS: dict[str, str] = {
 }
 
 
-def plain_caveat(text: str, t: Messages, fmt: LocaleFormat) -> str:
-    """The catalogue's wording of a known English caveat, with its numbers; else `text`."""
-    recognised = recognise(text)
-    if recognised is None:
-        return text
-    key, found = recognised
-    converters: dict[str, Callable[[str], str]] = {
-        "n": lambda s: fmt.integer(int(s)),
-        "k": lambda s: fmt.integer(int(s)),
-        "p": lambda s: fmt.pvalue(float(s)),
-    }
-    return t(key, **{name: converters.get(name, str)(value) for name, value in found.items()})
+def as_caveat(item: CaveatLike) -> Caveat | None:
+    """The typed caveat; None for an English sentence of an old document or an unknown code."""
+    if isinstance(item, Caveat):
+        return item
+    if isinstance(item, Mapping) and item.get("code") in ENGLISH:
+        return Caveat.from_dict(item)
+    return None
 
 
-def caveat_gist(text: str) -> str | None:
-    """The gist key ("gist.…") of a known caveat; None for one this catalogue does not know."""
-    recognised = recognise(text)
-    return None if recognised is None else CAVEAT_GISTS.get(recognised[0])
+def caveats_of(document: Mapping[str, Any] | None) -> list[CaveatLike]:
+    """The caveats of an evaluate or targeting document; one written before they travelled as
+    codes has only its English `warnings`, which are then shown as they are."""
+    document = document or {}
+    if "caveats" in document:
+        return list(document["caveats"] or [])
+    return [str(w) for w in document.get("warnings") or []]
+
+
+def _shown_as_given(item: CaveatLike) -> str:
+    return item if isinstance(item, str) else str(item.get("text") or item.get("code"))
+
+
+def _formatted(caveat: Caveat, fmt: LocaleFormat) -> dict[str, str]:
+    """The values as the reader's locale writes them: counts as integers, p as a p-value."""
+    out = {}
+    for name, value in caveat.values.items():
+        if name == "p" and isinstance(value, int | float):
+            out[name] = fmt.pvalue(float(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[name] = fmt.integer(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def plain_caveat(item: CaveatLike, t: Messages, fmt: LocaleFormat) -> str:
+    """The catalogue's wording of a caveat (or reason), with its values."""
+    caveat = as_caveat(item)
+    if caveat is None:
+        return _shown_as_given(item)
+    return t(catalogue_key(caveat.code), **_formatted(caveat, fmt))
+
+
+def caveat_gist(item: CaveatLike) -> str | None:
+    """The gist key ("gist.…") of a caveat; None for one without a gist."""
+    caveat = as_caveat(item)
+    return None if caveat is None else CAVEAT_GISTS.get(catalogue_key(caveat.code))
 
 
 def plain_inference(text: str, t: Messages) -> str:
@@ -116,35 +151,51 @@ def joined(items: list[str], t: Messages) -> str:
     return f"{', '.join(items[:-1])} {t('list.and')} {items[-1]}"
 
 
-def plain_caveats(texts: list[str], t: Messages, fmt: LocaleFormat) -> list[str]:
+def plain_caveats(items: list[CaveatLike], t: Messages, fmt: LocaleFormat) -> list[str]:
     """Each caveat in the catalogue's words, in order, without repeats; caveats of one kind
     that differ only by their cohort become one, naming the cohorts ("ab 2018, 2020 und 2021")."""
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
-    order: list[tuple[str, tuple[tuple[str, str], ...]] | str] = []
-    for text in texts:
-        recognised = recognise(text)
-        if recognised is None or recognised[0] not in _MERGED_BY:
-            order.append(text)
+    order: list[tuple[str, tuple[tuple[str, str], ...]] | CaveatLike] = []
+    for item in items:
+        caveat = as_caveat(item)
+        key = None if caveat is None else catalogue_key(caveat.code)
+        if caveat is None or key not in _MERGED_BY:
+            order.append(item)
             continue
-        key, found = recognised
         name = _MERGED_BY[key]
-        rest = tuple(sorted((k, v) for k, v in found.items() if k != name))
+        found = _formatted(caveat, fmt)
+        # Only the values the message shows tell two caveats apart (not, say, how far each
+        # cohort stood out).
+        shown = placeholders(catalogue(t.lang)[key]) - {name}
+        rest = tuple(sorted((k, v) for k, v in found.items() if k in shown))
         if (key, rest) not in groups:
             groups[(key, rest)] = []
             order.append((key, rest))
         groups[(key, rest)].append(found[name])
     result = []
-    for item in order:
-        if isinstance(item, str):
-            result.append(plain_caveat(item, t, fmt))
-        else:
-            key, rest = item
-            values = list(dict.fromkeys(groups[item]))
+    for entry in order:
+        if isinstance(entry, tuple):
+            key, rest = entry
+            values = list(dict.fromkeys(groups[entry]))
             result.append(t(key, **dict(rest), **{_MERGED_BY[key]: joined(values, t)}))
+        else:
+            result.append(plain_caveat(entry, t, fmt))
     return list(dict.fromkeys(result))
 
 
 def localized_caveats(caveats: list[dict[str, Any]], t: Messages, fmt: LocaleFormat) -> list[dict]:
     """SPEC §7 caveats with their text in the reader's language (the catalogue's wording of each
-    code; a caveat without a code keeps its English sentence)."""
-    return [{**c, "text": plain_caveat(str(c["text"]), t, fmt)} for c in caveats]
+    code and its values)."""
+    return [{**c, "text": plain_caveat(c, t, fmt)} for c in caveats]
+
+
+def localized_document(document: dict[str, Any], t: Messages, fmt: LocaleFormat) -> dict:
+    """An evaluate or targeting document (SPEC §7) in the reader's language: its caveats' texts,
+    `warnings` as the list of those texts, and the reason for the method (evaluate)."""
+    document = {**document, "caveats": localized_caveats(document.get("caveats") or [], t, fmt)}
+    document["warnings"] = [caveat["text"] for caveat in document["caveats"]]
+    if document.get("method_reason_caveat"):
+        (document["method_reason_caveat"],) = localized_caveats(
+            [document["method_reason_caveat"]], t, fmt
+        )
+    return document

@@ -9,8 +9,8 @@ used, not compiled to .mo: Babel is a dependency anyway, there is no build step 
 
 Messages are plain text: the PDF builder escapes them, so a district called "Nord & Süd" cannot
 break the layout, and bold or italics come from paragraph styles. Values are formatted (numbers,
-money, dates) before they are put into a message. The evaluation's English caveats are put into
-these words by `reports.caveats`.
+money, dates) before they are put into a message. The evaluation's caveats are put into
+these words from their codes by `reports.caveats`.
 """
 
 from __future__ import annotations

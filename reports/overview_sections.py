@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame
 
-from reports.caveats import caveat_gist
+from reports.caveats import CaveatLike, caveat_gist, caveats_of, plain_caveat
 from reports.charts import concentration_chart, need_scatter, spending_bars
 from reports.district_map import district_maps
 from reports.programme_glance import programme_table
@@ -169,9 +169,10 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
 def cannot_say(data: ReportData, layout: Layout) -> list[str]:
     """What the numbers cannot say: fixed limits first, then each kind of caveat once.
 
-    A recognised caveat is shown by its gist with every source (targeting, programs) it
+    A caveat is shown by its gist with every source (targeting, programs) it
     applies to, so the page stays short with many programs; the program pages give each caveat
-    in full. A caveat the catalogue does not know is shown as given, with its source.
+    in full. A caveat without a gist (or an old document's English sentence) is shown in full,
+    with its source.
     """
     t, fmt = layout.t, layout.fmt
     items = [t("limits.descriptive")]
@@ -180,15 +181,18 @@ def cannot_say(data: ReportData, layout: Layout) -> list[str]:
     items.append(t("limits.few_districts", n=fmt.integer(len(data.districts))))
     if data.unattributed:
         items.append(t("limits.unattributed", amount=fmt.money(data.unattributed)))
-    sources = [(t("limits.targeting_source"), (data.targeting or {}).get("warnings") or [])]
-    sources += [(s.program, (s.evaluation or {}).get("warnings") or []) for s in data.programs]
+    sources: list[tuple[str, list[CaveatLike]]] = [
+        (t("limits.targeting_source"), caveats_of(data.targeting))
+    ]
+    sources += [(s.program, caveats_of(s.evaluation)) for s in data.programs]
     grouped: dict[str, list[str]] = {}
     unknown: list[str] = []
-    for source, warnings in sources:
-        for warning in map(str, warnings):
-            gist = caveat_gist(warning)
+    for source, caveats in sources:
+        for caveat in caveats:
+            gist = caveat_gist(caveat)
             if gist is None:
-                unknown.append(t("limits.item", source=source, text=warning))
+                text = plain_caveat(caveat, t, fmt)
+                unknown.append(t("limits.item", source=source, text=text))
             elif source not in grouped.setdefault(gist, []):
                 grouped[gist].append(source)
     items += [

@@ -17,7 +17,14 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether
 
-from reports.caveats import caveat_gist, plain_caveat, plain_caveats, plain_inference
+from reports.caveats import (
+    CaveatLike,
+    caveat_gist,
+    caveats_of,
+    plain_caveat,
+    plain_caveats,
+    plain_inference,
+)
 from reports.charts import period_spending_chart
 from reports.effect_charts import event_study_chart, has_reference_estimate
 from reports.effect_words import (
@@ -37,18 +44,18 @@ from reports.report_layout import Layout
 from reports.synthetic_sections import POOR_FIT_GIST, poor_fit, synthetic_comparison
 
 
-def _warnings(section: ProgramSection) -> list[str]:
-    return [str(w) for w in (section.evaluation or {}).get("warnings") or []]
+def _caveats(section: ProgramSection) -> list[CaveatLike]:
+    return caveats_of(section.evaluation)
 
 
 def program_caveats(
     section: ProgramSection, layout: Layout, skip: frozenset[str] = frozenset()
 ) -> list[str]:
-    """The evaluation's warnings in plain words, in their order, each said once (caveats that
+    """The evaluation's caveats in plain words, in their order, each said once (caveats that
     differ only by their start cohort as one); skip: gists the page already says in other
     words (a pre-trend alarm, a poor synthetic fit)."""
-    warnings = [w for w in _warnings(section) if caveat_gist(w) not in skip]
-    return plain_caveats(warnings, layout.t, layout.fmt)
+    caveats = [c for c in _caveats(section) if caveat_gist(c) not in skip]
+    return plain_caveats(caveats, layout.t, layout.fmt)
 
 
 def program_page(
@@ -213,7 +220,8 @@ def _small_print(evaluation: dict[str, Any], layout: Layout) -> list[Flowable]:
     if evaluation.get("inference"):
         inference = plain_inference(str(evaluation["inference"]), t)
         story.append(layout.p(t("program.inference", inference=inference), "small"))
-    if evaluation.get("method_reason"):
-        reason = plain_caveat(str(evaluation["method_reason"]), t, fmt)
+    chosen = evaluation.get("method_reason_caveat") or evaluation.get("method_reason")
+    if chosen:
+        reason = plain_caveat(chosen, t, fmt)
         story.append(layout.p(t("program.method_reason", reason=reason), "small"))
     return story

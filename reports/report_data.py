@@ -50,7 +50,8 @@ class ProgramSection:
     n_treated, n_control, cohorts, pretrend_pvalue, event_study [{rel_time, estimate, ci}],
     warnings, method_reason, indicator) and optionally "indicator_name" (e.g. "SGB-II-Quote")
     and "indicator_unit" ("%" makes differences read as percentage points), from the
-    `[indicators.CODE]` settings; None when there is no estimate. unavailable_reason: why not.
+    `[indicators.CODE]` settings; None when there is no estimate. unavailable_reason: why not, a
+    SPEC §7 caveat document {code, values, text} (a reason.* code, English text).
     """
 
     program: str
@@ -58,7 +59,7 @@ class ProgramSection:
     plan: Decimal | None
     actual: Decimal
     evaluation: dict[str, Any] | None
-    unavailable_reason: str | None
+    unavailable_reason: dict[str, Any] | None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from reports.caveats import caveat_gist
+from reports.caveats import caveat_gist, caveats_of
 from reports.effect_charts import trajectory_chart
 from reports.effect_words import finite, indicator_label, with_unit
 from reports.formatting import decimals_for
@@ -28,7 +28,7 @@ POOR_FIT_GIST = "gist.synthetic_fit"
 
 def poor_fit(evaluation: dict[str, Any]) -> bool:
     """Did the evaluation warn that the synthetic comparison tracks poorly before the start?"""
-    return any(caveat_gist(str(w)) == POOR_FIT_GIST for w in evaluation.get("warnings") or [])
+    return any(caveat_gist(c) == POOR_FIT_GIST for c in caveats_of(evaluation))
 
 
 def synthetic_comparison(

@@ -5,7 +5,8 @@
 - `event_study`: TWFE leads and lags with a joint pre-trend test.
 - `staggered`: Callaway & Sant'Anna (2021) group-time effects and their aggregates.
 
-Every result carries plain-language warnings (see `evaluation.did.warnings`).
+Every result carries its caveats as codes with their values (`caveats`, see
+`evaluation.did.warnings` and `evaluation.caveat_codes`) and their English sentences (`warnings`).
 """
 
 from evaluation.did.event_study import event_study

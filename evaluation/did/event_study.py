@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.panel import PanelFit, complete_rows, fit_panel, pre_periods
 from evaluation.did.results import EventStudy
@@ -68,7 +69,7 @@ def event_study(
             "none stays untreated"
         )
     frame, fit = panel.frame, panel.fit
-    notes += list(panel.warnings)
+    notes += list(panel.caveats)
     kept = [int(name.removeprefix("rel_")) for name in panel.names]
     if panel.dropped:
         notes.append(caveats.collinear_event_times(n.removeprefix("rel_") for n in panel.dropped))
@@ -106,13 +107,13 @@ def event_study(
         nobs=fit.nobs,
         nclusters=fit.nclusters,
         inference=f"{fit.description}; pre-trend: {test}",
-        warnings=tuple(dict.fromkeys(notes)),
+        caveats=tuple(dict.fromkeys(notes)),
     )
 
 
 def _design_notes(
     panel: PanelFit, outcome: str, unit: str, time: str, cohort: str, cluster: str | None
-) -> list[str]:
+) -> list[Caveat]:
     frame = panel.frame
     starts = frame.groupby(unit)[cohort].first().reindex(panel.units)
     notes = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.variance import LinearFit, fit_linear, independent_columns, parameter_count
 from evaluation.did.within import TwoWayWithin, codes_of, nested_in, non_singleton_rows
@@ -40,13 +41,13 @@ class PanelFit:
     times: np.ndarray
     cluster_codes: np.ndarray | None
     fit: LinearFit
-    warnings: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
 
 
 def complete_rows(
     data: pd.DataFrame, outcome: str, columns: Sequence[str]
-) -> tuple[pd.DataFrame, list[str]]:
-    """Rows with every needed value present, and warnings counting what was dropped."""
+) -> tuple[pd.DataFrame, list[Caveat]]:
+    """Rows with every needed value present, and caveats counting what was dropped."""
     needed = list(dict.fromkeys([outcome, *columns]))
     missing = [c for c in needed if c not in data.columns]
     if missing:
@@ -128,7 +129,7 @@ def fit_panel(
         times=times,
         cluster_codes=cluster_codes,
         fit=fit,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
     )
 
 

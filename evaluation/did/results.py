@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.caveat_codes import Caveat, english
 from evaluation.did.permutation_tests import DetectableEffect
 
 
@@ -30,7 +31,8 @@ class Estimate:
     estimate: effect in the outcome's own unit (e.g. percentage points of the SGB II rate).
     ci_low, ci_high: 95 % confidence interval; pvalue: two-sided test of "no effect".
     inference: how se, CI and p-value were obtained, in words (e.g. "CR1 clustered by district").
-    warnings: plain-language caveats that must be shown next to the number.
+    caveats: what must be shown next to the number, as codes and values; `warnings` gives
+    their English sentences.
     """
 
     estimate: float
@@ -42,7 +44,12 @@ class Estimate:
     nclusters: int | None
     method: str
     inference: str
-    warnings: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The caveats' English sentences."""
+        return english(self.caveats)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +62,7 @@ class Estimate:
             "nclusters": self.nclusters,
             "inference": self.inference,
             "warnings": list(self.warnings),
+            "caveats": [c.to_dict() for c in self.caveats],
         }
 
 
@@ -148,7 +156,12 @@ class EventStudy:
     nobs: int
     nclusters: int | None
     inference: str
-    warnings: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The caveats' English sentences."""
+        return english(self.caveats)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +178,7 @@ class EventStudy:
             "nclusters": self.nclusters,
             "inference": self.inference,
             "warnings": list(self.warnings),
+            "caveats": [c.to_dict() for c in self.caveats],
         }
 
 

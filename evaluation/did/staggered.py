@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, norm
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.group_time_aggregation import (
     AGGREGATIONS,
@@ -119,7 +120,7 @@ class PretrendTest:
     wald: float | None
     df: int | None
     pvalue: float | None
-    problem: str | None = None
+    problem: Caveat | None = None
 
 
 def pretrend_wald(effects: GroupTimeEffects, se: np.ndarray) -> PretrendTest:
@@ -132,16 +133,12 @@ def pretrend_wald(effects: GroupTimeEffects, se: np.ndarray) -> PretrendTest:
     """
     pre = np.flatnonzero((effects.time < effects.group) & np.isfinite(se))
     if pre.size == 0:
-        return PretrendTest(
-            None, None, None, "No pre-treatment periods: parallel trends cannot be tested."
-        )
+        return PretrendTest(None, None, None, Caveat("no_pre_periods"))
     n = effects.influence.shape[0]
     influence = effects.influence[:, pre]
     covariance = influence.T @ influence / n
     if 1.0 / np.linalg.cond(covariance, 1) <= np.finfo(float).eps:
-        return PretrendTest(
-            None, None, None, "No pre-trend test: the pre-treatment effects are collinear."
-        )
+        return PretrendTest(None, None, None, Caveat("pretrend_collinear"))
     att = effects.att[pre]
     wald = float(n * att @ np.linalg.solve(covariance, att))
     return PretrendTest(wald, int(pre.size), float(chi2.sf(wald, pre.size)))
@@ -154,8 +151,8 @@ def _size_warnings(
     n_treated: np.ndarray,
     n_comparison: np.ndarray,
     small_sample: SmallSample,
-) -> list[str]:
-    """Plain-language caveats where cohorts or comparison groups are too small.
+) -> list[Caveat]:
+    """Caveats where cohorts or comparison groups are too small.
 
     A group of one unit has no variance to estimate (see `small_cohort`): said explicitly,
     because no small-sample correction can repair it.
@@ -164,39 +161,26 @@ def _size_warnings(
     treated_units = int(np.isin(panel.unit_cohort, panel.treated_groups).sum())
     comparison_units = panel.unit_cohort.size - treated_units
     if treated_units < MIN_UNITS:
-        notes.append(
-            f"Only {_count(treated_units, 'treated unit')}: with fewer than {MIN_UNITS} the "
-            "standard errors and confidence intervals are unreliable (they rest on large-sample "
-            "theory)."
-        )
+        notes.append(Caveat("few_treated_units", {"n": treated_units, "minimum": MIN_UNITS}))
     if control == "never" and comparison_units < MIN_UNITS:
-        single = (
-            " A single comparison unit's variability cannot be estimated: the standard errors "
-            "leave it out and understate the uncertainty."
-            if comparison_units == 1
-            else ""
-        )
-        notes.append(
-            f"Only {_count(comparison_units, 'never-treated unit')}: with fewer than "
-            f"{MIN_UNITS} comparison units the standard errors and confidence intervals are "
-            f"unreliable.{single}"
-        )
+        notes.append(Caveat("few_never_treated", {"n": comparison_units, "minimum": MIN_UNITS}))
     groups, first_cell = np.unique(effects.group, return_index=True)
     sizes = n_treated[first_cell]
     small = sizes < MIN_UNITS
     if small.any():
         listed = ", ".join(f"{g:g} ({n})" for g, n in zip(groups[small], sizes[small], strict=True))
-        variance = (
-            "the standard errors use the small-cohort correction (each group's variance with "
-            "divisor N − 1), but the intervals remain approximate."
-            if small_sample == "cohort"
-            else "the standard errors divide each group's variance by N (as R did) and so "
-            'understate the uncertainty of such small cohorts (small_sample="cohort" corrects '
-            "this)."
-        )
+        single = groups[sizes == 1]
         notes.append(
-            f"Cohorts with fewer than {MIN_UNITS} units: {listed}. Their ATT(g,t) rest on very "
-            f"few units; {variance}{_single_unit_cohorts(groups[sizes == 1])}"
+            Caveat(
+                "small_cohorts",
+                {
+                    "n": MIN_UNITS,
+                    "cohorts": listed,
+                    "corrected": small_sample == "cohort",
+                    "single": ", ".join(f"{g:g}" for g in single),
+                    "n_single": int(single.size),
+                },
+            )
         )
     thin = n_comparison < MIN_UNITS
     if control == "notyet" and thin.any():
@@ -206,29 +190,13 @@ def _size_warnings(
                 effects.group[thin], effects.time[thin], n_comparison[thin], strict=True
             )
         )
-        alone = " In cells with a single comparison unit its variability cannot be estimated."
         notes.append(
-            f"ATT(g,t) cells (cohort/period) with fewer than {MIN_UNITS} comparison units: "
-            f"{cells}.{alone if (n_comparison == 1).any() else ''}"
+            Caveat(
+                "thin_comparison",
+                {"n": MIN_UNITS, "cells": cells, "single": bool((n_comparison == 1).any())},
+            )
         )
     return notes
-
-
-def _single_unit_cohorts(groups: np.ndarray) -> str:
-    """The sentence naming single-unit cohorts, whose variance cannot be estimated at all."""
-    if groups.size == 0:
-        return ""
-    names = ", ".join(f"{g:g}" for g in groups)
-    which = f"Cohort {names} has" if groups.size == 1 else f"Cohorts {names} have"
-    return (
-        f" {which} a single unit: its own variability cannot be estimated, so the standard "
-        "errors leave it out and understate the uncertainty; no small-sample correction can "
-        "repair this."
-    )
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _frame(
@@ -338,7 +306,7 @@ def staggered(
     panel = prepare_staggered_panel(data, outcome, unit, time, cohort, control)
     effects, n_treated, n_comparison = group_time_effects(panel, control, small_sample)
     notes = [
-        *panel.warnings,
+        *panel.caveats,
         *_size_warnings(panel, effects, control, n_treated, n_comparison, small_sample),
     ]
     pretrend = pretrend_wald(effects, analytic_se(effects.influence))
@@ -367,10 +335,7 @@ def staggered(
         np.column_stack(blocks), parts, inference, draws, seed, alpha, multipliers, small_sample
     )
     if max(critical) >= MAX_CRITICAL_VALUE:
-        notes.append(
-            f"The uniform confidence band needs a critical value of {max(critical):.1f}: too "
-            "few units per cohort or too little variation for a reliable band."
-        )
+        notes.append(Caveat("wide_band", {"critical": float(max(critical))}))
     z = float(norm.ppf(1 - alpha / 2))
     overall_se = float(se[parts[2]][0])
     estimate = summary.overall
@@ -385,7 +350,7 @@ def staggered(
         nclusters=int(panel.unit_cohort.size),
         method="staggered",
         inference=described,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
         group_time=_frame(
             {"group": effects.group, "time": effects.time}, effects.att, se[parts[0]], critical[0]
         ),

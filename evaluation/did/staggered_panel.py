@@ -5,7 +5,8 @@ in every period are dropped (balanced panel), cohorts after the last period coun
 treated, units treated in the first period are dropped (they have no untreated period to compare),
 and without never-treated units the not-yet-treated design uses the latest cohort as the
 comparison group and leaves out the periods from its start on. Every such step is reported as a
-plain-language warning; input that cannot be a staggered panel raises ValueError.
+caveat (a code and its numbers); input that cannot be a staggered panel raises ValueError
+(CaveatError, with a reason code, where the report explains it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from evaluation.caveat_codes import Caveat, CaveatError
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class StaggeredPanel:
     unit_cohort: np.ndarray
     treated_groups: np.ndarray
     units: pd.Index
-    warnings: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
 
 
 def _numeric(column: pd.Series, name: str) -> pd.Series:
@@ -42,10 +45,6 @@ def _numeric(column: pd.Series, name: str) -> pd.Series:
 
 def _period(value: float) -> str:
     return f"{value:g}"
-
-
-def _units(count: int) -> str:
-    return f"{count} unit" if count == 1 else f"{count} units"
 
 
 def prepare_staggered_panel(
@@ -77,7 +76,7 @@ def prepare_staggered_panel(
             f"{int((varying > 1).sum())} units (e.g. {varying.index[varying > 1][0]!r})"
         )
 
-    notes: list[str] = []
+    notes: list[Caveat] = []
     observed = frame[np.isfinite(frame["y"])]
     periods = np.sort(observed["time"].unique())
     rows_per_unit = observed.groupby("unit", sort=False).size()
@@ -86,8 +85,10 @@ def prepare_staggered_panel(
     if len(balanced) < len(frame):
         incomplete = frame["unit"].nunique() - complete.size
         notes.append(
-            f"Dropped {len(frame) - len(balanced)} rows to balance the panel: {_units(incomplete)} "
-            f"without an outcome in at least one of the {periods.size} periods."
+            Caveat(
+                "balanced",
+                {"n": len(frame) - len(balanced), "units": incomplete, "periods": periods.size},
+            )
         )
 
     wide = balanced.pivot(index="unit", columns="time", values="y").sort_index()
@@ -99,28 +100,18 @@ def prepare_staggered_panel(
 
     late = unit_cohort > periods[-1]
     if late.any():
-        notes.append(
-            f"{_units(int(late.sum()))} first treated after the last period "
-            f"({_period(periods[-1])}) counted as never treated."
-        )
+        notes.append(Caveat("late_start", {"n": int(late.sum()), "last": _period(periods[-1])}))
         unit_cohort = np.where(late, 0.0, unit_cohort)
 
     treated_groups = np.unique(unit_cohort[unit_cohort > 0])
     if not (unit_cohort == 0).any():
         if control == "never":
-            raise ValueError(
-                "There are no never-treated units to compare with. Use control='notyet' to "
-                "compare each cohort with the units not yet treated."
-            )
+            raise CaveatError(Caveat("no_never_treated_control"))
         latest = treated_groups.max()
         keep_periods = periods < latest
         if keep_periods.sum() < 2:
             raise ValueError("no never-treated units and too few periods before the last cohort")
-        notes.append(
-            f"There are no never-treated units: the last cohort ({_period(latest)}) serves only "
-            f"as comparison, and the periods from {_period(latest)} on are left out because no "
-            "untreated unit remains to compare with."
-        )
+        notes.append(Caveat("last_cohort_control", {"cohort": _period(latest)}))
         periods = periods[keep_periods]
         wide = wide.loc[:, keep_periods]
         treated_groups = treated_groups[treated_groups < latest]
@@ -128,20 +119,22 @@ def prepare_staggered_panel(
     first_treated = (unit_cohort > 0) & (unit_cohort <= periods[0])
     if first_treated.any():
         notes.append(
-            f"Dropped {_units(int(first_treated.sum()))} already treated in the first period "
-            f"({_period(periods[0])}): no untreated period to compare with."
+            Caveat(
+                "treated_first_period",
+                {"n": int(first_treated.sum()), "first": _period(periods[0])},
+            )
         )
         wide = wide.loc[~first_treated]
         unit_cohort = unit_cohort[~first_treated]
         treated_groups = treated_groups[treated_groups > periods[0]]
 
     if treated_groups.size == 0:
-        raise ValueError("no unit is treated after the first period: nothing to evaluate")
+        raise CaveatError(Caveat("treated_from_start"))
     return StaggeredPanel(
         outcomes=wide.to_numpy(dtype=float),
         periods=periods,
         unit_cohort=unit_cohort,
         treated_groups=treated_groups,
         units=wide.index,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
     )

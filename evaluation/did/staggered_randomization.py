@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.cohort_permutation import (
     Assignments,
@@ -152,7 +153,7 @@ def staggered_randomization(
         nclusters=int(group.size),
         method="staggered",
         inference=_describe(overall, alpha, studentize),
-        warnings=tuple(notes),
+        caveats=tuple(notes),
         event_time=event,
         event_covariance=pd.DataFrame(psi.T @ psi, index=labels, columns=labels),
         pretrend=pretrend,
@@ -242,14 +243,10 @@ def _notes(
     pretrend: PretrendResult,
     overall: Randomization,
     alpha: float,
-) -> list[str]:
-    notes = list(panel.warnings)
+) -> list[Caveat]:
+    notes = list(panel.caveats)
     if not math.isfinite(overall.ci_low) or not math.isfinite(overall.ci_high):
-        notes.append(
-            f"Only {overall.draws + 1} distinct assignments of the start periods to the "
-            f"districts: no result can be significant at the {100 * alpha:g} % level, and the "
-            "confidence interval is unbounded."
-        )
+        notes.append(Caveat("too_few_assignments", {"n": overall.draws + 1, "level": 100 * alpha}))
     if pretrend.pvalue is not None:
         notes.extend(caveats.pretrend_rejected(pretrend.pvalue))
     pre_periods = {_label(g): int((panel.periods < g).sum()) for g in panel.treated_groups}

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.results import SyntheticDidEstimate
 from evaluation.did.synthetic_cohorts import CohortFit, cohort_weights, fit_cohorts, synthetic_path
@@ -123,9 +124,9 @@ def synthetic_did(
         valid = bool(np.isfinite(se) and se > 0)
         ci_low, ci_high = (estimate - z * se, estimate + z * se) if valid else (np.nan, np.nan)
         pvalue = float(2 * norm.sf(abs(estimate / se))) if valid else np.nan
-        described, mde, extra = _inference_text(uncertainty, alpha, z), None, uncertainty.warnings
+        described, mde, extra = _inference_text(uncertainty, alpha, z), None, uncertainty.caveats
     notes = [
-        *panel.warnings,
+        *panel.caveats,
         *_fit_warnings(panel, fits, outcome),
         *_donor_warnings(panel.n_donors),
         *extra,
@@ -141,7 +142,7 @@ def synthetic_did(
         nclusters=len(panel.units),
         method=estimator,
         inference=described,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
         unit_weights=_unit_weights(panel, fits, weights),
         time_weights=_time_weights(panel, fits, weights),
         pre_rmse=max(f.pre_rmse for f in fits),
@@ -225,36 +226,33 @@ def donor_spread(panel: SyntheticPanel, start: int) -> float:
     return float(np.mean(np.std(panel.outcomes[: panel.n_donors, :start], axis=0, ddof=1)))
 
 
-def _fit_warnings(panel: SyntheticPanel, fits: list[CohortFit], outcome: str) -> list[str]:
+def _fit_warnings(panel: SyntheticPanel, fits: list[CohortFit], outcome: str) -> list[Caveat]:
     out = []
     for fit in fits:
         spread = donor_spread(panel, fit.start)
         if not fit.pre_rmse > POOR_FIT_SHARE * spread:
             continue
-        who = "the treated unit" if fit.treated.size == 1 else "the treated units"
-        if len(fits) > 1:
-            who = f"{who} starting in {panel.periods[fit.start]}"
         out.append(
-            f"Before the start the synthetic comparison tracks {who} poorly: the gap in "
-            f"{outcome} is {fit.pre_rmse:.3g} on average (root mean square), more than "
-            f"{POOR_FIT_SHARE:g} times the usual spread between untreated units "
-            f"({spread:.3g}). The estimate then rests on an extrapolation and may be biased."
+            Caveat(
+                "poor_fit",
+                {
+                    "n_treated": int(fit.treated.size),
+                    "start": str(panel.periods[fit.start]) if len(fits) > 1 else "",
+                    "outcome": outcome,
+                    "gap": float(fit.pre_rmse),
+                    "ratio": POOR_FIT_SHARE,
+                    "spread": float(spread),
+                },
+            )
         )
     return out
 
 
-def _donor_warnings(n_donors: int) -> list[str]:
-    if n_donors >= FEW_DONORS:
-        return []
-    return [
-        f"Only {n_donors} untreated units serve as donors: placebo comparisons draw on few "
-        f"units, so the placebo standard error is rough, and among its {n_donors} in-space "
-        f"placebos the estimate can rank at best 1 in {n_donors + 1} (a placebo rank test "
-        "cannot reach the 5 % level)."
-    ]
+def _donor_warnings(n_donors: int) -> list[Caveat]:
+    return [] if n_donors >= FEW_DONORS else [Caveat("few_donors", {"n": n_donors})]
 
 
-def _selection_warnings(panel: SyntheticPanel, outcome: str) -> list[str]:
+def _selection_warnings(panel: SyntheticPanel, outcome: str) -> list[Caveat]:
     """Regression to the mean before the start (see evaluation.did.warnings.selection_checks)."""
     n_units, n_periods = panel.outcomes.shape
     starts = np.full(n_units, np.nan, dtype=object)

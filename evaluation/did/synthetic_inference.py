@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did.synthetic_cohorts import CohortFit, Draw, aggregate, refit
 from evaluation.did.synthetic_panel import SyntheticPanel
 
@@ -39,7 +40,7 @@ class Uncertainty:
     se: float
     replicates: np.ndarray
     description: str
-    warnings: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
 
 def _description(inference: str, replications: int, staggered: bool) -> str:
@@ -61,24 +62,14 @@ def _description(inference: str, replications: int, staggered: bool) -> str:
     )
 
 
-def _one_treated(inference: str, staggered: bool) -> str:
-    where = (
-        "when a start cohort has a single treated unit" if staggered else "with one treated unit"
-    )
-    return (
-        f"The {inference} standard error is not defined {where} (Arkhangelsky et al. 2021); "
-        'none is reported. Use inference="placebo", which compares the estimate with the same '
-        "estimate for untreated units."
-    )
+def _one_treated(inference: str, staggered: bool) -> Caveat:
+    return Caveat("se_undefined", {"inference": inference, "staggered": staggered})
 
 
-def _few_treated(inference: str, n_treated: int) -> list[str]:
+def _few_treated(inference: str, n_treated: int) -> list[Caveat]:
     if n_treated >= MIN_TREATED_FOR_RESAMPLING:
         return []
-    return [
-        f"Only {n_treated} treated units: the {inference} standard error needs many treated "
-        'units to be reliable; compare with inference="placebo".'
-    ]
+    return [Caveat("few_treated_resampling", {"n": n_treated, "inference": inference})]
 
 
 def placebo_draws(panel: SyntheticPanel, fits: list[CohortFit], replications: int, seed: int):
@@ -127,10 +118,7 @@ def placebo_and_in_space(
         return None, in_space
     description = _description("placebo", replications, len(fits) > 1)
     if not feasible:
-        note = (
-            f"The placebo standard error needs more never-treated units ({panel.n_donors}) than "
-            f"treated units ({n_treated}); none is reported."
-        )
+        note = Caveat("placebo_impossible", {"donors": panel.n_donors, "n": n_treated})
         return Uncertainty(np.nan, np.empty(0), description, (note,)), in_space
     replicates = aggregate(estimates[: len(draws)], counts[: len(draws)], fits, n_periods)
     # R: sqrt((B − 1)/B) · sd(replicates), i.e. the standard deviation with divisor B.

@@ -1,7 +1,7 @@
 """The unit × period matrix that synthetic difference-in-differences works on.
 
 Synthetic DiD needs a balanced panel: every unit observed in every period. Rows without an
-outcome are left out and units that then lack a period are dropped (both reported as warnings);
+outcome are left out and units that then lack a period are dropped (both reported as caveats);
 input that cannot be a block or staggered adoption design raises ValueError. Rows are ordered as
 R `synthdid::panel.matrices` orders them: the donors (never treated) sorted by their label, then
 the treated units, here by start period and label. A unit's start is its first period with
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 
 # Two periods before each start at least: the noise level σ that scales the regularisation is the
@@ -38,7 +39,7 @@ class SyntheticPanel:
     periods: pd.Index
     n_donors: int
     starts: np.ndarray
-    warnings: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
 
     @property
     def donors(self) -> np.ndarray:
@@ -93,8 +94,10 @@ def prepare_synthetic_panel(
     if not complete.all():
         dropped = ", ".join(_label(u) for u in y.index[~complete])
         notes.append(
-            f"Left out {int((~complete).sum())} unit(s) not observed in all {y.shape[1]} "
-            f"periods ({dropped}): synthetic DiD needs every unit in every period."
+            Caveat(
+                "incomplete_units",
+                {"n": int((~complete).sum()), "periods": y.shape[1], "units": dropped},
+            )
         )
         y, d = y[complete], d[complete]
     if y.empty:
@@ -126,8 +129,7 @@ def prepare_synthetic_panel(
                 f"{names} start(s) too early"
             )
         notes.append(
-            f"Left out {int(early.sum())} treated unit(s) with fewer than {MIN_PRE_PERIODS} "
-            f"periods before the start ({names}): there is no history to build a comparison."
+            Caveat("short_history", {"n": int(early.sum()), "k": MIN_PRE_PERIODS, "units": names})
         )
         ever = ever & ~early
 
@@ -141,5 +143,5 @@ def prepare_synthetic_panel(
         periods=y.columns,
         n_donors=int(donor_rows.size),
         starts=first[treated_rows],
-        warnings=tuple(notes),
+        caveats=tuple(notes),
     )

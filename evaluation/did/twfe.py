@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.caveat_codes import Caveat
 from evaluation.did import warnings as caveats
 from evaluation.did.panel import PanelFit, complete_rows, first_treated, fit_panel, pre_periods
 from evaluation.did.randomization import randomization_inference
@@ -114,12 +115,9 @@ def twfe(
         weights=weights,
     )
     frame = panel.frame
-    notes += list(panel.warnings)
+    notes += list(panel.caveats)
     if panel.dropped:
-        notes.append(
-            f"Covariates {', '.join(panel.dropped)} do not vary within districts over time (or "
-            "repeat other regressors) and were dropped: the fixed effects already hold them."
-        )
+        notes.append(Caveat("covariates_dropped", {"covariates": ", ".join(panel.dropped)}))
     dose = frame[treatment].to_numpy(dtype=float)
     binary = bool(np.isin(dose, (0.0, 1.0)).all())
     starts, switched = first_treated(panel, dose != 0)
@@ -172,7 +170,7 @@ def twfe(
         nclusters=fit.nclusters,
         method="twfe" if binary else "twfe_dose",
         inference=how,
-        warnings=tuple(dict.fromkeys(notes)),
+        caveats=tuple(dict.fromkeys(notes)),
     )
 
 
@@ -226,7 +224,7 @@ def _randomization(
     return ri.ci_low, ri.ci_high, ri.pvalue, how
 
 
-def _cohort_notes(panel: PanelFit, outcome: str, starts: np.ndarray, switched: int) -> list[str]:
+def _cohort_notes(panel: PanelFit, outcome: str, starts: np.ndarray, switched: int) -> list[Caveat]:
     """Design warnings for a 0/1 treatment: timing, controls, history, selection on need.
 
     starts: first treated period per unit code (0 = never).

@@ -61,5 +61,5 @@ def two_by_two(
         nclusters=fit.nclusters,
         method="two_by_two",
         inference=fit.description,
-        warnings=tuple(notes),
+        caveats=tuple(notes),
     )

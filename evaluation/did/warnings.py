@@ -1,7 +1,8 @@
 """Plain-language caveats that travel with every DiD result.
 
-Every message is a complete English sentence for a reader who is not a statistician (the report
-translates them through its message catalogue). Each check is a small pure function with its
+Every caveat is a `Caveat` (a code and its numbers); its English sentence, for a reader who is
+not a statistician, comes from evaluation.caveat_codes.ENGLISH and the report words it from the
+same code through its message catalogue. Each check is a small pure function with its
 threshold named below, so tests can probe the boundary and reports can cite the rule.
 """
 
@@ -13,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from evaluation.caveat_codes import Caveat
 
 # Fewer treated or control clusters than this and cluster-robust inference becomes unreliable
 # even with the wild bootstrap (MacKinnon & Webb 2017, 2018).
@@ -31,129 +34,76 @@ EXTREME_LEVEL_SD = 1.0
 DIP_Z = 1.96
 
 
-def missing_rows(outcome: str, n_outcome: int, n_other: int) -> list[str]:
+def missing_rows(outcome: str, n_outcome: int, n_other: int) -> list[Caveat]:
     out = []
     if n_outcome:
-        out.append(f"{n_outcome} rows without a value for {outcome} were left out of the estimate.")
+        out.append(Caveat("missing_outcome", {"n": n_outcome, "outcome": outcome}))
     if n_other:
-        out.append(
-            f"{n_other} further rows with missing treatment, time, unit, weight or covariate "
-            "values were left out."
-        )
+        out.append(Caveat("missing_other", {"n": n_other}))
     return out
 
 
-def singletons_dropped(n: int) -> list[str]:
-    if not n:
-        return []
-    return [
-        f"{n} rows of units or periods observed only once were left out: the fixed effects fit "
-        "them perfectly, so they carry no information on the effect."
-    ]
+def singletons_dropped(n: int) -> list[Caveat]:
+    return [Caveat("singletons", {"n": n})] if n else []
 
 
-def cluster_counts(n_clusters: int | None, n_treated: int, n_control: int) -> list[str]:
-    """Warnings on how many clusters (or units) carry the comparison."""
+def cluster_counts(n_clusters: int | None, n_treated: int, n_control: int) -> list[Caveat]:
+    """Caveats on how many clusters (or units) carry the comparison."""
     out = []
     if n_treated < MIN_GROUP_CLUSTERS:
-        out.append(
-            f"Only {n_treated} treated cluster(s): the estimate rests on very few districts, and "
-            "standard errors and even bootstrap p-values can be badly wrong (MacKinnon & Webb "
-            '2017); prefer the randomization-inference p-value (inference "randomization").'
-        )
+        out.append(Caveat("few_treated_clusters", {"n": n_treated}))
     if n_control < MIN_GROUP_CLUSTERS:
-        out.append(
-            f"Only {n_control} control cluster(s): the comparison group is too small for "
-            "reliable standard errors (MacKinnon & Webb 2017)."
-        )
+        out.append(Caveat("few_control_clusters", {"n": n_control}))
     if n_clusters is not None and n_clusters < FEW_CLUSTERS:
-        out.append(
-            f"Only {n_clusters} clusters: conventional cluster-robust p-values are too small "
-            "with so few; use the wild cluster bootstrap with Webb weights (Webb 2023)."
-        )
+        out.append(Caveat("few_clusters", {"n": n_clusters}))
     return out
 
 
-def no_never_treated() -> str:
-    return (
-        "No district stays untreated throughout: every comparison uses districts that are "
-        "treated later, so effects that build up over time can bias the estimate."
-    )
+def no_never_treated() -> Caveat:
+    return Caveat("no_never_treated")
 
 
-def staggered_timing(cohorts: Iterable[object]) -> str:
-    starts = ", ".join(str(c) for c in sorted(cohorts))
-    return (
-        f"Districts started in different periods ({starts}). Two-way fixed effects then compare "
-        "late starters with districts already treated and can even get the sign wrong when "
-        "effects change over time (Goodman-Bacon 2021); use `staggered` (Callaway & Sant'Anna "
-        "2021) for the headline number."
-    )
+def staggered_timing(cohorts: Iterable[object]) -> Caveat:
+    return Caveat("staggered_twfe", {"starts": ", ".join(str(c) for c in sorted(cohorts))})
 
 
-def continuous_dose() -> str:
-    return (
-        "The treatment is a dose (e.g. euros per inhabitant), not on/off. The slope compares "
-        "districts with different doses and is only an average causal effect under a stronger "
-        "parallel-trends assumption: districts with high and low doses would have had the same "
-        "outcome paths at every dose (Callaway, Goodman-Bacon & Sant'Anna 2024)."
-    )
+def continuous_dose() -> Caveat:
+    return Caveat("dose")
 
 
-def staggered_event_study() -> str:
-    return (
-        "Districts started in different periods: two-way fixed-effects event-study "
-        "coefficients then mix start cohorts and can pick up effects from other periods, even "
-        "in the leads (Sun & Abraham 2021); compare with `staggered` by event time."
-    )
+def staggered_event_study() -> Caveat:
+    return Caveat("staggered_event")
 
 
-def collinear_event_times(rel_times: Iterable[int]) -> str:
-    listed = ", ".join(str(r) for r in rel_times)
-    return (
-        f"Relative periods {listed} cannot be told apart from the period effects (no district "
-        "stays untreated long enough) and were left out of the event study."
-    )
+def collinear_event_times(rel_times: Iterable[int]) -> Caveat:
+    return Caveat("collinear_event", {"periods": ", ".join(str(r) for r in rel_times)})
 
 
-def treatment_switches_off(n_units: int) -> str:
-    return (
-        f"In {n_units} unit(s) the treatment stops again after it started. Cohort-based methods "
-        "assume that once treated a district stays treated."
-    )
+def treatment_switches_off(n_units: int) -> Caveat:
+    return Caveat("switches_off", {"n": n_units})
 
 
-def classical_errors_in_panel() -> str:
-    return (
-        "Standard errors assume independent observations, but a district's outcomes are "
-        "correlated over years; pass cluster=<unit column> for honest uncertainty."
-    )
+def classical_errors_in_panel() -> Caveat:
+    return Caveat("classical_errors")
 
 
-def pretrend_rejected(pvalue: float) -> list[str]:
+def pretrend_rejected(pvalue: float) -> list[Caveat]:
     if not np.isfinite(pvalue) or pvalue >= PRETREND_ALPHA:
         return []
-    return [
-        f"Before the start, treated and control districts already moved apart (joint test of "
-        f"the leads p = {pvalue:.3f} < {PRETREND_ALPHA}): the parallel-trends assumption is "
-        "doubtful and the estimate may reflect those earlier differences."
-    ]
+    return [Caveat("pretrend_rejected", {"p": float(pvalue), "alpha": PRETREND_ALPHA})]
 
 
-def no_pretrend_test() -> str:
-    return "No pre-period coefficient could be estimated, so parallel trends are untested."
+def no_pretrend_test() -> Caveat:
+    return Caveat("no_pretrend_test")
 
 
-def few_pre_periods(pre_periods: dict[object, int]) -> list[str]:
+def few_pre_periods(pre_periods: dict[object, int]) -> list[Caveat]:
     """pre_periods: cohort → number of observed periods before its start."""
     short = {c: n for c, n in pre_periods.items() if n < MIN_PRE_PERIODS}
     if not short:
         return []
     detail = ", ".join(f"{c}: {n}" for c, n in sorted(short.items(), key=lambda kv: str(kv[0])))
-    return [
-        f"Fewer than {MIN_PRE_PERIODS} periods before the start for some start cohorts "
-        f"({detail}): there is too little history to check that trends were parallel."
-    ]
+    return [Caveat("few_pre_periods", {"n": MIN_PRE_PERIODS, "cohorts": detail})]
 
 
 @dataclass(frozen=True)
@@ -324,24 +274,12 @@ class _UnitPeriodTable:
             return np.where(count > 0, self.sum_before[:, column] / count, np.nan)
 
 
-def selection_on_need(checks: Iterable[SelectionCheck], outcome: str) -> list[str]:
+def selection_on_need(checks: Iterable[SelectionCheck], outcome: str) -> list[Caveat]:
     out = []
     for c in checks:
+        where = {"cohort": str(c.cohort), "outcome": outcome, "period": str(c.last_pre_period)}
         if c.extreme:
-            side = "above" if c.level_sd > 0 else "below"
-            out.append(
-                f"Districts starting in {c.cohort} stood out just before the start: their mean "
-                f"{outcome} in {c.last_pre_period} was {abs(c.level_sd):.1f} standard deviations "
-                f"{side} the controls'. Districts chosen because they look worst tend to move "
-                "back towards the average anyway (regression to the mean), which the estimate "
-                "would credit to the programme."
-            )
+            out.append(Caveat("regression_to_mean", {**where, "level_sd": c.level_sd}))
         if c.dipped:
-            out.append(
-                f"Districts starting in {c.cohort} moved away from their own earlier level just "
-                f"before the start ({outcome} changed by {c.dip:+.3g} relative to the controls in "
-                f"{c.last_pre_period}, z = {c.dip_z:.1f}). Such a dip before a programme tends "
-                "to reverse on its own (Ashenfelter's dip), which the estimate would credit to "
-                "the programme."
-            )
+            out.append(Caveat("ashenfelter_dip", {**where, "dip": c.dip, "z": c.dip_z}))
     return out

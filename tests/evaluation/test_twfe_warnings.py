@@ -68,7 +68,7 @@ def test_few_treated_and_control_clusters_are_named(panel_factory):
 def test_no_never_treated_group_is_reported(panel_factory):
     data = panel_factory(n_units=20, n_periods=6, cohorts={3: 10, 5: 10}, seed=35)
     result = twfe(data, "y", "unit", "time", "d", cluster="unit")
-    assert caveats.no_never_treated() in result.warnings
+    assert caveats.no_never_treated() in result.caveats
 
 
 def test_pretrend_warning_threshold_is_ten_percent():

@@ -106,9 +106,9 @@ def test_auto_on_mpdta_is_callaway_santanna_with_randomization_inference_as_the_
     assert 0 < got["sensitivity"]["breakdown_mbar"] < 5
     # Caveats are data: a code, its values, and the text in German (the default language).
     (caveat,) = got["caveats"]
-    assert (caveat["code"], caveat["values"]) == ("few_pre_periods", {"n": 2})
+    assert (caveat["code"], caveat["values"]) == ("few_pre_periods", {"n": 2, "cohorts": "2004: 1"})
     assert caveat["text"].startswith("Für manche Startjahrgänge gibt es weniger als 2 Perioden")
-    assert got["warnings"] == list(api.warnings)
+    _assert_same_caveats(got, api)
     assert (got["n_treated"], got["n_control"]) == (191, 309)
     events = api.event_time
     _assert_event_study(
@@ -143,7 +143,7 @@ def test_inference_analytic_on_mpdta_is_the_corrected_influence_function_varianc
     _close(got["ci"][1], api.ci_high)
     assert (got["n_treated"], got["n_control"]) == (api.n_treated, api.n_control) == (191, 309)
     assert got["inference"] == api.inference
-    assert got["warnings"] == list(api.warnings)
+    _assert_same_caveats(got, api)
     events = api.event_time
     _assert_event_study(
         got["event_study"], events.rel_time, events.att, events.ci_low, events.ci_high
@@ -224,7 +224,7 @@ def test_twfe_equals_the_api_on_the_cohort_dummy_clustered_by_unit(mpdta):
     _close(got["ci"][1], api.ci_high)
     assert got["inference"] == api.inference
     assert "CR1 cluster-robust by countyreal (500 clusters)" in got["inference"]
-    assert got["warnings"] == list(api.warnings)
+    _assert_same_caveats(got, api)
     assert (got["n_treated"], got["n_control"]) == (191, 309)
     assert got["pretrend_pvalue"] is None
     assert got["event_study"] == []
@@ -268,13 +268,22 @@ def test_event_study_equals_the_api_with_its_window(mpdta):
     assert [row["rel_time"] for row in got["event_study"]] == [-3, -2, 0, 1, 2]
     _close(got["pretrend_pvalue"], api.pretrend_pvalue)
     assert got["inference"] == api.inference
-    assert got["warnings"] == list(api.warnings)
+    _assert_same_caveats(got, api)
 
 
 def test_event_study_without_leads_to_test_gives_a_null_pretrend_pvalue():
     got = evaluate_json(MPDTA, *COLUMNS, "--method", "event", "--leads", "1")
     assert got["pretrend_pvalue"] is None
-    assert any("pre" in w.lower() for w in got["warnings"])
+    assert "no_pretrend_test" in [c["code"] for c in got["caveats"]]
+
+
+def _assert_same_caveats(got: dict, api) -> None:
+    """The CLI's caveats are the API's (codes and values); `warnings` are their texts in the
+    chosen language (German by default), the API's stay English."""
+    assert [(c["code"], c["values"]) for c in got["caveats"]] == [
+        (c.code, dict(c.values)) for c in api.caveats
+    ]
+    assert got["warnings"] == [c["text"] for c in got["caveats"]]
 
 
 def _write_mpdta_workbook(path: Path, mpdta: pd.DataFrame) -> Path:
@@ -428,10 +437,11 @@ def test_analytic_evaluation_uses_the_small_cohort_correction_in_api_and_json(tm
     _close(got["pvalue"], corrected.pvalue)
     assert got["inference"] == evaluation.inference == corrected.inference
     assert "small-cohort correction" in got["inference"]
-    assert got["warnings"] == list(corrected.warnings)
+    _assert_same_caveats(got, corrected)
     api_document = json.loads(json.dumps(evaluation.to_dict()))
-    assert {k: v for k, v in api_document.items() if k != "caveats"} == {
-        k: v for k, v in got.items() if k not in ("panel", "caveats")
+    worded = ("caveats", "warnings", "method_reason_caveat")
+    assert {k: v for k, v in api_document.items() if k not in worded} == {
+        k: v for k, v in got.items() if k not in ("panel", *worded)
     }
     # The same caveats; the CLI words them in German, the API keeps the English sentence.
     assert [(c["code"], c["values"]) for c in api_document["caveats"]] == [
@@ -449,7 +459,9 @@ def test_missing_value_symbols_are_missing_outcomes_never_zero(tmp_path):
         data.assign(quote=data["quote"].where(~data.index.isin([25, 31]))), *SMALL[1::2]
     )
     _close(got["estimate"], api.estimate)
-    assert any("Dropped 12 rows to balance the panel" in w for w in got["warnings"])
+    assert {"code": "balanced", "values": {"n": 12, "units": 2, "periods": 6}} in [
+        {k: c[k] for k in ("code", "values")} for c in got["caveats"]
+    ]
 
 
 def test_empty_cohort_cells_mean_never_treated(tmp_path):
@@ -495,6 +507,15 @@ def test_non_numeric_outcome_and_time_cells_are_listed_with_row_and_column(tmp_p
     assert f"{panel}, row 5, column 'quote': not a number: 'n.v.'" in result.stderr
     assert f"{panel}, row 22, column 'jahr': not a number: '2018a'" in result.stderr
     assert "2 problems in 2 rows; nothing evaluated" in result.stderr
+
+
+def test_a_panel_without_a_before_and_after_says_why_in_the_chosen_language(tmp_path):
+    everyone = {unit: 2015 for unit in UNITS[:3]}  # treated from the first period on
+    panel = write_csv(tmp_path / "panel.csv", small_panel(everyone))
+    german = run("evaluate", "--panel", panel, *SMALL, expect=1)
+    assert "Alle geförderten Quartiere" in german.stderr
+    english = run("--lang", "en", "evaluate", "--panel", panel, *SMALL, expect=1)
+    assert "Every district with the program has it from the first period on" in english.stderr
 
 
 def test_xlsx_errors_name_the_sheet_and_the_row_as_excel_shows_it(mpdta, tmp_path):
@@ -590,6 +611,8 @@ def test_caveat_texts_follow_the_chosen_language_and_nothing_else_changes(tmp_pa
         (c["code"], c["values"]) for c in english["caveats"]
     ]
     assert [c["text"] for c in german["caveats"]] != [c["text"] for c in english["caveats"]]
-    assert {k: v for k, v in german.items() if k != "caveats"} == {
-        k: v for k, v in english.items() if k != "caveats"
+    assert german["warnings"] == [c["text"] for c in german["caveats"]]
+    worded = ("caveats", "warnings", "method_reason_caveat")
+    assert {k: v for k, v in german.items() if k not in worded} == {
+        k: v for k, v in english.items() if k not in worded
     }

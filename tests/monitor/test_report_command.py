@@ -89,7 +89,9 @@ def test_report_without_indicators_says_why_need_targeting_and_effects_are_missi
     )
     [program] = sidecar["programs"]
     assert program["evaluation"] is None
-    assert program["unavailable_reason"].startswith("no values for indicator 'sgb2_quote'")
+    reason = program["unavailable_reason"]
+    assert (reason["code"], reason["values"]["indicator"]) == ("no_indicator_values", "sgb2_quote")
+    assert reason["text"].startswith("Für den Indikator sgb2_quote sind keine Werte importiert")
     assert program["actual"] == "105.01"
     assert program["spending_by_period"] == [["2023", "100.00"], ["2024", "105.01"]]
     assert (sidecar["total"], sidecar["unattributed"]) == ("385.01", "280.00")

@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
+from evaluation.caveat_codes import Caveat
 from reports.committee_report import ReportResult, build_report, pdf_date
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
@@ -104,17 +105,20 @@ def _evaluation() -> dict:
             {"rel_time": 1, "estimate": -1.0, "ci": [-1.5, -0.5]},
             {"rel_time": 2, "estimate": -1.4, "ci": [-2.0, -0.8]},
         ],
-        "warnings": [
-            "Only 3 treated units: with fewer than 5 the standard errors and confidence "
-            "intervals are unreliable (they rest on large-sample theory).",
-            "Districts starting in 2019 stood out just before the start: their mean sgb2_quote "
-            "in 2018 was 1.4 standard deviations above the controls'. Districts chosen because "
-            "they look worst tend to move back towards the average anyway (regression to the "
-            "mean), which the estimate would credit to the programme.",
-            "A caveat nobody has translated yet.",
+        "caveats": [
+            Caveat("few_treated_units", {"n": 3, "minimum": 5}).to_dict(),
+            Caveat(
+                "regression_to_mean",
+                {"cohort": "2019", "outcome": "sgb2_quote", "period": "2018", "level_sd": 1.4},
+            ).to_dict(),
+            # A code this version does not know (a document from a newer one): shown as given.
+            {
+                "code": "from_a_newer_version",
+                "values": {},
+                "text": "A caveat nobody has translated yet.",
+            },
         ],
-        "method_reason": "auto: 3 treated units (at least 3), so Callaway & Sant'Anna with "
-        "group-size weights (aggregate simple)",
+        "method_reason_caveat": Caveat("auto_staggered", {"n": 3, "minimum": 3}).to_dict(),
     }
 
 
@@ -165,10 +169,7 @@ def sample_report_data(synthetic: bool = True) -> ReportData:
                 [0.867, 0.998],
                 [1, 1],
             ],
-            "warnings": [
-                "Only 5 districts: the interval of the rank correlation is wide, so "
-                "the verdict rests on little information."
-            ],
+            "caveats": [Caveat("few_districts_targeting", {"n": 5}).to_dict()],
             "bootstrap": {"draws": 2000, "draws_used": 2000, "seed": 0, "level": 0.95},
         },
         need_period="2023",
@@ -193,7 +194,7 @@ def sample_report_data(synthetic: bool = True) -> ReportData:
                 None,
                 Decimal("45678.90"),
                 None,
-                "no treated unit with periods before and after its start",
+                Caveat("no_treated").to_dict(),
             ),
         ],
         method_notes=True,

@@ -1,8 +1,8 @@
-"""The message catalogue: complete in both languages, and it understands the statistics' caveats.
+"""The message catalogue: complete in both languages, and it words every caveat of the statistics.
 
-The caveats are produced by the real evaluation code (not copied here), so a reworded warning
-in evaluation/ that the report no longer recognises fails this test instead of silently
-reaching the committee in English.
+The caveats are produced by the real evaluation code (not copied here) and arrive as codes with
+their values: every code the evaluation can emit has a message in both catalogues whose
+placeholders its values fill, so no caveat reaches the committee in English.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from evaluation.caveat_codes import ENGLISH, Caveat, CaveatError, catalogue_key
 from evaluation.did import warnings as caveats
 from evaluation.did.staggered_panel import prepare_staggered_panel
 from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
@@ -123,8 +124,8 @@ def test_an_unknown_language_is_refused():
         Messages("fr")
 
 
-def _evaluation_caveats() -> list[str]:
-    """Every caveat text that evaluation.did.warnings can produce (with sample numbers)."""
+def _evaluation_caveats() -> list[Caveat]:
+    """Every caveat that evaluation.did.warnings can produce (with sample numbers)."""
     check = caveats.SelectionCheck(2019, 2018, level_sd=1.4, dip=0.5, dip_z=2.5)
     return [
         *caveats.missing_rows("sgb2_quote", 3, 2),
@@ -144,11 +145,49 @@ def _evaluation_caveats() -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("text", _evaluation_caveats())
-def test_every_caveat_of_the_did_warnings_is_translated(text):
-    german = plain_caveat(text, DE, FMT)
-    assert german != text
-    assert plain_caveat(text, EN, LocaleFormat("en")) != text
+@pytest.mark.parametrize("caveat", _evaluation_caveats(), ids=lambda c: c.code)
+def test_every_caveat_of_the_did_warnings_is_translated(caveat):
+    german = plain_caveat(caveat, DE, FMT)
+    assert german != caveat.english
+    assert plain_caveat(caveat, EN, LocaleFormat("en")) != caveat.english
+    assert set(placeholders(CATALOGUE["de"][catalogue_key(caveat.code)])) <= set(caveat.values)
+
+
+@pytest.mark.parametrize("code", sorted(ENGLISH))
+def test_every_code_the_evaluation_can_emit_has_a_message_in_both_languages(code):
+    """ENGLISH is the table of every code; a str template names the values the code carries,
+    and the catalogue may use any of them (a function template: checked on real caveats)."""
+    key = catalogue_key(code)
+    assert key in CATALOGUE["de"] and key in CATALOGUE["en"]
+    wanted = placeholders(CATALOGUE["de"][key])
+    assert wanted == placeholders(CATALOGUE["en"][key])
+    template = ENGLISH[code]
+    if isinstance(template, str):
+        assert wanted <= placeholders(template), (code, wanted)
+
+
+def test_every_code_of_the_table_is_emitted_somewhere():
+    """No dead codes: each is written as a literal where its condition is detected."""
+    root = REPORTS.parent
+    sources = "".join(
+        path.read_text("utf-8")
+        for folder in ("evaluation", "monitor", "ledger")
+        for path in (root / folder).rglob("*.py")
+        if path.name != "caveat_codes.py"
+    )
+    assert [code for code in ENGLISH if f'"{code}"' not in sources] == []
+
+
+def test_no_module_recognises_caveats_by_their_wording():
+    """The caveats travel as codes: nothing in reports/ or monitor/ matches their text, and the
+    table of regular expressions that did so is gone."""
+    root = REPORTS.parent
+    for folder in ("reports", "monitor", "evaluation"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text("utf-8")
+            assert "recognise(" not in text and "coded(" not in text, path
+            assert not re.search(r"\bCAVEATS\b", text), path
+    assert "import re" not in (root / "evaluation" / "caveat_codes.py").read_text("utf-8")
 
 
 def test_caveats_keep_their_numbers_in_german_format():
@@ -173,44 +212,52 @@ def _panel(treated_cohorts: dict[int, int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_the_estimators_warnings_reason_and_inference_are_recognised():
+def test_the_estimators_caveats_reason_and_inference_are_translated():
     result = evaluate_panel(_panel({1: 3, 2: 3, 3: 4}), "y", "unit", "time", "cohort")
-    assert result.warnings
-    for warning in result.warnings:
-        assert plain_caveat(warning, DE, FMT) != warning
-    assert plain_caveat(result.method_reason or "", DE, FMT).startswith("3 geförderte Quartiere")
+    assert result.caveats
+    assert result.warnings == tuple(c.english for c in result.caveats)
+    for caveat in result.caveats:
+        assert plain_caveat(caveat, DE, FMT) != caveat.english
+    assert result.reason == Caveat("auto_staggered", {"n": 3, "minimum": 3})
+    assert result.method_reason == result.reason.english
+    assert plain_caveat(result.reason, DE, FMT).startswith("3 geförderte Quartiere")
     assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz: Die Start")
     options = EvaluationOptions(inference="analytic")
     result = evaluate_panel(_panel({1: 3, 2: 3, 3: 4}), "y", "unit", "time", "cohort", options)
-    for warning in result.warnings:
-        assert plain_caveat(warning, DE, FMT) != warning
+    for caveat in result.caveats:
+        assert plain_caveat(caveat, DE, FMT) != caveat.english
     assert plain_inference(result.inference, DE).startswith("Standardfehler aus den")
     # evaluate_panel corrects the variance of small cohorts: the committee reads that, not a
     # claim that their uncertainty is understated.
     assert plain_inference(result.inference, DE).endswith("mit Korrektur für kleine Jahrgänge")
-    (small,) = [w for w in result.warnings if w.startswith("Cohorts with fewer than")]
-    assert "small-cohort correction" in small
+    (small,) = [c for c in result.caveats if c.code == "small_cohorts"]
+    assert small.values["corrected"] is True and small.values["n"] == 5
+    assert "small-cohort correction" in small.english
     assert plain_caveat(small, DE, FMT).endswith("korrigiert, bleiben aber Näherungen.")
 
 
-def test_synthetic_did_warnings_reason_and_inference_are_recognised():
+def test_synthetic_did_caveats_reason_and_inference_are_translated():
     result = evaluate_panel(_panel({1: 3, 2: 4}), "y", "unit", "time", "cohort")
     assert result.method == "sdid"
-    assert result.warnings
-    for warning in result.warnings:
-        assert plain_caveat(warning, DE, FMT) != warning
-    assert plain_caveat(result.method_reason or "", DE, FMT).startswith(
+    assert result.caveats
+    for caveat in result.caveats:
+        assert plain_caveat(caveat, DE, FMT) != caveat.english
+    assert result.reason == Caveat("auto_sdid", {"n": 2, "districts": "1, 2"})
+    assert plain_caveat(result.reason, DE, FMT).startswith(
         "Nur 2 geförderte(s) Quartier(e) (1, 2), daher synthetische"
     )
     assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz mit Placebo")
 
 
 def test_the_reason_why_no_estimate_exists_is_translated():
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(CaveatError) as refused:
         evaluate_panel(_panel({1: 1, 2: 1}), "y", "unit", "time", "cohort")
-    assert plain_caveat(str(refused.value), DE, FMT).startswith("Alle geförderten Quartiere")
-    unavailable = MethodUnavailable("no treated unit with periods before and after its start")
-    assert plain_caveat(str(unavailable), DE, FMT).startswith("Kein gefördertes Quartier")
+    assert refused.value.caveat == Caveat("treated_from_start")
+    assert str(refused.value) == refused.value.caveat.english  # the English message is kept
+    assert plain_caveat(refused.value.caveat, DE, FMT).startswith("Alle geförderten Quartiere")
+    unavailable = MethodUnavailable(Caveat("no_treated"))
+    assert isinstance(unavailable, ValueError)
+    assert plain_caveat(unavailable.caveat, DE, FMT).startswith("Kein gefördertes Quartier")
 
 
 def test_the_targeting_caveat_is_translated():
@@ -225,22 +272,27 @@ def test_the_targeting_caveat_is_translated():
         {"key": list("ABCDE"), "population": [1000] * 5, "amount_cents": [500, 400, 300, 200, 100]}
     )
     result = targeting(need, spending, year=2024, draws=50)
-    assert result.warnings
-    assert plain_caveat(result.warnings[0], DE, FMT).startswith("Nur 5 Quartiere:")
+    assert result.caveats == (Caveat("few_districts_targeting", {"n": 5}),)
+    assert result.warnings[0].startswith("Only 5 districts:")
+    assert plain_caveat(result.caveats[0], DE, FMT).startswith("Nur 5 Quartiere:")
+    assert result.to_dict()["caveats"][0]["values"] == {"n": 5}
 
 
-def test_an_unknown_caveat_is_shown_as_given():
+def test_an_old_documents_english_sentence_or_an_unknown_code_is_shown_as_given():
     assert plain_caveat("Something new.", DE, FMT) == "Something new."
+    newer = {"code": "from_a_newer_version", "values": {}, "text": "Something newer."}
+    assert plain_caveat(newer, DE, FMT) == "Something newer."
     assert plain_inference("a method of its own", DE) == "a method of its own"
 
 
 def test_the_panel_preparation_caveats_are_translated():
     panel = _panel({1: 3, 2: 1, 3: 9})  # 2 treated from the start, 3 only after the last period
     panel = panel[~((panel["unit"] == 4) & (panel["time"] == 2))]  # unbalanced
-    notes = prepare_staggered_panel(panel, "y", "unit", "time", "cohort", "never").warnings
-    assert len(notes) == 3
+    notes = prepare_staggered_panel(panel, "y", "unit", "time", "cohort", "never").caveats
+    assert [c.code for c in notes] == ["balanced", "late_start", "treated_first_period"]
+    assert notes[0].values == {"n": 4, "units": 1, "periods": 5}
     for note in notes:
-        assert plain_caveat(note, DE, FMT) != note
+        assert plain_caveat(note, DE, FMT) != note.english
     no_controls = prepare_staggered_panel(
         _panel({u: 3 if u < 5 else 4 for u in range(1, 9)}),
         "y",
@@ -248,7 +300,8 @@ def test_the_panel_preparation_caveats_are_translated():
         "time",
         "cohort",
         "notyet",
-    ).warnings
+    ).caveats
+    assert no_controls[0] == Caveat("last_cohort_control", {"cohort": "4"})
     assert plain_caveat(no_controls[0], DE, FMT).startswith("Kein Quartier bleibt ohne Förderung")
 
 
@@ -261,16 +314,17 @@ def test_every_kind_of_caveat_has_a_gist_for_the_glance_page():
 
 
 def test_the_reasons_the_report_gives_itself_are_translated():
-    assert plain_caveat(
-        "no spending of the program is attributed to a district", DE, FMT
-    ).startswith("Die Ausgaben des Programms sind keinem Quartier zugeordnet")
+    assert plain_caveat(Caveat("no_district_spending"), DE, FMT).startswith(
+        "Die Ausgaben des Programms sind keinem Quartier zugeordnet"
+    )
+    missing = Caveat("no_indicator_values", {"indicator": "sgb2_quote", "known": "none"})
+    assert missing.english == "no values for indicator 'sgb2_quote'; known indicators: none"
     assert (
-        plain_caveat("no values for indicator 'sgb2_quote'; known indicators: none", DE, FMT)
+        plain_caveat(missing, DE, FMT)
         == "Für den Indikator sgb2_quote sind keine Werte importiert."
     )
-    assert plain_caveat(
-        "withheld: every district reached (S07, S09) has fewer than 300 inhabitants", DE, FMT
-    ).startswith(
+    withheld = Caveat("withheld_small", {"districts": "S07, S09", "n": 300})
+    assert plain_caveat(withheld.to_dict(), DE, FMT).startswith(
         "Nicht ausgewiesen (Geheimhaltung): Alle geförderten Quartiere (S07, S09) haben "
         "weniger als 300 Einwohner"
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph, Table
 
+from evaluation.caveat_codes import Caveat
 from reports.effect_words import effect_sentences
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
@@ -115,11 +116,7 @@ def test_an_event_study_with_its_own_period_minus_one_and_a_failed_pretrend():
             {"rel_time": r, "estimate": 0.1 * r, "ci": [0.1 * r - 0.3, 0.1 * r + 0.3]}
             for r in range(-3, 3)
         ],
-        warnings=[
-            "Before the start, treated and control districts already moved apart (joint "
-            "test of the leads p = 0.000 < 0.1): the parallel-trends assumption is "
-            "doubtful and the estimate may reflect those earlier differences."
-        ],
+        caveats=[Caveat("pretrend_rejected", {"p": 0.0004, "alpha": 0.1}).to_dict()],
     )
     section = ProgramSection(
         "Familienzentren", [("2024", Decimal(10))], None, Decimal(10), evaluation, None

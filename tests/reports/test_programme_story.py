@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from evaluation.caveat_codes import Caveat
 from reports.committee_report import build_report
 from reports.effect_words import effect_sentences, judgement, mde_sentence, sensitivity_sentences
 from reports.formatting import LocaleFormat
@@ -46,7 +47,7 @@ def staggered(
     sensitivity_reason: str | None = "not_significant",
     pretrend: tuple[float | None, bool, str | None] = (0.49, True, None),
     leads: dict[int, tuple[float, float, float]] | None = None,
-    warnings: list[str] | None = None,
+    caveats: list[Caveat] | None = None,
 ) -> dict:
     """A randomization-inference result of Callaway & Sant'Anna; leads: rel_time → (estimate,
     low, high) for the periods before the start (default: three that cover zero)."""
@@ -84,7 +85,7 @@ def staggered(
             "reason": None if mbar is not None else sensitivity_reason,
         },
         "event_study": rows,
-        "warnings": warnings or [],
+        "caveats": [c.to_dict() for c in caveats or []],
         "method_reason": None,
     }
 
@@ -107,16 +108,8 @@ def synthetic(poor_fit: bool = False) -> dict:
             (2020, 29.5, 30.63),
         )
     ]
-    warnings = (
-        [
-            "Before the start the synthetic comparison tracks the treated unit poorly: the gap in "
-            "sgb2_quote is 0.9 on average (root mean square), more than 0.2 times the usual "
-            "spread between untreated units (1.2). The estimate then rests on an extrapolation "
-            "and may be biased."
-        ]
-        if poor_fit
-        else []
-    )
+    poor = {"n_treated": 1, "start": "", "outcome": "sgb2_quote", "gap": 0.9, "ratio": 0.2}
+    caveats = [Caveat("poor_fit", {**poor, "spread": 1.2}).to_dict()] if poor_fit else []
     return {
         "indicator": "sgb2_quote",
         "indicator_name": "SGB-II-Quote",
@@ -136,7 +129,7 @@ def synthetic(poor_fit: bool = False) -> dict:
         "mde": {"effect": 1.62, "power": 0.8, "alpha": 0.05, "reason": None},
         "sensitivity": {"breakdown_mbar": None, "method": METHOD, "reason": "no_event_study"},
         "event_study": [],
-        "warnings": warnings,
+        "caveats": caveats,
         "method_reason": None,
         "donors": donors,
         "pre_rmse": 0.9 if poor_fit else 0.0234,
@@ -334,18 +327,14 @@ def test_an_alarm_without_any_deviating_period_says_so_instead_of_contradicting_
 
 
 def test_an_alarm_with_deviating_periods_names_them_and_the_caveat_is_not_repeated():
-    alarm = (
-        "Before the start, treated and control districts already moved apart (joint test of the "
-        "leads p = 0.012 < 0.1): the parallel-trends assumption is doubtful and the estimate may "
-        "reflect those earlier differences."
-    )
+    alarm = Caveat("pretrend_rejected", {"p": 0.012, "alpha": 0.1})
     evaluation = staggered(
         -1.0,
         [-1.4, -0.6],
         0.001,
         pretrend=(0.012, True, None),
         leads={-4: (0.6, 0.2, 1.0), -3: (0.5, 0.1, 0.9), -2: (0.1, -0.2, 0.4)},
-        warnings=[alarm],
+        caveats=[alarm],
     )
     text = page(evaluation)
     assert "Vor dem Start wichen die Perioden -4 und -3 deutlich ab" in text

@@ -300,13 +300,24 @@ def after_further_export(original: Original, tmp_path_factory: pytest.TempPathFa
     }
 
 
-def _numbers(sidecar: dict) -> dict:
+def _numbers(sidecar: dict) -> object:
     """Everything but the run and the caveats' texts, which are in the run's language."""
     numbers = json.loads(json.dumps({k: v for k, v in sidecar.items() if k not in RUN_FIELDS}))
-    for program in numbers.get("programs") or []:
-        for caveat in (program.get("evaluation") or {}).get("caveats", []):
-            caveat.pop("text")
-    return numbers
+    return _without_texts(numbers)
+
+
+def _without_texts(value: object) -> object:
+    """The document without the caveats' texts (a caveat keeps its code and values) and without
+    `warnings` (the list of those texts)."""
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: _without_texts(v)
+        for k, v in value.items()
+        if k != "warnings" and not (k == "text" and "code" in value)
+    }
 
 
 def test_a_rerun_after_a_further_export_gives_the_original_numbers_and_a_new_report_the_new(
