@@ -230,6 +230,7 @@ ENGLISH: Mapping[str, str | Callable[[Mapping[str, Any]], str]] = MappingProxyTy
         "control='notyet' to compare each cohort with the units not yet treated.",
         "no_district_spending": "no spending of the program is attributed to a district",
         "no_indicator_values": "no values for indicator {indicator!r}; known indicators: {known}",
+        "no_postings": "no spending is booked in the indicator's span",
         "withheld_small": "withheld: every district reached ({districts}) has fewer than {n} "
         "inhabitants",
         "not_evaluable": "{detail}",
@@ -247,6 +248,7 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "no_never_treated_control": "reason.no_never_treated",
         "no_district_spending": "reason.no_district_spending",
         "no_indicator_values": "reason.no_indicator_values",
+        "no_postings": "reason.no_postings",
         "withheld_small": "reason.withheld_small",
         "not_evaluable": "reason.not_evaluable",
     }

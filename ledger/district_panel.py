@@ -145,9 +145,19 @@ def panel_of(
     """The panel of one program or measure (exactly one of them) from the shared inputs."""
     tagged, frequency, values = inputs.tagged, inputs.frequency, inputs.values
     chosen = _selected_measures(tagged.measures, program, measure)
-    allocated = tagged.allocation[
-        tagged.allocation["district"].notna() & tagged.allocation["measure"].isin(chosen)
-    ].merge(tagged.postings[["id", "booking_date"]], left_on="posting_id", right_on="id")
+    # Ids as integers on both sides: empty frames (no postings) come typed object and float64,
+    # which pandas refuses to merge.
+    allocated = (
+        tagged.allocation[
+            tagged.allocation["district"].notna() & tagged.allocation["measure"].isin(chosen)
+        ]
+        .astype({"posting_id": "int64"})
+        .merge(
+            tagged.postings[["id", "booking_date"]].astype({"id": "int64"}),
+            left_on="posting_id",
+            right_on="id",
+        )
+    )
     allocated = allocated.assign(period=_period_of(allocated["booking_date"], frequency))
     spent = allocated.groupby(["district", "period"])["allocated_cents"].sum()
 

@@ -45,6 +45,8 @@ from ledger.spending import population_at, spend
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
 from monitor.report_programs import program_sections
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 from reports.report_data import (
     BatchProvenance,
     DistrictSpending,
@@ -115,6 +117,9 @@ def assemble_report(
     as_of, upto = bound.master_import_id, bound.posting_id
     minimum = app.settings.disclosure.min_population
     with app.engine.connect() as connection:
+        postings_missing, span = _postings_missing(connection, start, end, upto)
+        if postings_missing and indicator_values(connection, as_of).empty:
+            raise UserError(_nothing_to_report(app.lang, period, span))
         spent = spend(connection, "district", start, end, patterns, as_of, upto)
         by_program = {
             r["key"]: r
@@ -143,9 +148,7 @@ def assemble_report(
             if people < minimum
         }
         programs = program_sections(app, connection, program_names, by_program, bound, end, small)
-        newest_posting = connection.execute(
-            select(func.max(Posting.booking_date)).where(Posting.id <= upto)
-        ).scalar()
+        newest_posting = span[1] if span else None
         values = indicator_values(connection, as_of)
         changes = _changes_since_last_report(connection, bound, rerun_of)
         worsened = worsened_classes(connection, app.settings, need.period, as_of) if need else []
@@ -211,6 +214,8 @@ def assemble_report(
         need_indicators=tuple(app.settings.evaluation.need_index),
         need_missing=need_missing,
         programs_missing=_programs_missing(program_names, measures),
+        postings_missing=postings_missing,
+        postings_span=span,
         inputs=InputVersions(bound.posting_id, bound.master_import_id, bound.batch_id),
         rerun_of=rerun_of,
     )
@@ -231,6 +236,38 @@ def _need(
     if not periods:
         return None, "after_period"
     return compute_need(connection, app.settings, periods[-1], as_of), None
+
+
+def _postings_missing(
+    connection: Connection, start: date, end: date, upto: int
+) -> tuple[str | None, tuple[date, date] | None]:
+    """(why the period shows no spending — "no_postings" (none imported), "none_in_period" (none
+    booked in it) — or None; the first and last booking date of the ledger, None if empty)."""
+    first, last = connection.execute(
+        select(func.min(Posting.booking_date), func.max(Posting.booking_date)).where(
+            Posting.id <= upto
+        )
+    ).one()
+    if first is None:
+        return "no_postings", None
+    booked = connection.execute(
+        select(func.count())
+        .select_from(Posting)
+        .where(Posting.id <= upto, Posting.booking_date.between(start, end))
+    ).scalar_one()
+    return (None if booked else "none_in_period"), (first, last)
+
+
+def _nothing_to_report(lang: str, period: str, span: tuple[date, date] | None) -> str:
+    """Why a report without postings in its period and without indicators is refused, and
+    which import (or period) would give it something to show."""
+    t, fmt = Messages(lang), LocaleFormat(lang)
+    if span is None:
+        return t("cli.report.nothing_to_report", period=period)
+    first, last = span
+    return t(
+        "cli.report.nothing_in_period", period=period, first=fmt.day(first), last=fmt.day(last)
+    )
 
 
 def _programs_missing(programs: list[str], measures: pd.DataFrame) -> str | None:

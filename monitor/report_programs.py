@@ -27,11 +27,13 @@ from reports.report_data import ProgramSection
 
 # Why a program has no estimate, as a reason code the report words from its catalogue.
 NO_DISTRICT_SPENDING = Caveat("no_district_spending")
+NO_POSTINGS = Caveat("no_postings")
 
 
 def _why(exc: ValueError) -> Caveat:
-    """The reason of an exception as a caveat: its own code where it has one; else the
-    exception's English message, shown as it is (a failure the evaluation has no words for)."""
+    """The reason of an exception as a caveat: its own code where it has one; else
+    "not_evaluable" with the exception's English message as its detail, kept for the sidecar
+    only: the page says that the evaluation failed, never a library's words for why."""
     if isinstance(exc, CaveatError):
         return exc.caveat
     if isinstance(exc, PanelError) and exc.code is not None:
@@ -67,6 +69,10 @@ def program_sections(
         missing = None
     except PanelError as exc:
         inputs, missing = None, _why(exc).to_dict()
+    if inputs is not None and inputs.tagged.postings.empty:
+        # Without a single spending posting in the indicator's span there is nothing to compare;
+        # say so once for every program rather than let each panel fail on empty frames.
+        inputs, missing = None, NO_POSTINGS.to_dict()
     by_year = program_spending_by_year(connection, patterns, end, bound, inputs)
     sections = []
     for program in programs:

@@ -46,6 +46,8 @@ def cover(data: ReportData, layout: Layout) -> list[Flowable]:
                 posting=fmt.day(data.data_as_of_posting) if data.data_as_of_posting else unknown,
                 indicator=data.data_as_of_indicator or unknown,
             )
+            if data.postings_missing != "no_postings"
+            else t("cover.data_as_of_no_postings", indicator=data.data_as_of_indicator or unknown)
         ),
     ]
     if data.rerun_of is not None:
@@ -78,6 +80,18 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def postings_missing_reason(data: ReportData, layout: Layout) -> str | None:
+    """Why the period shows no spending, in plain words; None where postings are booked in it."""
+    if not data.postings_missing:
+        return None
+    first, last = data.postings_span or (None, None)
+    return layout.t(
+        f"missing.{data.postings_missing}",
+        first=layout.fmt.day(first) if first else "",
+        last=layout.fmt.day(last) if last else "",
+    )
 
 
 def need_missing_reason(data: ReportData, layout: Layout) -> str | None:
@@ -138,12 +152,14 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
     verdict, *numbers = targeting_sentences(
         data.targeting, layout, need_missing_reason(data, layout)
     )
+    no_spending = postings_missing_reason(data, layout)
     story: list[Flowable] = [
         layout.h2(t("glance.targeting_title")),
         layout.p(verdict, "strong"),
         *layout.bullets(numbers, "bullet_compact"),
         layout.p(
-            t(
+            no_spending
+            or t(
                 "glance.totals",
                 total=fmt.money(data.total),
                 unattributed=fmt.money(data.unattributed),
@@ -249,6 +265,9 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
         )
     chart = spending_bars(data.districts, data.unattributed, t, fmt, layout.width)
     notes = []
+    no_spending = postings_missing_reason(data, layout)
+    if no_spending:
+        notes.append(layout.p(no_spending, "warning"))
     reason = need_missing_reason(data, layout)
     if reason and data.districts:
         notes.append(layout.p(t("spending.no_need_classes", reason=reason), "small"))

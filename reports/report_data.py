@@ -133,8 +133,11 @@ class ReportData:
     index — "no_indicators" (no indicator values imported), "no_need_values" (none for the
     need indicators `need_indicators`), "after_period" (values only after the period) — or None.
     programs_missing: why no program is evaluated — "no_catalog" (no measures imported),
-    "no_programs" (no measure belongs to a program) — or None. inputs: the ledger state the
-    numbers come from; rerun_of: the run whose numbers this report computes again.
+    "no_programs" (no measure belongs to a program) — or None. postings_missing: why the period
+    shows no spending — "no_postings" (none imported), "none_in_period" (none booked in the
+    period) — or None; postings_span: the first and last booking date in the ledger. inputs:
+    the ledger state the numbers come from; rerun_of: the run whose numbers this report computes
+    again.
     unverified: computed with `--unverified` from a ledger whose hash chain did not verify
     (every page says so).
     """
@@ -170,6 +173,8 @@ class ReportData:
     need_indicators: tuple[str, ...] = ()
     need_missing: str | None = None
     programs_missing: str | None = None
+    postings_missing: str | None = None
+    postings_span: tuple[date, date] | None = None
     inputs: InputVersions | None = None
     rerun_of: int | None = None
     unverified: bool = False
