@@ -132,7 +132,7 @@ def need_command(
         table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
     document = {**table.to_dict(), **mark}
     if xlsx_path:
-        write_need_workbook(document, xlsx_path)
+        write_need_workbook(document, xlsx_path, app.lang)
     if json_output or app.json_output:
         app.emit_json(document)
         return

@@ -109,7 +109,7 @@ def spend_command(
         # Imported only for a workbook: openpyxl costs a tenth of a second of every start-up.
         from reports.audit_workbook import write_spend_workbook
 
-        write_spend_workbook(document, xlsx_path)
+        write_spend_workbook(document, xlsx_path, app.lang)
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -174,7 +174,7 @@ def trace_command(
     if xlsx_path:
         from reports.audit_workbook import write_trace_workbook
 
-        write_trace_workbook(document, xlsx_path)
+        write_trace_workbook(document, xlsx_path, app.lang)
     if json_output or app.json_output:
         app.emit_json(document)
         return
