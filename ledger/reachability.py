@@ -52,12 +52,11 @@ def open_ledger(url: str, *, must_exist: bool) -> Engine:
     parsed = _parse(url)
     shown = parsed.render_as_string(hide_password=True)
     _load_dialect(parsed, shown)
-    sqlite = parsed.get_backend_name() == "sqlite"
-    in_memory = parsed.database in (None, "", ":memory:")
-    if sqlite and must_exist and not in_memory and not Path(str(parsed.database)).is_file():
-        raise LedgerUnavailable("missing", str(parsed.database), shown)
-    if sqlite and not in_memory and not must_exist:
-        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+    sqlite_file = _sqlite_file(parsed)
+    if sqlite_file is not None and must_exist and not sqlite_file.is_file():
+        raise LedgerUnavailable("missing", str(sqlite_file), shown)
+    if sqlite_file is not None and not must_exist:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     # A plain engine first: the ledger's own sets SQLite pragmas, which write to the file.
     probe = create_engine(url)
     try:
@@ -73,6 +72,19 @@ def open_ledger(url: str, *, must_exist: bool) -> Engine:
         raise LedgerUnavailable("missing", parsed.database or "", shown)
     engine = create_ledger_engine(url)
     return engine
+
+
+def _sqlite_file(parsed: URL) -> Path | None:
+    """The file of a SQLite URL, also in its URI form (`sqlite:///file:PATH?mode=ro&uri=true`);
+    None for another database or one in memory."""
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        if parsed.query.get("mode") == "memory":
+            return None
+        database = database.removeprefix("file:")
+    return None if database in ("", ":memory:") else Path(database)
 
 
 def _parse(url: str) -> URL:
