@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ledger.database import create_ledger_engine
+from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import UpgradeRefused, upgrade
-from monitor.context import AppContext, UserError
-from monitor.language import choose_language, remember_language
+from monitor.context import READING_COMMANDS, AppContext, UserError, unavailable_message
+from monitor.language import choose_language, invocation_language, remember_language
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
 from monitor.worded import Worded, WordedOption
@@ -40,7 +41,15 @@ SUBCOMMANDS = {
 
 
 class FrontDoor(Worded, LazyGroup):
-    """The top-level group: subcommands load on use, help in the invocation's language."""
+    """The top-level group: subcommands load on use, help and errors in the invocation's
+    language."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            exc.lang = invocation_language(ctx)
+            raise
 
 
 @click.group(
@@ -93,6 +102,7 @@ def cli(
         json_output=json_output,
         lang=language.lang,
         lang_explicit=language.explicit,
+        reading=ctx.invoked_subcommand in READING_COMMANDS,
     )
 
 
@@ -101,7 +111,9 @@ def cli(
 def init_command(app: AppContext) -> None:
     """Create the ledger database, or upgrade its schema to this version."""
     try:
-        upgrade(create_ledger_engine(app.database_url))
+        upgrade(open_ledger(app.database_url, must_exist=False))
+    except LedgerUnavailable as exc:
+        raise UserError(unavailable_message(exc, app.words)) from None
     except UpgradeRefused as exc:
         raise UserError(str(exc)) from None
     click.echo(f"ledger ready: {app.database_url}")

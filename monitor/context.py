@@ -11,18 +11,29 @@ from typing import Any
 import click
 from sqlalchemy import Engine
 
-from ledger.database import create_ledger_engine
+from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import SchemaOutdated, ensure_schema
+from monitor.language import invocation_words
 from monitor.settings import Settings
+from reports.messages import Messages
+
+# Commands that only read (SPEC §2): they never create a ledger where none exists.
+READING_COMMANDS = frozenset(
+    {"spend", "trace", "need", "targeting", "evaluate", "report", "batches", "verify"}
+)
 
 
 class UserError(click.ClickException):
     """A problem with the user's input or environment: a message, exit 1, no traceback."""
 
     exit_code = 1
+    # The invocation's language, set by the front door as the error leaves it: click shows the
+    # error after the invocation's context has closed.
+    lang: str | None = None
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        words = Messages(self.lang) if self.lang else invocation_words()
+        click.echo(words("cli.error", message=self.format_message()), err=True)
 
 
 @dataclass
@@ -34,11 +45,20 @@ class AppContext:
     # invocation (--lang or BUDGET_MONITOR_LANG), not only the settings' or the default.
     lang: str = "de"
     lang_explicit: bool = False
+    # The command only reads: a ledger that does not exist is an error, not created.
+    reading: bool = False
+
+    @property
+    def words(self) -> Messages:
+        return Messages(self.lang)
 
     @cached_property
     def engine(self) -> Engine:
-        """The ledger, its schema created on first use."""
-        engine = create_ledger_engine(self.database_url)
+        """The ledger, its schema created on first use (not by a reading command)."""
+        try:
+            engine = open_ledger(self.database_url, must_exist=self.reading)
+        except LedgerUnavailable as exc:
+            raise UserError(unavailable_message(exc, self.words)) from None
         try:
             ensure_schema(engine)
         except SchemaOutdated as exc:
@@ -49,3 +69,9 @@ class AppContext:
         """The one JSON document a command writes to stdout: encoded whole, then written once
         (json.dump writes every token separately, a second for a 30,000-item trace)."""
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def unavailable_message(exc: LedgerUnavailable, words: Messages) -> str:
+    """The part of the database URL that is wrong, and what to do, in the user's language."""
+    key = f"cli.error.db.{exc.part}{'_alias' if exc.suggestion else ''}"
+    return words(key, value=exc.value, url=exc.url, suggestion=exc.suggestion)

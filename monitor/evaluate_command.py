@@ -30,6 +30,7 @@ from ledger.district_panel import PanelError, build_panel
 from ledger.master_store import resolve_as_of
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.known_checks import require_codes
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
@@ -173,6 +174,7 @@ def _evaluate_ledger(
             "FILE with --outcome, --unit, --time and --cohort (your own panel)"
         )
     mark = checked_ledger(app, unverified)
+    require_codes(app, indicator=indicator, program=program, measure=measure)
     with app.engine.connect() as connection:
         try:
             panel = build_panel(

@@ -18,6 +18,7 @@ from ledger.models import Posting
 from ledger.spending import spend, trace
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.known_checks import require_codes, require_period
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
@@ -91,6 +92,7 @@ def spend_command(
     """
     mark = checked_ledger(app, unverified)
     start, end = _period(app, year, from_day, to_day)
+    require_period(app, start, end)
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:
@@ -130,7 +132,7 @@ def spend_command(
 
 
 @click.command("trace")
-@click.option("--district", required=True, help="District code, e.g. S03.")
+@click.option("--district", required=True, help="District code, e.g. SR03.")
 @period_options
 @click.option("--measure", help="Only this measure.")
 @as_of_option
@@ -155,7 +157,9 @@ def trace_command(
     The items sum exactly to the district's `spend` amount for the same period.
     """
     mark = checked_ledger(app, unverified)
+    require_codes(app, district=district, measure=measure)
     start, end = _period(app, year, from_day, to_day)
+    require_period(app, start, end)
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:

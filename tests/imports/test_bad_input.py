@@ -93,6 +93,8 @@ def test_bad_file_is_refused_and_changes_nothing(
     (monitor.workdir / "settings.toml").write_text(
         "[imports]\nmax_uncompressed_mb = 10\n", encoding="utf-8"
     )
+    # `batches` only reads: it refuses a ledger that does not exist yet (SPEC §2).
+    monitor.run("init")
     before = monitor.json("batches")
     result = monitor.run("import", "postings", str(make(tmp_path)), expect=1)
     assert expected.casefold() in result.stderr.casefold()
