@@ -45,7 +45,6 @@ from ledger.spending import population_at, spend
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
 from monitor.report_programs import program_sections
-from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.report_data import (
     BatchProvenance,
@@ -118,8 +117,11 @@ def assemble_report(
     minimum = app.settings.disclosure.min_population
     with app.engine.connect() as connection:
         postings_missing, span = _postings_missing(connection, start, end, upto)
-        if postings_missing and indicator_values(connection, as_of).empty:
-            raise UserError(_nothing_to_report(app.lang, period, span))
+        # Refused only when the ledger holds nothing at all to report; a period without
+        # postings (a quarter of the scheduled service in which nothing was booked yet) is a
+        # report that says so.
+        if span is None and indicator_values(connection, as_of).empty:
+            raise UserError(Messages(app.lang)("cli.report.nothing_to_report", period=period))
         spent = spend(connection, "district", start, end, patterns, as_of, upto)
         by_program = {
             r["key"]: r
@@ -256,18 +258,6 @@ def _postings_missing(
         .where(Posting.id <= upto, Posting.booking_date.between(start, end))
     ).scalar_one()
     return (None if booked else "none_in_period"), (first, last)
-
-
-def _nothing_to_report(lang: str, period: str, span: tuple[date, date] | None) -> str:
-    """Why a report without postings in its period and without indicators is refused, and
-    which import (or period) would give it something to show."""
-    t, fmt = Messages(lang), LocaleFormat(lang)
-    if span is None:
-        return t("cli.report.nothing_to_report", period=period)
-    first, last = span
-    return t(
-        "cli.report.nothing_in_period", period=period, first=fmt.day(first), last=fmt.day(last)
-    )
 
 
 def _programs_missing(programs: list[str], measures: pd.DataFrame) -> str | None:

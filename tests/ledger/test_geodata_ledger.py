@@ -22,7 +22,8 @@ from ledger.master_models import MasterImport
 from ledger.master_store import districts, population
 from ledger.schema import HEAD_REVISION, current_revision, downgrade, upgrade
 from tests.conftest import Monitor
-from tests.ledger.test_spend_trace import _workbook
+from tests.exports import JOURNAL_HEADER, write_xlsx
+from tests.ledger.test_spend_trace import POSTINGS, _workbook
 
 X0, Y0 = 300_000.0, 5_640_000.0
 TO_LAEA = Transformer.from_crs("EPSG:25832", "EPSG:3035", always_xy=True)
@@ -229,6 +230,9 @@ def test_grid_needs_boundaries_and_one_target(city: Monitor, tmp_path: Path) -> 
 
 def test_the_report_draws_the_imported_boundaries(city: Monitor, tmp_path: Path) -> None:
     city.json("import", "boundaries", str(three_squares(tmp_path / "b.geojson")))
+    # A report needs something to report besides the map: a ledger with postings.
+    journal = write_xlsx(tmp_path / "journal.xlsx", [["Journal"], JOURNAL_HEADER, *POSTINGS])
+    city.json("import", "postings", str(journal))
     city.json("report", "--period", "2024")
     sidecar = json.loads((city.workdir / "Sozialbericht_2024.json").read_text(encoding="utf-8"))
     assert sidecar["boundaries"]["features"] == 3
