@@ -24,7 +24,7 @@ from ledger.geo_store import boundaries
 from ledger.master_store import districts, store_master_import
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
-from monitor.master_commands import _SHOWN_ERRORS
+from monitor.master_commands import echo_row_errors
 from monitor.options import json_option
 
 # geopandas, pyogrio and pyproj take about a second to import: loaded by these two commands
@@ -312,15 +312,7 @@ def _emit(app: AppContext, document: dict[str, Any], json_output: bool, text: An
     if json_output or app.json_output:
         app.emit_json(document)
     else:
-        for error in errors[:_SHOWN_ERRORS]:
-            column = f", column {error['column']!r}" if error["column"] else ""
-            click.echo(
-                f"error: {Path(document['file']).name}, sheet {error['sheet']!r}, "
-                f"row {error['row']}{column}: {error['message']}",
-                err=True,
-            )
-        if len(errors) > _SHOWN_ERRORS:
-            click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
+        echo_row_errors(document)
         if not errors:
             click.echo(text(document))
     if errors:

@@ -77,20 +77,27 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
     return document
 
 
+def echo_row_errors(document: dict[str, Any]) -> None:
+    """A master-data import's rejected rows on stderr, file, sheet, row and column named; the
+    first _SHOWN_ERRORS, the rest counted (all of them in --json)."""
+    errors = document["errors"]
+    for error in errors[:_SHOWN_ERRORS]:
+        column = f", column {error['column']!r}" if error["column"] else ""
+        click.echo(
+            f"error: {Path(document['file']).name}, sheet {error['sheet']!r}, "
+            f"row {error['row']}{column}: {error['message']}",
+            err=True,
+        )
+    if len(errors) > _SHOWN_ERRORS:
+        click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
+
+
 def _report(app: AppContext, document: dict[str, Any], json_output: bool) -> None:
     errors = document["errors"]
     if json_output or app.json_output:
         app.emit_json(document)
     else:
-        for error in errors[:_SHOWN_ERRORS]:
-            column = f", column {error['column']!r}" if error["column"] else ""
-            click.echo(
-                f"error: {Path(document['file']).name}, sheet {error['sheet']!r}, "
-                f"row {error['row']}{column}: {error['message']}",
-                err=True,
-            )
-        if len(errors) > _SHOWN_ERRORS:
-            click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
+        echo_row_errors(document)
         if not errors:
             details = ", ".join(
                 f"{k} {v}"
