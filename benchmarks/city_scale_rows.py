@@ -209,3 +209,25 @@ def code_state() -> str:
     source = Path(evaluation.__file__).resolve().parent
     where = "" if source == REPO / "evaluation" else f"; WARNING evaluation from {source}"
     return f"commit {commit}{' (evaluation/ modified)' if dirty else ''}{where}"
+
+
+class RawRows:
+    """The raw rows of a study run: appended to `out` draw by draw (a run stopped half-way keeps
+    what it did; a rerun appends), and the summary table with the run's CPU time at the end."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.first = not out.exists()
+        self.frames: list[pd.DataFrame] = []
+        self.started = time.process_time()
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        frame = pd.DataFrame(rows)
+        frame.to_csv(self.out, mode="a", header=self.first, index=False)
+        self.first = False
+        self.frames.append(frame)
+
+    def finish(self, by: list[str]) -> None:
+        raw = pd.concat(self.frames, ignore_index=True)
+        print(markdown(summarise(raw, by), by))
+        print(f"\n{len(raw)} fits, {time.process_time() - self.started:.0f} CPU s; {code_state()}")

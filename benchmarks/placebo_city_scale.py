@@ -38,6 +38,7 @@ import pandas as pd
 from benchmarks import city_panels
 from benchmarks.city_scale_rows import (
     METHODS,
+    RawRows,
     code_state,
     evaluate_defaults,
     markdown,
@@ -163,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [int(k) for k in args.treated.split(",")]
     methods = tuple(f"{name} default" for name in args.methods.split(","))
     print(f"{code_state()}; raw rows to {out}", flush=True)
-    started, first = time.process_time(), not out.exists()
-    frames = []
+    rows = RawRows(out)
     for name in args.panels.split(","):
         panel = PANELS[name].load()
         effect = effect_size(panel)
@@ -175,16 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             for draw in range(draws):
                 shifted = args.effect_draws is None or draw < args.effect_draws
                 effects = (0.0, effect) if shifted else (0.0,)
-                rows = run_draw(name, panel, k, draw, args.seed, effects, methods)
-                frame = pd.DataFrame(rows)
-                frame.to_csv(out, mode="a", header=first, index=False)
-                first = False
-                frames.append(frame)
+                rows.add(run_draw(name, panel, k, draw, args.seed, effects, methods))
             print(f"{name} k={k}: {draws} draws, {time.process_time() - clock:.0f} CPU s",
                   flush=True)  # fmt: skip
-    raw = pd.concat(frames, ignore_index=True)
-    print(markdown(summarise(raw, by), by))
-    print(f"\n{len(raw)} fits, {time.process_time() - started:.0f} CPU s; {code_state()}")
+    rows.finish(by)
     return 0
 
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from benchmarks.city_scale_rows import (
     METHODS,
+    RawRows,
     code_state,
     evaluate_defaults,
     markdown,
@@ -153,22 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     methods = tuple(f"{name} default" for name in args.methods.split(","))
     print(f"{code_state()}; raw rows to {out}", flush=True)
-    started, first = time.process_time(), not out.exists()
-    frames = []
+    rows = RawRows(out)
     for index in (int(d) for d in args.designs.split(",")):
         clock = time.process_time()
         for city in range(draws):
             shifted = args.effect_draws is None or city < args.effect_draws
             effects = (0.0, EFFECT) if shifted else (0.0,)
-            frame = pd.DataFrame(run_city(index, city, args.seed, effects, methods))
-            frame.to_csv(out, mode="a", header=first, index=False)
-            first = False
-            frames.append(frame)
+            rows.add(run_city(index, city, args.seed, effects, methods))
         print(f"{DESIGNS[index].name}: {draws} cities, {time.process_time() - clock:.0f} CPU s",
               flush=True)  # fmt: skip
-    raw = pd.concat(frames, ignore_index=True)
-    print(markdown(summarise(raw, by), by))
-    print(f"\n{len(raw)} fits, {time.process_time() - started:.0f} CPU s; {code_state()}")
+    rows.finish(by)
     return 0
 
 
