@@ -35,7 +35,7 @@ it power against noisy districts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -192,9 +192,7 @@ def _overall_test(
     )
     scale = float(np.sqrt(pp[0])) if pp[0] > 0 else max(abs(test.coef), 1.0)
     low, high = invert_test(test.pvalue_at, test.coef, scale, alpha)
-    return Randomization(
-        **{**test.__dict__, "pvalue": test.pvalue_at(0.0), "ci_low": low, "ci_high": high}
-    )
+    return replace(test, pvalue=test.pvalue_at(0.0), ci_low=low, ci_high=high)
 
 
 def _event_time(
