@@ -15,8 +15,9 @@ Inference ("auto"): randomization inference for both, because at a city's scale 
 districts, one to ten treated, cohorts of one) every large-sample method tried called 9–25 % of
 placebo programmes significant at 5 % (issue 14; docs/inference-by-design.md): for
 "staggered" the start periods reassigned across all districts with a studentized statistic
-(`evaluation.did.staggered_randomization`), for "sdid" the placebo ranks of the estimate among
-the same estimate on never-treated districts (`evaluation.did.synthetic_randomization`). The
+(`evaluation.did.staggered_randomization`), for "sdid" the programme placed on every set of
+districts, the treated ones included, and re-estimated from scratch each time
+(`evaluation.did.synthetic_randomization`). The
 analytic influence-function errors stay available (`inference="analytic"`, with
 `small_sample="none"` exactly R `did`'s), as do the placebo standard error and the others.
 """

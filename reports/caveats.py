@@ -25,7 +25,6 @@ _INFERENCES: tuple[tuple[str, str], ...] = (
     ("analytic standard errors from the influence functions", "inference.analytic"),
     ("multiplier bootstrap", "inference.multiplier"),
     ("wild cluster bootstrap", "inference.wild"),
-    ("randomization inference: placebo ranks", "inference.placebo_rank"),
     ("randomization inference", "inference.randomization"),
     ("placebo standard error", "inference.placebo"),
     ("jackknife standard error", "inference.jackknife"),

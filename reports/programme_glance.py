@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable
 
 from reports.caveats import plain_caveat
 from reports.effect_words import (
+    FRAGILE_BELOW,
     detectable_effect,
     finite,
     indicator_label,
@@ -109,7 +110,9 @@ def change_cell(evaluation: dict[str, Any], layout: Layout, unit: bool = True) -
 
 
 def verdict_cell(evaluation: dict[str, Any] | None, layout: Layout) -> str:
-    """The verdict; with a warning where the trends before the start already differed."""
+    """The verdict; with a warning where the trends before the start already differed, or where
+    an effect shown would not survive trends diverging after the start as much as before it
+    (breakdown M̄ below 1: the programme page says the same in full)."""
     t = layout.t
     verdict = t(f"judgement.{judgement(evaluation)}")
     if evaluation is None:
@@ -117,6 +120,10 @@ def verdict_cell(evaluation: dict[str, Any] | None, layout: Layout) -> str:
     alarm = pretrend_state(evaluation)[0] == "alarm"
     if alarm or deviating_leads(evaluation.get("event_study") or []):
         return t("glance.verdict_pretrend", verdict=verdict)
+    sensitivity = evaluation.get("sensitivity")
+    mbar = finite(sensitivity.get("breakdown_mbar")) if isinstance(sensitivity, dict) else None
+    if judgement(evaluation) == "shown" and mbar is not None and mbar < FRAGILE_BELOW:
+        return t("glance.verdict_fragile", verdict=verdict)
     return verdict
 
 

@@ -68,10 +68,11 @@ def fit_sentences(evaluation: dict[str, Any], layout: Layout) -> list[str]:
         whom = t("synthetic.whom_one" if one else "synthetic.whom_many")
         sentences.append(t("synthetic.fit", gap=gap, whom=whom))
         sentences.append(t("synthetic.fit_poor" if poor_fit(evaluation) else "synthetic.fit_good"))
-    rank, pvalue = evaluation.get("placebo_rank"), finite(evaluation.get("pvalue"))
-    placebo = str(evaluation.get("inference") or "").startswith("randomization inference: placebo")
-    if placebo and rank is not None and pvalue:
-        total = round(int(rank) / pvalue)
+    # The in-space placebos (each comparison district alone given the programme) rank like with
+    # like only where the real programme, too, ran in one district.
+    rank, controls = evaluation.get("placebo_rank"), evaluation.get("n_control")
+    if one and rank is not None and controls:
+        total = int(controls) + 1
         sentences.append(
             t("synthetic.placebo", rank=fmt.integer(int(rank)), total=fmt.integer(total))
         )

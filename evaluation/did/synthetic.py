@@ -31,7 +31,7 @@ from evaluation.did.synthetic_inference import (
     placebo_and_in_space,
 )
 from evaluation.did.synthetic_panel import SyntheticPanel, prepare_synthetic_panel
-from evaluation.did.synthetic_randomization import placebo_rank
+from evaluation.did.synthetic_randomization import placement_test
 
 Estimator = Literal["sdid", "sc", "did"]
 Inference = Literal["placebo", "jackknife", "bootstrap", "randomization"]
@@ -105,14 +105,14 @@ def synthetic_did(
     n_periods = panel.outcomes.shape[1]
     weights = cohort_weights(fits, n_periods)
     estimate = float(weights @ [f.estimate for f in fits])
+    uncertainty, in_space = placebo_and_in_space(
+        panel, fits, replications, seed, placebo=inference == "placebo"
+    )
     if inference == "randomization":
-        rank, in_space = placebo_rank(panel, fits, estimate, alpha, seed)
-        se, ci_low, ci_high, pvalue = rank.se, rank.ci_low, rank.ci_high, rank.pvalue
-        described, mde, extra = rank.description, rank.mde, ()
+        test = placement_test(panel, fits, estimator, estimate, alpha, seed)
+        se, ci_low, ci_high, pvalue = test.se, test.ci_low, test.ci_high, test.pvalue
+        described, mde, extra = test.description, test.mde, ()
     else:
-        uncertainty, in_space = placebo_and_in_space(
-            panel, fits, replications, seed, placebo=inference == "placebo"
-        )
         if uncertainty is None:
             uncertainty = (
                 jackknife(panel, fits)

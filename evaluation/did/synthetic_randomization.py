@@ -1,120 +1,177 @@
-"""Placebo-rank inference for synthetic DiD: one or two treated districts, honestly.
+"""Randomization inference for synthetic DiD over all districts: exact with one or two treated.
 
 Why not the placebo standard error. Arkhangelsky et al.'s Algorithm 4 turns the spread of
 placebo estimates into a standard error and a normal interval. With one or two treated
 districts among a city's twenty the placebo estimates are few and not normal, and that interval
 called 7.8–8.7 % of placebo programmes significant at 5 % (docs/simulation-study.md, issue 14).
-Here the placebo estimates are used directly, as in Conley & Taber (2011) and Abadie, Diamond &
-Hainmueller's (2010) in-space placebos: the real treated districts' start periods are given to
-other, never-treated districts (every distinct placement when there are at most `limit`, else
-`limit` random ones), the estimate is recomputed each time with the remaining never-treated
-districts as donors, and
 
-- p-value = (1 + #{|τ_b| ≥ |τ̂|}) / (B + 1), exact when the treated districts were chosen at
-  random among the districts (and very nearly so in the donors' sample, which is one placement
-  smaller for the placebos);
-- 95 % interval = τ̂ ± c, c the k-th largest |τ_b| with k = ⌊0.05 (B + 1)⌋: the set of effects
-  β0 for which the same rank test on τ̂ − β0 does not reject, so it excludes 0 exactly when
-  p ≤ 0.05, and it is unbounded when the placements are too few for any rejection (fewer than
-  19 never-treated districts with one treated district);
-- minimum detectable effect = c − q_{0.2} of the symmetrized placebo estimates.
+Why not placebo ranks among the never-treated. Ranking the estimate among the same estimate with
+the programme moved to never-treated districts (Conley & Taber 2011; Abadie et al.'s in-space
+placebos) compares it with estimates that have as many donors fewer as there are treated
+districts, and, where districts differ in noise, with placebo groups that are not exchangeable
+with the treated one: with two treated districts among 23 that test rejected 7.8 % of
+placebo programmes (docs/inference-by-design.md).
+
+What is done instead (Fisher's randomization test over the assignment itself). The treated
+districts' start periods are placed on every possible set of districts — the treated ones
+included, which serve as donors when the programme is placed elsewhere — every distinct placement
+when there are at most `limit`, else `limit` random ones, and each time the estimate is
+computed exactly as for the real programme: synthetic DiD from scratch, the placement's own
+donors, its own noise level and regularisation. Under random assignment of the programme to
+districts and no effect, the real placement is one draw from these, so
+
+- p-value = (1 + #{|τ_b| ≥ |τ̂|}) / (B + 1): exact, whatever the district sizes and the serial
+  correlation (all placements: the exact share; random ones: exact in expectation);
+- 95 % interval = the constant effects β0 not rejected by the same test on the outcomes with β0
+  taken out of the treated cells. The placements' estimates then move by β0 times their weighted
+  difference of the treatment indicator; the weights are those solved on the observed outcomes
+  (the real placement's estimate moves by exactly β0, its weights do not depend on β0), so 0 lies
+  outside exactly when p ≤ alpha, and the interval is unbounded when the placements are too few
+  for any rejection (fewer than 20 with one treated district);
+- minimum detectable effect = c − q_{0.2} of the placements' estimates with the estimated effect
+  taken out, symmetrized (`permutation_tests.detectable_effect`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from evaluation.did.permutation_tests import (
-    DetectableEffect,
-    critical_value,
-    detectable_effect,
-    randomization_pvalue,
-)
-from evaluation.did.randomization import assignment_count, distinct_assignments
-from evaluation.did.synthetic_cohorts import CohortFit, Draw, aggregate, refit
-from evaluation.did.synthetic_inference import in_space_draws, placebo_draws
+from evaluation.did.permutation_tests import DetectableEffect, detectable_effect
+from evaluation.did.randomization import Randomization
+from evaluation.did.staggered_randomization import draw_assignments
+from evaluation.did.synthetic_cohorts import CohortFit, cohort_weights, unit_rows
 from evaluation.did.synthetic_panel import SyntheticPanel
+from evaluation.did.synthetic_weights import (
+    solve_collapsed,
+    solver_options,
+    starting_weights,
+    weighted_gap,
+)
+from evaluation.did.wild_bootstrap import invert_test
 
-# Placements solved at most: every distinct one below this many, else this many random ones.
-PLACEMENTS = 199
+# Placements solved at most: every distinct one up to this many (all 253 placements of two
+# treated districts among 23 in one start period), else this many random ones.
+PLACEMENTS = 299
 
 
 @dataclass(frozen=True)
-class PlaceboRank:
-    """The placebo-rank test of one synthetic-DiD estimate (see the module docstring)."""
+class PlacementTest:
+    """The randomization test of one synthetic-DiD estimate (see the module docstring).
+
+    replicates: the other placements' estimates with the estimated effect taken out (the
+    reference distribution shown and used for the MDE); se: their standard deviation.
+    """
 
     se: float
     pvalue: float
     ci_low: float
     ci_high: float
     replicates: np.ndarray
+    placements: int
     enumerated: bool
     mde: DetectableEffect
     description: str
 
 
-def placebo_rank(
+def placement_test(
     panel: SyntheticPanel,
     fits: list[CohortFit],
+    estimator: str,
     estimate: float,
     alpha: float,
     seed: int,
     limit: int = PLACEMENTS,
-) -> tuple[PlaceboRank, np.ndarray]:
-    """Rank the estimate among the same estimate with the treatment placed on donors.
-
-    Also returns every donor's in-space placebo (that donor alone treated in each cohort's
-    timing, as the result reports them), solved in the same batch: with one treated unit they
-    are exactly the placements, and identical draws are solved once.
-    """
-    draws, enumerated = _placements(panel, fits, limit, seed)
-    spaces = in_space_draws(panel, fits)
-    estimates, counts = refit(panel.outcomes, fits, [*draws, *spaces])
-    n_periods = panel.outcomes.shape[1]
-    replicates = aggregate(estimates[: len(draws)], counts[: len(draws)], fits, n_periods)
-    sizes = np.array([f.treated.size for f in fits], dtype=float)
-    in_space = aggregate(
-        estimates[len(draws) :], np.broadcast_to(sizes, counts[len(draws) :].shape), fits, n_periods
+) -> PlacementTest:
+    """Place the programme on other districts, re-estimate from scratch, rank the real estimate."""
+    observed = np.zeros(len(panel.units), dtype=int)
+    for k, fit in enumerate(fits, start=1):
+        observed[fit.treated] = k
+    labels, enumerated = draw_assignments(observed, limit, seed)
+    values, slopes = placement_estimates(panel.outcomes, labels, fits, estimator)
+    values[0], slopes[0] = estimate, 1.0
+    n = labels.shape[0]
+    test = Randomization(
+        coef=estimate,
+        a=values,
+        c=slopes,
+        pp=np.ones(n),
+        pq=np.zeros(n),
+        qq=np.zeros(n),
+        enumerated=enumerated,
+        draws=n - 1,
     )
-    c = critical_value(replicates, alpha)
+    replicates = values[1:] - estimate * slopes[1:]
+    se = float(np.std(replicates)) if replicates.size else float("nan")
+    low, high = invert_test(test.pvalue_at, estimate, se if se > 0 else 1.0, alpha)
+    test = replace(test, pvalue=test.pvalue_at(0.0), ci_low=low, ci_high=high)
     how = (
-        f"all {len(draws)} placements of the treated units' start periods on never-treated units"
-        if enumerated
-        else f"{len(draws)} random placements of the treated units' start periods on "
-        "never-treated units"
-    )
-    rank = PlaceboRank(
-        se=float(np.std(replicates)) if replicates.size else float("nan"),
-        pvalue=randomization_pvalue(abs(estimate), np.abs(replicates)),
-        ci_low=estimate - c,
-        ci_high=estimate + c,
+        f"all {n} placements" if enumerated else f"the real and {n - 1} random placements"
+    ) + " of the treated districts' start periods on all districts"
+    return PlacementTest(
+        se=se,
+        pvalue=test.pvalue,
+        ci_low=test.ci_low,
+        ci_high=test.ci_high,
         replicates=replicates,
+        placements=n,
         enumerated=enumerated,
         mde=detectable_effect(replicates, 1.0, alpha),
         description=(
-            f"randomization inference: placebo ranks (Conley & Taber 2011), {how}, the estimate "
-            f"recomputed each time; p-value = rank of |estimate| among them; "
-            f"{100 * (1 - alpha):g} % interval = estimate ± the placebo estimates' critical value"
+            f"randomization inference: {how}, the treated districts serving as donors when the "
+            f"programme is placed elsewhere, the estimate recomputed from scratch each time; "
+            f"p-value = share of placements with an estimate at least as large in absolute value; "
+            f"{100 * (1 - alpha):g} % interval = the constant effects the same test does not reject"
         ),
     )
-    return rank, in_space
 
 
-def _placements(
-    panel: SyntheticPanel, fits: list[CohortFit], limit: int, seed: int
-) -> tuple[list[Draw], bool]:
-    """Every distinct placement of the cohorts' sizes on the donors, or `limit` random ones."""
-    sizes = [f.treated.size for f in fits]
-    labels = np.zeros(panel.n_donors, dtype=int)
-    labels[: sum(sizes)] = np.repeat(np.arange(1, len(fits) + 1), sizes)
-    if panel.n_donors <= sum(sizes):
-        return [], True
-    if assignment_count(labels) > limit:
-        return placebo_draws(panel, fits, limit, seed), False
-    draws = []
-    for row in distinct_assignments(labels):
-        controls = np.flatnonzero(row == 0)
-        draws.append(tuple((controls, np.flatnonzero(row == k + 1)) for k in range(len(fits))))
-    return draws, True
+def placement_estimates(
+    outcomes: np.ndarray, labels: np.ndarray, fits: list[CohortFit], estimator: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per placement the estimate, solved as for the real programme, and its slope in β0.
+
+    labels: placements × units, 0 = donor, k = the k-th cohort of `fits` (its start period).
+    The slope is the estimate's change per unit of effect taken out of the real treated cells,
+    at the weights solved on `outcomes`.
+    """
+    n_periods = outcomes.shape[1]
+    treatment = _real_treatment(labels[0], fits, n_periods)
+    values = np.zeros(labels.shape[0])
+    slopes = np.zeros(labels.shape[0])
+    # Each placement's donors in ascending row order, as the real fit orders them.
+    donors = np.argsort(labels != 0, axis=1, kind="stable")[:, : int((labels[0] == 0).sum())]
+    for k, (fit, share) in enumerate(zip(fits, cohort_weights(fits, n_periods), strict=True), 1):
+        members = (labels == k).astype(float)
+        members /= members.sum(axis=1, keepdims=True)
+        changes = np.diff(outcomes[:, : fit.start], axis=1)[donors]
+        sigma = changes.reshape(labels.shape[0], -1).std(axis=1, ddof=1)
+        options = solver_options(estimator, sigma, fit.treated.size, n_periods - fit.start)
+        omega0, lambda0 = starting_weights(estimator, donors.shape[1], fit.start)
+        collapsed = _collapse(unit_rows(outcomes, fit.start), donors, members)
+        omega, lam, tau = solve_collapsed(
+            collapsed,
+            options,
+            np.broadcast_to(omega0, donors.shape),
+            np.broadcast_to(lambda0, (labels.shape[0], lambda0.size)),
+        )
+        moved = weighted_gap(
+            _collapse(unit_rows(treatment, fit.start), donors, members), omega, lam
+        )
+        values += share * tau
+        slopes += share * moved
+    return values, slopes
+
+
+def _collapse(rows: np.ndarray, donors: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Per placement its donors' rows and its treated units' mean row: B × (N0 + 1) × (T0 + 1)."""
+    return np.concatenate([rows[donors], (members @ rows)[:, None, :]], axis=1)
+
+
+def _real_treatment(observed: np.ndarray, fits: list[CohortFit], n_periods: int) -> np.ndarray:
+    """The real programme's treatment indicator, units × periods."""
+    treatment = np.zeros((observed.size, n_periods))
+    for k, fit in enumerate(fits, start=1):
+        treatment[observed == k, fit.start :] = 1.0
+    return treatment

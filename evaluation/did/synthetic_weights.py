@@ -37,18 +37,20 @@ class SolverOptions:
     """How one cohort's weights are found; kept fixed for all refits of that cohort (as R's opts).
 
     zeta_omega, zeta_lambda: ridge penalties ζ (outcome units), ζ² · ‖w‖² in the objective.
+    They and min_decrease may be arrays with one value per problem of a batch: the placements of
+    full randomization inference each scale them by their own donors' noise level.
     update_*: solve for the weights (True) or keep the starting weights as they are (False).
     omega_intercept / lambda_intercept: allow a constant shift between the treated unit and its
     synthetic comparison (unit weights) or between pre- and post-periods (time weights).
     """
 
-    zeta_omega: float
-    zeta_lambda: float
+    zeta_omega: float | np.ndarray
+    zeta_lambda: float | np.ndarray
     omega_intercept: bool
     lambda_intercept: bool
     update_omega: bool
     update_lambda: bool
-    min_decrease: float
+    min_decrease: float | np.ndarray
     max_iter: int = MAX_ITER
     max_iter_pre_sparsify: int = MAX_ITER_PRE_SPARSIFY
 
@@ -66,12 +68,15 @@ def noise_level(donors_pre: np.ndarray) -> float:
     return float(np.std(np.diff(donors_pre, axis=1), ddof=1))
 
 
-def solver_options(estimator: str, sigma: float, n_treated: int, n_post: int) -> SolverOptions:
+def solver_options(
+    estimator: str, sigma: float | np.ndarray, n_treated: int, n_post: int
+) -> SolverOptions:
     """R's options for synthdid_estimate ("sdid"), sc_estimate ("sc") and did_estimate ("did").
 
     sdid: ζ_ω = (N_tr · T_post)^(1/4) · σ, ζ_λ = 1e-6 · σ, both intercepts, both weights solved.
     sc: ζ_ω = 1e-6 · σ, no intercept in the unit weights, time weights fixed at zero (the
     comparison is the post-period level). did: uniform weights, nothing solved.
+    sigma: one noise level, or one per problem of a batch.
     """
     eta_omega = ETA_OMEGA_SC if estimator == "sc" else (n_treated * n_post) ** 0.25
     return SolverOptions(
@@ -110,9 +115,9 @@ def frank_wolfe(
     b: np.ndarray,
     start: np.ndarray,
     *,
-    zeta: float,
+    zeta: float | np.ndarray,
     intercept: bool,
-    min_decrease: float,
+    min_decrease: float | np.ndarray,
     max_iter: int,
     real_rows: np.ndarray | None = None,
     real_columns: np.ndarray | None = None,
@@ -125,6 +130,7 @@ def frank_wolfe(
     than min_decrease² (from the second iteration on) or after max_iter iterations.
     real_rows (B, n), real_columns (B, k): problems of different sizes padded to one shape; padded
     rows are zeroed and not counted in n, padded columns are never chosen (start them at 0).
+    zeta and min_decrease: one value for all problems, or one per problem (B,).
     """
     n = np.full(a.shape[0], float(a.shape[1]))
     if real_rows is not None:
@@ -138,9 +144,9 @@ def frank_wolfe(
             a = a * real_rows[:, :, None]
             b = b * real_rows
     blocked = None if real_columns is None else np.where(real_columns, 0.0, np.inf)
-    zeta_sq = zeta**2
+    zeta_sq = np.broadcast_to(np.square(zeta), n.shape).astype(float)
     eta = n * zeta_sq
-    threshold = min_decrease**2
+    threshold = np.broadcast_to(np.square(min_decrease), n.shape).astype(float)
     result = np.array(start, dtype=float, copy=True)
     active = np.arange(result.shape[0])
     rows = np.arange(active.size)
@@ -173,6 +179,7 @@ def frank_wolfe(
                 keep = ~done
                 active, a, b, x = active[keep], a[keep], b[keep], x[keep]
                 residual, value, n, eta = residual[keep], value[keep], n[keep], eta[keep]
+                zeta_sq, threshold = zeta_sq[keep], threshold[keep]
                 if blocked is not None:
                     blocked = blocked[keep]
                 if active.size == 0:
@@ -187,7 +194,7 @@ def _regularised(
     a: np.ndarray,
     b: np.ndarray,
     start: np.ndarray,
-    zeta: float,
+    zeta: float | np.ndarray,
     intercept: bool,
     options: SolverOptions,
     **padding: np.ndarray | None,
@@ -244,10 +251,20 @@ def solve_collapsed(
             options,
             real_columns=real_donors,
         )
-    tau = (
+    return omega, lam, weighted_gap(collapsed, omega, lam)
+
+
+def weighted_gap(collapsed: np.ndarray, omega: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """τ = (treated post − λ·treated pre) − (ω·donors post − ω'·donors pre·λ), per problem.
+
+    Linear in the collapsed panel for given weights: applied to the collapsed treatment
+    indicator it gives how the estimate moves when the treated cells move (test inversion).
+    """
+    n0 = collapsed.shape[1] - 1
+    t0 = collapsed.shape[2] - 1
+    return (
         collapsed[:, n0, t0]
         - np.einsum("bi,bi->b", omega, collapsed[:, :n0, t0])
         - np.einsum("bt,bt->b", lam, collapsed[:, n0, :t0])
-        + np.einsum("bi,bit,bt->b", omega, donors_pre, lam)
+        + np.einsum("bi,bit,bt->b", omega, collapsed[:, :n0, :t0], lam)
     )
-    return omega, lam, tau

@@ -32,8 +32,9 @@ def evaluate(data: pd.DataFrame, **options: object):
 @pytest.mark.parametrize(
     ("starts", "method", "inference"),
     [
-        ([2020], "sdid", "randomization inference: placebo ranks (Conley & Taber 2011), all 22"),
-        ([2020, 2020], "sdid", "randomization inference: placebo ranks (Conley & Taber 2011), 199"),
+        ([2020], "sdid", "randomization inference: all 23 placements of the treated districts'"),
+        ([2020, 2020], "sdid", "randomization inference: all 253 placements of the treated"),
+        ([2019, 2020], "sdid", "randomization inference: the real and 299 random placements"),
         ([2019, 2020, 2021], "staggered", "randomization inference: start periods reassigned"),
         ([2019] * 4 + [2021] * 4, "staggered", "randomization inference: start periods reassigned"),
     ],

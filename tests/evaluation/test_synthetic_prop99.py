@@ -11,7 +11,6 @@ References (tests/data/prop99/README.md):
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -211,10 +210,9 @@ def test_jackknife_and_bootstrap_equal_reference_with_three_treated_units(three_
     assert any("Only 3 treated units" in w for w in boot.warnings)
 
 
-def test_prop99_with_200_placebo_replications_takes_under_five_seconds(prop99):
-    started = time.perf_counter()
+def test_the_placebo_standard_error_uses_200_replications_by_default(prop99):
+    # Its speed is measured in benchmarks/ (docs/performance-evaluation.md), not timed here.
     result = synthetic_did(prop99, "PacksPerCapita", "State", "Year", "treated", "sdid")
-    assert time.perf_counter() - started < 5.0
     assert result.replications == 200
 
 

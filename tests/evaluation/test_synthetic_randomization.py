@@ -1,12 +1,16 @@
-"""Synthetic DiD's placebo-rank inference: Proposition 99 and a city with two treated districts.
+"""Synthetic DiD's randomization test over all districts: exact, and consistent with its interval.
 
-Reference: on California's Proposition 99 (38 donor states) the in-space placebos of R
-`synthdid` (tests/data/prop99/reference_placebos.csv, via test_synthetic_prop99) put California's
-−15.6 second behind Rhode Island's −31.7, so its placebo-rank p-value is 2/39 = 0.0513.
+Exactness without simulation noise: on one fixed data set every placement of the programme is
+taken in turn as the real one. Each placement's estimate is computed from scratch from the data
+and the placement alone, so the set of estimates is the same whichever placement is the real one,
+and the test must reject exactly ⌊0.05 · M⌋ of the M placements. The placebo-rank test it
+replaced (never-treated districts only) could not pass this: its reference set changed with the
+real placement.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -14,60 +18,149 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.did import synthetic_did
+from evaluation.did.synthetic import synthetic_did
+from evaluation.did.synthetic_cohorts import fit_cohorts, unit_rows
+from evaluation.did.synthetic_panel import prepare_synthetic_panel
+from evaluation.did.synthetic_randomization import placement_estimates
+from evaluation.did.synthetic_weights import (
+    solve_collapsed,
+    solver_options,
+    starting_weights,
+    weighted_gap,
+)
 
 PROP99 = Path(__file__).parents[1] / "data" / "prop99" / "california_prop99.csv"
 
 
-@pytest.fixture(scope="module")
-def prop99() -> pd.DataFrame:
-    return pd.read_csv(PROP99, sep=";")
-
-
-def test_one_treated_unit_ranks_among_every_donor_treated_in_its_place(prop99):
-    ranked = synthetic_did(
-        prop99, "PacksPerCapita", "State", "Year", "treated", inference="randomization"
-    )
-    assert ranked.pvalue == pytest.approx(2 / 39, abs=1e-15)
-    assert "all 38 placements" in ranked.inference
-    # Not significant at 5 %: the interval reaches zero, bounded by Rhode Island's placebo.
-    placebos = ranked.placebo_estimates["estimate"].abs().sort_values(ascending=False)
-    assert ranked.ci_low == pytest.approx(ranked.estimate - placebos.iloc[0], abs=1e-12)
-    assert ranked.ci_high == pytest.approx(ranked.estimate + placebos.iloc[0], abs=1e-12)
-    assert ranked.ci_low < 0 < ranked.ci_high
-    assert ranked.mde.effect > placebos.iloc[0]
-
-
-def city(seed: int, n_units: int, n_periods: int = 10) -> pd.DataFrame:
+def city(n_units: int, n_periods: int, seed: int) -> pd.DataFrame:
+    """Unequal noise (district i's SD grows with i) and AR(1) errors: not exchangeable districts."""
     rng = np.random.default_rng(seed)
-    noise = np.zeros((n_units, n_periods))
-    noise[:, 0] = rng.normal(size=n_units)
-    for t in range(1, n_periods):
-        noise[:, t] = 0.5 * noise[:, t - 1] + rng.normal(0, math.sqrt(0.75), n_units)
-    y = rng.normal(10, 2, n_units)[:, None] - 0.1 * np.arange(n_periods)[None, :] + noise
-    return pd.DataFrame(
-        {
-            "unit": np.repeat(np.arange(n_units), n_periods),
-            "year": np.tile(np.arange(n_periods), n_units),
-            "y": y.ravel(),
-        }
+    rows = []
+    for unit in range(n_units):
+        level, noise, error = rng.normal(10, 2), 0.3 + 0.1 * unit, 0.0
+        for t in range(n_periods):
+            error = 0.5 * error + rng.normal(0, noise)
+            rows.append((f"u{unit:02d}", 2010 + t, level - 0.1 * t + error))
+    return pd.DataFrame(rows, columns=["unit", "year", "y"])
+
+
+def treat(data: pd.DataFrame, starts: dict[str, int]) -> pd.DataFrame:
+    start = data["unit"].map(starts)
+    return data.assign(d=(start.notna() & (data["year"] >= start.fillna(0))).astype(int))
+
+
+@pytest.mark.parametrize(("n_units", "starts"), [(21, (2015,)), (11, (2015, 2015))])
+def test_taking_every_placement_as_the_real_one_rejects_exactly_five_percent(n_units, starts):
+    data = city(n_units, 8, seed=3)
+    units = sorted(data["unit"].unique())
+    placements = list(itertools.combinations(units, len(starts)))
+    rejected = 0
+    for chosen in placements:
+        frame = treat(data, dict(zip(chosen, starts, strict=True)))
+        result = synthetic_did(frame, "y", "unit", "year", "d", inference="randomization")
+        assert "all" in result.inference
+        rejected += result.pvalue <= 0.05
+    assert rejected == math.floor(0.05 * len(placements))
+
+
+def test_staggered_placements_enumerated_exactly_too():
+    # Two districts starting in different years among 7: 7 · 6 = 42 ordered placements.
+    data = city(7, 8, seed=5)
+    units = sorted(data["unit"].unique())
+    rejected = 0
+    for first, second in itertools.permutations(units, 2):
+        frame = treat(data, {first: 2014, second: 2016})
+        rejected += (
+            synthetic_did(frame, "y", "unit", "year", "d", inference="randomization").pvalue <= 0.05
+        )
+    assert rejected == math.floor(0.05 * 42)
+
+
+def test_the_real_placement_is_the_estimate_and_moves_one_for_one_with_the_effect():
+    frame = treat(city(15, 8, seed=1), {"u03": 2015, "u09": 2016})
+    panel = prepare_synthetic_panel(frame, "y", "unit", "year", "d")
+    fits = fit_cohorts(panel, "sdid")
+    real = synthetic_did(frame, "y", "unit", "year", "d", inference="randomization")
+    observed = np.zeros(len(panel.units), dtype=int)
+    for k, fit in enumerate(fits, start=1):
+        observed[fit.treated] = k
+    values, slopes = placement_estimates(panel.outcomes, observed[None, :], fits, "sdid")
+    assert values[0] == pytest.approx(real.estimate, abs=1e-12)
+    assert slopes[0] == pytest.approx(1.0, abs=1e-12)
+    shifted = frame.assign(y=frame["y"] - 0.7 * frame["d"])
+    moved = synthetic_did(shifted, "y", "unit", "year", "d", inference="randomization")
+    assert moved.estimate == pytest.approx(real.estimate - 0.7, abs=1e-10)
+
+
+def test_a_placements_slope_is_its_estimate_of_the_treatment_at_fixed_weights():
+    frame = treat(city(12, 7, seed=2), {"u04": 2014})
+    panel = prepare_synthetic_panel(frame, "y", "unit", "year", "d")
+    fits = fit_cohorts(panel, "sdid")
+    labels = np.zeros((1, len(panel.units)), dtype=int)
+    labels[0, 0] = 1  # the first never-treated district carries the programme; u04 is a donor
+    observed = np.zeros(len(panel.units), dtype=int)
+    observed[fits[0].treated] = 1
+    both = np.vstack([observed, labels[0]])
+    values, slopes = placement_estimates(panel.outcomes, both, fits, "sdid")
+    # The same placement solved directly: donors are every district but the first.
+    start = fits[0].start
+    donors = np.arange(1, len(panel.units))
+    rows = unit_rows(panel.outcomes, start)
+    collapsed = np.vstack([rows[donors], rows[0]])[None]
+    sigma = np.std(np.diff(panel.outcomes[donors, :start], axis=1), ddof=1)
+    options = solver_options("sdid", sigma, 1, panel.outcomes.shape[1] - start)
+    omega0, lambda0 = starting_weights("sdid", donors.size, start)
+    omega, lam, tau = solve_collapsed(collapsed, options, omega0[None], lambda0[None])
+    assert values[1] == pytest.approx(tau[0], abs=1e-12)
+    treatment = np.zeros_like(panel.outcomes)
+    treatment[fits[0].treated, start:] = 1.0
+    d_rows = unit_rows(treatment, start)
+    expected = weighted_gap(np.vstack([d_rows[donors], d_rows[0]])[None], omega, lam)
+    assert slopes[1] == pytest.approx(expected[0], abs=1e-12)
+    assert expected[0] != 0  # the real treated district is a donor with weight
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_zero_lies_outside_the_interval_exactly_when_the_test_rejects(seed):
+    data = city(23, 8, seed=seed)
+    frame = treat(
+        data.assign(
+            y=data["y"] - 1.2 * (data["unit"].isin(["u01", "u02"]) & (data["year"] >= 2015))
+        ),
+        {"u01": 2015, "u02": 2015},
+    )
+    result = synthetic_did(frame, "y", "unit", "year", "d", inference="randomization")
+    assert result.ci_low < result.estimate < result.ci_high
+    assert (result.pvalue <= 0.05) == (not result.ci_low <= 0 <= result.ci_high)
+
+
+def test_proposition_99_ranks_california_among_all_39_placements():
+    data = pd.read_csv(PROP99, sep=";")
+    result = synthetic_did(
+        data, "PacksPerCapita", "State", "Year", "treated", inference="randomization"
+    )
+    assert "all 39 placements" in result.inference
+    assert result.pvalue * 39 == pytest.approx(round(result.pvalue * 39), abs=1e-9)
+    # The textbook case is not significant at 5 % under random assignment either.
+    assert result.pvalue > 0.05
+    assert result.ci_low < 0 < result.ci_high
+
+
+def test_more_placements_than_the_limit_are_drawn_at_random_and_seeded():
+    data = treat(city(30, 8, seed=4), {"u00": 2015, "u01": 2015})
+    first = synthetic_did(data, "y", "unit", "year", "d", inference="randomization", seed=3)
+    # C(30, 2) = 435 placements exceed the 299 solved at most.
+    assert "the real and 299 random placements" in first.inference
+    again = synthetic_did(data, "y", "unit", "year", "d", inference="randomization", seed=3)
+    assert (again.pvalue, again.ci_low, again.ci_high) == (
+        first.pvalue,
+        first.ci_low,
+        first.ci_high,
     )
 
 
-def test_two_treated_districts_are_placed_on_random_pairs_of_the_others():
-    data = city(1, 23)
-    data["d"] = ((data["unit"] < 2) & (data["year"] >= 6)).astype(int)
-    result = synthetic_did(data, "y", "unit", "year", "d", inference="randomization", seed=3)
-    # C(21, 2) = 210 pairs exceed the 199 solved at most: random placements, seeded.
-    assert "199 random placements" in result.inference
-    assert (result.ci_low > 0 or result.ci_high < 0) == (result.pvalue <= 0.05)
-    again = synthetic_did(data, "y", "unit", "year", "d", inference="randomization", seed=3)
-    assert (again.pvalue, again.ci_low) == (result.pvalue, result.ci_low)
-
-
-def test_fewer_than_nineteen_donors_cannot_reach_five_percent_and_the_interval_says_so():
-    data = city(2, 13)
-    data["d"] = ((data["unit"] == 0) & (data["year"] >= 6)).astype(int)
+def test_thirteen_districts_and_one_treated_cannot_reach_five_percent_and_say_so():
+    data = treat(city(13, 8, seed=2), {"u00": 2015})
     result = synthetic_did(data, "y", "unit", "year", "d", inference="randomization")
     assert result.pvalue >= 1 / 13
     assert (result.ci_low, result.ci_high) == (-math.inf, math.inf)

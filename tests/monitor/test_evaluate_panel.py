@@ -378,7 +378,8 @@ def test_auto_with_one_or_two_treated_units_uses_synthetic_did(tmp_path, treated
     _close(got["estimate"], api.estimate)
     _close(got["se"], api.se)
     _close(got["pvalue"], api.pvalue)
-    assert got["inference"].startswith("randomization inference: placebo ranks")
+    assert got["inference"].startswith("randomization inference: all")
+    assert "placements of the treated districts' start periods on all districts" in got["inference"]
     assert got["pretrend"] == {"pvalue": None, "testable": False, "reason": "synthetic_fit"}
     assert {d["unit"] for d in got["donors"]} <= set(data["district"]) - set(treated)
     assert got["pre_rmse"] >= 0 and got["n_treated"] == len(treated)

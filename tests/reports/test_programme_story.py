@@ -21,6 +21,7 @@ from reports.formatting import LocaleFormat
 from reports.messages import Messages
 from reports.pretrend_words import deviating_leads, pretrend_sentences
 from reports.program_sections import program_page
+from reports.programme_glance import verdict_cell
 from reports.report_data import ProgramSection
 from reports.report_layout import Layout
 from tests.reports.test_committee_report import glance_rows, read_pages, sample_report_data
@@ -119,8 +120,9 @@ def synthetic(poor_fit: bool = False) -> dict:
         "se": 0.54,
         "ci": [-2.74, -0.39],
         "pvalue": 1 / 23,
-        "inference": "randomization inference: placebo ranks (Conley & Taber 2011), all 22 "
-        "placements of the treated units' start periods on never-treated units",
+        "inference": "randomization inference: all 23 placements of the treated districts' start "
+        "periods on all districts, the treated districts serving as donors when the programme is "
+        "placed elsewhere, the estimate recomputed from scratch each time",
         "n_treated": 1,
         "n_control": 22,
         "cohorts": {"2019": ["SR03"]},
@@ -386,3 +388,23 @@ def test_a_poor_synthetic_fit_is_said_beside_the_donors_and_not_again_as_a_cavea
     assert "im Mittel 0,90 Prozentpunkte neben dem geförderten Quartier" in text
     assert "Der Vergleich bildet den Verlauf vor dem Beginn schlecht nach" in text
     assert "bildet die geförderten Quartiere schlecht nach" not in text  # the caveat's words
+
+
+@pytest.mark.parametrize(
+    ("mbar", "ending"),
+    [
+        (
+            0.6,
+            "Wirkung belegt; Vorsicht: hielte schon schwächeren Trendunterschieden als vor dem "
+            "Start nicht stand",
+        ),
+        (1.4, "Wirkung belegt"),
+        (None, "Wirkung belegt"),
+    ],
+)
+def test_the_glance_verdict_warns_where_the_effect_breaks_down_below_an_mbar_of_one(mbar, ending):
+    shown = staggered(-1.02, [-1.40, -0.63], 0.0005, mbar=mbar, sensitivity_reason=None)
+    assert verdict_cell(shown, DE) == ending
+    # A result not shown is not called fragile: it claims nothing.
+    chance = staggered(-0.59, [-1.45, 0.27], 0.135, mbar=0.6, sensitivity_reason=None)
+    assert verdict_cell(chance, DE) == "nicht von Zufall zu unterscheiden"
