@@ -142,3 +142,17 @@ def test_verify_checks_the_head_of_the_latest_report_run(
     remove_newest_batch(monitor.database_url)
     report = monitor.json("verify", expect=1)
     assert f"(report run {document['run']})" in report["problems"][0]["message"]
+
+
+def test_report_rerun_checks_the_anchor_file_like_a_new_report(
+    monitor: Monitor, city, tmp_path: Path
+) -> None:
+    settings = _settings(tmp_path)
+    monitor.json("report", "--period", "2024")  # run 1, whose own state stays intact below
+    import_later_batch(monitor, tmp_path, "--settings", str(settings))
+    remove_newest_batch(monitor.database_url)
+    refused = monitor.run("--settings", str(settings), "report", "--rerun", "1", expect=1)
+    assert "does not extend head" in refused.stderr and "(anchor file" in refused.stderr
+    marked = monitor.json("--settings", str(settings), "report", "--rerun", "1", "--unverified")
+    assert marked["unverified"] is True and marked["rerun_of"] == 1
+    assert [p["kind"] for p in marked["verify_problems"]] == ["head"]
