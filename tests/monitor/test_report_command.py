@@ -197,4 +197,3 @@ def test_rerun_unverified_computes_on_an_altered_ledger_and_marks_every_output(
     assert sidecar["ledger_head"] == read_json(small_city.workdir / first["sidecar"])["ledger_head"]
     pages = PdfReader(small_city.workdir / rerun["file"]).pages
     assert all("UNGEPRÜFT" in page.extract_text() for page in pages)
-
