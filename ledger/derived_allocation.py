@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
-from ledger.allocation_models import AllocationCache, PostingAllocation
+from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
 from ledger.allocation_months import month_of, summarise_months
 from ledger.allocation_queries import accounts_key
 from ledger.bulk_insert import bulk_insert
@@ -39,7 +39,7 @@ from ledger.models import Posting
 from ledger.posting_queries import current_filter, ledger_bound, query_frame
 from ledger.spending import account_condition
 from ledger.tagging import allocate, ambiguous_postings, claim_measures
-from ledger.trip_wire import DERIVED_TABLES, foreign_writes, settle
+from ledger.trip_wire import DERIVED_TABLES, foreign_writes, settle, suspended
 
 # Postings tagged per step of a rebuild: bounds memory (about 1 GB at this size).
 CHUNK_POSTINGS = 500_000
@@ -53,6 +53,8 @@ _POSTING_FIELDS = (
     "amount_cents",
 )
 _ROW_COLUMNS = [c.name for c in PostingAllocation.__table__.columns]
+# The tables a rebuild fills in bulk, without their row triggers (`ledger.trip_wire.suspended`).
+_BULK_TABLES = (PostingAllocation.__tablename__, AllocationMonth.__tablename__)
 
 
 @dataclass(frozen=True)
@@ -98,24 +100,25 @@ def _rebuild(
 ) -> int:
     """Recompute every row for catalog `catalog_id`, half a million postings at a time."""
     connection.execute(delete(AllocationCache))
-    connection.execute(delete(PostingAllocation))
     measures, allocations = catalog(connection, catalog_id)
     # Rows arrive in posting order, the secondary indexes want date and district order: filling
     # them row by row scatters writes over the whole index; building them at the end sorts once.
     indexes = PostingAllocation.__table__.indexes
-    for index in indexes:
-        index.drop(connection)
     tagged = ambiguous = 0
-    for after in range(0, head, CHUNK_POSTINGS):
-        rows = allocation_rows(
-            connection, patterns, measures, allocations, after, after + CHUNK_POSTINGS
-        )
-        _insert(connection, rows)
-        tagged += rows["posting_id"].nunique()
-        ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
-    for index in indexes:
-        index.create(connection)
-    summarise_months(connection)
+    with suspended(connection, _BULK_TABLES, derived=True):
+        connection.execute(delete(PostingAllocation))
+        for index in indexes:
+            index.drop(connection)
+        for after in range(0, head, CHUNK_POSTINGS):
+            rows = allocation_rows(
+                connection, patterns, measures, allocations, after, after + CHUNK_POSTINGS
+            )
+            _insert(connection, rows)
+            tagged += rows["posting_id"].nunique()
+            ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
+        for index in indexes:
+            index.create(connection)
+        summarise_months(connection)
     now = datetime.now(UTC)
     connection.execute(
         insert(AllocationCache).values(

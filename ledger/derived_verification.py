@@ -135,8 +135,9 @@ def _differing_months(expected: pd.DataFrame | None, stored: pd.DataFrame) -> li
     keyed = [
         frame.assign(
             month=frame["month"].map(str),
-            district=frame["district"].fillna("\0"),
-            measure=frame["measure"].fillna("\0"),
+            # Object first: a column of nothing but NULLs comes back as float.
+            district=frame["district"].astype(object).fillna("\0"),
+            measure=frame["measure"].astype(object).fillna("\0"),
             allocated_cents=frame["allocated_cents"].astype("int64"),
         )
         for frame in (expected, stored)
