@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from ledger.trip_wire import mark_writer, unmark_writer
+
 # Arbitrary constant shared by all writers of one PostgreSQL database.
 _IMPORT_LOCK_ID = 7_204_531_118
 _SQLITE_BUSY_TIMEOUT_MS = 10 * 60 * 1000
@@ -59,7 +61,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One serialised write transaction: commits on success, rolls back on any exception.
 
     Serialising imports is what makes two overlapping exports imported at the same moment safe:
-    the second sees the first one's postings and records them as duplicates.
+    the second sees the first one's postings and records them as duplicates. The transaction
+    carries the writer mark of `ledger.trip_wire` from its start to just before its commit, so
+    its writes are the program's and no other session ever sees the mark.
     """
     with engine.connect() as connection:
         connection = connection.execution_options(ledger_write=True)
@@ -68,4 +72,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
                 )
+            marked = mark_writer(connection)
             yield connection
+            if marked:
+                unmark_writer(connection)

@@ -14,6 +14,11 @@ newest catalog; `allocation_cache` says for which catalog, spending accounts and
 
 Tagging a posting depends on nothing but that posting and the catalog, so tagging the new
 postings alone gives exactly the rows a full recomputation would.
+
+A write to these tables outside the program trips the wire (`ledger.trip_wire`): its trigger
+deletes the key, so no figure is read from the table until the next refresh has rebuilt it from
+the verified ledger; the rebuild settles those writes. `verify` names them until then, and
+compares the table with a recomputation (`ledger.derived_verification`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
-from ledger.allocation_models import AllocationCache, PostingAllocation
+from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
 from ledger.allocation_months import month_of, summarise_months
 from ledger.allocation_queries import accounts_key
 from ledger.bulk_insert import bulk_insert
@@ -34,9 +39,10 @@ from ledger.models import Posting
 from ledger.posting_queries import current_filter, ledger_bound, query_frame
 from ledger.spending import account_condition
 from ledger.tagging import allocate, ambiguous_postings, claim_measures
+from ledger.trip_wire import DERIVED_TABLES, foreign_writes, settle, suspended
 
 # Postings tagged per step of a rebuild: bounds memory (about 1 GB at this size).
-_CHUNK_POSTINGS = 500_000
+CHUNK_POSTINGS = 500_000
 _POSTING_FIELDS = (
     "id",
     "booking_date",
@@ -47,6 +53,8 @@ _POSTING_FIELDS = (
     "amount_cents",
 )
 _ROW_COLUMNS = [c.name for c in PostingAllocation.__table__.columns]
+# The tables a rebuild fills in bulk, without their row triggers (`ledger.trip_wire.suspended`).
+_BULK_TABLES = (PostingAllocation.__tablename__, AllocationMonth.__tablename__)
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,16 @@ def refresh_allocations(
         state = connection.execute(select(AllocationCache)).first()
         bound = ledger_bound(connection)
         key = accounts_key(patterns)
-        if state is None or state.catalog_import_id != newest or state.spending_accounts != key:
-            return Refresh("rebuilt", _rebuild(connection, patterns, newest, bound.posting_id))
+        tripped = foreign_writes(connection, DERIVED_TABLES)
+        if (
+            state is None
+            or tripped
+            or state.catalog_import_id != newest
+            or state.spending_accounts != key
+        ):
+            tagged = _rebuild(connection, patterns, newest, bound.posting_id)
+            settle(connection, tripped)
+            return Refresh("rebuilt", tagged)
         if state.last_posting_id == bound.posting_id:
             return Refresh("current", 0)
         tagged = _extend(connection, patterns, state, bound.posting_id)
@@ -84,22 +100,25 @@ def _rebuild(
 ) -> int:
     """Recompute every row for catalog `catalog_id`, half a million postings at a time."""
     connection.execute(delete(AllocationCache))
-    connection.execute(delete(PostingAllocation))
     measures, allocations = catalog(connection, catalog_id)
     # Rows arrive in posting order, the secondary indexes want date and district order: filling
     # them row by row scatters writes over the whole index; building them at the end sorts once.
     indexes = PostingAllocation.__table__.indexes
-    for index in indexes:
-        index.drop(connection)
     tagged = ambiguous = 0
-    for after in range(0, head, _CHUNK_POSTINGS):
-        rows = _rows(connection, patterns, measures, allocations, after, after + _CHUNK_POSTINGS)
-        _insert(connection, rows)
-        tagged += rows["posting_id"].nunique()
-        ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
-    for index in indexes:
-        index.create(connection)
-    summarise_months(connection)
+    with suspended(connection, _BULK_TABLES, derived=True):
+        connection.execute(delete(PostingAllocation))
+        for index in indexes:
+            index.drop(connection)
+        for after in range(0, head, CHUNK_POSTINGS):
+            rows = allocation_rows(
+                connection, patterns, measures, allocations, after, after + CHUNK_POSTINGS
+            )
+            _insert(connection, rows)
+            tagged += rows["posting_id"].nunique()
+            ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
+        for index in indexes:
+            index.create(connection)
+        summarise_months(connection)
     now = datetime.now(UTC)
     connection.execute(
         insert(AllocationCache).values(
@@ -135,7 +154,7 @@ def _extend(connection: Connection, patterns: tuple[str, ...], state: Row, head:
         delete(PostingAllocation).where(PostingAllocation.posting_id.in_(superseded))
     )
     measures, allocations = catalog(connection, state.catalog_import_id)
-    rows = _rows(connection, patterns, measures, allocations, after, head)
+    rows = allocation_rows(connection, patterns, measures, allocations, after, head)
     _insert(connection, rows)
     changed_months.update(month_of(day) for day in rows["booking_date"].unique())
     summarise_months(connection, changed_months)
@@ -158,7 +177,7 @@ def _head(connection: Connection, now: datetime) -> dict[str, object]:
     }
 
 
-def _rows(
+def allocation_rows(
     connection: Connection,
     patterns: tuple[str, ...],
     measures: pd.DataFrame,

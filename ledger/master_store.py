@@ -23,6 +23,7 @@ from ledger.master_models import (
 from ledger.master_seal import MASTER_ROW_FIELDS, canonical_value, master_seal, row_hash
 from ledger.master_tables import MASTER_MODELS
 from ledger.posting_queries import ledger_head
+from ledger.trip_wire import suspended
 
 _CHUNK = 20_000
 
@@ -68,14 +69,13 @@ def store_master_import(
             insert(MasterImport).values(**record).returning(MasterImport.id)
         ).scalar_one()
         hashes: list[str] = []
-        for name, frame in tables.items():
-            if frame.empty:
-                continue
-            model = MASTER_MODELS[name]
-            records = _sealed_records(name, frame, int(import_id))
-            hashes.extend(record["row_hash"] for record in records)  # type: ignore[misc]
-            for start in range(0, len(records), _CHUNK):
-                connection.execute(insert(model), records[start : start + _CHUNK])
+        filled = {name: frame for name, frame in tables.items() if not frame.empty}
+        with suspended(connection, tuple(filled), derived=False):
+            for name, frame in filled.items():
+                records = _sealed_records(name, frame, int(import_id))
+                hashes.extend(record["row_hash"] for record in records)  # type: ignore[misc]
+                for start in range(0, len(records), _CHUNK):
+                    connection.execute(insert(MASTER_MODELS[name]), records[start : start + _CHUNK])
         record.update(id=import_id, sealed_rows=len(hashes))
         connection.execute(
             update(MasterImport)

@@ -1,7 +1,9 @@
-"""Check every master-data row against its hash, and collect each import's hashes for its seal.
+"""Check master-data rows against their hashes, and collect each import's hashes for its seal.
 
-Master data is small (thousands to a few hundred thousand rows), so it is checked whole by every
-verification, the incremental one of the figure commands included.
+The full verification checks every row. The figure commands' incremental one checks the rows of
+the imports after the last verified one (`after`) and only counts the older imports' rows
+(`master_row_counts`), unless the trip wire (`ledger.trip_wire`) counted a write to master data
+outside the program since: then it checks every row too (`ledger.verification`).
 """
 
 from __future__ import annotations
@@ -9,11 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from ledger.master_models import (
-    MasterImport,
-)
+from ledger.master_models import MasterImport
 from ledger.master_seal import MASTER_ROW_FIELDS, row_hashes, row_label
 from ledger.master_tables import MASTER_MODELS
 
@@ -34,13 +34,29 @@ def master_imports(connection: Connection) -> list[dict[str, object]]:
     return [dict(row) for row in result.mappings()]
 
 
-def check_master_rows(connection: Connection, known: set[int]) -> MasterRows:
-    """Recompute every master-data row's hash; `known`: the ids of the master imports."""
+def master_row_counts(connection: Connection, upto: int) -> dict[int, int]:
+    """How many master-data rows each import up to `upto` holds, counted by the database."""
+    counts: dict[int, int] = defaultdict(int)
+    for model in MASTER_MODELS.values():
+        column = model.__table__.c.import_id
+        for import_id, count in connection.execute(
+            select(column, func.count()).where(column <= upto).group_by(column)
+        ):
+            counts[import_id] += count
+    return counts
+
+
+def check_master_rows(connection: Connection, known: set[int], after: int = 0) -> MasterRows:
+    """Recompute the hash of every master-data row of the imports after `after`; `known`: the
+    ids of the master imports."""
     found = MasterRows()
     orphans: dict[int, int] = defaultdict(int)
     for table, model in MASTER_MODELS.items():
         names = (*MASTER_ROW_FIELDS[table], "row_hash")
-        rows = connection.execute(select(*(model.__table__.c[name] for name in names))).all()
+        table_columns = model.__table__.c
+        rows = connection.execute(
+            select(*(table_columns[name] for name in names)).where(table_columns.import_id > after)
+        ).all()
         if not rows:
             continue
         columns = dict(

@@ -157,6 +157,9 @@ class ChainCheck(Base):
     batch_id, seal: the newest batch then and its stored seal; posting_id, chain_hash: the
     newest posting then and its stored chain hash; postings: how many postings up to it.
     verified_at: the last verification, full or incremental; full_at: the last full one.
+    master_import_id, master_seal: the newest master import then and its stored seal; the
+    figure commands re-hash only the master data imported after it, unless the trip wire
+    (`ledger.trip_wire`) counted writes to master data outside the program.
     Not evidence: a row edited by hand can only make a later check start at the wrong place,
     which `verify` (always full) does not read.
     """
@@ -172,3 +175,5 @@ class ChainCheck(Base):
     postings: Mapped[int] = mapped_column(Integer)
     verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     full_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    master_import_id: Mapped[int] = mapped_column(Integer, server_default="0")
+    master_seal: Mapped[str] = mapped_column(String(64), server_default="")

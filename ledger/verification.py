@@ -9,10 +9,12 @@ append it to `[ledger] anchor_file`. A head known from outside must be one of th
 seals: where it is not, the newest imports were removed or the history was rewritten (someone
 able to rewrite the database *and* recompute every hash after it is caught only this way).
 
-Two scopes: `full` hashes every posting; `incremental` (the figure commands) hashes only the
-postings and batches after the point where the chain was last verified (`ChainCheck`), and
-falls back to full where that point no longer holds. Both check every master-data row, every
-head known from outside and the head of the latest report run.
+Two scopes: `full` hashes every posting and every master-data row; `incremental` (the figure
+commands) hashes only the postings, batches and master imports after the point where the chain
+was last verified (`ChainCheck`) and counts the rows of the older master imports, and falls back
+to full where that point no longer holds; for master data also where the trip wire
+(`ledger.trip_wire`) counted a write outside the program since. Both check every head known from
+outside, the head of the latest report run and the trip wire itself.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from ledger.integrity import (
 )
 from ledger.master_models import ReportRun
 from ledger.master_seal import SealedEvent, master_seal, sequence
-from ledger.master_verification import check_master_rows, master_imports
+from ledger.master_verification import check_master_rows, master_imports, master_row_counts
 from ledger.models import ChainCheck, ImportBatch, Posting
+from ledger.trip_wire import MASTER_TABLES, foreign_writes, integrity_problems, settle
 
 _STREAM = 20_000
 
@@ -61,6 +64,8 @@ class VerifyReport:
     # Incremental: postings after this id were hashed (0 for a full verification).
     checked_after_posting: int = 0
     heads: tuple[dict[str, object], ...] = field(default=())
+    # Incremental: the rows of master imports after this id were hashed, older ones counted.
+    checked_after_master_import: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -72,6 +77,7 @@ class VerifyReport:
             "head": self.head,
             "scope": self.scope,
             "checked_after_posting": self.checked_after_posting,
+            "checked_after_master_import": self.checked_after_master_import,
             "heads": list(self.heads),
             "problems": list(self.problems),
         }
@@ -80,13 +86,16 @@ class VerifyReport:
 @dataclass(frozen=True)
 class _Start:
     """Where posting hashing starts: after posting `posting_id` (chain `chain`), with batches
-    up to `batch_id` taken as verified, `postings` rows up to it."""
+    up to `batch_id` taken as verified, `postings` rows up to it; master imports up to
+    `master_id` (sealed `master_seal`) taken as verified."""
 
     posting_id: int = 0
     chain: str = GENESIS
     batch_id: int = 0
     postings: int = 0
     full_at: datetime | None = None
+    master_id: int = 0
+    master_seal: str = ""
 
 
 def verify_ledger(
@@ -103,27 +112,33 @@ def verify_ledger(
             # One snapshot for every query: an import committing meanwhile is not half seen.
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            report, end, seal = _verify(connection, heads, incremental)
+            report, end, seal, tripped = _verify(connection, heads, incremental)
     if report.ok and record:
-        _record(engine, end, seal)
+        _record(engine, end, seal, tripped)
     return report
 
 
 def _verify(
     connection: Connection, known: tuple[KnownHead, ...], incremental: bool
-) -> tuple[VerifyReport, _Start, str]:
-    """The report, where the chain verified up to, and the newest batch's seal."""
+) -> tuple[VerifyReport, _Start, str, dict[str, dict[str, object]]]:
+    """The report, where the chain verified up to, the newest batch's seal, and the foreign
+    writes to master data this verification accounted for."""
     batches = {
         batch["id"]: dict(batch)
         for batch in connection.execute(
             select(ImportBatch.__table__).order_by(ImportBatch.id)
         ).mappings()
     }
-    start = _checkpoint(connection, batches) if incremental else _Start()
-    problems, heads, counts, total, newest = _check_postings(connection, start)
     masters = {record["id"]: record for record in master_imports(connection)}
-    rows_found = check_master_rows(connection, set(masters))
+    start = _checkpoint(connection, batches, masters) if incremental else _Start()
+    problems, heads, counts, total, newest = _check_postings(connection, start)
+    tripped = foreign_writes(connection, MASTER_TABLES)
+    # Rows of master imports up to here are counted, not hashed (module docstring).
+    master_after = 0 if tripped else start.master_id
+    rows_found = check_master_rows(connection, set(masters), master_after)
+    counted = master_row_counts(connection, master_after) if master_after else {}
     problems.extend(rows_found.problems)
+    problems.extend(integrity_problems(connection))
     events = [SealedEvent("batch", b["id"], b["id"], b["seal"]) for b in batches.values()]
     events += [
         SealedEvent("master", m["id"], m["after_batch"], m["seal"]) for m in masters.values()
@@ -135,9 +150,13 @@ def _verify(
             batch = batches[event.id]
             head = heads.get(batch["id"], head)
             problem = _batch_problem(batch, seal, head, counts.get(batch["id"], 0))
+        elif event.kind == "master" and event.id <= master_after:
+            problem = _master_problem(
+                masters[event.id], seal, None, batches, counted.get(event.id, 0)
+            )
         elif event.kind == "master":
             hashes = rows_found.hashes.get(event.id, [])
-            problem = _master_problem(masters[event.id], seal, hashes, batches)
+            problem = _master_problem(masters[event.id], seal, hashes, batches, len(hashes))
         if problem:
             problems.append(problem)
         seal = event.seal
@@ -166,23 +185,33 @@ def _verify(
         head=seal,
         problems=tuple(problems),
         master_imports=len(masters),
-        master_rows=rows_found.rows,
-        scope="incremental" if incremental and start.posting_id + start.batch_id else "full",
+        master_rows=rows_found.rows + sum(counted.values()),
+        scope="incremental"
+        if incremental and start.posting_id + start.batch_id + master_after
+        else "full",
         checked_after_posting=start.posting_id,
         heads=tuple({k: v for k, v in h.items() if k != "problem"} for h in checked_heads),
+        checked_after_master_import=master_after,
     )
     newest_batch = max(batches, default=0)
+    newest_master = max(masters, default=0)
     end = _Start(
         newest[0],
         newest[1],
         newest_batch,
         report.postings,
         None if report.scope == "full" else start.full_at,
+        newest_master,
+        str(masters[newest_master]["seal"]) if newest_master else "",
     )
-    return report, end, batches[newest_batch]["seal"] if newest_batch else GENESIS
+    return report, end, batches[newest_batch]["seal"] if newest_batch else GENESIS, tripped
 
 
-def _checkpoint(connection: Connection, batches: dict[int, dict[str, object]]) -> _Start:
+def _checkpoint(
+    connection: Connection,
+    batches: dict[int, dict[str, object]],
+    masters: dict[int, dict[str, object]],
+) -> _Start:
     """Where the last verification ended, if the ledger still holds it there; else the start
     (a full verification, which names what changed)."""
     found = connection.execute(select(ChainCheck)).first()
@@ -192,8 +221,14 @@ def _checkpoint(connection: Connection, batches: dict[int, dict[str, object]]) -
         select(Posting.chain_hash).where(Posting.id == found.posting_id)
     ).scalar()
     batch = batches.get(found.batch_id)
-    holds = (found.posting_id == 0 or chain == found.chain_hash) and (
-        found.batch_id == 0 or (batch is not None and batch["seal"] == found.seal)
+    master = masters.get(found.master_import_id)
+    holds = (
+        (found.posting_id == 0 or chain == found.chain_hash)
+        and (found.batch_id == 0 or (batch is not None and batch["seal"] == found.seal))
+        and (
+            found.master_import_id == 0
+            or (master is not None and master["seal"] == found.master_seal)
+        )
     )
     if not holds:
         return _Start()
@@ -203,6 +238,8 @@ def _checkpoint(connection: Connection, batches: dict[int, dict[str, object]]) -
         found.batch_id,
         found.postings,
         found.full_at,
+        found.master_import_id,
+        found.master_seal,
     )
 
 
@@ -259,9 +296,11 @@ def _check_heads(
     return checked
 
 
-def _record(engine: Engine, end: _Start, seal: str) -> None:
+def _record(engine: Engine, end: _Start, seal: str, tripped: dict[str, dict[str, object]]) -> None:
     """Note where the chain verified (as the verification's snapshot saw it: an import that
-    committed since is checked next time); a ledger this user may only read keeps no note."""
+    committed since is checked next time), and settle the foreign writes to master data that
+    its full re-hash of master data accounted for; a ledger this user may only read keeps no
+    note."""
     now = datetime.now(UTC)
     values = {
         "batch_id": end.batch_id,
@@ -271,16 +310,21 @@ def _record(engine: Engine, end: _Start, seal: str) -> None:
         "postings": end.postings,
         "verified_at": now,
         "full_at": end.full_at or now,
+        "master_import_id": end.master_id,
+        "master_seal": end.master_seal,
     }
+    point = (end.posting_id, end.batch_id, seal, end.master_id)
     try:
         with write_transaction(engine) as connection:
+            settle(connection, tripped)
             found = connection.execute(select(ChainCheck)).first()
             if found is None:
                 connection.execute(insert(ChainCheck).values(id=1, **values))
-            elif end.full_at is None or (found.posting_id, found.batch_id, found.seal) != (
-                end.posting_id,
-                end.batch_id,
-                seal,
+            elif end.full_at is None or point != (
+                found.posting_id,
+                found.batch_id,
+                found.seal,
+                found.master_import_id,
             ):
                 connection.execute(update(ChainCheck).values(**values))
     except DBAPIError:
@@ -310,9 +354,12 @@ def _batch_problem(
 def _master_problem(
     record: dict[str, object],
     previous: str,
-    hashes: list[str],
+    hashes: list[str] | None,
     batches: dict[int, dict[str, object]],
+    held: int,
 ) -> dict[str, object] | None:
+    """What is wrong with one master import: `held` rows found; `hashes` their stored hashes
+    (None: counted, not hashed, and the seal not recomputed)."""
     number, kind = record["id"], record["kind"]
     after = record["after_batch"]
     if after and after not in batches:
@@ -320,12 +367,12 @@ def _master_problem(
             f"master import {number} ({kind}) was written after batch {after}, which is not "
             "in the ledger (batch removed outside the program)"
         )
-    elif len(hashes) != record["sealed_rows"]:
+    elif held != record["sealed_rows"]:
         message = (
             f"master import {number} ({kind}) sealed {record['sealed_rows']} rows, the ledger "
-            f"holds {len(hashes)} (rows removed or inserted outside the program)"
+            f"holds {held} (rows removed or inserted outside the program)"
         )
-    elif master_seal(record, previous, sorted(hashes)) != record["seal"]:
+    elif hashes is not None and master_seal(record, previous, sorted(hashes)) != record["seal"]:
         message = (
             f"master import {number} ({kind}): its record or its rows were changed outside the "
             "program, or an import before it was removed (seal does not match)"

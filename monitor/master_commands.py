@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from imports.fingerprint import fingerprint
-from imports.master_data.columns import MasterDataError
+from imports.master_data.columns import MasterDataError, NoRows
 from imports.master_data.crosswalk import join_through, read_crosswalk
 from imports.master_data.districts import parse_districts, unknown_districts
 from imports.master_data.indicators import parse_indicators
@@ -35,6 +35,7 @@ from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
+from monitor.worded import WordedOption
 
 _SHOWN_ERRORS = 50
 
@@ -123,10 +124,16 @@ def _crosswalk_text(summary: dict[str, Any]) -> str:
     return f"crosswalk {summary['file']}: {counts}\nunmatched codes: {unmatched}"
 
 
+class NoRowsRefused(UserError):
+    """A file refused as "no rows" (`imports.master_data.columns.NoRows`)."""
+
+
 def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: Any) -> Any:
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
         return parse(path, limits=limits, **options)
+    except NoRows as exc:
+        raise NoRowsRefused(str(exc)) from None
     except (FileRefused, MasterDataError) as exc:
         raise UserError(str(exc)) from None
 
@@ -264,15 +271,28 @@ def _prepare_indicators(
 
 @import_group.command("measures")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--allow-empty", is_flag=True, cls=WordedOption, help="cli.import.allow_empty")
 @json_option
 @click.pass_obj
-def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
+def import_measures_command(
+    app: AppContext, path: Path, allow_empty: bool, json_output: bool
+) -> None:
     """The measure catalog (rules that find postings) and its allocation to districts."""
-    _report(app, import_master_file(app, "measures", path), json_output)
+    document = import_master_file(app, "measures", path, allow_empty=allow_empty)
+    _report(app, document, json_output)
 
 
-def _prepare_measures(app: AppContext, path: Path) -> Prepared:
-    parsed = _parse(app, parse_measures, path)
+def _prepare_measures(app: AppContext, path: Path, allow_empty: bool = False) -> Prepared:
+    """The new catalogue replaces the one in force: one without measures only on purpose
+    (`--allow-empty`), since it leaves every euro unattributed."""
+    try:
+        parsed = _parse(app, parse_measures, path, allow_empty=allow_empty)
+    except NoRowsRefused as exc:
+        raise UserError(
+            f"{exc}; the file would replace the measure catalogue in force with an empty one, "
+            "leaving all spending unattributed. To end every measure on purpose, import it "
+            "with --allow-empty"
+        ) from None
     errors = list(parsed.errors)
     measures = parsed.measures.rename(
         columns={"measure": "code", "start": "start_date", "end": "end_date", "order": "order_no"}

@@ -9,9 +9,11 @@ the settings digest. Beside NAME.pdf goes NAME.json, the sidecar: every number o
 imported since, and writes NAME-rerun-RUN.pdf and .json beside the original. Its sidecar equals
 the original's except for the run block and the creation time; its PDF says the same except for
 the creation time (cover and PDF metadata) and a cover line naming it a rerun of RUN — which is
-why its bytes, and sha256, differ. A rerun is itself recorded, with `rerun_of`. It refuses to run
-where the ledger up to RUN's state no longer verifies, and warns where the settings differ from
-RUN's (the settings are not versioned in the ledger; their digest is).
+why its bytes, and sha256, differ. A rerun is itself recorded, with `rerun_of`. Like a new
+report it verifies the whole chain first (and the heads known from outside), and it refuses to
+run where the ledger no longer verifies or no longer holds RUN's head, unless `--unverified`:
+then it computes anyway and every page and the sidecar say so. It warns where the settings
+differ from RUN's (the settings are not versioned in the ledger; their digest is).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from ledger.master_models import ReportRun
 from ledger.models import ImportBatch
 from ledger.posting_queries import LedgerBound, ledger_bound
 from ledger.tagging import AmbiguousPostings
-from ledger.verification import verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
@@ -62,9 +63,12 @@ def create_report(
     return {**_build_and_record(app, data, target, lang, bound), **mark}
 
 
-def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) -> dict[str, Any]:
+def rerun_report(
+    app: AppContext, run: int, out: Path | None, lang: str | None, unverified: bool = False
+) -> dict[str, Any]:
     """Compute run `run` again from the ledger state it recorded (a rerun of a rerun computes
-    the original again); lang None: the run's own language."""
+    the original again); lang None: the run's own language. Verified like a new report
+    (`create_report`); `unverified` computes anyway and marks every output."""
     original = _load_run(app, run)
     if original.rerun_of is not None:
         original = _load_run(app, original.rerun_of)
@@ -76,8 +80,8 @@ def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) 
     bound = LedgerBound(
         original.last_posting_id, original.last_master_import_id, original.last_batch_id
     )
-    _check_state_unchanged(app, original, bound)
-    data = _assemble(app, original.period, bound, original.id)
+    mark = _check_state_unchanged(app, original, bound, unverified)
+    data = replace(_assemble(app, original.period, bound, original.id), unverified=bool(mark))
     if original.settings_digest and original.settings_digest != data.settings_digest:
         click.echo(
             f"warning: the settings differ from those of run {original.id} (digest "
@@ -87,7 +91,7 @@ def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) 
         )
     first = Path(original.file)
     target = out or first.with_name(f"{first.stem}-rerun-{original.id}{first.suffix}")
-    return _build_and_record(app, data, target, lang or original.lang, bound)
+    return {**_build_and_record(app, data, target, lang or original.lang, bound), **mark}
 
 
 def sidecar_path(pdf: Path) -> Path:
@@ -104,26 +108,29 @@ def _load_run(app: AppContext, run: int) -> Row[Any]:
     return found
 
 
-def _check_state_unchanged(app: AppContext, run: Row[Any], bound: LedgerBound) -> None:
-    """The ledger still verifies and still ends, at the run's last batch, in the run's head."""
-    check = verify_ledger(app.engine)
-    if not check.ok:
-        first = check.problems[0]["message"]
-        raise UserError(
-            f"the ledger does not verify ({len(check.problems)} problem(s), first: {first}); "
-            f"run {run.id} cannot be reproduced — see `budget-monitor verify`"
-        )
+def _check_state_unchanged(
+    app: AppContext, run: Row[Any], bound: LedgerBound, unverified: bool
+) -> dict[str, Any]:
+    """The ledger still verifies (fully, as for a new report) and still ends, at the run's last
+    batch, in the run's head; the mark of `checked_ledger` ({} where all holds)."""
+    mark = checked_ledger(app, unverified, full=True)
     with app.engine.connect() as connection:
         seal = seal_at(connection, bound.batch_id, bound.master_import_id)
         # Runs before master data was sealed (revision 0010) recorded their batch's seal.
         batch = connection.execute(
             select(ImportBatch.seal).where(ImportBatch.id == bound.batch_id)
         ).scalar()
-    if bound.batch_id and run.ledger_head not in (seal, batch):
-        raise UserError(
-            f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
-            f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
-        )
+    if not bound.batch_id or run.ledger_head in (seal, batch):
+        return mark
+    message = (
+        f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
+        f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
+    )
+    if not unverified:
+        raise UserError(message)
+    click.echo(f"warning: {message}; computed anyway and marked unverified", err=True)
+    problem = {"kind": "head", "source": f"report run {run.id}", "message": message}
+    return {"unverified": True, "verify_problems": [*mark.get("verify_problems", []), problem]}
 
 
 def _assemble(app: AppContext, period: str, bound: LedgerBound, rerun_of: int | None) -> ReportData:
@@ -245,7 +252,8 @@ def report_command(
     if rerun is not None:
         if period:
             raise click.UsageError("--rerun reproduces the run's own period; leave out --period")
-        document = rerun_report(app, rerun, out, lang or (app.lang if app.lang_explicit else None))
+        asked = lang or (app.lang if app.lang_explicit else None)
+        document = rerun_report(app, rerun, out, asked, unverified)
     else:
         document = create_report(app, period, out, lang or app.lang, unverified)
     if json_output or app.json_output:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
+from ledger.derived_verification import check_derived
 from ledger.verification import verify_ledger
 from monitor.context import AppContext
 from monitor.ledger_check import known_heads, print_problems
@@ -22,10 +25,17 @@ from monitor.options import json_option
 def verify_command(app: AppContext, head: str | None, json_output: bool) -> None:
     """Recompute the ledger's hash chain over postings, batches and master data; exit 1 and
     list each row changed, added or removed, and each known head the ledger does not extend
-    (--head, the last head of [ledger] anchor_file, the latest report run's)."""
-    report = verify_ledger(app.engine, heads=known_heads(app, head))
+    (--head, the last head of [ledger] anchor_file, the latest report run's). The derived
+    allocation table is compared with its recomputation (`ledger.derived_verification`)."""
+    chain = verify_ledger(app.engine, heads=known_heads(app, head))
+    derived = check_derived(app.engine, app.settings.ledger.spending_accounts)
+    report = replace(
+        chain,
+        ok=chain.ok and not derived.problems,
+        problems=(*chain.problems, *derived.problems),
+    )
     if json_output or app.json_output:
-        app.emit_json(report.to_dict())
+        app.emit_json({**report.to_dict(), "derived": derived.to_dict()})
     else:
         state = "intact" if report.ok else "ALTERED"
         click.echo(

@@ -113,6 +113,10 @@ class MasterDataError(ValueError):
     and what was expected, so the user can fix the header (or the settings) at once."""
 
 
+class NoRows(MasterDataError):
+    """A table whose header is found but which holds no data rows (module docstring)."""
+
+
 def column_key(cell: object, *, keep_unit: bool = False) -> str:
     """How header cells compare: case, spaces, dots, hyphens, underscores and a trailing unit
     ignored; a number header (`2025.0` from Excel) is its whole-number text."""
@@ -268,7 +272,7 @@ class Table:
         frame = pd.DataFrame({f: kept[i] for f, i in self.columns.items()}, index=kept.index)
         return frame, skipped
 
-    def _no_rows(self, skipped: Skipped) -> MasterDataError:
+    def _no_rows(self, skipped: Skipped) -> NoRows:
         """A header without data rows (module docstring)."""
         where = (
             f"the header in row {self.header_row}"
@@ -280,7 +284,7 @@ class Table:
             if skipped.total or skipped.notes
             else ""
         )
-        return MasterDataError(
+        return NoRows(
             f"{self.file}: no rows: the {self.title} table in sheet {self.sheet.name!r} has "
             f"{where} but no data rows below it{left}; nothing imported"
         )

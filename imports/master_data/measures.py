@@ -22,6 +22,10 @@ any allocation row). Where the shares do not sum to 1, one error per measure nam
 ranges, found by sweeping the change points of its windows. The sum is checked only for
 measures whose allocation rows are otherwise free of errors, so one typo does not produce two
 errors. The allocations sheet is optional; a CSV file holds the measures table only.
+
+A measures sheet without data rows is refused ("no rows"): the file replaces the catalogue in
+force, and an empty one makes every euro unattributed. `allow_empty` accepts it, for the rare
+update that ends every measure on purpose.
 """
 
 from __future__ import annotations
@@ -118,9 +122,12 @@ class MeasuresFile:
     errors: tuple[RowError, ...]
 
 
-def parse_measures(path: Path, limits: ReadLimits | None = None) -> MeasuresFile:
+def parse_measures(
+    path: Path, limits: ReadLimits | None = None, *, allow_empty: bool = False
+) -> MeasuresFile:
     """Read one measures file; MasterDataError when it holds no measures table, or one
-    without any rule column."""
+    without any rule column; NoRows when its measures table holds no rows, unless
+    `allow_empty` (module docstring)."""
     path = Path(path)
     sheets = read_tables(path, limits or ReadLimits())
     shares = find_table(path, sheets, ALLOCATIONS)
@@ -136,7 +143,7 @@ def parse_measures(path: Path, limits: ReadLimits | None = None) -> MeasuresFile
             f"found {', '.join(repr(h) for h in catalog.headers if h)}; expected at least one "
             f"of {rules}"
         )
-    measures, errors, skipped = _measures(catalog)
+    measures, errors, skipped = _measures(catalog, allow_empty)
     columns = {"measures": {f: catalog.header(f) for f in catalog.columns}}
     allocations = _empty_allocations()
     if shares is not None:
@@ -161,8 +168,8 @@ def _days(table: Table, raw: pd.DataFrame, field: str) -> tuple[pd.Series, list[
     return days, table.errors(bad, field, message)
 
 
-def _measures(table: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
-    raw, skipped = table.raw()
+def _measures(table: Table, allow_empty: bool) -> tuple[pd.DataFrame, list[RowError], Skipped]:
+    raw, skipped = table.raw(optional=allow_empty)
     code = normalise_codes(raw["measure"])
     name = normalise_codes(raw["name"])
     errors = table.errors(code.isna(), "measure", "empty: every row needs a measure code")

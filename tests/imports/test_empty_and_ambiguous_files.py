@@ -104,19 +104,56 @@ def test_master_data_header_without_rows_is_refused_as_no_rows(
     assert "no data rows below it" in message
 
 
-def test_header_only_catalogue_leaves_the_current_catalogue_current(
-    monitor: Monitor, tmp_path: Path
-) -> None:
+def _one_measure_catalogue(monitor: Monitor, tmp_path: Path) -> dict:
+    """Districts and a catalogue of one measure, JZ-A on cost center 36050; the import's JSON."""
     monitor.json("import", "districts", str(_districts(tmp_path)))
     catalogue = _workbook(
         tmp_path / "m1.xlsx",
         {"Maßnahmen": [CATALOG, ["JZ-A", "Jugendzentrum", "JZ", "36050"]], "Zuordnung": [SHARES]},
     )
-    first = monitor.json("import", "measures", str(catalogue))
+    return monitor.json("import", "measures", str(catalogue))
+
+
+def test_header_only_catalogue_leaves_the_current_catalogue_current(
+    monitor: Monitor, tmp_path: Path
+) -> None:
+    first = _one_measure_catalogue(monitor, tmp_path)
     assert (first["measures"], first["unallocated"]) == (1, ["JZ-A"])  # allocations optional
     empty = HEADER_ONLY["measures"](tmp_path)
     assert "sheet 'Maßnahmen' has the header in row 1" in _refused(monitor, "measures", empty)
     assert ledger_rows(monitor.database_url)["measure"] == 1
+
+
+def test_an_empty_catalogue_is_refused_naming_the_option_that_allows_it(
+    monitor: Monitor, tmp_path: Path
+) -> None:
+    monitor.json("import", "districts", str(_districts(tmp_path)))
+    message = _refused(monitor, "measures", HEADER_ONLY["measures"](tmp_path))
+    assert "replace the measure catalogue in force with an empty one" in message
+    assert "--allow-empty" in message
+
+
+def test_allow_empty_ends_every_measure_on_purpose_as_a_sealed_version(
+    monitor: Monitor, tmp_path: Path
+) -> None:
+    _one_measure_catalogue(monitor, tmp_path)
+    postings = write_xlsx(
+        tmp_path / "p.xlsx", journal_rows([(1, 1, "15.01.2024", "501100", "10,00", "a")])
+    )
+    monitor.json("import", "postings", str(postings))
+    assert [
+        r["key"] for r in monitor.json("spend", "--by", "measure", "--year", "2024")["rows"]
+    ] == ["JZ-A"]
+    empty = HEADER_ONLY["measures"](tmp_path)
+    document = monitor.json("import", "measures", "--allow-empty", str(empty))
+    assert (document["import"], document["measures"], document["errors"]) == (3, 0, [])
+    spent = monitor.json("spend", "--by", "measure", "--year", "2024")
+    assert (spent["rows"], spent["unattributed"]) == ([], spent["total"])
+    # The earlier catalogue stays as its version; the empty one is sealed like any other.
+    assert ledger_rows(monitor.database_url)["measure"] == 1
+    assert monitor.json("verify")["master_imports"] == 3
+    text = monitor.run("import", "measures", "--help").stdout
+    assert "--allow-empty" in text and "Maßnahmenkatalog ohne eine einzige Maßnahme" in text
 
 
 DOUBLED: dict[str, tuple[Callable[[Path], Path], str]] = {

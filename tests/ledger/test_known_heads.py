@@ -15,7 +15,7 @@ from ledger.models import ImportBatch, Posting
 from tests.conftest import Monitor
 from tests.exports import JOURNAL_HEADER, write_xlsx
 from tests.ledger.test_spend_trace import _posting
-from tests.ledger.test_verify_master_data import execute
+from tests.ledger.test_verify_master_data import execute, past_the_trip_wire
 
 LATER = [_posting(9, "09.02.2024", "529100", "36050", "40,00", "Nachtrag")]
 
@@ -26,17 +26,20 @@ def import_later_batch(monitor: Monitor, tmp_path: Path, *global_options: str) -
 
 
 def remove_newest_batch(database_url: str) -> None:
-    """Delete the newest batch with everything that points at it, as SQL outside the program."""
+    """Delete the newest batch with everything that points at it, as SQL outside the program
+    by someone who knows the trip wire (the derived rows it deletes would trip it)."""
     execute(
         database_url,
-        "DELETE FROM posting_allocation WHERE posting_id IN (SELECT id FROM posting WHERE"
-        " batch_id = (SELECT max(id) FROM import_batch))",
-        "DELETE FROM allocation_month",
-        "DELETE FROM allocation_cache",
-        "DELETE FROM chain_check",
-        "DELETE FROM batch_month_total WHERE batch_id = (SELECT max(id) FROM import_batch)",
-        "DELETE FROM posting WHERE batch_id = (SELECT max(id) FROM import_batch)",
-        "DELETE FROM import_batch WHERE id = (SELECT max(id) FROM import_batch)",
+        *past_the_trip_wire(
+            "DELETE FROM posting_allocation WHERE posting_id IN (SELECT id FROM posting WHERE"
+            " batch_id = (SELECT max(id) FROM import_batch))",
+            "DELETE FROM allocation_month",
+            "DELETE FROM allocation_cache",
+            "DELETE FROM chain_check",
+            "DELETE FROM batch_month_total WHERE batch_id = (SELECT max(id) FROM import_batch)",
+            "DELETE FROM posting WHERE batch_id = (SELECT max(id) FROM import_batch)",
+            "DELETE FROM import_batch WHERE id = (SELECT max(id) FROM import_batch)",
+        ),
     )
 
 
@@ -142,3 +145,17 @@ def test_verify_checks_the_head_of_the_latest_report_run(
     remove_newest_batch(monitor.database_url)
     report = monitor.json("verify", expect=1)
     assert f"(report run {document['run']})" in report["problems"][0]["message"]
+
+
+def test_report_rerun_checks_the_anchor_file_like_a_new_report(
+    monitor: Monitor, city, tmp_path: Path
+) -> None:
+    settings = _settings(tmp_path)
+    monitor.json("report", "--period", "2024")  # run 1, whose own state stays intact below
+    import_later_batch(monitor, tmp_path, "--settings", str(settings))
+    remove_newest_batch(monitor.database_url)
+    refused = monitor.run("--settings", str(settings), "report", "--rerun", "1", expect=1)
+    assert "does not extend head" in refused.stderr and "(anchor file" in refused.stderr
+    marked = monitor.json("--settings", str(settings), "report", "--rerun", "1", "--unverified")
+    assert marked["unverified"] is True and marked["rerun_of"] == 1
+    assert [p["kind"] for p in marked["verify_problems"]] == ["head"]

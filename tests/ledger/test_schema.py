@@ -21,6 +21,7 @@ from ledger.schema import (
     migrations_head,
 )
 from ledger.service_models import DeliveryLog  # noqa: F401  (registers the service tables)
+from ledger.trip_wire import ForeignWrite  # noqa: F401  (registers the trip wire's tables)
 
 
 def not_the_schedulers_table(

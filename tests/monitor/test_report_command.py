@@ -178,3 +178,22 @@ def test_rerun_refuses_a_ledger_changed_outside_the_program(small_city: Monitor)
     result = small_city.run("report", "--rerun", "1", expect=1)
     assert "the ledger does not verify" in result.stderr
     assert not (small_city.workdir / "Sozialbericht_2024-rerun-1.pdf").exists()
+
+
+def test_rerun_unverified_computes_on_an_altered_ledger_and_marks_every_output(
+    small_city: Monitor,
+) -> None:
+    first = small_city.json("report", "--period", "2024")
+    engine = create_engine(small_city.database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE posting SET amount_cents = 1 WHERE id = 2"))
+    engine.dispose()
+    rerun = small_city.json("report", "--rerun", "1", "--unverified")
+    assert rerun["unverified"] is True and rerun["rerun_of"] == 1
+    assert [p["posting"] for p in rerun["verify_problems"]] == [2]
+    sidecar = read_json(small_city.workdir / rerun["sidecar"])
+    assert sidecar["unverified"] is True
+    # The sidecar of the rerun records the head of the run it reproduces, like the original's.
+    assert sidecar["ledger_head"] == read_json(small_city.workdir / first["sidecar"])["ledger_head"]
+    pages = PdfReader(small_city.workdir / rerun["file"]).pages
+    assert all("UNGEPRÜFT" in page.extract_text() for page in pages)

@@ -1,0 +1,186 @@
+"""`verify` of the derived allocation tables: named where they were written outside the program,
+and compared with a recomputation from the verified ledger.
+
+The tables are not evidence (`ledger.allocation_models`), but `spend` and `trace` read their
+figures from them, so `verify` covers them in two ways:
+
+- writes outside the program that the trip wire counted (`ledger.trip_wire`) and no rebuild has
+  settled yet: named. Their trigger deleted the key, so no figure reads the table until then;
+- where the key is in force (the table answers reads), every row is computed again from the
+  postings and the catalog, half a million postings at a time, exactly as a rebuild would, and
+  so are the monthly sums; a difference (the trip wire bypassed) is named, and the key is
+  deleted, so that the next read rebuilds the table from the verified ledger.
+
+The comparison costs what a rebuild costs (tagging every posting), and only `verify` runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Row, delete, select
+from sqlalchemy.exc import DBAPIError
+
+from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
+from ledger.allocation_months import month_of
+from ledger.allocation_queries import accounts_key
+from ledger.database import write_transaction
+from ledger.derived_allocation import CHUNK_POSTINGS, allocation_rows
+from ledger.master_store import catalog, newest_import
+from ledger.posting_queries import query_frame
+from ledger.trip_wire import DERIVED_TABLES, foreign_writes
+
+_KEY = ["posting_id", "seq"]
+_VALUES = ["booking_date", "measure", "district", "share", "allocated_cents", "ambiguous"]
+_MONTH = ["month", "district", "measure"]
+_NAMED = 5
+
+
+@dataclass(frozen=True)
+class DerivedCheck:
+    """compared: the table was in force and compared with its recomputation (postings: how
+    many); problems: as `VerifyReport.problems`."""
+
+    compared: bool = False
+    postings: int = 0
+    problems: tuple[dict[str, object], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        return {"compared": self.compared, "postings": self.postings}
+
+
+def check_derived(engine: Engine, patterns: tuple[str, ...]) -> DerivedCheck:
+    """Name foreign writes to the derived tables and compare the table in force with its
+    recomputation (module docstring); the key is deleted where it differs."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            tripped = foreign_writes(connection, DERIVED_TABLES)
+            problems = [_tripped(table, found) for table, found in tripped.items()]
+            state = connection.execute(select(AllocationCache)).first()
+            in_force = (
+                state is not None
+                and state.spending_accounts == accounts_key(patterns)
+                and state.catalog_import_id == newest_import(connection, "measures")
+            )
+            if not in_force:
+                return DerivedCheck(problems=tuple(problems))
+            differing, months, postings = _compare(connection, patterns, state)
+    if differing or months:
+        problems.append(_differs(differing, months))
+        _drop_key(engine)
+    return DerivedCheck(True, postings, tuple(problems))
+
+
+def _compare(
+    connection: Connection, patterns: tuple[str, ...], state: Row
+) -> tuple[list[int], list[str], int]:
+    """(postings whose rows differ, months whose sums differ, postings compared)."""
+    measures, allocations = catalog(connection, state.catalog_import_id)
+    head: int = state.last_posting_id
+    differing: list[int] = []
+    sums: list[pd.DataFrame] = []
+    postings = 0
+    for after in range(0, head, CHUNK_POSTINGS):
+        upto = min(after + CHUNK_POSTINGS, head)
+        expected = allocation_rows(connection, patterns, measures, allocations, after, upto)
+        stored = query_frame(
+            connection,
+            select(PostingAllocation.__table__).where(
+                PostingAllocation.posting_id > after, PostingAllocation.posting_id <= upto
+            ),
+        )
+        differing += _differing_postings(expected, stored)
+        postings += expected["posting_id"].nunique()
+        sums.append(_month_sums(expected))
+    stored_months = query_frame(
+        connection, select(*(getattr(AllocationMonth, c) for c in [*_MONTH, "allocated_cents"]))
+    )
+    months = _differing_months(pd.concat(sums, ignore_index=True) if sums else None, stored_months)
+    return differing, months, postings
+
+
+def _canonical(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows as text, so that a Decimal share and its stored text, a numpy and a Python integer,
+    compare equal."""
+    frame = rows[[*_KEY, *_VALUES]].astype(object)
+    frame = frame.where(frame.notna(), None)
+    for column in _VALUES:
+        frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    frame[_KEY] = frame[_KEY].astype("int64")
+    return frame
+
+
+def _differing_postings(expected: pd.DataFrame, stored: pd.DataFrame) -> list[int]:
+    both = _canonical(expected).merge(
+        _canonical(stored), on=_KEY, how="outer", suffixes=("", "_stored"), indicator=True
+    )
+    differs = both["_merge"] != "both"
+    for column in _VALUES:
+        differs |= both[column].fillna("\0") != both[f"{column}_stored"].fillna("\0")
+    return sorted(set(both.loc[differs, "posting_id"].astype(int)))
+
+
+def _month_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    frame = rows.assign(month=rows["booking_date"].map(month_of))
+    return frame.groupby(_MONTH, dropna=False, as_index=False)["allocated_cents"].sum()
+
+
+def _differing_months(expected: pd.DataFrame | None, stored: pd.DataFrame) -> list[str]:
+    if expected is None or expected.empty:
+        return sorted({str(m)[:7] for m in stored["month"]})
+    expected = expected.groupby(_MONTH, dropna=False, as_index=False)["allocated_cents"].sum()
+    keyed = [
+        frame.assign(
+            month=frame["month"].map(str),
+            # Object first: a column of nothing but NULLs comes back as float.
+            district=frame["district"].astype(object).fillna("\0"),
+            measure=frame["measure"].astype(object).fillna("\0"),
+            allocated_cents=frame["allocated_cents"].astype("int64"),
+        )
+        for frame in (expected, stored)
+    ]
+    both = keyed[0].merge(keyed[1], on=_MONTH, how="outer", suffixes=("", "_stored"))
+    differs = both["allocated_cents"] != both["allocated_cents_stored"]
+    return sorted({month[:7] for month in both.loc[differs, "month"]})
+
+
+def _tripped(table: str, found: dict[str, object]) -> dict[str, object]:
+    return {
+        "kind": "derived",
+        "table": table,
+        "message": f"the derived table {table} was written {found['unsettled']} time(s) outside "
+        f"the program (last {found['last_at']}); no figure is read from it until the next "
+        "spend or trace rebuilds it from the verified ledger",
+    }
+
+
+def _differs(postings: list[int], months: list[str]) -> dict[str, object]:
+    parts = []
+    if postings:
+        named = ", ".join(str(p) for p in postings[:_NAMED])
+        more = f" and {len(postings) - _NAMED} more" if len(postings) > _NAMED else ""
+        parts.append(f"the rows of {len(postings)} posting(s) (posting {named}{more})")
+    if months:
+        parts.append(f"the monthly sums of {', '.join(months[:_NAMED])}")
+    return {
+        "kind": "derived",
+        "table": "posting_allocation",
+        "postings": postings,
+        "months": months,
+        "message": "the derived allocation table differs from its recomputation from the "
+        f"verified ledger in {' and '.join(parts)}: changed outside the program past the trip "
+        "wire; its key is deleted, the next spend or trace rebuilds it",
+    }
+
+
+def _drop_key(engine: Engine) -> None:
+    """Delete the key so that no read uses the table (not on a ledger this user may only
+    read: the problem stays named)."""
+    try:
+        with write_transaction(engine) as connection:
+            connection.execute(delete(AllocationCache))
+    except DBAPIError:
+        return
