@@ -78,17 +78,22 @@ def unattributed_postings(
     tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
     postings = tagged.postings.rename(columns={"id": "posting_id"})
     lost = tagged.allocation[tagged.allocation["district"].isna()]
-    rows = pd.concat(
-        [
-            postings.loc[postings["measure"].isna(), ["posting_id", "amount_cents"]].assign(
-                measure=None
-            ),
-            lost[["posting_id", "measure", "allocated_cents"]].rename(
-                columns={"allocated_cents": "amount_cents"}
-            ),
-        ],
-        ignore_index=True,
-    ).merge(postings.drop(columns=["measure", "amount_cents"]), on="posting_id")
+    parts = [
+        postings.loc[postings["measure"].isna(), ["posting_id", "amount_cents"]].assign(
+            measure=None
+        ),
+        lost[["posting_id", "measure", "allocated_cents"]].rename(
+            columns={"allocated_cents": "amount_cents"}
+        ),
+    ]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in GROUP_COLUMNS}
+            | {"cents": pd.Series(dtype="int64"), "postings": pd.Series(dtype="int64")}
+        )
+    rows = pd.concat(parts, ignore_index=True).astype({"posting_id": "int64"})
+    rows = rows.merge(postings.drop(columns=["measure", "amount_cents"]), on="posting_id")
     grouped = (
         _nulls_as_none(rows)
         .groupby(list(GROUP_COLUMNS), sort=False, dropna=False)

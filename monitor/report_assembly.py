@@ -42,6 +42,7 @@ from ledger.master_store import catalog, districts, indicator_values, newest_imp
 from ledger.models import Posting
 from ledger.posting_queries import LedgerBound
 from ledger.spending import population_at, spend
+from ledger.unattributed import explain_unattributed
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
 from monitor.report_programs import program_sections
@@ -122,7 +123,13 @@ def assemble_report(
         # report that says so.
         if span is None and indicator_values(connection, as_of).empty:
             raise UserError(Messages(app.lang)("cli.report.nothing_to_report", period=period))
-        spent = spend(connection, "district", start, end, patterns, as_of, upto)
+        spent = explain_unattributed(
+            connection,
+            spend(connection, "district", start, end, patterns, as_of, upto),
+            patterns,
+            as_of,
+            upto,
+        )
         by_program = {
             r["key"]: r
             for r in spend(connection, "program", start, end, patterns, as_of, upto)["rows"]
@@ -183,6 +190,7 @@ def assemble_report(
         data_as_of_indicator=max(values["period"]) if len(values) else None,
         districts=district_rows,
         unattributed=Decimal(spent["unattributed"]),
+        unattributed_breakdown=spent["unattributed_breakdown"],
         total=Decimal(spent["total"]),
         spending_accounts=tuple(patterns),
         targeting=_targeting(need, spent, end.year),
