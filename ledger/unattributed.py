@@ -25,7 +25,7 @@ from ledger.allocation_queries import cache_answers
 from ledger.master_store import catalog
 from ledger.models import Posting
 from ledger.posting_queries import query_frame
-from ledger.spending import tag_spending
+from ledger.spending import measure_names, tag_spending
 
 # The fields the breakdown is given by, as JSON keys and posting columns.
 DIMENSIONS: tuple[tuple[str, str], ...] = (
@@ -34,8 +34,6 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("by_cost_center", "cost_center"),
 )
 GROUP_COLUMNS = ("account", "product", "cost_center", "measure")
-# Rows per dimension in the `spend` document; the rest is summed as `others`.
-TOP = 10
 
 
 def unattributed_postings(
@@ -123,14 +121,13 @@ def explain_unattributed(
     for the same period, catalogue and postings."""
     start, end = date.fromisoformat(document["from"]), date.fromisoformat(document["to"])
     rows = unattributed_postings(connection, start, end, patterns, as_of, upto_posting)
-    measures = catalog(connection, as_of)[0]
-    names = dict(zip(measures["code"], measures["name"], strict=True)) if len(measures) else {}
+    names = measure_names(catalog(connection, as_of)[0])
     breakdown = breakdown_document(rows, names, with_measures=document["by"] == "district")
     return {**document, "unattributed_breakdown": breakdown}
 
 
 def breakdown_document(
-    rows: pd.DataFrame, measure_names: dict[str, str], with_measures: bool, top: int = TOP
+    rows: pd.DataFrame, measure_names: dict[str, str], with_measures: bool
 ) -> dict[str, Any]:
     """The `unattributed_breakdown` of a `spend` document (amounts as two-decimal strings).
 
@@ -138,8 +135,9 @@ def breakdown_document(
     without allocation as unattributed (by district), else only postings without measure.
     no_measure / without_allocation: the two kinds' sums; measures_without_allocation: each
     measure whose postings reached no district, with its name, largest first; by_account,
-    by_product, by_cost_center: the `top` largest codes (key None: the field is empty on those
-    postings) and `others`, the rest, so that each dimension sums to the unattributed amount.
+    by_product, by_cost_center: every code, largest first (key None: the field is empty on
+    those postings), so that each dimension sums to the unattributed amount. An auditor gets
+    every code; the report and the terminal show the largest and sum the rest.
     """
     if not with_measures:
         rows = rows[rows["measure"].isna()]
@@ -160,17 +158,10 @@ def breakdown_document(
         ],
     }
     for key, column in DIMENSIONS:
-        largest = _largest(rows, column)
-        shown, rest = largest[:top], largest[top:]
         document[key] = [
             {"key": code, "amount": format_cents(cents), "postings": count}
-            for code, cents, count in shown
+            for code, cents, count in _largest(rows, column)
         ]
-        document[key + "_others"] = {
-            "codes": len(rest),
-            "amount": format_cents(sum(cents for _, cents, _ in rest)),
-            "postings": sum(count for _, _, count in rest),
-        }
     return document
 
 

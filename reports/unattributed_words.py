@@ -51,26 +51,26 @@ def measure_lines(breakdown: dict[str, Any], t: Messages, fmt: LocaleFormat) -> 
 
 
 def largest_rows(
-    breakdown: dict[str, Any], t: Messages, top: int | None = None
+    breakdown: dict[str, Any], t: Messages, top: int
 ) -> list[tuple[str, str, Decimal, int]]:
-    """(dimension in words, code, euros, postings): the `top` largest codes of each dimension
-    (all the document holds with None), then one row for the rest, so that each dimension
-    sums to the unattributed amount."""
+    """(dimension in words, code, euros, postings): the `top` largest codes of each dimension,
+    then one row for the rest, so that each dimension still sums to the unattributed amount."""
     rows: list[tuple[str, str, Decimal, int]] = []
     for key in DIMENSIONS:
         kind = t(f"unattributed.{key}")
         items = breakdown[key]
-        shown = items if top is None else items[:top]
-        rest = items[len(shown) :]
-        for item in shown:
-            code = item["key"] if item["key"] is not None else t("unattributed.empty_code")
-            rows.append((kind, code, Decimal(item["amount"]), int(item["postings"])))
-        others = breakdown[f"{key}_others"]
-        codes = len(rest) + others["codes"]
-        if codes:
-            amount = Decimal(others["amount"]) + sum(
-                (Decimal(i["amount"]) for i in rest), Decimal(0)
+        for item in items[:top]:
+            rows.append(
+                (kind, code_words(item["key"], t), Decimal(item["amount"]), item["postings"])
             )
-            postings = others["postings"] + sum(int(i["postings"]) for i in rest)
-            rows.append((kind, t("unattributed.others", codes=codes), amount, postings))
+        rest = items[top:]
+        if rest:
+            amount = sum((Decimal(i["amount"]) for i in rest), Decimal(0))
+            postings = sum(int(i["postings"]) for i in rest)
+            rows.append((kind, t("unattributed.others", codes=len(rest)), amount, postings))
     return rows
+
+
+def code_words(code: str | None, t: Messages) -> str:
+    """A code as shown: "(leer)" where the postings leave the field empty."""
+    return code if code is not None else t("unattributed.empty_code")

@@ -9,16 +9,18 @@ is unattributed (PLAN's 50.00 are in its row).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 from sqlalchemy import Engine
 
 from ledger.derived_allocation import refresh_allocations
 from ledger.spending import spend
 from ledger.unattributed import breakdown_document, explain_unattributed
+from reports.messages import Messages
+from reports.unattributed_words import largest_rows
 from tests.conftest import Monitor
 from tests.ledger.test_allocation_cache import PATTERNS, PERIODS, answers, engine  # noqa: F401
-
-NO_OTHERS = {"codes": 0, "amount": "0.00", "postings": 0}
 
 
 def test_spend_by_district_breaks_the_unattributed_80_euros_down(monitor: Monitor, city) -> None:
@@ -31,14 +33,11 @@ def test_spend_by_district_breaks_the_unattributed_80_euros_down(monitor: Monito
             {"measure": "PLAN", "name": "Planung", "amount": "50.00", "postings": 1}
         ],
         "by_account": [{"key": "529100", "amount": "80.00", "postings": 2}],
-        "by_account_others": NO_OTHERS,
         "by_product": [{"key": "06.02.01", "amount": "80.00", "postings": 2}],
-        "by_product_others": NO_OTHERS,
         "by_cost_center": [
             {"key": "36999", "amount": "50.00", "postings": 1},
             {"key": "99999", "amount": "30.00", "postings": 1},
         ],
-        "by_cost_center_others": NO_OTHERS,
     }
 
 
@@ -80,7 +79,7 @@ def test_derived_table_and_on_the_fly_give_the_same_breakdown(engine: Engine) ->
     assert breakdowns() == on_the_fly
 
 
-def test_each_dimension_sums_to_the_unattributed_amount_with_the_rest_as_others() -> None:
+def test_each_dimension_holds_every_code_largest_first_and_sums_to_the_whole() -> None:
     rows = pd.DataFrame(
         {
             "account": ["A", "B", "C", None],
@@ -91,13 +90,20 @@ def test_each_dimension_sums_to_the_unattributed_amount_with_the_rest_as_others(
             "postings": [2, 1, 1, 1],
         }
     )
-    document = breakdown_document(rows, {"M": "Maßnahme M"}, with_measures=True, top=2)
+    document = breakdown_document(rows, {"M": "Maßnahme M"}, with_measures=True)
     assert document["by_account"] == [
         {"key": "A", "amount": "5.00", "postings": 2},
         {"key": "B", "amount": "3.00", "postings": 1},
+        {"key": None, "amount": "0.07", "postings": 1},
+        {"key": "C", "amount": "-1.00", "postings": 1},  # a refund: the smallest, last
     ]
-    # The rest: the unnamed account (0.07) and the refund on C (-1.00).
-    assert document["by_account_others"] == {"codes": 2, "amount": "-0.93", "postings": 2}
+    # The report's and the terminal's top rows, and the rest summed in one row.
+    words = largest_rows(document, Messages("de"), top=2)
+    assert words[:3] == [
+        ("Sachkonto", "A", Decimal("5.00"), 2),
+        ("Sachkonto", "B", Decimal("3.00"), 1),
+        ("Sachkonto", "2 weitere", Decimal("-0.93"), 2),
+    ]
     assert document["by_product"] == [{"key": None, "amount": "7.07", "postings": 5}]
     assert document["by_cost_center"][0] == {"key": "1", "amount": "8.00", "postings": 3}
     assert (document["no_measure"], document["without_allocation"]) == ("4.07", "3.00")
