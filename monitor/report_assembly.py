@@ -17,11 +17,8 @@ sections are computed in monitor.report_programs).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib import metadata
@@ -45,6 +42,7 @@ from ledger.spending import population_at, spend
 from ledger.unattributed import explain_unattributed
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
+from monitor.recorded_settings import settings_digest
 from monitor.report_programs import program_sections
 from reports.messages import Messages
 from reports.report_data import (
@@ -76,32 +74,6 @@ def report_period(label: str) -> tuple[date, date]:
 def default_period(connection: Connection) -> str:
     newest = connection.execute(select(func.max(Posting.booking_date))).scalar()
     return str((newest or date.today()).year)
-
-
-def settings_digest(app: AppContext) -> str:
-    """sha256 of the settings in force, so a report names exactly the configuration it used.
-
-    Where the settings file lies (base_dir, source) is left out: the same settings copied to
-    another machine give the same digest.
-    """
-    settings = _plain(app.settings)
-    for located in ("base_dir", "source"):
-        settings.pop(located)
-    text = json.dumps(settings, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    """Settings as JSON-able values (frozen dataclasses, read-only mappings, paths)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path | Decimal):  # amounts as written: "999999999999.99"
-        return str(value)
-    return value
 
 
 def assemble_report(
@@ -207,7 +179,7 @@ def assemble_report(
         catalog_version=catalog_version,
         ledger_head=head or GENESIS,
         software_version=metadata.version("budget-impact-monitor"),
-        settings_digest=settings_digest(app),
+        settings_digest=settings_digest(app.settings),
         changes=changes,
         boundaries=imported_boundaries or _boundaries(app),
         need=need.to_dict() if need else None,

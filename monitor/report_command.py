@@ -10,8 +10,10 @@ imported since, and writes NAME-rerun-RUN.pdf and .json beside the original. Its
 the original's except for the run block and the creation time; its PDF says the same except for
 the creation time (cover and PDF metadata) and a cover line naming it a rerun of RUN — which is
 why its bytes, and sha256, differ. A rerun is itself recorded, with `rerun_of`. It refuses to run
-where the ledger up to RUN's state no longer verifies, and warns where the settings differ from
-RUN's (the settings are not versioned in the ledger; their digest is).
+where the ledger up to RUN's state no longer verifies. It uses the settings recorded with RUN
+(city, indicators and their units, accounts …; `monitor.recorded_settings`) wherever it is
+started; a run recorded before they were (revision 0013) uses the invocation's and warns where
+their digest differs.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ledger.verification import verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
+from monitor.recorded_settings import recorded_settings, settings_record
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_caveats, localized_document
@@ -59,7 +62,8 @@ def create_report(
     report_period(chosen)  # refuses a malformed period before any work
     data = replace(_assemble(app, chosen, bound, None), unverified=bool(mark))
     target = out or Path(f"Sozialbericht_{chosen}.pdf")
-    return {**_build_and_record(app, data, target, lang, bound), **mark}
+    record = settings_record(app.settings)
+    return {**_build_and_record(app, data, target, lang, bound, record), **mark}
 
 
 def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) -> dict[str, Any]:
@@ -77,8 +81,12 @@ def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) 
         original.last_posting_id, original.last_master_import_id, original.last_batch_id
     )
     _check_state_unchanged(app, original, bound)
+    if original.settings:  # recorded since revision 0013: the run's city, indicators, units …
+        app = replace(app, settings=recorded_settings(app.settings, original.settings))
     data = _assemble(app, original.period, bound, original.id)
-    if original.settings_digest and original.settings_digest != data.settings_digest:
+    if original.settings:
+        data = replace(data, settings_digest=original.settings_digest)
+    elif original.settings_digest and original.settings_digest != data.settings_digest:
         click.echo(
             f"warning: the settings differ from those of run {original.id} (digest "
             f"{original.settings_digest[:12]}…, now {data.settings_digest[:12]}…); numbers that "
@@ -87,7 +95,8 @@ def rerun_report(app: AppContext, run: int, out: Path | None, lang: str | None) 
         )
     first = Path(original.file)
     target = out or first.with_name(f"{first.stem}-rerun-{original.id}{first.suffix}")
-    return _build_and_record(app, data, target, lang or original.lang, bound)
+    record = original.settings or settings_record(app.settings)
+    return _build_and_record(app, data, target, lang or original.lang, bound, record)
 
 
 def sidecar_path(pdf: Path) -> Path:
@@ -134,10 +143,11 @@ def _assemble(app: AppContext, period: str, bound: LedgerBound, rerun_of: int | 
 
 
 def _build_and_record(
-    app: AppContext, data: ReportData, target: Path, lang: str, bound: LedgerBound
+    app: AppContext, data: ReportData, target: Path, lang: str, bound: LedgerBound, record: str
 ) -> dict[str, Any]:
-    """Write the PDF, record the run and write its sidecar in the same transaction (a sidecar
-    that cannot be written leaves no run behind)."""
+    """Write the PDF, record the run (with `record`, the settings it was built with) and write
+    its sidecar in the same transaction (a sidecar that cannot be written leaves no run
+    behind)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     result = build_report(data, target, lang)
     sidecar = sidecar_path(target)
@@ -157,6 +167,7 @@ def _build_and_record(
                     last_batch_id=bound.batch_id,
                     ledger_head=data.ledger_head,
                     settings_digest=data.settings_digest,
+                    settings=record,
                     sidecar=str(sidecar),
                     rerun_of=data.rerun_of,
                 )
