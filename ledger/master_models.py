@@ -157,7 +157,8 @@ class ReportRun(Base):
     report. settings_digest: sha256 of the settings in force (a rerun under other settings is
     flagged). rerun_of: the run this one reproduces (NULL for a report of the ledger as it was).
     settings: the settings in force as JSON ({"base_dir": …, "settings": …}; the latter with
-    keys sorted is the text whose sha256 is settings_digest), which a rerun uses (`monitor.recorded_settings`).
+    keys sorted is the text whose sha256 is settings_digest), which a rerun uses
+    (`monitor.recorded_settings`).
     Runs before revision 0006 have no sidecar, digest or rerun_of; their last_batch_id was
     found from ledger_head; runs before 0013 have no settings.
     """
