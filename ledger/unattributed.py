@@ -2,13 +2,15 @@
 
 A committee reads that a large part of the spending is "keinem Quartier zugeordnet"; this says
 what that money is. Two kinds of posting reach no district: those no measure's rules claim
-(`measure` None), and those of a measure without an allocation valid on the booking date (the
-measure's code). `spend --by district` counts both as unattributed; `spend --by measure` and
+(measure None), and those of a measure without an allocation valid on the booking date
+(`with_measure`). `spend --by district` counts both as unattributed; `spend --by measure` and
 `--by program` only the first, because a measure's whole amount is in its row there.
 
-Read from the derived table `posting_allocation` when it answers (one aggregate over its rows
-without district), else from the postings tagged on the fly, as `ledger.spending` does: the
-same cents either way.
+The sums are kept per field, not per combination of fields: how many rows a period reads is
+bounded by the distinct codes of each field (hundreds), not by the postings. Read from the
+derived tables when they answer (the monthly sums `unattributed_month`, and the rows without
+district of `posting_allocation` for the days of partial months), else from the postings tagged
+on the fly, as `ledger.spending` does: the same cents either way.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from imports.money import exact_sum, format_cents
-from ledger.allocation_models import PostingAllocation
+from ledger.allocation_models import UnattributedMonth
+from ledger.allocation_months import split_period, sums_by_field, unattributed_rows
 from ledger.allocation_queries import cache_answers
 from ledger.master_store import catalog
-from ledger.models import Posting
 from ledger.posting_queries import query_frame
 from ledger.spending import measure_names, tag_spending
 
@@ -33,10 +35,17 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("by_product", "product"),
     ("by_cost_center", "cost_center"),
 )
-GROUP_COLUMNS = ("account", "product", "cost_center", "measure")
+# No unattributed postings, in the columns `sums_by_field` reads.
+_NO_ROWS = pd.DataFrame(
+    {
+        "posting_id": pd.Series(dtype="int64"),
+        "measure": pd.Series(dtype=object),
+        "amount_cents": pd.Series(dtype="int64"),
+    }
+)
 
 
-def unattributed_postings(
+def unattributed_sums(
     connection: Connection,
     start: date,
     end: date,
@@ -44,35 +53,16 @@ def unattributed_postings(
     as_of: int | None = None,
     upto_posting: int | None = None,
 ) -> pd.DataFrame:
-    """Spending booked in [start, end] that reaches no district, summed per combination of
-    account, product, cost_center and measure (None: no measure claims the postings).
+    """Spending booked in [start, end] that reaches no district, summed per field and code.
 
-    Columns: GROUP_COLUMNS, cents (signed, debit positive), postings (how many postings).
-    A code missing on a posting is None (rows may repeat a combination: sum them). The cents
-    sum to `spend(by="district")["unattributed"]`.
+    Columns: field (account, product, cost_center or measure), code (None: the field is empty;
+    for measure: no measure claims the postings), with_measure (the postings belong to a
+    measure without allocation), cents (signed, debit positive), postings (how many). A code
+    may repeat (months and days): sum them. For each field the cents sum to
+    `spend(by="district")["unattributed"]`.
     """
     if cache_answers(connection, patterns, as_of, upto_posting):
-        query = (
-            select(
-                Posting.account,
-                Posting.product,
-                Posting.cost_center,
-                PostingAllocation.measure,
-                func.sum(PostingAllocation.allocated_cents).label("cents"),
-                func.count().label("postings"),
-            )
-            .join(Posting, Posting.id == PostingAllocation.posting_id)
-            .where(
-                PostingAllocation.district.is_(None),
-                PostingAllocation.booking_date.between(start, end),
-            )
-            .group_by(
-                Posting.account, Posting.product, Posting.cost_center, PostingAllocation.measure
-            )
-        )
-        frame = query_frame(connection, query)
-        frame["cents"] = frame["cents"].astype("int64")
-        return _nulls_as_none(frame)
+        return _cached(connection, start, end)
     tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
     postings = tagged.postings.rename(columns={"id": "posting_id"})
     lost = tagged.allocation[tagged.allocation["district"].isna()]
@@ -84,29 +74,32 @@ def unattributed_postings(
             columns={"allocated_cents": "amount_cents"}
         ),
     ]
-    parts = [part for part in parts if len(part)]
-    if not parts:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=object) for c in GROUP_COLUMNS}
-            | {"cents": pd.Series(dtype="int64"), "postings": pd.Series(dtype="int64")}
+    rows = pd.concat([p for p in parts if len(p)] or [_NO_ROWS], ignore_index=True)
+    codes = postings[["posting_id", "account", "product", "cost_center"]]
+    return sums_by_field(rows.astype({"posting_id": "int64"}).merge(codes, on="posting_id"))
+
+
+def _cached(connection: Connection, start: date, end: date) -> pd.DataFrame:
+    """`unattributed_sums` from the derived tables: the whole months from `unattributed_month`,
+    the days of partial months at either end from the allocation rows without district with
+    their postings (as `ledger.allocation_queries.cached_sums` reads `spend`'s figures)."""
+    months, day_ranges = split_period(start, end)
+    frames = [sums_by_field(unattributed_rows(connection, *days)) for days in day_ranges]
+    if months is not None:
+        keys = (UnattributedMonth.field, UnattributedMonth.code, UnattributedMonth.with_measure)
+        query = (
+            select(
+                *keys,
+                func.sum(UnattributedMonth.allocated_cents).label("cents"),
+                func.sum(UnattributedMonth.postings).label("postings"),
+            )
+            .where(UnattributedMonth.month.between(*months))
+            .group_by(*keys)
         )
-    rows = pd.concat(parts, ignore_index=True).astype({"posting_id": "int64"})
-    rows = rows.merge(postings.drop(columns=["measure", "amount_cents"]), on="posting_id")
-    grouped = (
-        _nulls_as_none(rows)
-        .groupby(list(GROUP_COLUMNS), sort=False, dropna=False)
-        .agg(cents=("amount_cents", "sum"), postings=("posting_id", "size"))
-        .reset_index()
-    )
-    grouped["cents"] = grouped["cents"].astype("int64")
-    return _nulls_as_none(grouped[[*GROUP_COLUMNS, "cents", "postings"]])
-
-
-def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
-    """An empty code is None, whether the database holds NULL or "" (an empty cell)."""
-    for column in GROUP_COLUMNS:
-        values = frame[column].astype(object)
-        frame[column] = values.where(values.notna() & (values != ""), None)
+        frames.append(query_frame(connection, query))
+    frame = pd.concat(frames, ignore_index=True) if frames else sums_by_field(_NO_ROWS)
+    frame = frame.astype({"cents": "int64", "postings": "int64", "with_measure": bool})
+    frame["code"] = frame["code"].astype(object).where(frame["code"].notna(), None)
     return frame
 
 
@@ -120,18 +113,18 @@ def explain_unattributed(
     """A `spend` document (`ledger.spending.spend`) with its `unattributed_breakdown` added,
     for the same period, catalogue and postings."""
     start, end = date.fromisoformat(document["from"]), date.fromisoformat(document["to"])
-    rows = unattributed_postings(connection, start, end, patterns, as_of, upto_posting)
+    sums = unattributed_sums(connection, start, end, patterns, as_of, upto_posting)
     names = measure_names(catalog(connection, as_of)[0])
-    breakdown = breakdown_document(rows, names, with_measures=document["by"] == "district")
+    breakdown = breakdown_document(sums, names, with_measures=document["by"] == "district")
     return {**document, "unattributed_breakdown": breakdown}
 
 
 def breakdown_document(
-    rows: pd.DataFrame, measure_names: dict[str, str], with_measures: bool
+    sums: pd.DataFrame, measure_names: dict[str, str], with_measures: bool
 ) -> dict[str, Any]:
     """The `unattributed_breakdown` of a `spend` document (amounts as two-decimal strings).
 
-    rows: `unattributed_postings`; with_measures: the document counts postings of measures
+    sums: `unattributed_sums`; with_measures: the document counts postings of measures
     without allocation as unattributed (by district), else only postings without measure.
     no_measure / without_allocation: the two kinds' sums; measures_without_allocation: each
     measure whose postings reached no district, with its name, largest first; by_account,
@@ -140,13 +133,13 @@ def breakdown_document(
     every code; the report and the terminal show the largest and sum the rest.
     """
     if not with_measures:
-        rows = rows[rows["measure"].isna()]
-    no_measure = rows[rows["measure"].isna()]
-    lost = rows[rows["measure"].notna()]
-    measures = _largest(lost, "measure")
+        sums = sums[~sums["with_measure"]]
+    measures = sums[sums["field"] == "measure"]
     document: dict[str, Any] = {
-        "no_measure": format_cents(exact_sum(no_measure["cents"])),
-        "without_allocation": format_cents(exact_sum(lost["cents"])),
+        "no_measure": format_cents(exact_sum(measures.loc[~measures["with_measure"], "cents"])),
+        "without_allocation": format_cents(
+            exact_sum(measures.loc[measures["with_measure"], "cents"])
+        ),
         "measures_without_allocation": [
             {
                 "measure": code,
@@ -154,26 +147,25 @@ def breakdown_document(
                 "amount": format_cents(cents),
                 "postings": count,
             }
-            for code, cents, count in measures
+            for code, cents, count in _largest(measures[measures["with_measure"]])
         ],
     }
-    for key, column in DIMENSIONS:
+    for key, field in DIMENSIONS:
         document[key] = [
             {"key": code, "amount": format_cents(cents), "postings": count}
-            for code, cents, count in _largest(rows, column)
+            for code, cents, count in _largest(sums[sums["field"] == field])
         ]
     return document
 
 
-def _largest(rows: pd.DataFrame, column: str) -> list[tuple[str | None, int, int]]:
-    """(code, cents, postings) per value of `column`, the largest amount first, ties by code."""
-    if rows.empty:
+def _largest(sums: pd.DataFrame) -> list[tuple[str | None, int, int]]:
+    """(code, cents, postings) per code, the largest amount first, ties by code."""
+    if sums.empty:
         return []
-    sums = rows.groupby(column, sort=False, dropna=False).agg(
+    totals = sums.groupby("code", sort=False, dropna=False).agg(
         cents=("cents", "sum"), postings=("postings", "sum")
     )
-    ordered = sorted(
-        ((None if pd.isna(k) else str(k), int(c), int(n)) for k, c, n in sums.itertuples()),
+    return sorted(
+        ((None if pd.isna(k) else str(k), int(c), int(n)) for k, c, n in totals.itertuples()),
         key=lambda item: (-item[1], item[0] or ""),
     )
-    return ordered

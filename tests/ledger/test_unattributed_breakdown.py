@@ -10,17 +10,26 @@ is unattributed (PLAN's 50.00 are in its row).
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from ledger.allocation_models import PostingAllocation, UnattributedMonth
 from ledger.derived_allocation import refresh_allocations
 from ledger.spending import spend
 from ledger.unattributed import breakdown_document, explain_unattributed
 from reports.messages import Messages
 from reports.unattributed_words import largest_rows
 from tests.conftest import Monitor
-from tests.ledger.test_allocation_cache import PATTERNS, PERIODS, answers, engine  # noqa: F401
+from tests.ledger.test_allocation_cache import (  # noqa: F401 (engine: a fixture)
+    PATTERNS,
+    PERIODS,
+    answers,
+    engine,
+    import_postings,
+)
+from tests.ledger.test_spend_trace import POSTINGS, _posting
 
 
 def test_spend_by_district_breaks_the_unattributed_80_euros_down(monitor: Monitor, city) -> None:
@@ -60,35 +69,78 @@ def test_the_terminal_says_what_it_is_in_german_and_in_english(monitor: Monitor,
     assert "PLAN Planung: €50.00, postings: 1" in english
 
 
-def test_derived_table_and_on_the_fly_give_the_same_breakdown(engine: Engine) -> None:  # noqa: F811
+def breakdowns(engine: Engine) -> list[dict]:  # noqa: F811
+    """The spend documents of every test period, by district and by measure, explained."""
+    with engine.connect() as connection:
+        return [
+            explain_unattributed(connection, spend(connection, by, start, end, PATTERNS), PATTERNS)
+            for start, end in PERIODS
+            for by in ("district", "measure")
+        ]
+
+
+def test_derived_tables_and_on_the_fly_give_the_same_breakdown(engine: Engine) -> None:  # noqa: F811
     assert not answers(engine)
-
-    def breakdowns() -> list[dict]:
-        with engine.connect() as connection:
-            return [
-                explain_unattributed(
-                    connection, spend(connection, by, start, end, PATTERNS), PATTERNS
-                )
-                for start, end in PERIODS
-                for by in ("district", "measure")
-            ]
-
-    on_the_fly = breakdowns()
+    on_the_fly = breakdowns(engine)
     refresh_allocations(engine, PATTERNS)
     assert answers(engine)
-    assert breakdowns() == on_the_fly
+    assert breakdowns(engine) == on_the_fly
+    with engine.connect() as connection:  # the monthly sums hold the rows without district
+        summed = connection.execute(  # each field sums to all of them
+            select(
+                UnattributedMonth.field,
+                func.sum(UnattributedMonth.allocated_cents),
+                func.sum(UnattributedMonth.postings),
+            ).group_by(UnattributedMonth.field)
+        ).all()
+        rows = connection.execute(
+            select(func.sum(PostingAllocation.allocated_cents), func.count()).where(
+                PostingAllocation.district.is_(None)
+            )
+        ).one()
+    assert tuple(rows) == (8000, 2)  # docs 7 and 8; doc 1 of 2023 is allocated
+    assert sorted(tuple(r) for r in summed) == [
+        (field, 8000, 2) for field in ("account", "cost_center", "measure", "product")
+    ]
+
+
+def test_an_incremental_refresh_keeps_the_monthly_breakdown_exact(
+    monitor: Monitor,
+    engine: Engine,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    refresh_allocations(engine, PATTERNS)
+    later = [
+        *POSTINGS,
+        _posting(9, "09.01.2024", "529100", "77777", "12,34", "Neu, ohne Maßnahme"),
+        _posting(10, "10.02.2024", "529100", "36999", "7,00", "Planung"),
+    ]
+    import_postings(monitor, tmp_path / "later.xlsx", later)
+    on_the_fly = breakdowns(engine)
+    refresh_allocations(engine, PATTERNS)
+    assert answers(engine)
+    assert breakdowns(engine) == on_the_fly
+    year = on_the_fly[4]["unattributed_breakdown"]  # 2024 by district
+    assert year["by_cost_center"][0] == {"key": "36999", "amount": "57.00", "postings": 2}
 
 
 def test_each_dimension_holds_every_code_largest_first_and_sums_to_the_whole() -> None:
+    # Postings: A 5.00 (two, no measure), B 3.00 (measure M), C -1.00 (a refund), and 0.07
+    # without account; all on cost centre 1 but the refund (2) and the 0.07 (3).
+    postings = [("A", "1", None, 500, 2), ("B", "1", "M", 300, 1), ("C", "2", None, -100, 1),
+                (None, "3", None, 7, 1)]  # fmt: skip
     rows = pd.DataFrame(
-        {
-            "account": ["A", "B", "C", None],
-            "product": [None, None, None, None],
-            "cost_center": ["1", "1", "2", "3"],
-            "measure": [None, "M", None, None],
-            "cents": [500, 300, -100, 7],
-            "postings": [2, 1, 1, 1],
-        }
+        [
+            (field, code, measure is not None, cents, count)
+            for account, center, measure, cents, count in postings
+            for field, code in (
+                ("account", account),
+                ("product", None),
+                ("cost_center", center),
+                ("measure", measure),
+            )
+        ],
+        columns=["field", "code", "with_measure", "cents", "postings"],
     )
     document = breakdown_document(rows, {"M": "Maßnahme M"}, with_measures=True)
     assert document["by_account"] == [
