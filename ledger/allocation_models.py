@@ -82,6 +82,31 @@ class AllocationMonth(Base):
     allocated_cents: Mapped[int] = mapped_column(BigInteger)
 
 
+class UnattributedMonth(Base):
+    """The `posting_allocation` rows without district summed per calendar month, field and code:
+    for each of account, product, cost_center and measure (`field`) the cents of each code, apart
+    for postings of a measure without allocation (`with_measure`) and postings without measure.
+
+    `spend` says what its unattributed amount is (`ledger.unattributed`); over millions of
+    postings that would join every unattributed row of the period with its posting. Per field,
+    not per combination: a month has as many rows as codes, however many postings. Kept in step
+    with `allocation_month` by `ledger.allocation_months.summarise_months`. code: NULL where the
+    posting leaves the field empty (for measure: no measure); allocated_cents: signed, debit
+    positive; month: the first day of the month.
+    """
+
+    __tablename__ = "unattributed_month"
+    __table_args__ = (Index("ix_unattributed_month_month", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    field: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(50))
+    with_measure: Mapped[bool] = mapped_column(Boolean)
+    allocated_cents: Mapped[int] = mapped_column(BigInteger)
+    postings: Mapped[int] = mapped_column(Integer)
+
+
 class AllocationCache(Base):
     """The key of `posting_allocation` (one row): what its figures were computed for.
 

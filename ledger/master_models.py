@@ -156,8 +156,11 @@ class ReportRun(Base):
     seal of batch last_batch_id. sidecar: the JSON file beside the PDF with every number of the
     report. settings_digest: sha256 of the settings in force (a rerun under other settings is
     flagged). rerun_of: the run this one reproduces (NULL for a report of the ledger as it was).
+    settings: the settings in force as JSON ({"base_dir": …, "settings": …}; the latter with
+    keys sorted is the text whose sha256 is settings_digest), which a rerun uses
+    (`monitor.recorded_settings`).
     Runs before revision 0006 have no sidecar, digest or rerun_of; their last_batch_id was
-    found from ledger_head.
+    found from ledger_head; runs before 0013 have no settings.
     """
 
     __tablename__ = "report_run"
@@ -176,3 +179,4 @@ class ReportRun(Base):
     settings_digest: Mapped[str | None] = mapped_column(String(64))
     sidecar: Mapped[str | None] = mapped_column(String(1000))
     rerun_of: Mapped[int | None] = mapped_column(ForeignKey("report_run.id"))
+    settings: Mapped[str | None] = mapped_column(Text)

@@ -92,6 +92,11 @@ def tag_spending(
     return Tagged(postings, allocation, measures, allocations)
 
 
+def measure_names(measures: pd.DataFrame) -> dict[str, str]:
+    """Code -> name of a catalog's measures (`ledger.master_store.catalog`)."""
+    return dict(zip(measures["code"], measures["name"], strict=True)) if len(measures) else {}
+
+
 def per_capita(cents: int, inhabitants: int | None) -> str | None:
     if not inhabitants:
         return None
@@ -252,16 +257,18 @@ def trace(
     measure: str | None = None,
     upto_posting: int | None = None,
 ) -> dict[str, object]:
-    """Every posting behind a district's figure, with its share and its source row; from the
-    derived table when it answers (one indexed query), else tagged on the fly."""
+    """Every posting behind a district's figure, with its measure (code and name), share and
+    source row; from the derived table when it answers (one indexed query), else tagged on
+    the fly."""
     if cache_answers(connection, patterns, as_of, upto_posting):
         detail = cached_trace(connection, district, start, end, measure)
-        allocations = catalog(connection, as_of)[1]
+        measures, allocations = catalog(connection, as_of)
     else:
         tagged = tag_spending(connection, patterns, start, end, as_of, upto_posting)
         detail = _tagged_trace(connection, tagged, district, measure)
-        allocations = tagged.allocations
+        measures, allocations = tagged.measures, tagged.allocations
     basis = _basis(allocations, district)
+    names = measure_names(measures)
     return {
         "district": district,
         "from": start.isoformat(),
@@ -270,6 +277,7 @@ def trace(
         "items": [
             {
                 "measure": row.measure,
+                "measure_name": names.get(row.measure),
                 "share": str(row.share),
                 "basis": basis.get((row.measure, str(row.share))),
                 "allocated": format_cents(row.allocated_cents),

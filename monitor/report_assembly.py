@@ -17,11 +17,8 @@ sections are computed in monitor.report_programs).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib import metadata
@@ -42,8 +39,10 @@ from ledger.master_store import catalog, districts, indicator_values, newest_imp
 from ledger.models import Posting
 from ledger.posting_queries import LedgerBound
 from ledger.spending import population_at, spend
+from ledger.unattributed import explain_unattributed
 from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
+from monitor.recorded_settings import settings_digest
 from monitor.report_programs import program_sections
 from reports.messages import Messages
 from reports.report_data import (
@@ -77,32 +76,6 @@ def default_period(connection: Connection) -> str:
     return str((newest or date.today()).year)
 
 
-def settings_digest(app: AppContext) -> str:
-    """sha256 of the settings in force, so a report names exactly the configuration it used.
-
-    Where the settings file lies (base_dir, source) is left out: the same settings copied to
-    another machine give the same digest.
-    """
-    settings = _plain(app.settings)
-    for located in ("base_dir", "source"):
-        settings.pop(located)
-    text = json.dumps(settings, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    """Settings as JSON-able values (frozen dataclasses, read-only mappings, paths)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path | Decimal):  # amounts as written: "999999999999.99"
-        return str(value)
-    return value
-
-
 def assemble_report(
     app: AppContext, period: str, bound: LedgerBound, rerun_of: int | None = None
 ) -> ReportData:
@@ -122,7 +95,13 @@ def assemble_report(
         # report that says so.
         if span is None and indicator_values(connection, as_of).empty:
             raise UserError(Messages(app.lang)("cli.report.nothing_to_report", period=period))
-        spent = spend(connection, "district", start, end, patterns, as_of, upto)
+        spent = explain_unattributed(
+            connection,
+            spend(connection, "district", start, end, patterns, as_of, upto),
+            patterns,
+            as_of,
+            upto,
+        )
         by_program = {
             r["key"]: r
             for r in spend(connection, "program", start, end, patterns, as_of, upto)["rows"]
@@ -183,6 +162,7 @@ def assemble_report(
         data_as_of_indicator=max(values["period"]) if len(values) else None,
         districts=district_rows,
         unattributed=Decimal(spent["unattributed"]),
+        unattributed_breakdown=spent["unattributed_breakdown"],
         total=Decimal(spent["total"]),
         spending_accounts=tuple(patterns),
         targeting=_targeting(need, spent, end.year),
@@ -199,7 +179,7 @@ def assemble_report(
         catalog_version=catalog_version,
         ledger_head=head or GENESIS,
         software_version=metadata.version("budget-impact-monitor"),
-        settings_digest=settings_digest(app),
+        settings_digest=settings_digest(app.settings),
         changes=changes,
         boundaries=imported_boundaries or _boundaries(app),
         need=need.to_dict() if need else None,

@@ -12,8 +12,10 @@ the creation time (cover and PDF metadata) and a cover line naming it a rerun of
 why its bytes, and sha256, differ. A rerun is itself recorded, with `rerun_of`. Like a new
 report it verifies the whole chain first (and the heads known from outside), and it refuses to
 run where the ledger no longer verifies or no longer holds RUN's head, unless `--unverified`:
-then it computes anyway and every page and the sidecar say so. It warns where the settings
-differ from RUN's (the settings are not versioned in the ledger; their digest is).
+then it computes anyway and every page and the sidecar say so. It uses the settings recorded
+with RUN (city, indicators and their units, accounts …; `monitor.recorded_settings`) wherever it
+is started; a run recorded before they were uses the invocation's and warns where their digest
+differs.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
+from monitor.recorded_settings import recorded_settings, settings_record
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_caveats, localized_document
@@ -60,7 +63,8 @@ def create_report(
     report_period(chosen)  # refuses a malformed period before any work
     data = replace(_assemble(app, chosen, bound, None), unverified=bool(mark))
     target = out or Path(f"Sozialbericht_{chosen}.pdf")
-    return {**_build_and_record(app, data, target, lang, bound), **mark}
+    record = settings_record(app.settings)
+    return {**_build_and_record(app, data, target, lang, bound, record), **mark}
 
 
 def rerun_report(
@@ -81,8 +85,12 @@ def rerun_report(
         original.last_posting_id, original.last_master_import_id, original.last_batch_id
     )
     mark = _check_state_unchanged(app, original, bound, unverified)
+    if original.settings:  # recorded since the run-settings revision: city, indicators, units …
+        app = replace(app, settings=recorded_settings(app.settings, original.settings))
     data = replace(_assemble(app, original.period, bound, original.id), unverified=bool(mark))
-    if original.settings_digest and original.settings_digest != data.settings_digest:
+    if original.settings:
+        data = replace(data, settings_digest=original.settings_digest)
+    elif original.settings_digest and original.settings_digest != data.settings_digest:
         click.echo(
             f"warning: the settings differ from those of run {original.id} (digest "
             f"{original.settings_digest[:12]}…, now {data.settings_digest[:12]}…); numbers that "
@@ -91,7 +99,8 @@ def rerun_report(
         )
     first = Path(original.file)
     target = out or first.with_name(f"{first.stem}-rerun-{original.id}{first.suffix}")
-    return {**_build_and_record(app, data, target, lang or original.lang, bound), **mark}
+    record = original.settings or settings_record(app.settings)
+    return {**_build_and_record(app, data, target, lang or original.lang, bound, record), **mark}
 
 
 def sidecar_path(pdf: Path) -> Path:
@@ -141,10 +150,11 @@ def _assemble(app: AppContext, period: str, bound: LedgerBound, rerun_of: int | 
 
 
 def _build_and_record(
-    app: AppContext, data: ReportData, target: Path, lang: str, bound: LedgerBound
+    app: AppContext, data: ReportData, target: Path, lang: str, bound: LedgerBound, record: str
 ) -> dict[str, Any]:
-    """Write the PDF, record the run and write its sidecar in the same transaction (a sidecar
-    that cannot be written leaves no run behind)."""
+    """Write the PDF, record the run (with `record`, the settings it was built with) and write
+    its sidecar in the same transaction (a sidecar that cannot be written leaves no run
+    behind)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     result = build_report(data, target, lang)
     sidecar = sidecar_path(target)
@@ -164,6 +174,7 @@ def _build_and_record(
                     last_batch_id=bound.batch_id,
                     ledger_head=data.ledger_head,
                     settings_digest=data.settings_digest,
+                    settings=record,
                     sidecar=str(sidecar),
                     rerun_of=data.rerun_of,
                 )

@@ -22,6 +22,7 @@ from monitor.known_checks import require_codes, require_period
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
+from monitor.unattributed_section import explained, print_unattributed
 
 
 def _period(
@@ -104,6 +105,7 @@ def spend_command(
                 app.settings.ledger.spending_accounts,
                 import_id,
             )
+            document = explained(app, connection, document, import_id)
         except AmbiguousPostings as exc:
             raise UserError(str(exc)) from None
     document.update(mark)
@@ -129,6 +131,7 @@ def spend_command(
     table.add_row("", "unattributed", str(document["unattributed"]), *([""] * len(extra)))
     table.add_row("", "total", str(document["total"]), *([""] * len(extra)))
     Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200).print(table)
+    print_unattributed(document, app.lang)
 
 
 @click.command("trace")

@@ -18,6 +18,7 @@ from reports.district_map import district_maps
 from reports.programme_glance import programme_table
 from reports.report_data import ReportData
 from reports.report_layout import Layout
+from reports.unattributed_section import glance_sentence, unattributed_story
 
 VERDICTS = ("follows", "does_not_follow", "unclear", "not_assessable")
 NEEDIEST_SHARE = 0.2
@@ -148,7 +149,7 @@ def targeting_sentences(
 
 def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
     """One page: with many programs and caveats the text is scaled down to fit, not split."""
-    t, fmt = layout.t, layout.fmt
+    t = layout.t
     verdict, *numbers = targeting_sentences(
         data.targeting, layout, need_missing_reason(data, layout)
     )
@@ -157,14 +158,7 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
         layout.h2(t("glance.targeting_title")),
         layout.p(verdict, "strong"),
         *layout.bullets(numbers, "bullet_compact"),
-        layout.p(
-            no_spending
-            or t(
-                "glance.totals",
-                total=fmt.money(data.total),
-                unattributed=fmt.money(data.unattributed),
-            )
-        ),
+        layout.p(no_spending or _totals(data, layout)),
         layout.h2(t("glance.programs_title")),
     ]
     if data.programs:
@@ -180,6 +174,16 @@ def at_a_glance(data: ReportData, layout: Layout) -> list[Flowable]:
     ]
     # The heading stays outside, so it is still a bookmark; the rest shrinks to the page.
     return [layout.h1(t("section.glance")), KeepInFrame(0, 0, story, mode="shrink")]
+
+
+def _totals(data: ReportData, layout: Layout) -> str:
+    """The period's spending and its unattributed part, with a pointer to what that is."""
+    fmt = layout.fmt
+    totals = layout.t(
+        "glance.totals", total=fmt.money(data.total), unattributed=fmt.money(data.unattributed)
+    )
+    pointer = glance_sentence(data, layout)
+    return f"{totals} {pointer}" if pointer else totals
 
 
 def cannot_say(data: ReportData, layout: Layout) -> list[str]:
@@ -287,6 +291,7 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
         reconciliation,
         *notes,
         layout.close_figure(chart, t("spending.chart_caption")),
+        *unattributed_story(data, layout),
     ]
 
 

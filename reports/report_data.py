@@ -138,6 +138,8 @@ class ReportData:
     period) — or None; postings_span: the first and last booking date in the ledger. inputs:
     the ledger state the numbers come from; rerun_of: the run whose numbers this report computes
     again.
+    unattributed_breakdown: what the unattributed amount is (the `spend` document's
+    `unattributed_breakdown`, `ledger.unattributed.breakdown_document`), or None.
     unverified: computed with `--unverified` from a ledger whose hash chain did not verify
     (every page says so).
     """
@@ -178,6 +180,7 @@ class ReportData:
     inputs: InputVersions | None = None
     rerun_of: int | None = None
     unverified: bool = False
+    unattributed_breakdown: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and

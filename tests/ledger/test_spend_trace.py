@@ -187,13 +187,13 @@ def test_auditor_workbook_is_safe_filtered_and_exact(
     book = load_workbook(out)
     detail = book["Einzelposten"]
     assert detail.freeze_panes == "A2" and detail.auto_filter.ref.startswith("A1:")
-    texts = [detail.cell(row=r, column=14) for r in range(2, detail.max_row + 1)]
+    texts = [detail.cell(row=r, column=15) for r in range(2, detail.max_row + 1)]
     risky = [c for c in texts if str(c.value).startswith(("@", "-"))]
     assert len(risky) == 2
     assert all(c.data_type == "s" and c.quotePrefix for c in risky)
-    amounts = [detail.cell(row=r, column=4).value for r in range(2, detail.max_row + 1)]
+    amounts = [detail.cell(row=r, column=5).value for r in range(2, detail.max_row + 1)]
     assert sum(amounts) == pytest.approx(26.25)
-    assert detail.cell(row=2, column=4).number_format.startswith("#,##0.00")
+    assert detail.cell(row=2, column=5).number_format.startswith("#,##0.00")
 
 
 def test_new_catalog_version_changes_figures_and_as_of_reproduces_the_old(

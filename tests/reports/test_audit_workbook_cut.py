@@ -35,15 +35,15 @@ def test_a_40000_character_booking_text_is_cut_with_a_note_in_cell_and_summary(
     monitor.run("trace", "--district", "S01", "--year", "2024", "--xlsx", str(out))
     book = load_workbook(out)
     detail = book["Einzelposten"]
-    [row] = [r for r in range(2, detail.max_row + 1) if detail.cell(r, 8).value == "9"]
-    cell = detail.cell(row, 14)
+    [row] = [r for r in range(2, detail.max_row + 1) if detail.cell(r, 9).value == "9"]
+    cell = detail.cell(row, 15)
     assert len(cell.value) <= CELL_LIMIT
     assert cell.value.startswith("Honorar laut Vertrag xxx")
     assert cell.value.endswith("xx… [gekürzt: 40.000 Zeichen]")
     summary = [c.value for c in book["Übersicht"]["A"] if c.value]
     assert summary[-1] == (
         "Hinweis: 1 Text(e) länger als die 32.767 Zeichen, die eine Excel-Zelle fasst, wurden "
-        f"gekürzt (Einzelposten!N{row}); den vollständigen Text zeigt die Ausgabe mit --json."
+        f"gekürzt (Einzelposten!O{row}); den vollständigen Text zeigt die Ausgabe mit --json."
     )
 
 
@@ -70,7 +70,7 @@ def test_a_cut_formula_like_text_stays_text_and_the_note_is_english_on_request(
     }
     document = {"items": [item], "total": "40.00", "from": "2024-01-01", "to": "2024-12-31"}
     write_trace_workbook(document, tmp_path / "t.xlsx", lang="en")
-    cell = load_workbook(tmp_path / "t.xlsx")["Einzelposten"]["N2"]
+    cell = load_workbook(tmp_path / "t.xlsx")["Items"]["O2"]
     assert cell.data_type == "s" and cell.quotePrefix
     assert len(cell.value) == CELL_LIMIT and cell.value.endswith("… [cut: 40,000 characters]")
 

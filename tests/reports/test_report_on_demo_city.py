@@ -181,6 +181,23 @@ def test_each_program_fits_its_page_and_the_spending_chart_stays_by_its_table(or
     assert "Links die Ausgaben je Quartier (grau: keinem Quartier zugeordnet)" in spending_page
 
 
+def test_the_report_says_what_nicht_zugeordnet_is_as_spend_does(original) -> None:
+    """Issue 16 item 6: the unattributed amount by kind, measure, account and cost centre."""
+    breakdown = original.spend["unattributed_breakdown"]
+    assert original.sidecar["unattributed_breakdown"] == breakdown
+    text = " ".join(original.pages)
+    assert (
+        f"{german_money(original.spend['unattributed'])} der Ausgaben erreichen kein Quartier: "
+        f"{german_money(breakdown['no_measure'])} auf Buchungen, die keine Regel" in text
+    )
+    [measure] = breakdown["measures_without_allocation"]  # SRP-01 has no allocation by design
+    assert measure["measure"] == "SRP-01"
+    assert f"SRP-01 {measure['name']}: {german_money(measure['amount'])}" in text
+    largest = breakdown["by_account"][0]
+    assert f"Sachkonto {largest['key']} {german_money(largest['amount'])}" in text
+    assert "Nicht zugeordnet sind" in next(p for p in original.pages if "Auf einen Blick" in p)
+
+
 def test_the_sidecar_holds_exactly_the_commands_numbers(original) -> None:
     sidecar = original.sidecar
     columns = ("key", "name", "amount", "population", "per_capita")
