@@ -6,6 +6,7 @@ Exit codes (SPEC §2): 0 done; 1 input rejected or a check failed (nothing chang
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,19 @@ def cli(
         lang=language.lang,
         lang_explicit=language.explicit,
         reading=ctx.invoked_subcommand in READING_COMMANDS,
+        invocation=_invocation(ctx, settings_path, db_url),
     )
+
+
+def _invocation(ctx: click.Context, settings_path: Path | None, db_url: str | None) -> str:
+    """`budget-monitor` with the --settings and --db this invocation was given on the command
+    line, for the next steps a command suggests (an environment variable stays in force)."""
+    parts = ["budget-monitor"]
+    if settings_path is not None:
+        parts += ["--settings", shlex.quote(str(settings_path))]
+    if db_url and ctx.get_parameter_source("db_url") is click.core.ParameterSource.COMMANDLINE:
+        parts += ["--db", shlex.quote(db_url)]
+    return " ".join(parts)
 
 
 @cli.command("init")

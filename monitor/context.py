@@ -15,6 +15,7 @@ from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import SchemaOutdated, ensure_schema
 from monitor.language import invocation_words
 from monitor.settings import Settings
+from monitor.terminal_format import Terminal
 from reports.messages import Messages
 
 # Commands that only read (SPEC §2): they never create a ledger where none exists.
@@ -47,10 +48,18 @@ class AppContext:
     lang_explicit: bool = False
     # The command only reads: a ledger that does not exist is an error, not created.
     reading: bool = False
+    # How this invocation was called, with the options a next command needs to reach the same
+    # ledger (`budget-monitor --db URL`): the start of the next steps a command suggests.
+    invocation: str = "budget-monitor"
 
     @property
     def words(self) -> Messages:
         return Messages(self.lang)
+
+    @property
+    def terminal(self) -> Terminal:
+        """Words, figures and tables for what a command prints, in the invocation's language."""
+        return Terminal(self.lang)
 
     @cached_property
     def engine(self) -> Engine:

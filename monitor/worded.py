@@ -76,6 +76,11 @@ class WordedCommand(Worded, click.Command):
     pass
 
 
+class WordedGroup(Worded, click.Group):
+    """A group of subcommands (`import`) whose help is a catalogue key; its subcommands are
+    WordedCommands, declared with `cls=WordedCommand`."""
+
+
 class WordedOption(click.Option):
     """An option whose `help` is a catalogue key."""
 
