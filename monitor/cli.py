@@ -18,7 +18,7 @@ from monitor.context import READING_COMMANDS, AppContext, UserError, unavailable
 from monitor.language import choose_language, invocation_language, remember_language
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
-from monitor.worded import Worded, WordedOption
+from monitor.worded import Worded, WordedCommand, WordedOption
 from reports.messages import LANGUAGES
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
@@ -119,17 +119,20 @@ def _invocation(ctx: click.Context, settings_path: Path | None, db_url: str | No
     return " ".join(parts)
 
 
-@cli.command("init")
+@cli.command("init", cls=WordedCommand, help="cli.init.help")
 @click.pass_obj
 def init_command(app: AppContext) -> None:
-    """Create the ledger database, or upgrade its schema to this version."""
+    """Create the ledger database, or upgrade its schema to this version (help for users:
+    `cli.init.help`)."""
     try:
         upgrade(open_ledger(app.database_url, must_exist=False))
     except LedgerUnavailable as exc:
         raise UserError(unavailable_message(exc, app.words)) from None
     except UpgradeRefused as exc:
         raise UserError(str(exc)) from None
-    click.echo(f"ledger ready: {app.database_url}")
+    terminal = app.terminal
+    click.echo(terminal("cli.init.done", url=app.database_url))
+    terminal.next_steps(("cli.next.init", {"run": app.invocation}))
 
 
 def main() -> None:

@@ -105,7 +105,12 @@ class Terminal:
         "figure" is right-aligned and never wraps, "fixed" (a date, a code) never wraps either.
         Lines only under the headings, so that the figures get the width."""
         table = Table(
-            title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            collapse_padding=True,
         )
         for heading, kind in columns:
             table.add_column(
