@@ -19,8 +19,8 @@ from monitor.language import LANG_ENV
 
 # Words a clerk should not meet in any help page (issue 16 names them).
 JARGON = re.compile(
-    r"(?<!\[)\bledger\b(?!\.db|\])|z-score|hash chain|hash|plug-in|not yet available|heartbeat|SIGTERM|"
-    r"\bcron\b|traceback|\bschema\b",
+    r"(?<!\[)\bledger\b(?!\.db|\])|z-score|hash chain|hash|plug-in|not yet available|"
+    r"heartbeat|SIGTERM|\bcron\b|traceback|\bschema\b",
     re.I,
 )
 DEMO_DB = "sqlite:///budget-monitor-demo/ledger.db"
