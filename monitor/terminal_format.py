@@ -49,6 +49,12 @@ class Terminal:
     def fmt(self) -> LocaleFormat:
         return LocaleFormat(self.lang)
 
+    @property
+    def t(self) -> Messages:
+        """The catalogue, under the name the report's sentence builders use (`layout.t`), so
+        that the terminal can say a figure in the report's own words."""
+        return self.words
+
     def __call__(self, key: str, /, **values: object) -> str:
         return self.words(key, **values)
 
@@ -120,6 +126,11 @@ class Terminal:
                 overflow="fold",
             )
         return table
+
+    def say(self, text: str) -> None:
+        """Prose (a legend, a verdict), wrapped at the console's width; not for lines that hold
+        a command or a settings line to copy, which must stay whole."""
+        click.echo(click.wrap_text(text, width=console().width))
 
     def print_table(self, table: Table) -> None:
         console().print(table)
