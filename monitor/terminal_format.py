@@ -147,10 +147,10 @@ class Terminal:
         where it is the file itself (a CSV file has one table, named like the file)."""
         name = Path(file).name
         for error in errors[:SHOWN_ERRORS]:
-            place = self.words("cli.place.row", file=name, row=error["row"])
+            place = self.words("cli.place.row", file=file, row=error["row"])
             if error.get("sheet") and error["sheet"] != name:
                 place = self.words(
-                    "cli.place.sheet_row", file=name, sheet=error["sheet"], row=error["row"]
+                    "cli.place.sheet_row", file=file, sheet=error["sheet"], row=error["row"]
                 )
             if error.get("column"):
                 place = self.words("cli.place.column", place=place, column=error["column"])
