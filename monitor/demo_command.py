@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from monitor.context import AppContext
+from monitor.context import AppContext, UserError
 from monitor.demo.walkthrough import DemoFailed, demo_context, run_demo
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
@@ -46,7 +46,7 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
     try:
         summary = run_demo(demo, directory, seed)
     except DemoFailed as exc:
-        raise click.ClickException(f"demo failed: {exc}") from None
+        raise UserError(app.words("cli.demo.failed", reason=exc)) from None
     if json_output or app.json_output:
         app.emit_json(summary)
         return

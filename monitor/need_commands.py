@@ -18,6 +18,7 @@ from ledger.master_store import districts, indicator_values, population, resolve
 from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.language import invocation_words
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
@@ -46,10 +47,7 @@ def need_inputs(connection: Connection, settings: Settings, as_of: int | None = 
     values = indicator_values(connection, as_of)
     values = values[values["indicator"].isin(weights)]
     if values.empty:
-        raise UserError(
-            f"no values for the need indicators {', '.join(weights)} "
-            "([evaluation] need_index); import indicators first"
-        )
+        raise UserError(invocation_words()("cli.need.no_values", indicators=", ".join(weights)))
     listed = districts(connection, as_of)
     return NeedInputs(
         values=values[["district", "indicator", "period", "value"]],
