@@ -208,7 +208,7 @@ def targeting_command(
     for caveat in localized_document(result.to_dict(), t.words, t.fmt)["caveats"]:
         t.say(t("cli.warning", message=caveat["text"]))
     attributed = sum(Decimal(r["amount"]) for r in spent["rows"])
-    click.echo(
+    t.say(
         t(
             "cli.targeting.spending",
             year=chosen,

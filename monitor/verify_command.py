@@ -24,7 +24,7 @@ def verify_command(app: AppContext, head: str | None, json_output: bool) -> None
         app.emit_json(report.to_dict())
     else:
         t = app.terminal
-        click.echo(
+        t.say(
             t(
                 "cli.verify.intact" if report.ok else "cli.verify.altered",
                 batches=t.count(report.batches),

@@ -4,11 +4,9 @@ the examples work as written on the demo city."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 import pytest
@@ -117,20 +115,6 @@ def test_examples_are_read_with_their_continuation_lines():
         "  Beispiel:\n    budget-monitor --db X \\\n      spend --year 2024\n    budget-monitor b"
     )
     assert examples(text) == ["budget-monitor --db X spend --year 2024", "budget-monitor b"]
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding `budget-monitor-demo`, as after `budget-monitor demo` run there."""
-    folder = tmp_path_factory.mktemp("examples")
-    cwd = Path.cwd()
-    os.chdir(folder)
-    try:
-        built = CliRunner(env={LANG_ENV: ""}).invoke(cli, ["demo"])
-    finally:
-        os.chdir(cwd)
-    assert built.exit_code == 0, built.output
-    return folder
 
 
 EXAMPLES = sorted(
