@@ -17,6 +17,8 @@ from monitor.language import invocation_words
 
 # Click's own words in help pages, as click passes them to the formatter.
 _HEADINGS = {"Options": "cli.heading.options", "Commands": "cli.heading.commands"}
+# A command's first sentence longer than this is shown up to its colon in the list of commands.
+_SHORT_HELP = 90
 
 
 def _worded(key: str | None) -> str | None:
@@ -62,6 +64,16 @@ class Worded:
     @help.setter
     def help(self, key: str | None) -> None:
         self._help_key = key
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence whole, as the list of commands shows it (click would cut it at
+        `limit` characters with "..."; the list wraps it instead). A long sentence ends at its
+        first colon: "Eine Excel-Vorlage zum Ausfüllen schreiben: für Quartiere, …"."""
+        text = (self.help or "").replace("\b\n", "").split("\n\n", 1)[0]
+        sentence = " ".join(text.split()).split(". ", 1)[0].rstrip(".")
+        if len(sentence) > _SHORT_HELP:
+            sentence = sentence.split(": ", 1)[0]
+        return sentence
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Worded here, not when click creates the option: that happens while the arguments are

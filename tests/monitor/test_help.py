@@ -82,6 +82,15 @@ def test_every_option_is_described(path, lang, monkeypatch):
             assert param.help and param.help.strip(), (path, param.name)
 
 
+@pytest.mark.parametrize("group", [(), ("import",)], ids=["budget-monitor", "import"])
+def test_the_list_of_commands_shows_each_first_sentence_uncut(group, monkeypatch):
+    monkeypatch.delenv(LANG_ENV, raising=False)
+    for lang in (None, "en"):
+        listing = _help(lang, group).split("\nBefehle:\n" if lang is None else "\nCommands:\n")[1]
+        assert "..." not in listing, listing
+    assert "Zeigen, ob der Dienst läuft und wie seine Aufgaben zuletzt liefen" in _help(None, ())
+
+
 def test_the_corrected_descriptions(monkeypatch):
     monkeypatch.delenv(LANG_ENV, raising=False)
     assert "etwa SR03" in _help(None, ("trace",))
