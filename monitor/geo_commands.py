@@ -27,7 +27,7 @@ from monitor.import_commands import import_group
 from monitor.master_commands import report_import
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
-from monitor.worded import WordedCommand, WordedOption
+from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 # geopandas, pyogrio and pyproj take about a second to import: loaded by these two commands
 # only, so that `import postings` (cron, inbox) does not pay for them.
@@ -38,7 +38,9 @@ def _limits(app: AppContext) -> ReadLimits:
 
 
 @import_group.command("boundaries", cls=WordedCommand, help="cli.import.boundaries.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @click.option("--key", cls=WordedOption, help="cli.import.boundaries.key")
 @click.option("--name", cls=WordedOption, help="cli.import.boundaries.name")
 @click.option("--layer", cls=WordedOption, help="cli.import.boundaries.layer")
@@ -148,7 +150,9 @@ def import_boundaries(
 
 
 @import_group.command("grid", cls=WordedCommand, help="cli.import.grid.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @click.option(
     "--value", "value_column", required=True, cls=WordedOption, help="cli.import.grid.value"
 )

@@ -22,7 +22,7 @@ from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 from monitor.progress import stage_progress
 from monitor.terminal_format import Terminal
-from monitor.worded import WordedCommand, WordedGroup, WordedOption
+from monitor.worded import WordedArgument, WordedCommand, WordedGroup, WordedOption
 
 # A column that looks like a field the profile leaves out (imports.column_resemblance): a hint
 # of how to name it, for the fields that need more than the column's name.
@@ -37,7 +37,14 @@ def import_group() -> None:
 
 
 @import_group.command("postings", cls=WordedCommand, help="cli.import.postings.help")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+    cls=WordedArgument,
+    metavar="cli.metavar.file",
+)
 @click.option(
     "--profile",
     "requested",

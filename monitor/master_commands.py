@@ -37,7 +37,7 @@ from monitor.import_commands import import_group
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
-from monitor.worded import WordedCommand, WordedOption
+from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,9 @@ def _known_districts(app: AppContext, connection: Connection, path: Path) -> set
 
 
 @import_group.command("districts", cls=WordedCommand, help="cli.import.districts.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @json_option
 @click.pass_obj
 def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
@@ -270,7 +272,9 @@ def _prepare_districts(app: AppContext, path: Path) -> Prepared:
 
 
 @import_group.command("indicators", cls=WordedCommand, help="cli.import.indicators.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @click.option("--period", cls=WordedOption, help="cli.import.indicators.period")
 @click.option(
     "--crosswalk",
@@ -363,7 +367,9 @@ def _prepare_indicators(
 
 
 @import_group.command("measures", cls=WordedCommand, help="cli.import.measures.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @json_option
 @click.pass_obj
 def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
@@ -428,7 +434,9 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
 
 
 @import_group.command("plan", cls=WordedCommand, help="cli.import.plan.help")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @json_option
 @click.pass_obj
 def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
@@ -482,7 +490,12 @@ _PREPARERS: dict[str, Callable[..., Prepared]] = {
 
 @click.command("template", cls=WordedCommand, help="cli.template.help")
 @click.argument("kind", type=click.Choice(["districts", "indicators", "measures", "plan"]))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    cls=WordedArgument,
+    metavar="cli.metavar.file",
+)
 @click.pass_obj
 def template_command(app: AppContext, kind: str, out: Path) -> None:
     """Write an Excel template for KIND with an example row and an instructions sheet (help

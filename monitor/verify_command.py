@@ -12,7 +12,7 @@ from monitor.worded import WordedCommand, WordedOption
 
 
 @click.command("verify", cls=WordedCommand, help="cli.verify.help")
-@click.option("--head", metavar="PRÜFWERT", cls=WordedOption, help="cli.verify.head")
+@click.option("--head", metavar="cli.metavar.head", cls=WordedOption, help="cli.verify.head")
 @json_option
 @click.pass_obj
 def verify_command(app: AppContext, head: str | None, json_output: bool) -> None:
