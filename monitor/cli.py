@@ -19,7 +19,7 @@ from monitor.language import choose_language, invocation_language, remember_lang
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
 from monitor.worded import Worded, WordedCommand, WordedOption
-from reports.messages import LANGUAGES
+from reports.messages import LANGUAGES, Messages
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
 SUBCOMMANDS = {
@@ -94,7 +94,9 @@ def cli(
     try:
         settings = load_settings(settings_path)
     except SettingsError as exc:
-        raise UserError(str(exc)) from None
+        # The settings cannot say their language: --lang, the environment, or German.
+        said = choose_language(lang, os.environ, None).lang
+        raise UserError(exc.worded(Messages(said))) from None
     language = choose_language(lang, os.environ, settings)
     remember_language(ctx, language.lang)
     ctx.obj = AppContext(
