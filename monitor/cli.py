@@ -14,7 +14,13 @@ import click
 
 from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import UpgradeRefused, upgrade
-from monitor.context import READING_COMMANDS, AppContext, UserError, unavailable_message
+from monitor.context import (
+    READING_COMMANDS,
+    AppContext,
+    UserError,
+    WordedUsageError,
+    unavailable_message,
+)
 from monitor.language import choose_language, invocation_language, remember_language
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
@@ -51,6 +57,10 @@ class FrontDoor(Worded, LazyGroup):
         except UserError as exc:
             exc.lang = invocation_language(ctx)
             raise
+        except click.UsageError as exc:
+            if isinstance(exc, WordedUsageError):
+                raise
+            raise WordedUsageError.of(exc, invocation_language(ctx)) from None
 
 
 @click.group(

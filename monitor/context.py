@@ -37,6 +37,29 @@ class UserError(click.ClickException):
         click.echo(words("cli.error", message=self.format_message()), err=True)
 
 
+class WordedUsageError(click.UsageError):
+    """Wrong usage (exit 2), framed in the invocation's language: the usage line, where to find
+    help, and the problem; the problem itself is click's own sentence where click found it."""
+
+    lang: str = "de"
+    # The usage line, worded while the invocation still runs (click shows the error after).
+    usage: str | None = None
+
+    @classmethod
+    def of(cls, exc: click.UsageError, lang: str) -> WordedUsageError:
+        worded = cls(exc.format_message(), exc.ctx)
+        worded.lang = lang
+        worded.usage = exc.ctx.get_usage() if exc.ctx is not None else None
+        return worded
+
+    def show(self, file: Any = None) -> None:
+        words = Messages(self.lang)
+        if self.ctx is not None:
+            click.echo(self.usage, err=True)
+            click.echo(words("cli.usage_hint", command=self.ctx.command_path), err=True)
+        click.echo(words("cli.error", message=self.format_message()), err=True)
+
+
 @dataclass
 class AppContext:
     settings: Settings

@@ -2,7 +2,7 @@
 
 The JSON documents keep SPEC §2's machine form (`"-1234.50"`, `very_high`); what a person reads
 goes through Babel in the chosen locale (`-1.234,50 €`, "sehr hoch") and the catalogue. Tables
-are 80 columns wide unless the terminal is wider, so that they fit a default terminal and a log;
+are as wide as the terminal, and 80 columns in a file or a log, so that they fit a default terminal;
 figures never wrap (their columns do not fold), names and files do. Long lists are cut to their
 first few entries with the count said, the whole list stays in `--json`.
 """

@@ -152,3 +152,13 @@ def test_every_catalogue_key_the_monitor_uses_exists(tmp_path):
     assert len(used) > 150
     for lang in ("de", "en"):
         assert used - set(catalogue(lang)) == set(), lang
+
+
+def test_wrong_usage_is_framed_in_the_chosen_language_and_exits_2():
+    german = _run("import", "postings", expect=2)
+    assert "Aufruf: cli import postings [OPTIONEN] DATEI..." in german.stderr
+    assert "Hilfe: cli import postings --help" in german.stderr
+    assert "Fehler: Missing argument 'DATEI...'" in german.stderr
+    english = _run("--lang", "en", "spend", "--by", "x", expect=2)
+    assert "Usage: cli spend [OPTIONS]" in english.stderr
+    assert "error: Invalid value for '--by'" in english.stderr
