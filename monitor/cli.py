@@ -6,6 +6,7 @@ Exit codes (SPEC §2): 0 done; 1 input rejected or a check failed (nothing chang
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,18 @@ import click
 
 from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import UpgradeRefused, upgrade
-from monitor.context import READING_COMMANDS, AppContext, UserError, unavailable_message
+from monitor.context import (
+    READING_COMMANDS,
+    AppContext,
+    UserError,
+    WordedUsageError,
+    unavailable_message,
+)
 from monitor.language import choose_language, invocation_language, remember_language
 from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
-from monitor.worded import Worded, WordedOption
-from reports.messages import LANGUAGES
+from monitor.worded import Worded, WordedCommand, WordedOption
+from reports.messages import LANGUAGES, Messages
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
 SUBCOMMANDS = {
@@ -50,6 +57,10 @@ class FrontDoor(Worded, LazyGroup):
         except UserError as exc:
             exc.lang = invocation_language(ctx)
             raise
+        except click.UsageError as exc:
+            if isinstance(exc, WordedUsageError):
+                raise
+            raise WordedUsageError.of(exc, invocation_language(ctx)) from None
 
 
 @click.group(
@@ -93,7 +104,9 @@ def cli(
     try:
         settings = load_settings(settings_path)
     except SettingsError as exc:
-        raise UserError(str(exc)) from None
+        # The settings cannot say their language: --lang, the environment, or German.
+        said = choose_language(lang, os.environ, None).lang
+        raise UserError(exc.worded(Messages(said))) from None
     language = choose_language(lang, os.environ, settings)
     remember_language(ctx, language.lang)
     ctx.obj = AppContext(
@@ -103,20 +116,35 @@ def cli(
         lang=language.lang,
         lang_explicit=language.explicit,
         reading=ctx.invoked_subcommand in READING_COMMANDS,
+        invocation=_invocation(ctx, settings_path, db_url),
     )
 
 
-@cli.command("init")
+def _invocation(ctx: click.Context, settings_path: Path | None, db_url: str | None) -> str:
+    """`budget-monitor` with the --settings and --db this invocation was given on the command
+    line, for the next steps a command suggests (an environment variable stays in force)."""
+    parts = ["budget-monitor"]
+    if settings_path is not None:
+        parts += ["--settings", shlex.quote(str(settings_path))]
+    if db_url and ctx.get_parameter_source("db_url") is click.core.ParameterSource.COMMANDLINE:
+        parts += ["--db", shlex.quote(db_url)]
+    return " ".join(parts)
+
+
+@cli.command("init", cls=WordedCommand, help="cli.init.help")
 @click.pass_obj
 def init_command(app: AppContext) -> None:
-    """Create the ledger database, or upgrade its schema to this version."""
+    """Create the ledger database, or upgrade its schema to this version (help for users:
+    `cli.init.help`)."""
     try:
         upgrade(open_ledger(app.database_url, must_exist=False))
     except LedgerUnavailable as exc:
         raise UserError(unavailable_message(exc, app.words)) from None
     except UpgradeRefused as exc:
         raise UserError(str(exc)) from None
-    click.echo(f"ledger ready: {app.database_url}")
+    terminal = app.terminal
+    click.echo(terminal("cli.init.done", url=app.database_url))
+    terminal.next_steps(("cli.next.init", {"run": app.invocation}))
 
 
 def main() -> None:

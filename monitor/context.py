@@ -15,6 +15,7 @@ from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import SchemaOutdated, ensure_schema
 from monitor.language import invocation_words
 from monitor.settings import Settings
+from monitor.terminal_format import Terminal
 from reports.messages import Messages
 
 # Commands that only read (SPEC §2): they never create a ledger where none exists.
@@ -36,6 +37,29 @@ class UserError(click.ClickException):
         click.echo(words("cli.error", message=self.format_message()), err=True)
 
 
+class WordedUsageError(click.UsageError):
+    """Wrong usage (exit 2), framed in the invocation's language: the usage line, where to find
+    help, and the problem; the problem itself is click's own sentence where click found it."""
+
+    lang: str = "de"
+    # The usage line, worded while the invocation still runs (click shows the error after).
+    usage: str | None = None
+
+    @classmethod
+    def of(cls, exc: click.UsageError, lang: str) -> WordedUsageError:
+        worded = cls(exc.format_message(), exc.ctx)
+        worded.lang = lang
+        worded.usage = exc.ctx.get_usage() if exc.ctx is not None else None
+        return worded
+
+    def show(self, file: Any = None) -> None:
+        words = Messages(self.lang)
+        if self.ctx is not None:
+            click.echo(self.usage, err=True)
+            click.echo(words("cli.usage_hint", command=self.ctx.command_path), err=True)
+        click.echo(words("cli.error", message=self.format_message()), err=True)
+
+
 @dataclass
 class AppContext:
     settings: Settings
@@ -47,10 +71,18 @@ class AppContext:
     lang_explicit: bool = False
     # The command only reads: a ledger that does not exist is an error, not created.
     reading: bool = False
+    # How this invocation was called, with the options a next command needs to reach the same
+    # ledger (`budget-monitor --db URL`): the start of the next steps a command suggests.
+    invocation: str = "budget-monitor"
 
     @property
     def words(self) -> Messages:
         return Messages(self.lang)
+
+    @property
+    def terminal(self) -> Terminal:
+        """Words, figures and tables for what a command prints, in the invocation's language."""
+        return Terminal(self.lang)
 
     @cached_property
     def engine(self) -> Engine:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
-import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from monitor.context import AppContext
+from monitor.context import AppContext, UserError
 from monitor.demo.walkthrough import DemoFailed, demo_context, run_demo
 from monitor.options import json_option
+from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
-from reports.formatting import LocaleFormat
-from reports.messages import Messages
 
 _MARKER = "README_SYNTHETISCH.txt"
-_COLUMNS = ("program", "planted", "method", "estimate", "interval", "p", "mde", "recovered")
+# The method of each programme is named below the table: eight columns do not fit 80.
+_COLUMNS = ("program", "planted", "estimate", "interval", "p", "mde", "recovered")
 
 
 @click.command("demo", cls=WordedCommand, help="cli.demo.help")
@@ -49,7 +46,7 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
     try:
         summary = run_demo(demo, directory, seed)
     except DemoFailed as exc:
-        raise click.ClickException(f"demo failed: {exc}") from None
+        raise UserError(app.words("cli.demo.failed", reason=exc)) from None
     if json_output or app.json_output:
         app.emit_json(summary)
         return
@@ -57,56 +54,60 @@ def demo_command(app: AppContext, directory: Path, seed: int, json_output: bool)
 
 
 def print_summary(summary: dict[str, Any], directory: Path, seed: int, lang: str) -> None:
-    """The demo's summary on the terminal, in `lang`, amounts and numbers in its locale."""
-    t, fmt = Messages(lang), LocaleFormat(lang)
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
-    console.print(f"[bold]{t('cli.demo.title', seed=seed, folder=directory)}[/bold]")
+    """The demo's summary on the terminal, in `lang`, amounts and numbers in its locale; the
+    table within 80 columns (the method of each programme below it), then what to do next."""
+    t = Terminal(lang)
+    click.echo(t("cli.demo.title", seed=seed, folder=directory))
     verified = t("cli.demo.intact" if summary["verify"]["ok"] else "cli.demo.altered")
-    console.print(
+    click.echo(
         t(
             "cli.demo.imported",
-            batches=fmt.integer(summary["batches"]),
-            corrections=fmt.integer(summary["corrections"]),
+            batches=t.count(summary["batches"]),
+            corrections=t.count(summary["corrections"]),
             verified=verified,
         )
     )
-    console.print(
+    click.echo(
         t(
             "cli.demo.spending",
             year=summary["year"],
-            total=fmt.money(Decimal(summary["spending_total"])),
-            unattributed=fmt.money(Decimal(summary["spending_unattributed"])),
+            total=t.money(summary["spending_total"]),
+            unattributed=t.money(summary["spending_unattributed"]),
         )
     )
-    table = Table(title=t("cli.demo.table"))
-    for column in _COLUMNS:
-        table.add_column(t(f"cli.demo.column.{column}"))
-    recovered = {True: t("cli.demo.yes"), False: t("cli.demo.no")}
+    table = t.table(
+        t("cli.demo.table"),
+        [(t(f"cli.demo.column.{c}"), "text" if c == "program" else "figure") for c in _COLUMNS],
+    )
     for row in summary["programs"]:
         low, high = row["ci"]
         table.add_row(
             row["program"],
-            _signed(row["planted_effect"], fmt),
-            row["method"] or "–",
-            _signed(row["estimate"], fmt),
-            "–" if low is None else f"{_signed(low, fmt)} … {_signed(high, fmt)}",
-            "–" if row["pvalue"] is None else fmt.number(row["pvalue"], 3),
-            "–" if row["mde"] is None else fmt.number(row["mde"], 2),
-            recovered.get(row["recovered"], row["note"][:60]),
+            t.signed(row["planted_effect"]),
+            t.signed(row["estimate"]),
+            "–" if low is None else f"{t.signed(low)} … {t.signed(high)}",
+            t.number(row["pvalue"], 3),
+            t.number(row["mde"]),
+            t.yes_no(row["recovered"]) if row["recovered"] is not None else row["note"][:20],
         )
-    console.print(table)
+    t.print_table(table)
+    by_method: dict[str, list[str]] = {}
+    for row in summary["programs"]:
+        by_method.setdefault(row["method"] or "–", []).append(row["program"])
+    methods = "; ".join(f"{method}: {', '.join(names)}" for method, names in by_method.items())
+    t.say(t("cli.demo.methods", methods=methods))
     report = summary["report"]
-    console.print(t("cli.demo.report", file=report["file"], pages=report["pages"]))
-    console.print(t("cli.demo.workbook", file=summary["auditor_workbook"]))
-    console.print(t("cli.demo.summary", file=directory / "demo-summary_SYNTHETISCH.json"))
-
-
-def _signed(value: float | None, fmt: LocaleFormat) -> str:
-    """+0,11 / −1,02: the sign always shown, as an effect's direction matters."""
-    if value is None:
-        return "–"
-    text = fmt.number(value, 2)
-    return text if text.startswith(("-", "−")) or text.strip("0,.") == "" else f"+{text}"
+    click.echo(t("cli.demo.report", file=report["file"], pages=report["pages"]))
+    click.echo(t("cli.demo.workbook", file=summary["auditor_workbook"]))
+    click.echo(t("cli.demo.summary", file=directory / "demo-summary_SYNTHETISCH.json"))
+    # The folder as the user named it: the commands read as the help's examples do.
+    database = f"sqlite:///{directory / 'ledger.db'}"
+    run = f"budget-monitor --db {shlex.quote(database)}"
+    t.next_steps(
+        ("cli.next.demo_report", {"file": report["file"]}),
+        ("cli.next.demo_spend", {"run": run, "year": summary["year"]}),
+        ("cli.next.demo_verify", {"run": run}),
+    )
 
 
 def _clear_previous(directory: Path) -> None:

@@ -9,6 +9,7 @@ so this command only parses options, reads the file and prints.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,7 +25,6 @@ from evaluation.panel_evaluation import (
     evaluate_panel,
 )
 from imports.panel_file import PanelColumns, PanelFile, read_panel
-from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
 from ledger.district_panel import PanelError, build_panel
 from ledger.master_store import resolve_as_of
@@ -33,13 +33,16 @@ from monitor.context import AppContext, UserError
 from monitor.known_checks import require_codes
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
+from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
-from reports.caveats import localized_document, plain_caveat
+from reports.caveats import localized_document, plain_caveat, plain_caveats, plain_inference
+from reports.effect_words import detectable_effect, estimate_line
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
-_SHOWN_ERRORS = 50
 _PANEL_OPTIONS = ("outcome", "unit", "time", "cohort")
+# Districts named per start period on the terminal; --json names all of them.
+_SHOWN_UNITS = 6
 
 
 @click.command("evaluate", cls=WordedCommand, help="cli.evaluate.help")
@@ -126,21 +129,24 @@ def evaluate_command(
         _evaluate_ledger(app, indicator, program, measure, as_of, options, unverified, json_output)
         return
     if indicator or program or measure or as_of:
-        raise click.UsageError(
-            "--indicator/--program/--measure/--as-of read the ledger; they do not go with --panel"
-        )
-    columns = _panel_columns(outcome, unit, time, cohort, cluster)
+        raise click.UsageError(app.words("cli.evaluate.panel_or_ledger"))
+    columns = _panel_columns(app, outcome, unit, time, cohort, cluster)
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
         panel = read_panel(panel_path, columns, limits)
     except FileRefused as exc:
         raise UserError(f"{panel_path}: {exc.message}") from None
     if panel.errors:
-        _print_errors(panel_path, panel.errors)
+        terminal = app.terminal
+        terminal.row_errors(panel_path, [e.to_dict() for e in panel.errors])
         rows = len({e.row for e in panel.errors})
         raise UserError(
-            f"{panel_path}: {_count(len(panel.errors), 'problem')} in {_count(rows, 'row')}; "
-            "nothing evaluated"
+            terminal(
+                "cli.evaluate.problems",
+                file=panel_path,
+                problems=terminal.count(len(panel.errors)),
+                rows=terminal.count(rows),
+            )
         )
     try:
         evaluation = evaluate_panel(
@@ -153,7 +159,7 @@ def evaluate_command(
     if json_output or app.json_output:
         app.emit_json({**_document(evaluation, app.lang), "panel": _describe_source(panel)})
     else:
-        _print_summary(evaluation)
+        print_evaluation(app.terminal, _document(evaluation, app.lang), str(panel_path))
 
 
 def _evaluate_ledger(
@@ -169,10 +175,7 @@ def _evaluate_ledger(
     """Evaluate a program or measure on the panel the ledger builds, once the ledger's hash
     chain verifies (or marked unverified)."""
     if not indicator or (program is None) == (measure is None):
-        raise click.UsageError(
-            "give --indicator CODE with --program NAME or --measure CODE (ledger), or --panel "
-            "FILE with --outcome, --unit, --time and --cohort (your own panel)"
-        )
+        raise click.UsageError(app.words("cli.evaluate.what_to_evaluate"))
     mark = checked_ledger(app, unverified)
     require_codes(app, indicator=indicator, program=program, measure=measure)
     with app.engine.connect() as connection:
@@ -211,9 +214,10 @@ def _evaluate_ledger(
             }
         )
     else:
+        terminal = app.terminal
         if mark:
-            click.echo("UNVERIFIED: the ledger does not verify; this estimate may be altered")
-        _print_summary(evaluation)
+            click.echo(terminal("cli.unverified_flag").strip(" –"))
+        print_evaluation(terminal, _document(evaluation, app.lang), program or measure or "")
 
 
 def _why(exc: ValueError, lang: str) -> str:
@@ -231,13 +235,18 @@ def _document(evaluation: PanelEvaluation, lang: str) -> dict[str, object]:
 
 
 def _panel_columns(
-    outcome: str | None, unit: str | None, time: str | None, cohort: str | None, cluster: str | None
+    app: AppContext,
+    outcome: str | None,
+    unit: str | None,
+    time: str | None,
+    cohort: str | None,
+    cluster: str | None,
 ) -> PanelColumns:
     """The named columns, or a usage error saying which options are missing."""
     if not (outcome and unit and time and cohort):
         named = dict(zip(_PANEL_OPTIONS, (outcome, unit, time, cohort), strict=True))
         missing = [f"--{option}" for option, value in named.items() if not value]
-        raise click.UsageError(f"--panel needs {', '.join(missing)} (the column names to use)")
+        raise click.UsageError(app.words("cli.evaluate.panel_needs", missing=", ".join(missing)))
     return PanelColumns(outcome=outcome, unit=unit, time=time, cohort=cohort, cluster=cluster)
 
 
@@ -245,62 +254,61 @@ def _describe_source(panel: PanelFile) -> dict[str, object]:
     return {"file": str(panel.path), "sheet": panel.sheet, "header_row": panel.header_row}
 
 
-def _print_errors(path: Path, errors: tuple[RowError, ...]) -> None:
-    for error in errors[:_SHOWN_ERRORS]:
-        # A CSV file has one table, named like the file: no sheet to name.
-        sheet = "" if error.sheet == path.name else f", sheet {error.sheet!r}"
-        column = f", column {error.column!r}" if error.column else ""
-        click.echo(f"error: {path}{sheet}, row {error.row}{column}: {error.message}", err=True)
-    if len(errors) > _SHOWN_ERRORS:
-        click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more", err=True)
-
-
-def _print_summary(evaluation: PanelEvaluation) -> None:
-    """A few lines of plain English: the effect, its uncertainty, how it was obtained, caveats."""
-    echo = click.echo
-    echo(f"{evaluation.indicator}: {evaluation.method} — {evaluation.description}")
-    if evaluation.method_reason:
-        echo(f"  method: {evaluation.method_reason}")
-    if evaluation.estimate is not None:
-        echo(
-            f"  effect: {_figure(evaluation.estimate)} "
-            f"(95 % CI {_figure(evaluation.ci_low)} to {_figure(evaluation.ci_high)}), "
-            f"p {_pvalue(evaluation.pvalue)}"
+def print_evaluation(t: Terminal, document: dict[str, Any], what: str) -> None:
+    """The estimate in the report's own sentences (its programme page's small print): the
+    effect with interval and p-value, what can be detected, the design, the start periods, how
+    the uncertainty was computed and why this method; then the caveats."""
+    say = t.say
+    say(t("cli.evaluate.title", indicator=document["indicator"], what=what))
+    # The report's sentence builders take its layout; they read only its words and formats.
+    words: Any = t
+    line = estimate_line(document, words)
+    if line:
+        say(line)
+    detectable = detectable_effect(document, words)
+    if detectable:
+        say(t("cli.evaluate.detectable", effect=detectable))
+    key = f"method.{document['method']}"
+    say(
+        t(
+            "program.design",
+            method=t(key) if t.words.has(key) else document["method"],
+            treated=t.count(document["n_treated"]),
+            control=t.count(document["n_control"]),
         )
-    cohorts = ", ".join(f"{label}: {len(units)}" for label, units in evaluation.cohorts.items())
-    echo(
-        f"  compared: {_count(evaluation.n_treated, 'treated unit')} "
-        f"(by first treated period: {cohorts or 'none'}) with "
-        f"{_count(evaluation.n_control, 'comparison unit')}"
     )
-    echo(f"  inference: {evaluation.inference}")
-    if evaluation.pretrend_pvalue is not None:
-        echo(
-            f"  pre-trend test (no difference before the start): "
-            f"p {_pvalue(evaluation.pretrend_pvalue)}"
+    cohorts = "; ".join(
+        t("program.cohort", period=period, districts=", ".join(map(str, units)))
+        if len(units) <= _SHOWN_UNITS
+        else t(
+            "cli.evaluate.cohort_many",
+            period=period,
+            count=t.count(len(units)),
+            districts=", ".join(map(str, units[:_SHOWN_UNITS])),
         )
-    if evaluation.method == "event":
-        echo("  effect by period relative to the start (reference: period -1):")
-        for row in evaluation.event_study.itertuples():
-            echo(
-                f"    {int(row.rel_time):>4}: {_figure(row.estimate)} "
-                f"(95 % CI {_figure(row.ci_low)} to {_figure(row.ci_high)})"
+        for period, units in sorted(document["cohorts"].items())
+    )
+    if cohorts:
+        say(t("program.cohorts", cohorts=cohorts))
+    say(t("program.inference", inference=plain_inference(str(document["inference"]), t.words)))
+    chosen = document.get("method_reason_caveat")
+    if chosen:
+        say(t("program.method_reason", reason=plain_caveat(chosen, t.words, t.fmt)))
+    if document.get("pretrend_pvalue") is not None:
+        say(t("cli.evaluate.pretrend", p=t.fmt.pvalue(document["pretrend_pvalue"])))
+    if document["method"] == "event":
+        say(t("cli.evaluate.event_header"))
+        for row in document["event_study"]:
+            low, high = row["ci"]
+            say(
+                "  "
+                + t(
+                    "cli.evaluate.event_row",
+                    rel=row["rel_time"],
+                    estimate=t.signed(row["estimate"]),
+                    low=t.signed(low),
+                    high=t.signed(high),
+                )
             )
-    elif len(evaluation.event_study):
-        echo("  effects by period relative to the start: see --json (event_study)")
-    for warning in evaluation.warnings:
-        echo(f"warning: {warning}")
-
-
-def _figure(value: float | None) -> str:
-    return "n/a" if value is None or value != value else f"{value:.4g}"
-
-
-def _pvalue(value: float | None) -> str:
-    if value is None or value != value:
-        return "n/a"
-    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    for caveat in plain_caveats(document["caveats"], t.words, t.fmt):
+        say(t("cli.warning", message=caveat))

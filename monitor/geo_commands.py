@@ -18,14 +18,16 @@ import pandas as pd
 
 from imports.fingerprint import fingerprint_files
 from imports.master_data.columns import MasterDataError
-from imports.master_data.periods import PERIOD_HINT, Period, parse_period_option
+from imports.master_data.periods import Period, parse_period_option
 from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
 from ledger.master_store import districts, store_master_import
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
-from monitor.master_commands import echo_row_errors
+from monitor.master_commands import report_import
 from monitor.options import json_option
+from monitor.terminal_format import Terminal
+from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 # geopandas, pyogrio and pyproj take about a second to import: loaded by these two commands
 # only, so that `import postings` (cron, inbox) does not pay for them.
@@ -35,19 +37,18 @@ def _limits(app: AppContext) -> ReadLimits:
     return ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
 
 
-@import_group.command("boundaries")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--key",
-    help="The field holding the district code (default: the field whose "
-    "values match the most known codes).",
+@import_group.command("boundaries", cls=WordedCommand, help="cli.import.boundaries.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
-@click.option("--name", help="The field holding the district name (for --create-districts).")
-@click.option("--layer", help="The layer of a GeoPackage or GML file, or the Shapefile in a .zip.")
+@click.option("--key", cls=WordedOption, help="cli.import.boundaries.key")
+@click.option("--name", cls=WordedOption, help="cli.import.boundaries.name")
+@click.option("--layer", cls=WordedOption, help="cli.import.boundaries.layer")
 @click.option(
     "--create-districts",
     is_flag=True,
-    help="Create districts the ledger does not know yet, named from --name.",
+    cls=WordedOption,
+    help="cli.import.boundaries.create_districts",
 )
 @json_option
 @click.pass_obj
@@ -60,16 +61,12 @@ def import_boundaries_command(
     create_districts: bool,
     json_output: bool,
 ) -> None:
-    """District polygons from GeoJSON, a Shapefile (.shp or .zip), GeoPackage or GML.
-
-    The file's own coordinate reference system is honoured (GeoJSON without one is WGS84) and
-    the polygons are stored in ETRS89 / UTM 32N (EPSG:25832). Invalid polygons are repaired;
-    districts without a polygon, features without a district and duplicates are listed.
-    """
+    """District polygons from GeoJSON, a Shapefile, GeoPackage or GML, stored in EPSG:25832
+    (help for users: `cli.import.boundaries.help`)."""
     document = import_boundaries(
         app, path, key=key, name=name, layer=layer, create_districts=create_districts
     )
-    _emit(app, document, json_output, _boundaries_text)
+    report_import(app, document, json_output, _boundaries_text)
 
 
 def import_boundaries(
@@ -94,16 +91,13 @@ def import_boundaries(
         listed = districts(connection)
     known = dict(zip(listed["code"], listed["name"], strict=True))
     if not known and not create_districts:
-        raise UserError(
-            f"{path.name}: no districts in the ledger yet; run `budget-monitor import districts "
-            "FILE` first, or import the boundaries with --create-districts --key FIELD"
-        )
+        raise UserError(app.words("cli.import.boundaries.no_districts_yet", file=path.name))
     try:
         match = match_boundaries(read, known, key=key, name=name, create=create_districts)
     except MasterDataError as exc:
         raise UserError(str(exc)) from None
     if match.polygons.empty:
-        raise UserError(f"{path.name}: no rows: no feature has a polygon of a known district")
+        raise UserError(app.words("cli.import.boundaries.no_polygons", file=path.name))
     polygons = match.polygons.assign(
         name=[
             file_name if isinstance(file_name, str) else known.get(code) or match.created.get(code)
@@ -155,26 +149,17 @@ def import_boundaries(
     }
 
 
-@import_group.command("grid")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--value", "value_column", required=True, help="The column holding the values.")
-@click.option(
-    "--population",
-    is_flag=True,
-    help="The values are inhabitants: their district sums become that period's population.",
+@import_group.command("grid", cls=WordedCommand, help="cli.import.grid.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
 @click.option(
-    "--indicator",
-    help="The values are this indicator (code): district sums, or "
-    "with --weight weighted means, become its values for the period.",
+    "--value", "value_column", required=True, cls=WordedOption, help="cli.import.grid.value"
 )
-@click.option("--period", required=True, help="The period of the grid (2011, 2022, 2022-05-15).")
-@click.option(
-    "--weight",
-    "weight_column",
-    help="A column to weight by (inhabitants): the district value is the weighted mean "
-    "of the cells, for rates and shares.",
-)
+@click.option("--population", is_flag=True, cls=WordedOption, help="cli.import.grid.population")
+@click.option("--indicator", cls=WordedOption, help="cli.import.grid.indicator")
+@click.option("--period", required=True, cls=WordedOption, help="cli.import.grid.period")
+@click.option("--weight", "weight_column", cls=WordedOption, help="cli.import.grid.weight")
 @json_option
 @click.pass_obj
 def import_grid_command(
@@ -187,19 +172,16 @@ def import_grid_command(
     weight_column: str | None,
     json_output: bool,
 ) -> None:
-    """Census grid cells (Zensus 2011/2022, 100 m or 1 km) summed to districts.
-
-    Each cell belongs to the district whose polygon contains the cell's centre (the boundaries
-    in force). -1 and the symbols of official statistics are missing, never zero.
-    """
+    """Census grid cells (Zensus 2011/2022) summed to the districts containing their centres
+    (help for users: `cli.import.grid.help`)."""
     if population == (indicator is not None):
-        raise click.UsageError("give either --population or --indicator CODE")
+        raise click.UsageError(app.words("cli.import.grid.population_or_indicator"))
     if population and weight_column:
-        raise click.UsageError("--weight is for rates and shares; a population is summed")
+        raise click.UsageError(app.words("cli.import.grid.weight_with_population"))
     document = import_grid(
         app, path, value=value_column, indicator=indicator, period=period, weight=weight_column
     )
-    _emit(app, document, json_output, _grid_text)
+    report_import(app, document, json_output, _grid_text)
 
 
 def import_grid(
@@ -217,7 +199,7 @@ def import_grid(
 
     fixed = parse_period_option(period)
     if not isinstance(fixed, Period):
-        raise UserError(f"--period {period!r} is not a period; {PERIOD_HINT}")
+        raise UserError(app.words("cli.import.grid.bad_period", period=period))
     try:
         grid = parse_grid(path, value, weight=weight, limits=_limits(app))
     except (FileRefused, MasterDataError) as exc:
@@ -233,10 +215,7 @@ def import_grid(
     with app.engine.connect() as connection:
         polygons = boundaries(connection)
     if polygons.empty:
-        raise UserError(
-            f"{path.name}: no district boundaries in the ledger yet; run "
-            "`budget-monitor import boundaries FILE` first"
-        )
+        raise UserError(app.words("cli.import.grid.no_boundaries_yet", file=path.name))
     assigned = assign_cells(grid.cells, polygons, weighted=weight is not None)
     values = assigned.values.dropna(subset=["value"])
     cells = grid.cells.assign(district=assigned.district)
@@ -307,47 +286,49 @@ def _number(value: float, count: bool) -> int | float | None:
     return round(value) if count else float(value)
 
 
-def _emit(app: AppContext, document: dict[str, Any], json_output: bool, text: Any) -> None:
-    errors = document["errors"]
-    if json_output or app.json_output:
-        app.emit_json(document)
-    else:
-        echo_row_errors(document)
-        if not errors:
-            click.echo(text(document))
-    if errors:
-        raise SystemExit(1)
+def _boundaries_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    lines = [
+        t(
+            "cli.import.boundaries.done",
+            file=Path(d["file"]).name,
+            version=d["import"],
+            features=t.count(d["features"]),
+            format=d["format"],
+            source_crs=d["source_crs"],
+            crs=d["crs"],
+            key=d["key"],
+            matched=t.count(d["matched"]),
+            created=t.count(d["created"]),
+        ),
+        "  " + t.listed(t("cli.import.boundaries.without_geometry"), d["without_geometry"]),
+        "  " + t.listed(t("cli.import.boundaries.unknown"), d["unknown"]),
+    ]
+    if d["without_key"]:
+        lines.append("  " + t.listed(t("cli.import.boundaries.without_key"), d["without_key"]))
+    lines.append("  " + t.listed(t("cli.import.boundaries.duplicates"), d["duplicates"]))
+    lines.append("  " + t.listed(t("cli.import.boundaries.repaired"), d["repaired"]))
+    return lines
 
 
-def _codes(codes: list[Any]) -> str:
-    return ", ".join(map(str, codes)) or "none"
-
-
-def _boundaries_text(d: dict[str, Any]) -> str:
-    return "\n".join(
-        [
-            f"boundaries imported as version {d['import']}: {d['features']} features "
-            f"({d['format']}, {d['source_crs']} -> {d['crs']}), key field {d['key']!r}, "
-            f"matched {d['matched']}, created {d['created']}",
-            f"districts without geometry: {_codes(d['without_geometry'])}",
-            f"features without a known district: {_codes(d['unknown'])}"
-            + (
-                f"; without a code: features {_codes(d['without_key'])}" if d["without_key"] else ""
-            ),
-            f"duplicates (merged): {_codes(d['duplicates'])}",
-            f"repaired polygons: {_codes(d['repaired'])}",
-        ]
+def _grid_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    what = (
+        t("cli.import.grid.target.population")
+        if d["target"] == "population"
+        else t("cli.import.grid.target.indicator", indicator=d["indicator"])
     )
-
-
-def _grid_text(d: dict[str, Any]) -> str:
-    what = "population" if d["target"] == "population" else f"indicator {d['indicator']}"
     valued = sum(1 for x in d["districts"] if x["value"] is not None)
-    return "\n".join(
-        [
-            f"grid imported as version {d['import']}: {d['cells']} cells, {d['inside']} inside the "
-            f"districts, {d['outside']} outside, {d['missing']} without a value; {what} "
-            f"{d['period']} for {valued} districts",
-            f"districts without cells: {_codes(d['without_cells'])}",
-        ]
-    )
+    return [
+        t(
+            "cli.import.grid.done",
+            file=Path(d["file"]).name,
+            version=d["import"],
+            cells=t.count(d["cells"]),
+            inside=t.count(d["inside"]),
+            outside=t.count(d["outside"]),
+            missing=t.count(d["missing"]),
+            what=what,
+            period=d["period"],
+            districts=t.count(valued),
+        ),
+        "  " + t.listed(t("cli.import.grid.without_cells"), d["without_cells"]),
+    ]

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from imports.fingerprint import fingerprint
 from imports.header_detection import AmbiguousColumns, NoProfileMatches
 from imports.money import format_cents
-from imports.postings import ParsedExport, RowError, parse_postings
+from imports.postings import ParsedExport, parse_postings
 from imports.readers import FileRefused, ReadLimits
 from ledger.batch_queries import list_batches
 from ledger.posting_store import StoreOutcome, find_imported_file, record_unchanged, store_export
@@ -24,49 +21,43 @@ from monitor.context import AppContext
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 from monitor.progress import stage_progress
+from monitor.terminal_format import Terminal
+from monitor.worded import WordedArgument, WordedCommand, WordedGroup, WordedOption
 
-_SHOWN_ERRORS = 50
-# A column that looks like a field the profile leaves out (imports.column_resemblance).
-_UNMAPPED_WARNING = (
-    "column {column!r} ({letter}) looks like {resembles}, but profile {profile!r} does not read "
-    "it: its values are not imported. If it holds {resembles}, name it in a profile: "
-    '[imports.profiles.NAME.columns] {resembles} = "{column}"{hint}'
-)
-_UNMAPPED_HINTS = {
-    "debit_credit": ', and credit_marker = "H" in [imports.profiles.NAME] to sign amounts by it',
-}
-_SUMMARY_COLUMNS = (
-    "batch",
-    "profile",
-    "rows",
-    "imported",
-    "duplicates",
-    "corrections",
-    "rejected",
-    "skipped",
-    "total",
-)
+# A column that looks like a field the profile leaves out (imports.column_resemblance): a hint
+# of how to name it, for the fields that need more than the column's name.
+_UNMAPPED_HINTS = {"debit_credit": "cli.import.postings.unmapped_hint.debit_credit"}
+_NEW_CODES = ("new_accounts", "new_cost_centers", "new_products")
 
 
-@click.group("import")
+@click.group("import", cls=WordedGroup, help="cli.import.help")
 def import_group() -> None:
-    """Bring finance exports and master data into the ledger."""
+    """Bring finance exports and master data into the ledger (help for users: `cli.import.help`
+    in the catalogue)."""
 
 
-@import_group.command("postings")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@import_group.command("postings", cls=WordedCommand, help="cli.import.postings.help")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+    cls=WordedArgument,
+    metavar="cli.metavar.file",
+)
 @click.option(
     "--profile",
     "requested",
     default="auto",
-    show_default=True,
-    help="Mapping profile name, or 'auto' to pick the best-matching one and say why.",
+    cls=WordedOption,
+    help="cli.import.postings.profile",
 )
-@click.option("--dry-run", is_flag=True, help="Validate and report, write nothing.")
+@click.option("--dry-run", is_flag=True, cls=WordedOption, help="cli.import.postings.dry_run")
 @click.option(
     "--accept-partial",
     is_flag=True,
-    help="Import the good rows of a file with rejected rows; keep the rejects with the batch.",
+    cls=WordedOption,
+    help="cli.import.postings.accept_partial",
 )
 @json_option
 @click.pass_obj
@@ -78,12 +69,8 @@ def import_postings_command(
     accept_partial: bool,
     json_output: bool,
 ) -> None:
-    """Import posting line items from Excel (xlsx, xlsm, xls, ods), CSV or a GoBD export.
-
-    Each file is one transaction. A file with any rejected row imports nothing and exits 1,
-    unless --accept-partial. The same file again imports nothing; a changed posting under a
-    known key is recorded as a correction that supersedes the earlier version.
-    """
+    """Import posting line items from Excel, CSV or a GoBD export; each file is one transaction
+    (help for users: `cli.import.postings.help` in the catalogue)."""
     as_json = json_output or app.json_output
     results = []
     failed = False
@@ -95,6 +82,11 @@ def import_postings_command(
         failed |= not ok
     if as_json:
         app.emit_json(results[0] if len(results) == 1 else {"imports": results})
+    elif any(r["status"] in ("imported", "partial", "unchanged") for r in results):
+        app.terminal.next_steps(
+            ("cli.next.spend", {"run": app.invocation}),
+            ("cli.next.verify", {"run": app.invocation}),
+        )
     if failed:
         raise SystemExit(1)
 
@@ -104,11 +96,15 @@ def import_postings_file(
 ) -> tuple[dict[str, Any], bool]:
     started = datetime.now(UTC)
     user = getpass.getuser()
+    terminal = app.terminal
     if not path.exists():
-        return _refused(path, "file not found", show), False
+        shown = terminal("cli.import.not_found")
+        return _refused(terminal, path, "file not found", shown, show), False
     if requested != "auto" and requested not in app.settings.imports.profiles:
         known = ", ".join(sorted(app.settings.imports.profiles))
-        raise click.UsageError(f"unknown profile {requested!r}; known: {known}, auto")
+        raise click.UsageError(
+            terminal("cli.import.postings.unknown_profile", profile=requested, known=known)
+        )
     print_ = fingerprint(path)
     earlier = None if dry_run else find_imported_file(app.engine, print_.sha256)
     if earlier is not None and requested in ("auto", earlier.profile):
@@ -131,11 +127,11 @@ def import_postings_file(
             "message": f"identical to batch {earlier.id}; nothing new",
         }
         if show:
-            _print_summary(result)
+            _print_summary(terminal, result, same_as=earlier.id)
         return result, True
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
-        with stage_progress(path.name, enabled=show) as stage:
+        with stage_progress(path.name, terminal.words, enabled=show) as stage:
             stage("reading")
             parsed = parse_postings(
                 path,
@@ -156,19 +152,25 @@ def import_postings_file(
                     dry_run=dry_run,
                 )
     except (FileRefused, NoProfileMatches, AmbiguousColumns) as exc:
-        return _refused(path, str(exc), show), False
+        return _refused(terminal, path, str(exc), str(exc), show), False
     if outcome is not None and not dry_run:
         anchor_new_head(app, batch=outcome.batch)
     result = _result(path, parsed, outcome, dry_run)
     if show:
-        _print_summary(result)
-        _print_errors(parsed.errors)
+        _print_summary(terminal, result)
+        terminal.row_errors(path, result["errors"])
+        if parsed.errors and not (accept_partial or dry_run):
+            click.echo(terminal("cli.import.postings.nothing_imported"), err=True)
     return result, not parsed.errors or accept_partial
 
 
-def _refused(path: Path, message: str, show: bool) -> dict[str, Any]:
+def _refused(
+    terminal: Terminal, path: Path, message: str, shown: str, show: bool
+) -> dict[str, Any]:
+    """The document of a file refused as a whole: `message` for the JSON (as SPEC §2 keeps
+    it), `shown` on the terminal."""
     if show:
-        click.echo(f"error: {path}: {message}", err=True)
+        click.echo(terminal("cli.error", message=f"{path}: {shown}"), err=True)
     return {
         "batch": None,
         "file": str(path),
@@ -211,75 +213,112 @@ def _result(
     }
 
 
-def _print_summary(result: dict[str, Any]) -> None:
-    console = _console()
-    table = Table(title=f"{result['file']} — {result['status']}")
-    for name in _SUMMARY_COLUMNS:
-        table.add_column(name, justify="right" if name != "profile" else "left")
-    table.add_row(*(str(result.get(n)) for n in _SUMMARY_COLUMNS))
-    console.print(table)
-    for key in ("message", "profile_reason"):
-        if result.get(key):
-            console.print(result[key])
+def _print_summary(terminal: Terminal, result: dict[str, Any], same_as: int | None = None) -> None:
+    """What one file brought, in a few lines that fit 80 columns; the export's comparison with
+    the ledger, long lists of new codes cut to their first ten (all of them in --json)."""
+    t, echo = terminal, click.echo
+    status = t(f"cli.import.status.{result['status']}")
+    echo(t("cli.import.postings.title", file=Path(result["file"]).name, status=status))
+    if result.get("batch") is not None:
+        echo(
+            "  " + t("cli.import.postings.batch", batch=result["batch"], profile=result["profile"])
+        )
+    if same_as is not None:
+        echo("  " + t("cli.import.postings.identical", batch=same_as))
+    echo(
+        "  "
+        + t(
+            "cli.import.postings.counts",
+            rows=t.count(result.get("rows")),
+            imported=t.count(result["imported"]),
+            duplicates=t.count(result.get("duplicates")),
+            corrections=t.count(result.get("corrections")),
+        )
+    )
+    echo(
+        "  "
+        + t(
+            "cli.import.postings.left_out",
+            rejected=t.count(result.get("rejected")),
+            skipped=t.count(result.get("skipped")),
+        )
+    )
+    echo("  " + t("cli.import.postings.total", total=t.money(result.get("total"))))
+    if result.get("profile_reason"):
+        echo("  " + t("cli.import.postings.profile_reason", reason=result["profile_reason"]))
     for warning in result.get("warnings", []):
-        console.print(f"warning: {warning}")
+        echo(t("cli.warning", message=warning))
     for column in result.get("unmapped_columns", []):
-        hint = _UNMAPPED_HINTS.get(column["resembles"], "")
-        text = _UNMAPPED_WARNING.format(profile=result["profile"], hint=hint, **column)
-        console.print(f"warning: {text}", markup=False, highlight=False)
+        hint = _UNMAPPED_HINTS.get(column["resembles"])
+        text = t(
+            "cli.import.postings.unmapped",
+            profile=result["profile"],
+            hint=t(hint) if hint else "",
+            **column,
+        )
+        echo(t("cli.warning", message=text))
     comparison = result.get("comparison")
     if comparison:
-        for month in comparison["changed_months"]:
-            console.print(
-                f"changed since batch {month['previous_batch']}: {month['month']} "
-                f"{month['previous']} -> {month['current']}"
+        _print_comparison(t, comparison)
+
+
+def _print_comparison(t: Terminal, comparison: dict[str, Any]) -> None:
+    """How the export differs from what the ledger held for the months it covers."""
+    for month in comparison["changed_months"]:
+        click.echo(
+            "  "
+            + t(
+                "cli.import.postings.changed_month",
+                batch=month["previous_batch"],
+                month=month["month"],
+                previous=t.money(month["previous"]),
+                current=t.money(month["current"]),
             )
-        if comparison["disappeared"]:
-            console.print(
-                f"{comparison['disappeared']} posting(s) of the covered months are no "
-                "longer in this export (kept in the ledger)"
-            )
-        for label in ("new_accounts", "new_cost_centers", "new_products"):
-            if comparison[label]:
-                console.print(f"{label.replace('_', ' ')}: {', '.join(comparison[label])}")
+        )
+    if comparison["disappeared"]:
+        click.echo(
+            "  " + t("cli.import.postings.disappeared", count=t.count(comparison["disappeared"]))
+        )
+    for label in _NEW_CODES:
+        if comparison[label]:
+            click.echo("  " + t.listed(t(f"cli.import.postings.{label}"), comparison[label]))
 
 
-def _console() -> Console:
-    """stdout; wide when piped, so that logs keep whole numbers rather than cut cells."""
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
-
-
-def _print_errors(errors: tuple[RowError, ...]) -> None:
-    for error in errors[:_SHOWN_ERRORS]:
-        click.echo(f"error: {error}", err=True)
-    if len(errors) > _SHOWN_ERRORS:
-        click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
-
-
-@click.command("batches")
+@click.command("batches", cls=WordedCommand, help="cli.batches.help")
 @json_option
 @click.pass_obj
 def batches_command(app: AppContext, json_output: bool) -> None:
-    """List import batches: file, checksum, status and counts."""
+    """List import batches: file, checksum, status and counts (help for users:
+    `cli.batches.help` in the catalogue)."""
     zone = ZoneInfo(app.settings.schedule.timezone)
     batches = list_batches(app.engine, zone)
     if json_output or app.json_output:
         app.emit_json({"batches": batches})
         return
-    table = Table(title="Import batches")
-    columns = (
-        "batch",
-        "file",
-        "status",
-        "profile",
-        "imported",
-        "corrections",
-        "duplicates",
-        "rejected",
-        "started",
+    t = app.terminal
+    if not batches:
+        click.echo(t("cli.batches.none"))
+        return
+    table = t.table(
+        t("cli.batches.title", count=t.count(len(batches))),
+        [
+            (t("cli.batches.column.batch"), "figure"),
+            (t("cli.batches.column.file"), "text"),
+            (t("cli.batches.column.status"), "fixed"),
+            (t("cli.batches.column.imported"), "figure"),
+            (t("cli.batches.column.corrections"), "figure"),
+            (t("cli.batches.column.rejected"), "figure"),
+            (t("cli.batches.column.started"), "fixed"),
+        ],
     )
-    for name in columns:
-        table.add_column(name)
     for batch in batches:
-        table.add_row(*(str(batch[c]) for c in columns))
-    _console().print(table)
+        table.add_row(
+            str(batch["batch"]),
+            str(batch["file"]),
+            t(f"cli.batches.status.{batch['status']}"),
+            t.count(batch["imported"]),
+            t.count(batch["corrections"]),
+            t.count(batch["rejected"]),
+            t.day(str(batch["started"])[:10]),
+        )
+    t.print_table(table)

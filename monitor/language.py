@@ -43,9 +43,13 @@ def choose_language(
     from_environment = environ.get(LANG_ENV, "").strip()
     if from_environment:
         if from_environment not in LANGUAGES:
+            # The language is not known yet: said in the default one, German.
             raise click.UsageError(
-                f"{LANG_ENV}={from_environment!r}: the language must be one of "
-                f"{', '.join(LANGUAGES)}"
+                Messages("de")(
+                    "cli.error.lang_env",
+                    variable=f"{LANG_ENV}={from_environment!r}",
+                    languages=", ".join(LANGUAGES),
+                )
             )
         return LanguageChoice(from_environment, "environment")
     if settings is not None and settings.source is not None:

@@ -19,6 +19,7 @@ from ledger.verification import KnownHead, VerifyReport, verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.options import Decorator
 from monitor.worded import WordedOption
+from reports.messages import Messages
 
 unverified_option: Decorator = click.option(
     "--unverified", is_flag=True, cls=WordedOption, help="cli.option.unverified"
@@ -38,9 +39,9 @@ def known_heads(app: AppContext, given: str | None = None) -> tuple[KnownHead, .
     return tuple(heads)
 
 
-def print_problems(report: VerifyReport) -> None:
+def print_problems(report: VerifyReport, words: Messages) -> None:
     for problem in report.problems:
-        click.echo(f"problem: {problem['message']}", err=True)
+        click.echo(words("cli.verify.problem", message=problem["message"]), err=True)
 
 
 def checked_ledger(app: AppContext, unverified: bool, *, full: bool = False) -> dict[str, Any]:
@@ -52,19 +53,12 @@ def checked_ledger(app: AppContext, unverified: bool, *, full: bool = False) -> 
     report = verify_ledger(app.engine, heads=known_heads(app), incremental=not full)
     if report.ok:
         return {}
-    print_problems(report)
+    words = app.words
+    print_problems(report, words)
     count = len(report.problems)
     if not unverified:
-        raise UserError(
-            f"the ledger does not verify ({count} problem(s), listed above); figures are "
-            "computed only from a verified ledger. See `budget-monitor verify`, or compute "
-            "anyway with --unverified"
-        )
-    click.echo(
-        f"warning: the ledger does not verify ({count} problem(s)); the figures are computed "
-        "anyway and marked unverified",
-        err=True,
-    )
+        raise UserError(words("cli.check.refused", count=count))
+    click.echo(words("cli.warning", message=words("cli.check.unverified", count=count)), err=True)
     return {"unverified": True, "verify_problems": list(report.problems)}
 
 
@@ -82,6 +76,11 @@ def anchor_new_head(
         append_head(anchor, head, what)
     except OSError as exc:
         raise UserError(
-            f"{what} is in the ledger, but its head could not be appended to the anchor file "
-            f"{anchor} ({exc.strerror}); append this line by hand: {head}"
+            app.words(
+                "cli.check.anchor_failed",
+                what=what,
+                anchor=anchor,
+                reason=exc.strerror,
+                head=head,
+            )
         ) from None

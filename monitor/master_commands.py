@@ -8,6 +8,7 @@ version in one transaction; a file with any error changes nothing and exits 1.
 from __future__ import annotations
 
 import getpass
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +36,8 @@ from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
-from monitor.worded import WordedOption
-
-_SHOWN_ERRORS = 50
+from monitor.terminal_format import Terminal
+from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 
 @dataclass(frozen=True)
@@ -78,50 +78,154 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
     return document
 
 
-def echo_row_errors(document: dict[str, Any]) -> None:
-    """A master-data import's rejected rows on stderr, file, sheet, row and column named; the
-    first _SHOWN_ERRORS, the rest counted (all of them in --json)."""
-    errors = document["errors"]
-    for error in errors[:_SHOWN_ERRORS]:
-        column = f", column {error['column']!r}" if error["column"] else ""
-        click.echo(
-            f"error: {Path(document['file']).name}, sheet {error['sheet']!r}, "
-            f"row {error['row']}{column}: {error['message']}",
-            err=True,
-        )
-    if len(errors) > _SHOWN_ERRORS:
-        click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
-
-
-def _report(app: AppContext, document: dict[str, Any], json_output: bool) -> None:
+def report_import(
+    app: AppContext, document: dict[str, Any], json_output: bool, text: Callable[..., list[str]]
+) -> None:
+    """A master-data import's outcome: the JSON document, or the rejected rows on stderr and,
+    when it was stored, `text(terminal, document)`'s lines and the next steps; exit 1 with
+    errors (nothing was stored)."""
     errors = document["errors"]
     if json_output or app.json_output:
         app.emit_json(document)
     else:
-        echo_row_errors(document)
-        if not errors:
-            details = ", ".join(
-                f"{k} {v}"
-                for k, v in document.items()
-                if k not in ("import", "kind", "file", "errors", "crosswalk")
-            )
-            click.echo(f"{document['kind']} imported as version {document['import']}: {details}")
-            if "crosswalk" in document:
-                click.echo(_crosswalk_text(document["crosswalk"]))
+        terminal = app.terminal
+        terminal.row_errors(document["file"], errors)
+        if errors:
+            click.echo(terminal("cli.import.master.nothing_imported"), err=True)
+        else:
+            for line in text(terminal, document):
+                click.echo(line)
+            terminal.next_steps(*_NEXT.get(document["kind"], _NEXT_DEFAULT)(app))
     if errors:
         raise SystemExit(1)
 
 
-def _crosswalk_text(summary: dict[str, Any]) -> str:
-    """The crosswalk's counts, and the codes of the file it could not place; --json names every
-    district it left out and why."""
-    counts = ", ".join(
-        f"{key} {len(value) if isinstance(value, list | dict) else value}"
-        for key, value in summary.items()
-        if key not in ("file", "sha256")
+def _imported(t: Terminal, d: dict[str, Any], **values: object) -> str:
+    """The first line: what was imported as which version (`cli.import.KIND.done`)."""
+    return t(
+        f"cli.import.{d['kind']}.done", file=Path(d["file"]).name, version=d["import"], **values
     )
-    unmatched = ", ".join(summary["unmatched"]) or "none"
-    return f"crosswalk {summary['file']}: {counts}\nunmatched codes: {unmatched}"
+
+
+def _meanings(t: Terminal, counts: dict[str, int]) -> str:
+    """Missing values by the meaning of their symbol: "nichts vorhanden 3, geheim 2"."""
+    return ", ".join(f"{t(f'cli.meaning.{m}')} {t.count(n)}" for m, n in counts.items())
+
+
+def _districts_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    return [
+        _imported(
+            t,
+            d,
+            districts=t.count(d["districts"]),
+            population=t.count(d["population_rows"]),
+            skipped=t.count(d["skipped"]),
+        )
+    ]
+
+
+def _indicators_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    lines = [
+        _imported(
+            t,
+            d,
+            values=t.count(d["values"]),
+            layout=t(f"cli.import.layout.{d['layout']}"),
+            missing=t.count(d["missing"]),
+            skipped=t.count(d["skipped"]),
+        ),
+        "  " + t.listed(t("cli.import.indicators.codes"), d["indicators"]),
+    ]
+    if d["missing_by_meaning"]:
+        lines.append(
+            "  " + t("cli.import.missing_by_meaning", counts=_meanings(t, d["missing_by_meaning"]))
+        )
+    if d["ignored_columns"]:
+        lines.append("  " + t.listed(t("cli.import.ignored_columns"), d["ignored_columns"]))
+    if "source" in d:
+        lines.append("  " + t("cli.import.indicators.official", other=t.count(d["other_areas"])))
+    if d.get("not_computed"):
+        lines.append(
+            "  " + t("cli.import.indicators.not_computed", count=t.count(d["not_computed"]))
+        )
+    if "crosswalk" in d:
+        lines += _crosswalk_text(t, d["crosswalk"])
+    return lines
+
+
+def _crosswalk_text(t: Terminal, summary: dict[str, Any]) -> list[str]:
+    """What the crosswalk carried, and the codes of the file it could not place; --json names
+    every district it left out and why."""
+    return [
+        "  "
+        + t(
+            "cli.import.crosswalk.done",
+            file=summary["file"],
+            carried=t.count(summary["carried"]),
+            one_to_one=t.count(summary["one_to_one"]),
+            merged=t.count(len(summary["many_to_one"])),
+            splits=t.count(len(summary["splits"])),
+        ),
+        "  " + t.listed(t("cli.import.crosswalk.unmatched"), summary["unmatched"]),
+        "  " + t.listed(t("cli.import.crosswalk.not_covered"), list(summary["not_covered"])),
+    ]
+
+
+def _measures_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    return [
+        _imported(t, d, measures=t.count(d["measures"]), allocations=t.count(d["allocations"])),
+        "  " + t.listed(t("cli.import.measures.programs"), d["programs"]),
+        "  " + t.listed(t("cli.import.measures.unallocated"), d["unallocated"]),
+    ]
+
+
+def _plan_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    lines = [
+        _imported(
+            t,
+            d,
+            amounts=t.count(d["amounts"]),
+            years=", ".join(map(str, d["years"])),
+            total=t.money(d["total"]),
+        )
+    ]
+    if d["left_out"]:
+        reasons = ", ".join(
+            f"{t(f'cli.import.plan.left_out.{why}')} {t.count(n)}"
+            for why, n in d["left_out"].items()
+        )
+        lines.append("  " + t("cli.import.plan.left_out", reasons=reasons))
+    if d["ignored_columns"]:
+        lines.append("  " + t.listed(t("cli.import.ignored_columns"), d["ignored_columns"]))
+    return lines
+
+
+def _next_after_districts(app: AppContext) -> tuple[tuple[str, dict[str, object]], ...]:
+    return (("cli.next.after_districts", {"run": app.invocation}),)
+
+
+def _next_after_figures(app: AppContext) -> tuple[tuple[str, dict[str, object]], ...]:
+    return (
+        ("cli.next.need", {"run": app.invocation}),
+        ("cli.next.verify", {"run": app.invocation}),
+    )
+
+
+def _next_after_measures(app: AppContext) -> tuple[tuple[str, dict[str, object]], ...]:
+    return (
+        ("cli.next.spend", {"run": app.invocation}),
+        ("cli.next.verify", {"run": app.invocation}),
+    )
+
+
+_NEXT_DEFAULT = _next_after_figures
+# What to do after each kind of master data (issue 16 item 7): the next file a city imports,
+# or the first figure it can now see.
+_NEXT: dict[str, Callable[[AppContext], tuple[tuple[str, dict[str, object]], ...]]] = {
+    "districts": _next_after_districts,
+    "measures": _next_after_measures,
+    "plan": _next_after_measures,
+}
 
 
 class NoRowsRefused(UserError):
@@ -138,23 +242,23 @@ def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: An
         raise UserError(str(exc)) from None
 
 
-def _known_districts(connection: Connection, path: Path) -> set[str]:
+def _known_districts(app: AppContext, connection: Connection, path: Path) -> set[str]:
     known = set(districts(connection)["code"])
     if not known:
-        raise UserError(
-            f"{path.name}: no districts in the ledger yet; run "
-            "`budget-monitor import districts FILE` first"
-        )
+        raise UserError(app.words("cli.import.no_districts_yet", file=path.name))
     return known
 
 
-@import_group.command("districts")
-@click.argument("path", type=click.Path(path_type=Path))
+@import_group.command("districts", cls=WordedCommand, help="cli.import.districts.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @json_option
 @click.pass_obj
 def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
-    """Districts (Sozialräume) with their names, and population per year."""
-    _report(app, import_master_file(app, "districts", path), json_output)
+    """Districts (Sozialräume) with their names, and population per year (help for users:
+    `cli.import.districts.help`)."""
+    report_import(app, import_master_file(app, "districts", path), json_output, _districts_text)
 
 
 def _prepare_districts(app: AppContext, path: Path) -> Prepared:
@@ -173,30 +277,26 @@ def _prepare_districts(app: AppContext, path: Path) -> Prepared:
     return Prepared(list(parsed.errors), len(parsed.districts), tables, summary)
 
 
-@import_group.command("indicators")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--period", help="The period of the whole file (2024, 2024-Q3, 2024-03).")
+@import_group.command("indicators", cls=WordedCommand, help="cli.import.indicators.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
+@click.option("--period", cls=WordedOption, help="cli.import.indicators.period")
 @click.option(
     "--crosswalk",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The file's areas are another system's: carry its values to the ledger's districts "
-    "through this crosswalk (JSON {code: [codes]}, or a table with from/to columns). Several "
-    "areas making one district give their population-weighted mean; an area split between "
-    "districts is not carried. The summary names every code that was not carried.",
+    cls=WordedOption,
+    help="cli.import.indicators.crosswalk",
 )
 @json_option
 @click.pass_obj
 def import_indicators_command(
     app: AppContext, path: Path, period: str | None, crosswalk: Path | None, json_output: bool
 ) -> None:
-    """Indicator values per district and period, long or wide (one column per indicator).
-
-    Empty cells and the symbols of official statistics (-, –, ., x, /, …, *) are missing,
-    never zero, and counted by meaning. GENESIS exports (flat ffcsv, classic CSV) are read too;
-    their rows of areas that are not districts of the ledger are left out and counted.
-    """
+    """Indicator values per district and period, long or wide, GENESIS too; the symbols of
+    official statistics are missing, never zero (help for users: `cli.import.indicators.help`)."""
     document = import_master_file(app, "indicators", path, period=period, crosswalk=crosswalk)
-    _report(app, document, json_output)
+    report_import(app, document, json_output, _indicators_text)
 
 
 def _prepare_indicators(
@@ -216,7 +316,7 @@ def _prepare_indicators(
     errors = list(parsed.errors)
     values, counts, joined = parsed.values, parsed.population, None
     with app.engine.connect() as connection:
-        known = _known_districts(connection, path)
+        known = _known_districts(app, connection, path)
         other_areas: list[str] = []
         if parsed.source is not None:
             # An official table covers a Land or all of Germany: its other areas are not errors.
@@ -225,9 +325,12 @@ def _prepare_indicators(
             counts = counts[counts["district"].isin(known)]
             if values.empty and not errors:
                 raise UserError(
-                    f"{path.name}: no rows: none of the table's {len(other_areas)} areas is a "
-                    "district of the ledger (its codes, e.g. "
-                    f"{', '.join(other_areas[:3])}, must be the districts' codes)"
+                    app.words(
+                        "cli.import.indicators.no_district_rows",
+                        file=path.name,
+                        count=len(other_areas),
+                        examples=", ".join(other_areas[:3]),
+                    )
                 )
         if crosswalk is not None:
             walk = _parse(app, read_crosswalk, crosswalk)
@@ -269,17 +372,20 @@ def _prepare_indicators(
     return Prepared(_dedupe(errors), len(values), tables, summary)
 
 
-@import_group.command("measures")
-@click.argument("path", type=click.Path(path_type=Path))
+@import_group.command("measures", cls=WordedCommand, help="cli.import.measures.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @click.option("--allow-empty", is_flag=True, cls=WordedOption, help="cli.import.allow_empty")
 @json_option
 @click.pass_obj
 def import_measures_command(
     app: AppContext, path: Path, allow_empty: bool, json_output: bool
 ) -> None:
-    """The measure catalog (rules that find postings) and its allocation to districts."""
+    """The measure catalog (rules that find postings) and its allocation to districts (help
+    for users: `cli.import.measures.help`)."""
     document = import_master_file(app, "measures", path, allow_empty=allow_empty)
-    _report(app, document, json_output)
+    report_import(app, document, json_output, _measures_text)
 
 
 def _prepare_measures(app: AppContext, path: Path, allow_empty: bool = False) -> Prepared:
@@ -298,7 +404,7 @@ def _prepare_measures(app: AppContext, path: Path, allow_empty: bool = False) ->
         columns={"measure": "code", "start": "start_date", "end": "end_date", "order": "order_no"}
     )
     with app.engine.connect() as connection:
-        known = _known_districts(connection, path)
+        known = _known_districts(app, connection, path)
         errors += unknown_districts(
             parsed.allocations,
             known,
@@ -346,14 +452,16 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
         raise UserError(f"{path.name}: {exc}") from None
 
 
-@import_group.command("plan")
-@click.argument("path", type=click.Path(path_type=Path))
+@import_group.command("plan", cls=WordedCommand, help="cli.import.plan.help")
+@click.argument(
+    "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
+)
 @json_option
 @click.pass_obj
 def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
-    """Budgeted amounts (Haushaltsansätze) per measure or product and year; wide layouts with
-    one column per year are unpivoted, actuals (Ist, Ergebnis) are left out."""
-    _report(app, import_master_file(app, "plan", path), json_output)
+    """Budgeted amounts (Haushaltsansätze) per measure or product and year (help for users:
+    `cli.import.plan.help`)."""
+    report_import(app, import_master_file(app, "plan", path), json_output, _plan_text)
 
 
 def _prepare_plan(app: AppContext, path: Path) -> Prepared:
@@ -399,10 +507,21 @@ _PREPARERS: dict[str, Callable[..., Prepared]] = {
 }
 
 
-@click.command("template")
+@click.command("template", cls=WordedCommand, help="cli.template.help")
 @click.argument("kind", type=click.Choice(["districts", "indicators", "measures", "plan"]))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def template_command(kind: str, out: Path) -> None:
-    """Write an Excel template for KIND with an example row and an instructions sheet."""
+@click.argument(
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    cls=WordedArgument,
+    metavar="cli.metavar.file",
+)
+@click.pass_obj
+def template_command(app: AppContext, kind: str, out: Path) -> None:
+    """Write an Excel template for KIND with an example row and an instructions sheet (help
+    for users: `cli.template.help`)."""
     write_template(kind, out)
-    click.echo(f"template written: {out}")
+    terminal = app.terminal
+    click.echo(terminal("cli.template.done", file=out))
+    terminal.next_steps(
+        ("cli.next.template", {"run": app.invocation, "kind": kind, "file": shlex.quote(str(out))})
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,25 +10,25 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Connection
 
 from evaluation.need import NeedTable, need_panel, need_table
 from evaluation.targeting import Targeting, targeting
-from imports.money import format_cents
 from ledger.master_store import districts, indicator_values, population, resolve_as_of
 from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
+from monitor.language import invocation_words
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
+from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
 from reports.audit_workbook import write_need_workbook
 from reports.caveats import localized_document
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
+from reports.overview_sections import targeting_sentences
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,7 @@ def need_inputs(connection: Connection, settings: Settings, as_of: int | None = 
     values = indicator_values(connection, as_of)
     values = values[values["indicator"].isin(weights)]
     if values.empty:
-        raise UserError(
-            f"no values for the need indicators {', '.join(weights)} "
-            "([evaluation] need_index); import indicators first"
-        )
+        raise UserError(invocation_words()("cli.need.no_values", indicators=", ".join(weights)))
     listed = districts(connection, as_of)
     return NeedInputs(
         values=values[["district", "indicator", "period", "value"]],
@@ -136,35 +132,37 @@ def need_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    flag = " — UNVERIFIED: the ledger does not verify" if mark else ""
-    view = Table(title=f"Need {document['period']} ({', '.join(document['indicators'])}){flag}")
-    for name in (
-        "rank",
-        "key",
-        "name",
-        "population",
-        "need index",
-        "class",
-        "change",
-        "persistent",
-    ):
-        view.add_column(name)
+    print_need(app.terminal, document, mark)
+
+
+def print_need(t: Terminal, document: dict[str, Any], mark: dict[str, Any]) -> None:
+    """The need table: rank, district, inhabitants, index, class in words, change and how many
+    periods in a row the need has been high; left-out districts with their reason below."""
+    title = t(
+        "cli.need.title", period=document["period"], indicators=", ".join(document["indicators"])
+    )
+    if mark:
+        title += t("cli.unverified_flag")
+    columns = ("rank", "key", "name", "population", "index", "class", "change", "persistent")
+    kinds = ("figure", "fixed", "text", "figure", "figure", "fixed", "figure", "figure")
+    table = t.table(
+        title, [(t(f"cli.need.column.{c}"), kind) for c, kind in zip(columns, kinds, strict=True)]
+    )
     for row in document["districts"]:
-        change = "–" if row["change"] is None else f"{row['change']:+.2f}"
-        view.add_row(
+        table.add_row(
             str(row["need_rank"]),
             row["key"],
             row["name"],
-            str(row["population"]),
-            f"{row['need_index']:.2f}",
-            row["need_class"],
-            change,
-            str(row["persistent"]),
+            t.count(row["population"]),
+            t.number(row["need_index"]),
+            t(f"need_class.{row['need_class']}"),
+            t.signed(row["change"]),
+            t.count(row["persistent"]) if row["persistent"] else "",
         )
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
-    console.print(view)
+    t.print_table(table)
+    t.say(t("cli.need.legend"))
     for item in document["suppressed"]:
-        console.print(f"suppressed {item['key']}: {item['reason']}")
+        click.echo(t("cli.need.suppressed", key=item["key"], reason=item["reason"]))
 
 
 @click.command("targeting", cls=WordedCommand, help="cli.targeting.help")
@@ -201,13 +199,22 @@ def targeting_command(
             {**localized_document(result.to_dict(), Messages(lang), LocaleFormat(lang)), **mark}
         )
         return
+    t = app.terminal
     if mark:
-        click.echo("UNVERIFIED: the ledger does not verify; these figures may be altered")
-    click.echo(result.verdict)
+        click.echo(t("cli.unverified_flag").strip(" –"))
+    # The report's sentences for the same figures (its "at a glance" page), in the same words.
+    for sentence in targeting_sentences(result.to_dict(), t):  # type: ignore[arg-type]
+        t.say(sentence)
+    for caveat in localized_document(result.to_dict(), t.words, t.fmt)["caveats"]:
+        t.say(t("cli.warning", message=caveat["text"]))
     attributed = sum(Decimal(r["amount"]) for r in spent["rows"])
-    click.echo(
-        f"spending {format_cents(int(attributed * 100))} attributed to districts in {chosen}; "
-        f"unattributed {spent['unattributed']}"
+    t.say(
+        t(
+            "cli.targeting.spending",
+            year=chosen,
+            attributed=t.money(attributed),
+            unattributed=t.money(spent["unattributed"]),
+        )
     )
 
 

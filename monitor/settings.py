@@ -18,13 +18,40 @@ from typing import Any, TypeVar
 from imports.money import MAX_EXACT_CENTS, cents_to_decimal
 from imports.plan_spending import SPENDING_PATTERNS
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
-from reports.messages import LANGUAGES
+from reports.messages import LANGUAGES, Messages
 
 T = TypeVar("T")
 
 
 class SettingsError(ValueError):
-    """The settings file is invalid; the message names file and key."""
+    """The settings file is invalid; the message names file and key.
+
+    The message is English (the library's word); `problem` and `values` say the same as data,
+    for the command line to word in the user's language (`cli.settings.<problem>`), and `path`
+    names the file once it is known. Errors of other layers (a profile's) have no problem code
+    and are shown as their message.
+    """
+
+    def __init__(
+        self, message: str, problem: str | None = None, path: Path | None = None, **values: object
+    ) -> None:
+        super().__init__(message)
+        self.problem, self.path, self.values = problem, path, values
+
+    def in_file(self, path: Path) -> SettingsError:
+        """The same problem, named with the file it is in."""
+        return SettingsError(f"{path}: {self}", self.problem, path, **self.values)
+
+    def worded(self, words: Messages) -> str:
+        """The message in `words`' language."""
+        if self.problem is None:
+            return str(self)
+        text = words(f"cli.settings.{self.problem}", **self.values)
+        return (
+            text
+            if self.path is None
+            else words("cli.settings.in_file", file=self.path, message=text)
+        )
 
 
 @dataclass(frozen=True)
@@ -199,12 +226,18 @@ def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Setti
         with path.open("rb") as handle:
             table = tomllib.load(handle)
     except FileNotFoundError:
-        raise SettingsError(f"{path}: settings file not found") from None
+        raise SettingsError(
+            f"{path}: settings file not found", "not_found", path=None, file=path
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        raise SettingsError(
+            f"{path}: not valid TOML: {exc}", "not_toml", path=None, file=path, reason=exc
+        ) from None
     try:
         return _build(table, base_dir=path.resolve().parent, source=path)
-    except (SettingsError, ProfileError) as exc:
+    except SettingsError as exc:
+        raise exc.in_file(path) from None
+    except ProfileError as exc:
         raise SettingsError(f"{path}: {exc}") from None
 
 
@@ -260,7 +293,13 @@ def _ui_settings(table: Mapping[str, Any]) -> UiSettings:
     """[ui]: a language without a catalogue is an error naming the key, not German in silence."""
     ui = _section(UiSettings, table, "ui")
     if ui.lang not in LANGUAGES:
-        raise SettingsError(f"ui.lang must be one of {', '.join(LANGUAGES)}, not {ui.lang!r}")
+        languages = ", ".join(LANGUAGES)
+        raise SettingsError(
+            f"ui.lang must be one of {languages}, not {ui.lang!r}",
+            "ui_lang",
+            languages=languages,
+            value=repr(ui.lang),
+        )
     return ui
 
 
@@ -284,7 +323,7 @@ def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
     _reject_unknown(table, {"columns", "spending"}, "plan")
     raw = table.get("columns", {})
     if not isinstance(raw, Mapping):
-        raise SettingsError("plan.columns must be a table of field = header(s)")
+        raise SettingsError("plan.columns must be a table of field = header(s)", "plan_columns")
     if raw:
         # Imported here: the plan parser brings pandas, which most commands never need.
         from imports.master_data.plan import PLAN_FIELDS
@@ -294,7 +333,11 @@ def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
     for name, headers in raw.items():
         alternatives = [headers] if isinstance(headers, str) else headers
         if not isinstance(alternatives, list) or not all(isinstance(h, str) for h in alternatives):
-            raise SettingsError(f"plan.columns.{name} must be a header or a list of headers")
+            raise SettingsError(
+                f"plan.columns.{name} must be a header or a list of headers",
+                "plan_column",
+                key=f"plan.columns.{name}",
+            )
         columns[name] = tuple(alternatives)
     spending = _coerce(table.get("spending", list(SPENDING_PATTERNS)), (), "plan.spending")
     return PlanSettings(columns=MappingProxyType(columns), spending=spending)
@@ -308,9 +351,13 @@ def _need_weights(table: Mapping[str, Any]) -> Mapping[str, float]:
     elif isinstance(raw, dict):
         weights = {str(code): float(weight) for code, weight in raw.items()}
     else:
-        raise SettingsError("evaluation.need_index must be a list of codes or a table of weights")
+        raise SettingsError(
+            "evaluation.need_index must be a list of codes or a table of weights", "need_index"
+        )
     if not weights or any(w <= 0 for w in weights.values()):
-        raise SettingsError("evaluation.need_index needs at least one indicator, weights > 0")
+        raise SettingsError(
+            "evaluation.need_index needs at least one indicator, weights > 0", "need_index_empty"
+        )
     return MappingProxyType(weights)
 
 
@@ -318,13 +365,16 @@ def _reject_unknown(table: Mapping[str, Any], known: set[str], where: str) -> No
     unknown = sorted(set(table) - known)
     if unknown:
         name = f"{where}.{unknown[0]}" if where else unknown[0]
-        raise SettingsError(f"unknown key {name} (known here: {', '.join(sorted(known))})")
+        listed = ", ".join(sorted(known))
+        raise SettingsError(
+            f"unknown key {name} (known here: {listed})", "unknown_key", key=name, known=listed
+        )
 
 
 def _section(cls: type[T], table: Mapping[str, Any], where: str) -> T:
     """Fill a flat dataclass from a TOML table, checking names and types."""
     if not isinstance(table, Mapping):
-        raise SettingsError(f"[{where}] must be a table")
+        raise SettingsError(f"[{where}] must be a table", "not_a_table", key=where)
     own = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
     if cls is ImportSettings:
         own.pop("profiles")
@@ -356,10 +406,19 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     else:
         ok = isinstance(value, str)
     if not ok:
-        raise SettingsError(f"{where} must be {type(default).__name__}, not {value!r}")
+        expected = type(default).__name__
+        kind = "path" if isinstance(default, Path) else _KINDS.get(expected, "text")
+        raise SettingsError(
+            f"{where} must be {expected}, not {value!r}",
+            f"type_{kind}",
+            key=where,
+            value=repr(value),
+        )
     return value
 
 
+# What a key must be, by its default's type, for the words of `cli.settings.type_<kind>`.
+_KINDS = {"bool": "bool", "int": "int", "float": "float", "tuple": "list"}
 _MAX_LIMIT = cents_to_decimal(MAX_EXACT_CENTS)
 
 
@@ -383,7 +442,11 @@ def _amount(value: Any, where: str) -> Decimal:
     ):
         raise SettingsError(
             f"{where} must be a positive amount in euros as text, with at most two decimals and "
-            f'at most {_MAX_LIMIT} (such as "999999999999.99"), not {value!r}'
+            f'at most {_MAX_LIMIT} (such as "999999999999.99"), not {value!r}',
+            "amount",
+            key=where,
+            limit=_MAX_LIMIT,
+            value=repr(value),
         )
     return amount.quantize(Decimal("0.01"))
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
@@ -22,7 +21,9 @@ from monitor.known_checks import require_codes, require_period
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
+from monitor.terminal_format import Terminal
 from monitor.unattributed_section import explained, print_unattributed
+from monitor.worded import WordedCommand, WordedOption
 
 
 def _period(
@@ -51,22 +52,26 @@ def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
         refresh_allocations(app.engine, app.settings.ledger.spending_accounts, import_id)
     except (OperationalError, ProgrammingError, InternalError) as exc:
         reason = str(exc.orig).strip().splitlines()[0]
+        words = app.words
         click.echo(
-            f"warning: allocation table not refreshed ({reason}); computing on the fly", err=True
+            words("cli.warning", message=words("cli.spend.not_refreshed", reason=reason)), err=True
         )
     return import_id
 
 
-def _flag(mark: dict[str, object]) -> str:
-    return " — UNVERIFIED: the ledger does not verify" if mark else ""
+# The rows' columns beside code, name and amount, by `--by`.
+_EXTRA = {"district": ("population", "per_capita"), "measure": ("plan",), "program": ("plan",)}
+# Traced items shown on the terminal; the workbook (--xlsx) and --json hold every one.
+_SHOWN_ITEMS = 100
 
 
-@click.command("spend")
+@click.command("spend", cls=WordedCommand, help="cli.spend.help")
 @click.option(
     "--by",
     type=click.Choice(["district", "measure", "program"]),
     default="district",
-    show_default=True,
+    cls=WordedOption,
+    help="cli.spend.by",
 )
 @period_options
 @as_of_option
@@ -85,12 +90,8 @@ def spend_command(
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
-    """Spending per district, measure or program, with the unattributed rest as its own line.
-
-    Only spending accounts ([ledger] spending_accounts) and current posting versions count;
-    districts + unattributed = total spending of the period, to the cent. The ledger's hash
-    chain is checked first (postings added since the last check, all master data).
-    """
+    """Spending per district, measure or program, with the unattributed rest as its own line;
+    districts + unattributed = total, to the cent (help for users: `cli.spend.help`)."""
     mark = checked_ledger(app, unverified)
     start, end = _period(app, year, from_day, to_day)
     require_period(app, start, end)
@@ -117,27 +118,47 @@ def spend_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    table = Table(title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}{_flag(mark)}")
-    extra = ("population", "per_capita") if by == "district" else ("plan",)
-    for name in ("key", "name", "amount", *extra):
-        table.add_column(name, justify="left" if name in ("key", "name") else "right")
+    print_spending(app.terminal, document, start, end, mark)
+
+
+def print_spending(
+    t: Terminal, document: dict[str, Any], start: date, end: date, mark: dict[str, Any]
+) -> None:
+    """The `spend` table: code, name, amount (and population and per inhabitant, or plan), the
+    unattributed rest and the total, amounts in the locale."""
+    by = document["by"]
+    extra = _EXTRA[by]
+    title = t(f"cli.spend.title.{by}", start=t.day(start), end=t.day(end))
+    if mark:
+        title += t("cli.unverified_flag")
+    table = t.table(
+        title,
+        [
+            (t("cli.spend.column.key"), "fixed"),
+            (t("cli.spend.column.name"), "text"),
+            (t("cli.spend.column.amount"), "figure"),
+            *((t(f"cli.spend.column.{name}"), "figure") for name in extra),
+        ],
+    )
+    figures = {"amount": t.money, "per_capita": t.money, "plan": t.money, "population": t.count}
     for row in document["rows"]:
         table.add_row(
-            *(
-                str(row.get(c) if row.get(c) is not None else "–")
-                for c in ("key", "name", "amount", *extra)
-            )
+            row["key"],
+            row["name"] or "",
+            *(figures[name](row.get(name)) for name in ("amount", *extra)),
         )
-    table.add_row("", "unattributed", str(document["unattributed"]), *([""] * len(extra)))
-    table.add_row("", "total", str(document["total"]), *([""] * len(extra)))
-    Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200).print(table)
-    print_unattributed(document, app.lang)
+    table.add_section()
+    blank = [""] * len(extra)
+    table.add_row("", t("cli.spend.unattributed"), t.money(document["unattributed"]), *blank)
+    table.add_row("", t("cli.spend.total"), t.money(document["total"]), *blank)
+    t.print_table(table)
+    print_unattributed(document, t.lang)
 
 
-@click.command("trace")
-@click.option("--district", required=True, help="District code, e.g. SR03.")
+@click.command("trace", cls=WordedCommand, help="cli.trace.help")
+@click.option("--district", required=True, cls=WordedOption, help="cli.trace.district")
 @period_options
-@click.option("--measure", help="Only this measure.")
+@click.option("--measure", cls=WordedOption, help="cli.trace.measure")
 @as_of_option
 @unverified_option
 @xlsx_option
@@ -155,10 +176,8 @@ def trace_command(
     xlsx_path: Path | None,
     json_output: bool,
 ) -> None:
-    """Every posting behind a district's figure: measure, share, amount, file and row.
-
-    The items sum exactly to the district's `spend` amount for the same period.
-    """
+    """Every posting behind a district's figure: measure, share, amount, file and row; the
+    items sum exactly to the district's `spend` amount (help for users: `cli.trace.help`)."""
     mark = checked_ledger(app, unverified)
     require_codes(app, district=district, measure=measure)
     start, end = _period(app, year, from_day, to_day)
@@ -185,14 +204,61 @@ def trace_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    click.echo(
-        f"District {district}, {start:%d.%m.%Y}–{end:%d.%m.%Y}: {document['total']} "
-        f"in {len(document['items'])} item(s){_flag(mark)}"
+    print_trace(app.terminal, document, start, end, mark)
+
+
+def print_trace(
+    t: Terminal, document: dict[str, Any], start: date, end: date, mark: dict[str, Any]
+) -> None:
+    """The postings behind a district's figure: the sum first, then one row per posting and
+    measure with where it came from; the first _SHOWN_ITEMS, all of them in --xlsx and --json."""
+    items = document["items"]
+    title = t(
+        "cli.trace.title",
+        district=document["district"],
+        start=t.day(start),
+        end=t.day(end),
+        total=t.money(document["total"]),
+        count=t.count(len(items)),
     )
-    for item in document["items"]:
+    if mark:
+        title += t("cli.unverified_flag")
+    table = t.table(
+        title,
+        [
+            (t("cli.trace.column.date"), "fixed"),
+            (t("cli.trace.column.measure"), "fixed"),
+            (t("cli.trace.column.share"), "figure"),
+            (t("cli.trace.column.allocated"), "figure"),
+            (t("cli.trace.column.amount"), "figure"),
+            (t("cli.trace.column.batch"), "figure"),
+            (t("cli.trace.column.sheet"), "text"),
+            (t("cli.trace.column.row"), "figure"),
+        ],
+    )
+    files: dict[int, str] = {}
+    for item in items[:_SHOWN_ITEMS]:
         posting, source = item["posting"], item["source"]
-        click.echo(
-            f"  {posting['booking_date']} {item['measure']:<10} share {item['share']:<8} "
-            f"{item['allocated']:>14} of {posting['amount']:>14}  "
-            f"{source['file']} {source['sheet']}!{source['row']}"
+        files[source["batch"]] = source["file"]
+        table.add_row(
+            t.day(posting["booking_date"]),
+            item["measure"],
+            _share(t, item["share"]),
+            t.money(item["allocated"]),
+            t.money(posting["amount"]),
+            str(source["batch"]),
+            str(source["sheet"]),
+            str(source["row"]),
         )
+    t.print_table(table)
+    if len(items) > _SHOWN_ITEMS:
+        click.echo(t("cli.trace.more", shown=_SHOWN_ITEMS, count=t.count(len(items))))
+    # The files by import number, once each: a file name in every row would not fit 80 columns.
+    for batch, file in sorted(files.items()):
+        click.echo(t("cli.trace.file", batch=batch, file=file))
+
+
+def _share(t: Terminal, share: str) -> str:
+    """A district's share of a posting as a percentage: "100 %", "33,3 %"."""
+    value = Decimal(share)
+    return t.fmt.percent(value, 0 if (value * 100) == (value * 100).to_integral() else 1)

@@ -11,22 +11,18 @@ from ledger.verification import verify_ledger
 from monitor.context import AppContext
 from monitor.ledger_check import known_heads, print_problems
 from monitor.options import json_option
+from monitor.worded import WordedCommand, WordedOption
 
 
-@click.command("verify")
-@click.option(
-    "--head",
-    metavar="HEAD",
-    help="A head known from outside (printed by an earlier verify, a report's provenance page or "
-    "the anchor file): exit 1 where the ledger does not extend it.",
-)
+@click.command("verify", cls=WordedCommand, help="cli.verify.help")
+@click.option("--head", metavar="cli.metavar.head", cls=WordedOption, help="cli.verify.head")
 @json_option
 @click.pass_obj
 def verify_command(app: AppContext, head: str | None, json_output: bool) -> None:
     """Recompute the ledger's hash chain over postings, batches and master data; exit 1 and
     list each row changed, added or removed, and each known head the ledger does not extend
-    (--head, the last head of [ledger] anchor_file, the latest report run's). The derived
-    allocation table is compared with its recomputation (`ledger.derived_verification`)."""
+    (help for users: `cli.verify.help`). The derived allocation table is compared with its
+    recomputation (`ledger.derived_verification`)."""
     chain = verify_ledger(app.engine, heads=known_heads(app, head))
     derived = check_derived(app.engine, app.settings.ledger.spending_accounts)
     report = replace(
@@ -37,15 +33,20 @@ def verify_command(app: AppContext, head: str | None, json_output: bool) -> None
     if json_output or app.json_output:
         app.emit_json({**report.to_dict(), "derived": derived.to_dict()})
     else:
-        state = "intact" if report.ok else "ALTERED"
-        click.echo(
-            f"ledger {state}: {report.batches} batches, {report.postings} postings, "
-            f"{report.master_imports} master-data imports ({report.master_rows} rows)"
+        t = app.terminal
+        t.say(
+            t(
+                "cli.verify.intact" if report.ok else "cli.verify.altered",
+                batches=t.count(report.batches),
+                postings=t.count(report.postings),
+                master_imports=t.count(report.master_imports),
+                master_rows=t.count(report.master_rows),
+            )
         )
-        click.echo(f"head {report.head}  (keep this value outside the database)")
+        click.echo(t("cli.verify.head_printed", head=report.head))
         for known in report.heads:
-            extended = "extends" if known["extended"] else "does NOT extend"
-            click.echo(f"the ledger {extended} {known['source']}: {known['head']}")
-        print_problems(report)
+            key = "cli.verify.extends" if known["extended"] else "cli.verify.does_not_extend"
+            click.echo(t(key, source=known["source"], head=known["head"]))
+        print_problems(report, t.words)
     if not report.ok:
         raise SystemExit(1)

@@ -3,8 +3,9 @@
 Click builds commands at import, before `--lang` is parsed; so `help=` here is a catalogue key
 (`cli.demo.help`) and the text is looked up each time click reads it, in the language of the
 running invocation (`monitor.language.invocation_language`). Click's own headings and the help
-option are worded the same way. Click's internal messages (usage errors, `[default: …]`) are
-still its English ones.
+option are worded the same way, and so are the usage line's placeholders ([OPTIONEN], DATEI,
+ZAHL: `cli.usage.*`, `cli.metavar.*`). Click's internal messages (usage errors such as "Missing
+argument") are still its English ones.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from monitor.language import invocation_words
 
 # Click's own words in help pages, as click passes them to the formatter.
 _HEADINGS = {"Options": "cli.heading.options", "Commands": "cli.heading.commands"}
+# A command's first sentence longer than this is shown up to its colon in the list of commands.
+_SHORT_HELP = 90
 
 
 def _worded(key: str | None) -> str | None:
@@ -63,6 +66,24 @@ class Worded:
     def help(self, key: str | None) -> None:
         self._help_key = key
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence whole, as the list of commands shows it (click would cut it at
+        `limit` characters with "..."; the list wraps it instead). A long sentence ends at its
+        first colon: "Eine Excel-Vorlage zum Ausfüllen schreiben: für Quartiere, …"."""
+        text = (self.help or "").replace("\b\n", "").split("\n\n", 1)[0]
+        sentence = " ".join(text.split()).split(". ", 1)[0].rstrip(".")
+        if len(sentence) > _SHORT_HELP:
+            sentence = sentence.split(": ", 1)[0]
+        return sentence
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """The usage line with click's [OPTIONS] and COMMAND [ARGS]... in the invocation's
+        language."""
+        words = invocation_words(ctx)
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        worded = {"[OPTIONS]": "cli.usage.options", "COMMAND [ARGS]...": "cli.usage.command"}
+        return [words(worded[p]) if p in worded else p for p in pieces]
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Worded here, not when click creates the option: that happens while the arguments are
         # parsed, before `--lang` is known.
@@ -76,8 +97,28 @@ class WordedCommand(Worded, click.Command):
     pass
 
 
+class WordedGroup(Worded, click.Group):
+    """A group of subcommands (`import`) whose help is a catalogue key; its subcommands are
+    WordedCommands, declared with `cls=WordedCommand`."""
+
+
+def _metavar(param: click.Parameter, ctx: click.Context) -> str | None:
+    """A placeholder in the invocation's language: the parameter's own `metavar` when it is a
+    catalogue key, else the word for its type (cli.metavar.integer: ZAHL); None to leave it to
+    click (a choice shows its values)."""
+    words = invocation_words(ctx)
+    if param.metavar is not None:
+        return words(param.metavar) if words.has(param.metavar) else param.metavar
+    if isinstance(param.type, click.Choice):
+        return None
+    key = f"cli.metavar.{param.type.name.replace(' ', '_')}"
+    if not words.has(key):
+        return None
+    return words(key) + ("..." if param.nargs != 1 else "")
+
+
 class WordedOption(click.Option):
-    """An option whose `help` is a catalogue key."""
+    """An option whose `help` (and `metavar`, if given) is a catalogue key."""
 
     _help_key: str | None = None
 
@@ -88,3 +129,17 @@ class WordedOption(click.Option):
     @help.setter
     def help(self, key: str | None) -> None:
         self._help_key = key
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        return _metavar(self, ctx) or super().make_metavar(ctx)
+
+
+class WordedArgument(click.Argument):
+    """An argument whose placeholder in the usage line is worded: `metavar` is a catalogue key
+    (cli.metavar.file: DATEI)."""
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        worded = _metavar(self, ctx)
+        if worded is None:
+            return super().make_metavar(ctx)
+        return worded if self.nargs == 1 or worded.endswith("...") else f"{worded}..."

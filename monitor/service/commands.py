@@ -17,6 +17,8 @@ from typing import Any
 import click
 
 from monitor.context import AppContext, UserError
+from monitor.language import invocation_words
+from monitor.options import json_option
 from monitor.service.delivery import resend_uncertain
 from monitor.service.heartbeat import AlreadyRunning, service_status
 from monitor.service.runs import ServiceContext, SmtpCredentials, utc_now
@@ -30,15 +32,14 @@ from monitor.service.scheduler import (
 )
 from monitor.service.timetable import check_settings
 from monitor.settings import Settings
+from monitor.terminal_format import Terminal
+from monitor.worded import WordedCommand, WordedOption
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 5
 USER_VARIABLE = "BUDGET_MONITOR_SMTP_USER"
 PASSWORD_VARIABLE = "BUDGET_MONITOR_SMTP_PASSWORD"
-_json_option = click.option(
-    "--json", "json_output", is_flag=True, help="Write one JSON document to stdout."
-)
 
 
 def smtp_credentials(environment: dict[str, str] | os._Environ[str]) -> SmtpCredentials | None:
@@ -46,7 +47,11 @@ def smtp_credentials(environment: dict[str, str] | os._Environ[str]) -> SmtpCred
     if not user and not password:
         return None
     if not (user and password):
-        raise UserError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
+        raise UserError(
+            invocation_words()(
+                "cli.serve.credentials", user=USER_VARIABLE, password=PASSWORD_VARIABLE
+            )
+        )
     return SmtpCredentials(user, password)
 
 
@@ -85,18 +90,13 @@ def service_logging(settings: Settings) -> Iterator[None]:
         root.setLevel(level)
 
 
-@click.command("serve")
-@click.option(
-    "--once",
-    is_flag=True,
-    help="Run the jobs that are due now, then exit (for a systemd timer or cron).",
-)
-@_json_option
+@click.command("serve", cls=WordedCommand, help="cli.serve.help")
+@click.option("--once", is_flag=True, cls=WordedOption, help="cli.serve.once")
+@json_option
 @click.pass_obj
 def serve_command(app: AppContext, once: bool, json_output: bool) -> None:
-    """Run the service: import files dropped into the inbox, build and deliver the committee
-    report on schedule, raise alerts. Logs to stderr and to [schedule] log_file. Stops cleanly
-    on SIGTERM or Ctrl-C, letting a running import finish first."""
+    """Run the service: inbox imports, the scheduled report and its delivery, alerts; stops
+    cleanly on SIGTERM or Ctrl-C (help for users: `cli.serve.help`)."""
     service = service_context(app)
     try:
         with service_logging(app.settings):
@@ -109,40 +109,48 @@ def serve_command(app: AppContext, once: bool, json_output: bool) -> None:
     _print_runs(app, runs, json_output)
 
 
-@click.command("jobs")
-@_json_option
+@click.command("jobs", cls=WordedCommand, help="cli.jobs.help")
+@json_option
 @click.pass_obj
 def jobs_command(app: AppContext, json_output: bool) -> None:
-    """List the service's jobs with their next run times (in [schedule] timezone)."""
+    """List the service's jobs with their next run times in [schedule] timezone (help for
+    users: `cli.jobs.help`)."""
     service = service_context(app, sends_mail=False)
     jobs = list_jobs(service)
     if json_output or app.json_output:
         app.emit_json({"timezone": app.settings.schedule.timezone, "jobs": jobs})
         return
+    t = app.terminal
+    table = t.table(
+        t("cli.jobs.title", timezone=app.settings.schedule.timezone),
+        [
+            (t("cli.jobs.column.name"), "fixed"),
+            (t("cli.jobs.column.next_run"), "fixed"),
+            (t("cli.jobs.column.description"), "text"),
+        ],
+    )
     for job in jobs:
-        when = job["next_run"] or "-"
-        click.echo(f"{job['name']:<11} {when:<26} {job['schedule']:<22} {job['description']}")
+        # Alerts have no time of their own: they follow each inbox run that added postings.
+        when = t.moment(job["next_run"]) if job["next_run"] else t("cli.jobs.after_imports")
+        table.add_row(job["name"], when, t(f"cli.jobs.description.{job['name']}"))
+    t.print_table(table)
 
 
-@click.command("run-job")
+@click.command("run-job", cls=WordedCommand, help="cli.run_job.help")
 @click.argument("name", type=click.Choice(JOB_NAMES))
 @click.option(
-    "--resend-uncertain",
-    "resend",
-    is_flag=True,
-    help="report/deliveries: send again the e-mails that may not have gone out (status "
-    "'uncertain', after a crash); check with the recipients first.",
+    "--resend-uncertain", "resend", is_flag=True, cls=WordedOption, help="cli.run_job.resend"
 )
-@_json_option
+@json_option
 @click.pass_obj
 def run_job_command(app: AppContext, name: str, resend: bool, json_output: bool) -> None:
-    """Run one job now (inbox, report, deliveries or alerts), whatever its schedule; failed
-    deliveries are retried without waiting for their backoff. Exit 1 if the job failed."""
+    """Run one job now, whatever its schedule; exit 1 if the job failed (help for users:
+    `cli.run_job.help`)."""
     service = service_context(app)
     with service_logging(app.settings):
         if resend:
             if name not in ("report", "deliveries"):
-                raise click.UsageError("--resend-uncertain goes with report or deliveries")
+                raise click.UsageError(app.words("cli.run_job.resend_with"))
             count = resend_uncertain(service)
             logging.getLogger("monitor.service").info(
                 "sending %d uncertain deliveries again", count
@@ -153,57 +161,89 @@ def run_job_command(app: AppContext, name: str, resend: bool, json_output: bool)
         raise SystemExit(1)
 
 
-@click.command("status")
-@_json_option
+@click.command("status", cls=WordedCommand, help="cli.status.help")
+@json_option
 @click.pass_obj
 def status_command(app: AppContext, json_output: bool) -> None:
-    """Is the service alive (heartbeat age), how did each job last run (and last handle
-    something), what failed, and what waits for a human (open deliveries and alerts)."""
+    """Is the service alive, how did each job last run, what failed, what waits for a human
+    (help for users: `cli.status.help`)."""
     service = service_context(app, sends_mail=False)
     with app.engine.connect() as connection:
         document = service_status(connection, utc_now(), service.zone)
     if json_output or app.json_output:
         app.emit_json(document)
         return
+    print_status(app.terminal, document)
+
+
+def print_status(t: Terminal, document: dict[str, Any]) -> None:
+    """The status document in sentences: the service, each job's last run, what failed and
+    what is open."""
+    echo = click.echo
     beat = document["heartbeat"]
     if beat is None:
-        click.echo("service: never started on this database")
+        echo(t("cli.status.never"))
     else:
-        stale = "  STALE: the process died or hangs" if beat["stale"] else ""
-        click.echo(
-            f"service: {beat['state']} (pid {beat['pid']} on {beat['host']}), "
-            f"heartbeat {beat['age_seconds']:.0f} s ago{stale}"
+        echo(
+            t(
+                "cli.status.service",
+                state=t(f"cli.status.state.{beat['state']}"),
+                pid=beat["pid"],
+                host=beat["host"],
+                age=t.count(round(beat["age_seconds"])),
+            )
         )
+        if beat["stale"]:
+            echo(t("cli.status.stale"))
     newest = {run["run"] for run in document["jobs"]}
     for run in document["jobs"]:
-        click.echo(
-            f"  {run['job']:<11} {run['outcome']:<8} {run['started']}  "
-            f"{run['succeeded']} ok, {run['failed']} failed"
-            + (f"  error: {run['error']}" if run["error"] else "")
-        )
+        echo("  " + _run_line(t, run, "cli.status.job"))
     for run in document["last_work"]:
         if run["run"] not in newest:  # a quieter run came after it
-            click.echo(
-                f"  {run['job']:<11} last work {run['started']}  "
-                f"{run['succeeded']} ok, {run['failed']} failed"
-            )
+            echo("  " + _run_line(t, run, "cli.status.last_work"))
     for run in document["last_errors"]:
-        click.echo(f"error: {run['job']} at {run['started']}: {run['error']}")
+        echo(
+            t(
+                "cli.status.error",
+                job=run["job"],
+                started=t.moment(run.get("started")),
+                error=run["error"],
+            )
+        )
     for item in document["deliveries_open"]:
-        click.echo(
-            f"delivery {item['status']}: {item['period']} {item['channel']} {item['recipient']}"
-            f" ({item['attempts']} attempts) {item['last_error'] or ''}"
+        echo(
+            t(
+                "cli.status.delivery",
+                status=item["status"],
+                period=item["period"],
+                channel=item["channel"],
+                recipient=item["recipient"],
+                attempts=item["attempts"],
+                error=item["last_error"] or "",
+            )
         )
     for alert in document["alerts_open"]:
-        click.echo(f"alert {alert['kind']}: {alert['message']}")
+        echo(t("cli.status.alert", kind=alert["kind"], message=alert["message"]))
+
+
+def _run_line(t: Terminal, run: dict[str, Any], key: str) -> str:
+    line = t(
+        key,
+        job=run["job"],
+        outcome=t(f"cli.status.outcome.{run['outcome']}"),
+        started=t.moment(run.get("started")),
+        succeeded=t.count(run["succeeded"]),
+        failed=t.count(run["failed"]),
+    )
+    return line + (t("cli.status.with_error", error=run["error"]) if run.get("error") else "")
 
 
 def _print_runs(app: AppContext, runs: list[dict[str, Any]], json_output: bool) -> None:
     if json_output or app.json_output:
         app.emit_json({"runs": runs})
         return
+    t = app.terminal
     if not runs:
-        click.echo("nothing due")
+        click.echo(t("cli.serve.nothing_due"))
     for run in runs:
-        line = f"{run['job']}: {run['outcome']} ({run['succeeded']} ok, {run['failed']} failed)"
-        click.echo(line + (f": {run['error']}" if run["error"] else ""))
+        click.echo(_run_line(t, run, "cli.serve.ran"))

@@ -246,7 +246,7 @@ def test_read_only_ledger_is_answered_on_the_fly_with_a_warning(
     reader = Monitor(read_only(monitor.database_url), monitor.workdir)
     result = reader.run("spend", "--year", "2024", "--json")
     assert json.loads(result.stdout) == expected
-    assert "allocation table not refreshed" in result.stderr
+    assert "Zwischentabelle der Zuordnungen ließ sich nicht aktualisieren" in result.stderr
     assert not answers(engine)
 
 

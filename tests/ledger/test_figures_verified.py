@@ -34,10 +34,10 @@ def test_figure_commands_refuse_master_data_changed_outside_the_program(
 ) -> None:
     execute(monitor.database_url, *MOVE_SHARES)
     result = monitor.run(*command, expect=1)
-    assert "problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
         result.stderr
     )
-    assert "the ledger does not verify (2 problem(s)" in result.stderr
+    assert "Die Prüfung hat 2 Veränderung(en) außerhalb des Programms gefunden" in result.stderr
     assert result.stdout == "" and "Traceback" not in result.stderr
 
 
@@ -55,7 +55,7 @@ def test_spend_unverified_computes_the_altered_figures_and_marks_them(
     trace = monitor.json("trace", "--district", "S01", "--year", "2024", "--unverified")
     assert trace["unverified"] is True and trace["total"] == amounts["S01"]
     text = monitor.run("spend", "--year", "2024", "--unverified")
-    assert "UNVERIFIED" in text.stdout and "warning: the ledger does not verify" in text.stderr
+    assert "UNGEPRÜFT" in text.stdout and "Hinweis: Die Prüfung hat" in text.stderr
 
 
 def test_a_posting_changed_after_the_last_check_is_caught_incrementally(
@@ -65,7 +65,7 @@ def test_a_posting_changed_after_the_last_check_is_caught_incrementally(
     import_later_batch(monitor, tmp_path)
     execute(monitor.database_url, "UPDATE posting SET amount_cents = 999 WHERE id = 9")
     result = monitor.run("spend", "--year", "2024", expect=1)
-    assert "problem: posting 9 was changed or inserted outside the program" in result.stderr
+    assert "Problem: posting 9 was changed or inserted outside the program" in result.stderr
 
 
 def test_spend_hashes_only_what_came_since_and_verify_and_report_hash_everything(

@@ -327,14 +327,19 @@ def test_german_csv_with_decimal_commas_gives_the_same_estimate(mpdta, tmp_path)
 
 def test_plain_output_states_effect_interval_pvalue_inference_and_warnings():
     result = run("evaluate", "--panel", MPDTA, *COLUMNS, "--inference", "analytic", expect=0)
-    out = result.stdout
-    assert "lemp: staggered" in out
-    assert "effect: -0.03995 (95 % CI -0.06379 to -0.01612), p = 0.001" in out
-    assert "191 treated units" in out and "309 comparison units" in out
-    assert "inference: analytic standard errors from the influence functions" in out
-    assert "small-cohort correction" in out
-    assert "pre-trend test (no difference before the start): p = 0.171" in out
-    assert "warning: Fewer than 2 periods before the start" in out
+    out = " ".join(result.stdout.split())
+    assert "Wirkung auf lemp" in out
+    assert "-0,04; Standardfehler 0,012; 95-%-Intervall -0,06 bis -0,02; p = 0,001" in out
+    assert "Geförderte Quartiere: 191; Vergleichsquartiere: 309" in out
+    assert "2004 (20: 17005, 17015, 17025, 17035, 17047, 17049 …)" in out
+    assert "Standardfehler aus den Einflussfunktionen" in out
+    assert "Korrektur für kleine Jahrgänge" in out
+    assert "Entwicklung vor dem Start (Test auf Unterschied): p = 0,17" in out
+    assert "Hinweis: Für manche Startjahrgänge gibt es weniger als 2 Perioden" in out
+    english = run(
+        "--lang", "en", "evaluate", "--panel", MPDTA, *COLUMNS, "--inference", "analytic", expect=0
+    )
+    assert "p = 0.001" in english.stdout and "Effect on lemp" in english.stdout
 
 
 # --- small panels for the few-treated and error cases ---------------------------------------
@@ -505,9 +510,9 @@ def test_non_numeric_outcome_and_time_cells_are_listed_with_row_and_column(tmp_p
     panel = write_csv(tmp_path / "panel.csv", cells)
     result = run("--json", "evaluate", "--panel", panel, *SMALL, expect=1)
     assert result.stdout == ""
-    assert f"{panel}, row 5, column 'quote': not a number: 'n.v.'" in result.stderr
-    assert f"{panel}, row 22, column 'jahr': not a number: '2018a'" in result.stderr
-    assert "2 problems in 2 rows; nothing evaluated" in result.stderr
+    assert f"{panel}, Zeile 5, Spalte „quote“: not a number: 'n.v.'" in result.stderr
+    assert f"{panel}, Zeile 22, Spalte „jahr“: not a number: '2018a'" in result.stderr
+    assert "2 Problem(e) in 2 Zeile(n); nichts ausgewertet" in result.stderr
 
 
 def test_a_panel_without_a_before_and_after_says_why_in_the_chosen_language(tmp_path):
@@ -525,7 +530,7 @@ def test_xlsx_errors_name_the_sheet_and_the_row_as_excel_shows_it(mpdta, tmp_pat
     workbook["Panel"]["C6"] = "k.A."
     workbook.save(path)
     result = run("evaluate", "--panel", path, *COLUMNS, expect=1)
-    assert f"{path}, sheet 'Panel', row 6, column 'lemp': not a number: 'k.A.'" in result.stderr
+    assert f"{path}, Blatt „Panel“, Zeile 6, Spalte „lemp“: not a number: 'k.A.'" in result.stderr
 
 
 def test_duplicate_unit_period_rows_are_refused_naming_both_rows(tmp_path):
@@ -534,7 +539,7 @@ def test_duplicate_unit_period_rows_are_refused_naming_both_rows(tmp_path):
     panel = write_csv(tmp_path / "panel.csv", data)
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
     assert (
-        f"{panel}, row 62, column 'jahr': unit 'S02' has period 2016 already in row 9"
+        f"{panel}, Zeile 62, Spalte „jahr“: unit 'S02' has period 2016 already in row 9"
         in result.stderr
     )
 
@@ -544,7 +549,7 @@ def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
     data.loc[9, "start"] = 2019  # S02's fourth row, line 11
     panel = write_csv(tmp_path / "panel.csv", data)
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
-    assert f"{panel}, row 11, column 'start': unit 'S02' has cohort 2019 here but 2018" in (
+    assert f"{panel}, Zeile 11, Spalte „start“: unit 'S02' has cohort 2019 here but 2018" in (
         result.stderr
     )
 
@@ -569,9 +574,9 @@ def test_bad_option_values_are_usage_errors(args, message):
 
 def test_panel_without_its_column_options_is_a_usage_error():
     result = run("evaluate", "--panel", MPDTA, "--outcome", "lemp", expect=2)
-    assert "--panel needs --unit, --time, --cohort" in result.stderr
+    assert "--panel braucht --unit, --time, --cohort" in result.stderr
     result = run("evaluate", expect=2)
-    assert "--panel FILE" in result.stderr
+    assert "--panel DATEI" in result.stderr
 
 
 def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_path):
@@ -580,7 +585,7 @@ def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_p
     panel.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
     assert (
-        f"{panel}, row 3, column 'quote': not a number: '1.5' (this column writes decimals with "
+        f"{panel}, Zeile 3, Spalte „quote“: not a number: '1.5' (this column writes decimals with "
         "a comma" in result.stderr
     )
 

@@ -97,3 +97,23 @@ def test_need_index_weights_from_list_or_table(tmp_path: Path) -> None:
         "sgb2_quote": 2.0,
         "kinderarmut": 1.0,
     }
+
+
+def test_a_settings_error_is_worded_in_the_chosen_language_naming_file_and_key(tmp_path):
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+    from monitor.language import LANG_ENV
+
+    path = tmp_path / "settings.toml"
+    path.write_text('[disclosure]\nmin_population = "x"\n', encoding="utf-8")
+    runner = CliRunner(env={LANG_ENV: ""})
+    german = runner.invoke(cli, ["--settings", str(path), "need"])
+    assert german.exit_code == 1
+    assert f"Einstellungen {path}: disclosure.min_population muss eine ganze Zahl sein" in (
+        german.stderr
+    )
+    english = runner.invoke(cli, ["--settings", str(path), "--lang", "en", "need"])
+    assert "disclosure.min_population must be a whole number, not 'x'" in english.stderr
+    missing = runner.invoke(cli, ["--settings", str(tmp_path / "nope.toml"), "need"])
+    assert "nope.toml gibt es nicht" in missing.stderr and "Traceback" not in missing.output

@@ -14,14 +14,6 @@ from monitor.cli import cli
 from monitor.language import LANG_ENV
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--seed", "0"])
-    assert result.exit_code == 0, result.output
-    return f"sqlite:///{folder / 'ledger.db'}"
-
-
 def _run(url: str, *args: str):
     return CliRunner(env={LANG_ENV: ""}).invoke(cli, ["--db", url, *args])
 
