@@ -337,14 +337,14 @@ def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
 
 
 def _prepare_plan(app: AppContext, path: Path) -> Prepared:
-    # [plan] aliases and spending patterns; a plan counts the accounts that spending counts.
+    # [plan] aliases and spending patterns; a plan counts the accounts that spending counts,
+    # and leaves out the internal service charges that spending leaves out.
     parsed = _parse(
         app,
         parse_plan,
         path,
         columns=app.settings.plan.columns,
-        spending=app.settings.plan.spending,
-        spending_accounts=app.settings.ledger.spending_accounts,
+        spending=app.settings.plan_spending,
         max_abs_cents=app.settings.imports.max_abs_cents,
     )
     amounts = parsed.amounts
@@ -353,7 +353,8 @@ def _prepare_plan(app: AppContext, path: Path) -> Prepared:
         "amounts": len(amounts),
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
-        # What the plan adds up to, and the rows left out on purpose (actuals, sum lines, income).
+        # What the plan adds up to, and the rows left out on purpose (actuals, sum lines,
+        # internal service charges, income).
         "total": format_cents(exact_sum(amounts["amount_cents"])),
         "left_out": parsed.left_out,
         "skipped": parsed.skipped_total,

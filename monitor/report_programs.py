@@ -57,7 +57,7 @@ def program_sections(
     """
     if not programs:
         return []
-    patterns = app.settings.ledger.spending_accounts
+    patterns = app.settings.ledger.spending_patterns
     try:
         inputs: PanelInputs | None = panel_inputs(
             connection,

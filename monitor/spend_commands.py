@@ -47,7 +47,7 @@ def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
     with app.engine.connect() as connection:
         import_id = resolve_as_of(connection, as_of)
     try:
-        refresh_allocations(app.engine, app.settings.ledger.spending_accounts, import_id)
+        refresh_allocations(app.engine, app.settings.ledger.spending_patterns, import_id)
     except (OperationalError, ProgrammingError, InternalError) as exc:
         reason = str(exc.orig).strip().splitlines()[0]
         click.echo(
@@ -101,7 +101,7 @@ def spend_command(
                 by,
                 start,
                 end,
-                app.settings.ledger.spending_accounts,
+                app.settings.ledger.spending_patterns,
                 import_id,
             )
         except AmbiguousPostings as exc:
@@ -168,7 +168,7 @@ def trace_command(
                 district,
                 start,
                 end,
-                app.settings.ledger.spending_accounts,
+                app.settings.ledger.spending_patterns,
                 import_id,
                 measure,
             )

@@ -257,7 +257,12 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
         "total": fmt.money(data.total),
     }
     if in_districts + data.unattributed == data.total:
-        reconciliation = layout.p(t("spending.reconciliation", accounts=accounts, **values))
+        text = t("spending.reconciliation", accounts=accounts, **values)
+        if data.internal_accounts:
+            internal = ", ".join(data.internal_accounts)
+            left_out = fmt.money(data.internal)
+            text += " " + t("spending.internal_left_out", accounts=internal, internal=left_out)
+        reconciliation = layout.p(text)
     else:
         difference = fmt.money(data.total - in_districts - data.unattributed)
         reconciliation = layout.p(

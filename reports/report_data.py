@@ -116,7 +116,9 @@ class ReportData:
     synthetic: the data are invented (the demo city); the report then says so on every page.
     data_as_of_posting: newest booking date in the ledger; data_as_of_indicator: newest
     indicator period (e.g. "2023"). unattributed: spending not attributed to any district;
-    total = sum of district amounts + unattributed = all spending on `spending_accounts`.
+    total = sum of district amounts + unattributed = all spending on `spending_accounts`
+    without `internal_accounts`; internal: the internal service charges on spending accounts in
+    the period, left out of total (ILV, re-booked costs that would count twice).
     targeting: the SPEC §7 targeting JSON (spearman, spearman_ci, verdict, verdict_code,
     top_fifth_spending_share, concentration_index with NEGATIVE = concentrated among the
     neediest, concentration_curve as [[x, y], ...] or [{cum_population_share,
@@ -178,6 +180,8 @@ class ReportData:
     inputs: InputVersions | None = None
     rerun_of: int | None = None
     unverified: bool = False
+    internal_accounts: tuple[str, ...] = ()
+    internal: Decimal = Decimal(0)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and
