@@ -258,7 +258,7 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
     }
     if in_districts + data.unattributed == data.total:
         text = t("spending.reconciliation", accounts=accounts, **values)
-        if data.internal_accounts:
+        if data.internal_accounts and data.internal:  # said where there is something left out
             internal = ", ".join(data.internal_accounts)
             left_out = fmt.money(data.internal)
             text += " " + t("spending.internal_left_out", accounts=internal, internal=left_out)

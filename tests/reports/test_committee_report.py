@@ -440,6 +440,12 @@ def test_the_reconciliation_says_how_much_was_left_out_as_internal():
         )
         for text in texts
     )
+    nothing = replace(data, internal=Decimal(0))  # nothing internal booked: nothing to say
+    assert not any(
+        "Interne Leistungsverrechnung" in plain(f.getPlainText())
+        for f in spending_per_district(nothing, layout)
+        if isinstance(f, Paragraph)
+    )
 
 
 def test_a_total_that_does_not_reconcile_is_flagged():
