@@ -14,7 +14,6 @@ from reportlab.platypus import Flowable, KeepInFrame
 
 from reports.caveats import CaveatLike, caveat_gist, caveats_of, plain_caveat
 from reports.charts import concentration_chart, need_scatter, spending_bars
-from reports.district_map import district_maps
 from reports.programme_glance import programme_table
 from reports.report_data import ReportData
 from reports.report_layout import Layout
@@ -388,14 +387,3 @@ def _class_lists(data: ReportData, layout: Layout) -> list[Flowable]:
 def _need_class(code: str, layout: Layout) -> str:
     key = f"need_class.{code}"
     return layout.t(key) if layout.t.has(key) else code
-
-
-def district_map_page(data: ReportData, layout: Layout) -> list[Flowable]:
-    t, fmt = layout.t, layout.fmt
-    assert data.boundaries is not None
-    maps = district_maps(data.boundaries, data.districts, t, fmt, layout.width)
-    return [
-        layout.h1(t("section.maps")),
-        layout.figure(maps, t("maps.caption")),
-        *disclosure_notes(data, layout, with_rule=False),
-    ]

@@ -61,7 +61,7 @@ def drawings() -> dict[str, Drawing]:
         "event": event_study_chart(
             program.evaluation["event_study"], "Prozentpunkte", T, FMT, WIDTH
         ),
-        "maps": district_maps(data.boundaries or {}, data.districts, T, FMT, WIDTH),
+        "maps": district_maps(data.boundaries or {}, data.districts, T, FMT, WIDTH).drawings[0],
     }
 
 
@@ -123,7 +123,8 @@ def test_maps_grey_out_districts_without_data_and_skip_other_geometries():
             {"properties": {"key": "D02"}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
         ]
     }
-    labels = texts(district_maps(boundaries, data.districts, T, FMT, WIDTH))
+    maps = district_maps(boundaries, data.districts, T, FMT, WIDTH)
+    labels = texts(maps.drawings[0])
     assert "X99" in labels
     assert "D02" not in labels
     assert "keine Angabe" in labels
