@@ -1,4 +1,5 @@
-"""`budget-monitor import districts|indicators|measures|plan` and `budget-monitor template`.
+"""`budget-monitor import districts|indicators|measures|plan` and `budget-monitor template`
+(`import prices` is in `monitor.price_commands`, the geodata imports in `monitor.geo_commands`).
 
 Each import is checked completely first (the file's own rules, then against what the ledger
 already holds: known districts, postings claimed by two measures) and only then stored, as a new
@@ -54,7 +55,11 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
 
     The document's `errors` list every problem; when it is not empty nothing was stored.
     """
-    prepared = _PREPARERS[kind](app, path, **options)
+    return store_prepared(app, kind, path, _PREPARERS[kind](app, path, **options))
+
+
+def store_prepared(app: AppContext, kind: str, path: Path, prepared: Prepared) -> dict[str, Any]:
+    """A checked file stored as a new version of `kind` when it has no errors; its summary."""
     document: dict[str, Any] = {
         "import": None,
         "kind": kind,
@@ -92,7 +97,7 @@ def echo_row_errors(document: dict[str, Any]) -> None:
         click.echo(f"… and {len(errors) - _SHOWN_ERRORS} more (use --json for all)", err=True)
 
 
-def _report(app: AppContext, document: dict[str, Any], json_output: bool) -> None:
+def report_master_import(app: AppContext, document: dict[str, Any], json_output: bool) -> None:
     errors = document["errors"]
     if json_output or app.json_output:
         app.emit_json(document)
@@ -123,7 +128,9 @@ def _crosswalk_text(summary: dict[str, Any]) -> str:
     return f"crosswalk {summary['file']}: {counts}\nunmatched codes: {unmatched}"
 
 
-def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: Any) -> Any:
+def parse_master_file(
+    app: AppContext, parse: Callable[..., Any], path: Path, **options: Any
+) -> Any:
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
         return parse(path, limits=limits, **options)
@@ -147,11 +154,11 @@ def _known_districts(connection: Connection, path: Path) -> set[str]:
 @click.pass_obj
 def import_districts_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Districts (Sozialräume) with their names, and population per year."""
-    _report(app, import_master_file(app, "districts", path), json_output)
+    report_master_import(app, import_master_file(app, "districts", path), json_output)
 
 
 def _prepare_districts(app: AppContext, path: Path) -> Prepared:
-    parsed = _parse(app, parse_districts, path)
+    parsed = parse_master_file(app, parse_districts, path)
     tables = {
         "district": parsed.districts.rename(columns={"district": "code"})[["code", "name"]],
         "population": parsed.population.assign(period=parsed.population["year"].astype(str))[
@@ -189,7 +196,7 @@ def import_indicators_command(
     their rows of areas that are not districts of the ledger are left out and counted.
     """
     document = import_master_file(app, "indicators", path, period=period, crosswalk=crosswalk)
-    _report(app, document, json_output)
+    report_master_import(app, document, json_output)
 
 
 def _prepare_indicators(
@@ -198,7 +205,7 @@ def _prepare_indicators(
     aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
     # The publisher's "not computed" convention ([indicator_files]), e.g. Berlin's rows of zeros.
     zero_rows_missing = app.settings.indicator_files.all_zero_rows_missing
-    parsed = _parse(
+    parsed = parse_master_file(
         app,
         parse_indicators,
         path,
@@ -223,7 +230,7 @@ def _prepare_indicators(
                     f"{', '.join(other_areas[:3])}, must be the districts' codes)"
                 )
         if crosswalk is not None:
-            walk = _parse(app, read_crosswalk, crosswalk)
+            walk = parse_master_file(app, read_crosswalk, crosswalk)
             listed = districts(connection)
             names = dict(zip(listed["code"], listed["name"], strict=True))
             tolerance = app.settings.indicator_files.crosswalk_population_tolerance
@@ -268,11 +275,11 @@ def _prepare_indicators(
 @click.pass_obj
 def import_measures_command(app: AppContext, path: Path, json_output: bool) -> None:
     """The measure catalog (rules that find postings) and its allocation to districts."""
-    _report(app, import_master_file(app, "measures", path), json_output)
+    report_master_import(app, import_master_file(app, "measures", path), json_output)
 
 
 def _prepare_measures(app: AppContext, path: Path) -> Prepared:
-    parsed = _parse(app, parse_measures, path)
+    parsed = parse_master_file(app, parse_measures, path)
     errors = list(parsed.errors)
     measures = parsed.measures.rename(
         columns={"measure": "code", "start": "start_date", "end": "end_date", "order": "order_no"}
@@ -333,13 +340,13 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
 def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
     """Budgeted amounts (Haushaltsansätze) per measure or product and year; wide layouts with
     one column per year are unpivoted, actuals (Ist, Ergebnis) are left out."""
-    _report(app, import_master_file(app, "plan", path), json_output)
+    report_master_import(app, import_master_file(app, "plan", path), json_output)
 
 
 def _prepare_plan(app: AppContext, path: Path) -> Prepared:
     # [plan] aliases and spending patterns; a plan counts the accounts that spending counts,
     # and leaves out the internal service charges that spending leaves out.
-    parsed = _parse(
+    parsed = parse_master_file(
         app,
         parse_plan,
         path,

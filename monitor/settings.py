@@ -106,6 +106,15 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class PricesSettings:
+    """Money in constant prices (`spend --constant-prices`, the report's programme charts)."""
+
+    # Amounts in prices of this year, by the imported price index (`import prices`); 0: the
+    # newest year the index holds.
+    base_year: int = 0
+
+
+@dataclass(frozen=True)
 class DisclosureSettings:
     min_population: int = 300
 
@@ -180,6 +189,7 @@ class Settings:
     )
     indicator_files: IndicatorFileSettings = IndicatorFileSettings()
     plan: PlanSettings = PlanSettings()
+    prices: PricesSettings = PricesSettings()
     disclosure: DisclosureSettings = DisclosureSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
     schedule: ScheduleSettings = ScheduleSettings()
@@ -239,6 +249,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "indicators",
         "indicator_files",
         "plan",
+        "prices",
         "disclosure",
         "evaluation",
         "schedule",
@@ -270,6 +281,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
             IndicatorFileSettings, table.get("indicator_files", {}), "indicator_files"
         ),
         plan=_plan_settings(table.get("plan", {})),
+        prices=_section(PricesSettings, table.get("prices", {}), "prices"),
         disclosure=_section(DisclosureSettings, table.get("disclosure", {}), "disclosure"),
         evaluation=EvaluationSettings(need_index=_need_weights(table.get("evaluation", {}))),
         schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),

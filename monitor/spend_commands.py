@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
+from ledger.constant_prices import NoPriceIndex, add_constant_prices, price_base
 from ledger.derived_allocation import refresh_allocations
 from ledger.master_store import resolve_as_of
 from ledger.models import Posting
@@ -68,6 +69,11 @@ def _flag(mark: dict[str, object]) -> str:
     show_default=True,
 )
 @period_options
+@click.option(
+    "--constant-prices",
+    is_flag=True,
+    help="Also in constant prices of [prices] base_year, by the imported price index.",
+)
 @as_of_option
 @unverified_option
 @xlsx_option
@@ -79,6 +85,7 @@ def spend_command(
     year: int | None,
     from_day: str | None,
     to_day: str | None,
+    constant_prices: bool,
     as_of: str | None,
     unverified: bool,
     xlsx_path: Path | None,
@@ -96,15 +103,16 @@ def spend_command(
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:
-            document = spend(
-                connection,
-                by,
-                start,
-                end,
-                app.settings.ledger.spending_patterns,
-                import_id,
-            )
-        except AmbiguousPostings as exc:
+            patterns = app.settings.ledger.spending_patterns
+            document = spend(connection, by, start, end, patterns, import_id)
+            if constant_prices:
+                base = price_base(connection, app.settings.prices.base_year, import_id)
+                document = add_constant_prices(
+                    document,
+                    base,
+                    lambda first, last: spend(connection, by, first, last, patterns, import_id),
+                )
+        except (AmbiguousPostings, NoPriceIndex) as exc:
             raise UserError(str(exc)) from None
     document.update(mark)
     if xlsx_path:
@@ -115,8 +123,14 @@ def spend_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    table = Table(title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}{_flag(mark)}")
+    prices = document.get("prices")
+    in_prices = f", real: prices of {prices['base_year']}" if isinstance(prices, dict) else ""
+    table = Table(
+        title=f"Spending by {by}, {start:%d.%m.%Y}–{end:%d.%m.%Y}{in_prices}{_flag(mark)}"
+    )
     extra = ("population", "per_capita") if by == "district" else ("plan",)
+    if constant_prices:
+        extra = ("amount_real", *extra)
     for name in ("key", "name", "amount", *extra):
         table.add_column(name, justify="left" if name in ("key", "name") else "right")
     for row in document["rows"]:
@@ -126,8 +140,16 @@ def spend_command(
                 for c in ("key", "name", "amount", *extra)
             )
         )
-    table.add_row("", "unattributed", str(document["unattributed"]), *([""] * len(extra)))
-    table.add_row("", "total", str(document["total"]), *([""] * len(extra)))
+    real = constant_prices
+    rest = len(extra) - real
+    table.add_row(
+        "", "unattributed", str(document["unattributed"]),
+        *([str(document["unattributed_real"])] if real else []), *([""] * rest),
+    )  # fmt: skip
+    table.add_row(
+        "", "total", str(document["total"]),
+        *([str(document["total_real"])] if real else []), *([""] * rest),
+    )  # fmt: skip
     Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200).print(table)
 
 

@@ -52,6 +52,8 @@ class ProgramSection:
     and "indicator_unit" ("%" makes differences read as percentage points), from the
     `[indicators.CODE]` settings; None when there is no estimate. unavailable_reason: why not, a
     SPEC §7 caveat document {code, values, text} (a reason.* code, English text).
+    spending_real: the same periods' spending in constant prices of `prices_base_year`
+    (`ledger.constant_prices`), None where the ledger holds no price index for every year.
     """
 
     program: str
@@ -60,6 +62,8 @@ class ProgramSection:
     actual: Decimal
     evaluation: dict[str, Any] | None
     unavailable_reason: dict[str, Any] | None
+    spending_real: list[tuple[str, Decimal]] | None = None
+    prices_base_year: int | None = None
 
 
 @dataclass(frozen=True)
