@@ -5,8 +5,9 @@ changes) and its rows point at it. Nothing is overwritten: the district list and
 catalog are snapshots (the newest import of that kind is in force), while population, indicator
 values and plan amounts accumulate, a later import's value for the same key superseding an
 earlier one. `--as-of` simply ignores imports after the named one. Boundaries and grid cells
-(`ledger.geo_models`) are two more kinds; a boundaries import that creates districts writes the
-whole new district list too, so the district list in force is the newest import that wrote one.
+(`ledger.geo_models`) are two more kinds, the price index (`PriceIndex`) another; a boundaries
+import that creates districts writes the whole new district list too, so the district list in
+force is the newest import that wrote one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models import Base
 
-MASTER_KINDS = ("districts", "indicators", "measures", "plan", "boundaries", "grid")
+MASTER_KINDS = ("districts", "indicators", "measures", "plan", "boundaries", "grid", "prices")
 
 
 class MasterImport(Base):
@@ -144,6 +145,22 @@ class PlanAmount(Base):
     product: Mapped[str | None] = mapped_column(String(50))
     year: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
+    row_hash: Mapped[str] = row_hash_column()
+
+
+class PriceIndex(Base):
+    """A price index per year (the consumer price index, Destatis 61111), to show money in
+    constant prices. `level` is the published figure as exact decimal text (`95.0`), `unit` its
+    base as published (`2020=100`). Accumulates like plan amounts: a later import's value for
+    the same series and year supersedes an earlier one."""
+
+    __tablename__ = "price_index"
+
+    import_id: Mapped[int] = _import_fk()
+    series: Mapped[str] = mapped_column(String(50), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(30))
+    unit: Mapped[str] = mapped_column(String(30))
     row_hash: Mapped[str] = row_hash_column()
 
 

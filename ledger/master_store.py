@@ -19,6 +19,7 @@ from ledger.master_models import (
     Measure,
     PlanAmount,
     Population,
+    PriceIndex,
 )
 from ledger.master_seal import MASTER_ROW_FIELDS, canonical_value, master_seal, row_hash
 from ledger.master_tables import MASTER_MODELS
@@ -189,6 +190,13 @@ def catalog(connection: Connection, as_of: int | None = None) -> tuple[pd.DataFr
     if not allocations.empty:
         allocations["share"] = allocations["share"].map(Decimal)
     return measures, allocations
+
+
+def price_index(connection: Connection, as_of: int | None = None) -> pd.DataFrame:
+    """series, year, level (exact decimal text), unit: the newest value per series and year."""
+    frame = _frame(connection, PriceIndex, as_of)
+    frame = _newest_per_key(frame.sort_values(["import_id"], kind="stable"), ["series", "year"])
+    return frame[["series", "year", "level", "unit"]]
 
 
 def plan_amounts(connection: Connection, as_of: int | None = None) -> pd.DataFrame:

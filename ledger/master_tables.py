@@ -11,6 +11,7 @@ from ledger.master_models import (
     Measure,
     PlanAmount,
     Population,
+    PriceIndex,
 )
 from ledger.models import Base
 
@@ -23,4 +24,5 @@ MASTER_MODELS: dict[str, type[Base]] = {
     "plan_amount": PlanAmount,
     "district_boundary": DistrictBoundary,
     "grid_cell": GridCell,
+    "price_index": PriceIndex,
 }

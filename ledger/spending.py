@@ -1,6 +1,7 @@
 """Spend per district, measure or program, and the trace behind a district figure.
 
-Only spending postings count (`[ledger] spending_accounts`), current versions only. Whatever
+Only spending postings count (`[ledger] spending_accounts` without `internal_accounts`, see
+`imports.account_patterns`), current versions only. Whatever
 reaches no district — postings that match no measure, measures without a valid allocation — is
 its own `unattributed` line, so every figure reconciles to the ledger's total spending.
 
@@ -17,8 +18,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, false, func, not_, or_, select
 
+from imports.account_patterns import split_patterns
 from imports.money import format_cents
 from ledger.allocation_queries import cache_answers, cached_sums, cached_trace
 from ledger.master_store import catalog, districts, plan_amounts, population
@@ -39,7 +41,7 @@ class Tagged:
     allocations: pd.DataFrame
 
 
-def account_condition(patterns: tuple[str, ...]) -> object:
+def _any_account(patterns: tuple[str, ...]) -> ColumnElement[bool]:
     """`5*` is a prefix, anything else an exact account."""
     conditions = [
         Posting.account.startswith(p[:-1], autoescape=True)
@@ -47,7 +49,33 @@ def account_condition(patterns: tuple[str, ...]) -> object:
         else Posting.account == p
         for p in patterns
     ]
-    return or_(*conditions)
+    return or_(false(), *conditions)
+
+
+def account_condition(patterns: tuple[str, ...]) -> ColumnElement[bool]:
+    """Postings on the spending accounts of `patterns` (`imports.account_patterns`): an
+    included pattern matches, no excluded (`!58*`) one does."""
+    included, excluded = split_patterns(patterns)
+    return and_(_any_account(included), not_(_any_account(excluded)))
+
+
+def internal_cents(
+    connection: Connection,
+    patterns: tuple[str, ...],
+    start: date,
+    end: date,
+    upto_posting: int | None = None,
+) -> int:
+    """Cents booked in [start, end] on accounts that the spending patterns include but the
+    internal (excluded) ones take out: the internal service charges left out of spending."""
+    included, excluded = split_patterns(patterns)
+    query = (
+        select(func.coalesce(func.sum(Posting.amount_cents), 0))
+        .where(current_filter(upto_posting), within(upto_posting))
+        .where(_any_account(included), _any_account(excluded))
+        .where(and_(Posting.booking_date >= start, Posting.booking_date <= end))
+    )
+    return int(connection.execute(query).scalar_one())
 
 
 def spending_postings(
@@ -143,6 +171,9 @@ def spend(
         "rows": rows,
         "unattributed": format_cents(total - attributed),
         "total": format_cents(total),
+        # Internal service charges on spending accounts, left out of `total` ([ledger]
+        # internal_accounts): what the ledger holds beyond it, so nobody has to guess.
+        "internal": format_cents(internal_cents(connection, patterns, start, end, upto_posting)),
     }
 
 

@@ -38,7 +38,12 @@ from ledger.models import Base
 # Tables whose foreign writes are tripped, by role. Every check expects their triggers
 # (`integrity_problems`): a master-data table added later needs a migration that creates them.
 MASTER_TABLES: tuple[str, ...] = ("master_import", *MASTER_MODELS)
-DERIVED_TABLES = ("posting_allocation", "allocation_month", "allocation_cache")
+DERIVED_TABLES = (
+    "posting_allocation",
+    "allocation_month",
+    "unattributed_month",
+    "allocation_cache",
+)
 # Deleting the allocation key is the documented way to force a rebuild, and harmless.
 _OPERATIONS = {"allocation_cache": ("INSERT", "UPDATE")}
 _ALL_OPERATIONS = ("INSERT", "UPDATE", "DELETE")

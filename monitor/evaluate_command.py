@@ -183,7 +183,7 @@ def _evaluate_ledger(
             panel = build_panel(
                 connection,
                 indicator,
-                app.settings.ledger.spending_accounts,
+                app.settings.ledger.spending_patterns,
                 program=program,
                 measure=measure,
                 as_of=resolve_as_of(connection, as_of),

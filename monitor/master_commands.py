@@ -1,4 +1,5 @@
-"""`budget-monitor import districts|indicators|measures|plan` and `budget-monitor template`.
+"""`budget-monitor import districts|indicators|measures|plan` and `budget-monitor template`
+(`import prices` is in `monitor.price_commands`, the geodata imports in `monitor.geo_commands`).
 
 Each import is checked completely first (the file's own rules, then against what the ledger
 already holds: known districts, postings claimed by two measures) and only then stored, as a new
@@ -55,7 +56,11 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
 
     The document's `errors` list every problem; when it is not empty nothing was stored.
     """
-    prepared = _PREPARERS[kind](app, path, **options)
+    return store_prepared(app, kind, path, _PREPARERS[kind](app, path, **options))
+
+
+def store_prepared(app: AppContext, kind: str, path: Path, prepared: Prepared) -> dict[str, Any]:
+    """A checked file stored as a new version of `kind` when it has no errors; its summary."""
     document: dict[str, Any] = {
         "import": None,
         "kind": kind,
@@ -232,7 +237,9 @@ class NoRowsRefused(UserError):
     """A file refused as "no rows" (`imports.master_data.columns.NoRows`)."""
 
 
-def _parse(app: AppContext, parse: Callable[..., Any], path: Path, **options: Any) -> Any:
+def parse_master_file(
+    app: AppContext, parse: Callable[..., Any], path: Path, **options: Any
+) -> Any:
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
         return parse(path, limits=limits, **options)
@@ -262,7 +269,7 @@ def import_districts_command(app: AppContext, path: Path, json_output: bool) -> 
 
 
 def _prepare_districts(app: AppContext, path: Path) -> Prepared:
-    parsed = _parse(app, parse_districts, path)
+    parsed = parse_master_file(app, parse_districts, path)
     tables = {
         "district": parsed.districts.rename(columns={"district": "code"})[["code", "name"]],
         "population": parsed.population.assign(period=parsed.population["year"].astype(str))[
@@ -305,7 +312,7 @@ def _prepare_indicators(
     aliases = {code: indicator.columns for code, indicator in app.settings.indicators.items()}
     # The publisher's "not computed" convention ([indicator_files]), e.g. Berlin's rows of zeros.
     zero_rows_missing = app.settings.indicator_files.all_zero_rows_missing
-    parsed = _parse(
+    parsed = parse_master_file(
         app,
         parse_indicators,
         path,
@@ -333,7 +340,7 @@ def _prepare_indicators(
                     )
                 )
         if crosswalk is not None:
-            walk = _parse(app, read_crosswalk, crosswalk)
+            walk = parse_master_file(app, read_crosswalk, crosswalk)
             listed = districts(connection)
             names = dict(zip(listed["code"], listed["name"], strict=True))
             tolerance = app.settings.indicator_files.crosswalk_population_tolerance
@@ -392,7 +399,7 @@ def _prepare_measures(app: AppContext, path: Path, allow_empty: bool = False) ->
     """The new catalogue replaces the one in force: one without measures only on purpose
     (`--allow-empty`), since it leaves every euro unattributed."""
     try:
-        parsed = _parse(app, parse_measures, path, allow_empty=allow_empty)
+        parsed = parse_master_file(app, parse_measures, path, allow_empty=allow_empty)
     except NoRowsRefused as exc:
         raise UserError(
             f"{exc}; the file would replace the measure catalogue in force with an empty one, "
@@ -465,14 +472,14 @@ def import_plan_command(app: AppContext, path: Path, json_output: bool) -> None:
 
 
 def _prepare_plan(app: AppContext, path: Path) -> Prepared:
-    # [plan] aliases and spending patterns; a plan counts the accounts that spending counts.
-    parsed = _parse(
+    # [plan] aliases and spending patterns; a plan counts the accounts that spending counts,
+    # and leaves out the internal service charges that spending leaves out.
+    parsed = parse_master_file(
         app,
         parse_plan,
         path,
         columns=app.settings.plan.columns,
-        spending=app.settings.plan.spending,
-        spending_accounts=app.settings.ledger.spending_accounts,
+        spending=app.settings.plan_spending,
         max_abs_cents=app.settings.imports.max_abs_cents,
     )
     amounts = parsed.amounts
@@ -481,7 +488,8 @@ def _prepare_plan(app: AppContext, path: Path) -> Prepared:
         "amounts": len(amounts),
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
-        # What the plan adds up to, and the rows left out on purpose (actuals, sum lines, income).
+        # What the plan adds up to, and the rows left out on purpose (actuals, sum lines,
+        # internal service charges, income).
         "total": format_cents(exact_sum(amounts["amount_cents"])),
         "left_out": parsed.left_out,
         "skipped": parsed.skipped_total,

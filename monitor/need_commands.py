@@ -187,7 +187,7 @@ def targeting_command(
                 "district",
                 date(chosen, 1, 1),
                 date(chosen, 12, 31),
-                app.settings.ledger.spending_accounts,
+                app.settings.ledger.spending_patterns,
                 version,
             )
         except AmbiguousPostings as exc:

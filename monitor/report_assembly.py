@@ -85,7 +85,7 @@ def assemble_report(
     since the last report" then counts from the report before that run, as the run itself did.
     """
     start, end = report_period(period)
-    patterns = app.settings.ledger.spending_accounts
+    patterns = app.settings.ledger.spending_patterns
     as_of, upto = bound.master_import_id, bound.posting_id
     minimum = app.settings.disclosure.min_population
     with app.engine.connect() as connection:
@@ -164,7 +164,9 @@ def assemble_report(
         unattributed=Decimal(spent["unattributed"]),
         unattributed_breakdown=spent["unattributed_breakdown"],
         total=Decimal(spent["total"]),
-        spending_accounts=tuple(patterns),
+        spending_accounts=app.settings.ledger.spending_accounts,
+        internal_accounts=app.settings.ledger.internal_accounts,
+        internal=Decimal(spent["internal"]),
         targeting=_targeting(need, spent, end.year),
         need_period=need.period if need else None,
         worsened=worsened,

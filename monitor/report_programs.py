@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 from evaluation.caveat_codes import Caveat, CaveatError
 from evaluation.panel_evaluation import EvaluationOptions, MethodUnavailable, evaluate_panel
 from imports.money import format_cents
+from ledger.constant_prices import NoPriceIndex, PriceBase, price_base
 from ledger.district_panel import PanelError, PanelInputs, panel_inputs, panel_of
 from ledger.models import Posting
 from ledger.posting_queries import LedgerBound
@@ -57,7 +58,7 @@ def program_sections(
     """
     if not programs:
         return []
-    patterns = app.settings.ledger.spending_accounts
+    patterns = app.settings.ledger.spending_patterns
     try:
         inputs: PanelInputs | None = panel_inputs(
             connection,
@@ -74,6 +75,7 @@ def program_sections(
         # say so once for every program rather than let each panel fail on empty frames.
         inputs, missing = None, NO_POSTINGS.to_dict()
     by_year = program_spending_by_year(connection, patterns, end, bound, inputs)
+    base = _price_base(app, connection, bound)
     sections = []
     for program in programs:
         row = by_program.get(program)
@@ -90,9 +92,31 @@ def program_sections(
                 actual=Decimal(row["amount"]) if row else Decimal(0),
                 evaluation=evaluation,
                 unavailable_reason=reason,
+                spending_real=in_constant_prices(by_year.get(program, []), base),
+                prices_base_year=base.base_year if base else None,
             )
         )
     return sections
+
+
+def _price_base(app: AppContext, connection: Connection, bound: LedgerBound) -> PriceBase | None:
+    try:
+        return price_base(connection, app.settings.prices.base_year, bound.master_import_id)
+    except NoPriceIndex:
+        return None
+
+
+def in_constant_prices(
+    by_year: list[tuple[str, Decimal]], base: PriceBase | None
+) -> list[tuple[str, Decimal]] | None:
+    """Each year's spending in prices of the base year; None without a level for every year
+    (a chart half in constant and half in current prices would mislead)."""
+    if base is None or not by_year or any(int(year) not in base.levels for year, _ in by_year):
+        return None
+    return [
+        (year, Decimal(format_cents(base.cents(int(amount.scaleb(2)), int(year)))))
+        for year, amount in by_year
+    ]
 
 
 def program_spending_by_year(

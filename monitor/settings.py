@@ -15,8 +15,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from imports.account_patterns import spending_patterns
 from imports.money import MAX_EXACT_CENTS, cents_to_decimal
-from imports.plan_spending import SPENDING_PATTERNS
+from imports.plan_spending import INTERNAL_LINE_PATTERNS, SPENDING_PATTERNS, PlanSpending
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
 from reports.messages import LANGUAGES, Messages
 
@@ -63,6 +64,9 @@ class DatabaseSettings:
 class LedgerSettings:
     # NKF class 5 = Aufwendungen; class 7 (Auszahlungen) would count the same money twice.
     spending_accounts: tuple[str, ...] = ("5*",)
+    # Internal service charges (ILV: NKF 58 expenses, 48 income) move costs between products;
+    # they are never spending nor income, whatever spending_accounts says.
+    internal_accounts: tuple[str, ...] = ("58*", "48*")
     # If set: each new head of the ledger is appended to this text file, outside the database,
     # and `verify` (and every figure command) checks that the ledger extends its last head.
     anchor_file: str = ""
@@ -70,6 +74,12 @@ class LedgerSettings:
     @property
     def anchor_path(self) -> Path | None:
         return Path(self.anchor_file) if self.anchor_file else None
+
+    @property
+    def spending_patterns(self) -> tuple[str, ...]:
+        """The account patterns the ledger's spending queries take: spending accounts without
+        the internal ones (`imports.account_patterns.spending_patterns`)."""
+        return spending_patterns(self.spending_accounts, self.internal_accounts)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,18 @@ class PlanSettings:
     # (Teilplanzeile) matches one of these patterns; with an account column the account must
     # match [ledger] spending_accounts instead.
     spending: tuple[str, ...] = SPENDING_PATTERNS
+    # A plan row whose line label matches one of these is an internal service charge (ILV),
+    # never spending; with an account column [ledger] internal_accounts decides as well.
+    internal: tuple[str, ...] = INTERNAL_LINE_PATTERNS
+
+
+@dataclass(frozen=True)
+class PricesSettings:
+    """Money in constant prices (`spend --constant-prices`, the report's programme charts)."""
+
+    # Amounts in prices of this year, by the imported price index (`import prices`); 0: the
+    # newest year the index holds.
+    base_year: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,6 +216,7 @@ class Settings:
     )
     indicator_files: IndicatorFileSettings = IndicatorFileSettings()
     plan: PlanSettings = PlanSettings()
+    prices: PricesSettings = PricesSettings()
     disclosure: DisclosureSettings = DisclosureSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
     schedule: ScheduleSettings = ScheduleSettings()
@@ -205,6 +228,16 @@ class Settings:
     def database_url(self) -> str:
         """The database URL with a relative SQLite path resolved against `base_dir`."""
         return resolve_sqlite_url(self.database.url, self.base_dir)
+
+    @property
+    def plan_spending(self) -> PlanSpending:
+        """What `import plan` counts: the accounts spending counts, without the internal ones."""
+        return PlanSpending(
+            self.plan.spending,
+            self.ledger.spending_accounts,
+            self.ledger.internal_accounts,
+            self.plan.internal,
+        )
 
 
 def resolve_sqlite_url(url: str, base_dir: Path) -> str:
@@ -249,6 +282,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "indicators",
         "indicator_files",
         "plan",
+        "prices",
         "disclosure",
         "evaluation",
         "schedule",
@@ -280,6 +314,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
             IndicatorFileSettings, table.get("indicator_files", {}), "indicator_files"
         ),
         plan=_plan_settings(table.get("plan", {})),
+        prices=_section(PricesSettings, table.get("prices", {}), "prices"),
         disclosure=_section(DisclosureSettings, table.get("disclosure", {}), "disclosure"),
         evaluation=EvaluationSettings(need_index=_need_weights(table.get("evaluation", {}))),
         schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),
@@ -320,7 +355,7 @@ def _profiles(tables: Mapping[str, Any]) -> dict[str, Profile]:
 
 def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
     """[plan]: `columns` is a table of field = header or list of headers."""
-    _reject_unknown(table, {"columns", "spending"}, "plan")
+    _reject_unknown(table, {"columns", "spending", "internal"}, "plan")
     raw = table.get("columns", {})
     if not isinstance(raw, Mapping):
         raise SettingsError("plan.columns must be a table of field = header(s)", "plan_columns")
@@ -340,7 +375,8 @@ def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
             )
         columns[name] = tuple(alternatives)
     spending = _coerce(table.get("spending", list(SPENDING_PATTERNS)), (), "plan.spending")
-    return PlanSettings(columns=MappingProxyType(columns), spending=spending)
+    internal = _coerce(table.get("internal", list(INTERNAL_LINE_PATTERNS)), (), "plan.internal")
+    return PlanSettings(columns=MappingProxyType(columns), spending=spending, internal=internal)
 
 
 def _need_weights(table: Mapping[str, Any]) -> Mapping[str, float]:

@@ -11,6 +11,7 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
+from ledger.constant_prices import NoPriceIndex, add_constant_prices, price_base
 from ledger.derived_allocation import refresh_allocations
 from ledger.master_store import resolve_as_of
 from ledger.models import Posting
@@ -49,7 +50,7 @@ def _as_of_refreshed(app: AppContext, as_of: str | None) -> int | None:
     with app.engine.connect() as connection:
         import_id = resolve_as_of(connection, as_of)
     try:
-        refresh_allocations(app.engine, app.settings.ledger.spending_accounts, import_id)
+        refresh_allocations(app.engine, app.settings.ledger.spending_patterns, import_id)
     except (OperationalError, ProgrammingError, InternalError) as exc:
         reason = str(exc.orig).strip().splitlines()[0]
         words = app.words
@@ -74,6 +75,7 @@ _SHOWN_ITEMS = 100
     help="cli.spend.by",
 )
 @period_options
+@click.option("--constant-prices", is_flag=True, cls=WordedOption, help="cli.spend.constant_prices")
 @as_of_option
 @unverified_option
 @xlsx_option
@@ -85,6 +87,7 @@ def spend_command(
     year: int | None,
     from_day: str | None,
     to_day: str | None,
+    constant_prices: bool,
     as_of: str | None,
     unverified: bool,
     xlsx_path: Path | None,
@@ -98,16 +101,17 @@ def spend_command(
     import_id = _as_of_refreshed(app, as_of)
     with app.engine.connect() as connection:
         try:
-            document = spend(
-                connection,
-                by,
-                start,
-                end,
-                app.settings.ledger.spending_accounts,
-                import_id,
-            )
+            patterns = app.settings.ledger.spending_patterns
+            document = spend(connection, by, start, end, patterns, import_id)
+            if constant_prices:
+                base = price_base(connection, app.settings.prices.base_year, import_id)
+                document = add_constant_prices(
+                    document,
+                    base,
+                    lambda first, last: spend(connection, by, first, last, patterns, import_id),
+                )
             document = explained(app, connection, document, import_id)
-        except AmbiguousPostings as exc:
+        except (AmbiguousPostings, NoPriceIndex) as exc:
             raise UserError(str(exc)) from None
     document.update(mark)
     if xlsx_path:
@@ -124,11 +128,16 @@ def spend_command(
 def print_spending(
     t: Terminal, document: dict[str, Any], start: date, end: date, mark: dict[str, Any]
 ) -> None:
-    """The `spend` table: code, name, amount (and population and per inhabitant, or plan), the
-    unattributed rest and the total, amounts in the locale."""
+    """The `spend` table: code, name, amount (in constant prices too, with --constant-prices;
+    population and per inhabitant, or plan), the unattributed rest and the total, amounts in
+    the locale."""
     by = document["by"]
-    extra = _EXTRA[by]
+    prices = document.get("prices")
+    real = isinstance(prices, dict)
+    extra = (*(("amount_real",) if real else ()), *_EXTRA[by])
     title = t(f"cli.spend.title.{by}", start=t.day(start), end=t.day(end))
+    if real:
+        title += t("cli.spend.in_prices", year=prices["base_year"])
     if mark:
         title += t("cli.unverified_flag")
     table = t.table(
@@ -140,7 +149,13 @@ def print_spending(
             *((t(f"cli.spend.column.{name}"), "figure") for name in extra),
         ],
     )
-    figures = {"amount": t.money, "per_capita": t.money, "plan": t.money, "population": t.count}
+    figures = {
+        "amount": t.money,
+        "amount_real": t.money,
+        "per_capita": t.money,
+        "plan": t.money,
+        "population": t.count,
+    }
     for row in document["rows"]:
         table.add_row(
             row["key"],
@@ -148,9 +163,10 @@ def print_spending(
             *(figures[name](row.get(name)) for name in ("amount", *extra)),
         )
     table.add_section()
-    blank = [""] * len(extra)
-    table.add_row("", t("cli.spend.unattributed"), t.money(document["unattributed"]), *blank)
-    table.add_row("", t("cli.spend.total"), t.money(document["total"]), *blank)
+    blank = [""] * (len(extra) - real)
+    for key, name in (("unattributed", "cli.spend.unattributed"), ("total", "cli.spend.total")):
+        figures_real = [t.money(document[f"{key}_real"])] if real else []
+        table.add_row("", t(name), t.money(document[key]), *figures_real, *blank)
     t.print_table(table)
     print_unattributed(document, t.lang)
 
@@ -190,7 +206,7 @@ def trace_command(
                 district,
                 start,
                 end,
-                app.settings.ledger.spending_accounts,
+                app.settings.ledger.spending_patterns,
                 import_id,
                 measure,
             )

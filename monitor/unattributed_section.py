@@ -29,7 +29,7 @@ def explained(
     app: AppContext, connection: Connection, document: dict[str, Any], as_of: int | None
 ) -> dict[str, Any]:
     """The `spend` document with its `unattributed_breakdown` (same period and catalogue)."""
-    return explain_unattributed(connection, document, app.settings.ledger.spending_accounts, as_of)
+    return explain_unattributed(connection, document, app.settings.ledger.spending_patterns, as_of)
 
 
 def print_unattributed(document: dict[str, Any], lang: str) -> None:

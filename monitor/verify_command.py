@@ -24,7 +24,7 @@ def verify_command(app: AppContext, head: str | None, json_output: bool) -> None
     (help for users: `cli.verify.help`). The derived allocation table is compared with its
     recomputation (`ledger.derived_verification`)."""
     chain = verify_ledger(app.engine, heads=known_heads(app, head))
-    derived = check_derived(app.engine, app.settings.ledger.spending_accounts)
+    derived = check_derived(app.engine, app.settings.ledger.spending_patterns)
     report = replace(
         chain,
         ok=chain.ok and not derived.problems,

@@ -297,14 +297,33 @@ def concentration_chart(
 
 
 def period_spending_chart(
-    periods: Sequence[tuple[str, Decimal]], t: Messages, fmt: LocaleFormat, width: float
+    periods: Sequence[tuple[str, Decimal]],
+    t: Messages,
+    fmt: LocaleFormat,
+    width: float,
+    real: Sequence[tuple[str, Decimal]] | None = None,
+    base_year: int | None = None,
 ) -> Drawing:
-    """One program's spending per period as vertical bars."""
+    """One program's spending per period as vertical bars; with `real`, the same in constant
+    prices of `base_year` as a line with points over them, and a legend naming both."""
     with matplotlib.rc_context(CHART_RC):
-        figure = new_figure(width, 100.0)
+        figure = new_figure(width, 100.0 if real is None else 118.0)
         axes = figure.subplots()
         x = np.arange(len(periods))
-        axes.bar(x, [float(amount) for _, amount in periods], color=BAR, width=0.6)
+        nominal = t("chart.current_prices") if real is not None else None
+        axes.bar(x, [float(amount) for _, amount in periods], color=BAR, width=0.6, label=nominal)
+        if real is not None:
+            axes.plot(
+                x,
+                [float(amount) for _, amount in real],
+                color=POST,
+                marker="o",
+                markersize=3,
+                linewidth=1.2,
+                label=t("chart.constant_prices", year=base_year),
+            )
+            axes.legend(fontsize=6.5, frameon=False, loc="lower center",
+                        bbox_to_anchor=(0.5, 1.0), ncols=2)  # fmt: skip
         # At least MIN_BAR_SLOTS bar widths across, so one period is not one wide block.
         spare = max(0, MIN_BAR_SLOTS - len(periods)) / 2
         axes.set_xlim(-0.5 - spare, len(periods) - 0.5 + spare)

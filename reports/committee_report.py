@@ -36,11 +36,11 @@ from reportlab.platypus import (
 from reports.appendix_sections import changes_since_last_report, method_notes, provenance
 from reports.fonts import BOLD, REGULAR, register_fonts
 from reports.formatting import LocaleFormat
+from reports.map_page import district_map_page
 from reports.messages import Messages
 from reports.overview_sections import (
     at_a_glance,
     cover,
-    district_map_page,
     need_and_spending,
     spending_per_district,
 )

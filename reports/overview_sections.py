@@ -14,7 +14,6 @@ from reportlab.platypus import Flowable, KeepInFrame
 
 from reports.caveats import CaveatLike, caveat_gist, caveats_of, plain_caveat
 from reports.charts import concentration_chart, need_scatter, spending_bars
-from reports.district_map import district_maps
 from reports.programme_glance import programme_table
 from reports.report_data import ReportData
 from reports.report_layout import Layout
@@ -261,7 +260,12 @@ def spending_per_district(data: ReportData, layout: Layout) -> list[Flowable]:
         "total": fmt.money(data.total),
     }
     if in_districts + data.unattributed == data.total:
-        reconciliation = layout.p(t("spending.reconciliation", accounts=accounts, **values))
+        text = t("spending.reconciliation", accounts=accounts, **values)
+        if data.internal_accounts and data.internal:  # said where there is something left out
+            internal = ", ".join(data.internal_accounts)
+            left_out = fmt.money(data.internal)
+            text += " " + t("spending.internal_left_out", accounts=internal, internal=left_out)
+        reconciliation = layout.p(text)
     else:
         difference = fmt.money(data.total - in_districts - data.unattributed)
         reconciliation = layout.p(
@@ -388,14 +392,3 @@ def _class_lists(data: ReportData, layout: Layout) -> list[Flowable]:
 def _need_class(code: str, layout: Layout) -> str:
     key = f"need_class.{code}"
     return layout.t(key) if layout.t.has(key) else code
-
-
-def district_map_page(data: ReportData, layout: Layout) -> list[Flowable]:
-    t, fmt = layout.t, layout.fmt
-    assert data.boundaries is not None
-    maps = district_maps(data.boundaries, data.districts, t, fmt, layout.width)
-    return [
-        layout.h1(t("section.maps")),
-        layout.figure(maps, t("maps.caption")),
-        *disclosure_notes(data, layout, with_rule=False),
-    ]

@@ -131,8 +131,18 @@ def _program_body(
         )
         story.append(layout.gap(8))
     if any(amount for _, amount in section.spending_by_period):
-        chart = period_spending_chart(section.spending_by_period, t, fmt, layout.width)
-        story.append(layout.figure(chart, t("program.spending_caption_years")))
+        chart = period_spending_chart(
+            section.spending_by_period,
+            t,
+            fmt,
+            layout.width,
+            section.spending_real,
+            section.prices_base_year,
+        )
+        caption = t("program.spending_caption_years")
+        if section.spending_real is not None:
+            caption += " " + t("program.constant_prices_caption", year=section.prices_base_year)
+        story.append(layout.figure(chart, caption))
     else:
         story.append(layout.p(t("program.no_spending_periods")))
     if section.evaluation is not None:

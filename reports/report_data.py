@@ -52,6 +52,8 @@ class ProgramSection:
     and "indicator_unit" ("%" makes differences read as percentage points), from the
     `[indicators.CODE]` settings; None when there is no estimate. unavailable_reason: why not, a
     SPEC §7 caveat document {code, values, text} (a reason.* code, English text).
+    spending_real: the same periods' spending in constant prices of `prices_base_year`
+    (`ledger.constant_prices`), None where the ledger holds no price index for every year.
     """
 
     program: str
@@ -60,6 +62,8 @@ class ProgramSection:
     actual: Decimal
     evaluation: dict[str, Any] | None
     unavailable_reason: dict[str, Any] | None
+    spending_real: list[tuple[str, Decimal]] | None = None
+    prices_base_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,9 @@ class ReportData:
     synthetic: the data are invented (the demo city); the report then says so on every page.
     data_as_of_posting: newest booking date in the ledger; data_as_of_indicator: newest
     indicator period (e.g. "2023"). unattributed: spending not attributed to any district;
-    total = sum of district amounts + unattributed = all spending on `spending_accounts`.
+    total = sum of district amounts + unattributed = all spending on `spending_accounts`
+    without `internal_accounts`; internal: the internal service charges on spending accounts in
+    the period, left out of total (ILV, re-booked costs that would count twice).
     targeting: the SPEC §7 targeting JSON (spearman, spearman_ci, verdict, verdict_code,
     top_fifth_spending_share, concentration_index with NEGATIVE = concentrated among the
     neediest, concentration_curve as [[x, y], ...] or [{cum_population_share,
@@ -181,6 +187,8 @@ class ReportData:
     rerun_of: int | None = None
     unverified: bool = False
     unattributed_breakdown: dict[str, Any] | None = None
+    internal_accounts: tuple[str, ...] = ()
+    internal: Decimal = Decimal(0)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and

@@ -16,6 +16,7 @@ from imports.master_data.measures import MeasuresFile, parse_measures
 from imports.master_data.periods import Period
 from imports.master_data.plan import PlanFile, parse_plan
 from imports.master_data.templates import TEMPLATE_KINDS, write_template
+from imports.plan_spending import PlanSpending
 
 __all__ = [
     "TEMPLATE_KINDS",
@@ -25,6 +26,7 @@ __all__ = [
     "MeasuresFile",
     "Period",
     "PlanFile",
+    "PlanSpending",
     "column_key",
     "parse_districts",
     "parse_indicators",

@@ -8,7 +8,9 @@ Two layouts are recognised by their content, whatever the file is called:
   district is the attribute code of the regional variable (the first `N_variable_code` that is a
   regional classification: GEO…, DLAND, REGBEZ, KREISE, GEMEIN, DINSG; else variable 1), the
   indicator is `value_variable_code` (e.g. PRS018), followed by `_` and the attribute codes of
-  any further variables (BEV001_GESM for men), the period is `time`.
+  any further variables (BEV001_GESM for men), the period is `time`. A code published in more
+  than one unit is followed by its unit too: the consumer price index 61111-0001 gives PREIS1
+  as the index (`PREIS1_2020=100`) and as its change on the year before (`PREIS1_%`).
 - the classic CSV: header block (`GENESIS-Tabelle: …` or `Tabelle: …`, title lines, column
   headings), data lines `code;name;…;value`, footer after a `__________` line (notes, copyright,
   `Stand:`). The district is the first cell, the period the date or year heading the value
@@ -89,13 +91,21 @@ def _flat(sheet: RawSheet) -> list[list[object]]:
             f"{sheet.name}: a GENESIS flat file without a regional variable or value_variable_code"
         )
     others = [n for n in numbers if n != regional]
+    units: dict[str, set[str]] = {}
+    for row in sheet.rows[header_at + 1 :]:
+        if row:
+            code = str(cell(list(row), "value_variable_code") or "").strip()
+            units.setdefault(code, set()).add(str(cell(list(row), "value_unit") or "").strip())
     rows: list[list[object]] = [[] for _ in sheet.rows]
     rows[header_at] = list(LONG_HEADER)
     for index in range(header_at + 1, len(sheet.rows)):
         row = list(sheet.rows[index])
         if not row:
             continue
+        code = str(cell(row, "value_variable_code") or "").strip()
         parts = [cell(row, "value_variable_code")]
+        if len(units.get(code, ())) > 1:  # 61111-0001: the index (2020=100) and its rate (%)
+            parts.append(cell(row, "value_unit"))
         parts += [cell(row, f"{n}_variable_attribute_code") for n in others]
         indicator = "_".join(str(p).strip() for p in parts if p not in (None, ""))
         rows[index] = [

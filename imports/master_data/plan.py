@@ -20,7 +20,11 @@ Published budgets break a product's plan down further, and the breakdown decides
   `[ledger] spending_accounts` (NKF class 5 by default); else with a direction column (`Art`,
   `Richtung`: Ausgaben/Einnahmen, Aufwendungen/Erträge) when the direction matches one of the
   `spending` patterns; else with a line column when the line's label does. Income lines and
-  results (`18 = Ergebnis …`) are left out. The sign is the file's own: both income and
+  results (`18 = Ergebnis …`) are left out. Internal service charges (ILV) are never spending,
+  in every layout, as in the ledger: an account among `[ledger] internal_accounts` (NKF 58…,
+  48…) or a line label matching `[plan] internal` (`27 - Interne Leistungsbeziehung`,
+  `Aufwendungen aus internen Leistungsbeziehungen`), whatever the direction says; counted as
+  `left_out.internal`. The sign is the file's own: both income and
   expenses are positive in NKF plans, so the direction is read from the labels, never the sign.
 - Rows of one measure or product and year that differ in line, account or direction are added
   up to one plan amount; the same breakdown twice is an error naming the earlier row.
@@ -73,7 +77,7 @@ from imports.master_data.plan_rows import (
     select_rows,
 )
 from imports.money import DEFAULT_MAX_ABS_CENTS
-from imports.plan_spending import SPENDING_PATTERNS
+from imports.plan_spending import DEFAULT_PLAN_SPENDING, PlanSpending
 from imports.postings import RowError, implausible_amount_message
 from imports.readers import ReadLimits, read_tables
 
@@ -181,16 +185,15 @@ def parse_plan(
     limits: ReadLimits | None = None,
     *,
     columns: Mapping[str, Sequence[str]] | None = None,
-    spending: Sequence[str] = SPENDING_PATTERNS,
-    spending_accounts: Sequence[str] = ("5*",),
+    spending: PlanSpending = DEFAULT_PLAN_SPENDING,
     max_abs_cents: int = DEFAULT_MAX_ABS_CENTS,
 ) -> PlanFile:
     """Read one budget plan; MasterDataError when it holds no plan table, when two columns
     hold the same plan year, or when nothing in it is plan spending (actuals only, income only).
 
-    columns: field -> extra header aliases ([plan] columns). spending: patterns a direction or
-    line label matches when it is spending ([plan] spending). spending_accounts: account
-    patterns that are spending ([ledger] spending_accounts). max_abs_cents: `[imports]
+    columns: field -> extra header aliases ([plan] columns). spending: what counts as spending
+    and what is internal (`PlanSpending`: [plan] spending and internal, [ledger]
+    spending_accounts and internal_accounts). max_abs_cents: `[imports]
     max_abs_amount` in cents; a larger amount is an error at its row.
     """
     path = Path(path)
@@ -215,7 +218,7 @@ def parse_plan(
     errors = table.errors(
         measure.isna() & product.isna(), key_field, "empty: every row needs a measure or product"
     )
-    kept, left_out, kind_errors = select_rows(table, raw, spending, spending_accounts)
+    kept, left_out, kind_errors = select_rows(table, raw, spending)
     breakdown = {f: _codes(table, raw, f) for f in BREAKDOWN if f in table.columns}
     if "year" in table.columns and "amount" in table.columns:
         layout = "long"

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from imports.account_patterns import account_matches
 from imports.german_values import normalise_codes
 from imports.master_data.columns import MasterDataError, Table
 from imports.money import format_cents
+from imports.plan_spending import PlanSpending
 from imports.postings import RowError
 
 _PLAN_KINDS = frozenset(
@@ -40,12 +42,12 @@ def _matches(text: object, patterns: Sequence[str]) -> bool:
 
 
 def select_rows(
-    table: Table, raw: pd.DataFrame, spending: Sequence[str], spending_accounts: Sequence[str]
+    table: Table, raw: pd.DataFrame, spending: PlanSpending
 ) -> tuple[pd.Series, dict[str, int], list[RowError]]:
     """Which rows make up the plan (module docstring), how many were left out and why, and
     the errors of unknown kinds."""
     kept = pd.Series(True, index=raw.index)
-    left_out = {"actuals": 0, "sum_lines": 0, "not_spending": 0}
+    left_out = {"actuals": 0, "sum_lines": 0, "internal": 0, "not_spending": 0}
     errors: list[RowError] = []
     if "kind" in raw:
         kind = raw["kind"].map(lambda v: " ".join(str(v).split()).casefold() if v else "")
@@ -67,17 +69,34 @@ def select_rows(
         sums = raw["line"].map(lambda v: isinstance(v, str) and bool(_SUM_LINE.match(v)))
         left_out["sum_lines"] = int((kept & sums).sum())
         kept &= ~sums
+    internal = _internal(raw, spending)
+    left_out["internal"] = int((kept & internal).sum())
+    kept &= ~internal
     if "account" in raw:
         accounts = normalise_codes(raw["account"])
-        spend = accounts.map(lambda a: _matches(a, spending_accounts))
+        spend = accounts.map(lambda a: isinstance(a, str) and account_matches(a, spending.accounts))
     elif "direction" in raw:
-        spend = raw["direction"].map(lambda v: _matches(v, spending))
+        spend = raw["direction"].map(lambda v: _matches(v, spending.labels))
     elif "line" in raw:
-        spend = raw["line"].map(lambda v: _matches(v, spending))
+        spend = raw["line"].map(lambda v: _matches(v, spending.labels))
     else:
         spend = pd.Series(True, index=raw.index)
     left_out["not_spending"] = int((kept & ~spend).sum())
     return kept & spend, left_out, errors
+
+
+def _internal(raw: pd.DataFrame, spending: PlanSpending) -> pd.Series:
+    """Internal service charges: an account among the internal accounts, or a line label
+    matching the internal patterns — in every layout, whatever its direction says."""
+    internal = pd.Series(False, index=raw.index)
+    if "account" in raw:
+        accounts = normalise_codes(raw["account"])
+        internal |= accounts.map(
+            lambda a: isinstance(a, str) and account_matches(a, spending.internal_accounts)
+        )
+    if "line" in raw:
+        internal |= raw["line"].map(lambda v: _matches(v, spending.internal_lines))
+    return internal
 
 
 def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> MasterDataError:
@@ -92,6 +111,8 @@ def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> Maste
         reasons.append(f"{left_out['sum_lines']} rows are sum lines")
     if left_out.get("not_spending"):
         reasons.append(f"{left_out['not_spending']} rows are not spending (income or results)")
+    if left_out.get("internal"):
+        reasons.append(f"{left_out['internal']} rows are internal service charges")
     if left_out.get("no_amount"):
         reasons.append(f"{left_out['no_amount']} rows have no amount")
     if not reasons:

@@ -64,7 +64,7 @@ def run_demo(
     folder.mkdir(parents=True, exist_ok=True)
     city = city or build_city(seed)
     imports = import_city(app, write_city(city, folder / "exports"))
-    patterns = app.settings.ledger.spending_accounts
+    patterns = app.settings.ledger.spending_patterns
     last_year = max(city.years)
     with app.engine.connect() as connection:
         check = verify_ledger(app.engine)
@@ -141,7 +141,7 @@ def _evaluate(
     planted = city.planted_effects.get(program)
     try:
         panel = build_panel(
-            connection, OUTCOME, app.settings.ledger.spending_accounts, program=program
+            connection, OUTCOME, app.settings.ledger.spending_patterns, program=program
         )
         frame = panel.frame.rename(columns={"value": OUTCOME})
         result = evaluate_panel(

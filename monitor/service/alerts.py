@@ -83,7 +83,7 @@ def raise_alerts(engine: Engine, findings: Iterable[Finding], now: datetime) -> 
 
 
 def find_alerts(connection: Connection, settings: Settings) -> list[Finding]:
-    patterns = settings.ledger.spending_accounts
+    patterns = settings.ledger.spending_patterns
     schedule = settings.schedule
     findings = changed_exports(connection)
     span = connection.execute(

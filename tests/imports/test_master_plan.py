@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from imports.master_data import MasterDataError, parse_plan
+from imports.master_data import MasterDataError, PlanSpending, parse_plan
 from tests.exports import write_csv, write_xlsx
 
 
@@ -173,8 +173,56 @@ def test_with_an_account_column_the_spending_accounts_decide(tmp_path: Path) -> 
         (6, "0531101 / 5311000 / Ausgaben has a plan for 2015 already in row 4")
     ]
     assert parsed.amounts["amount_cents"].tolist() == [1100000]
-    both = parse_plan(path, spending_accounts=("5*", "7*"))
+    both = parse_plan(path, spending=PlanSpending(accounts=("5*", "7*")))
     assert both.amounts["amount_cents"].tolist() == [1150000]
+
+
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        # The account decides (Krefeld, Merzenich): 58… expenses and 48… income are internal.
+        (
+            ["Produkt", "Sachkonto", "Jahr", "Ansatz"],
+            [["5241000", "100"], ["5811000", "40"], ["4811000", "40"], ["4211000", "7"]],
+        ),
+        # The direction decides (Stadtlohn): an internal line is left out although "Ausgabe".
+        (
+            ["Produkt", "Ertrags und Aufwandsarten", "Richtung", "Jahr", "Ansatz"],
+            [
+                ["Personalaufwendungen", "Ausgabe", "100"],
+                ["Aufwendungen aus internen Leistungebeziehungen", "Ausgabe", "40"],
+                ["Erträge aus internen Leistungs beziehungen", "Einnahme", "40"],
+                ["Zuwendungen", "Einnahme", "7"],
+            ],
+        ),
+        # The line decides (Köln): line 27 is internal, whatever its label says of Aufwand.
+        (
+            ["Produkt", "Teilplanzeile", "Jahr", "Ansatz"],
+            [
+                ["11 - Personalaufwendungen", "100"],
+                ["27 - Interne Leistungsbeziehung (Aufwand / (-) Ertrag)", "40"],
+                ["28 - Aufwendungen aus interner Leistungsverrechnung", "40"],
+                ["02 - Zuwendungen und allg. Umlagen", "7"],
+            ],
+        ),
+    ],
+    ids=["account", "direction", "line"],
+)
+def test_internal_service_charges_are_never_plan_spending_in_any_layout(
+    tmp_path: Path, header: list[str], lines: list[list[str]]
+) -> None:
+    """Issue 17: the plan counts what spending counts, so internal charges (ILV) are left out
+    and counted alike whether the account, the direction or the line decides."""
+    rows = [header] + [["0531101", *line[:-1], "2015", line[-1]] for line in lines]
+    parsed = parse_plan(write_csv(tmp_path / "plan.csv", rows))
+    assert parsed.errors == ()
+    assert parsed.amounts["amount_cents"].tolist() == [10000]
+    assert parsed.left_out == {"internal": 2, "not_spending": 1}
+    counted = parse_plan(
+        write_csv(tmp_path / "plan.csv", rows),
+        spending=PlanSpending(internal_accounts=(), internal_lines=()),
+    )
+    assert counted.left_out.get("internal") is None
 
 
 @pytest.mark.parametrize(

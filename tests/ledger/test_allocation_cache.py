@@ -24,11 +24,12 @@ from ledger.derived_allocation import Refresh, refresh_allocations
 from ledger.models import Posting
 from ledger.spending import spend, trace
 from ledger.unattributed import explain_unattributed
+from monitor.settings import LedgerSettings
 from tests.conftest import Monitor
 from tests.exports import JOURNAL_HEADER, write_xlsx
 from tests.ledger.test_spend_trace import POSTINGS, _posting, _workbook, import_second_catalog
 
-PATTERNS = ("5*",)  # settings.toml's spending accounts, as the CLI uses them
+PATTERNS = LedgerSettings().spending_patterns  # the spending patterns as the CLI uses them
 FIRST, LAST = date(2023, 1, 1), date(2024, 12, 31)
 # Whole years (monthly sums only), and periods with partial months at one or both ends or
 # inside one month (days read from the allocation rows), each as `spend` answers it.

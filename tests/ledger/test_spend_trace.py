@@ -249,3 +249,30 @@ def test_correction_replaces_the_amount_in_spend(monitor: Monitor, city, tmp_pat
         versions = connection.execute(text("select count(*) from posting")).scalar_one()
     engine.dispose()
     assert versions == 9  # the superseded version stays for auditors
+
+
+def test_internal_service_charges_are_left_out_of_spending_and_said(
+    monitor: Monitor, city, tmp_path: Path
+) -> None:
+    """Issue 17: an internal charge (ILV, 581100) on JZ-A's cost center is no spending, nor is
+    its income side (481100); `spend` says how much it left out. Settings that name no internal
+    accounts count it, also where the derived allocation table was built with the default."""
+    internal = [
+        _posting(9, "09.01.2024", "581100", "36050", "40,00", "ILV Gebäudewirtschaft"),
+        _posting(10, "09.01.2024", "481100", "36050", "40,00-", "ILV Erstattung"),
+    ]
+    path = write_xlsx(tmp_path / "ilv.xlsx", [["Journal"], JOURNAL_HEADER, *POSTINGS, *internal])
+    assert monitor.json("import", "postings", str(path))["imported"] == 2
+    by_district = monitor.json("spend", "--by", "district", "--year", "2024")
+    assert (by_district["total"], by_district["internal"]) == ("385.01", "40.00")
+    assert {r["key"]: r["amount"] for r in by_district["rows"]}["S03"] == "78.76"
+    assert monitor.json("spend", "--by", "measure", "--year", "2024")["internal"] == "40.00"
+    trace = monitor.json("trace", "--district", "S03", "--year", "2024")
+    assert "581100" not in {item["posting"]["account"] for item in trace["items"]}
+    (monitor.workdir / "settings.toml").write_text(
+        "[ledger]\ninternal_accounts = []\n", encoding="utf-8"
+    )
+    counted = monitor.json("spend", "--by", "district", "--year", "2024")
+    # 40.00 to JZ-A: 10.00 to S01 and 30.00 to S03 (shares 0.25/0.75 since 1 January 2024).
+    assert (counted["total"], counted["internal"]) == ("425.01", "0.00")
+    assert {r["key"]: r["amount"] for r in counted["rows"]}["S03"] == "108.76"

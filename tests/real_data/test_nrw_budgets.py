@@ -4,7 +4,8 @@ Data (tests/data/real/README.md): uploads to OffenerHaushalt / OpenSpending, CC 
 file here is an excerpt (its first lines, or the lines of a few units), bytes unchanged. Every
 total is checked against a sum computed here with the csv module and Decimal, with the rule
 written out: a plan counts the expense accounts (class 5, `[ledger] spending_accounts`) where
-the file has accounts, else the rows whose direction is an expense; actual results never.
+the file has accounts, else the rows whose direction is an expense; actual results never, nor
+internal service charges (ILV: accounts 58… and 48…, or a line "… internen Leistungs…").
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def test_krefeld_windows_1252_keeps_plan_2019_apart_from_actuals_2017(tmp_path: 
     expected: dict[tuple[str, int], int] = defaultdict(int)
     for row in data:
         account = row["Admin Class 4 Level Unique Identifier Partial"]
-        if row["Amount Kind"] == "PLAN" and account.startswith("5"):
+        if row["Amount Kind"] == "PLAN" and account[:1] == "5" and account[:2] != "58":
             key = (row["Admin Class 2 Level Unique Identifier Partial"], int(row["Date"]))
             expected[key] += to_cents(Decimal(row["Amount"]))
     summary = Ledger(tmp_path, settings).json(
@@ -84,21 +85,32 @@ def test_krefeld_windows_1252_keeps_plan_2019_apart_from_actuals_2017(tmp_path: 
     )
     assert summary["years"] == [2019]
     assert summary["total"] == f"{Decimal(sum(expected.values())) / 100:.2f}"
-    actuals = sum(1 for r in data if r["Amount Kind"] == "IST")
+    plan_accounts = [
+        r["Admin Class 4 Level Unique Identifier Partial"]
+        for r in data
+        if r["Amount Kind"] == "PLAN"
+    ]
+    internal = sum(1 for a in plan_accounts if a[:2] in ("58", "48"))
     assert summary["left_out"] == {
-        "actuals": actuals,
-        "not_spending": sum(1 for r in data if r["Amount Kind"] == "PLAN")
-        - sum(1 for r in data if r["Amount Kind"] == "PLAN" and r[
-            "Admin Class 4 Level Unique Identifier Partial"].startswith("5")),
-    }  # fmt: skip
+        "actuals": sum(1 for r in data if r["Amount Kind"] == "IST"),
+        "internal": internal,
+        "not_spending": sum(1 for a in plan_accounts if a[:1] != "5" and a[:2] != "48"),
+    }
+    assert internal == 6  # four 58… and two 48… plan rows in this excerpt
     assert sorted(m for m, _ in expected) == ["-001", "-002"]  # partial ids stay text
 
 
 def test_stadtlohn_product_codes_that_look_like_dates_stay_codes() -> None:
     """`16.01.2001` is product 01 of group 16.01, not 16 January 2001; amounts with German
-    thousands dots; only `Ausgabe` rows of type Plan are spending."""
+    thousands dots; only `Ausgabe` rows of type Plan are spending, and among them not the
+    internal service charges ("Aufwendungen aus internen Leistungebeziehungen", sic), although
+    their direction is `Ausgabe`."""
     expected: dict[tuple[str, int], int] = defaultdict(int)
-    for row in rows("stadtlohn_haushalt_2018.csv", delimiter=";"):
+    data = rows("stadtlohn_haushalt_2018.csv", delimiter=";")
+    internal = [r for r in data if "internen Leistung" in r["Ertrags und Aufwandsarten"]]
+    for row in data:
+        if row in internal:
+            continue
         if row["Budget Richtung"].strip() == "Ausgabe" and row["Betrag-Typ"] == "Plan":
             amount = int(row["Ansatz laufendes Jahr"].replace(".", ""))
             expected[(row["Produkt"], int(row["Jahr"]))] += amount * 100
@@ -107,6 +119,8 @@ def test_stadtlohn_product_codes_that_look_like_dates_stay_codes() -> None:
     assert cents_by(parsed.amounts, "product") == expected
     assert "16.01.2001" in set(parsed.amounts["product"])
     assert parsed.columns["amount"] == "Ansatz laufendes Jahr"
+    assert parsed.left_out["internal"] == len(internal) == 30  # expenses and income alike
+    assert {r["Budget Richtung"].strip() for r in internal} == {"Ausgabe", "Einnahme"}
 
 
 def test_ahaus_decimal_commas_inside_a_comma_separated_file(tmp_path: Path) -> None:

@@ -421,6 +421,33 @@ def test_spending_page_reconciles_districts_unattributed_and_total(german):
     )
 
 
+def test_the_reconciliation_says_how_much_was_left_out_as_internal():
+    """Issue 17: internal service charges are no spending, and the report says how much."""
+    data = replace(
+        sample_report_data(), internal_accounts=("58*", "48*"), internal=Decimal("7250.10")
+    )
+    layout = Layout(Messages("de"), LocaleFormat("de"), 480)
+    texts = [
+        plain(f.getPlainText())
+        for f in spending_per_district(data, layout)
+        if isinstance(f, Paragraph)
+    ]
+    assert any(
+        text.startswith("Abstimmung:")
+        and text.endswith(
+            "Interne Leistungsverrechnung (Konten 58*, 48*) ist keine Ausgabe: 7.250,10 € auf "
+            "diesen Konten im Zeitraum sind nicht mitgezählt."
+        )
+        for text in texts
+    )
+    nothing = replace(data, internal=Decimal(0))  # nothing internal booked: nothing to say
+    assert not any(
+        "Interne Leistungsverrechnung" in plain(f.getPlainText())
+        for f in spending_per_district(nothing, layout)
+        if isinstance(f, Paragraph)
+    )
+
+
 def test_a_total_that_does_not_reconcile_is_flagged():
     data = replace(sample_report_data(), total=Decimal("621352.50"))
     layout = Layout(Messages("de"), LocaleFormat("de"), 480)

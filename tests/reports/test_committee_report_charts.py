@@ -61,7 +61,7 @@ def drawings() -> dict[str, Drawing]:
         "event": event_study_chart(
             program.evaluation["event_study"], "Prozentpunkte", T, FMT, WIDTH
         ),
-        "maps": district_maps(data.boundaries or {}, data.districts, T, FMT, WIDTH),
+        "maps": district_maps(data.boundaries or {}, data.districts, T, FMT, WIDTH).drawings[0],
     }
 
 
@@ -123,7 +123,8 @@ def test_maps_grey_out_districts_without_data_and_skip_other_geometries():
             {"properties": {"key": "D02"}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
         ]
     }
-    labels = texts(district_maps(boundaries, data.districts, T, FMT, WIDTH))
+    maps = district_maps(boundaries, data.districts, T, FMT, WIDTH)
+    labels = texts(maps.drawings[0])
     assert "X99" in labels
     assert "D02" not in labels
     assert "keine Angabe" in labels
@@ -183,3 +184,12 @@ def test_the_synthetic_comparison_chart_labels_years_without_grouping_and_marks_
     assert {"gefördert", "synthetischer Vergleich", "Beginn", "SGB-II-Quote (%)"} <= set(labels)
     assert "2018" in labels and "2.018" not in labels
     assert not any(isinstance(s, Image) for s in shapes(drawing))
+
+
+def test_programme_spending_in_constant_prices_is_a_labelled_line_over_the_bars():
+    """Issue 17 item 6: the programme chart names both series, current and constant prices."""
+    nominal = [("2022", Decimal("110200")), ("2023", Decimal("116700"))]
+    real = [("2022", Decimal("100000")), ("2023", Decimal("100000"))]
+    drawing = period_spending_chart(nominal, T, FMT, WIDTH, real, 2020)
+    assert {"in jeweiligen Preisen", "in Preisen von 2020"} <= set(texts(drawing))
+    assert "in Preisen von 2020" not in texts(period_spending_chart(nominal, T, FMT, WIDTH))

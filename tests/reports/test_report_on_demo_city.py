@@ -241,7 +241,7 @@ def test_program_spending_by_year_reuses_the_panels_tagging_and_gives_the_same_f
 
     folder = original.monitor.workdir
     app = AppContext(load_settings(folder / "settings.toml"), original.monitor.database_url)
-    patterns = app.settings.ledger.spending_accounts
+    patterns = app.settings.ledger.spending_patterns
     with app.engine.connect() as connection:
         bound = ledger_bound(connection)
         tagged_now = report_programs.program_spending_by_year(

@@ -5,8 +5,8 @@ outside the program, per table), the triggers on the master-data and derived all
 and the master-data point of the last verification in `chain_check` (the newest master import
 then and its seal), from which the figure commands re-hash only newer master data.
 
-Revision ID: 0014
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -16,14 +16,14 @@ from alembic import op
 from ledger.master_seal import SEALED_IN_0010
 from ledger.trip_wire import create_triggers, drop_triggers
 
-revision = "0014"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
 # The tables of this revision (a later master-data table gets its triggers from its migration).
 _MASTER = ("master_import", *SEALED_IN_0010, "district_boundary", "grid_cell")
-_DERIVED = ("posting_allocation", "allocation_month", "allocation_cache")
+_DERIVED = ("posting_allocation", "allocation_month", "allocation_cache", "unattributed_month")
 
 
 def upgrade() -> None:
