@@ -69,9 +69,21 @@ MASTER_ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "plan_amount": ("import_id", "seq", "measure", "product", "year", "amount_cents"),
     "district_boundary": ("import_id", "district", "name", "srid", "area_m2", "geometry"),
     "grid_cell": ("import_id", "cell", "x", "y", "size_m", "value", "weight", "district"),
+    "facility": (
+        "import_id",
+        "seq",
+        "type",
+        "name",
+        "x",
+        "y",
+        "district",
+        "measure",
+        "valid_from",
+        "valid_to",
+    ),
 }
 # The tables that existed when existing ledgers were sealed (migration 0010); the geodata tables
-# came later (migration 0012) and are sealed from their first row.
+# (migration 0012) and places of help (0013) came later and are sealed from their first row.
 SEALED_IN_0010 = (
     "district",
     "population",
@@ -90,6 +102,7 @@ MASTER_ROW_KEYS: dict[str, tuple[str, ...]] = {
     "plan_amount": ("import_id", "seq"),
     "district_boundary": ("import_id", "district"),
     "grid_cell": ("import_id", "cell"),
+    "facility": ("import_id", "seq"),
 }
 # Fields that name a row in a problem, besides its key.
 _ROW_LABELS: dict[str, tuple[str, ...]] = {
@@ -101,6 +114,7 @@ _ROW_LABELS: dict[str, tuple[str, ...]] = {
     "plan_amount": ("measure", "product", "year"),
     "district_boundary": ("district",),
     "grid_cell": ("cell",),
+    "facility": ("type", "name"),
 }
 _DATES = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
 _FLOATS = {"value", "area_m2", "x", "y", "weight"}

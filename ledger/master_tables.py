@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ledger.facility_models import Facility
 from ledger.geo_models import DistrictBoundary, GridCell
 from ledger.master_models import (
     Allocation,
@@ -23,4 +24,5 @@ MASTER_MODELS: dict[str, type[Base]] = {
     "plan_amount": PlanAmount,
     "district_boundary": DistrictBoundary,
     "grid_cell": GridCell,
+    "facility": Facility,
 }

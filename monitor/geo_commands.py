@@ -69,7 +69,7 @@ def import_boundaries_command(
     document = import_boundaries(
         app, path, key=key, name=name, layer=layer, create_districts=create_districts
     )
-    _emit(app, document, json_output, _boundaries_text)
+    emit_import(app, document, json_output, _boundaries_text)
 
 
 def import_boundaries(
@@ -199,7 +199,7 @@ def import_grid_command(
     document = import_grid(
         app, path, value=value_column, indicator=indicator, period=period, weight=weight_column
     )
-    _emit(app, document, json_output, _grid_text)
+    emit_import(app, document, json_output, _grid_text)
 
 
 def import_grid(
@@ -307,7 +307,9 @@ def _number(value: float, count: bool) -> int | float | None:
     return round(value) if count else float(value)
 
 
-def _emit(app: AppContext, document: dict[str, Any], json_output: bool, text: Any) -> None:
+def emit_import(app: AppContext, document: dict[str, Any], json_output: bool, text: Any) -> None:
+    """A geodata import's document as JSON, or its rejected rows and `text(document)`; exit 1
+    when rows were rejected (nothing was stored then)."""
     errors = document["errors"]
     if json_output or app.json_output:
         app.emit_json(document)
