@@ -48,8 +48,8 @@ def write_points(path: Path, points: list[tuple[float, float, dict]]) -> Path:
     return path
 
 
-@pytest.fixture
-def city(monitor: Monitor, tmp_path: Path) -> Monitor:
+def make_city(monitor: Monitor, tmp_path: Path) -> Monitor:
+    """The three districts with their boundaries."""
     listed = _workbook(
         tmp_path / "districts.xlsx",
         {"Sozialräume": [["Sozialraum", "Bezeichnung"], ["S01", "Nord"], ["S02", "Mitte"],
@@ -58,6 +58,11 @@ def city(monitor: Monitor, tmp_path: Path) -> Monitor:
     monitor.json("import", "districts", str(listed))
     monitor.json("import", "boundaries", str(three_squares(tmp_path / "city.geojson")))
     return monitor
+
+
+@pytest.fixture
+def city(monitor: Monitor, tmp_path: Path) -> Monitor:
+    return make_city(monitor, tmp_path)
 
 
 def _stored(monitor: Monitor, **kwargs) -> list[tuple]:
