@@ -133,7 +133,7 @@ def _unknown_measures(read: Any, known: set[str]) -> list[RowError]:
 
 def _labels(places: pd.DataFrame) -> list[str]:
     return [
-        f"{name or '?'} ({kind}, #{row})"
+        f"{name if isinstance(name, str) else '?'} ({kind}, #{row})"
         for name, kind, row in zip(places["name"], places["type"], places["row"], strict=True)
     ]
 
