@@ -10,8 +10,13 @@ of demand point i that becomes covered:
                 Σ_j x_j = K,  x_j ∈ {0, 1},  0 ≤ y_i ≤ 1.
 
 At an optimum y_i = min(1, Σ x_j), which is 0 or 1 when x is, so y need not be declared integer.
-It is solved by HiGHS (through `scipy.optimize.milp`) with a relative gap of zero, i.e. to proven
-optimality; `optimal` is HiGHS's own verdict, never assumed. HiGHS is an established open-source
+It is solved by HiGHS (through `scipy.optimize`), to proven optimality: first the linear
+relaxation (interior point with crossover), which for coverage problems is often integral
+already — an integral optimum of the relaxation attains the relaxation's upper bound and is
+therefore optimal, which is checked, not assumed; otherwise the mixed-integer programme by
+HiGHS's branch and bound with a relative gap of zero (its presolve is left out: on dense
+coverage matrices it costs more than it saves). `optimal` is false only when a time limit
+stopped the solver before its proof. HiGHS is an established open-source
 MILP solver (the default LP/MIP solver of SciPy and of JuMP's tutorials), shipped inside the
 SciPy wheel the project already depends on, so no solver has to be installed.
 
@@ -29,12 +34,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix, hstack, identity
 from scipy.spatial import cKDTree
 
-# HiGHS's verdict for a programme solved to optimality (scipy.optimize.milp's status 0).
+# HiGHS's verdict for a programme solved to optimality (scipy.optimize's status 0).
 _OPTIMAL = 0
+# How far from 0 or 1 a relaxed site choice may be to count as integral, and the relative slack
+# allowed between the relaxation's bound and the integral choice's coverage.
+_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,16 @@ def _solve(
     objective = np.concatenate([np.zeros(m), -weights])
     link = hstack([-reach, identity(n, format="csr")], format="csr")  # y_i - Σ a_ij x_j ≤ 0
     count = csr_matrix(np.concatenate([np.ones(m), np.zeros(n)]))
-    options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
+    bound = _relaxation(objective, link, count, k, time_limit)
+    if bound is not None:
+        chosen = np.flatnonzero(bound.x[:m] > 0.5)
+        if _integral(bound.x[:m]) and len(chosen) == k:
+            # The relaxation's optimum bounds every choice of k sites from above; an integral
+            # optimum attains that bound, so it is optimal for the programme itself.
+            newly = _attributed(reach, weights, points, sites, chosen)
+            if newly.sum() >= -bound.fun - _TOLERANCE * max(1.0, abs(bound.fun)):
+                return _solution(chosen, newly, optimal=True)
+    options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "presolve": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
     result = milp(
@@ -153,12 +170,37 @@ def _solve(
         raise RuntimeError(f"the solver found no solution: {result.message}")
     chosen = np.flatnonzero(result.x[:m] > 0.5)
     newly = _attributed(reach, weights, points, sites, chosen)
+    return _solution(chosen, newly, optimal=result.status == _OPTIMAL)
+
+
+def _relaxation(objective, link, count, k: int, time_limit: float | None):  # type: ignore[no-untyped-def]
+    """The linear relaxation solved by HiGHS's interior-point method with crossover (a vertex),
+    or None when it did not finish."""
+    options = {} if time_limit is None else {"time_limit": time_limit}
+    result = linprog(
+        objective,
+        A_ub=link,
+        b_ub=np.zeros(link.shape[0]),
+        A_eq=count,
+        b_eq=[k],
+        bounds=(0.0, 1.0),
+        method="highs-ipm",
+        options=options,
+    )
+    return result if result.status == _OPTIMAL else None
+
+
+def _integral(values: np.ndarray) -> bool:
+    return bool(np.all(np.minimum(values, 1.0 - values) <= _TOLERANCE))
+
+
+def _solution(chosen: np.ndarray, newly: np.ndarray, *, optimal: bool) -> Solution:
     order = np.argsort(-newly, kind="stable")
     return Solution(
         chosen=tuple(int(c) for c in chosen[order]),
         newly_covered=tuple(float(v) for v in newly[order]),
         gain=float(newly.sum()),
-        optimal=result.status == _OPTIMAL,
+        optimal=optimal,
     )
 
 

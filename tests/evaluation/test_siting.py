@@ -8,6 +8,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from evaluation import siting
 from evaluation.siting import coverage_matrix, maximal_covering
 
 
@@ -22,8 +23,15 @@ def _brute_force(demand, people, covered, sites, within, k) -> float:
     )
 
 
+@pytest.mark.parametrize("branch_and_bound", [False, True])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_solvers_choice_covers_as_many_as_the_best_choice_found_by_brute_force(seed) -> None:
+def test_the_solvers_choice_covers_as_many_as_the_best_choice_found_by_brute_force(
+    seed: int, branch_and_bound: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways to the proof: the integral relaxation, and (relaxation skipped) HiGHS's
+    branch and bound."""
+    if branch_and_bound:
+        monkeypatch.setattr(siting, "_relaxation", lambda *args, **kwargs: None)
     rng = np.random.default_rng(seed)
     n, m, k = rng.integers(15, 40), rng.integers(5, 11), int(rng.integers(1, 4))
     demand = rng.uniform(0, 5000, size=(n, 2))
