@@ -142,9 +142,11 @@ def _read_geodata(
     if areas.any():
         where[areas] = shapely.point_on_surface(geoms[areas])
     xs, ys = shapely.get_x(where), shapely.get_y(where)
-    attributes = pd.DataFrame(
-        {c: frame[c].to_numpy(dtype=object) for c in layer.fields}, index=numbers
-    )
+    attributes = pd.DataFrame(  # object columns: GDAL's dates stay cells, not a datetime64 column
+        {c: pd.Series(frame[c].to_numpy(dtype=object), index=numbers, dtype=object)
+         for c in layer.fields},
+        index=numbers,
+    )  # fmt: skip
     columns = _field_columns(list(attributes.columns), options)
     _refuse_unknown_fields(path, options, list(attributes.columns))
     errors: list[RowError] = []
