@@ -10,19 +10,10 @@ from sqlalchemy import Connection, select
 from ledger.facility_models import Facility
 from ledger.geo_store import grid_cells
 from ledger.master_models import MasterImport
+from ledger.master_seal import MASTER_ROW_FIELDS
 
-PLACE_COLUMNS = [
-    "import_id",
-    "seq",
-    "type",
-    "name",
-    "x",
-    "y",
-    "district",
-    "measure",
-    "valid_from",
-    "valid_to",
-]
+# Every stored column but the hash, as sealed.
+PLACE_COLUMNS = list(MASTER_ROW_FIELDS["facility"])
 
 
 def places(

@@ -9,6 +9,7 @@ marked), and take their inputs from `monitor.places_inputs`; the figures come fr
 from __future__ import annotations
 
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from imports.money import format_cents
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
@@ -180,28 +182,23 @@ def siting_document(
     weight: str,
     as_of: str | None,
 ) -> dict[str, Any]:
-    """The `siting --json` document (SPEC §9)."""
-    from evaluation.siting import maximal_covering
-    from monitor.places_inputs import lon_lat
+    """The `siting --json` document (SPEC §9); with the running cost of a place where the
+    ledger knows it (places naming their measure), the cost per person newly reached."""
+    from ledger.master_store import resolve_as_of
+    from monitor.places_inputs import lon_lat, running_cost_per_place
 
     _, inputs, reached = access_document(app, kind, within, period, weight, as_of)
     candidates = (
         _candidate_file(app, candidates_path)
         if candidates_path is not None
-        else inputs.residents[["x", "y", "district"]].drop_duplicates(["x", "y"])
+        else default_candidates(inputs.residents)
     )
-    if candidates.empty:
-        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
-    residents = reached.residents
+    result = solve_siting(reached, candidates, within, add)
+    with app.engine.connect() as connection:
+        cost = running_cost_per_place(
+            connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
+        )
     sites = candidates[["x", "y"]].to_numpy(float)
-    result = maximal_covering(
-        residents[["x", "y"]].to_numpy(float),
-        residents["people"].to_numpy(float),
-        residents["covered"].to_numpy(bool),
-        sites,
-        within,
-        add,
-    )
     chosen = list(result.best.chosen)
     lon, lat = lon_lat(sites[chosen, 0], sites[chosen, 1])
     districts = candidates["district"].to_numpy(dtype=object)[chosen]
@@ -227,15 +224,41 @@ def siting_document(
         "covered_before": round(before),
         "covered_after": round(result.covered_after),
         "optimal": result.optimal,
+        "running_cost_per_place": None if cost is None else format_cents(cost),
         "curve": [
             {
                 "places": size,
                 "covered": round(before + step.gain),
                 "newly_covered": round(step.gain),
+                "cost_per_person": _cost_per_person(cost, size, step.gain),
             }
             for size, step in enumerate(result.curve, start=1)
         ],
     }
+
+
+def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
+    """x, y, district of the candidate sites SPEC §9 names: the resident points' positions (the
+    populated grid cells' centres, or the districts' points)."""
+    return residents[["x", "y", "district"]].drop_duplicates(["x", "y"]).reset_index(drop=True)
+
+
+def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+    """The maximal covering solution for `add` new places among `candidates`, given the
+    residents and their coverage as `evaluation.access.access` found them."""
+    from evaluation.siting import maximal_covering
+
+    if candidates.empty:
+        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
+    residents = reached.residents
+    return maximal_covering(
+        residents[["x", "y"]].to_numpy(float),
+        residents["people"].to_numpy(float),
+        residents["covered"].to_numpy(bool),
+        candidates[["x", "y"]].to_numpy(float),
+        within,
+        add,
+    )
 
 
 def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
@@ -260,6 +283,16 @@ def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
         return sites.assign(district=None)
     located = locate_points(sites["x"], sites["y"], STORAGE_CRS, polygons)
     return sites.assign(district=located.district.to_numpy())
+
+
+def _cost_per_person(cost: int | None, places: int, gain: float) -> str | None:
+    """The running cost of `places` new places per person they newly reach (two-decimal euros);
+    None without a known cost or without anyone reached."""
+    people = round(gain)
+    if cost is None or people == 0:
+        return None
+    cents = (Decimal(cost) * places / people).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_cents(int(cents))
 
 
 def _number(value: float) -> int | float:

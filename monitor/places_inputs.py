@@ -20,6 +20,7 @@ refused rather than guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,30 @@ def short_way_inputs(
         need_period=need_period,
         without_weight=without,
     )
+
+
+def running_cost_per_place(
+    connection: Connection, settings: Settings, found: pd.DataFrame, label: str, as_of: int | None
+) -> int | None:
+    """The mean running cost of a place in cents: the spending in the period on the measures
+    that pay the places (their `measure`), divided by the number of places they pay. None
+    when no place names a measure, the period is no period, or nothing was spent."""
+    from ledger.spending import spending_sums
+    from ledger.tagging import AmbiguousPostings
+
+    paid = found.dropna(subset=["measure"])
+    period = parse_period_option(label)
+    if paid.empty or not isinstance(period, Period):
+        return None
+    try:
+        sums, _ = spending_sums(connection, "measure", period.start, period.end,
+                                settings.ledger.spending_accounts, as_of)  # fmt: skip
+    except AmbiguousPostings as exc:
+        raise UserError(str(exc)) from None
+    cents = sum(sums.get(code, 0) for code in set(paid["measure"]))
+    if cents <= 0:
+        return None
+    return int((Decimal(cents) / len(paid)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def lon_lat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

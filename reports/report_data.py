@@ -21,6 +21,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from reports.short_ways_data import ShortWaysSection
+
 
 @dataclass(frozen=True)
 class DistrictSpending:
@@ -139,7 +141,7 @@ class ReportData:
     the ledger state the numbers come from; rerun_of: the run whose numbers this report computes
     again.
     unverified: computed with `--unverified` from a ledger whose hash chain did not verify
-    (every page says so).
+    (every page says so). short_ways: the "Kurze Wege" section of each place type in force.
     """
 
     city: str
@@ -178,6 +180,7 @@ class ReportData:
     inputs: InputVersions | None = None
     rerun_of: int | None = None
     unverified: bool = False
+    short_ways: tuple[ShortWaysSection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and
@@ -185,6 +188,7 @@ class ReportData:
         figures: the sidecar names them by feature count and the sha256 of their JSON."""
         document = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
         document["boundaries"] = _boundaries_digest(self.boundaries)
+        document["short_ways"] = [section.to_dict() for section in self.short_ways]
         return document
 
 

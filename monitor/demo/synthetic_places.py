@@ -124,10 +124,10 @@ def _write_facilities(
             x, y = corners[code]
             name = f"Beratungsstelle {names[code]}"
             places.append((x + 950, y + 600, {"Typ": "beratung", "Name": name}))
-    for measure, district, start in _family_centres(city):
+    for measure, district, start, end in _family_centres(city):
         x, y = corners[district]
         fields = {"Typ": "familienzentrum", "Name": f"Familienzentrum {names[district]}",
-                  "Massnahme": measure, "Gueltig ab": start}  # fmt: skip
+                  "Massnahme": measure, "Gueltig ab": start, "Gueltig bis": end}  # fmt: skip
         places.append((x + 450, y + 1000, fields))
     features = []
     for x, y, properties in places:
@@ -144,14 +144,19 @@ def _write_facilities(
     return path
 
 
-def _family_centres(city: SyntheticCity) -> list[tuple[str, str, str]]:
-    """(measure, district with its largest share, start as ISO date) of each family centre."""
+def _family_centres(city: SyntheticCity) -> list[tuple[str, str, str, str]]:
+    """(measure, district with its largest share, start, end as ISO dates or "") of each
+    family centre: the place is open while its measure runs."""
     measures = city.measures[city.measures["program"] == FAMILY_CENTRE_PROGRAM]
     shares = city.allocations.assign(share=city.allocations["share"].astype(float))
     found = []
-    for measure, start in zip(measures["measure"], measures["start"], strict=True):
+    for measure, start, end in zip(measures["measure"], measures["start"], measures["end"],
+                                   strict=True):  # fmt: skip
         own = shares[shares["measure"] == measure].sort_values("share", ascending=False)
         if not own.empty:
-            begins = "" if pd.isna(start) else pd.Timestamp(start).date().isoformat()
-            found.append((measure, own["district"].iloc[0], begins))
+            found.append((measure, own["district"].iloc[0], _iso(start), _iso(end)))
     return found
+
+
+def _iso(day: object) -> str:
+    return "" if pd.isna(day) else pd.Timestamp(day).date().isoformat()

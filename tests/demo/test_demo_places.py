@@ -5,6 +5,7 @@ measures; `access` and `siting` answer on it, and the neediest district is the l
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -47,7 +48,21 @@ def test_the_grid_sums_to_each_districts_population_and_places_are_placed(ledger
     assert people == dict(zip(last["district"], last["population"].astype(int), strict=True))
     assert (access["residents"], access["places"], access["period"]) == ("grid", 4, "2024")
     family = _json(db, "access", "--type", "familienzentrum")
-    assert family["places"] == 4  # FZ-01..FZ-04, each in the district it pays for
+    assert family["places"] == 3  # FZ-01..FZ-03 in the districts they pay for; FZ-04 ended 2023
+
+
+def test_siting_gives_the_cost_per_person_from_the_measures_that_pay_the_places(ledger) -> None:
+    db, _ = ledger
+    spent = _json(db, "spend", "--by", "measure", "--year", "2024")
+    paid = {r["key"]: Decimal(r["amount"]) for r in spent["rows"] if r["key"] in
+            ("FZ-01", "FZ-02", "FZ-03")}  # fmt: skip
+    per_place = sum(paid.values()) / 3
+    siting = _json(db, "siting", "--type", "familienzentrum", "--add", "2")
+    cost = Decimal(siting["running_cost_per_place"])
+    assert cost == per_place.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    for step in siting["curve"]:
+        expected = cost * step["places"] / step["newly_covered"]
+        assert abs(Decimal(step["cost_per_person"]) - expected) <= Decimal("0.01")
 
 
 def test_the_neediest_district_is_barely_reached_and_siting_puts_a_place_there(ledger) -> None:

@@ -73,7 +73,10 @@ def test_siting_puts_the_new_place_where_the_uncovered_people_live(gridded: Moni
     assert added["district"] == "S03" and added["newly_covered"] == 50
     assert abs(added["x"] - (X0 + 2500)) < 1 and abs(added["y"] - (Y0 + 500)) < 1
     assert 6.0 < added["lon"] < 7.5 and 50.5 < added["lat"] < 51.5
-    assert document["curve"] == [{"places": 1, "covered": 450, "newly_covered": 50}]
+    assert document["curve"] == [
+        {"places": 1, "covered": 450, "newly_covered": 50, "cost_per_person": None}
+    ]
+    assert document["running_cost_per_place"] is None  # no place names its measure
 
 
 def test_siting_takes_candidates_from_a_file(gridded: Monitor, tmp_path: Path) -> None:
