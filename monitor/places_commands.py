@@ -42,6 +42,13 @@ _weight_option = click.option(
 )
 
 
+def _reading_options(command: Any) -> Any:
+    """The options both commands end with: --period, --weight, --as-of, --unverified, --json."""
+    for option in (json_option, unverified_option, as_of_option, _weight_option, _period_option):
+        command = option(command)
+    return click.pass_obj(command)
+
+
 def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
                     as_of: str | None) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
     """(the `access --json` document, the inputs, the Access result)."""
@@ -71,12 +78,7 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
 @click.command("access", cls=WordedCommand, help="cli.access.help")
 @_type_option
 @_within_option
-@_period_option
-@_weight_option
-@as_of_option
-@unverified_option
-@json_option
-@click.pass_obj
+@_reading_options
 def access_command(
     app: AppContext,
     kind: str,
@@ -131,12 +133,7 @@ def access_command(
     cls=WordedOption,
     help="cli.siting.candidates",
 )
-@_period_option
-@_weight_option
-@as_of_option
-@unverified_option
-@json_option
-@click.pass_obj
+@_reading_options
 def siting_command(
     app: AppContext,
     kind: str,
