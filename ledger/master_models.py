@@ -5,9 +5,9 @@ changes) and its rows point at it. Nothing is overwritten: the district list and
 catalog are snapshots (the newest import of that kind is in force), while population, indicator
 values and plan amounts accumulate, a later import's value for the same key superseding an
 earlier one. `--as-of` simply ignores imports after the named one. Boundaries and grid cells
-(`ledger.geo_models`) are two more kinds, the price index (`PriceIndex`) another; a boundaries
-import that creates districts writes the whole new district list too, so the district list in
-force is the newest import that wrote one.
+(`ledger.geo_models`), places of help (`ledger.facility_models`) and the price index
+(`PriceIndex`) are four more kinds; a boundaries import that creates districts writes the whole
+new district list too, so the district list in force is the newest import that wrote one.
 """
 
 from __future__ import annotations
@@ -29,7 +29,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models import Base
 
-MASTER_KINDS = ("districts", "indicators", "measures", "plan", "boundaries", "grid", "prices")
+MASTER_KINDS = (
+    "districts",
+    "indicators",
+    "measures",
+    "plan",
+    "boundaries",
+    "grid",
+    "prices",
+    "facilities",
+)
 
 
 class MasterImport(Base):

@@ -70,9 +70,22 @@ MASTER_ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "district_boundary": ("import_id", "district", "name", "srid", "area_m2", "geometry"),
     "grid_cell": ("import_id", "cell", "x", "y", "size_m", "value", "weight", "district"),
     "price_index": ("import_id", "series", "year", "level", "unit"),
+    "facility": (
+        "import_id",
+        "seq",
+        "type",
+        "name",
+        "x",
+        "y",
+        "district",
+        "measure",
+        "valid_from",
+        "valid_to",
+    ),
 }
 # The tables that existed when existing ledgers were sealed (migration 0010); the geodata tables
-# came later (migration 0012) and are sealed from their first row.
+# (migration 0012), the price index (0016) and places of help (0017) came later and are sealed
+# from their first row.
 SEALED_IN_0010 = (
     "district",
     "population",
@@ -92,6 +105,7 @@ MASTER_ROW_KEYS: dict[str, tuple[str, ...]] = {
     "district_boundary": ("import_id", "district"),
     "grid_cell": ("import_id", "cell"),
     "price_index": ("import_id", "series", "year"),
+    "facility": ("import_id", "seq"),
 }
 # Fields that name a row in a problem, besides its key.
 _ROW_LABELS: dict[str, tuple[str, ...]] = {
@@ -104,6 +118,7 @@ _ROW_LABELS: dict[str, tuple[str, ...]] = {
     "district_boundary": ("district",),
     "grid_cell": ("cell",),
     "price_index": ("series", "year"),
+    "facility": ("type", "name"),
 }
 _DATES = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
 _FLOATS = {"value", "area_m2", "x", "y", "weight"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ledger.facility_models import Facility
 from ledger.geo_models import DistrictBoundary, GridCell
 from ledger.master_models import (
     Allocation,
@@ -25,4 +26,5 @@ MASTER_MODELS: dict[str, type[Base]] = {
     "district_boundary": DistrictBoundary,
     "grid_cell": GridCell,
     "price_index": PriceIndex,
+    "facility": Facility,
 }

@@ -148,6 +148,14 @@ def drop_triggers(connection: Connection, tables: tuple[str, ...]) -> None:
         connection.execute(text("DROP FUNCTION IF EXISTS trip_wire()"))
 
 
+def rewire_rebuilt(connection: Connection, tables: tuple[str, ...], derived: bool) -> None:
+    """The trip wire back on tables a migration rebuilt: SQLite's batch mode copies a table to
+    change a constraint and drops its triggers with the old copy; PostgreSQL alters in place."""
+    if connection.dialect.name == "sqlite":
+        drop_triggers(connection, tables)
+        create_triggers(connection, tables, derived)
+
+
 @contextmanager
 def suspended(connection: Connection, tables: tuple[str, ...], derived: bool) -> Iterator[None]:
     """The SQLite row triggers of `tables` dropped for a bulk write of the program and created

@@ -37,6 +37,8 @@ SUBCOMMANDS = {
     "template": "monitor.master_commands:template_command",
     "need": "monitor.need_commands:need_command",
     "targeting": "monitor.need_commands:targeting_command",
+    "access": "monitor.places_commands:access_command",
+    "siting": "monitor.places_commands:siting_command",
     "evaluate": "monitor.evaluate_command:evaluate_command",
     "demo": "monitor.demo_command:demo_command",
     "serve": "monitor.service.commands:serve_command",

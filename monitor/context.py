@@ -20,7 +20,18 @@ from reports.messages import Messages
 
 # Commands that only read (SPEC §2): they never create a ledger where none exists.
 READING_COMMANDS = frozenset(
-    {"spend", "trace", "need", "targeting", "evaluate", "report", "batches", "verify"}
+    {
+        "spend",
+        "trace",
+        "need",
+        "targeting",
+        "access",
+        "siting",
+        "evaluate",
+        "report",
+        "batches",
+        "verify",
+    }
 )
 
 

@@ -1,6 +1,12 @@
-"""The `import` command group with all its subcommands: postings, master data and geodata."""
+"""The `import` command group with all its subcommands: postings, master data, geodata
+and places of help."""
 
-from monitor import geo_commands, master_commands, price_commands  # noqa: F401  (add their subcommands)
+from monitor import (  # noqa: F401  (add their subcommands)
+    facility_commands,
+    geo_commands,
+    master_commands,
+    price_commands,
+)
 from monitor.import_commands import import_group
 
 __all__ = ["import_group"]

@@ -44,6 +44,7 @@ from monitor.context import AppContext, UserError
 from monitor.need_commands import compute_need, targeting_of, worsened_classes
 from monitor.recorded_settings import settings_digest
 from monitor.report_programs import program_sections
+from monitor.report_short_ways import short_ways_sections
 from reports.messages import Messages
 from reports.report_data import (
     BatchProvenance,
@@ -136,6 +137,7 @@ def assemble_report(
         head = seal_at(connection, bound.batch_id, bound.master_import_id)
         catalog_version = newest_import(connection, "measures", as_of)
         imported_boundaries = boundaries_geojson(connection, as_of)
+        short_ways = short_ways_sections(app, connection, as_of)
     zone = app.settings.schedule.timezone
     batches = [
         BatchProvenance(
@@ -202,6 +204,7 @@ def assemble_report(
         postings_span=span,
         inputs=InputVersions(bound.posting_id, bound.master_import_id, bound.batch_id),
         rerun_of=rerun_of,
+        short_ways=short_ways,
     )
 
 

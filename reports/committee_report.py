@@ -47,6 +47,7 @@ from reports.overview_sections import (
 from reports.program_sections import program_page
 from reports.report_data import ReportData
 from reports.report_layout import MUTED, WARNING_RED, Layout
+from reports.short_ways import short_ways_page
 
 MARGIN = 20 * mm
 FOOTER_Y = 11 * mm
@@ -120,6 +121,7 @@ def report_story(data: ReportData, layout: Layout) -> list[Flowable]:
     ]
     if data.boundaries and data.boundaries.get("features"):
         sections.append(district_map_page(data, layout))
+    sections += [short_ways_page(s, data.boundaries, layout) for s in data.short_ways]
     names = {district.key: district.name for district in data.districts}
     sections += [program_page(section, layout, names) for section in data.programs]
     if data.method_notes:

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from reports.short_ways_data import ShortWaysSection
+
 
 @dataclass(frozen=True)
 class DistrictSpending:
@@ -147,7 +149,7 @@ class ReportData:
     unattributed_breakdown: what the unattributed amount is (the `spend` document's
     `unattributed_breakdown`, `ledger.unattributed.breakdown_document`), or None.
     unverified: computed with `--unverified` from a ledger whose hash chain did not verify
-    (every page says so).
+    (every page says so). short_ways: the "Kurze Wege" section of each place type in force.
     """
 
     city: str
@@ -189,6 +191,7 @@ class ReportData:
     unattributed_breakdown: dict[str, Any] | None = None
     internal_accounts: tuple[str, ...] = ()
     internal: Decimal = Decimal(0)
+    short_ways: tuple[ShortWaysSection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON (the sidecar): Decimal euros as two-decimal strings, dates and
@@ -196,6 +199,7 @@ class ReportData:
         figures: the sidecar names them by feature count and the sha256 of their JSON."""
         document = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
         document["boundaries"] = _boundaries_digest(self.boundaries)
+        document["short_ways"] = [section.to_dict() for section in self.short_ways]
         return document
 
 

@@ -8,20 +8,35 @@ areas are only ever computed in a metric projection (STORAGE_CRS for boundaries,
 the grid), never in degrees.
 """
 
-from imports.geodata.boundary_files import STORAGE_CRS, BoundaryFile, read_boundary_file
+from imports.geodata.boundary_files import (
+    STORAGE_CRS,
+    BoundaryFile,
+    GeoLayer,
+    read_boundary_file,
+    read_geo_layer,
+)
 from imports.geodata.boundary_keys import BoundaryMatch, match_boundaries
 from imports.geodata.census_grid import GRID_CRS, GridFile, parse_grid
-from imports.geodata.grid_districts import GridAssignment, assign_cells
+from imports.geodata.grid_districts import (
+    GridAssignment,
+    LocatedPoints,
+    assign_cells,
+    locate_points,
+)
 
 __all__ = [
     "GRID_CRS",
     "STORAGE_CRS",
     "BoundaryFile",
     "BoundaryMatch",
+    "GeoLayer",
     "GridAssignment",
     "GridFile",
+    "LocatedPoints",
     "assign_cells",
+    "locate_points",
     "match_boundaries",
     "parse_grid",
     "read_boundary_file",
+    "read_geo_layer",
 ]

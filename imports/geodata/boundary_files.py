@@ -49,15 +49,13 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 @dataclass(frozen=True)
-class BoundaryFile:
-    """One layer of polygons, read and transformed.
+class GeoLayer:
+    """One layer of a geodata file, read and transformed into STORAGE_CRS.
 
-    frame: a GeoDataFrame in STORAGE_CRS with the file's attribute columns (as GDAL reads them)
-    and `geometry` (None where a feature has no usable polygon); its index is the 0-based
-    feature position in the layer. source_crs: the declared CRS ("EPSG:4326", or a name for a
-    CRS without an EPSG code). repaired / without_polygon: feature positions whose geometry was
-    repaired, or is missing, empty or not polygonal. files: every file read (a Shapefile's
-    sidecars too), for the import's fingerprint.
+    frame: a GeoDataFrame with the file's attribute columns (as GDAL reads them) and
+    `geometry`; its index is the 0-based feature position in the layer. source_crs: the
+    declared CRS ("EPSG:4326", or a name for a CRS without an EPSG code). files: every file read
+    (a Shapefile's sidecars too), for the import's fingerprint.
     """
 
     path: Path
@@ -65,8 +63,6 @@ class BoundaryFile:
     layer: str
     source_crs: str
     frame: gpd.GeoDataFrame
-    repaired: tuple[int, ...]
-    without_polygon: tuple[int, ...]
     files: tuple[Path, ...]
 
     @property
@@ -74,16 +70,54 @@ class BoundaryFile:
         return [c for c in self.frame.columns if c != "geometry"]
 
 
+@dataclass(frozen=True)
+class BoundaryFile(GeoLayer):
+    """A layer of polygons: `geometry` is None where a feature has no usable polygon.
+    repaired / without_polygon: feature positions whose geometry was repaired, or is missing,
+    empty or not polygonal."""
+
+    repaired: tuple[int, ...] = ()
+    without_polygon: tuple[int, ...] = ()
+
+
 def read_boundary_file(
     path: Path, layer: str | None = None, limits: ReadLimits | None = None
 ) -> BoundaryFile:
     """Read one boundaries file (module docstring); FileRefused when it cannot be used."""
+    read = read_geo_layer(path, layer, limits, what="boundaries", geometry="Polygon")
+    frame, repaired, without = _usable_polygons(read.frame)
+    return BoundaryFile(
+        path=read.path,
+        format=read.format,
+        layer=read.layer,
+        source_crs=read.source_crs,
+        frame=frame,
+        files=read.files,
+        repaired=repaired,
+        without_polygon=without,
+    )
+
+
+def read_geo_layer(
+    path: Path,
+    layer: str | None = None,
+    limits: ReadLimits | None = None,
+    *,
+    what: str,
+    geometry: str,
+    assumed_crs: str | None = None,
+) -> GeoLayer:
+    """Read one layer of a GeoJSON, Shapefile (or .zip), GeoPackage or GML file into
+    STORAGE_CRS. `what` names the file in messages ("boundaries"); `geometry` ("Polygon",
+    "Point") picks the layer of a file with several when only one has that geometry.
+    `assumed_crs`: the CRS of a file that declares none (a GeoJSON then is not taken as WGS84);
+    a file that declares another one is refused rather than moved."""
     path = Path(path)
     kind = _SUFFIXES.get(path.suffix.casefold())
     if kind is None:
         raise FileRefused(
             path,
-            "is not a boundaries file: expected GeoJSON (.geojson, .json), a Shapefile (.shp, "
+            f"is not a {what} file: expected GeoJSON (.geojson, .json), a Shapefile (.shp, "
             "or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
         )
     if not path.is_file():
@@ -94,32 +128,37 @@ def read_boundary_file(
         layer = None
     elif kind == "Shapefile":
         files = (path, *_sidecars(path))
-    chosen = _choose_layer(path, source, layer)
+    chosen = _choose_layer(path, source, layer, geometry)
     try:
         frame = gpd.read_file(source, layer=chosen, engine="pyogrio")
     except (DataSourceError, DataLayerError, ValueError) as exc:
         raise FileRefused(path, f"cannot be read as {kind}: {exc}") from None
     declared = frame.crs
+    if declared is not None and assumed_crs is not None and CRS(declared) != CRS(assumed_crs):
+        raise FileRefused(
+            path,
+            f"declares {describe_crs(CRS(declared))}, but --crs says {assumed_crs}; "
+            "leave --crs out for a file that declares its CRS",
+        )
     if declared is None:
-        if kind != "GeoJSON":
-            what = "no .prj file" if kind == "Shapefile" else "no srsName"
+        if assumed_crs is not None:
+            declared = CRS(assumed_crs)
+        elif kind != "GeoJSON":
+            what_missing = "no .prj file" if kind == "Shapefile" else "no srsName"
             raise FileRefused(
                 path,
-                f"declares no coordinate reference system ({what}); add it (for ETRS89 / UTM "
-                "32N: EPSG:25832), the coordinates alone cannot tell",
+                f"declares no coordinate reference system ({what_missing}); add it (for ETRS89 / "
+                "UTM 32N: EPSG:25832), the coordinates alone cannot tell",
             )
-        declared = CRS.from_epsg(4326)  # RFC 7946: GeoJSON without a crs member is WGS84
+        else:
+            declared = CRS.from_epsg(4326)  # RFC 7946: GeoJSON without a crs member is WGS84
         frame = frame.set_crs(declared)
-    frame = frame.to_crs(STORAGE_CRS)
-    frame, repaired, without = _usable_polygons(frame)
-    return BoundaryFile(
+    return GeoLayer(
         path=path,
         format=kind,
         layer=chosen or path.stem,
         source_crs=describe_crs(CRS(declared)),
-        frame=frame,
-        repaired=repaired,
-        without_polygon=without,
+        frame=frame.to_crs(STORAGE_CRS).reset_index(drop=True),
         files=files,
     )
 
@@ -174,8 +213,8 @@ def _zipped_shapefile(path: Path, layer: str | None, limits: ReadLimits) -> str:
     return f"/vsizip/{path.resolve()}/{members[0]}"
 
 
-def _choose_layer(path: Path, source: str, layer: str | None) -> str | None:
-    """The layer to read: --layer, the only layer, or the only polygon layer."""
+def _choose_layer(path: Path, source: str, layer: str | None, geometry: str) -> str | None:
+    """The layer to read: --layer, the only layer, or the only layer of that geometry."""
     try:
         layers = pyogrio.list_layers(source)
     except (DataSourceError, DataLayerError, ValueError) as exc:
@@ -187,9 +226,9 @@ def _choose_layer(path: Path, source: str, layer: str | None) -> str | None:
         return layer
     if len(names) <= 1:
         return None
-    polygonal = [str(name) for name, kind in layers if kind and "Polygon" in str(kind)]
-    if len(polygonal) == 1:
-        return polygonal[0]
+    fitting = [str(name) for name, kind in layers if kind and geometry in str(kind)]
+    if len(fitting) == 1:
+        return fitting[0]
     raise FileRefused(path, f"has several layers ({_listing(names)}); name one with --layer")
 
 

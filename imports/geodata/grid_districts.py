@@ -46,24 +46,9 @@ def assign_cells(
 ) -> GridAssignment:
     """cells: x, y (EPSG:3035 centres), value, weight, cell; polygons: district, geometry (in
     `crs`). See the module docstring for the rules."""
-    points = gpd.GeoDataFrame(
-        {"position": np.arange(len(cells))},
-        geometry=gpd.points_from_xy(cells["x"], cells["y"]),
-        crs=GRID_CRS,
-    ).to_crs(crs)
-    areas = gpd.GeoDataFrame(
-        {"district": polygons["district"].to_numpy()},
-        geometry=gpd.GeoSeries(polygons["geometry"].to_numpy(), crs=crs),
-        crs=crs,
-    ).sort_values("district", key=_natural_order, kind="stable")
-    joined = gpd.sjoin(points, areas, how="inner", predicate="within")
-    order = _natural_order(joined["district"])
-    joined = joined.assign(_order=order.to_numpy()).sort_values(["position", "_order"])
-    doubled = joined["position"].duplicated(keep="first")
-    in_two = sorted(set(cells["cell"].iloc[joined.loc[doubled, "position"]].astype(str)))
-    joined = joined[~doubled]
-    district = pd.Series(None, index=cells.index, dtype=object)
-    district.iloc[joined["position"].to_numpy()] = joined["district"].to_numpy()
+    located = locate_points(cells["x"], cells["y"], GRID_CRS, polygons, crs=crs)
+    district = pd.Series(located.district.to_numpy(), index=cells.index, dtype=object)
+    in_two = sorted(set(cells["cell"].iloc[list(located.in_two)].astype(str)))
 
     frame = pd.DataFrame(
         {"district": district, "value": cells["value"], "weight": cells["weight"]}
@@ -90,13 +75,56 @@ def assign_cells(
     )
     values["value"] = values["product"] / values["weight"] if weighted else values["total"]
     values = values.reset_index().sort_values("district", key=_natural_order, kind="stable")
-    without = [d for d in areas["district"] if d not in set(values["district"])]
+    without = [d for d in located.order if d not in set(values["district"])]
     return GridAssignment(
         district=district,
         values=values[["district", "value", "cells", "valued"]].reset_index(drop=True),
         without_cells=without,
         in_two_districts=in_two,
     )
+
+
+@dataclass(frozen=True)
+class LocatedPoints:
+    """district: the district code of each point (None outside), by position. in_two: positions
+    of points in two polygons (given to the first district in code order). order: the
+    districts' codes in code order."""
+
+    district: pd.Series
+    in_two: tuple[int, ...]
+    order: tuple[str, ...]
+
+
+def locate_points(
+    x: pd.Series | np.ndarray,
+    y: pd.Series | np.ndarray,
+    points_crs: str,
+    polygons: pd.DataFrame,
+    *,
+    crs: str = STORAGE_CRS,
+) -> LocatedPoints:
+    """The district whose polygon (district, geometry in `crs`) holds each point (x, y in
+    `points_crs`): transformed with pyproj, joined with geopandas' spatial join on `within`.
+    Shared by grid cells and places of help, so both follow one rule."""
+    points = gpd.GeoDataFrame(
+        {"position": np.arange(len(x))},
+        geometry=gpd.points_from_xy(np.asarray(x, float), np.asarray(y, float)),
+        crs=points_crs,
+    ).to_crs(crs)
+    areas = gpd.GeoDataFrame(
+        {"district": polygons["district"].to_numpy()},
+        geometry=gpd.GeoSeries(polygons["geometry"].to_numpy(), crs=crs),
+        crs=crs,
+    ).sort_values("district", key=_natural_order, kind="stable")
+    joined = gpd.sjoin(points, areas, how="inner", predicate="within")
+    order = _natural_order(joined["district"])
+    joined = joined.assign(_order=order.to_numpy()).sort_values(["position", "_order"])
+    doubled = joined["position"].duplicated(keep="first")
+    in_two = tuple(sorted(int(p) for p in set(joined.loc[doubled, "position"])))
+    joined = joined[~doubled]
+    district = pd.Series(None, index=pd.RangeIndex(len(x)), dtype=object)
+    district.iloc[joined["position"].to_numpy()] = joined["district"].to_numpy()
+    return LocatedPoints(district, in_two, tuple(areas["district"]))
 
 
 def _natural_order(codes: pd.Series) -> pd.Series:

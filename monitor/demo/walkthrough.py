@@ -22,6 +22,7 @@ from ledger.spending import spend, trace
 from ledger.verification import verify_ledger
 from monitor.context import AppContext
 from monitor.demo.synthetic_city import SyntheticCity, build_city, write_city
+from monitor.demo.synthetic_places import write_places
 from monitor.import_commands import import_postings_file
 from monitor.master_commands import import_master_file
 from monitor.need_commands import compute_need
@@ -64,6 +65,7 @@ def run_demo(
     folder.mkdir(parents=True, exist_ok=True)
     city = city or build_city(seed)
     imports = import_city(app, write_city(city, folder / "exports"))
+    import_places(app, write_places(city, folder / "exports"), str(max(city.years)))
     patterns = app.settings.ledger.spending_patterns
     last_year = max(city.years)
     with app.engine.connect() as connection:
@@ -133,6 +135,22 @@ def import_city(app: AppContext, files: dict[str, Path]) -> list[dict[str, Any]]
                 raise DemoFailed(f"import postings {path.name}: {result['errors'][:3]}")
             imports.append(result)
     return imports
+
+
+def import_places(app: AppContext, files: dict[str, Path], period: str) -> None:
+    """Import the city's district squares, population grid and places of help (written by
+    `write_places`), as a city's GIS office would send them."""
+    from imports.geodata.facility_files import FacilityOptions
+    from monitor.facility_commands import import_facilities
+    from monitor.geo_commands import import_boundaries, import_grid
+
+    import_boundaries(app, files["boundaries"], key="Sozialraum")
+    grid = import_grid(app, files["grid"], value="Einwohner", period=period)
+    if grid["errors"]:
+        raise DemoFailed(f"import grid: {grid['errors'][:3]}")
+    places = import_facilities(app, files["facilities"], FacilityOptions(type_field="Typ"))
+    if places["errors"]:
+        raise DemoFailed(f"import facilities: {places['errors'][:3]}")
 
 
 def _evaluate(

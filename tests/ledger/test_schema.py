@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 
 from ledger.allocation_models import AllocationCache  # noqa: F401  (registers the derived tables)
 from ledger.database import create_ledger_engine
+from ledger.facility_models import Facility  # noqa: F401  (registers the places of help)
 from ledger.geo_models import DistrictBoundary  # noqa: F401  (registers the geodata tables)
 from ledger.master_models import MasterImport  # noqa: F401  (registers the master tables)
 from ledger.models import Base

@@ -152,10 +152,11 @@ def test_an_unzipped_shapefile_without_prj_is_refused(tmp_path) -> None:
 # --- the grid --------------------------------------------------------------------------------
 
 
-def _independent_sums() -> dict[str, int]:
-    """Einwohner per Stadtteil: cell centres (EPSG:3035) transformed with pyproj into the
-    shapefile's own CRS (its .prj, false easting and all), then matplotlib's point-in-polygon on
-    each outer ring minus its holes."""
+def independent_cells() -> tuple[list[dict[str, str]], np.ndarray]:
+    """The populated grid cells (CSV rows) and the Stadtteil holding each centre (None outside):
+    cell centres (EPSG:3035) transformed with pyproj into the shapefile's own CRS (its .prj,
+    false easting and all), then matplotlib's point-in-polygon on each outer ring minus its
+    holes."""
     frame = pyogrio.read_dataframe(STADTTEILE)
     own = CRS.from_wkt(STADTTEILE.with_suffix(".prj").read_text())
     to_own = Transformer.from_crs("EPSG:3035", own, always_xy=True)
@@ -164,8 +165,7 @@ def _independent_sums() -> dict[str, int]:
     xs, ys = to_own.transform([float(r["x_mp_1km"]) for r in rows],
                               [float(r["y_mp_1km"]) for r in rows])  # fmt: skip
     points = np.column_stack([xs, ys])
-    people = np.array([int(r["Einwohner"]) for r in rows])
-    sums: dict[str, int] = {}
+    district = np.full(len(points), None, dtype=object)
     for code, geometry in zip(frame["STT_NR"], frame.geometry, strict=True):
         inside = np.zeros(len(points), dtype=bool)
         for polygon in getattr(geometry, "geoms", [geometry]):
@@ -173,8 +173,17 @@ def _independent_sums() -> dict[str, int]:
             for hole in polygon.interiors:
                 within &= ~MplPath(np.asarray(hole.coords)).contains_points(points)
             inside |= within
-        if inside.any():
-            sums[code] = int(people[inside].sum())
+        district[inside] = code
+    return rows, district
+
+
+def _independent_sums() -> dict[str, int]:
+    """Einwohner per Stadtteil from `independent_cells`."""
+    rows, district = independent_cells()
+    sums: dict[str, int] = {}
+    for row, code in zip(rows, district, strict=True):
+        if code is not None:
+            sums[code] = sums.get(code, 0) + int(row["Einwohner"])
     return sums
 
 

@@ -16,7 +16,7 @@ Create Date: 2026-12-06
 import sqlalchemy as sa
 from alembic import op
 
-from ledger.trip_wire import create_triggers, drop_triggers
+from ledger.trip_wire import create_triggers, rewire_rebuilt
 
 revision = "0016"
 down_revision = "0015"
@@ -30,23 +30,15 @@ _NEW_KINDS = (
 
 
 def _replace_kind_check(condition: str) -> None:
+    # SQLite rebuilds master_import for this, dropping its trip-wire triggers (revision 0015).
     with op.batch_alter_table("master_import") as table:
         table.drop_constraint(op.f("ck_master_import_kind"), type_="check")
         table.create_check_constraint(op.f("ck_master_import_kind"), sa.text(condition))
 
 
-def _rewire_master_import() -> None:
-    """SQLite rebuilds `master_import` for the new check (batch mode), which drops its trip-wire
-    triggers (revision 0015); PostgreSQL alters it in place and keeps them."""
-    connection = op.get_bind()
-    if connection.dialect.name == "sqlite":
-        drop_triggers(connection, ("master_import",))
-        create_triggers(connection, ("master_import",), derived=False)
-
-
 def upgrade() -> None:
     _replace_kind_check(_NEW_KINDS)
-    _rewire_master_import()
+    rewire_rebuilt(op.get_bind(), ("master_import",), derived=False)
     op.create_table(
         "price_index",
         sa.Column("import_id", sa.Integer(), nullable=False),
@@ -67,4 +59,4 @@ def downgrade() -> None:
     op.drop_table("price_index")
     op.execute("DELETE FROM master_import WHERE kind = 'prices'")
     _replace_kind_check(_OLD_KINDS)
-    _rewire_master_import()
+    rewire_rebuilt(op.get_bind(), ("master_import",), derived=False)

@@ -1,0 +1,300 @@
+"""`budget-monitor access` and `siting` (SPEC §9): who lives how far from help, and where new
+places of help would reach the most people not reached yet.
+
+Both read only (never create a ledger), compute from a verified ledger (or with --unverified,
+marked), and take their inputs from `monitor.places_inputs`; the figures come from the pure
+`evaluation.access` and `evaluation.siting`.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from imports.money import format_cents
+from monitor.context import AppContext, UserError
+from monitor.ledger_check import checked_ledger, unverified_option
+from monitor.options import as_of_option, json_option
+from monitor.worded import WordedCommand, WordedOption
+from reports.formatting import LocaleFormat
+
+_within_option = click.option(
+    "--within",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1000.0,
+    show_default=True,
+    cls=WordedOption,
+    help="cli.access.within",
+)
+_type_option = click.option(
+    "--type", "kind", required=True, cls=WordedOption, help="cli.access.type"
+)
+_period_option = click.option("--period", cls=WordedOption, help="cli.access.period")
+_weight_option = click.option(
+    "--weight", default="population", show_default=True, cls=WordedOption, help="cli.access.weight"
+)
+
+
+def _reading_options(command: Any) -> Any:
+    """The options both commands end with: --period, --weight, --as-of, --unverified, --json."""
+    for option in (json_option, unverified_option, as_of_option, _weight_option, _period_option):
+        command = option(command)
+    return click.pass_obj(command)
+
+
+def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
+                    as_of: str | None) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
+    """(the `access --json` document, the inputs, the Access result)."""
+    from evaluation.access import access
+    from ledger.master_store import resolve_as_of
+    from monitor.places_inputs import short_way_inputs
+
+    with app.engine.connect() as connection:
+        inputs = short_way_inputs(
+            connection, app.settings, kind, period, weight, resolve_as_of(connection, as_of)
+        )
+    result = access(inputs.residents, inputs.places, inputs.districts, within)
+    document = {
+        "type": kind,
+        "within": _number(within),
+        "period": inputs.period,
+        "weight": weight,
+        "residents": inputs.residents_from,
+        "places": len(inputs.places),
+        "need_period": inputs.need_period,
+        **result.to_dict(),
+        "without_weight": list(inputs.without_weight),
+    }
+    return document, inputs, result
+
+
+@click.command("access", cls=WordedCommand, help="cli.access.help")
+@_type_option
+@_within_option
+@_reading_options
+def access_command(
+    app: AppContext,
+    kind: str,
+    within: float,
+    period: str | None,
+    weight: str,
+    as_of: str | None,
+    unverified: bool,
+    json_output: bool,
+) -> None:
+    """Who lives how far from the nearest place of a type (help for users: `cli.access.help`)."""
+    mark = checked_ledger(app, unverified)
+    document, _, _ = access_document(app, kind, within, period, weight, as_of)
+    document.update(mark)
+    if json_output or app.json_output:
+        app.emit_json(document)
+        return
+    words = app.words
+    view = Table(title=words("cli.access.title", type=kind, places=document["places"],
+                             within=document["within"], period=document["period"],
+                             weight=weight))  # fmt: skip
+    for key in ("key", "name", "people", "covered", "share", "distance", "need_class"):
+        view.add_column(words(f"cli.access.column.{key}"))
+    for row in document["districts"]:
+        view.add_row(
+            row["key"],
+            row["name"] or "",
+            str(row["people"]),
+            str(row["covered"]),
+            _percent(row["share"], app.lang),
+            "–" if row["mean_distance_m"] is None else str(row["mean_distance_m"]),
+            row["need_class"] or "–",
+        )
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
+    console.print(view)
+    total = document["total"]
+    share = _percent(total["share"], app.lang)
+    console.print(words("cli.access.total", covered=total["covered"], people=total["people"],
+                        share=share, within=document["within"]))  # fmt: skip
+
+
+@click.command("siting", cls=WordedCommand, help="cli.siting.help")
+@_type_option
+@click.option(
+    "--add", type=click.IntRange(min=1), required=True, cls=WordedOption, help="cli.siting.add"
+)
+@_within_option
+@click.option(
+    "--candidates",
+    "candidates_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    cls=WordedOption,
+    help="cli.siting.candidates",
+)
+@_reading_options
+def siting_command(
+    app: AppContext,
+    kind: str,
+    add: int,
+    within: float,
+    candidates_path: Path | None,
+    period: str | None,
+    weight: str,
+    as_of: str | None,
+    unverified: bool,
+    json_output: bool,
+) -> None:
+    """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
+    mark = checked_ledger(app, unverified)
+    document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of),
+                **mark}  # fmt: skip
+    if json_output or app.json_output:
+        app.emit_json(document)
+        return
+    words = app.words
+    lines = [words("cli.siting.title", add=add, type=kind, within=document["within"],
+                   candidates=document["candidates"])]  # fmt: skip
+    for rank, place in enumerate(document["added"], start=1):
+        lines.append(words("cli.siting.place", rank=rank, lat=f"{place['lat']:.5f}",
+                           lon=f"{place['lon']:.5f}", district=place["district"] or "–",
+                           newly=place["newly_covered"]))  # fmt: skip
+    before, after = document["covered_before"], document["covered_after"]
+    lines.append(words("cli.siting.total", before=before, after=after, gain=after - before))
+    for step in document["curve"]:
+        lines.append(words("cli.siting.curve", places=step["places"], covered=step["covered"],
+                           gain=step["newly_covered"]))  # fmt: skip
+    lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
+    click.echo("\n".join(lines))
+
+
+def siting_document(
+    app: AppContext,
+    kind: str,
+    add: int,
+    within: float,
+    candidates_path: Path | None,
+    period: str | None,
+    weight: str,
+    as_of: str | None,
+) -> dict[str, Any]:
+    """The `siting --json` document (SPEC §9); with the running cost of a place where the
+    ledger knows it (places naming their measure), the cost per person newly reached."""
+    from ledger.master_store import resolve_as_of
+    from monitor.places_inputs import lon_lat, running_cost_per_place
+
+    _, inputs, reached = access_document(app, kind, within, period, weight, as_of)
+    candidates = (
+        _candidate_file(app, candidates_path)
+        if candidates_path is not None
+        else default_candidates(inputs.residents)
+    )
+    result = solve_siting(reached, candidates, within, add)
+    with app.engine.connect() as connection:
+        cost = running_cost_per_place(
+            connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
+        )
+    sites = candidates[["x", "y"]].to_numpy(float)
+    chosen = list(result.best.chosen)
+    lon, lat = lon_lat(sites[chosen, 0], sites[chosen, 1])
+    districts = candidates["district"].to_numpy(dtype=object)[chosen]
+    before = result.covered_before
+    return {
+        "type": kind,
+        "within": _number(within),
+        "period": inputs.period,
+        "weight": weight,
+        "residents": inputs.residents_from,
+        "candidates": result.candidates,
+        "added": [
+            {
+                "lon": round(float(lon[i]), 6),
+                "lat": round(float(lat[i]), 6),
+                "x": round(float(sites[c, 0]), 1),
+                "y": round(float(sites[c, 1]), 1),
+                "district": None if pd.isna(districts[i]) else str(districts[i]),
+                "newly_covered": round(result.best.newly_covered[i]),
+            }
+            for i, c in enumerate(chosen)
+        ],
+        "covered_before": round(before),
+        "covered_after": round(result.covered_after),
+        "optimal": result.optimal,
+        "running_cost_per_place": None if cost is None else format_cents(cost),
+        "curve": [
+            {
+                "places": size,
+                "covered": round(before + step.gain),
+                "newly_covered": round(step.gain),
+                "cost_per_person": _cost_per_person(cost, size, step.gain),
+            }
+            for size, step in enumerate(result.curve, start=1)
+        ],
+    }
+
+
+def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
+    """x, y, district of the candidate sites SPEC §9 names: the resident points' positions (the
+    populated grid cells' centres, or the districts' points)."""
+    return residents[["x", "y", "district"]].drop_duplicates(["x", "y"]).reset_index(drop=True)
+
+
+def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+    """The maximal covering solution for `add` new places among `candidates`, given the
+    residents and their coverage as `evaluation.access.access` found them."""
+    from evaluation.siting import maximal_covering
+
+    if candidates.empty:
+        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
+    residents = reached.residents
+    return maximal_covering(
+        residents[["x", "y"]].to_numpy(float),
+        residents["people"].to_numpy(float),
+        residents["covered"].to_numpy(bool),
+        candidates[["x", "y"]].to_numpy(float),
+        within,
+        add,
+    )
+
+
+def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
+    """x, y, district of the sites in a file read like a facilities file."""
+    from imports.geodata import STORAGE_CRS, locate_points
+    from imports.geodata.facility_files import FacilityOptions, read_facility_file
+    from imports.master_data.columns import MasterDataError
+    from imports.readers import FileRefused, ReadLimits
+    from ledger.geo_store import boundaries
+
+    limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
+    try:
+        read = read_facility_file(path, FacilityOptions(type="candidate"), limits)
+    except (FileRefused, MasterDataError) as exc:
+        raise UserError(str(exc)) from None
+    if read.errors:
+        raise UserError("; ".join(str(e) for e in read.errors[:5]))
+    sites = read.places[["x", "y"]]
+    with app.engine.connect() as connection:
+        polygons = boundaries(connection)
+    if polygons.empty:
+        return sites.assign(district=None)
+    located = locate_points(sites["x"], sites["y"], STORAGE_CRS, polygons)
+    return sites.assign(district=located.district.to_numpy())
+
+
+def _cost_per_person(cost: int | None, places: int, gain: float) -> str | None:
+    """The running cost of `places` new places per person they newly reach (two-decimal euros);
+    None without a known cost or without anyone reached."""
+    people = round(gain)
+    if cost is None or people == 0:
+        return None
+    cents = (Decimal(cost) * places / people).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_cents(int(cents))
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _percent(share: float | None, lang: str) -> str:
+    return "–" if share is None else LocaleFormat(lang).percent(share)
