@@ -18,8 +18,6 @@ from ledger.verification import verify_ledger
 from tests.conftest import Monitor
 from tests.exports import journal_rows, write_xlsx
 
-_SPENDING = ("5*",)
-
 
 def _ledger_with_a_correction(monitor: Monitor, tmp_path: Path) -> Engine:
     lines = [
