@@ -38,8 +38,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 # No unattributed postings, in the columns `sums_by_field` reads.
 _NO_ROWS = pd.DataFrame(
     {
-        "posting_id": pd.Series(dtype="int64"),
-        "measure": pd.Series(dtype=object),
+        **{c: pd.Series(dtype=object) for c in ("account", "product", "cost_center", "measure")},
         "amount_cents": pd.Series(dtype="int64"),
     }
 )
@@ -74,9 +73,12 @@ def unattributed_sums(
             columns={"allocated_cents": "amount_cents"}
         ),
     ]
-    rows = pd.concat([p for p in parts if len(p)] or [_NO_ROWS], ignore_index=True)
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return sums_by_field(_NO_ROWS)
+    rows = pd.concat(parts, ignore_index=True).astype({"posting_id": "int64"})
     codes = postings[["posting_id", "account", "product", "cost_center"]]
-    return sums_by_field(rows.astype({"posting_id": "int64"}).merge(codes, on="posting_id"))
+    return sums_by_field(rows.merge(codes, on="posting_id"))
 
 
 def _cached(connection: Connection, start: date, end: date) -> pd.DataFrame:
