@@ -153,9 +153,18 @@ def suspended(connection: Connection, tables: tuple[str, ...], derived: bool) ->
     if connection.dialect.name != "sqlite":
         yield
         return
-    drop_triggers(connection, tables)
+    present = _sqlite_triggers(connection)
+    # Only tables that have their triggers (a schema from before revision 0014 has none).
+    tripped = tuple(t for t in tables if set(trigger_names(t)) <= present)
+    drop_triggers(connection, tripped)
     yield
-    create_triggers(connection, tables, derived)
+    create_triggers(connection, tripped, derived)
+
+
+def _sqlite_triggers(connection: Connection) -> set[str]:
+    return set(
+        connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+    )
 
 
 def mark_writer(connection: Connection) -> bool:
@@ -216,11 +225,7 @@ def integrity_problems(connection: Connection) -> list[dict[str, object]]:
         expected = [f"trip_{table}" for table in tables]
         broken = [name for name in expected if found.get(name) not in ("O", "A")]
     else:
-        found = set(
-            connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            ).scalars()
-        )
+        found = _sqlite_triggers(connection)
         expected = [name for table in tables for name in trigger_names(table)]
         broken = [name for name in expected if name not in found]
     problems: list[dict[str, object]] = [
