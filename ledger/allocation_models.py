@@ -4,7 +4,9 @@ Not evidence. Every row can be computed again from the postings (sealed by the h
 the catalog in force (`ledger.tagging`), and `ledger.derived_allocation` does exactly that
 whenever the key in `allocation_cache` no longer matches the ledger. It exists so that `spend`
 is one SQL aggregate and `trace` one indexed query over millions of postings, instead of tagging
-every posting again on each read.
+every posting again on each read. A write to these tables outside the program trips the wire
+(`ledger.trip_wire`), whose trigger deletes the key; `verify` compares them with their
+recomputation (`ledger.derived_verification`).
 """
 
 from __future__ import annotations

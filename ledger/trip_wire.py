@@ -166,14 +166,23 @@ def suspended(connection: Connection, tables: tuple[str, ...], derived: bool) ->
     if connection.dialect.name != "sqlite":
         yield
         return
-    drop_triggers(connection, tables)
+    present = _sqlite_triggers(connection)
+    # Only tables that have their triggers (a schema from before revision 0015 has none).
+    tripped = tuple(t for t in tables if set(trigger_names(t)) <= present)
+    drop_triggers(connection, tripped)
     yield
-    create_triggers(connection, tables, derived)
+    create_triggers(connection, tripped, derived)
+
+
+def _sqlite_triggers(connection: Connection) -> set[str]:
+    return set(
+        connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+    )
 
 
 def mark_writer(connection: Connection) -> bool:
     """Mark the transaction as the program's own (`ledger.database.write_transaction`); False
-    on a schema from before the trip wire (revision 0014), which has no triggers to tell."""
+    on a schema from before the trip wire (revision 0015), which has no triggers to tell."""
     if not connection.dialect.has_table(connection, LedgerWriter.__tablename__):
         return False
     connection.execute(text("INSERT INTO ledger_writer (id) VALUES (1)"))
@@ -229,11 +238,7 @@ def integrity_problems(connection: Connection) -> list[dict[str, object]]:
         expected = [f"trip_{table}" for table in tables]
         broken = [name for name in expected if found.get(name) not in ("O", "A")]
     else:
-        found = set(
-            connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            ).scalars()
-        )
+        found = _sqlite_triggers(connection)
         expected = [name for table in tables for name in trigger_names(table)]
         broken = [name for name in expected if name not in found]
     problems: list[dict[str, object]] = [
