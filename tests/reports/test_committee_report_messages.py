@@ -246,7 +246,7 @@ def test_synthetic_did_caveats_reason_and_inference_are_translated():
     assert plain_caveat(result.reason, DE, FMT).startswith(
         "Nur 2 geförderte(s) Quartier(e) (1, 2), daher synthetische"
     )
-    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz mit Placebo")
+    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz: Die Start")
 
 
 def test_the_reason_why_no_estimate_exists_is_translated():
