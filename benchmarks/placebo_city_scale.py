@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--effect-draws", type=int, help="add the known effect on the first N draws only (all)"
     )
+    parser.add_argument(
+        "--first", type=int, default=0, help="start at this draw (continue an earlier run)"
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path, help="raw CSV (appended draw by draw)")
     parser.add_argument("--summarise", type=Path, nargs="+", metavar="RAW", help="tabulate only")
@@ -172,11 +175,12 @@ def main(argv: list[str] | None = None) -> int:
               f"effect {effect:.4g}", flush=True)  # fmt: skip
         for k in (k for k in wanted if k in PANELS[name].treated):
             clock = time.process_time()
-            for draw in range(draws):
+            for draw in range(args.first, draws):
                 shifted = args.effect_draws is None or draw < args.effect_draws
                 effects = (0.0, effect) if shifted else (0.0,)
                 rows.add(run_draw(name, panel, k, draw, args.seed, effects, methods))
-            print(f"{name} k={k}: {draws} draws, {time.process_time() - clock:.0f} CPU s",
+            print(f"{name} k={k}: draws {args.first}–{draws - 1}, "
+                  f"{time.process_time() - clock:.0f} CPU s",
                   flush=True)  # fmt: skip
     rows.finish(by)
     return 0

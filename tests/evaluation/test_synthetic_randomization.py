@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluation.did.staggered_randomization import draw_assignments
 from evaluation.did.synthetic import synthetic_did
 from evaluation.did.synthetic_cohorts import fit_cohorts, unit_rows
 from evaluation.did.synthetic_panel import prepare_synthetic_panel
-from evaluation.did.synthetic_randomization import placement_estimates
+from evaluation.did.synthetic_randomization import placement_estimates, placement_labels
 from evaluation.did.synthetic_weights import (
     solve_collapsed,
     solver_options,
@@ -165,3 +166,20 @@ def test_thirteen_districts_and_one_treated_cannot_reach_five_percent_and_say_so
     assert result.pvalue >= 1 / 13
     assert (result.ci_low, result.ci_high) == (-math.inf, math.inf)
     assert result.mde.effect is None and result.mde.reason == "too_few_assignments"
+
+
+def test_random_placements_are_drawn_over_the_districts_in_label_order_not_panel_rows():
+    # The panel puts the treated districts last; the random placements must not follow that
+    # order (they would be the same rows for every programme, tied to the donors sorted first).
+    data = treat(city(30, 8, seed=4), {"u00": 2015, "u17": 2016})
+    panel = prepare_synthetic_panel(data, "y", "unit", "year", "d")
+    fits = fit_cohorts(panel, "sdid")
+    labels, enumerated = placement_labels(panel, fits, 299, seed=3)
+    assert not enumerated and labels.shape == (300, 30)
+    order = np.argsort(np.asarray(panel.units.astype(str)))
+    observed = labels[0, order]
+    assert list(np.asarray(panel.units)[order][observed > 0]) == ["u00", "u17"]
+    expected, _ = draw_assignments(observed, 299, 3)
+    np.testing.assert_array_equal(labels[:, order], expected)
+    # Every placement keeps the cohorts' sizes, and the real one is row 0.
+    assert ((labels == 1).sum(axis=1) == 1).all() and ((labels == 2).sum(axis=1) == 1).all()
