@@ -23,9 +23,16 @@ JARGON = re.compile(
 )
 DEMO_DB = "sqlite:///budget-monitor-demo/ledger.db"
 # Examples that cannot run in a test as written: the demo itself (the fixture runs it), the
-# service (runs until stopped), and the geodata and price imports, which need the city's own
-# files.
-NOT_RUN = ("budget-monitor demo", " serve", "import boundaries", "import grid", "import prices")
+# service (runs until stopped), and the geodata, price and places imports, which need the city's
+# own files.
+NOT_RUN = (
+    "budget-monitor demo",
+    " serve",
+    "import boundaries",
+    "import grid",
+    "import prices",
+    "import facilities",
+)
 
 
 def _commands(group: click.Group, ctx: click.Context, path: tuple[str, ...] = ()) -> Iterator:

@@ -176,7 +176,7 @@ def test_rerun_refuses_a_ledger_changed_outside_the_program(small_city: Monitor)
         connection.execute(text("UPDATE posting SET amount_cents = 1 WHERE id = 2"))
     engine.dispose()
     result = small_city.run("report", "--rerun", "1", expect=1)
-    assert "the ledger does not verify" in result.stderr
+    assert "Die Prüfung hat 1 Veränderung(en) außerhalb" in result.stderr
     assert not (small_city.workdir / "Sozialbericht_2024-rerun-1.pdf").exists()
 
 

@@ -374,7 +374,12 @@ def test_the_english_rerun_reads_in_english_with_english_formats(
 # Starke Quartiere (one district: synthetic DiD); Sozialraumplanung reaches no district.
 DEMO_VERDICTS = {
     "Familienzentren": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
-    "Jugendzentren": ("Wirkung belegt", "effect shown"),
+    # Shown, but its breakdown M̄ is below 1: the glance table says so beside the verdict.
+    "Jugendzentren": (
+        "Wirkung belegt; Vorsicht: hielte schon schwächeren Trendunterschieden als vor dem Start "
+        "nicht stand",
+        "effect shown; caution: would not survive trends diverging less than before the start",
+    ),
     "Schulsozialarbeit": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
     "Seniorentreffs": ("nicht von Zufall zu unterscheiden", "cannot be told apart from chance"),
     "Sozialraumplanung": ("nicht prüfbar", "not testable"),
