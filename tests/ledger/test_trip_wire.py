@@ -104,7 +104,7 @@ def test_a_trigger_dropped_or_disabled_is_a_problem_of_every_check(monitor: Moni
         else f"DROP TRIGGER {trigger}",
     )
     refused = monitor.run(*SPEND, expect=1)
-    assert f"problem: trigger {trigger} is missing or disabled" in refused.stderr
+    assert f"Problem: trigger {trigger} is missing or disabled" in refused.stderr
     assert trigger in _messages(monitor.json("verify", expect=1))
 
 
@@ -137,7 +137,7 @@ def test_master_data_edited_by_sql_after_a_check_is_named_by_the_next_figure_com
     monitor.json(*SPEND)  # the check passes and notes where
     execute(monitor.database_url, *MOVE_SHARES)
     refused = monitor.run(*SPEND, expect=1)
-    assert "problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
         refused.stderr
     )
     check = _incremental(monitor.database_url)
