@@ -24,6 +24,7 @@ from ledger.geo_store import boundaries
 from ledger.master_store import catalog, store_master_import
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
+from monitor.ledger_check import anchor_new_head
 from monitor.master_commands import report_import
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
@@ -117,6 +118,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         tables={"facility": places[columns]},
         summary=summary,
     )
+    anchor_new_head(app, master=document["import"])
     document.update({"sha256": print_.sha256, **summary})
     return document
 

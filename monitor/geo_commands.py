@@ -24,6 +24,7 @@ from ledger.geo_store import boundaries
 from ledger.master_store import districts, store_master_import
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
+from monitor.ledger_check import anchor_new_head
 from monitor.master_commands import report_import
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
@@ -139,6 +140,7 @@ def import_boundaries(
         tables=tables,
         summary=summary,
     )
+    anchor_new_head(app, master=import_id)
     return {
         "import": import_id,
         "kind": "boundaries",
@@ -276,6 +278,7 @@ def import_grid(
         tables=tables,
         summary=summary,
     )
+    anchor_new_head(app, master=document["import"])
     document.update({"sha256": print_.sha256, **summary})
     return document
 

@@ -220,3 +220,16 @@ def test_migration_0017_down_removes_the_places_and_up_again_takes_them(
     assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
     assert city.json("import", "facilities", str(source), "--type", "beratung")["facilities"] == 1
+
+
+def test_boundaries_and_places_append_their_heads_to_the_anchor_file(
+    city: Monitor, tmp_path: Path
+) -> None:
+    # Every import that writes a head appends it to [ledger] anchor_file (issue 15 item 5).
+    (city.workdir / "settings.toml").write_text('[ledger]\nanchor_file = "heads.txt"\n', "utf-8")
+    city.json("import", "boundaries", str(three_squares(tmp_path / "again.geojson")))
+    source = write_points(tmp_path / "p.geojson", [(X0 + 500, Y0 + 500, {"name": "A"})])
+    city.json("import", "facilities", str(source), "--type", "beratung")
+    lines = (city.workdir / "heads.txt").read_text("utf-8").splitlines()
+    assert len(lines) == 2
+    assert city.json("verify")["head"] in lines[-1]
