@@ -151,7 +151,9 @@ def placement_estimates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per placement the estimate, solved as for the real programme, and its slope in β0.
 
-    labels: placements × units, 0 = donor, k = the k-th cohort of `fits` (its start period).
+    labels: placements × units, 0 = donor, k = the k-th cohort of `fits` (its start period);
+    row 0 must be the real placement, as `placement_labels` returns it: the slopes are taken
+    against its treatment, and its donor count is every placement's.
     The slope is the estimate's change per unit of effect taken out of the real treated cells,
     at the weights solved on `outcomes`.
     """
