@@ -133,7 +133,7 @@ def main() -> None:
                     "seconds": round(wall, 3),
                     "cpu_seconds": round(cpu, 3),
                     "master_rows": report.master_rows,
-                    "checked_after_master_import": report.checked_after_master_import,
+                    "scope": report.scope,
                 }
             ),
             flush=True,
