@@ -63,7 +63,8 @@ def check_master_rows(connection: Connection, known: set[int]) -> MasterRows:
                 count = sum(1 for _ in run)
                 found.hashes[import_id].extend(stored[at : at + count])
                 at += count
-            for index in [i for i, pair in enumerate(zip(computed, stored)) if pair[0] != pair[1]]:
+            pairs = enumerate(zip(computed, stored, strict=True))
+            for index in [i for i, (again, kept) in pairs if again != kept]:
                 row = chunk[index]
                 if row[0] in known:
                     found.problems.append(_changed(table, dict(zip(fields, row, strict=False))))

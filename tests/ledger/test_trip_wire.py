@@ -65,6 +65,43 @@ def test_a_report_after_a_cache_edit_shows_the_verified_figures(monitor: Monitor
     assert f'"amount": "{amounts["S01"]}"' in sidecar and amounts["S01"] != "0.00"
 
 
+def test_an_empty_code_is_stored_as_null_in_the_unattributed_sums(monitor: Monitor, city) -> None:
+    """A posting without product or measure: its code is NULL, never the text 'NaN' (which
+    PostgreSQL stored for pandas' missing value until `verify` compared the table)."""
+    monitor.json(*SPEND)
+    engine = create_ledger_engine(monitor.database_url)
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT field, code FROM unattributed_month")).all()
+    engine.dispose()
+    assert ("measure", None) in codes and all(code != "NaN" for _, code in codes)
+    assert monitor.json("verify")["ok"]
+
+
+def test_unattributed_sums_edited_past_the_trip_wire_are_found_by_verify_and_rebuilt(
+    monitor: Monitor, city
+) -> None:
+    """`unattributed_month` (what `spend` says its unattributed amount is) is recomputed and
+    compared by `verify` like the allocation rows: a changed row is named by its month."""
+    honest = monitor.json(*SPEND)
+    assert monitor.json("verify")["ok"]
+    execute(
+        monitor.database_url,
+        *past_the_trip_wire(
+            "UPDATE unattributed_month SET allocated_cents = allocated_cents + 100000"
+            " WHERE id = (SELECT min(id) FROM unattributed_month)"
+        ),
+    )
+    found = monitor.json("verify", expect=1)
+    [problem] = found["problems"]
+    assert problem["postings"] == [] and problem["months"] == []
+    [month] = problem["unattributed_months"]
+    assert f"the monthly sums without district (unattributed_month) of {month}" in (
+        problem["message"]
+    )
+    assert monitor.json(*SPEND) == honest  # the key was deleted: rebuilt from the ledger
+    assert monitor.json("verify")["ok"]
+
+
 def test_the_cache_key_edited_by_sql_is_rebuilt(monitor: Monitor, city) -> None:
     honest = monitor.json(*SPEND)
     execute(monitor.database_url, "UPDATE allocation_cache SET last_posting_id = 0")
