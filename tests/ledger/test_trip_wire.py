@@ -95,9 +95,8 @@ def test_unattributed_sums_edited_past_the_trip_wire_are_found_by_verify_and_reb
     [problem] = found["problems"]
     assert problem["postings"] == [] and problem["months"] == []
     [month] = problem["unattributed_months"]
-    assert f"the monthly sums without district (unattributed_month) of {month}" in (
-        problem["message"]
-    )
+    message = problem["message"]
+    assert f"the monthly sums without district (unattributed_month) of {month}" in message
     assert monitor.json(*SPEND) == honest  # the key was deleted: rebuilt from the ledger
     assert monitor.json("verify")["ok"]
 
