@@ -148,7 +148,8 @@ def sums_by_field(rows: pd.DataFrame) -> pd.DataFrame:
         .agg(cents="sum", postings="size")
         .reset_index()
     )
-    sums["code"] = sums["code"].where(sums["code"] != "", None)
+    # Object first: a `str` column's "missing" is NaN, which PostgreSQL would store as 'NaN'.
+    sums["code"] = sums["code"].astype(object).where(sums["code"] != "", None)
     return sums.astype({"cents": "int64", "postings": "int64", "with_measure": bool})[
         list(SUM_COLUMNS)
     ]

@@ -8,7 +8,9 @@ figures from them, so `verify` covers them in two ways:
   settled yet: named. Their trigger deleted the key, so no figure reads the table until then;
 - where the key is in force (the table answers reads), every row is computed again from the
   postings and the catalog, half a million postings at a time, exactly as a rebuild would, and
-  so are the monthly sums; a difference (the trip wire bypassed) is named, and the key is
+  so are the monthly sums (`allocation_month`) and the monthly sums of what reaches no district
+  per account, product, cost centre and measure (`unattributed_month`, which `spend` explains
+  its unattributed amount with); a difference (the trip wire bypassed) is named, and the key is
   deleted, so that the next read rebuilds the table from the verified ledger.
 
 The comparison costs what a rebuild costs (tagging every posting), and only `verify` runs it.
@@ -22,12 +24,18 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, select
 from sqlalchemy.exc import DBAPIError
 
-from ledger.allocation_models import AllocationCache, AllocationMonth, PostingAllocation
-from ledger.allocation_months import month_of
+from ledger.allocation_models import (
+    AllocationCache,
+    AllocationMonth,
+    PostingAllocation,
+    UnattributedMonth,
+)
+from ledger.allocation_months import month_of, sums_by_field
 from ledger.allocation_queries import accounts_key
 from ledger.database import write_transaction
 from ledger.derived_allocation import CHUNK_POSTINGS, allocation_rows
 from ledger.master_store import catalog, newest_import
+from ledger.models import Posting
 from ledger.posting_queries import query_frame
 from ledger.trip_wire import DERIVED_TABLES, foreign_writes
 
@@ -67,21 +75,23 @@ def check_derived(engine: Engine, patterns: tuple[str, ...]) -> DerivedCheck:
             )
             if not in_force:
                 return DerivedCheck(problems=tuple(problems))
-            differing, months, postings = _compare(connection, patterns, state)
-    if differing or months:
-        problems.append(_differs(differing, months))
+            differing, months, unattributed, postings = _compare(connection, patterns, state)
+    if differing or months or unattributed:
+        problems.append(_differs(differing, months, unattributed))
         _drop_key(engine)
     return DerivedCheck(True, postings, tuple(problems))
 
 
 def _compare(
     connection: Connection, patterns: tuple[str, ...], state: Row
-) -> tuple[list[int], list[str], int]:
-    """(postings whose rows differ, months whose sums differ, postings compared)."""
+) -> tuple[list[int], list[str], list[str], int]:
+    """(postings whose rows differ, months whose sums differ, months whose unattributed sums
+    differ, postings compared)."""
     measures, allocations = catalog(connection, state.catalog_import_id)
     head: int = state.last_posting_id
     differing: list[int] = []
     sums: list[pd.DataFrame] = []
+    unattributed: list[pd.DataFrame] = []
     postings = 0
     for after in range(0, head, CHUNK_POSTINGS):
         upto = min(after + CHUNK_POSTINGS, head)
@@ -95,11 +105,65 @@ def _compare(
         differing += _differing_postings(expected, stored)
         postings += expected["posting_id"].nunique()
         sums.append(_month_sums(expected))
+        unattributed.append(_unattributed_postings(connection, expected, after, upto))
     stored_months = query_frame(
         connection, select(*(getattr(AllocationMonth, c) for c in [*_MONTH, "allocated_cents"]))
     )
     months = _differing_months(pd.concat(sums, ignore_index=True) if sums else None, stored_months)
-    return differing, months, postings
+    rows = pd.concat(unattributed, ignore_index=True) if unattributed else None
+    return differing, months, _differing_unattributed(connection, rows), postings
+
+
+def _unattributed_postings(
+    connection: Connection, expected: pd.DataFrame, after: int, upto: int
+) -> pd.DataFrame:
+    """The recomputed rows without district with their postings' codes and month, as
+    `allocation_months.unattributed_rows` reads them from the table."""
+    loose = expected.loc[expected["district"].isna(), ["posting_id", "booking_date", "measure"]]
+    loose = loose.assign(amount_cents=expected.loc[loose.index, "allocated_cents"])
+    codes = query_frame(
+        connection,
+        select(
+            Posting.id.label("posting_id"), Posting.account, Posting.product, Posting.cost_center
+        ).where(Posting.id > after, Posting.id <= upto),
+    )
+    rows = loose.merge(codes, on="posting_id", how="left")
+    return rows.assign(month=rows["booking_date"].map(month_of))
+
+
+def _differing_unattributed(connection: Connection, rows: pd.DataFrame | None) -> list[str]:
+    """The months whose `unattributed_month` rows differ from the sums of `rows`."""
+    expected = [
+        sums_by_field(group).assign(month=month)
+        for month, group in ([] if rows is None else rows.groupby("month", sort=True))
+    ]
+    columns = ["month", "field", "code", "with_measure"]
+    stored = query_frame(
+        connection,
+        select(
+            *(getattr(UnattributedMonth, c) for c in columns),
+            UnattributedMonth.allocated_cents.label("cents"),
+            UnattributedMonth.postings,
+        ),
+    )
+    keyed = [
+        frame.assign(
+            month=frame["month"].map(lambda m: str(m)[:7]),
+            code=frame["code"].astype(object).fillna("\0"),
+            with_measure=frame["with_measure"].astype(bool),
+            cents=frame["cents"].astype("int64"),
+            postings=frame["postings"].astype("int64"),
+        )[[*columns, "cents", "postings"]]
+        for frame in (
+            pd.concat(expected, ignore_index=True) if expected else stored.iloc[0:0],
+            stored,
+        )
+    ]
+    both = keyed[0].merge(keyed[1], on=columns, how="outer", suffixes=("", "_stored"))
+    differs = (both["cents"] != both["cents_stored"]) | (
+        both["postings"] != both["postings_stored"]
+    )
+    return sorted(set(both.loc[differs, "month"]))
 
 
 def _canonical(rows: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +221,7 @@ def _tripped(table: str, found: dict[str, object]) -> dict[str, object]:
     }
 
 
-def _differs(postings: list[int], months: list[str]) -> dict[str, object]:
+def _differs(postings: list[int], months: list[str], unattributed: list[str]) -> dict[str, object]:
     parts = []
     if postings:
         named = ", ".join(str(p) for p in postings[:_NAMED])
@@ -165,11 +229,17 @@ def _differs(postings: list[int], months: list[str]) -> dict[str, object]:
         parts.append(f"the rows of {len(postings)} posting(s) (posting {named}{more})")
     if months:
         parts.append(f"the monthly sums of {', '.join(months[:_NAMED])}")
+    if unattributed:
+        parts.append(
+            "the monthly sums without district (unattributed_month) of "
+            f"{', '.join(unattributed[:_NAMED])}"
+        )
     return {
         "kind": "derived",
         "table": "posting_allocation",
         "postings": postings,
         "months": months,
+        "unattributed_months": unattributed,
         "message": "the derived allocation table differs from its recomputation from the "
         f"verified ledger in {' and '.join(parts)}: changed outside the program past the trip "
         "wire; its key is deleted, the next spend or trace rebuilds it",

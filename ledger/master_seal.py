@@ -22,11 +22,11 @@ floats `repr`, whole numbers digits, missing empty.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from imports.record_text import SEPARATOR, record_texts, sha256_hex
+from imports.record_text import SEPARATOR, sha256_hex
 from ledger.integrity import digest, link
 
 # Every stored column of each master-data table but the hash, in a fixed order; the migration
@@ -120,11 +120,11 @@ _ROW_LABELS: dict[str, tuple[str, ...]] = {
     "price_index": ("series", "year"),
     "facility": ("type", "name"),
 }
-_DATES = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
+DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
 _FLOATS = {"value", "area_m2", "x", "y", "weight"}
 _WHOLE = {"import_id", "seq", "population", "year", "amount_cents", "srid", "size_m"}
 # Binary columns (a polygon's WKB): hashed as their hex text.
-_BYTES = {"geometry"}
+BYTES_FIELDS = {"geometry"}
 
 MASTER_SEALED_FIELDS: tuple[str, ...] = (
     "id",
@@ -145,7 +145,7 @@ def canonical_value(name: str, value: object) -> object:
     """The value as the ledger stores and hashes it (None for a missing one)."""
     if value is None or value != value:  # NaN and NaT are missing
         return None
-    if name in _DATES:
+    if name in DATE_FIELDS:
         if isinstance(value, datetime):
             return value.date()
         return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -153,7 +153,7 @@ def canonical_value(name: str, value: object) -> object:
         return float(value)  # type: ignore[arg-type]
     if name in _WHOLE:
         return int(value)  # type: ignore[call-overload]
-    if name in _BYTES:
+    if name in BYTES_FIELDS:
         return bytes(value)  # type: ignore[call-overload]
     return str(value)
 
@@ -164,17 +164,32 @@ def row_hash(table: str, row: Mapping[str, object]) -> str:
     return row_hashes(table, {name: [canonical_value(name, row[name])] for name in fields})[0]
 
 
+def row_template(table: str) -> str:
+    """The %-template of a row's hashed text, to be filled with a row's values in field order:
+    the table's name, then `name=value` per field joined by the unit separator (the form of
+    `imports.record_text`). A value's text is its `str` (a float's `str` is its `repr`, a
+    date's ISO), a missing one empty, bytes their hex."""
+    return table + SEPARATOR + SEPARATOR.join(f"{name}=%s" for name in MASTER_ROW_FIELDS[table])
+
+
+def row_texts(table: str, rows: Iterable[tuple[object, ...]]) -> Iterator[str]:
+    """The hashed text of each row given as a tuple of canonical values in field order."""
+    fields = MASTER_ROW_FIELDS[table]
+    template = row_template(table)
+    binary = tuple(i for i, name in enumerate(fields) if name in BYTES_FIELDS)
+    for row in rows:
+        if binary:
+            row = tuple(
+                bytes(v).hex() if i in binary and v is not None else v  # type: ignore[call-overload]
+                for i, v in enumerate(row)
+            )
+        yield template % (row if None not in row else tuple("" if v is None else v for v in row))
+
+
 def row_hashes(table: str, columns: Mapping[str, Sequence[object]]) -> list[str]:
-    """The hashes of master-data rows given column-wise with canonical values (as the ledger
-    returns them: `date`, `float`, `int`, `str`, None), in one pass of C formatting: the
-    `str` of a canonical value is its text (a float's `str` is its `repr`)."""
-    prefix = table + SEPARATOR
-    columns = {
-        name: [None if v is None else bytes(v).hex() for v in values] if name in _BYTES else values
-        for name, values in columns.items()
-    }
-    texts = record_texts(columns, MASTER_ROW_FIELDS[table])
-    return sha256_hex(prefix + text for text in texts)
+    """The hashes of master-data rows given column-wise with canonical values."""
+    fields = MASTER_ROW_FIELDS[table]
+    return sha256_hex(row_texts(table, zip(*(columns[name] for name in fields), strict=True)))
 
 
 def rows_digest(hashes: Iterable[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -35,6 +36,15 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]
     return values.to_dict(orient="records")
 
 
+@dataclass(frozen=True)
+class StoredMaster:
+    """The version a master-data file is in the ledger as: `import_id`, and `unchanged` where
+    the file was the ledger's newest master import already (nothing written)."""
+
+    import_id: int
+    unchanged: bool = False
+
+
 def store_master_import(
     engine: Engine,
     *,
@@ -44,14 +54,23 @@ def store_master_import(
     rows: int,
     tables: dict[str, pd.DataFrame],
     summary: dict[str, object],
-) -> int:
+) -> StoredMaster:
     """Write one import (a new version) in one transaction, sealed into the ledger's hash chain
-    (`ledger.master_seal`); returns its id.
+    (`ledger.master_seal`).
+
+    An unchanged re-import writes nothing: where the ledger's newest master import is of the
+    same kind, from the same bytes, with the same summary and exactly these rows, a new version
+    would change no figure and only lengthen the chain, so that version is returned as is.
 
     tables: table name (district, population, …) -> frame with that table's columns (without
     import_id; tables with a `seq` key get it numbered here).
     """
+    filled = {name: frame for name, frame in tables.items() if not frame.empty}
+    summary_text = json.dumps(summary, ensure_ascii=False, default=str)
     with write_transaction(engine) as connection:
+        same = _unchanged(connection, kind, print_, summary_text, filled)
+        if same is not None:
+            return StoredMaster(same, unchanged=True)
         head = ledger_head(connection)
         record: dict[str, object] = {
             "kind": kind,
@@ -61,7 +80,7 @@ def store_master_import(
             "os_user": os_user,
             "imported_at": datetime.now(UTC),
             "rows": rows,
-            "summary": json.dumps(summary, ensure_ascii=False, default=str),
+            "summary": summary_text,
             "after_batch": head.batch_id,
             "sealed_rows": 0,
             "seal": "",  # written below, once the rows' hashes are known
@@ -70,7 +89,6 @@ def store_master_import(
             insert(MasterImport).values(**record).returning(MasterImport.id)
         ).scalar_one()
         hashes: list[str] = []
-        filled = {name: frame for name, frame in tables.items() if not frame.empty}
         with suspended(connection, tuple(filled), derived=False):
             for name, frame in filled.items():
                 records = _sealed_records(name, frame, int(import_id))
@@ -83,7 +101,44 @@ def store_master_import(
             .where(MasterImport.id == import_id)
             .values(sealed_rows=len(hashes), seal=master_seal(record, head.seal, sorted(hashes)))
         )
-    return int(import_id)
+    return StoredMaster(int(import_id))
+
+
+def _unchanged(
+    connection: Connection,
+    kind: str,
+    print_: Fingerprint,
+    summary: str,
+    tables: dict[str, pd.DataFrame],
+) -> int | None:
+    """The ledger's newest master import if it holds this very file and these rows (their
+    hashes as that import's rows), else None."""
+    newest = connection.execute(
+        select(MasterImport.__table__).order_by(MasterImport.id.desc()).limit(1)
+    ).first()
+    if newest is None or (newest.kind, newest.sha256, newest.file_size, newest.summary) != (
+        kind,
+        print_.sha256,
+        print_.size,
+        summary,
+    ):
+        return None
+    rows = sum(len(frame) for frame in tables.values())
+    if rows != newest.sealed_rows:
+        return None
+    again = sorted(
+        str(record["row_hash"])
+        for name, frame in tables.items()
+        for record in _sealed_records(name, frame, newest.id)
+    )
+    stored = sorted(
+        hash_
+        for model in MASTER_MODELS.values()
+        for hash_ in connection.execute(
+            select(model.__table__.c.row_hash).where(model.__table__.c.import_id == newest.id)
+        ).scalars()
+    )
+    return newest.id if again == stored else None
 
 
 def _sealed_records(name: str, frame: pd.DataFrame, import_id: int) -> list[dict[str, object]]:

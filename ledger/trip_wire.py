@@ -1,8 +1,9 @@
 """The trip wire: database triggers that log every write the program did not make.
 
-A hash proves a row unchanged only when it is recomputed, and recomputing every master-data row
-or the whole derived allocation table before each `spend` would make the figure commands as
-slow as `verify`. The trip wire makes the cheap path sound against a plain SQL edit instead:
+A hash proves a row unchanged only when it is recomputed. Master data is recomputed whole by
+every check (`ledger.verification`, SPEC §6); the derived allocation table is not (that costs a
+rebuild, and only `verify` pays it). The trip wire makes the cheap path sound against a plain SQL
+edit of the derived tables, and is a second line for master data:
 
 - every write to a *tripped* table (master data, the derived allocation tables) runs a trigger;
   writes of the program carry the writer mark (a row in `ledger_writer` that
@@ -12,13 +13,14 @@ slow as `verify`. The trip wire makes the cheap path sound against a plain SQL e
 - a foreign write to a derived table also deletes the allocation key (`allocation_cache`), so
   no figure is read from the table until `ledger.derived_allocation` has rebuilt it from the
   verified ledger, which settles those writes;
-- a foreign write to master data makes the figure commands' check re-hash all master data
-  (`ledger.verification`), which names the rows and settles the writes once it passes.
+- a foreign write to master data is counted, and settled by the next whole re-hash that passes
+  (a write that left every value as it was changes no figure).
 
 What it does not catch: someone who bypasses the triggers on purpose (drops or disables them,
 inserts the writer mark and commits, or on PostgreSQL sets `session_replication_role`). Every
-check reports a missing or disabled trigger and a committed writer mark; the rest is caught by
-the full `verify`, which re-hashes all master data and recomputes the derived table.
+check reports a missing or disabled trigger and a committed writer mark; a master value changed
+so is named by every check's whole re-hash, a derived row by `verify`, which recomputes the
+derived tables.
 
 Counts are rows on SQLite (row triggers) and statements on PostgreSQL (statement triggers).
 """

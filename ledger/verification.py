@@ -9,12 +9,13 @@ append it to `[ledger] anchor_file`. A head known from outside must be one of th
 seals: where it is not, the newest imports were removed or the history was rewritten (someone
 able to rewrite the database *and* recompute every hash after it is caught only this way).
 
-Two scopes: `full` hashes every posting and every master-data row; `incremental` (the figure
-commands) hashes only the postings, batches and master imports after the point where the chain
-was last verified (`ChainCheck`) and counts the rows of the older master imports, and falls back
-to full where that point no longer holds; for master data also where the trip wire
-(`ledger.trip_wire`) counted a write outside the program since. Both check every head known from
-outside, the head of the latest report run and the trip wire itself.
+Two scopes for postings: `full` hashes every posting; `incremental` (the figure commands)
+hashes only the postings and batches after the point where the chain was last verified
+(`ChainCheck`), and falls back to full where that point no longer holds. Master data is small
+next to the postings and is hashed whole in both scopes, every time (SPEC §6): every row of every
+master import, every import's seal. Both also check every head known from outside, the head of
+the latest report run and the trip wire itself (`ledger.trip_wire`, whose counted writes to
+master data a passing whole re-hash settles).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from ledger.integrity import (
 )
 from ledger.master_models import ReportRun
 from ledger.master_seal import SealedEvent, master_seal, sequence
-from ledger.master_verification import check_master_rows, master_imports, master_row_counts
+from ledger.master_verification import check_master_rows, master_imports
 from ledger.models import ChainCheck, ImportBatch, Posting
 from ledger.trip_wire import MASTER_TABLES, foreign_writes, integrity_problems, settle
 
@@ -64,8 +65,6 @@ class VerifyReport:
     # Incremental: postings after this id were hashed (0 for a full verification).
     checked_after_posting: int = 0
     heads: tuple[dict[str, object], ...] = field(default=())
-    # Incremental: the rows of master imports after this id were hashed, older ones counted.
-    checked_after_master_import: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -77,7 +76,6 @@ class VerifyReport:
             "head": self.head,
             "scope": self.scope,
             "checked_after_posting": self.checked_after_posting,
-            "checked_after_master_import": self.checked_after_master_import,
             "heads": list(self.heads),
             "problems": list(self.problems),
         }
@@ -86,8 +84,9 @@ class VerifyReport:
 @dataclass(frozen=True)
 class _Start:
     """Where posting hashing starts: after posting `posting_id` (chain `chain`), with batches
-    up to `batch_id` taken as verified, `postings` rows up to it; master imports up to
-    `master_id` (sealed `master_seal`) taken as verified."""
+    up to `batch_id` taken as verified, `postings` rows up to it; the newest master import
+    then (`master_id`, sealed `master_seal`), which must still be there for the point to hold
+    (master data itself is hashed whole every time)."""
 
     posting_id: int = 0
     chain: str = GENESIS
@@ -132,11 +131,9 @@ def _verify(
     masters = {record["id"]: record for record in master_imports(connection)}
     start = _checkpoint(connection, batches, masters) if incremental else _Start()
     problems, heads, counts, total, newest = _check_postings(connection, start)
+    # Read before the re-hash: writes counted later are not accounted for by it.
     tripped = foreign_writes(connection, MASTER_TABLES)
-    # Rows of master imports up to here are counted, not hashed (module docstring).
-    master_after = 0 if tripped else start.master_id
-    rows_found = check_master_rows(connection, set(masters), master_after)
-    counted = master_row_counts(connection, master_after) if master_after else {}
+    rows_found = check_master_rows(connection, set(masters))
     problems.extend(rows_found.problems)
     problems.extend(integrity_problems(connection))
     events = [SealedEvent("batch", b["id"], b["id"], b["seal"]) for b in batches.values()]
@@ -150,13 +147,9 @@ def _verify(
             batch = batches[event.id]
             head = heads.get(batch["id"], head)
             problem = _batch_problem(batch, seal, head, counts.get(batch["id"], 0))
-        elif event.kind == "master" and event.id <= master_after:
-            problem = _master_problem(
-                masters[event.id], seal, None, batches, counted.get(event.id, 0)
-            )
         elif event.kind == "master":
             hashes = rows_found.hashes.get(event.id, [])
-            problem = _master_problem(masters[event.id], seal, hashes, batches, len(hashes))
+            problem = _master_problem(masters[event.id], seal, hashes, batches)
         if problem:
             problems.append(problem)
         seal = event.seal
@@ -185,13 +178,10 @@ def _verify(
         head=seal,
         problems=tuple(problems),
         master_imports=len(masters),
-        master_rows=rows_found.rows + sum(counted.values()),
-        scope="incremental"
-        if incremental and start.posting_id + start.batch_id + master_after
-        else "full",
+        master_rows=rows_found.rows,
+        scope="incremental" if incremental and start.posting_id + start.batch_id else "full",
         checked_after_posting=start.posting_id,
         heads=tuple({k: v for k, v in h.items() if k != "problem"} for h in checked_heads),
-        checked_after_master_import=master_after,
     )
     newest_batch = max(batches, default=0)
     newest_master = max(masters, default=0)
@@ -354,12 +344,11 @@ def _batch_problem(
 def _master_problem(
     record: dict[str, object],
     previous: str,
-    hashes: list[str] | None,
+    hashes: list[str],
     batches: dict[int, dict[str, object]],
-    held: int,
 ) -> dict[str, object] | None:
-    """What is wrong with one master import: `held` rows found; `hashes` their stored hashes
-    (None: counted, not hashed, and the seal not recomputed)."""
+    """What is wrong with one master import, given its rows' stored hashes (each checked
+    against its row by `check_master_rows`)."""
     number, kind = record["id"], record["kind"]
     after = record["after_batch"]
     if after and after not in batches:
@@ -367,12 +356,12 @@ def _master_problem(
             f"master import {number} ({kind}) was written after batch {after}, which is not "
             "in the ledger (batch removed outside the program)"
         )
-    elif held != record["sealed_rows"]:
+    elif len(hashes) != record["sealed_rows"]:
         message = (
             f"master import {number} ({kind}) sealed {record['sealed_rows']} rows, the ledger "
-            f"holds {held} (rows removed or inserted outside the program)"
+            f"holds {len(hashes)} (rows removed or inserted outside the program)"
         )
-    elif hashes is not None and master_seal(record, previous, sorted(hashes)) != record["seal"]:
+    elif master_seal(record, previous, sorted(hashes)) != record["seal"]:
         message = (
             f"master import {number} ({kind}): its record or its rows were changed outside the "
             "program, or an import before it was removed (seal does not match)"

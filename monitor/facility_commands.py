@@ -9,23 +9,20 @@ force: a place paid by an unknown measure would have a running cost nobody can t
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from imports.fingerprint import fingerprint_files
 from imports.master_data.columns import MasterDataError
 from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
-from ledger.master_store import catalog, store_master_import
+from ledger.master_store import catalog
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
-from monitor.ledger_check import anchor_new_head
-from monitor.master_commands import report_import
+from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
@@ -75,17 +72,13 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         polygons = boundaries(connection)
         measures, _ = catalog(connection)
     errors = [*read.errors, *_unknown_measures(read, set(measures["code"]))]
-    document: dict[str, Any] = {
-        "import": None,
-        "kind": "facilities",
-        "file": str(path),
-        "errors": [e.to_dict() for e in sorted(errors, key=lambda e: (e.row, e.column or ""))],
-    }
     if errors:
-        return document
+        ordered = sorted(errors, key=lambda e: (e.row, e.column or ""))
+        return store_prepared(app, "facilities", path, Prepared(ordered, 0, {}, {}))
     places = read.places
     if places.empty:
-        raise UserError(f"{path.name}: no rows: the file holds no place with a location")
+        what = app.words("cli.import.no_rows.places")
+        raise UserError(app.words("cli.import.no_rows", file=path.name, what=what))
     if polygons.empty:
         district = pd.Series(None, index=places.index, dtype=object)
     else:
@@ -107,20 +100,9 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         "without_geometry": list(read.without_geometry),
         "boundaries_import": polygons.attrs.get("import_id"),
     }
-    print_ = fingerprint_files(read.files)
     columns = ["type", "name", "x", "y", "district", "measure", "valid_from", "valid_to"]
-    document["import"] = store_master_import(
-        app.engine,
-        kind="facilities",
-        print_=print_,
-        os_user=getpass.getuser(),
-        rows=len(places),
-        tables={"facility": places[columns]},
-        summary=summary,
-    )
-    anchor_new_head(app, master=document["import"])
-    document.update({"sha256": print_.sha256, **summary})
-    return document
+    prepared = Prepared([], len(places), {"facility": places[columns]}, summary)
+    return store_prepared(app, "facilities", path, prepared, parts=read.files)
 
 
 def _unknown_measures(read: Any, known: set[str]) -> list[RowError]:

@@ -9,23 +9,20 @@ summary, never dropped silently.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from imports.fingerprint import fingerprint_files
 from imports.master_data.columns import MasterDataError
 from imports.master_data.periods import Period, parse_period_option
 from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
-from ledger.master_store import districts, store_master_import
+from ledger.master_store import districts
 from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
-from monitor.ledger_check import anchor_new_head
-from monitor.master_commands import report_import
+from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
@@ -88,6 +85,9 @@ def import_boundaries(
         read = read_boundary_file(path, layer, _limits(app))
     except FileRefused as exc:
         raise UserError(str(exc)) from None
+    if read.frame.empty:  # a file without features never becomes an empty version
+        what = app.words("cli.import.no_rows.features")
+        raise UserError(app.words("cli.import.no_rows", file=path.name, what=what))
     with app.engine.connect() as connection:
         listed = districts(connection)
     known = dict(zip(listed["code"], listed["name"], strict=True))
@@ -130,25 +130,8 @@ def import_boundaries(
         "duplicates": match.duplicates,
         "repaired": match.repaired,
     }
-    print_ = fingerprint_files(read.files)
-    import_id = store_master_import(
-        app.engine,
-        kind="boundaries",
-        print_=print_,
-        os_user=getpass.getuser(),
-        rows=len(polygons),
-        tables=tables,
-        summary=summary,
-    )
-    anchor_new_head(app, master=import_id)
-    return {
-        "import": import_id,
-        "kind": "boundaries",
-        "file": str(path),
-        "errors": [],
-        "sha256": print_.sha256,
-        **summary,
-    }
+    prepared = Prepared([], len(polygons), tables, summary)
+    return store_prepared(app, "boundaries", path, prepared, parts=read.files)
 
 
 @import_group.command("grid", cls=WordedCommand, help="cli.import.grid.help")
@@ -206,14 +189,11 @@ def import_grid(
         grid = parse_grid(path, value, weight=weight, limits=_limits(app))
     except (FileRefused, MasterDataError) as exc:
         raise UserError(str(exc)) from None
-    document: dict[str, Any] = {
-        "import": None,
-        "kind": "grid",
-        "file": str(path),
-        "errors": [e.to_dict() for e in grid.errors],
-    }
     if grid.errors:
-        return document
+        return store_prepared(app, "grid", path, Prepared(list(grid.errors), 0, {}, {}))
+    if grid.cells.empty:  # a header without rows never becomes an empty version
+        what = app.words("cli.import.no_rows.cells")
+        raise UserError(app.words("cli.import.no_rows", file=path.name, what=what))
     with app.engine.connect() as connection:
         polygons = boundaries(connection)
     if polygons.empty:
@@ -268,19 +248,7 @@ def import_grid(
         "columns": grid.columns,
         "boundaries_import": polygons.attrs["import_id"],
     }
-    print_ = fingerprint_files((path,))
-    document["import"] = store_master_import(
-        app.engine,
-        kind="grid",
-        print_=print_,
-        os_user=getpass.getuser(),
-        rows=len(cells),
-        tables=tables,
-        summary=summary,
-    )
-    anchor_new_head(app, master=document["import"])
-    document.update({"sha256": print_.sha256, **summary})
-    return document
+    return store_prepared(app, "grid", path, Prepared([], len(cells), tables, summary))
 
 
 def _number(value: float, count: bool) -> int | float | None:

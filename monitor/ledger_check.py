@@ -1,9 +1,8 @@
 """Figures only from a verified ledger: the check every figure command runs before it computes.
 
 `spend`, `trace`, `need`, `targeting` and `evaluate` (ledger mode) run the incremental check
-(`ledger.verification`: postings, batches and master imports added since the last
-verification, all master data where the trip wire counted a write outside the program, the
-heads known from outside); `report` and `verify` run the full one. An altered ledger
+(`ledger.verification`: postings and batches added since the last verification, all master data
+whole, the heads known from outside); `report` and `verify` run the full one. An altered ledger
 is refused with exit 1 and the problems; `--unverified` computes anyway and marks the output.
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import click
 import pandas as pd
 from sqlalchemy import Connection
 
-from imports.fingerprint import fingerprint
+from imports.fingerprint import fingerprint, fingerprint_files
 from imports.master_data.columns import MasterDataError, NoRows
 from imports.master_data.crosswalk import join_through, read_crosswalk
 from imports.master_data.districts import parse_districts, unknown_districts
@@ -59,27 +59,47 @@ def import_master_file(app: AppContext, kind: str, path: Path, **options: Any) -
     return store_prepared(app, kind, path, _PREPARERS[kind](app, path, **options))
 
 
-def store_prepared(app: AppContext, kind: str, path: Path, prepared: Prepared) -> dict[str, Any]:
-    """A checked file stored as a new version of `kind` when it has no errors; its summary."""
+def store_prepared(
+    app: AppContext,
+    kind: str,
+    path: Path,
+    prepared: Prepared,
+    parts: Sequence[Path] | None = None,
+) -> dict[str, Any]:
+    """A checked file stored as a new version of `kind` when it has no errors; its summary.
+
+    The one way every master-data import (districts, indicators, measures, plan, prices,
+    boundaries, grid, facilities) is stored: the file fingerprinted (`parts`: every file it
+    came in, a Shapefile's sidecars too; default the path itself), an unchanged re-import
+    recognised, the rows written, hashed and sealed in one transaction
+    (`ledger.master_store.store_master_import`), and the new head appended to `[ledger]
+    anchor_file`. The document's `errors` list every problem; when it is not empty nothing
+    was stored; `unchanged` is true where the file was the newest version already.
+    """
     document: dict[str, Any] = {
         "import": None,
         "kind": kind,
         "file": str(path),
         "errors": [e.to_dict() for e in prepared.errors],
     }
-    if not prepared.errors:
-        print_ = fingerprint(path)
-        document["import"] = store_master_import(
-            app.engine,
-            kind=kind,
-            print_=print_,
-            os_user=getpass.getuser(),
-            rows=prepared.rows,
-            tables=prepared.tables,
-            summary=prepared.summary,
-        )
-        anchor_new_head(app, master=document["import"])
-        document.update({"sha256": print_.sha256, **prepared.summary})
+    if prepared.errors:
+        return document
+    print_ = fingerprint_files(tuple(parts or (path,)))
+    stored = store_master_import(
+        app.engine,
+        kind=kind,
+        print_=print_,
+        os_user=getpass.getuser(),
+        rows=prepared.rows,
+        tables=prepared.tables,
+        summary=prepared.summary,
+    )
+    if not stored.unchanged:
+        anchor_new_head(app, master=stored.import_id)
+    document.update(
+        {"import": stored.import_id, "unchanged": stored.unchanged, "sha256": print_.sha256}
+    )
+    document.update(prepared.summary)
     return document
 
 
@@ -97,6 +117,14 @@ def report_import(
         terminal.row_errors(document["file"], errors)
         if errors:
             click.echo(terminal("cli.import.master.nothing_imported"), err=True)
+        elif document.get("unchanged"):
+            click.echo(
+                terminal(
+                    "cli.import.master.unchanged",
+                    file=Path(document["file"]).name,
+                    version=document["import"],
+                )
+            )
         else:
             for line in text(terminal, document):
                 click.echo(line)

@@ -73,6 +73,17 @@ class _Cuts:
         cell.font = Font(bold=True)
 
 
+def _unverified_note(workbook: Workbook, document: dict[str, Any], t: Messages) -> None:
+    """Figures computed with `--unverified` from a ledger that did not verify: a bold red line
+    below the table of every sheet, as the PDF carries its banner on every page."""
+    if not document.get("unverified"):
+        return
+    text = t("workbook.unverified", count=len(document.get("verify_problems", ())))
+    for sheet in workbook.worksheets:
+        cell = sheet.cell(row=sheet.max_row + 2, column=1, value=text)
+        cell.font = Font(bold=True, color="C00000")
+
+
 def _put(
     sheet: Worksheet,
     row: int,
@@ -184,6 +195,7 @@ def write_spend_workbook(document: dict[str, Any], path: Path, lang: str = "de")
         _unattributed_sheet(workbook, document["unattributed_breakdown"], t, cuts)
     _period_sheet(workbook, document, t, cuts)
     cuts.note(workbook)
+    _unverified_note(workbook, document, t)
     workbook.save(path)
 
 
@@ -279,6 +291,7 @@ def write_trace_workbook(document: dict[str, Any], path: Path, lang: str = "de")
     _table(detail, [t(f"workbook.col.{h}") for h in header], detail_rows, {5, 6}, cuts)
     _period_sheet(workbook, document, t, cuts)
     cuts.note(workbook)
+    _unverified_note(workbook, document, t)
     workbook.save(path)
 
 
@@ -337,4 +350,5 @@ def write_need_workbook(document: dict[str, Any], path: Path, lang: str = "de") 
         cuts,
     )
     cuts.note(workbook)
+    _unverified_note(workbook, document, t)
     workbook.save(path)

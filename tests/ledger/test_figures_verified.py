@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.conftest import Monitor
@@ -100,3 +101,35 @@ def test_report_unverified_says_so_on_every_page_and_in_the_sidecar(monitor: Mon
     assert '"unverified": true' in sidecar
     pages = PdfReader(monitor.workdir / document["file"]).pages
     assert all("UNGEPRÜFT" in page.extract_text() for page in pages)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("spend", "--year", "2024"),
+        ("trace", "--district", "S01", "--year", "2024"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_workbook_of_unverified_figures_says_so_on_every_sheet(
+    monitor: Monitor, city, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Issue 15 item 6: every output of `--unverified` is marked, the workbook too."""
+    honest = tmp_path / "honest.xlsx"
+    monitor.run(*command, "--xlsx", str(honest))
+    assert not [c for c in _column_a(honest) if "UNGEPRÜFT" in c]
+    execute(monitor.database_url, *MOVE_SHARES)
+    altered = tmp_path / "altered.xlsx"
+    monitor.run(*command, "--unverified", "--xlsx", str(altered))
+    book = load_workbook(altered)
+    for sheet in book.worksheets:
+        [note] = [
+            c.value for c in sheet["A"] if isinstance(c.value, str) and "UNGEPRÜFT" in c.value
+        ]
+        assert note.startswith("UNGEPRÜFT: Die Hash-Kette des Hauptbuchs ist verletzt (2 Ver")
+
+
+def _column_a(path: Path) -> list[str]:
+    return [
+        c.value for s in load_workbook(path).worksheets for c in s["A"] if isinstance(c.value, str)
+    ]

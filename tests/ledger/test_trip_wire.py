@@ -7,8 +7,8 @@ names them, on SQLite and PostgreSQL.
   names the table until then.
 - A cache edited past the trip wire (the writer mark committed by hand) is found by `verify`,
   which compares the table with its recomputation and deletes the key.
-- The figure commands hash only master imports after the last check; a foreign write to master
-  data makes them hash all of it, which names the row.
+- Master data is hashed whole by every check, the figure commands' too (SPEC §6): a value
+  changed past the trip wire is named by `spend`, `trace` and `need` as by `verify`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ledger.database import create_ledger_engine
+from ledger.master_seal import row_hash
 from ledger.schema import downgrade, upgrade
 from ledger.trip_wire import integrity_problems
 from ledger.verification import verify_ledger
@@ -61,6 +63,42 @@ def test_a_report_after_a_cache_edit_shows_the_verified_figures(monitor: Monitor
         assert f'"key": "{row["key"]}"' in sidecar
     amounts = {r["key"]: r["amount"] for r in honest["rows"]}
     assert f'"amount": "{amounts["S01"]}"' in sidecar and amounts["S01"] != "0.00"
+
+
+def test_an_empty_code_is_stored_as_null_in_the_unattributed_sums(monitor: Monitor, city) -> None:
+    """A posting without product or measure: its code is NULL, never the text 'NaN' (which
+    PostgreSQL stored for pandas' missing value until `verify` compared the table)."""
+    monitor.json(*SPEND)
+    engine = create_ledger_engine(monitor.database_url)
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT field, code FROM unattributed_month")).all()
+    engine.dispose()
+    assert ("measure", None) in codes and all(code != "NaN" for _, code in codes)
+    assert monitor.json("verify")["ok"]
+
+
+def test_unattributed_sums_edited_past_the_trip_wire_are_found_by_verify_and_rebuilt(
+    monitor: Monitor, city
+) -> None:
+    """`unattributed_month` (what `spend` says its unattributed amount is) is recomputed and
+    compared by `verify` like the allocation rows: a changed row is named by its month."""
+    honest = monitor.json(*SPEND)
+    assert monitor.json("verify")["ok"]
+    execute(
+        monitor.database_url,
+        *past_the_trip_wire(
+            "UPDATE unattributed_month SET allocated_cents = allocated_cents + 100000"
+            " WHERE id = (SELECT min(id) FROM unattributed_month)"
+        ),
+    )
+    found = monitor.json("verify", expect=1)
+    [problem] = found["problems"]
+    assert problem["postings"] == [] and problem["months"] == []
+    [month] = problem["unattributed_months"]
+    message = problem["message"]
+    assert f"the monthly sums without district (unattributed_month) of {month}" in message
+    assert monitor.json(*SPEND) == honest  # the key was deleted: rebuilt from the ledger
+    assert monitor.json("verify")["ok"]
 
 
 def test_the_cache_key_edited_by_sql_is_rebuilt(monitor: Monitor, city) -> None:
@@ -108,7 +146,7 @@ def test_a_trigger_dropped_or_disabled_is_a_problem_of_every_check(monitor: Moni
     assert trigger in _messages(monitor.json("verify", expect=1))
 
 
-# --- master data: hashed from the last check on, unless the trip wire says otherwise ----------
+# --- master data: hashed whole by every check, the trip wire a second line ------------------
 
 
 def _incremental(database_url: str):
@@ -119,16 +157,17 @@ def _incremental(database_url: str):
         engine.dispose()
 
 
-def test_figure_commands_hash_only_the_master_imports_after_the_last_check(
+def test_figure_commands_hash_all_master_data_every_time(
     monitor: Monitor, city, tmp_path: Path
 ) -> None:
+    """SPEC §6: master data is checked whole every time; only postings are incremental."""
     full = monitor.json("verify")
-    assert full["checked_after_master_import"] == 0 and full["master_imports"] == 2
+    assert full["master_imports"] == 2
     import_second_catalog(monitor, tmp_path)
     check = _incremental(monitor.database_url)
-    assert check.ok and check.scope == "incremental"
-    assert check.checked_after_master_import == 2  # import 3 hashed, 1 and 2 counted
-    assert check.master_rows == monitor.json("verify")["master_rows"]
+    assert check.ok and check.scope == "incremental"  # no posting hashed twice
+    assert check.master_imports == 3
+    assert check.master_rows == monitor.json("verify")["master_rows"] > full["master_rows"]
 
 
 def test_master_data_edited_by_sql_after_a_check_is_named_by_the_next_figure_command(
@@ -140,8 +179,6 @@ def test_master_data_edited_by_sql_after_a_check_is_named_by_the_next_figure_com
     assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
         refused.stderr
     )
-    check = _incremental(monitor.database_url)
-    assert check.checked_after_master_import == 0  # the trip wire: all master data hashed
 
 
 def test_a_master_row_removed_past_the_trip_wire_is_still_counted(monitor: Monitor, city) -> None:
@@ -154,17 +191,60 @@ def test_a_master_row_removed_past_the_trip_wire_is_still_counted(monitor: Monit
     assert "master import 1 (districts) sealed 6 rows, the ledger holds 5" in refused.stderr
 
 
-@pytest.mark.parametrize("command", [("verify",), ("report", "--period", "2024")])
-def test_a_master_value_changed_past_the_trip_wire_is_caught_by_the_full_check(
+@pytest.mark.parametrize(
+    "command",
+    [
+        SPEND,
+        TRACE,
+        ("need",),
+        ("targeting", "--year", "2024"),
+        ("verify",),
+        ("report", "--period", "2024"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_master_value_changed_past_the_trip_wire_is_caught_by_every_check(
     monitor: Monitor, city, command: tuple[str, ...]
 ) -> None:
-    """The documented limit of the cheap path: a value changed with the trip wire bypassed
-    keeps every count; verify and report, which hash everything, name it."""
-    monitor.json(*SPEND)
+    """A value changed with the trip wire bypassed (the writer mark faked in the same
+    transaction) keeps every count and leaves no foreign write: the figure commands catch it
+    all the same, since they hash master data whole, after a check that passed as before."""
+    monitor.json(*SPEND)  # the check passes and notes where: nothing left to rely on
     execute(monitor.database_url, *past_the_trip_wire(*MOVE_SHARES[:2]))
-    assert monitor.run(*SPEND).exit_code == 0
     refused = monitor.run(*command, expect=1)
-    assert "allocation row 3 (measure JZ-A, district S01)" in refused.stderr
+    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+    if command[0] != "verify":  # the figure commands print no figure
+        assert refused.stdout == ""
+
+
+def test_a_share_changed_past_the_trip_wire_with_its_row_hash_recomputed_is_caught(
+    monitor: Monitor, city
+) -> None:
+    """The row hash rewritten with the program's own function: the import's seal names it."""
+    monitor.json(*SPEND)
+    engine = create_ledger_engine(monitor.database_url)
+    with engine.connect() as connection:
+        row = dict(
+            connection.execute(
+                text("SELECT * FROM allocation WHERE measure = 'JZ-A' AND district = 'S03'")
+            )
+            .mappings()
+            .one()
+        )
+    engine.dispose()
+    row["share"] = "0.25"
+    execute(
+        monitor.database_url,
+        *past_the_trip_wire(
+            f"UPDATE allocation SET share = '0.25', row_hash = '{row_hash('allocation', row)}'"
+            f" WHERE import_id = {row['import_id']} AND seq = {row['seq']}"
+        ),
+    )
+    refused = monitor.run(*TRACE, expect=1)
+    assert "master import 2 (measures): its record or its rows were changed" in refused.stderr
 
 
 def test_the_trip_wire_goes_with_a_downgrade_and_comes_back_with_the_upgrade(
