@@ -290,7 +290,7 @@ def print_evaluation(t: Terminal, document: dict[str, Any], what: str) -> None:
     )
     if cohorts:
         say(t("program.cohorts", cohorts=cohorts))
-    say(t("program.inference", inference=plain_inference(str(document["inference"]), t.words)))
+    say(t("program.inference", inference=plain_inference(document, t.words)))
     chosen = document.get("method_reason_caveat")
     if chosen:
         say(t("program.method_reason", reason=plain_caveat(chosen, t.words, t.fmt)))
