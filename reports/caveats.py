@@ -21,7 +21,6 @@ from reports.messages import Messages, catalogue, placeholders
 CaveatLike = Caveat | Mapping[str, Any] | str
 
 
-
 # Each kind of caveat and its gist: "Auf einen Blick" lists a gist once, naming every program
 # (or the targeting) it applies to; the program pages give each caveat in full. A gist must not
 # say more than its caveats: "too few assignments" (randomization inference: no result can reach
