@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 from ledger.master_models import MasterImport
 from ledger.master_seal import MASTER_ROW_FIELDS, row_hashes, row_label
 from ledger.master_tables import MASTER_MODELS
+from ledger.verify_problems import verify_problem
 
 
 @dataclass
@@ -73,21 +74,22 @@ def check_master_rows(connection: Connection, known: set[int], after: int = 0) -
             elif computed[index] != stored:
                 row = {name: columns[name][index] for name in names}
                 found.problems.append(
-                    {
-                        "kind": "master_changed",
-                        "master_import": import_id,
-                        "table": table,
-                        "message": f"master import {import_id}: {row_label(table, row)} was "
-                        "changed or inserted outside the program",
-                    }
+                    verify_problem(
+                        "master_changed",
+                        "master_row_changed",
+                        {"master_import": import_id, "table": table},
+                        number=import_id,
+                        row=row_label(table, row),
+                    )
                 )
     for import_id, count in sorted(orphans.items()):
         found.problems.append(
-            {
-                "kind": "master_import",
-                "master_import": import_id,
-                "message": f"{count} master-data row(s) refer to master import {import_id}, "
-                "which is not in the ledger",
-            }
+            verify_problem(
+                "master_import",
+                "master_orphans",
+                {"master_import": import_id},
+                count=count,
+                number=import_id,
+            )
         )
     return found

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import SchemaOutdated, ensure_schema
 from monitor.language import invocation_words
+from monitor.problem_words import refusal_text
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
 from reports.messages import Messages
@@ -43,9 +44,20 @@ class UserError(click.ClickException):
     # error after the invocation's context has closed.
     lang: str | None = None
 
+    def __init__(self, message: str, refusal: Exception | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+
+    @classmethod
+    def refusing(cls, exc: Exception) -> UserError:
+        """An import's refusal of a whole file: worded from its problem in the invocation's
+        language when it is shown (`monitor.problem_words.refusal_text`)."""
+        return cls(str(exc), exc)
+
     def show(self, file: Any = None) -> None:
         words = Messages(self.lang) if self.lang else invocation_words()
-        click.echo(words("cli.error", message=self.format_message()), err=True)
+        text = self.format_message() if self.refusal is None else refusal_text(self.refusal, words)
+        click.echo(words("cli.error", message=text), err=True)
 
 
 class WordedUsageError(click.UsageError):

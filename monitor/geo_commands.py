@@ -87,7 +87,7 @@ def import_boundaries(
     try:
         read = read_boundary_file(path, layer, _limits(app))
     except FileRefused as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     with app.engine.connect() as connection:
         listed = districts(connection)
     known = dict(zip(listed["code"], listed["name"], strict=True))
@@ -96,7 +96,7 @@ def import_boundaries(
     try:
         match = match_boundaries(read, known, key=key, name=name, create=create_districts)
     except MasterDataError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if match.polygons.empty:
         raise UserError(app.words("cli.import.boundaries.no_polygons", file=path.name))
     polygons = match.polygons.assign(
@@ -205,7 +205,7 @@ def import_grid(
     try:
         grid = parse_grid(path, value, weight=weight, limits=_limits(app))
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     document: dict[str, Any] = {
         "import": None,
         "kind": "grid",

@@ -270,7 +270,7 @@ def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
     try:
         read = read_facility_file(path, FacilityOptions(type="candidate"), limits)
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if read.errors:
         raise UserError("; ".join(str(e) for e in read.errors[:5]))
     sites = read.places[["x", "y"]]

@@ -35,9 +35,11 @@ from ledger.master_models import ReportRun
 from ledger.models import ImportBatch
 from ledger.posting_queries import LedgerBound, ledger_bound
 from ledger.tagging import AmbiguousPostings
+from ledger.verify_problems import verify_problem
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
+from monitor.problem_words import verify_text
 from monitor.recorded_settings import recorded_settings, settings_record
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
@@ -131,14 +133,21 @@ def _check_state_unchanged(
         ).scalar()
     if not bound.batch_id or run.ledger_head in (seal, batch):
         return mark
-    message = (
-        f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
-        f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
+    problem = verify_problem(
+        "head",
+        "rerun_head_changed",
+        {"source": f"report run {run.id}"},
+        run=run.id,
+        head=run.ledger_head,
+        batch=bound.batch_id,
+        seal=seal,
     )
+    words = app.words
+    message = verify_text(problem, words)
     if not unverified:
         raise UserError(message)
-    click.echo(f"warning: {message}; computed anyway and marked unverified", err=True)
-    problem = {"kind": "head", "source": f"report run {run.id}", "message": message}
+    shown = words("cli.report.rerun_unverified", message=message)
+    click.echo(words("cli.warning", message=shown), err=True)
     return {"unverified": True, "verify_problems": [*mark.get("verify_problems", []), problem]}
 
 

@@ -63,6 +63,7 @@ from imports.master_data.periods import (
 )
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
+from imports.problems import problem
 from imports.readers import ReadLimits, read_tables
 
 _SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
@@ -168,10 +169,7 @@ def parse_indicators(
     if table is not None:
         _refuse_double_period(path, table, fixed)
         return _wide(path, table, fixed, names, zero_rows_missing)
-    hint = (
-        "A wide file needs the district and period columns (or --period) and one column per "
-        f"indicator, named by its code or an alias: {names.describe()}."
-    )
+    hint = problem("hint_wide_indicators", aliases=names.describe())
     raise missing_table(path, sheets, long_spec, hint)
 
 

@@ -79,6 +79,7 @@ from imports.master_data.plan_rows import (
 from imports.money import DEFAULT_MAX_ABS_CENTS
 from imports.plan_spending import DEFAULT_PLAN_SPENDING, PlanSpending
 from imports.postings import RowError, implausible_amount_message
+from imports.problems import problem
 from imports.readers import ReadLimits, read_tables
 
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -201,12 +202,7 @@ def parse_plan(
     sheets = read_tables(path, limits or ReadLimits())
     table = find_table(path, sheets, spec, accept=_plan_layout)
     if table is None:
-        hint = (
-            "Expected a measure or product column ('Maßnahme', 'Produkt'), and either a year "
-            "and an amount column ('Jahr', 'Ansatz') or one column per year ('2025', "
-            "'Plan 2025', 'Ansatz 2025'). A column named otherwise can be given an alias in "
-            "the settings ([plan] columns)."
-        )
+        hint = problem("hint_plan_columns")
         lacking = TableSpec(
             spec.title, spec.sheet_names, spec.fields, ("measure", "year", "amount")
         )
