@@ -120,7 +120,8 @@ def test_header_only_catalogue_leaves_the_current_catalogue_current(
     first = _one_measure_catalogue(monitor, tmp_path)
     assert (first["measures"], first["unallocated"]) == (1, ["JZ-A"])  # allocations optional
     empty = HEADER_ONLY["measures"](tmp_path)
-    assert "in Blatt 'Maßnahmen' hat eine Kopfzeile in Zeile 1" in _refused(monitor, "measures", empty)
+    refused = _refused(monitor, "measures", empty)
+    assert "in Blatt 'Maßnahmen' hat eine Kopfzeile in Zeile 1" in refused
     assert ledger_rows(monitor.database_url)["measure"] == 1
 
 
