@@ -104,8 +104,9 @@ def test_import_raises_each_finding_once_and_mails_the_new_ones(
     share = alerts[("unattributed_share", "2024")]
     assert share.startswith("64\xa0% der Ausgaben 2024 (bis 15.03.2024) erreichen kein Quartier")
     assert "540,00\xa0€ von 840,00\xa0€" in share
-    assert "(02/2024 bis 03/2024); zuletzt dort: 20.12.2023" in (
-        alerts[("idle_measure", "ST-D/S02/2023-12-20")]
+    assert (
+        "(02/2024 bis 03/2024); zuletzt dort: 20.12.2023"
+        in (alerts[("idle_measure", "ST-D/S02/2023-12-20")])
     )
     assert "zuletzt dort: nie" in alerts[("idle_measure", "LK/S01/never")]
     lookalike = alerts[("unmatched_lookalike", "36300/501100")]
