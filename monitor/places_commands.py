@@ -97,7 +97,8 @@ def access_command(
         app.emit_json(document)
         return
     words = app.words
-    view = Table(title=words("cli.access.title", type=kind, places=document["places"],
+    shown = app.settings.places.name(kind)
+    view = Table(title=words("cli.access.title", type=shown, places=document["places"],
                              within=document["within"], period=document["period"],
                              weight=weight))  # fmt: skip
     for key in ("key", "name", "people", "covered", "share", "distance", "need_class"):
@@ -154,7 +155,8 @@ def siting_command(
         app.emit_json(document)
         return
     words = app.words
-    lines = [words("cli.siting.title", add=add, type=kind, within=document["within"],
+    shown = app.settings.places.name(kind)
+    lines = [words("cli.siting.title", add=add, type=shown, within=document["within"],
                    candidates=document["candidates"])]  # fmt: skip
     for rank, place in enumerate(document["added"], start=1):
         lines.append(words("cli.siting.place", rank=rank, lat=f"{place['lat']:.5f}",
