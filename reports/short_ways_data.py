@@ -40,10 +40,10 @@ class ShortWaysSection:
     """One place type's access and siting.
 
     kind: the place type's code; name: how the report names it (`[places.names]`, in the
-    plural: "Beratungsstellen"). weight: "population" or an indicator code; weight_name: how the report names that
-    indicator (its `[indicators.CODE] name`, else the code). places: (x, y) of the places;
-    uncovered: (x, y, people) of resident points beyond `within`. curve: (places added, people
-    covered then). optimal: the solver proved the suggestion optimal.
+    plural: "Beratungsstellen"). weight: "population" or an indicator code; weight_name: how
+    the report names that indicator (its `[indicators.CODE] name`, else the code). places:
+    (x, y) of the places; uncovered: (x, y, people) of resident points beyond `within`. curve:
+    (places added, people covered then). optimal: the solver proved the suggestion optimal.
     """
 
     kind: str
