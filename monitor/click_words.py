@@ -1,5 +1,5 @@
 """Click's own phrases in the invocation's language: "Aufruf:", "Fehler: …", "Es fehlt die Option
-'--type'", "Unbekannte Option '--jahr'.", "[Vorgabe: 1000]" (issue 16 item 1).
+'--type'", "Unbekannte Option '--jahr'.", "[Voreinstellung: 1000]" (issue 16 item 1).
 
 Click marks every phrase it shows for translation with gettext (`_("Missing option")`,
 `ngettext(...)`), bound in each of its modules as `_` and `ngettext` from the gettext module.

@@ -110,7 +110,7 @@ def test_an_unknown_option_before_any_command_is_said_in_the_environments_langua
 def test_the_helps_default_values_are_said_in_the_chosen_language():
     _, shown = _run("access", "--help")
     flat = " ".join(shown.split())
-    assert "[Vorgabe: population]" in flat and "default:" not in flat
+    assert "[Voreinstellung: population]" in flat and "default:" not in flat
     assert "Diese Hilfe zeigen und beenden." in flat
     _, shown = _run("--lang", "en", "access", "--help")
     assert "[default: population]" in " ".join(shown.split())

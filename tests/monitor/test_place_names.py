@@ -54,11 +54,14 @@ def test_the_shipped_settings_file_names_the_demos_types(tmp_path):
     assert names["beratung"] == "Beratungsstellen" and names["familienzentrum"] == "Familienzentren"
 
 
-def test_access_and_siting_show_the_types_name(demo_url):
+def test_access_and_siting_show_the_types_name_and_figures_in_the_locale(demo_url):
     runner = CliRunner(env={LANG_ENV: ""})
     shown = runner.invoke(cli, ["--db", demo_url, "access", "--type", "beratung"]).output
     assert "Kurze Wege zu Beratungsstellen (" in " ".join(shown.split())
     assert "„beratung“" not in shown
+    # Figures through Babel, need classes in words, within 80 columns (issue 16 item 1).
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    assert "sehr hoch" in shown and "very_high" not in shown and "1.000 m" in shown
     sited = runner.invoke(
         cli, ["--db", demo_url, "siting", "--type", "familienzentrum", "--add", "1"]
     ).output
