@@ -147,7 +147,14 @@ def init_command(app: AppContext) -> None:
     except LedgerUnavailable as exc:
         raise UserError(unavailable_message(exc, app.words)) from None
     except UpgradeRefused as exc:
-        raise UserError(str(exc)) from None
+        said = app.words(
+            "cli.error.upgrade_refused",
+            broken=exc.broken,
+            table=exc.table,
+            row=exc.row,
+            parent=exc.parent,
+        )
+        raise UserError(said) from None
     terminal = app.terminal
     click.echo(terminal("cli.init.done", url=app.database_url))
     terminal.next_steps(("cli.next.init", {"run": app.invocation}))

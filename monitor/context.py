@@ -117,7 +117,8 @@ class AppContext:
         try:
             ensure_schema(engine)
         except SchemaOutdated as exc:
-            raise UserError(str(exc)) from None
+            said = self.words("cli.error.schema_outdated", revision=exc.revision, head=exc.head)
+            raise UserError(said) from None
         return engine
 
     def emit_json(self, document: dict[str, Any]) -> None:
