@@ -47,6 +47,16 @@ class UserError(click.ClickException):
     def __init__(self, message: str, refusal: Exception | None = None) -> None:
         super().__init__(message)
         self.refusal = refusal
+        self.key: str | None = None
+        self.values: dict[str, object] = {}
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> UserError:
+        """A problem in the catalogue's words (`key` and its values), worded in the
+        invocation's language when it is shown: for code that has no words at hand."""
+        error = cls(Messages("en")(key, **values))
+        error.key, error.values = key, values
+        return error
 
     @classmethod
     def refusing(cls, exc: Exception) -> UserError:
@@ -56,7 +66,12 @@ class UserError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         words = Messages(self.lang) if self.lang else invocation_words()
-        text = self.format_message() if self.refusal is None else refusal_text(self.refusal, words)
+        if self.key is not None:
+            text = words(self.key, **self.values)
+        elif self.refusal is not None:
+            text = refusal_text(self.refusal, words)
+        else:
+            text = self.format_message()
         click.echo(words("cli.error", message=text), err=True)
 
 

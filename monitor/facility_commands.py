@@ -85,7 +85,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         return document
     places = read.places
     if places.empty:
-        raise UserError(f"{path.name}: no rows: the file holds no place with a location")
+        raise UserError.said("cli.import.facilities.no_places", file=path.name)
     if polygons.empty:
         district = pd.Series(None, index=places.index, dtype=object)
     else:

@@ -454,7 +454,7 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
     try:
         match_measures(postings, measures)
     except AmbiguousPostings as exc:
-        raise UserError(f"{path.name}: {exc}") from None
+        raise UserError.refusing(exc) from None
 
 
 @import_group.command("plan", cls=WordedCommand, help="cli.import.plan.help")

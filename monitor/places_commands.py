@@ -252,7 +252,7 @@ def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int
     from evaluation.siting import maximal_covering
 
     if candidates.empty:
-        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
+        raise UserError.said("cli.places.no_candidates")
     residents = reached.residents
     return maximal_covering(
         residents[["x", "y"]].to_numpy(float),
@@ -278,7 +278,8 @@ def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
     except (FileRefused, MasterDataError) as exc:
         raise UserError.refusing(exc) from None
     if read.errors:
-        raise UserError("; ".join(str(e) for e in read.errors[:5]))
+        app.terminal.row_errors(path, [e.to_dict() for e in read.errors])
+        raise UserError.said("cli.places.bad_candidates", file=path.name, count=len(read.errors))
     sites = read.places[["x", "y"]]
     with app.engine.connect() as connection:
         polygons = boundaries(connection)

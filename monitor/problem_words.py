@@ -9,11 +9,14 @@ reports.caveats words the evaluation's caveats. A document that carries only an 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from imports.problems import Problem
 from imports.readers import FileRefused
+from ledger.constant_prices import NoPriceIndex
+from ledger.tagging import AmbiguousPostings
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
@@ -63,6 +66,24 @@ def _verify_words(code: str, values: Mapping[str, Any], words: Messages) -> str:
     return words(f"verify.{code}", **plain)
 
 
+def _ambiguous(exc: AmbiguousPostings, words: Messages) -> str:
+    """Postings two measures claim: how many, and the first of them."""
+    lines = [
+        words(
+            "cli.error.ambiguous_posting",
+            posting=row.posting_id,
+            account=row.account,
+            cost_center=row.cost_center,
+            day=LocaleFormat(words.lang).day(row.booking_date)
+            if isinstance(row.booking_date, date)
+            else row.booking_date,
+            measures=row.measures,
+        )
+        for row in exc.examples.itertuples()
+    ]
+    return "\n".join([words("cli.error.ambiguous", count=exc.count), *lines])
+
+
 def error_text(error: Mapping[str, Any], words: Messages) -> str:
     """A row error's text (its `to_dict()`): worded from its problem, else its message."""
     problem = error.get("problem")
@@ -70,9 +91,14 @@ def error_text(error: Mapping[str, Any], words: Messages) -> str:
 
 
 def refusal_text(exc: Exception, words: Messages, *, named: bool = True) -> str:
-    """Why an import refused a whole file, in the reader's words where it says so as a problem
-    (`FileRefused`, `ProblemError`); its English message otherwise. `named`: a FileRefused's
-    text begins with the file's name (leave it out where the caller names the file)."""
+    """Why an import refused a whole file (`FileRefused`, `ProblemError`), or the ledger a
+    figure (`AmbiguousPostings`, `NoPriceIndex`), in the reader's words where it says so as
+    data; its English message otherwise. `named`: a FileRefused's text begins with the file's
+    name (leave it out where the caller names the file)."""
+    if isinstance(exc, AmbiguousPostings):
+        return _ambiguous(exc, words)
+    if isinstance(exc, NoPriceIndex):
+        return words(f"cli.error.prices.{exc.code}", **exc.values)
     problem = getattr(exc, "problem", None)
     if not isinstance(problem, Problem):
         return exc.message if isinstance(exc, FileRefused) and not named else str(exc)
