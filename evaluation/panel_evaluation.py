@@ -116,6 +116,8 @@ class PanelEvaluation:
     minus untreated); None for an event study, which reports one effect per relative period.
     cohorts: first treated period (as text) → the treated unit ids in it, as text.
     event_study columns: rel_time (periods since the start), estimate, se, ci_low, ci_high.
+    inference: how the uncertainty was found, in English; inference_code: the same as a code
+    (evaluation.did.results.INFERENCE_CODES), which the report and the terminal word.
     reason: why "auto" chose the method (a reason.* caveat; `method_reason` is its English),
     else None. caveats: what must be shown with the estimate (`warnings`: their English).
     result: the estimator's own result.
@@ -134,6 +136,7 @@ class PanelEvaluation:
     ci_high: float | None
     pvalue: float | None
     inference: str
+    inference_code: str
     n_treated: int
     n_control: int
     cohorts: Mapping[str, tuple[str, ...]]
@@ -197,6 +200,8 @@ class PanelEvaluation:
             "method_reason_caveat": None if self.reason is None else self.reason.to_dict(),
             "nobs": self.nobs,
             "nclusters": self.nclusters,
+            # Added to SPEC §7: `inference` as a code, which the report words.
+            "inference_code": self.inference_code,
         }
         if isinstance(self.result, SyntheticDidEstimate):
             extra = self.result.to_dict()
@@ -470,6 +475,7 @@ def _event(
         "ci_high": None,
         "pvalue": None,
         "inference": result.inference,
+        "inference_code": result.inference_code,
         "nobs": result.nobs,
         "nclusters": result.nclusters,
         "caveats": result.caveats,
@@ -492,6 +498,7 @@ def _overall(result: Estimate) -> dict[str, Any]:
         "ci_high": result.ci_high,
         "pvalue": result.pvalue,
         "inference": result.inference,
+        "inference_code": result.inference_code,
         "nobs": result.nobs,
         "nclusters": result.nclusters,
         "caveats": result.caveats,

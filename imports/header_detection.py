@@ -25,26 +25,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from imports.problems import Problem, ProblemError, joined, listed, problem, said
 from imports.profile import Profile
 from imports.readers import RawSheet
 
 HEADER_SEARCH_ROWS = 40
 
 # Why a profile was chosen (`profile_reason`): the texts of this module in one place.
-_REASON_CHOSEN = "profile {profile!r} ({origin}): {row} maps {count} fields ({fields})"
-_ORIGIN_BUILTIN = "built-in"
-_ORIGIN_SETTINGS = "from settings"
-_REASON_ALONE = "; no other profile matches"
-_REASON_TIE_SETTINGS = (
-    "tied at {count} fields with {names}: a profile from settings wins a tie with a built-in one"
-)
-_REASON_TIE_ORDER = (
-    "tied at {count} fields with {names}: of equals, the one defined first wins "
-    "(choose with --profile NAME)"
-)
-_REASON_FEWER = "other matching profiles map fewer fields: {names}"
-
-
 _SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
 # What a numbered code header adds to its name's header: `Kostenstelle` + `nr`, `Konto` +
 # `nummer`, `Kostenstelle` + `nnummer`, `Auftrag` + `snummer` (keys without separators).
@@ -82,7 +69,12 @@ class HeaderMatch:
     header_index: int | None  # index into sheet.rows; None when the source described its columns
     columns: Mapping[str, int]  # canonical field -> column index
     headers: tuple[str, ...]  # the header cells as found (untrimmed), for messages
-    reason: str
+    why: Problem | None  # why this profile was chosen (`reason` is its English)
+
+    @property
+    def reason(self) -> str:
+        """Why this profile was chosen, in English ("" for a candidate not yet chosen)."""
+        return "" if self.why is None else self.why.english
 
     @property
     def header_row_number(self) -> int | None:
@@ -101,11 +93,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class NoProfileMatches(ValueError):
+class NoProfileMatches(ProblemError):
     """No header row fits; the message lists the headers found and what was expected."""
 
 
-class AmbiguousColumns(ValueError):
+class AmbiguousColumns(ProblemError):
     """Two columns of the header map to one canonical field; the message names both."""
 
 
@@ -136,11 +128,11 @@ def _sheets_for(profile: Profile, sheets: Sequence[RawSheet]) -> list[RawSheet]:
     return [s for s in sheets if s.name.strip().casefold() == profile.sheet.strip().casefold()]
 
 
-def _describe_row(match: HeaderMatch) -> str:
-    where = f"sheet {match.sheet.name!r}"
+def _describe_row(match: HeaderMatch) -> Problem:
+    sheet = said(match.sheet.name)
     if match.header_row_number is not None:
-        return f"header in row {match.header_row_number} of {where}"
-    return f"column description of {where}"
+        return problem("where_header_in_row", row=match.header_row_number, sheet=sheet)
+    return problem("where_column_description", sheet=sheet)
 
 
 def find_header(
@@ -149,7 +141,7 @@ def find_header(
     """The first header row per profile; the best profile when `requested` is "auto"."""
     if requested != "auto" and requested not in profiles:
         raise NoProfileMatches(
-            f"unknown profile {requested!r}; known profiles: {', '.join(sorted(profiles))}, auto"
+            problem("unknown_profile", profile=said(requested), known=", ".join(sorted(profiles)))
         )
     candidates = profiles if requested == "auto" else {requested: profiles[requested]}
     matches: list[HeaderMatch] = []
@@ -163,22 +155,25 @@ def find_header(
     doubled = _doubled_columns(best)
     if doubled:
         raise AmbiguousColumns(doubled)
-    reason = _REASON_CHOSEN.format(
-        profile=best.profile.name,
+    chosen = problem(
+        "profile_chosen",
+        profile=said(best.profile.name),
         origin=_origin(best.profile),
-        row=_describe_row(best),
+        where=_describe_row(best),
         count=len(best.columns),
         fields=", ".join(best.columns),
     )
+    why = chosen
     if requested == "auto":
-        reason += _auto_reason(best, [m for m in matches if m is not best])
+        others = _auto_reason(best, [m for m in matches if m is not best])
+        why = Problem(chosen.code, chosen.values, others, joiner="; ")
     return HeaderMatch(
         profile=best.profile,
         sheet=best.sheet,
         header_index=best.header_index,
         columns=best.columns,
         headers=best.headers,
-        reason=reason,
+        why=why,
     )
 
 
@@ -188,37 +183,37 @@ def _rank(match: HeaderMatch) -> tuple[int, bool]:
     return len(match.columns), not match.profile.builtin
 
 
-def _origin(profile: Profile) -> str:
-    return _ORIGIN_BUILTIN if profile.builtin else _ORIGIN_SETTINGS
+def _origin(profile: Profile) -> Problem:
+    return problem("origin_builtin" if profile.builtin else "origin_settings")
 
 
-def _auto_reason(best: HeaderMatch, others: Sequence[HeaderMatch]) -> str:
+def _auto_reason(best: HeaderMatch, others: Sequence[HeaderMatch]) -> tuple[Problem, ...]:
     """Why `best` won over the other matching profiles: those mapping as many fields (a tie,
     and what decided it) apart from those mapping fewer."""
     if not others:
-        return _REASON_ALONE
+        return (problem("profile_alone"),)
     count = len(best.columns)
     tied = [m for m in others if len(m.columns) == count]
     fewer = [m for m in others if len(m.columns) < count]
     parts = []
     if tied:
-        names = ", ".join(f"{m.profile.name} ({_origin(m.profile)})" for m in tied)
+        names = [
+            Problem("named_with", {"name": m.profile.name, "detail": _origin(m.profile)})
+            for m in tied
+        ]
         settings_over_builtin = not best.profile.builtin and all(m.profile.builtin for m in tied)
-        parts.append(
-            (_REASON_TIE_SETTINGS if settings_over_builtin else _REASON_TIE_ORDER).format(
-                names=names, count=count
-            )
-        )
+        code = "profile_tie_settings" if settings_over_builtin else "profile_tie_order"
+        parts.append(problem(code, names=joined(names), count=count))
     if fewer:
-        parts.append(
-            _REASON_FEWER.format(
-                names=", ".join(f"{m.profile.name} ({len(m.columns)})" for m in fewer)
-            )
-        )
-    return "; " + "; ".join(parts)
+        names = [
+            Problem("named_with", {"name": m.profile.name, "detail": str(len(m.columns))})
+            for m in fewer
+        ]
+        parts.append(problem("profile_fewer", names=joined(names)))
+    return tuple(parts)
 
 
-def _doubled_columns(match: HeaderMatch) -> str:
+def _doubled_columns(match: HeaderMatch) -> Problem | None:
     """Why the header is ambiguous (module docstring), or "" when no column maps to a field
     that another column took already. A column taken by another field is not ambiguous."""
     taken = set(match.columns.values())
@@ -232,16 +227,23 @@ def _doubled_columns(match: HeaderMatch) -> str:
                 and not is_name_beside_code(match.headers[index], cell)
             ):
                 found.append(
-                    f"{field!r}: {match.headers[index].strip()!r} (column {column_letter(index)}) "
-                    f"and {cell.strip()!r} (column {column_letter(other)})"
+                    problem(
+                        "doubled_column",
+                        field=said(field),
+                        first=said(match.headers[index].strip()),
+                        first_letter=column_letter(index),
+                        second=said(cell.strip()),
+                        second_letter=column_letter(other),
+                    )
                 )
     if not found:
-        return ""
-    return (
-        f"two columns map to one field in the {_describe_row(match)} "
-        f"(profile {match.profile.name!r}): {'; '.join(found)}. Only one could be imported and "
-        "nothing says which is meant: remove the other column, or name the one to use in a "
-        "profile ([imports.profiles.NAME.columns])"
+        return None
+    listed_found = joined(found, "; ")
+    return problem(
+        "ambiguous_columns",
+        where=_describe_row(match),
+        profile=said(match.profile.name),
+        found=listed_found,
     )
 
 
@@ -256,12 +258,12 @@ def _first_match(profile: Profile, sheets: Sequence[RawSheet]) -> HeaderMatch | 
                     header_index=index,
                     columns=mapped,
                     headers=tuple("" if c is None else str(c) for c in cells),
-                    reason="",
+                    why=None,
                 )
     return None
 
 
-def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]) -> str:
+def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]) -> Problem:
     """Name the most header-like row found and, per profile, the columns it lacks."""
     best_sheet, best_cells, best_row = None, (), 0
     for sheet in sheets:
@@ -270,18 +272,23 @@ def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]
             if len(texts) > len([c for c in best_cells if isinstance(c, str) and c.strip()]):
                 best_sheet, best_cells = sheet, cells
                 best_row = sheet.first_row_number + (index or 0)
-    lines = ["no mapping profile matches this file's header."]
+    lines = []
     if best_sheet is None:
-        lines.append("Found no header row (the file has no text cells in its first rows).")
+        lines.append(problem("no_header_row"))
     else:
-        found = ", ".join(repr(str(c).strip()) for c in best_cells if c not in (None, ""))
-        lines.append(f"Found in sheet {best_sheet.name!r}, row {best_row}: {found}")
+        found = listed([str(c).strip() for c in best_cells if c not in (None, "")])
+        lines.append(
+            problem("header_found", sheet=said(best_sheet.name), row=best_row, found=found)
+        )
     for profile in profiles.values():
         mapped = _map_columns(profile, best_cells)
-        missing = [f for f in profile.required_columns if f not in mapped]
-        expected = "; ".join(
-            f"{f}: one of {', '.join(repr(h) for h in profile.columns[f])}" for f in missing
-        )
-        lines.append(f"Profile {profile.name!r} lacks {expected}")
-    lines.append("Add a profile under [imports.profiles.NAME] in settings.toml for this layout.")
-    return "\n".join(lines)
+        missing = [
+            problem("field_one_of", field=f, headers=listed(profile.columns[f]))
+            for f in profile.required_columns
+            if f not in mapped
+        ]
+        if missing:
+            expected = joined(missing, "; ")
+            lines.append(problem("profile_lacks", profile=said(profile.name), expected=expected))
+    lines.append(problem("add_profile"))
+    return Problem("no_profile_matches", {}, tuple(lines))

@@ -7,6 +7,7 @@ row was rejected, so that no row is ever lost silently.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,36 +28,49 @@ from imports.german_values import (
     read_amounts,
 )
 from imports.header_detection import HeaderMatch, find_header, header_key
-from imports.money import DEFAULT_MAX_ABS_CENTS, exact_sum, format_cents
+from imports.money import DEFAULT_MAX_ABS_CENTS, exact_sum
 from imports.posting_identity import content_hashes, key_hashes
+from imports.problems import Problem, listed, problem, said
 from imports.profile import CODE_FIELDS, Profile
 from imports.readers import FileRefused, ReadLimits, read_tables, row_chunks
 
 # "Summe", "Gesamtsumme", "Summe:", "Zwischensumme Konto 5011", "Total", SAP's "*" and "**".
 _TOTAL_CELL = re.compile(r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt\b.*)$", re.I)
-_AMOUNT_HINT = "expected a number such as 1.234,56, -1.234,56 or 1.234,56-"
-_DATE_HINT = "expected a date such as 31.12.2024, 2024-12-31 or an Excel date"
 # Data rows converted at a time: their cells as Python objects are what a sheet costs in memory.
 _CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One rejected row: where it is (as Excel shows it) and what was expected."""
+    """One rejected row: where it is (as Excel shows it) and what was expected.
+
+    message: given as a `Problem` (a code and its values, which the front door words in the
+    reader's language), kept as `problem`, and `message` is its English; a plain text is kept
+    as it is (problem None).
+    """
 
     file: str
     sheet: str
     row: int
     column: str | None
-    message: str
+    message: str | Problem
+    problem: Problem | None = dataclasses.field(default=None, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Problem):
+            object.__setattr__(self, "problem", self.message)
+            object.__setattr__(self, "message", self.message.english)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        document: dict[str, object] = {
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "message": self.message,
         }
+        if self.problem is not None:
+            document["problem"] = self.problem.to_dict()
+        return document
 
     def __str__(self) -> str:
         column = f", column {self.column!r}" if self.column else ""
@@ -86,9 +100,11 @@ class ParsedExport:
     skipped_header: int
     duplicates_in_file: int
     total_cents: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]  # each `.english` for the Python API and the JSON
     # Columns that look like a field the profile does not read (imports.column_resemblance).
     unmapped_columns: tuple[UnmappedColumn, ...] = ()
+    # Why the profile was chosen, as a Problem (`reason` is its English).
+    why: Problem | None = None
 
     @property
     def skipped(self) -> int:
@@ -124,22 +140,23 @@ def parse_postings(
     return parsed
 
 
-def _no_rows(parsed: ParsedExport) -> str:
+def _no_rows(parsed: ParsedExport) -> Problem:
     where = (
-        f"row {parsed.header_row} of sheet {parsed.sheet!r}"
+        problem("where_header_row", row=parsed.header_row, sheet=said(parsed.sheet))
         if parsed.header_row is not None
-        else f"the column description of {parsed.sheet!r}"
+        else problem("where_described", sheet=said(parsed.sheet))
     )
-    skipped = (
-        f" (skipped: {parsed.skipped_blank} blank, {parsed.skipped_total} total, "
-        f"{parsed.skipped_header} repeated header rows)"
+    skipped: Problem | str = (
+        problem(
+            "skipped_rows",
+            blank=parsed.skipped_blank,
+            total=parsed.skipped_total,
+            header=parsed.skipped_header,
+        )
         if parsed.skipped
         else ""
     )
-    return (
-        f"no rows: the header in {where} has no data rows below it{skipped}; nothing imported. "
-        "Export the postings again, with their lines"
-    )
+    return problem("no_posting_rows", where=where, skipped=skipped)
 
 
 @dataclass(frozen=True)
@@ -201,6 +218,7 @@ def _parse_sheet(
         total_cents=total_cents,
         warnings=tuple(warnings),
         unmapped_columns=unmapped_columns(match),
+        why=match.why,
     )
 
 
@@ -251,9 +269,9 @@ def _parse_chunk(
 
     errors: list[RowError] = []
 
-    def reject(mask: pd.Series, field: str, message: str | None = None) -> None:
+    def reject(mask: pd.Series, field: str, message: Problem | None = None) -> None:
         for number in mask.index[mask.to_numpy()]:
-            text = message or f"{rows.at[number, field]!r} is not valid"
+            text = message or problem("not_valid", value=said(rows.at[number, field]))
             errors.append(RowError(file, sheet.name, int(number), header_name.get(field), text))
 
     amounts = cells["amount"]
@@ -261,7 +279,7 @@ def _parse_chunk(
         s[keep] for s in map(amounts.spread, read_amounts(amounts.values, decimal, max_abs_cents))
     )
     for mask, message in (
-        (bad_amounts, lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT} (decimal mark {decimal!r})"),
+        (bad_amounts, lambda v: problem("not_amount", value=said(v), decimal=said(decimal))),
         (implausible, lambda v: implausible_amount_message(v, max_abs_cents)),
     ):
         for number in mask.index[mask.to_numpy()]:
@@ -279,7 +297,7 @@ def _parse_chunk(
                 sheet.name,
                 int(number),
                 header_name["booking_date"],
-                f"not a date: {value!r}; {_DATE_HINT}",
+                problem("not_date", value=said(value)),
             )
         )
 
@@ -293,14 +311,14 @@ def _parse_chunk(
             numbers, bad = (
                 s[keep] for s in map(cells[field].spread, parse_whole_numbers(cells[field].values))
             )
-            reject(bad, field, f"expected a whole number in {header_name[field]!r}")
+            reject(bad, field, problem("not_whole_number", column=said(header_name[field])))
             frame[field] = numbers
         else:
             frame[field] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
     frame["fiscal_year"] = frame["fiscal_year"].fillna(dates.dt.year.astype("Int64"))
 
     for field in profile.required_values:
-        reject(blanks[field][keep], field, f"{header_name[field]!r} is empty")
+        reject(blanks[field][keep], field, problem("empty_cell", column=said(header_name[field])))
 
     frame["sheet"] = sheet.name
     frame["row"] = frame.index.astype("int64")
@@ -320,13 +338,9 @@ def _parse_chunk(
     )
 
 
-def implausible_amount_message(value: object, max_abs_cents: int) -> str:
+def implausible_amount_message(value: object, max_abs_cents: int) -> Problem:
     """Why an amount beyond `[imports] max_abs_amount` is not stored (postings and plan)."""
-    return (
-        f"implausible amount: {value!r} is larger than {format_cents(max_abs_cents)} "
-        "([imports] max_abs_amount); not stored. Check the cell (a number where a code or a "
-        "date belongs?)"
-    )
+    return problem("implausible_amount", value=said(value), limit_cents=max_abs_cents)
 
 
 def _totals_and_repeated_headers(
@@ -360,14 +374,14 @@ def _apply_debit_credit(
     return magnitude.where(~credit, -magnitude), ~known
 
 
-def _marker_message(profile: Profile) -> str:
+def _marker_message(profile: Profile) -> Problem:
     allowed = [m for m in (profile.debit_marker, profile.credit_marker) if m]
-    return f"expected the debit/credit marker {' or '.join(repr(m) for m in allowed)}"
+    return problem("debit_credit_marker", markers=listed(allowed))
 
 
 def _control_total_warnings(
     last: Sequence[object], row: int, match: HeaderMatch, total_cents: int, decimal: str
-) -> list[str]:
+) -> list[Problem]:
     """Compare the export's own final sum line (its cells and row number) with the rows we
     read."""
     index = match.columns["amount"]
@@ -379,8 +393,12 @@ def _control_total_warnings(
         return []  # SAP sum lines are unsigned per S/H; not comparable to the signed total
     if int(stated.iloc[0]) != total_cents:
         return [
-            f"the export's sum line (row {row}) says {format_cents(int(stated.iloc[0]))}, "
-            f"its rows add up to {format_cents(total_cents)}"
+            problem(
+                "sum_line_differs",
+                row=row,
+                stated_cents=int(stated.iloc[0]),
+                total_cents=total_cents,
+            )
         ]
     return []
 
@@ -408,8 +426,7 @@ def _collapse_same_key(
                         sheet,
                         row,
                         None,
-                        f"same key ({', '.join(profile.key)}) as row {others} "
-                        "but different content",
+                        problem("same_key", key=", ".join(profile.key), others=others),
                     )
                 )
     keep = ~good["key_hash"].isin(conflicting_keys)

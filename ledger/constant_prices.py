@@ -28,7 +28,13 @@ from ledger.master_store import price_index
 
 
 class NoPriceIndex(ValueError):
-    """The price index the figure needs is not in the ledger; the message says which year."""
+    """The price index the figure needs is not in the ledger; the message says which year.
+    code and values say the same as data, for the front door to word ("no_level": series,
+    year; "no_index"; "base_year": year, series, first, last)."""
+
+    def __init__(self, message: str, code: str, **values: object) -> None:
+        super().__init__(message)
+        self.code, self.values = code, values
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,10 @@ class PriceBase:
         if year not in self.levels:
             raise NoPriceIndex(
                 f"the price index {self.series} has no level for {year}; import one with "
-                "`budget-monitor import prices FILE` (Destatis table 61111-0001)"
+                "`budget-monitor import prices FILE` (Destatis table 61111-0001)",
+                "no_level",
+                series=self.series,
+                year=year,
             )
         real = Decimal(int(cents)) * self.levels[self.base_year] / self.levels[year]
         return int(real.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -60,7 +69,8 @@ def price_base(connection: Connection, base_year: int, as_of: int | None = None)
     if frame.empty:
         raise NoPriceIndex(
             "no price index in the ledger; import one with `budget-monitor import prices FILE` "
-            "(Destatis table 61111-0001, Verbraucherpreisindex)"
+            "(Destatis table 61111-0001, Verbraucherpreisindex)",
+            "no_index",
         )
     series = str(frame["series"].iloc[-1])
     own = frame[frame["series"] == series]
@@ -69,7 +79,12 @@ def price_base(connection: Connection, base_year: int, as_of: int | None = None)
     if year not in levels:
         raise NoPriceIndex(
             f"[prices] base_year {year}: the price index {series} has no level for it "
-            f"(it holds {min(levels)}–{max(levels)})"
+            f"(it holds {min(levels)}–{max(levels)})",
+            "base_year",
+            year=year,
+            series=series,
+            first=min(levels),
+            last=max(levels),
         )
     return PriceBase(series, str(own["unit"].iloc[-1]), year, levels)
 

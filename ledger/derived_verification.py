@@ -38,6 +38,7 @@ from ledger.master_store import catalog, newest_import
 from ledger.models import Posting
 from ledger.posting_queries import query_frame
 from ledger.trip_wire import DERIVED_TABLES, foreign_writes
+from ledger.verify_problems import part, verify_problem
 
 _KEY = ["posting_id", "seq"]
 _VALUES = ["booking_date", "measure", "district", "share", "allocated_cents", "ambiguous"]
@@ -212,38 +213,39 @@ def _differing_months(expected: pd.DataFrame | None, stored: pd.DataFrame) -> li
 
 
 def _tripped(table: str, found: dict[str, object]) -> dict[str, object]:
-    return {
-        "kind": "derived",
-        "table": table,
-        "message": f"the derived table {table} was written {found['unsettled']} time(s) outside "
-        f"the program (last {found['last_at']}); no figure is read from it until the next "
-        "spend or trace rebuilds it from the verified ledger",
-    }
+    return verify_problem(
+        "derived",
+        "derived_written",
+        {"table": table},
+        table=table,
+        count=found["unsettled"],
+        last=str(found["last_at"]),
+    )
 
 
 def _differs(postings: list[int], months: list[str], unattributed: list[str]) -> dict[str, object]:
     parts = []
     if postings:
         named = ", ".join(str(p) for p in postings[:_NAMED])
-        more = f" and {len(postings) - _NAMED} more" if len(postings) > _NAMED else ""
-        parts.append(f"the rows of {len(postings)} posting(s) (posting {named}{more})")
+        if len(postings) > _NAMED:
+            more = len(postings) - _NAMED
+            parts.append(part("derived_postings_more", count=len(postings), named=named, more=more))
+        else:
+            parts.append(part("derived_postings", count=len(postings), named=named))
     if months:
-        parts.append(f"the monthly sums of {', '.join(months[:_NAMED])}")
+        parts.append(part("derived_months", months=", ".join(months[:_NAMED])))
     if unattributed:
-        parts.append(
-            "the monthly sums without district (unattributed_month) of "
-            f"{', '.join(unattributed[:_NAMED])}"
-        )
-    return {
-        "kind": "derived",
+        parts.append(part("derived_unattributed", months=", ".join(unattributed[:_NAMED])))
+    where = parts[0]
+    for further in parts[1:]:
+        where = part("derived_both", postings=where, months=further)
+    about = {
         "table": "posting_allocation",
         "postings": postings,
         "months": months,
         "unattributed_months": unattributed,
-        "message": "the derived allocation table differs from its recomputation from the "
-        f"verified ledger in {' and '.join(parts)}: changed outside the program past the trip "
-        "wire; its key is deleted, the next spend or trace rebuilds it",
     }
+    return verify_problem("derived", "derived_differs", about, where=where)
 
 
 def _drop_key(engine: Engine) -> None:

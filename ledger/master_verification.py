@@ -23,6 +23,7 @@ from imports.record_text import sha256_hex
 from ledger.master_models import MasterImport
 from ledger.master_seal import MASTER_ROW_FIELDS, row_label, row_template
 from ledger.master_tables import MASTER_MODELS
+from ledger.verify_problems import verify_problem
 
 # Rows fetched and hashed at a time: bounds the memory of a table of a million grid cells.
 _CHUNK = 50_000
@@ -71,12 +72,13 @@ def check_master_rows(connection: Connection, known: set[int]) -> MasterRows:
     for import_id, hashes in sorted(found.hashes.items()):
         if import_id not in known:
             found.problems.append(
-                {
-                    "kind": "master_import",
-                    "master_import": import_id,
-                    "message": f"{len(hashes)} master-data row(s) refer to master import "
-                    f"{import_id}, which is not in the ledger",
-                }
+                verify_problem(
+                    "master_import",
+                    "master_orphans",
+                    {"master_import": import_id},
+                    count=len(hashes),
+                    number=import_id,
+                )
             )
     return found
 
@@ -127,10 +129,10 @@ def _empty(row: tuple[object, ...]) -> tuple[object, ...]:
 
 
 def _changed(table: str, row: dict[str, object]) -> dict[str, object]:
-    return {
-        "kind": "master_changed",
-        "master_import": row["import_id"],
-        "table": table,
-        "message": f"master import {row['import_id']}: {row_label(table, row)} was "
-        "changed or inserted outside the program",
-    }
+    return verify_problem(
+        "master_changed",
+        "master_row_changed",
+        {"master_import": row["import_id"], "table": table},
+        number=row["import_id"],
+        row=row_label(table, row),
+    )

@@ -24,11 +24,27 @@ HEAD_REVISION = "0017"
 
 
 class SchemaOutdated(RuntimeError):
-    """The database was written by an older version; `budget-monitor init` upgrades it."""
+    """The database was written by an older version; `budget-monitor init` upgrades it.
+    revision: the database's, head: this version's (for the front door's words)."""
+
+    def __init__(self, revision: str, head: str) -> None:
+        super().__init__(
+            f"the ledger database has schema revision {revision}, this version needs "
+            f"{head}; back it up, then run `budget-monitor init` to upgrade it"
+        )
+        self.revision, self.head = revision, head
 
 
 class UpgradeRefused(RuntimeError):
-    """A migration would leave the ledger inconsistent; it was rolled back, nothing changed."""
+    """A migration would leave the ledger inconsistent; it was rolled back, nothing changed.
+    broken: how many foreign keys; table, row, parent: the first of them."""
+
+    def __init__(self, broken: int, table: str, row: object, parent: str) -> None:
+        super().__init__(
+            f"the schema migration would leave {broken} broken foreign key(s), e.g. "
+            f"{table} row {row} pointing at a missing {parent}; nothing was changed"
+        )
+        self.broken, self.table, self.row, self.parent = broken, table, row, parent
 
 
 def _config() -> Config:
@@ -106,10 +122,7 @@ def _require_intact_foreign_keys(connection: Connection) -> None:
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
     if broken:
         table, row, parent, _ = broken[0]
-        raise UpgradeRefused(
-            f"the schema migration would leave {len(broken)} broken foreign key(s), e.g. "
-            f"{table} row {row} pointing at a missing {parent}; nothing was changed"
-        )
+        raise UpgradeRefused(len(broken), table, row, parent)
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -118,7 +131,4 @@ def ensure_schema(engine: Engine) -> None:
     if revision is None:
         upgrade(engine)
     elif revision != HEAD_REVISION:
-        raise SchemaOutdated(
-            f"the ledger database has schema revision {revision}, this version needs "
-            f"{HEAD_REVISION}; back it up, then run `budget-monitor init` to upgrade it"
-        )
+        raise SchemaOutdated(revision, HEAD_REVISION)

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.master_tables import MASTER_MODELS
 from ledger.models import Base
+from ledger.verify_problems import verify_problem
 
 # Tables whose foreign writes are tripped, by role. Every check expects their triggers
 # (`integrity_problems`): a master-data table added later needs a migration that creates them.
@@ -244,21 +245,10 @@ def integrity_problems(connection: Connection) -> list[dict[str, object]]:
         expected = [name for table in tables for name in trigger_names(table)]
         broken = [name for name in expected if name not in found]
     problems: list[dict[str, object]] = [
-        {
-            "kind": "trip_wire",
-            "trigger": name,
-            "message": f"trigger {name} is missing or disabled: writes outside the program "
-            "to its table are no longer noticed by the figure commands",
-        }
+        verify_problem("trip_wire", "trigger_missing", {"trigger": name}, trigger=name)
         for name in broken
     ]
     marked = connection.execute(text("SELECT count(*) FROM ledger_writer")).scalar()
     if marked:
-        problems.append(
-            {
-                "kind": "trip_wire",
-                "message": "the writer mark (table ledger_writer) was committed: writes "
-                "outside the program are no longer noticed by the figure commands",
-            }
-        )
+        problems.append(verify_problem("trip_wire", "writer_mark"))
     return problems

@@ -39,6 +39,7 @@ from ledger.master_seal import SealedEvent, master_seal, sequence
 from ledger.master_verification import check_master_rows, master_imports
 from ledger.models import ChainCheck, ImportBatch, Posting
 from ledger.trip_wire import MASTER_TABLES, foreign_writes, integrity_problems, settle
+from ledger.verify_problems import verify_problem
 
 _STREAM = 20_000
 
@@ -155,19 +156,11 @@ def _verify(
         seal = event.seal
     for batch_id in sorted(set(counts) - set(batches)):
         problems.append(
-            {
-                "kind": "batch",
-                "batch": batch_id,
-                "message": f"postings refer to batch {batch_id}, which is not in the ledger",
-            }
+            verify_problem("batch", "unknown_batch", {"batch": batch_id}, batch=batch_id)
         )
     for batch_id in sorted(b for b in set(counts) & set(batches) if b <= start.batch_id):
         problems.append(
-            {
-                "kind": "batch",
-                "batch": batch_id,
-                "message": f"postings were added to batch {batch_id} after it was verified",
-            }
+            verify_problem("batch", "added_after_verified", {"batch": batch_id}, batch=batch_id)
         )
     checked_heads = _check_heads(connection, known, {GENESIS, *(e.seal for e in events)})
     problems.extend(h["problem"] for h in checked_heads if "problem" in h)
@@ -276,12 +269,13 @@ def _check_heads(
         entry: dict[str, object] = {"source": given.source, "head": given.head}
         entry["extended"] = given.head in seals
         if not entry["extended"]:
-            entry["problem"] = {
-                "kind": "head",
-                "source": given.source,
-                "message": f"the ledger does not extend head {given.head} ({given.source}): "
-                "its newest imports were removed or its history was rewritten",
-            }
+            entry["problem"] = verify_problem(
+                "head",
+                "head_not_extended",
+                {"source": given.source},
+                head=given.head,
+                source=given.source,
+            )
         checked.append(entry)
     return checked
 
@@ -324,20 +318,13 @@ def _record(engine: Engine, end: _Start, seal: str, tripped: dict[str, dict[str,
 def _batch_problem(
     batch: dict[str, object], previous: str, head: str, found: int
 ) -> dict[str, object] | None:
+    about = {"batch": batch["id"]}
     if found != batch["postings"]:
-        return {
-            "kind": "batch",
-            "batch": batch["id"],
-            "message": f"batch {batch['id']} sealed {batch['postings']} postings, "
-            f"the ledger holds {found}",
-        }
+        return verify_problem(
+            "batch", "batch_count", about, batch=batch["id"], sealed=batch["postings"], found=found
+        )
     if batch_seal(batch, previous, head, found) != batch["seal"]:
-        return {
-            "kind": "batch",
-            "batch": batch["id"],
-            "message": f"batch {batch['id']}: its record or its postings were changed "
-            "outside the program (seal does not match)",
-        }
+        return verify_problem("batch", "batch_seal", about, batch=batch["id"])
     return None
 
 
@@ -351,41 +338,44 @@ def _master_problem(
     against its row by `check_master_rows`)."""
     number, kind = record["id"], record["kind"]
     after = record["after_batch"]
+    about = {"master_import": number}
     if after and after not in batches:
-        message = (
-            f"master import {number} ({kind}) was written after batch {after}, which is not "
-            "in the ledger (batch removed outside the program)"
+        return verify_problem(
+            "master_import",
+            "master_after_missing_batch",
+            about,
+            number=number,
+            kind=kind,
+            after=after,
         )
-    elif len(hashes) != record["sealed_rows"]:
-        message = (
-            f"master import {number} ({kind}) sealed {record['sealed_rows']} rows, the ledger "
-            f"holds {len(hashes)} (rows removed or inserted outside the program)"
+    if len(hashes) != record["sealed_rows"]:
+        return verify_problem(
+            "master_import",
+            "master_count",
+            about,
+            number=number,
+            kind=kind,
+            sealed=record["sealed_rows"],
+            found=len(hashes),
         )
-    elif master_seal(record, previous, sorted(hashes)) != record["seal"]:
-        message = (
-            f"master import {number} ({kind}): its record or its rows were changed outside the "
-            "program, or an import before it was removed (seal does not match)"
-        )
-    else:
-        return None
-    return {"kind": "master_import", "master_import": number, "message": message}
+    if master_seal(record, previous, sorted(hashes)) != record["seal"]:
+        return verify_problem("master_import", "master_seal", about, number=number, kind=kind)
+    return None
 
 
 def _posting_problem(posting_id: int, previous_id: int) -> dict[str, object]:
-    if posting_id != previous_id + 1:
-        missing = (
-            f"posting {previous_id + 1}"
-            if posting_id == previous_id + 2
-            else f"postings {previous_id + 1}–{posting_id - 1}"
+    about = {"posting": posting_id}
+    if posting_id == previous_id + 2:
+        return verify_problem(
+            "deleted", "posting_removed", about, first=previous_id + 1, posting=posting_id
         )
-        return {
-            "kind": "deleted",
-            "posting": posting_id,
-            "message": f"{missing} removed outside the program (chain broken before "
-            f"posting {posting_id})",
-        }
-    return {
-        "kind": "changed",
-        "posting": posting_id,
-        "message": f"posting {posting_id} was changed or inserted outside the program",
-    }
+    if posting_id != previous_id + 1:
+        return verify_problem(
+            "deleted",
+            "postings_removed",
+            about,
+            first=previous_id + 1,
+            last=posting_id - 1,
+            posting=posting_id,
+        )
+    return verify_problem("changed", "posting_changed", about, posting=posting_id)

@@ -14,6 +14,7 @@ import click
 
 from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import UpgradeRefused, upgrade
+from monitor import click_words
 from monitor.context import (
     READING_COMMANDS,
     AppContext,
@@ -26,6 +27,9 @@ from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
 from monitor.worded import Worded, WordedCommand, WordedOption
 from reports.messages import LANGUAGES, Messages
+
+# Click's own phrases (usage errors, "[default: …]") in the invocation's language.
+click_words.install()
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
 SUBCOMMANDS = {
@@ -143,7 +147,14 @@ def init_command(app: AppContext) -> None:
     except LedgerUnavailable as exc:
         raise UserError(unavailable_message(exc, app.words)) from None
     except UpgradeRefused as exc:
-        raise UserError(str(exc)) from None
+        said = app.words(
+            "cli.error.upgrade_refused",
+            broken=exc.broken,
+            table=exc.table,
+            row=exc.row,
+            parent=exc.parent,
+        )
+        raise UserError(said) from None
     terminal = app.terminal
     click.echo(terminal("cli.init.done", url=app.database_url))
     terminal.next_steps(("cli.next.init", {"run": app.invocation}))

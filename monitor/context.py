@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from ledger.reachability import LedgerUnavailable, open_ledger
 from ledger.schema import SchemaOutdated, ensure_schema
 from monitor.language import invocation_words
+from monitor.problem_words import refusal_text
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
 from reports.messages import Messages
@@ -43,9 +44,35 @@ class UserError(click.ClickException):
     # error after the invocation's context has closed.
     lang: str | None = None
 
+    def __init__(self, message: str, refusal: Exception | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+        self.key: str | None = None
+        self.values: dict[str, object] = {}
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> UserError:
+        """A problem in the catalogue's words (`key` and its values), worded in the
+        invocation's language when it is shown: for code that has no words at hand."""
+        error = cls(Messages("en")(key, **values))
+        error.key, error.values = key, values
+        return error
+
+    @classmethod
+    def refusing(cls, exc: Exception) -> UserError:
+        """An import's refusal of a whole file: worded from its problem in the invocation's
+        language when it is shown (`monitor.problem_words.refusal_text`)."""
+        return cls(str(exc), exc)
+
     def show(self, file: Any = None) -> None:
         words = Messages(self.lang) if self.lang else invocation_words()
-        click.echo(words("cli.error", message=self.format_message()), err=True)
+        if self.key is not None:
+            text = words(self.key, **self.values)
+        elif self.refusal is not None:
+            text = refusal_text(self.refusal, words)
+        else:
+            text = self.format_message()
+        click.echo(words("cli.error", message=text), err=True)
 
 
 class WordedUsageError(click.UsageError):
@@ -105,7 +132,8 @@ class AppContext:
         try:
             ensure_schema(engine)
         except SchemaOutdated as exc:
-            raise UserError(str(exc)) from None
+            said = self.words("cli.error.schema_outdated", revision=exc.revision, head=exc.head)
+            raise UserError(said) from None
         return engine
 
     def emit_json(self, document: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from monitor.context import AppContext, UserError
 from monitor.known_checks import require_codes
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
+from monitor.problem_words import refusal_text
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
 from reports.caveats import localized_document, plain_caveat, plain_caveats, plain_inference
@@ -135,7 +136,7 @@ def evaluate_command(
     try:
         panel = read_panel(panel_path, columns, limits)
     except FileRefused as exc:
-        raise UserError(f"{panel_path}: {exc.message}") from None
+        raise UserError(f"{panel_path}: {refusal_text(exc, app.words, named=False)}") from None
     if panel.errors:
         terminal = app.terminal
         terminal.row_errors(panel_path, [e.to_dict() for e in panel.errors])
@@ -189,7 +190,7 @@ def _evaluate_ledger(
                 as_of=resolve_as_of(connection, as_of),
             )
         except (PanelError, AmbiguousPostings) as exc:
-            raise UserError(str(exc)) from None
+            raise UserError.refusing(exc) from None
     try:
         evaluation = evaluate_panel(
             panel.frame.rename(columns={"value": indicator}),
@@ -290,7 +291,7 @@ def print_evaluation(t: Terminal, document: dict[str, Any], what: str) -> None:
     )
     if cohorts:
         say(t("program.cohorts", cohorts=cohorts))
-    say(t("program.inference", inference=plain_inference(str(document["inference"]), t.words)))
+    say(t("program.inference", inference=plain_inference(document, t.words)))
     chosen = document.get("method_reason_caveat")
     if chosen:
         say(t("program.method_reason", reason=plain_caveat(chosen, t.words, t.fmt)))

@@ -67,7 +67,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
     try:
         read = read_facility_file(path, options, limits)
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     with app.engine.connect() as connection:
         polygons = boundaries(connection)
         measures, _ = catalog(connection)

@@ -84,7 +84,7 @@ def import_boundaries(
     try:
         read = read_boundary_file(path, layer, _limits(app))
     except FileRefused as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if read.frame.empty:  # a file without features never becomes an empty version
         what = app.words("cli.import.no_rows.features")
         raise UserError(app.words("cli.import.no_rows", file=path.name, what=what))
@@ -96,7 +96,7 @@ def import_boundaries(
     try:
         match = match_boundaries(read, known, key=key, name=name, create=create_districts)
     except MasterDataError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if match.polygons.empty:
         raise UserError(app.words("cli.import.boundaries.no_polygons", file=path.name))
     polygons = match.polygons.assign(
@@ -188,7 +188,7 @@ def import_grid(
     try:
         grid = parse_grid(path, value, weight=weight, limits=_limits(app))
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if grid.errors:
         return store_prepared(app, "grid", path, Prepared(list(grid.errors), 0, {}, {}))
     if grid.cells.empty:  # a header without rows never becomes an empty version

@@ -20,6 +20,7 @@ from ledger.posting_store import StoreOutcome, find_imported_file, record_unchan
 from monitor.context import AppContext
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
+from monitor.problem_words import refusal_text, worded_problem
 from monitor.progress import stage_progress
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedGroup, WordedOption
@@ -152,7 +153,11 @@ def import_postings_file(
                     dry_run=dry_run,
                 )
     except (FileRefused, NoProfileMatches, AmbiguousColumns) as exc:
-        return _refused(terminal, path, str(exc), str(exc), show), False
+        shown = refusal_text(exc, terminal.words, named=False)
+        refused = _refused(terminal, path, str(exc), shown, show)
+        if exc.problem is not None:
+            refused["errors"][0]["problem"] = exc.problem.to_dict()
+        return refused, False
     if outcome is not None and not dry_run:
         anchor_new_head(app, batch=outcome.batch)
     result = _result(path, parsed, outcome, dry_run)
@@ -191,6 +196,7 @@ def _result(
         "sha256": parsed.fingerprint.sha256,
         "profile": parsed.profile.name,
         "profile_reason": parsed.reason,
+        "profile_reason_problem": parsed.why.to_dict() if parsed.why else None,
         "status": (outcome.status if stored and outcome else "dry-run" if dry_run else "refused"),
         "sheet": parsed.sheet,
         "header_row": parsed.header_row,
@@ -207,7 +213,8 @@ def _result(
         },
         "total": format_cents(parsed.total_cents),
         "errors": [e.to_dict() for e in parsed.errors],
-        "warnings": list(parsed.warnings),
+        "warnings": [w.english for w in parsed.warnings],
+        "warning_problems": [w.to_dict() for w in parsed.warnings],
         "unmapped_columns": [c.to_dict() for c in parsed.unmapped_columns],
         "comparison": outcome.comparison.to_dict() if outcome and outcome.comparison else None,
     }
@@ -244,10 +251,11 @@ def _print_summary(terminal: Terminal, result: dict[str, Any], same_as: int | No
         )
     )
     echo("  " + t("cli.import.postings.total", total=t.money(result.get("total"))))
-    if result.get("profile_reason"):
-        echo("  " + t("cli.import.postings.profile_reason", reason=result["profile_reason"]))
-    for warning in result.get("warnings", []):
-        echo(t("cli.warning", message=warning))
+    if result.get("profile_reason_problem"):
+        reason = worded_problem(result["profile_reason_problem"], t.words)
+        echo("  " + t("cli.import.postings.profile_reason", reason=reason))
+    for warning in result.get("warning_problems", []):
+        echo(t("cli.warning", message=worded_problem(warning, t.words)))
     for column in result.get("unmapped_columns", []):
         hint = _UNMAPPED_HINTS.get(column["resembles"])
         text = t(

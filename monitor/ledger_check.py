@@ -17,6 +17,7 @@ from ledger.anchor import append_head, last_head, seal_of
 from ledger.verification import KnownHead, VerifyReport, verify_ledger
 from monitor.context import AppContext, UserError
 from monitor.options import Decorator
+from monitor.problem_words import verify_text
 from monitor.worded import WordedOption
 from reports.messages import Messages
 
@@ -40,7 +41,7 @@ def known_heads(app: AppContext, given: str | None = None) -> tuple[KnownHead, .
 
 def print_problems(report: VerifyReport, words: Messages) -> None:
     for problem in report.problems:
-        click.echo(words("cli.verify.problem", message=problem["message"]), err=True)
+        click.echo(words("cli.verify.problem", message=verify_text(problem, words)), err=True)
 
 
 def checked_ledger(app: AppContext, unverified: bool, *, full: bool = False) -> dict[str, Any]:

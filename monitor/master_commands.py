@@ -37,6 +37,7 @@ from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
+from monitor.problem_words import refusal_text
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
@@ -272,9 +273,9 @@ def parse_master_file(
     try:
         return parse(path, limits=limits, **options)
     except NoRows as exc:
-        raise NoRowsRefused(str(exc)) from None
+        raise NoRowsRefused.refusing(exc) from None
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
 
 
 def _known_districts(app: AppContext, connection: Connection, path: Path) -> set[str]:
@@ -377,7 +378,7 @@ def _prepare_indicators(
                     values, counts, walk, names, population(connection), tolerance
                 )
             except MasterDataError as exc:
-                raise UserError(str(exc)) from None
+                raise UserError.refusing(exc) from None
             values, counts = joined.values, joined.population
     errors += unknown_districts(values, known, path.name, column=parsed.columns.get("district"))
     if not counts.empty:
@@ -429,11 +430,8 @@ def _prepare_measures(app: AppContext, path: Path, allow_empty: bool = False) ->
     try:
         parsed = parse_master_file(app, parse_measures, path, allow_empty=allow_empty)
     except NoRowsRefused as exc:
-        raise UserError(
-            f"{exc}; the file would replace the measure catalogue in force with an empty one, "
-            "leaving all spending unattributed. To end every measure on purpose, import it "
-            "with --allow-empty"
-        ) from None
+        refusal = refusal_text(exc.refusal, app.words) if exc.refusal else str(exc)
+        raise UserError(app.words("cli.import.measures.empty_catalogue", refusal=refusal)) from None
     errors = list(parsed.errors)
     measures = parsed.measures.rename(
         columns={"measure": "code", "start": "start_date", "end": "end_date", "order": "order_no"}
@@ -484,7 +482,7 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
     try:
         match_measures(postings, measures)
     except AmbiguousPostings as exc:
-        raise UserError(f"{path.name}: {exc}") from None
+        raise UserError.refusing(exc) from None
 
 
 @import_group.command("plan", cls=WordedCommand, help="cli.import.plan.help")

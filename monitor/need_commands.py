@@ -191,7 +191,7 @@ def targeting_command(
                 version,
             )
         except AmbiguousPostings as exc:
-            raise UserError(str(exc)) from None
+            raise UserError.refusing(exc) from None
     result = targeting_of(need, spent, chosen)
     if json_output or app.json_output:
         lang = app.lang

@@ -8,20 +8,18 @@ marked), and take their inputs from `monitor.places_inputs`; the figures come fr
 
 from __future__ import annotations
 
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
 from imports.money import format_cents
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
+from monitor.terminal_format import DASH
 from monitor.worded import WordedCommand, WordedOption
 from reports.formatting import LocaleFormat
 
@@ -96,28 +94,33 @@ def access_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    words = app.words
-    view = Table(title=words("cli.access.title", type=kind, places=document["places"],
-                             within=document["within"], period=document["period"],
-                             weight=weight))  # fmt: skip
-    for key in ("key", "name", "people", "covered", "share", "distance", "need_class"):
-        view.add_column(words(f"cli.access.column.{key}"))
+    t = app.terminal
+    shown = app.settings.places.name(kind)
+    title = t("cli.access.title", type=shown, places=t.count(document["places"]),
+              within=t.count(document["within"]), period=document["period"],
+              weight=weight)  # fmt: skip
+    kinds = {"key": "fixed", "name": "text", "need_class": "text"}
+    view = t.table(title, [(t(f"cli.access.column.{key}"), kinds.get(key, "figure"))
+                           for key in ACCESS_COLUMNS])  # fmt: skip
     for row in document["districts"]:
         view.add_row(
             row["key"],
             row["name"] or "",
-            str(row["people"]),
-            str(row["covered"]),
+            t.count(row["people"]),
+            t.count(row["covered"]),
             _percent(row["share"], app.lang),
-            "–" if row["mean_distance_m"] is None else str(row["mean_distance_m"]),
-            row["need_class"] or "–",
+            t.count(row["mean_distance_m"]),
+            t(f"need_class.{row['need_class']}") if row["need_class"] else DASH,
         )
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
-    console.print(view)
+    t.print_table(view)
     total = document["total"]
     share = _percent(total["share"], app.lang)
-    console.print(words("cli.access.total", covered=total["covered"], people=total["people"],
-                        share=share, within=document["within"]))  # fmt: skip
+    t.say(t("cli.access.total", covered=t.count(total["covered"]), people=t.count(total["people"]),
+            share=share, within=t.count(document["within"])))  # fmt: skip
+
+
+# The columns of `access` on the terminal, as the catalogue heads them (cli.access.column.*).
+ACCESS_COLUMNS = ("key", "name", "people", "covered", "share", "distance", "need_class")
 
 
 @click.command("siting", cls=WordedCommand, help="cli.siting.help")
@@ -153,18 +156,21 @@ def siting_command(
     if json_output or app.json_output:
         app.emit_json(document)
         return
-    words = app.words
-    lines = [words("cli.siting.title", add=add, type=kind, within=document["within"],
-                   candidates=document["candidates"])]  # fmt: skip
+    words = t = app.terminal
+    shown = app.settings.places.name(kind)
+    lines = [words("cli.siting.title", add=add, type=shown, within=t.count(document["within"]),
+                   candidates=t.count(document["candidates"]))]  # fmt: skip
     for rank, place in enumerate(document["added"], start=1):
-        lines.append(words("cli.siting.place", rank=rank, lat=f"{place['lat']:.5f}",
-                           lon=f"{place['lon']:.5f}", district=place["district"] or "–",
-                           newly=place["newly_covered"]))  # fmt: skip
+        lines.append(words("cli.siting.place", rank=rank, lat=t.number(place["lat"], 5),
+                           lon=t.number(place["lon"], 5), district=place["district"] or DASH,
+                           newly=t.count(place["newly_covered"])))  # fmt: skip
     before, after = document["covered_before"], document["covered_after"]
-    lines.append(words("cli.siting.total", before=before, after=after, gain=after - before))
+    lines.append(words("cli.siting.total", before=t.count(before), after=t.count(after),
+                       gain=t.count(after - before)))  # fmt: skip
     for step in document["curve"]:
-        lines.append(words("cli.siting.curve", places=step["places"], covered=step["covered"],
-                           gain=step["newly_covered"]))  # fmt: skip
+        lines.append(words("cli.siting.curve", places=step["places"],
+                           covered=t.count(step["covered"]),
+                           gain=t.count(step["newly_covered"])))  # fmt: skip
     lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
     click.echo("\n".join(lines))
 
@@ -246,7 +252,7 @@ def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int
     from evaluation.siting import maximal_covering
 
     if candidates.empty:
-        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
+        raise UserError.said("cli.places.no_candidates")
     residents = reached.residents
     return maximal_covering(
         residents[["x", "y"]].to_numpy(float),
@@ -270,9 +276,10 @@ def _candidate_file(app: AppContext, path: Path) -> pd.DataFrame:
     try:
         read = read_facility_file(path, FacilityOptions(type="candidate"), limits)
     except (FileRefused, MasterDataError) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     if read.errors:
-        raise UserError("; ".join(str(e) for e in read.errors[:5]))
+        app.terminal.row_errors(path, [e.to_dict() for e in read.errors])
+        raise UserError.said("cli.places.bad_candidates", file=path.name, count=len(read.errors))
     sites = read.places[["x", "y"]]
     with app.engine.connect() as connection:
         polygons = boundaries(connection)

@@ -80,8 +80,10 @@ def short_way_inputs(
         residents_from = "districts"
     found = places(connection, as_of, kind)
     if found.empty:
-        known = ", ".join(place_types(connection, as_of)) or "none (import facilities first)"
-        raise UserError(f"no places of type {kind!r} in the ledger; types: {known}")
+        known = ", ".join(place_types(connection, as_of))
+        if not known:
+            raise UserError.said("cli.places.no_places_at_all", type=kind)
+        raise UserError.said("cli.places.no_places", type=kind, known=known)
     found = _open_in(found, chosen)
     listed = districts(connection, as_of)
     need_period, classes = None, {}
@@ -135,7 +137,7 @@ def running_cost_per_place(
         sums, _ = spending_sums(connection, "measure", period.start, period.end,
                                 settings.ledger.spending_accounts, as_of)  # fmt: skip
     except AmbiguousPostings as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
     cents = sum(sums.get(code, 0) for code in set(paid["measure"]))
     if cents <= 0:
         return None
@@ -168,15 +170,13 @@ def _district_residents(
     counts = population(connection, as_of)
     polygons = boundaries(connection, as_of)
     if counts.empty or polygons.empty:
-        raise UserError(
-            "no residents to measure from: import the census grid (budget-monitor import grid "
-            "--population) or district boundaries and population"
-        )
+        raise UserError.said("cli.places.no_residents")
     chosen = period or max(counts["period"])
     if chosen not in set(counts["period"]):
-        raise UserError(
-            f"no population for the period {period}; periods: "
-            + ", ".join(sorted(set(counts["period"])))
+        raise UserError.said(
+            "cli.places.no_population",
+            period=period,
+            known=", ".join(sorted(set(counts["period"]))),
         )
     counts = counts[counts["period"] == chosen]
     points = polygons.assign(point=[g.point_on_surface() for g in polygons["geometry"]])
@@ -207,10 +207,7 @@ def _indicator_shares(
     known = sorted(set(values["indicator"]))
     values = values[(values["indicator"] == code) & values["value"].notna()]
     if values.empty:
-        raise UserError(
-            f"--weight {code!r} is neither 'population' nor an indicator with values; "
-            f"indicators: {', '.join(known) or 'none'}"
-        )
+        raise UserError.said("cli.places.bad_weight", weight=code, known=", ".join(known) or "–")
     earlier = values[values["period"] <= period]
     chosen = earlier if not earlier.empty else values
     newest = chosen.sort_values("period").drop_duplicates("district", keep="last")

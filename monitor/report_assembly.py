@@ -62,7 +62,7 @@ def report_period(label: str) -> tuple[date, date]:
     """`2024` → the year; `2024-Q4` → the quarter."""
     match = _PERIOD.match(label)
     if not match:
-        raise UserError(f"period {label!r}: expected a year (2024) or a quarter (2024-Q4)")
+        raise UserError.said("cli.report.bad_period", period=repr(label))
     year = int(match[1])
     if match[2] is None:
         return date(year, 1, 1), date(year, 12, 31)
@@ -311,7 +311,7 @@ def _boundaries(app: AppContext) -> dict[str, Any] | None:
     try:
         collection = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserError(f"[report] boundaries {path}: cannot read GeoJSON ({exc})") from None
+        raise UserError.said("cli.report.boundaries_unreadable", path=path, reason=exc) from None
     key = app.settings.report.boundaries_key
     for feature in collection.get("features", []):
         properties = feature.setdefault("properties", {})

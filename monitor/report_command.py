@@ -35,9 +35,11 @@ from ledger.master_models import ReportRun
 from ledger.models import ImportBatch
 from ledger.posting_queries import LedgerBound, ledger_bound
 from ledger.tagging import AmbiguousPostings
+from ledger.verify_problems import verify_problem
 from monitor.context import AppContext, UserError
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import json_option
+from monitor.problem_words import verify_text
 from monitor.recorded_settings import recorded_settings, settings_record
 from monitor.report_assembly import assemble_report, default_period, report_period
 from monitor.worded import WordedCommand, WordedOption
@@ -77,9 +79,8 @@ def rerun_report(
     if original.rerun_of is not None:
         original = _load_run(app, original.rerun_of)
     if original.last_batch_id is None:
-        raise UserError(
-            f"run {original.id}: its ledger head {original.ledger_head} is the seal of no batch "
-            "in the ledger, so its state cannot be found again"
+        raise UserError.said(
+            "cli.report.rerun_head_unknown", run=original.id, head=original.ledger_head
         )
     bound = LedgerBound(
         original.last_posting_id, original.last_master_import_id, original.last_batch_id
@@ -91,12 +92,13 @@ def rerun_report(
     if original.settings:
         data = replace(data, settings_digest=original.settings_digest)
     elif original.settings_digest and original.settings_digest != data.settings_digest:
-        click.echo(
-            f"warning: the settings differ from those of run {original.id} (digest "
-            f"{original.settings_digest[:12]}…, now {data.settings_digest[:12]}…); numbers that "
-            "depend on them may differ",
-            err=True,
+        differ = app.words(
+            "cli.report.rerun_settings_differ",
+            run=original.id,
+            then=original.settings_digest[:12],
+            now=data.settings_digest[:12],
         )
+        click.echo(app.words("cli.warning", message=differ), err=True)
     first = Path(original.file)
     target = out or first.with_name(f"{first.stem}-rerun-{original.id}{first.suffix}")
     record = original.settings or settings_record(app.settings)
@@ -113,7 +115,7 @@ def _load_run(app: AppContext, run: int) -> Row[Any]:
     with app.engine.connect() as connection:
         found = connection.execute(select(ReportRun).where(ReportRun.id == run)).first()
     if found is None:
-        raise UserError(f"no report run {run}; `budget-monitor report` numbers its runs")
+        raise UserError.said("cli.report.no_run", run=run)
     return found
 
 
@@ -131,14 +133,21 @@ def _check_state_unchanged(
         ).scalar()
     if not bound.batch_id or run.ledger_head in (seal, batch):
         return mark
-    message = (
-        f"run {run.id} saw ledger head {run.ledger_head}, batch {bound.batch_id} is now "
-        f"sealed {seal}; the ledger was changed, the run cannot be reproduced"
+    problem = verify_problem(
+        "head",
+        "rerun_head_changed",
+        {"source": f"report run {run.id}"},
+        run=run.id,
+        head=run.ledger_head,
+        batch=bound.batch_id,
+        seal=seal,
     )
+    words = app.words
+    message = verify_text(problem, words)
     if not unverified:
         raise UserError(message)
-    click.echo(f"warning: {message}; computed anyway and marked unverified", err=True)
-    problem = {"kind": "head", "source": f"report run {run.id}", "message": message}
+    shown = words("cli.report.rerun_unverified", message=message)
+    click.echo(words("cli.warning", message=shown), err=True)
     return {"unverified": True, "verify_problems": [*mark.get("verify_problems", []), problem]}
 
 
@@ -146,7 +155,7 @@ def _assemble(app: AppContext, period: str, bound: LedgerBound, rerun_of: int | 
     try:
         return assemble_report(app, period, bound, rerun_of)
     except AmbiguousPostings as exc:
-        raise UserError(str(exc)) from None
+        raise UserError.refusing(exc) from None
 
 
 def _build_and_record(
@@ -262,7 +271,7 @@ def report_command(
     """
     if rerun is not None:
         if period:
-            raise click.UsageError("--rerun reproduces the run's own period; leave out --period")
+            raise click.UsageError(app.words("cli.report.rerun_with_period"))
         asked = lang or (app.lang if app.lang_explicit else None)
         document = rerun_report(app, rerun, out, asked, unverified)
     else:

@@ -59,6 +59,7 @@ def _section(
     before = round(reached.total["covered"])
     return ShortWaysSection(
         kind=kind,
+        name=app.settings.places.name(kind),
         within=WITHIN,
         period=inputs.period,
         weight=inputs.weight,

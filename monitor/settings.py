@@ -195,6 +195,25 @@ class ReportSettings:
     boundaries_key: str = "key"
 
 
+# The display names of the demo's place types (`import facilities --type`), German like the
+# rest of the demo; a city names its own in `[places.names]` (added to these, or replacing one).
+DEFAULT_PLACE_NAMES: Mapping[str, str] = MappingProxyType(
+    {"beratung": "Beratungsstellen", "familienzentrum": "Familienzentren"}
+)
+
+
+@dataclass(frozen=True)
+class PlacesSettings:
+    """[places]: `names` maps a place type's code (as `import facilities` stored it) to the name
+    the report and `access`/`siting` show, in the plural ("Beratungsstellen")."""
+
+    names: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PLACE_NAMES)
+
+    def name(self, code: str) -> str:
+        """The display name of a place type; its code where none is set."""
+        return self.names.get(code, code)
+
+
 @dataclass(frozen=True)
 class UiSettings:
     # Language of every human-readable text (help, messages, summaries, report): "de" or "en".
@@ -222,6 +241,7 @@ class Settings:
     schedule: ScheduleSettings = ScheduleSettings()
     delivery: DeliverySettings = DeliverySettings()
     report: ReportSettings = ReportSettings()
+    places: PlacesSettings = PlacesSettings()
     ui: UiSettings = UiSettings()
 
     @property
@@ -288,6 +308,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "schedule",
         "delivery",
         "report",
+        "places",
         "ui",
     }
     _reject_unknown(table, sections, "")
@@ -320,8 +341,30 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),
         delivery=_with_paths(delivery, base_dir, ("outbox",)),
         report=_section(ReportSettings, table.get("report", {}), "report"),
+        places=_places_settings(table.get("places", {})),
         ui=_ui_settings(table.get("ui", {})),
     )
+
+
+def _places_settings(table: Mapping[str, Any]) -> PlacesSettings:
+    """[places]: `names` a table of place-type code = "display name" (texts), added to the
+    defaults."""
+    if not isinstance(table, Mapping):
+        raise SettingsError("[places] must be a table", "not_a_table", key="places")
+    _reject_unknown(table, {"names"}, "places")
+    names = table.get("names", {})
+    if not isinstance(names, Mapping):
+        raise SettingsError("[places.names] must be a table", "not_a_table", key="places.names")
+    for code, name in names.items():
+        if not isinstance(name, str) or not name.strip():
+            raise SettingsError(
+                f"places.names.{code} must be a non-empty text, not {name!r}",
+                "type_text",
+                key=f"places.names.{code}",
+                value=repr(name),
+            )
+    merged = {**DEFAULT_PLACE_NAMES, **{str(k): str(v).strip() for k, v in names.items()}}
+    return PlacesSettings(MappingProxyType(merged))
 
 
 def _ui_settings(table: Mapping[str, Any]) -> UiSettings:

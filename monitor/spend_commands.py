@@ -112,7 +112,7 @@ def spend_command(
                 )
             document = explained(app, connection, document, import_id)
         except (AmbiguousPostings, NoPriceIndex) as exc:
-            raise UserError(str(exc)) from None
+            raise UserError.refusing(exc) from None
     document.update(mark)
     if xlsx_path:
         # Imported only for a workbook: openpyxl costs a tenth of a second of every start-up.
@@ -211,7 +211,7 @@ def trace_command(
                 measure,
             )
         except AmbiguousPostings as exc:
-            raise UserError(str(exc)) from None
+            raise UserError.refusing(exc) from None
     document.update(mark)
     if xlsx_path:
         from reports.audit_workbook import write_trace_workbook

@@ -24,6 +24,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from monitor.problem_words import error_text
 from reports.formatting import LocaleFormat
 from reports.messages import Messages
 
@@ -154,7 +155,8 @@ class Terminal:
                 )
             if error.get("column"):
                 place = self.words("cli.place.column", place=place, column=error["column"])
-            click.echo(self.words("cli.error", message=f"{place}: {error['message']}"), err=True)
+            text = error_text(error, self.words)
+            click.echo(self.words("cli.error", message=f"{place}: {text}"), err=True)
         if len(errors) > SHOWN_ERRORS:
             more = self.count(len(errors) - SHOWN_ERRORS)
             click.echo(self.words("cli.error.more", count=more), err=True)

@@ -20,17 +20,6 @@ from reports.messages import Messages, catalogue, placeholders
 # A caveat as it arrives: typed, as a SPEC §7 document, or (an old document) an English sentence.
 CaveatLike = Caveat | Mapping[str, Any] | str
 
-# How uncertainty was computed (the evaluate JSON's free-text "inference"), by opening words.
-_INFERENCES: tuple[tuple[str, str], ...] = (
-    ("analytic standard errors from the influence functions", "inference.analytic"),
-    ("multiplier bootstrap", "inference.multiplier"),
-    ("wild cluster bootstrap", "inference.wild"),
-    ("randomization inference", "inference.randomization"),
-    ("placebo standard error", "inference.placebo"),
-    ("jackknife standard error", "inference.jackknife"),
-    ("bootstrap standard error", "inference.bootstrap"),
-)
-
 
 # Each kind of caveat and its gist: "Auf einen Blick" lists a gist once, naming every program
 # (or the targeting) it applies to; the program pages give each caveat in full. A gist must not
@@ -130,13 +119,14 @@ def caveat_gist(item: CaveatLike) -> str | None:
     return None if caveat is None else CAVEAT_GISTS.get(catalogue_key(caveat.code))
 
 
-def plain_inference(text: str, t: Messages) -> str:
-    """The catalogue's name for how the uncertainty was computed; else `text` as given."""
-    lowered = text.strip().lower()
-    for opening, key in _INFERENCES:
-        if lowered.startswith(opening):
-            return t(key)
-    return text
+def plain_inference(document: Mapping[str, Any], t: Messages) -> str:
+    """How the uncertainty was computed, in the catalogue's words for the document's
+    `inference_code` ("inference.<code>"). A document written before the code travelled (or one
+    with a code this version does not know) has only the English `inference`: shown as given."""
+    key = f"inference.{document.get('inference_code')}"
+    if document.get("inference_code") and t.has(key):
+        return t(key)
+    return str(document.get("inference") or "")
 
 
 # Caveats that differ only by the cohort they name are said once, naming every cohort.

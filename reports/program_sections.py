@@ -228,7 +228,7 @@ def _small_print(evaluation: dict[str, Any], layout: Layout) -> list[Flowable]:
         )
         story.append(layout.p(t("program.cohorts", cohorts=listed), "small"))
     if evaluation.get("inference"):
-        inference = plain_inference(str(evaluation["inference"]), t)
+        inference = plain_inference(evaluation, t)
         story.append(layout.p(t("program.inference", inference=inference), "small"))
     chosen = evaluation.get("method_reason_caveat") or evaluation.get("method_reason")
     if chosen:

@@ -35,7 +35,7 @@ def short_ways_page(
     who = _who(section, t)
     distance = _distance(section.within, fmt)
     story: list[Flowable] = [
-        layout.h1(t("short_ways.title", type=section.kind)),
+        layout.h1(t("short_ways.title", type=section.name)),
         layout.p(
             t(
                 "short_ways.summary",
@@ -44,7 +44,7 @@ def short_ways_page(
                 who=who,
                 share=fmt.percent(section.share or 0.0),
                 distance=distance,
-                type=section.kind,
+                type=section.name,
                 places=fmt.integer(len(section.places)),
             )
         ),

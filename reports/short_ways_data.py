@@ -39,13 +39,15 @@ class SuggestedPlace:
 class ShortWaysSection:
     """One place type's access and siting.
 
-    weight: "population" or an indicator code; weight_name: how the report names that
-    indicator (its `[indicators.CODE] name`, else the code). places: (x, y) of the places;
-    uncovered: (x, y, people) of resident points beyond `within`. curve: (places added, people
-    covered then). optimal: the solver proved the suggestion optimal.
+    kind: the place type's code; name: how the report names it (`[places.names]`, in the
+    plural: "Beratungsstellen"). weight: "population" or an indicator code; weight_name: how
+    the report names that indicator (its `[indicators.CODE] name`, else the code). places:
+    (x, y) of the places; uncovered: (x, y, people) of resident points beyond `within`. curve:
+    (places added, people covered then). optimal: the solver proved the suggestion optimal.
     """
 
     kind: str
+    name: str
     within: int
     period: str
     weight: str
@@ -69,6 +71,7 @@ class ShortWaysSection:
         """The figures for the report's sidecar: the point lists as counts, not geometry."""
         return {
             "type": self.kind,
+            "name": self.name,
             "within": self.within,
             "period": self.period,
             "weight": self.weight,

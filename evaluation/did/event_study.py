@@ -107,6 +107,7 @@ def event_study(
         nobs=fit.nobs,
         nclusters=fit.nclusters,
         inference=f"{fit.description}; pre-trend: {test}",
+        inference_code=fit.inference_code,
         caveats=tuple(dict.fromkeys(notes)),
     )
 

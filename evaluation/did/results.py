@@ -24,13 +24,43 @@ def _number(value: float | None) -> float | None:
     return None if not math.isfinite(value) else value
 
 
+# How se, CI and p-value were obtained, as a code (`inference_code`, next to the `inference`
+# text): the report and the terminal word it from the catalogue ("inference.<code>") instead of
+# recognising the text. cluster_robust: CR1 clustered; heteroskedasticity_robust: HC1;
+# classical: OLS; influence_function: Callaway & Sant'Anna's analytic errors with the
+# small-cohort correction, influence_function_plugin: without it (R did's plug-in variance);
+# multiplier_bootstrap: their bootstrap; wild_bootstrap: wild cluster bootstrap (WCR);
+# randomization: start periods (or placements) reassigned; placebo, jackknife, bootstrap:
+# synthetic DiD's standard errors (Arkhangelsky et al. 2021, Algorithms 4, 3, 2).
+INFERENCE_CODES: tuple[str, ...] = (
+    "cluster_robust",
+    "heteroskedasticity_robust",
+    "classical",
+    "influence_function",
+    "influence_function_plugin",
+    "multiplier_bootstrap",
+    "wild_bootstrap",
+    "randomization",
+    "placebo",
+    "jackknife",
+    "bootstrap",
+)
+
+
+def check_inference_code(code: str) -> None:
+    """Refuse a code the catalogue has no words for (a typo would show as a raw key)."""
+    if code not in INFERENCE_CODES:
+        raise ValueError(f"unknown inference code {code!r}; known: {', '.join(INFERENCE_CODES)}")
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One treatment effect with its uncertainty.
 
     estimate: effect in the outcome's own unit (e.g. percentage points of the SGB II rate).
     ci_low, ci_high: 95 % confidence interval; pvalue: two-sided test of "no effect".
-    inference: how se, CI and p-value were obtained, in words (e.g. "CR1 clustered by district").
+    inference: how se, CI and p-value were obtained, in words (e.g. "CR1 clustered by district");
+    inference_code: the same as a code of INFERENCE_CODES, for whoever words it.
     caveats: what must be shown next to the number, as codes and values; `warnings` gives
     their English sentences.
     """
@@ -44,7 +74,11 @@ class Estimate:
     nclusters: int | None
     method: str
     inference: str
+    inference_code: str
     caveats: tuple[Caveat, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_inference_code(self.inference_code)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -61,6 +95,7 @@ class Estimate:
             "nobs": self.nobs,
             "nclusters": self.nclusters,
             "inference": self.inference,
+            "inference_code": self.inference_code,
             "warnings": list(self.warnings),
             "caveats": [c.to_dict() for c in self.caveats],
         }
@@ -149,6 +184,7 @@ class EventStudy:
 
     coefficients columns: rel_time, estimate, se, ci_low, ci_high (rel_time -1 is the reference
     and is not estimated). pretrend_pvalue: joint Wald test that all leads are zero.
+    inference_code: see Estimate.
     """
 
     coefficients: pd.DataFrame
@@ -156,7 +192,11 @@ class EventStudy:
     nobs: int
     nclusters: int | None
     inference: str
+    inference_code: str
     caveats: tuple[Caveat, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_inference_code(self.inference_code)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -177,6 +217,7 @@ class EventStudy:
             "nobs": self.nobs,
             "nclusters": self.nclusters,
             "inference": self.inference,
+            "inference_code": self.inference_code,
             "warnings": list(self.warnings),
             "caveats": [c.to_dict() for c in self.caveats],
         }

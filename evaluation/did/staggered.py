@@ -235,8 +235,8 @@ def _inference(
     parts: group-time cells, per-key aggregates, the overall effect, event times. The overall
     interval is always pointwise; under the bootstrap the other parts get uniform sup-t bands.
     The influence functions already carry the small-sample correction, if any; the bootstrap
-    perturbs the same ones, so it inherits it. The description starts with the words that
-    reports/messages.py recognises ("analytic standard errors …", "multiplier bootstrap").
+    perturbs the same ones, so it inherits it. The description is English for the Python API;
+    the result's `inference_code` says the same as a code.
     """
     z = float(norm.ppf(1 - alpha / 2))
     level = f"{100 * (1 - alpha):g} %"
@@ -257,6 +257,14 @@ def _inference(
         f"pointwise {level} interval for the overall effect"
     )
     return boot.se(), critical, described
+
+
+def _inference_code(inference: Inference, small_sample: SmallSample) -> str:
+    """The result's inference code (results.INFERENCE_CODES): the analytic errors say whether
+    small cohorts' variances were corrected, because the report tells the committee so."""
+    if inference != "analytic":
+        return "multiplier_bootstrap"
+    return "influence_function" if small_sample == "cohort" else "influence_function_plugin"
 
 
 def staggered(
@@ -350,6 +358,7 @@ def staggered(
         nclusters=int(panel.unit_cohort.size),
         method="staggered",
         inference=described,
+        inference_code=_inference_code(inference, small_sample),
         caveats=tuple(notes),
         group_time=_frame(
             {"group": effects.group, "time": effects.time}, effects.att, se[parts[0]], critical[0]

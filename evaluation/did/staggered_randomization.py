@@ -153,6 +153,7 @@ def staggered_randomization(
         nclusters=int(group.size),
         method="staggered",
         inference=_describe(overall, alpha, studentize),
+        inference_code="randomization",
         caveats=tuple(notes),
         event_time=event,
         event_covariance=pd.DataFrame(psi.T @ psi, index=labels, columns=labels),
@@ -259,7 +260,7 @@ def _label(period: float) -> int | float:
 
 
 def _describe(overall: Randomization, alpha: float, studentize: bool) -> str:
-    """Opens with "randomization inference", the words reports/caveats.py recognises."""
+    """How the p-value and interval were found, in English (the code is "randomization")."""
     how = (
         f"all {overall.draws} other distinct assignments"
         if overall.enumerated

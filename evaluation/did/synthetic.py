@@ -142,6 +142,7 @@ def synthetic_did(
         nclusters=len(panel.units),
         method=estimator,
         inference=described,
+        inference_code=inference,
         caveats=tuple(notes),
         unit_weights=_unit_weights(panel, fits, weights),
         time_weights=_time_weights(panel, fits, weights),

@@ -148,9 +148,10 @@ def twfe(
     coef, se = float(fit.coef[0]), float(np.sqrt(fit.vcov[0, 0]))
     if chosen == "analytic":
         low, high, pvalue = _t_interval(coef, se, fit.df_t)
-        how = fit.description
+        how, code = fit.description, fit.inference_code
     elif chosen == "wild":
         low, high, pvalue, how = _wild(panel, group, draws, seed)
+        code = "wild_bootstrap"
     else:
         if not can_randomize:
             raise ValueError(
@@ -158,6 +159,7 @@ def twfe(
                 "stays on once started"
             )
         low, high, pvalue, how = _randomization(panel, time, starts, group, draws, seed)
+        code = "randomization"
     if inference == "auto":
         how = f"auto: {how}; chosen because of {why}"
     return Estimate(
@@ -170,6 +172,7 @@ def twfe(
         nclusters=fit.nclusters,
         method="twfe" if binary else "twfe_dose",
         inference=how,
+        inference_code=code,
         caveats=tuple(dict.fromkeys(notes)),
     )
 

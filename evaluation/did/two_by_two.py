@@ -61,5 +61,6 @@ def two_by_two(
         nclusters=fit.nclusters,
         method="two_by_two",
         inference=fit.description,
+        inference_code=fit.inference_code,
         caveats=tuple(notes),
     )

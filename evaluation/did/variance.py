@@ -67,7 +67,8 @@ class LinearFit:
 
     coef, vcov: slope coefficients and their covariance. resid: scaled residuals.
     df_t: degrees of freedom of the t (and F denominator) distribution. k_count: K used in the
-    small-sample factor. description: the variance estimator in words, for `inference` texts.
+    small-sample factor. description: the variance estimator in words, for `inference` texts;
+    inference_code: the same as a code (results.INFERENCE_CODES).
     """
 
     coef: np.ndarray
@@ -80,6 +81,7 @@ class LinearFit:
     df_t: int
     small_sample: float
     description: str
+    inference_code: str
 
 
 def fit_linear(
@@ -108,6 +110,7 @@ def fit_linear(
         factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k_count)
         meat = scores.T @ scores
         df_t = n_clusters - 1
+        code = "cluster_robust"
         description = (
             f"CR1 cluster-robust by {cluster_name or 'cluster'} ({n_clusters} clusters), "
             f"t with {df_t} df"
@@ -116,11 +119,13 @@ def fit_linear(
         factor = n / (n - k_count)
         meat = (x * resid[:, None] ** 2).T @ x
         df_t = n - k_count
+        code = "heteroskedasticity_robust"
         description = f"HC1 heteroskedasticity-robust, t with {df_t} df"
     else:
         factor = 1.0
         meat = float(resid @ resid) / (n - k_count) * (x.T @ x)
         df_t = n - k_count
+        code = "classical"
         description = f"classical OLS (homoskedastic, independent errors), t with {df_t} df"
     return LinearFit(
         coef=coef,
@@ -133,4 +138,5 @@ def fit_linear(
         df_t=df_t,
         small_sample=factor,
         description=description,
+        inference_code=code,
     )

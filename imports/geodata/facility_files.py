@@ -46,6 +46,7 @@ from imports.master_data.columns import (
 )
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
+from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
 FACILITY_FIELDS = ("type", "name", "measure", "valid_from", "valid_to")
@@ -180,13 +181,18 @@ def _read_table(
             path,
             sheets,
             geographic,
-            "Or give the coordinates as 'x' and 'y' (Rechtswert, Hochwert) with --crs EPSG:NNNN.",
+            problem("hint_projected_coordinates"),
         )
     lon_lat = "lon" in table.columns and "lat" in table.columns
     if not lon_lat and crs is None:
         raise MasterDataError(
-            f"{path.name}: the coordinates {table.header('x')!r}/{table.header('y')!r} need "
-            "--crs EPSG:NNNN (for ETRS89 / UTM 32N: EPSG:25832); digits alone cannot tell"
+            problem(
+                "in_file",
+                file=path.name,
+                detail=problem(
+                    "coordinates_need_crs", x=said(table.header("x")), y=said(table.header("y"))
+                ),
+            )
         )
     raw, _ = table.raw()
     source = crs or "EPSG:4326"

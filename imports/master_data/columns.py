@@ -52,6 +52,7 @@ import pandas as pd
 from imports.german_values import is_blank
 from imports.header_detection import HEADER_SEARCH_ROWS, column_letter, header_key
 from imports.postings import RowError
+from imports.problems import Problem, ProblemError, listed, problem, said, table_title
 from imports.readers import RawSheet
 
 _SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
@@ -108,7 +109,7 @@ YEAR_ALIASES = ("year", "Jahr", "Berichtsjahr", "Stichjahr")
 PRODUCT_ALIASES = ("product", "Produkt", "Produktnummer", "Produkt-Nr.")
 
 
-class MasterDataError(ValueError):
+class MasterDataError(ProblemError):
     """The file as a whole does not hold the expected table; the message lists what was found
     and what was expected, so the user can fix the header (or the settings) at once."""
 
@@ -275,18 +276,27 @@ class Table:
     def _no_rows(self, skipped: Skipped) -> NoRows:
         """A header without data rows (module docstring)."""
         where = (
-            f"the header in row {self.header_row}"
+            problem("where_table_header", row=self.header_row)
             if self.header_row is not None
-            else "the described columns"
+            else problem("where_table_described")
         )
-        left = (
-            f" (only {skipped.total} total and {skipped.notes} note rows, which are skipped)"
+        left: Problem | str = (
+            problem("skipped_notes", total=skipped.total, notes=skipped.notes)
             if skipped.total or skipped.notes
             else ""
         )
         return NoRows(
-            f"{self.file}: no rows: the {self.title} table in sheet {self.sheet.name!r} has "
-            f"{where} but no data rows below it{left}; nothing imported"
+            problem(
+                "in_file",
+                file=self.file,
+                detail=problem(
+                    "no_table_rows",
+                    table=table_title(self.title),
+                    sheet=said(self.sheet.name),
+                    where=where,
+                    left=left,
+                ),
+            )
         )
 
     def unused_headers(self, used: Iterable[int] | None = None) -> tuple[str, ...]:
@@ -305,18 +315,23 @@ class Table:
         ]
         return tuple(h for _, h in sorted([*((i, h) for i, h in named if h), *unnamed]))
 
-    def error(self, row: int, field: str | None, message: str) -> RowError:
+    def error(self, row: int, field: str | None, message: str | Problem) -> RowError:
         column = self.header(field) if field in self.columns else field
         return RowError(self.file, self.sheet.name, int(row), column, message)
 
     def errors(
-        self, mask: pd.Series, field: str | None, message: str | pd.Series
+        self, mask: pd.Series, field: str | None, message: str | Problem | pd.Series
     ) -> list[RowError]:
-        """One error per row where mask is true; message may be a per-row Series."""
+        """One error per row where mask is true; message may be a per-row Series (of texts or
+        Problems)."""
         rows = mask.index[mask.to_numpy(dtype=bool)]
         if isinstance(message, pd.Series):
-            return [self.error(r, field, str(message[r])) for r in rows]
+            return [self.error(r, field, _text_or_problem(message[r])) for r in rows]
         return [self.error(r, field, message) for r in rows]
+
+
+def _text_or_problem(message: object) -> str | Problem:
+    return message if isinstance(message, Problem) else str(message)
 
 
 @dataclass(frozen=True)
@@ -459,7 +474,7 @@ def _blank(cell: object) -> bool:
 
 
 def missing_table(
-    path: Path, sheets: Sequence[RawSheet], spec: TableSpec, hint: str = ""
+    path: Path, sheets: Sequence[RawSheet], spec: TableSpec, hint: Problem | None = None
 ) -> MasterDataError:
     """Why no table was found: the most header-like row (of a sheet named like the table, if
     any) with what it lacks, and every alias that would have done."""
@@ -470,23 +485,29 @@ def missing_table(
             texts = sum(1 for c in cells if isinstance(c, str) and c.strip())
             if texts and (best is None or texts > best[0]):
                 best = (texts, sheet, index, cells)
-    lines = [f"{path.name}: no {spec.title} table found."]
+    lines = []
     if best is None:
-        lines.append("Found no header row (no text cells in the first rows of any sheet).")
+        lines.append(problem("no_header_in_sheets"))
         missing = list(spec.required)
     else:
         _, sheet, index, cells = best
-        row = "described columns" if index is None else f"row {sheet.first_row_number + index}"
-        found = ", ".join(repr(_header_text(c)) for c in cells if c is not None and str(c).strip())
-        lines.append(f"Found in sheet {sheet.name!r}, {row}: {found}")
+        row = (
+            problem("where_table_described")
+            if index is None
+            else problem("where_row", row=sheet.first_row_number + index)
+        )
+        found = listed([_header_text(c) for c in cells if c is not None and str(c).strip()])
+        lines.append(problem("table_header_found", sheet=said(sheet.name), where=row, found=found))
         mapped = match_columns(cells, spec)
         missing = [f for f in spec.required if f not in mapped]
     for field in missing:
-        aliases = ", ".join(repr(a) for a in spec.fields[field])
-        lines.append(f"Missing column {field!r}: one of {aliases}")
-    if hint:
+        lines.append(
+            problem("missing_column", field=said(field), aliases=listed(spec.fields[field]))
+        )
+    if hint is not None:
         lines.append(hint)
-    return MasterDataError("\n".join(lines))
+    head = problem("no_table_found", file=path.name, table=table_title(spec.title))
+    return MasterDataError(Problem(head.code, head.values, tuple(lines)))
 
 
 def _candidate_rows(sheet: RawSheet) -> list[tuple[int | None, Sequence[object]]]:

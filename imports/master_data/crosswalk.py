@@ -54,6 +54,7 @@ import pandas as pd
 
 from imports.german_values import normalise_codes
 from imports.master_data.columns import MasterDataError, TableSpec, find_table, missing_table
+from imports.problems import problem
 from imports.readers import ReadLimits, read_tables
 
 _TABLE = TableSpec(
@@ -99,7 +100,7 @@ def read_crosswalk(path: Path, limits: ReadLimits | None = None) -> Crosswalk:
         sheets = read_tables(path, limits or ReadLimits())
         table = find_table(path, sheets, _TABLE)
         if table is None:
-            raise missing_table(path, sheets, _TABLE, "Or give a JSON object {code: [codes]}.")
+            raise missing_table(path, sheets, _TABLE, problem("hint_crosswalk_json"))
         raw, _ = table.raw()
         pairs = pd.DataFrame({"a": normalise_codes(raw["from"]), "b": normalise_codes(raw["to"])})
     pairs = pairs.dropna().drop_duplicates().reset_index(drop=True)

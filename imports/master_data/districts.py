@@ -35,6 +35,7 @@ from imports.master_data.columns import (
     missing_table,
 )
 from imports.postings import RowError
+from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
 NAME_ALIASES = (
@@ -126,8 +127,8 @@ def _districts(table: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
     raw, skipped = table.raw()
     code = normalise_codes(raw["district"])
     name = normalise_codes(raw["name"])
-    errors = table.errors(code.isna(), "district", "empty: every row needs a district code")
-    errors += table.errors(name.isna() & code.notna(), "name", "empty: every district needs a name")
+    errors = table.errors(code.isna(), "district", problem("needs_district_code"))
+    errors += table.errors(name.isna() & code.notna(), "name", problem("needs_district_name"))
     frame = pd.DataFrame({"district": code, "name": name})
     frame = frame[code.notna() & name.notna()]
     first = earlier_rows(frame[["district"]])
@@ -155,10 +156,12 @@ def _population(table: Table, names: Table) -> tuple[pd.DataFrame, list[RowError
     code = normalise_codes(raw["district"])
     years, bad_year = read_years(raw["year"])
     counts, bad_count, missing = read_counts(raw["population"])
-    errors = table.errors(code.isna(), "district", "empty: every row needs a district code")
-    errors += table.errors(is_blank(raw["year"]), "year", "empty: every row needs a year")
-    errors += table.errors(bad_year, "year", raw["year"].map(lambda v: f"not a year: {v!r}"))
-    errors += table.errors(missing, "population", "missing: every row needs a population")
+    errors = table.errors(code.isna(), "district", problem("needs_district_code"))
+    errors += table.errors(is_blank(raw["year"]), "year", problem("needs_year"))
+    errors += table.errors(
+        bad_year, "year", raw["year"].map(lambda v: problem("not_year", value=said(v)))
+    )
+    errors += table.errors(missing, "population", problem("needs_population"))
     errors += table.errors(
         bad_count,
         "population",

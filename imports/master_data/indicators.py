@@ -63,6 +63,7 @@ from imports.master_data.periods import (
 )
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
+from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
 _SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
@@ -168,10 +169,7 @@ def parse_indicators(
     if table is not None:
         _refuse_double_period(path, table, fixed)
         return _wide(path, table, fixed, names, zero_rows_missing)
-    hint = (
-        "A wide file needs the district and period columns (or --period) and one column per "
-        f"indicator, named by its code or an alias: {names.describe()}."
-    )
+    hint = problem("hint_wide_indicators", aliases=names.describe())
     raise missing_table(path, sheets, long_spec, hint)
 
 
@@ -251,7 +249,7 @@ def _periods(
     if fixed is not None:
         return pd.Series([fixed] * len(raw), index=raw.index, dtype=object), []
     parsed, bad, blank = read_periods(raw["period"])
-    errors = table.errors(blank, "period", "empty: every row needs a period")
+    errors = table.errors(blank, "period", problem("needs_period"))
     errors += table.errors(
         bad, "period", raw["period"].map(lambda v: f"not a period: {v!r}; {PERIOD_HINT}")
     )
@@ -265,12 +263,14 @@ def _long(
     district = normalise_codes(raw["district"])
     written = normalise_codes(raw["indicator"])
     indicator = written.map(lambda v: None if v is None else names.code(v) or v)
-    errors = table.errors(district.isna(), "district", "empty: every row needs a district code")
-    errors += table.errors(indicator.isna(), "indicator", "empty: every row needs an indicator")
+    errors = table.errors(district.isna(), "district", problem("needs_district_code"))
+    errors += table.errors(indicator.isna(), "indicator", problem("needs_indicator"))
     parsed, period_errors = _periods(table, raw, fixed)
     errors += period_errors
     values, bad, missing = _read_values(raw["value"])
-    errors += table.errors(bad, "value", raw["value"].map(lambda v: f"not a number: {v!r}"))
+    errors += table.errors(
+        bad, "value", raw["value"].map(lambda v: problem("not_number", value=said(v)))
+    )
     periods = resolve_periods(parsed, indicator, district)
     frame = _value_frame(district, indicator, periods, values)
     frame = frame[~frame.index.isin([e.row for e in errors])]
@@ -334,7 +334,7 @@ def _wide(
         )
     raw, skipped = table.raw()
     district = normalise_codes(raw["district"])
-    errors = table.errors(district.isna(), "district", "empty: every row needs a district code")
+    errors = table.errors(district.isna(), "district", problem("needs_district_code"))
     parsed, period_errors = _periods(table, raw, fixed)
     errors += period_errors
     periods = resolve_periods(parsed, pd.Series("", index=raw.index), district)
@@ -367,7 +367,7 @@ def _wide(
         values = values.mask(blank_rows)
         missing += int(absent.sum())
         errors += [
-            table.error(row, table.headers[index], f"not a number: {cells[row]!r}")
+            table.error(row, table.headers[index], problem("not_number", value=said(cells[row])))
             for row in cells.index[bad.to_numpy()]
         ]
         keep = ~rejected & ~bad.to_numpy()

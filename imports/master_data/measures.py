@@ -52,6 +52,7 @@ from imports.master_data.columns import (
 )
 from imports.master_data.periods import describe_days, describe_window, overlaps, share_sums
 from imports.postings import RowError
+from imports.problems import Problem, problem
 from imports.readers import ReadLimits, read_tables
 
 RULE_FIELDS = ("cost_center", "product", "account", "order")
@@ -172,13 +173,13 @@ def _measures(table: Table, allow_empty: bool) -> tuple[pd.DataFrame, list[RowEr
     raw, skipped = table.raw(optional=allow_empty)
     code = normalise_codes(raw["measure"])
     name = normalise_codes(raw["name"])
-    errors = table.errors(code.isna(), "measure", "empty: every row needs a measure code")
-    errors += table.errors(name.isna(), "name", "empty: every measure needs a name")
+    errors = table.errors(code.isna(), "measure", problem("needs_measure_code"))
+    errors += table.errors(name.isna(), "name", problem("needs_measure_name"))
     program = normalise_codes(raw["program"]) if "program" in raw else name
     start, start_errors = _days(table, raw, "start")
     end, end_errors = _days(table, raw, "end")
     errors += start_errors + end_errors
-    errors += table.errors(_backwards(start, end), "end", "ends before it starts")
+    errors += table.errors(_backwards(start, end), "end", problem("ends_before_start"))
     frame = pd.DataFrame({"measure": code, "name": name, "program": program.fillna(name)})
     frame["start"], frame["end"] = start, end
     filled = pd.Series(False, index=raw.index)
@@ -187,14 +188,14 @@ def _measures(table: Table, allow_empty: bool) -> tuple[pd.DataFrame, list[RowEr
             frame[field] = None
             continue
         rules = raw[field].map(_rule)
-        problem = rules.map(lambda r: isinstance(r, _BadRule))
-        errors += table.errors(problem, field, rules.map(str))
+        broken = rules.map(lambda r: isinstance(r, _BadRule))
+        errors += table.errors(broken, field, rules.map(str))
         frame[field] = pd.Series(
             [None if r is None or isinstance(r, _BadRule) else r for r in rules],
             index=raw.index,
             dtype=object,
         )
-        filled |= frame[field].notna() | problem
+        filled |= frame[field].notna() | broken
     rule_headers = ", ".join(table.header(f) for f in RULE_FIELDS if f in table.columns)
     errors += table.errors(
         ~filled & code.notna(),
@@ -260,8 +261,8 @@ def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowEr
     raw, skipped = table.raw(optional=True)
     measure = normalise_codes(raw["measure"])
     district = normalise_codes(raw["district"])
-    errors = table.errors(measure.isna(), "measure", "empty: every row needs a measure code")
-    errors += table.errors(district.isna(), "district", "empty: every row needs a district code")
+    errors = table.errors(measure.isna(), "measure", problem("needs_measure_code"))
+    errors += table.errors(district.isna(), "district", problem("needs_district_code"))
     known = set(normalise_codes(catalog.raw()[0]["measure"]).dropna())
     errors += table.errors(
         measure.notna() & ~measure.isin(known),
@@ -269,12 +270,14 @@ def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowEr
         measure.map(lambda m: f"measure {m!r} is not in sheet {catalog.sheet.name!r}"),
     )
     shares = raw["share"].map(_share)
-    bad_share = shares.map(lambda s: isinstance(s, str))
-    errors += table.errors(bad_share, "share", shares.map(str))
+    bad_share = shares.map(lambda s: isinstance(s, str | Problem))
+    errors += table.errors(bad_share, "share", shares)
     valid_from, from_errors = _days(table, raw, "valid_from")
     valid_to, to_errors = _days(table, raw, "valid_to")
     errors += from_errors + to_errors
-    errors += table.errors(_backwards(valid_from, valid_to), "valid_to", "ends before it starts")
+    errors += table.errors(
+        _backwards(valid_from, valid_to), "valid_to", problem("ends_before_start")
+    )
     basis = (
         normalise_codes(raw["basis"])
         if "basis" in raw
@@ -293,14 +296,14 @@ def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowEr
     return finish(frame, table, ALLOCATION_FIELDS), errors, skipped
 
 
-def _share(value: object) -> Decimal | str:
-    """A share as Decimal, or the error message (a str) for a cell that is none."""
+def _share(value: object) -> Decimal | str | Problem:
+    """A share as Decimal, or why the cell is none (a Problem, or a message not yet coded)."""
     if (
         value is None
         or (isinstance(value, float) and value != value)
         or (isinstance(value, str) and not value.strip())
     ):
-        return "empty: every row needs a share (0,5 or 50 %)"
+        return problem("needs_share")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return f"not a share: {value!r}; expected 0,5 or 50 %"
     if isinstance(value, int | float):

@@ -79,6 +79,7 @@ from imports.master_data.plan_rows import (
 from imports.money import DEFAULT_MAX_ABS_CENTS
 from imports.plan_spending import DEFAULT_PLAN_SPENDING, PlanSpending
 from imports.postings import RowError, implausible_amount_message
+from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -201,12 +202,7 @@ def parse_plan(
     sheets = read_tables(path, limits or ReadLimits())
     table = find_table(path, sheets, spec, accept=_plan_layout)
     if table is None:
-        hint = (
-            "Expected a measure or product column ('Maßnahme', 'Produkt'), and either a year "
-            "and an amount column ('Jahr', 'Ansatz') or one column per year ('2025', "
-            "'Plan 2025', 'Ansatz 2025'). A column named otherwise can be given an alias in "
-            "the settings ([plan] columns)."
-        )
+        hint = problem("hint_plan_columns")
         lacking = TableSpec(
             spec.title, spec.sheet_names, spec.fields, ("measure", "year", "amount")
         )
@@ -216,7 +212,7 @@ def parse_plan(
     product = _codes(table, raw, "product")
     key_field = "measure" if "measure" in table.columns else "product"
     errors = table.errors(
-        measure.isna() & product.isna(), key_field, "empty: every row needs a measure or product"
+        measure.isna() & product.isna(), key_field, problem("needs_measure_or_product")
     )
     kept, left_out, kind_errors = select_rows(table, raw, spending)
     breakdown = {f: _codes(table, raw, f) for f in BREAKDOWN if f in table.columns}
@@ -311,8 +307,10 @@ def _long(
     table: Table, raw: pd.DataFrame, measure: pd.Series, product: pd.Series, max_abs_cents: int
 ) -> tuple[pd.DataFrame, list[RowError], dict[str, str]]:
     years, bad_year = read_years(raw["year"])
-    errors = table.errors(is_blank(raw["year"]), "year", "empty: every row needs a year")
-    errors += table.errors(bad_year, "year", raw["year"].map(lambda v: f"not a year: {v!r}"))
+    errors = table.errors(is_blank(raw["year"]), "year", problem("needs_year"))
+    errors += table.errors(
+        bad_year, "year", raw["year"].map(lambda v: problem("not_year", value=said(v)))
+    )
     cents, bad, too_large = read_amounts(
         raw["amount"], column_decimal(raw["amount"]), max_abs_cents
     )

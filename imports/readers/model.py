@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from imports.problems import Problem
+
 
 @dataclass(frozen=True)
 class ReadLimits:
@@ -66,11 +68,14 @@ class FileRefused(Exception):
     means no row of the file can be trusted, so nothing of it is imported.
     """
 
-    def __init__(self, path: Path, message: str) -> None:
+    def __init__(self, path: Path, message: str | Problem) -> None:
         # Both parts stay in args so the exception survives pickling (e.g. across processes).
         super().__init__(path, message)
         self.path = path
-        self.message = message
+        # Given as a Problem (a code the front door words in the reader's language), `message`
+        # is its English; a plain text is kept as it is (problem None).
+        self.problem = message if isinstance(message, Problem) else None
+        self.message = message.english if isinstance(message, Problem) else message
 
     def __str__(self) -> str:
         return f"{self.path.name}: {self.message}"

@@ -2,6 +2,8 @@
 
 Each finding is (kind, subject, message); the `alert` table's UNIQUE (kind, subject) keeps one
 row per finding however often the job runs, and the row waits there for the next report. The
+message is worded from the catalogue ("alert.<kind>") in the service's language (`[ui] lang`,
+German by default) when the finding is made: it is what `status` and the e-mail show. The
 figures come from the ledger's own functions (`spend`, `tag_spending`, `catalog`, the tagging
 rules, `batch_month_total`), so an alert and `budget-monitor spend` never disagree.
 
@@ -34,6 +36,7 @@ from monitor.service.runs import (
     service_transaction,
 )
 from monitor.settings import Settings
+from monitor.terminal_format import Terminal
 
 log = logging.getLogger("monitor.service.alerts")
 
@@ -42,8 +45,9 @@ Finding = tuple[str, str, str]  # kind, subject, message
 
 def run_alerts_job(service: ServiceContext, now: datetime) -> JobOutcome:
     """Find, store what is new, and (with alert_email) e-mail the new ones."""
+    t = service.app.terminal
     with service.engine.connect() as connection:
-        findings = find_alerts(connection, service.settings)
+        findings = find_alerts(connection, service.settings, t)
     new = raise_alerts(service.engine, findings, now)
     failed = 0
     schedule, delivery = service.settings.schedule, service.settings.delivery
@@ -53,9 +57,11 @@ def run_alerts_job(service: ServiceContext, now: datetime) -> JobOutcome:
                 delivery,
                 service.credentials,
                 delivery.recipients,
-                f"budget-monitor: {len(new)} new alert(s)",
+                t("alert.mail.subject", count=t.count(len(new))),
                 "\n\n".join(f"[{kind}] {message}" for kind, _, message in new)
-                + "\n\nAll open alerts: `budget-monitor status`.\n",
+                + "\n\n"
+                + t("alert.mail.footer")
+                + "\n",
             )
         except Exception as exc:  # the alerts stay in the table for the report either way
             failed = 1
@@ -82,10 +88,11 @@ def raise_alerts(engine: Engine, findings: Iterable[Finding], now: datetime) -> 
     return new
 
 
-def find_alerts(connection: Connection, settings: Settings) -> list[Finding]:
+def find_alerts(connection: Connection, settings: Settings, t: Terminal) -> list[Finding]:
+    """Every finding the ledger holds now, worded by `t`."""
     patterns = settings.ledger.spending_patterns
     schedule = settings.schedule
-    findings = changed_exports(connection)
+    findings = changed_exports(connection, t)
     span = connection.execute(
         select(func.min(Posting.booking_date), func.max(Posting.booking_date)).where(
             current_filter(), account_condition(patterns)
@@ -95,14 +102,15 @@ def find_alerts(connection: Connection, settings: Settings) -> list[Finding]:
         return findings
     first, last = span
     tagged = tag_spending(connection, patterns, first, last, None)
-    findings += unattributed_share(connection, patterns, last, schedule.alert_unattributed_share)
-    findings += idle_measures(tagged, first, last, schedule.alert_idle_months)
-    findings += unmatched_lookalikes(tagged, last.year)
+    threshold = schedule.alert_unattributed_share
+    findings += unattributed_share(connection, patterns, last, threshold, t)
+    findings += idle_measures(tagged, first, last, schedule.alert_idle_months, t)
+    findings += unmatched_lookalikes(tagged, last.year, t)
     return findings
 
 
 def unattributed_share(
-    connection: Connection, patterns: tuple[str, ...], last: date, threshold: float
+    connection: Connection, patterns: tuple[str, ...], last: date, threshold: float, t: Terminal
 ) -> list[Finding]:
     """The newest year's spending that reaches no district, as a share of its total."""
     year = last.year
@@ -115,15 +123,22 @@ def unattributed_share(
         (
             "unattributed_share",
             str(year),
-            f"{share:.0%} of spending in {year} (to {last.isoformat()}) reaches no district: "
-            f"{unattributed} of {total} EUR, above the {threshold:.0%} threshold. Postings "
-            "without a measure, or measures without an allocation: see "
-            f"`budget-monitor spend --by measure --year {year}`.",
+            t(
+                "alert.unattributed_share",
+                share=t.fmt.percent(float(share), 0),
+                year=year,
+                last=t.day(last),
+                unattributed=t.money(unattributed),
+                total=t.money(total),
+                threshold=t.fmt.percent(threshold, 0),
+            ),
         )
     ]
 
 
-def idle_measures(tagged: Tagged, first: date, last: date, months: int) -> list[Finding]:
+def idle_measures(
+    tagged: Tagged, first: date, last: date, months: int, t: Terminal
+) -> list[Finding]:
     """A running measure that spent nothing in one of its target districts for `months` months.
 
     Only measures and allocations in force over the whole window count (a measure that began
@@ -165,16 +180,22 @@ def idle_measures(tagged: Tagged, first: date, last: date, months: int) -> list[
             (
                 "idle_measure",
                 f"{row.measure}/{row.district}/{since}",
-                f"Measure {row.measure} ({names.get(row.measure, '')}) spent nothing in its "
-                f"target district {row.district} for {months} months "
-                f"({window_start:%Y-%m} to {last:%Y-%m}); last spending there: {since}. "
-                "Is it still running there, or should the allocation change?",
+                t(
+                    "alert.idle_measure",
+                    measure=row.measure,
+                    name=names.get(row.measure, ""),
+                    district=row.district,
+                    months=months,
+                    start=f"{window_start:%m/%Y}",
+                    end=f"{last:%m/%Y}",
+                    since=t("alert.never") if since == "never" else t.day(since),
+                ),
             )
         )
     return findings
 
 
-def unmatched_lookalikes(tagged: Tagged, year: int) -> list[Finding]:
+def unmatched_lookalikes(tagged: Tagged, year: int, t: Terminal) -> list[Finding]:
     """Spending of `year` that matches no measure although its cost center is a measure's.
 
     Typically a new account booked on a known measure's cost center: the measure's account rule
@@ -203,16 +224,21 @@ def unmatched_lookalikes(tagged: Tagged, year: int) -> list[Finding]:
             (
                 "unmatched_lookalike",
                 f"{center}/{account}",
-                f"{len(group)} posting(s) in {year} on cost center {center}, account {account} "
-                f"({format_cents(int(group['amount_cents'].sum()))} EUR) match no measure, but "
-                f"the cost center is that of {codes}. A new account for a known measure? Then "
-                "extend the measure's account rule in the catalog.",
+                t(
+                    "alert.unmatched_lookalike",
+                    count=t.count(len(group)),
+                    year=year,
+                    center=center,
+                    account=account,
+                    amount=t.money(format_cents(int(group["amount_cents"].sum()))),
+                    measures=codes,
+                ),
             )
         )
     return findings
 
 
-def changed_exports(connection: Connection) -> list[Finding]:
+def changed_exports(connection: Connection, t: Terminal) -> list[Finding]:
     """Exports whose earlier months' totals differ from the previous export of that year.
 
     The same rule as ledger.export_comparison at import time, applied to stored batches: only
@@ -249,17 +275,27 @@ def changed_exports(connection: Connection) -> list[Finding]:
             if changed.empty:
                 continue
             months = "; ".join(
-                f"{r.month}: {format_cents(int(r.total_cents_before))} -> "
-                f"{format_cents(int(r.total_cents))}"
+                t(
+                    "alert.export_changed.month",
+                    month=r.month,
+                    before=t.money(format_cents(int(r.total_cents_before))),
+                    after=t.money(format_cents(int(r.total_cents))),
+                )
                 for r in changed.itertuples()
             )
             findings.append(
                 (
                     "export_changed",
                     f"batch {current}/{year}",
-                    f"The export {files.get(int(current), '?')} (batch {current}) changed "
-                    f"{len(changed)} earlier month(s) of {year} against batch {previous}: "
-                    f"{months}. Bookings after the fact: ask the finance office why.",
+                    t(
+                        "alert.export_changed",
+                        file=files.get(int(current), "?"),
+                        batch=current,
+                        count=len(changed),
+                        year=year,
+                        previous=previous,
+                        months=months,
+                    ),
                 )
             )
     return findings

@@ -60,7 +60,8 @@ def service_context(app: AppContext, sends_mail: bool = True) -> ServiceContext:
     try:
         check_settings(app.settings)
     except ValueError as exc:
-        raise UserError(f"{app.settings.source or 'settings'}: {exc}") from None
+        source = app.settings.source or "settings.toml"
+        raise UserError(app.words("cli.serve.bad_settings", file=source, reason=exc)) from None
     return ServiceContext(app, smtp_credentials(os.environ) if sends_mail else None)
 
 

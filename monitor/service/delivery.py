@@ -188,10 +188,11 @@ def _settle_stale_claims(service: ServiceContext, now: datetime) -> None:
                     (
                         "delivery_uncertain",
                         f"{row.report_period}/{row.channel}/{row.recipient}",
-                        f"The report {row.report_period} may or may not have reached "
-                        f"{row.recipient}: the service stopped between sending and recording "
-                        "it. Ask the recipient; to send it again run "
-                        "`budget-monitor run-job report --resend-uncertain`.",
+                        service.app.words(
+                            "alert.delivery_uncertain",
+                            period=row.report_period,
+                            recipient=row.recipient,
+                        ),
                     )
                 ],
                 now,
@@ -237,9 +238,14 @@ def _mark_failed(service: ServiceContext, row: Any, error: str, now: datetime) -
                 (
                     "delivery_failed",
                     f"{row.report_period}/{row.channel}/{row.recipient}",
-                    f"The report {row.report_period} could not be delivered to {row.recipient} "
-                    f"({row.channel}) after {attempts} attempts; last error: {error}. "
-                    "It is retried every few hours until it succeeds.",
+                    service.app.words(
+                        "alert.delivery_failed",
+                        period=row.report_period,
+                        recipient=row.recipient,
+                        channel=row.channel,
+                        attempts=attempts,
+                        error=error,
+                    ),
                 )
             ],
             now,

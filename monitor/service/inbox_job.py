@@ -23,8 +23,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.import_commands import import_postings_file
+from monitor.problem_words import error_text, worded_problem
 from monitor.service.alerts import raise_alerts
 from monitor.service.runs import JobOutcome, ServiceContext
+from monitor.terminal_format import Terminal
 
 log = logging.getLogger("monitor.service.inbox")
 
@@ -111,7 +113,8 @@ def run_inbox_job(service: ServiceContext, now: datetime, pause: float | None = 
         else:
             target = _move(path, failed_folder(inbox))
             report = target.with_name(target.name + ".error.txt")
-            report.write_text(error_report(path.name, result, now, service.zone, inbox), "utf-8")
+            text = error_report(path.name, result, now, service.zone, inbox, service.app.terminal)
+            report.write_text(text, "utf-8")
             failed.append(path.name)
             log.warning("refused %s -> %s (%s)", path.name, target, report.name)
             raise_alerts(
@@ -120,8 +123,12 @@ def run_inbox_job(service: ServiceContext, now: datetime, pause: float | None = 
                     (
                         "import_failed",
                         target.name,
-                        f"The file {path.name} from the inbox could not be imported; it is in "
-                        f"{target.parent} with the reasons in {report.name}.",
+                        service.app.words(
+                            "alert.import_failed",
+                            file=path.name,
+                            folder=str(target.parent),
+                            report=report.name,
+                        ),
                     )
                 ],
                 now,
@@ -143,7 +150,8 @@ def _import(service: ServiceContext, path: Path) -> tuple[dict[str, Any], bool]:
         return import_postings_file(service.app, path, "auto", False, False, show=False)
     except Exception as exc:  # a bug or fatal I/O: the file goes to failed/, the log has why
         log.exception("import of %s failed", path.name)
-        message = f"unexpected error ({type(exc).__name__}: {exc}); the service log has details"
+        error = f"{type(exc).__name__}: {exc}"
+        message = service.app.words("inbox.unexpected_error", error=error)
         return {
             "file": str(path),
             "status": "error",
@@ -163,39 +171,33 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def error_report(
-    name: str, result: dict[str, Any], now: datetime, zone: ZoneInfo, inbox: Path
+    name: str, result: dict[str, Any], now: datetime, zone: ZoneInfo, inbox: Path, t: Terminal
 ) -> str:
-    """The text beside a refused file: what was tried, every problem with its place, what next."""
+    """The text beside a refused file, in the service's language: what was tried, every problem
+    with its place (as the terminal names it), what next."""
     errors = result.get("errors") or []
     lines = [
-        f"budget-monitor could not import {name}.",
+        t("inbox.report.title", file=name),
         "",
-        f"Tried:     {now.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}",
-        f"Status:    {result.get('status')}",
+        t("inbox.report.tried", moment=f"{now.astimezone(zone):%d.%m.%Y %H:%M:%S %Z}"),
+        t("inbox.report.status", status=t(f"cli.import.status.{result.get('status')}")),
     ]
     if result.get("profile"):
-        lines.append(f"Profile:   {result.get('profile_reason') or result['profile']}")
+        reason = result.get("profile_reason_problem")
+        said = worded_problem(reason, t.words) if reason else result["profile"]
+        lines.append(t("inbox.report.profile", profile=said))
     if result.get("rows") is not None:
-        lines.append(f"Rows read: {result['rows']}, rejected: {result.get('rejected', 0)}")
-    lines += [
-        "Nothing from this file was imported; the ledger is unchanged.",
-        "",
-        f"Problems ({len(errors)}):",
-    ]
+        rows, rejected = t.count(result["rows"]), t.count(result.get("rejected", 0))
+        lines.append(t("inbox.report.rows", rows=rows, rejected=rejected))
+    lines += [t("inbox.report.unchanged"), "", t("inbox.report.problems", count=len(errors))]
     for error in errors:
         place = []
         if error.get("sheet"):
-            place.append(f"sheet {error['sheet']!r}")
+            place.append(t("inbox.report.sheet", sheet=error["sheet"]))
         if error.get("row") is not None:
-            place.append(f"row {error['row']}")
+            place.append(t("inbox.report.row", row=error["row"]))
         if error.get("column"):
-            place.append(f"column {error['column']!r}")
-        lines.append(f"  - {', '.join(place) + ': ' if place else ''}{error.get('message')}")
-    lines += [
-        "",
-        "What to do: correct the file (or the mapping profile in settings.toml) and put it",
-        f"into the inbox again: {inbox}",
-        "Rows are named as Excel shows them (1-based; for CSV, the line number).",
-        "",
-    ]
+            place.append(t("inbox.report.column", column=error["column"]))
+        lines.append(f"  - {', '.join(place) + ': ' if place else ''}{error_text(error, t.words)}")
+    lines += ["", t("inbox.report.what_to_do", inbox=inbox), t("inbox.report.rows_named"), ""]
     return "\n".join(lines)

@@ -191,9 +191,7 @@ def report_missed(service: ServiceContext, job_id: str, scheduled: datetime) -> 
                 (
                     "job_missed",
                     f"report {when}",
-                    f"The report run due at {when} was missed: the service was not running "
-                    "within misfire_grace_seconds of it. Build and deliver it with "
-                    "`budget-monitor run-job report`.",
+                    service.app.words("alert.job_missed", when=when),
                 )
             ],
             utc_now(),

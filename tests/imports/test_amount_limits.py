@@ -124,7 +124,7 @@ def test_huge_amount_text_in_a_csv_is_rejected_and_accept_partial_keeps_the_good
     )
     path = write_csv(tmp_path / "journal.csv", rows)
     refused = monitor.run("import", "postings", str(path), expect=1)
-    assert "Zeile 4, Spalte „Betrag“: implausible amount" in refused.stderr
+    assert "Zeile 4, Spalte „Betrag“: unplausibler Betrag" in refused.stderr
     assert "Traceback" not in refused.output
     partial = monitor.json("import", "postings", str(path), "--accept-partial")
     assert (partial["imported"], partial["rejected"], partial["total"]) == (1, 1, "12.50")

@@ -41,7 +41,7 @@ def test_postings_header_without_rows_is_refused_as_no_rows(
     write_xlsx(path, rows) if suffix == "xlsx" else write_csv(path, rows)
     monitor.run("init")
     message = _refused(monitor, "postings", path)
-    assert "no rows: the header in row 2" in message
+    assert "keine Zeilen: Unter der Kopfzeile in Zeile 2" in message
     assert monitor.json("batches")["batches"] == []
 
 
@@ -56,15 +56,15 @@ def _doubled(position: int, extra: str) -> list[list[object]]:
 @pytest.mark.parametrize(
     ("rows", "named"),
     [
-        (_doubled(9, "Betrag"), "'Betrag' (column I) and 'Betrag' (column J)"),
+        (_doubled(9, "Betrag"), "'Betrag' (Spalte I) und 'Betrag' (Spalte J)"),
         (
             _doubled(7, "Kostenstelle"),
-            "'Kostenstelle' (column G) and 'Kostenstelle' (column H)",
+            "'Kostenstelle' (Spalte G) und 'Kostenstelle' (Spalte H)",
         ),
         (
             [[*SAP_HEADER, "Betrag"], ["1000", 2024, 1, 1, "15.01.2024", "501100", "36050",
              None, "x", "10,00", "EUR", "S", "10,00"]],
-            "'Betrag in Hauswährung' (column J) and 'Betrag' (column M)",
+            "'Betrag in Hauswährung' (Spalte J) und 'Betrag' (Spalte M)",
         ),
     ],
     ids=["two Betrag", "two Kostenstelle", "Betrag in Hauswährung and Betrag"],
@@ -75,7 +75,7 @@ def test_postings_header_mapping_two_columns_to_one_field_is_refused_naming_both
     path = write_xlsx(tmp_path / "doppelt.xlsx", rows)
     monitor.run("init")
     message = _refused(monitor, "postings", path)
-    assert "two columns map to one field" in message
+    assert "Zwei Spalten passen zu einem Feld" in message
     assert named in message
 
 
@@ -100,8 +100,8 @@ def test_master_data_header_without_rows_is_refused_as_no_rows(
 ) -> None:
     monitor.json("import", "districts", str(_districts(tmp_path)))
     message = _refused(monitor, kind, HEADER_ONLY[kind](tmp_path))
-    assert "no rows: the " in message
-    assert "no data rows below it" in message
+    assert "keine Zeilen: Die Tabelle der " in message
+    assert "aber keine Datenzeilen darunter" in message
 
 
 def _one_measure_catalogue(monitor: Monitor, tmp_path: Path) -> dict:
@@ -120,7 +120,8 @@ def test_header_only_catalogue_leaves_the_current_catalogue_current(
     first = _one_measure_catalogue(monitor, tmp_path)
     assert (first["measures"], first["unallocated"]) == (1, ["JZ-A"])  # allocations optional
     empty = HEADER_ONLY["measures"](tmp_path)
-    assert "sheet 'Maßnahmen' has the header in row 1" in _refused(monitor, "measures", empty)
+    refused = _refused(monitor, "measures", empty)
+    assert "in Blatt 'Maßnahmen' hat eine Kopfzeile in Zeile 1" in refused
     assert ledger_rows(monitor.database_url)["measure"] == 1
 
 
@@ -129,7 +130,7 @@ def test_an_empty_catalogue_is_refused_naming_the_option_that_allows_it(
 ) -> None:
     monitor.json("import", "districts", str(_districts(tmp_path)))
     message = _refused(monitor, "measures", HEADER_ONLY["measures"](tmp_path))
-    assert "replace the measure catalogue in force with an empty one" in message
+    assert "würde den geltenden Maßnahmenkatalog durch einen leeren ersetzen" in message
     assert "--allow-empty" in message
 
 

@@ -198,7 +198,7 @@ def test_no_matching_profile_lists_found_and_expected_headers(
     result = monitor.run("import", "postings", str(path), expect=1)
     message = result.stderr
     assert "'Datum', 'Wert', 'Konto'" in message
-    assert "Profile 'sap' lacks" in message and "'Betrag in Hauswährung'" in message
+    assert "Dem Profil 'sap' fehlt" in message and "'Betrag in Hauswährung'" in message
 
 
 def test_dry_run_reports_without_writing(monitor: Monitor, tmp_path: Path) -> None:

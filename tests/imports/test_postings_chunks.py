@@ -63,7 +63,7 @@ def test_chunked_parse_gives_the_same_result_as_one_chunk(
     assert (whole.duplicates_in_file, whole.skipped_header, whole.skipped_total) == (1, 1, 2)
     assert {e.row for e in whole.errors} == {4, 6, 9}  # conflict (4, 9) and bad amount (6)
     assert whole.skipped_blank == 1
-    assert whole.warnings and "row 13" in whole.warnings[0]
+    assert whole.warnings and "row 13" in whole.warnings[0].english
     assert chunked.postings.to_dict("records") == whole.postings.to_dict("records")
     assert chunked.errors == whole.errors
     assert chunked.warnings == whole.warnings

@@ -214,7 +214,7 @@ def test_ambiguous_new_posting_is_kept_aside_and_refused_until_corrected(
     assert refresh_allocations(engine, PATTERNS) == Refresh("extended", 1)
     assert state(engine)["ambiguous"] == 1 and not answers(engine)
     refused = monitor.run("spend", "--year", "2024", expect=1)
-    assert "match more than one measure" in refused.stderr and "X, Y" in refused.stderr
+    assert "passen zu mehr als einer Maßnahme" in refused.stderr and "X, Y" in refused.stderr
     assert monitor.json("spend", "--year", "2023")["total"] == "100.00"  # the clash is in 2024
 
     fixed = _posting(11, "11.01.2024", "529999", "99999", "99,00", "beide")

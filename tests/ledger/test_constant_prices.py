@@ -60,7 +60,7 @@ def test_spend_in_constant_prices_of_the_base_year(monitor: Monitor, city) -> No
 def test_a_year_without_an_index_level_is_refused_naming_it(monitor: Monitor, city) -> None:
     monitor.json("import", "prices", str(CPI))
     refused = monitor.run("spend", "--year", "2024", "--constant-prices", expect=1)
-    assert "no level for 2024" in refused.stderr and "import prices" in refused.stderr
+    assert "keinen Wert für 2024" in refused.stderr and "import prices" in refused.stderr
     nothing = Monitor(monitor.database_url, monitor.workdir)
     assert nothing.json("spend", "--year", "2024")["total"] == "385.01"  # nominal still works
 

@@ -35,7 +35,7 @@ def test_figure_commands_refuse_master_data_changed_outside_the_program(
 ) -> None:
     execute(monitor.database_url, *MOVE_SHARES)
     result = monitor.run(*command, expect=1)
-    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
         result.stderr
     )
     assert "Die Prüfung hat 2 Veränderung(en) außerhalb des Programms gefunden" in result.stderr
@@ -66,7 +66,9 @@ def test_a_posting_changed_after_the_last_check_is_caught_incrementally(
     import_later_batch(monitor, tmp_path)
     execute(monitor.database_url, "UPDATE posting SET amount_cents = 999 WHERE id = 9")
     result = monitor.run("spend", "--year", "2024", expect=1)
-    assert "Problem: posting 9 was changed or inserted outside the program" in result.stderr
+    assert (
+        "Problem: Buchung 9 wurde außerhalb des Programms geändert oder eingefügt" in result.stderr
+    )
 
 
 def test_spend_hashes_only_what_came_since_and_verify_and_report_hash_everything(
@@ -82,7 +84,7 @@ def test_spend_hashes_only_what_came_since_and_verify_and_report_hash_everything
     execute(monitor.database_url, "UPDATE posting SET amount_cents = 999 WHERE id = 3")
     monitor.json("spend", "--year", "2024")  # the chain after the last check still holds
     assert monitor.json("verify", expect=1)["problems"][0]["posting"] == 3
-    assert "posting 3 was changed" in monitor.run("report", "--period", "2024", expect=1).stderr
+    assert "Buchung 3 wurde außerhalb" in monitor.run("report", "--period", "2024", expect=1).stderr
 
 
 def test_an_edit_at_the_last_checked_posting_makes_spend_verify_everything(
@@ -90,7 +92,7 @@ def test_an_edit_at_the_last_checked_posting_makes_spend_verify_everything(
 ) -> None:
     monitor.json("spend", "--year", "2024")
     execute(monitor.database_url, "UPDATE posting SET chain_hash = 'x' WHERE id = 8")
-    assert "posting 8 was changed" in monitor.run("spend", "--year", "2024", expect=1).stderr
+    assert "Buchung 8 wurde außerhalb" in monitor.run("spend", "--year", "2024", expect=1).stderr
 
 
 def test_report_unverified_says_so_on_every_page_and_in_the_sidecar(monitor: Monitor, city) -> None:

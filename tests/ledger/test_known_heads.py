@@ -117,7 +117,7 @@ def test_anchor_file_receives_every_head_and_catches_the_newest_batch_removed(
     report = monitor.json("--settings", str(settings), "verify", expect=1)
     assert "(anchor file" in report["problems"][0]["message"]
     refused = monitor.run("--settings", str(settings), "spend", "--year", "2024", expect=1)
-    assert "does not extend head" in refused.stderr
+    assert "setzt den Prüfwert" in refused.stderr
 
 
 def test_master_imports_append_their_heads_too(monitor: Monitor, city, tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_report_rerun_checks_the_anchor_file_like_a_new_report(
     import_later_batch(monitor, tmp_path, "--settings", str(settings))
     remove_newest_batch(monitor.database_url)
     refused = monitor.run("--settings", str(settings), "report", "--rerun", "1", expect=1)
-    assert "does not extend head" in refused.stderr and "(anchor file" in refused.stderr
+    assert "setzt den Prüfwert" in refused.stderr and "(anchor file" in refused.stderr
     marked = monitor.json("--settings", str(settings), "report", "--rerun", "1", "--unverified")
     assert marked["unverified"] is True and marked["rerun_of"] == 1
     assert [p["kind"] for p in marked["verify_problems"]] == ["head"]

@@ -135,7 +135,7 @@ def test_an_upgrade_that_would_break_a_foreign_key_is_refused_and_changes_nothin
         connection.execute("UPDATE posting SET batch_id = 99 WHERE id = 3")
         connection.commit()
     result = monitor.run("init", expect=1)
-    assert "would leave 1 broken foreign key(s), e.g. posting row 3 pointing at a missing" in (
+    assert "würde 1 verwaiste Verweise hinterlassen, z. B. Zeile 3 der Tabelle posting" in (
         result.stderr
     )
     assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ from contextlib import closing
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
 
 from ledger.allocation_models import AllocationCache  # noqa: F401  (registers the derived tables)
 from ledger.database import create_ledger_engine
@@ -23,6 +24,8 @@ from ledger.schema import (
 )
 from ledger.service_models import DeliveryLog  # noqa: F401  (registers the service tables)
 from ledger.trip_wire import ForeignWrite  # noqa: F401  (registers the trip wire's tables)
+from monitor.cli import cli
+from monitor.language import LANG_ENV
 
 
 def not_the_schedulers_table(
@@ -83,6 +86,19 @@ def test_outdated_schema_names_the_upgrade_command(database_url: str) -> None:
         raise AssertionError("an outdated schema must be refused")
     assert current_revision(engine) == "0000" != HEAD_REVISION
     engine.dispose()
+
+
+def test_an_outdated_schema_is_refused_in_german_naming_the_command(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    engine = create_ledger_engine(url)
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    engine.dispose()
+    result = CliRunner(env={LANG_ENV: ""}).invoke(cli, ["--db", url, "batches"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Die Datenbank des Hauptbuchs hat den Schemastand 0000" in result.stderr
+    assert "mit `budget-monitor init` aktualisieren" in result.stderr
 
 
 def test_the_cheap_revision_check_knows_the_newest_migration() -> None:

@@ -221,7 +221,7 @@ def test_catalog_whose_rules_overlap_is_refused_with_examples(
         },
     )
     result = monitor.run("import", "measures", str(catalog), expect=1)
-    assert "match more than one measure" in result.stderr and "A, B" in result.stderr
+    assert "passen zu mehr als einer Maßnahme" in result.stderr and "A, B" in result.stderr
 
 
 def test_unknown_district_in_allocation_is_refused(monitor: Monitor, city, tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_a_cache_edited_past_the_trip_wire_is_found_by_verify_and_no_longer_used
 def test_a_committed_writer_mark_is_a_problem_of_every_check(monitor: Monitor, city) -> None:
     execute(monitor.database_url, "INSERT INTO ledger_writer (id) VALUES (1)")
     refused = monitor.run(*SPEND, expect=1)
-    assert "the writer mark (table ledger_writer) was committed" in refused.stderr
+    assert "Die Schreibmarke (Tabelle ledger_writer) wurde festgeschrieben" in refused.stderr
     assert "writer mark" in _messages(monitor.json("verify", expect=1))
 
 
@@ -142,7 +142,7 @@ def test_a_trigger_dropped_or_disabled_is_a_problem_of_every_check(monitor: Moni
         else f"DROP TRIGGER {trigger}",
     )
     refused = monitor.run(*SPEND, expect=1)
-    assert f"Problem: trigger {trigger} is missing or disabled" in refused.stderr
+    assert f"Problem: Der Trigger {trigger} fehlt oder ist abgeschaltet" in refused.stderr
     assert trigger in _messages(monitor.json("verify", expect=1))
 
 
@@ -176,7 +176,7 @@ def test_master_data_edited_by_sql_after_a_check_is_named_by_the_next_figure_com
     monitor.json(*SPEND)  # the check passes and notes where
     execute(monitor.database_url, *MOVE_SHARES)
     refused = monitor.run(*SPEND, expect=1)
-    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
         refused.stderr
     )
 
@@ -188,7 +188,9 @@ def test_a_master_row_removed_past_the_trip_wire_is_still_counted(monitor: Monit
         *past_the_trip_wire("DELETE FROM population WHERE district = 'S03'"),
     )
     refused = monitor.run(*SPEND, expect=1)
-    assert "master import 1 (districts) sealed 6 rows, the ledger holds 5" in refused.stderr
+    assert "Stammdatenimport 1 (districts) hat 6 Zeilen versiegelt, das Hauptbuch enthält 5" in (
+        refused.stderr
+    )
 
 
 @pytest.mark.parametrize(

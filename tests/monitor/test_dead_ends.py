@@ -39,7 +39,7 @@ def test_reading_command_on_a_mistyped_sqlite_path_creates_no_ledger(
     url = f"sqlite:///{tmp_path / 'dat' / 'ledgr.db'}"
     result = _run(["--db", url, *command], tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
-    assert "Fehler: Unter " + url + " gibt es noch kein Kassenbuch" in result.stderr
+    assert "Fehler: Unter " + url + " gibt es noch kein Hauptbuch" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "dat").exists()
 
@@ -56,7 +56,7 @@ def test_a_reading_command_on_an_empty_sqlite_file_leaves_it_empty(tmp_path, mon
     (tmp_path / "empty.db").touch()
     result = _run(["--db", f"sqlite:///{tmp_path / 'empty.db'}", "verify"], tmp_path, monkeypatch)
     assert result.exit_code == 1
-    assert "kein Kassenbuch" in result.stderr
+    assert "kein Hauptbuch" in result.stderr
     assert (tmp_path / "empty.db").stat().st_size == 0
 
 
@@ -118,6 +118,6 @@ def test_a_reading_command_on_a_database_without_a_ledger_creates_none(
 ):
     result = _run(["--db", database_url, "batches"], tmp_path, monkeypatch)
     assert result.exit_code == 1
-    assert "gibt es noch kein Kassenbuch" in result.stderr
+    assert "gibt es noch kein Hauptbuch" in result.stderr
     assert _run(["--db", database_url, "init"], tmp_path, monkeypatch).exit_code == 0
     assert _run(["--db", database_url, "batches"], tmp_path, monkeypatch).exit_code == 0

@@ -166,7 +166,7 @@ def test_rerun_after_a_correction_reproduces_the_numbers_and_a_new_report_shows_
 
 def test_rerun_of_an_unknown_run_is_refused(small_city: Monitor) -> None:
     result = small_city.run("report", "--rerun", "7", expect=1)
-    assert "no report run 7" in result.stderr
+    assert "Einen Berichtslauf 7 gibt es nicht" in result.stderr
 
 
 def test_rerun_refuses_a_ledger_changed_outside_the_program(small_city: Monitor) -> None:

@@ -221,15 +221,15 @@ def test_the_estimators_caveats_reason_and_inference_are_translated():
     assert result.reason == Caveat("auto_staggered", {"n": 3, "minimum": 3})
     assert result.method_reason == result.reason.english
     assert plain_caveat(result.reason, DE, FMT).startswith("3 geförderte Quartiere")
-    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz: Die Start")
+    assert plain_inference(result.to_dict(), DE).startswith("Randomisierungsinferenz: Die Start")
     options = EvaluationOptions(inference="analytic")
     result = evaluate_panel(_panel({1: 3, 2: 3, 3: 4}), "y", "unit", "time", "cohort", options)
     for caveat in result.caveats:
         assert plain_caveat(caveat, DE, FMT) != caveat.english
-    assert plain_inference(result.inference, DE).startswith("Standardfehler aus den")
+    assert plain_inference(result.to_dict(), DE).startswith("Standardfehler aus den")
     # evaluate_panel corrects the variance of small cohorts: the committee reads that, not a
     # claim that their uncertainty is understated.
-    assert plain_inference(result.inference, DE).endswith("mit Korrektur für kleine Jahrgänge")
+    assert plain_inference(result.to_dict(), DE).endswith("mit Korrektur für kleine Jahrgänge")
     (small,) = [c for c in result.caveats if c.code == "small_cohorts"]
     assert small.values["corrected"] is True and small.values["n"] == 5
     assert "small-cohort correction" in small.english
@@ -246,7 +246,7 @@ def test_synthetic_did_caveats_reason_and_inference_are_translated():
     assert plain_caveat(result.reason, DE, FMT).startswith(
         "Nur 2 geförderte(s) Quartier(e) (1, 2), daher synthetische"
     )
-    assert plain_inference(result.inference, DE).startswith("Randomisierungsinferenz: Die Start")
+    assert plain_inference(result.to_dict(), DE).startswith("Randomisierungsinferenz: Die Start")
 
 
 def test_the_reason_why_no_estimate_exists_is_translated():
@@ -282,7 +282,7 @@ def test_an_old_documents_english_sentence_or_an_unknown_code_is_shown_as_given(
     assert plain_caveat("Something new.", DE, FMT) == "Something new."
     newer = {"code": "from_a_newer_version", "values": {}, "text": "Something newer."}
     assert plain_caveat(newer, DE, FMT) == "Something newer."
-    assert plain_inference("a method of its own", DE) == "a method of its own"
+    assert plain_inference({"inference": "a method of its own"}, DE) == "a method of its own"
 
 
 def test_the_panel_preparation_caveats_are_translated():

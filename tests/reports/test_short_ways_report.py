@@ -56,7 +56,9 @@ def test_the_sidecar_holds_what_access_and_siting_compute(report) -> None:
 def test_the_page_names_the_needy_districts_least_reached_and_the_suggestion(report) -> None:
     _, sidecar, pages = report
     section = next(s for s in sidecar["short_ways"] if s["type"] == "beratung")
-    [page] = [p for p in pages if "Kurze Wege: Anlaufstellen „beratung“" in p]
+    assert section["name"] == "Beratungsstellen"  # the type's display name, not its code
+    [page] = [p for p in pages if "Kurze Wege: Beratungsstellen" in p]
+    assert "„beratung“" not in page and "(Beratungsstellen: " in page
     burdened = ("high", "very_high")
     needy = [d for d in section["districts"]
              if d["need_class"] in burdened and d["covered"] < d["people"]]  # fmt: skip

@@ -100,11 +100,17 @@ def test_import_raises_each_finding_once_and_mails_the_new_ones(
         ("idle_measure", "LK/S01/never"),
         ("unmatched_lookalike", "36300/501100"),
     }
-    assert "64% of spending in 2024" in alerts[("unattributed_share", "2024")]
-    assert "540.00 of 840.00 EUR" in alerts[("unattributed_share", "2024")]
-    assert "2024-02 to 2024-03" in alerts[("idle_measure", "ST-D/S02/2023-12-20")]
+    # In the service's language ([ui] lang, German by default), figures through Babel.
+    share = alerts[("unattributed_share", "2024")]
+    assert share.startswith("64\xa0% der Ausgaben 2024 (bis 15.03.2024) erreichen kein Quartier")
+    assert "540,00\xa0€ von 840,00\xa0€" in share
+    assert (
+        "(02/2024 bis 03/2024); zuletzt dort: 20.12.2023"
+        in (alerts[("idle_measure", "ST-D/S02/2023-12-20")])
+    )
+    assert "zuletzt dort: nie" in alerts[("idle_measure", "LK/S01/never")]
     lookalike = alerts[("unmatched_lookalike", "36300/501100")]
-    assert "1 posting(s) in 2024" in lookalike and "40.00 EUR" in lookalike and "LK" in lookalike
+    assert "1 Buchung(en) 2024" in lookalike and "40,00\xa0€" in lookalike and "LK" in lookalike
     assert smtp_server.mailbox.to("kaemmerei@stadt.example") == 1
 
     # The same findings again: nothing new, no second e-mail.
@@ -119,7 +125,7 @@ def test_import_raises_each_finding_once_and_mails_the_new_ones(
     changed = {k: v for k, v in _alerts(city).items() if k[0] == "export_changed"}
     [(subject, message)] = [(k[1], v) for k, v in changed.items()]
     assert subject == "batch 2/2024"
-    assert "update.xlsx" in message and "2024-01: 100.00 -> 120.00" in message
+    assert "update.xlsx" in message and "2024-01: 100,00\xa0€ → 120,00\xa0€" in message
     assert smtp_server.mailbox.to("kaemmerei@stadt.example") == 2
 
 

@@ -114,9 +114,9 @@ def test_refused_file_goes_to_failed_with_the_reasons_beside_it(city: City, tmp_
     failed = city.folder / "failed" / "journal-feb.csv"
     assert failed.is_file() and not (city.inbox / "journal-feb.csv").exists()
     report = (city.folder / "failed" / "journal-feb.csv.error.txt").read_text("utf-8")
-    assert "could not import journal-feb.csv" in report
-    assert "row 4, column 'Betrag'" in report  # line 4 of the CSV: title, header, two rows
-    assert "ledger is unchanged" in report
+    assert "budget-monitor konnte journal-feb.csv nicht importieren." in report
+    assert "Zeile 4, Spalte 'Betrag': kein Betrag" in report  # line 4: title, header, two rows
+    assert "das Hauptbuch ist unverändert" in report
     assert _batches(city) == []
     with city.service().engine.connect() as connection:
         alert = connection.execute(select(Alert)).one()

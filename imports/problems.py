@@ -1,0 +1,232 @@
+"""What is wrong with an imported file, as data: a code and the values its wording needs.
+
+A row error, a refused file or the reason a profile was chosen is made where it is detected, as a
+`Problem`; nobody downstream has to recognise a sentence. Its English wording (the Python API's
+messages, SPEC §2's JSON `message`) is rendered FROM the code by the one table below, ENGLISH;
+the front door (monitor/) words the same code from the catalogue in the reader's language
+("problem.<code>", German by default), filled with the same values. A test checks that every
+code has a message in both catalogues with the placeholders of its English template.
+
+This mirrors evaluation/caveat_codes.py for the statistics. imports/ knows nothing of the
+catalogue (the arrow points from monitor/ to imports/, never back).
+
+Values are strings and whole numbers as the message shows them: a cell's value as written
+(`repr`, so that "" and " 12" are visible), header names, row numbers; amounts as cents in a value
+whose name ends in `_cents`, so that each language writes them in its own way. `parts` are further
+problems said after the first, each on its own line (what each profile lacks, say).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from imports.money import format_cents
+
+Value = int | str
+
+# code → English, a str.format template over the values.
+ENGLISH: Mapping[str, str] = MappingProxyType(
+    {
+        # Pieces of other messages.
+        "list": "{first}",
+        "named_with": "{name} ({detail})",
+        # The kinds of master-data table (imports.master_data.columns.TableSpec.title).
+        "table_measures": "measures",
+        "table_allocations": "allocations",
+        "table_districts": "districts",
+        "table_population": "population",
+        "table_indicator_values": "indicator values",
+        "table_indicator_values_wide_format": "indicator values (wide format)",
+        "table_budget_plan": "budget plan",
+        "table_crosswalk": "crosswalk",
+        "table_facilities": "facilities",
+        "table_master_data": "master data",
+        # A cell of a row (postings, master data, tables).
+        "not_valid": "{value} is not valid",
+        "not_amount": "not an amount: {value}; expected a number such as 1.234,56, -1.234,56 or "
+        "1.234,56- (decimal mark {decimal})",
+        "implausible_amount": "implausible amount: {value} is larger than {limit_cents} "
+        "([imports] max_abs_amount); not stored. Check the cell (a number where a code or a "
+        "date belongs?)",
+        "not_date": "not a date: {value}; expected a date such as 31.12.2024, 2024-12-31 or an "
+        "Excel date",
+        "not_whole_number": "expected a whole number in {column}",
+        "empty_cell": "{column} is empty",
+        "debit_credit_marker": "expected a debit/credit marker: {markers}",
+        "same_key": "same key ({key}) as row {others} but different content",
+        "not_year": "not a year: {value}",
+        "not_number": "not a number: {value}",
+        "ends_before_start": "ends before it starts",
+        "needs_measure_code": "empty: every row needs a measure code",
+        "needs_measure_name": "empty: every measure needs a name",
+        "needs_district_code": "empty: every row needs a district code",
+        "needs_district_name": "empty: every district needs a name",
+        "needs_year": "empty: every row needs a year",
+        "needs_population": "missing: every row needs a population",
+        "needs_period": "empty: every row needs a period",
+        "needs_indicator": "empty: every row needs an indicator",
+        "needs_measure_or_product": "empty: every row needs a measure or product",
+        "needs_share": "empty: every row needs a share (0,5 or 50 %)",
+        "not_coordinate": "not a coordinate (a number)",
+        "outside_globe": "longitude and latitude are outside -180..180, -90..90",
+        # A whole file.
+        "in_file": "{file}: {detail}",
+        "no_posting_rows": "no rows: the header in {where} has no data rows below it{skipped}; "
+        "nothing imported. Export the postings again, with their lines",
+        "where_header_row": "row {row} of sheet {sheet}",
+        "where_described": "the column description of {sheet}",
+        "skipped_rows": " (skipped: {blank} blank, {total} total, {header} repeated header rows)",
+        "no_table_rows": "no rows: the {table} table in sheet {sheet} has {where} but no data "
+        "rows below it{left}; nothing imported",
+        "where_table_header": "the header in row {row}",
+        "where_table_described": "the described columns",
+        "skipped_notes": " (only {total} total and {notes} note rows, which are skipped)",
+        "no_table_found": "{file}: no {table} table found.",
+        "no_header_in_sheets": "Found no header row (no text cells in the first rows of any "
+        "sheet).",
+        "where_row": "row {row}",
+        "table_header_found": "Found in sheet {sheet}, {where}: {found}",
+        "missing_column": "Missing column {field}: one of {aliases}",
+        "hint_wide_indicators": "A wide file needs the district and period columns (or --period) "
+        "and one column per indicator, named by its code or an alias: {aliases}.",
+        "hint_plan_columns": "Expected a measure or product column ('Maßnahme', 'Produkt'), and "
+        "either a year and an amount column ('Jahr', 'Ansatz') or one column per year ('2025', "
+        "'Plan 2025', 'Ansatz 2025'). A column named otherwise can be given an alias in the "
+        "settings ([plan] columns).",
+        "hint_crosswalk_json": "Or give a JSON object {{code: [codes]}}.",
+        "hint_projected_coordinates": "Or give the coordinates as 'x' and 'y' (Rechtswert, "
+        "Hochwert) with --crs EPSG:NNNN.",
+        "coordinates_need_crs": "the coordinates {x}/{y} need --crs EPSG:NNNN (for ETRS89 / UTM "
+        "32N: EPSG:25832); digits alone cannot tell",
+        "sum_line_differs": "the export's sum line (row {row}) says {stated_cents}, its rows add "
+        "up to {total_cents}",
+        # Finding the header and the profile.
+        "unknown_profile": "unknown profile {profile}; known profiles: {known}, auto",
+        "no_profile_matches": "no mapping profile matches this file's header.",
+        "no_header_row": "Found no header row (the file has no text cells in its first rows).",
+        "header_found": "Found in sheet {sheet}, row {row}: {found}",
+        "profile_lacks": "Profile {profile} lacks {expected}",
+        "field_one_of": "{field}: one of {headers}",
+        "add_profile": "Add a profile under [imports.profiles.NAME] in settings.toml for this "
+        "layout.",
+        "ambiguous_columns": "two columns map to one field in the {where} (profile {profile}): "
+        "{found}. Only one could be imported and nothing says which is meant: remove the other "
+        "column, or name the one to use in a profile ([imports.profiles.NAME.columns])",
+        "doubled_column": "{field}: {first} (column {first_letter}) and {second} (column "
+        "{second_letter})",
+        "where_header_in_row": "header in row {row} of sheet {sheet}",
+        "where_column_description": "column description of sheet {sheet}",
+        "profile_chosen": "profile {profile} ({origin}): {where} maps {count} fields ({fields})",
+        "origin_builtin": "built-in",
+        "origin_settings": "from settings",
+        "profile_alone": "no other profile matches",
+        "profile_tie_settings": "tied at {count} fields with {names}: a profile from settings "
+        "wins a tie with a built-in one",
+        "profile_tie_order": "tied at {count} fields with {names}: of equals, the one defined "
+        "first wins (choose with --profile NAME)",
+        "profile_fewer": "other matching profiles map fewer fields: {names}",
+    }
+)
+
+
+def template_fields(template: str) -> set[str]:
+    """The {names} a template expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: its code (a key of ENGLISH), the values its wording needs, and further
+    problems said after it (`parts`, joined by `joiner`: a new line, or "; ")."""
+
+    code: str
+    values: Mapping[str, Value | Problem] = field(default_factory=dict)
+    parts: tuple[Problem, ...] = ()
+    joiner: str = "\n"
+
+    def __post_init__(self) -> None:
+        if self.code not in ENGLISH:
+            raise ValueError(f"unknown import problem code {self.code!r}")
+        missing = template_fields(ENGLISH[self.code]) - set(self.values)
+        if missing:
+            raise ValueError(f"problem {self.code!r} needs the values {sorted(missing)}")
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "parts", tuple(self.parts))
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.values.items())), self.parts, self.joiner))
+
+    @property
+    def english(self) -> str:
+        """The sentence of the Python API and of the JSON `message`."""
+        return self.worded(lambda code, values: ENGLISH[code].format(**values), format_cents)
+
+    def worded(self, words: Any, money: Any) -> str:
+        """This problem in other words: `words(code, values)` gives one code's text, `money`
+        writes cents; nested problems among the values and the parts are worded the same way."""
+        values = {
+            name: (
+                value.worded(words, money)
+                if isinstance(value, Problem)
+                else money(value)
+                if name.endswith("_cents")
+                else value
+            )
+            for name, value in self.values.items()
+        }
+        return self.joiner.join(
+            [words(self.code, values), *(part.worded(words, money) for part in self.parts)]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The code and its values as JSON (added beside SPEC §2's `message`)."""
+        document: dict[str, Any] = {
+            "code": self.code,
+            "values": {
+                k: v.to_dict() if isinstance(v, Problem) else v for k, v in self.values.items()
+            },
+        }
+        if self.parts:
+            document["parts"] = [p.to_dict() for p in self.parts]
+            document["joiner"] = self.joiner
+        return document
+
+
+def problem(code: str, /, **values: Value | Problem) -> Problem:
+    """`problem("not_year", value="'20x4'")`: a problem without parts."""
+    return Problem(code, values)
+
+
+def joined(problems: Sequence[Problem], joiner: str = ", ") -> Problem:
+    """Several problems said as one list ("a, b" or "a; b")."""
+    return Problem("list", {"first": problems[0]}, tuple(problems[1:]), joiner=joiner)
+
+
+def table_title(title: str) -> Problem:
+    """A kind of table ("budget plan") as a problem, so that each language names it."""
+    return problem("table_" + re.sub(r"[^a-z]+", "_", title.casefold()).strip("_"))
+
+
+def said(value: object) -> str:
+    """A cell's value as a message shows it: quoted, so that blanks and spaces are visible."""
+    return repr(value)
+
+
+def listed(values: Sequence[object]) -> str:
+    """Several names, each quoted, comma-separated: 'KST', 'Kst.'."""
+    return ", ".join(repr(v) for v in values)
+
+
+class ProblemError(ValueError):
+    """A whole file (or a setting) that cannot be used, and why as a `Problem`; the message is
+    its English sentence, so callers that only print the exception read what they always did.
+    Raised with a plain text, `problem` is None (a message not yet turned into a code)."""
+
+    def __init__(self, problem: Problem | str) -> None:
+        self.problem = problem if isinstance(problem, Problem) else None
+        super().__init__(problem.english if isinstance(problem, Problem) else problem)

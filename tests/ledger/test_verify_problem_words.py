@@ -1,0 +1,68 @@
+"""What `verify` finds reaches the auditor in German (issue 16 item 1): every problem is a code
+and its values (ledger.verify_problems), worded from the catalogue ("verify.<code>") in the
+chosen language; the JSON keeps its English `message` (SPEC §6) beside the code."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.verify_problems import ENGLISH, part, template_fields, verify_problem
+from monitor.problem_words import verify_text
+from reports.messages import LANGUAGES, Messages, catalogue, placeholders
+from tests.conftest import Monitor
+from tests.ledger.test_verify_master_data import execute
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_verification_code_has_words_with_the_english_placeholders(lang):
+    words = catalogue(lang)
+    missing = [code for code in ENGLISH if f"verify.{code}" not in words]
+    assert missing == []
+    differing = [
+        code
+        for code, english in ENGLISH.items()
+        if placeholders(words[f"verify.{code}"]) != template_fields(english)
+    ]
+    assert differing == []
+    if lang == "en":
+        assert {c: words[f"verify.{c}"] for c in ENGLISH} == dict(ENGLISH)
+
+
+def test_a_problem_keeps_its_kind_ids_and_english_message_and_is_worded_with_its_parts():
+    where = part(
+        "derived_both",
+        postings=part("derived_postings", count=2, named="4, 7"),
+        months=part("derived_months", months="2024-03"),
+    )
+    problem = verify_problem("derived", "derived_differs", {"table": "t"}, where=where)
+    assert (problem["kind"], problem["table"], problem["code"]) == (
+        "derived",
+        "t",
+        "derived_differs",
+    )
+    assert (
+        "in the rows of 2 posting(s) (posting 4, 7) and the monthly sums of 2024-03:"
+        in (problem["message"])
+    )
+    german = verify_text(problem, Messages("de"))
+    assert "in den Zeilen von 2 Buchung(en) (Buchung 4, 7) und den Monatssummen von 2024-03:" in (
+        german
+    )
+    assert verify_text({"kind": "old", "message": "as written"}, Messages("de")) == "as written"
+    with pytest.raises(ValueError, match="needs the values"):
+        verify_problem("batch", "batch_count", batch=1)
+
+
+@pytest.mark.postgres
+def test_verify_names_a_changed_posting_in_german_and_in_english_on_request(
+    monitor: Monitor, city
+) -> None:
+    execute(monitor.database_url, "UPDATE posting SET amount_cents = 999 WHERE id = 2")
+    german = monitor.run("verify", expect=1).stderr
+    assert "Problem: Buchung 2 wurde außerhalb des Programms geändert oder eingefügt" in german
+    english = monitor.run("--lang", "en", "verify", expect=1).stderr
+    assert "Problem: posting 2 was changed or inserted outside the program" in english
+    document = monitor.json("verify", expect=1)
+    changed = next(p for p in document["problems"] if p.get("posting") == 2)
+    assert changed["code"] == "posting_changed" and changed["kind"] == "changed"
+    assert changed["message"] == "posting 2 was changed or inserted outside the program"

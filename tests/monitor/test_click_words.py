@@ -1,0 +1,116 @@
+"""Click's own phrases in the chosen language (issue 16 item 1): a usage error, a missing option,
+an unknown option, a value of the wrong type and the help's "[default: …]" read German by
+default and English with --lang en; the catalogue covers every phrase the installed click shows
+a user, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import click
+import pytest
+from babel.messages.extract import extract_from_file
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.click_words import click_catalogue
+from monitor.language import LANG_ENV
+
+# Click's phrases that only a programmer sees (a command declared wrongly raises TypeError), or
+# that this program never shows (shell completion, an editor, a Windows console, colours).
+DEVELOPERS_ONLY = {
+    "Name '{name}' defined twice",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument "
+    "instead? Did you mean to pass '--{name}'?",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Shell completion is not supported for Bash versions older than 4.4.",
+    "Couldn't detect Bash version, shell completion is not supported.",
+    "Unknown color {colour!r}",
+    "Unknown standard stream '{name}'",
+    "Windows error: {error}",
+    "{editor}: Editing failed",
+    "{editor}: Editing failed: {e}",
+    "d",
+}
+
+
+def _clicks_phrases() -> set[str | tuple[str, str]]:
+    """Every phrase the installed click marks for translation, found as Babel extracts them."""
+    folder = Path(click.__file__).parent
+    found: set[str | tuple[str, str]] = set()
+    for source in folder.glob("*.py"):
+        for _, message, _, _ in extract_from_file(
+            "python", str(source), keywords={"_": None, "ngettext": (1, 2)}
+        ):
+            found.add(message)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_phrase_click_shows_a_user_has_german_words_with_its_placeholders():
+    german = click_catalogue("de")
+    wanted = {p for p in _clicks_phrases() if p not in DEVELOPERS_ONLY}
+    assert len(wanted) > 50
+    assert sorted(map(str, wanted - set(german))) == []
+    for phrase in wanted:
+        forms = phrase if isinstance(phrase, tuple) else (phrase,)
+        words = german[phrase]
+        translations = words if isinstance(words, tuple) else (words,)
+        assert len(forms) == len(translations), phrase
+        for form, translation in zip(forms, translations, strict=True):
+            assert _fields(form) == _fields(translation), phrase
+            assert ("%(prog)s" in form) == ("%(prog)s" in translation), phrase
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner(env={LANG_ENV: ""}).invoke(cli, ["--db", "sqlite:///nowhere.db", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "german", "english"),
+    [
+        (("access",), "Fehler: Es fehlt die Option '--type'.", "Missing option '--type'."),
+        (
+            ("spend", "--jahr", "2024"),
+            "Fehler: Unbekannte Option '--jahr'. Meinten Sie '--year'?",
+            "No such option '--jahr'. Did you mean '--year'?",
+        ),
+        (
+            ("spend", "--year", "24x"),
+            "Ungültiger Wert für '--year': '24x' ist keine gültige Zahl (integer).",
+            "Invalid value for '--year': '24x' is not a valid integer.",
+        ),
+        (("nonsense",), "Unbekannter Befehl 'nonsense'.", "No such command 'nonsense'."),
+    ],
+)
+def test_usage_errors_are_german_by_default_and_english_on_request(args, german, english):
+    code, shown = _run(*args)
+    assert code == 2 and german in shown, shown
+    code, shown = _run("--lang", "en", *args)
+    assert code == 2 and english in shown, shown
+
+
+def test_an_unknown_option_before_any_command_is_said_in_the_environments_language():
+    """Click refuses it before --lang is read: the environment's language (or German) says it."""
+    code, shown = _run("--frobnicate")
+    assert code == 2 and "Fehler: Unbekannte Option '--frobnicate'." in shown
+    assert "Hilfe mit 'cli --help'." in shown
+    english = CliRunner(env={LANG_ENV: "en"}).invoke(cli, ["--frobnicate"]).output
+    assert "No such option '--frobnicate'." in english
+
+
+def test_the_helps_default_values_are_said_in_the_chosen_language():
+    _, shown = _run("access", "--help")
+    flat = " ".join(shown.split())
+    assert "[Voreinstellung: population]" in flat and "default:" not in flat
+    assert "Diese Hilfe zeigen und beenden." in flat
+    _, shown = _run("--lang", "en", "access", "--help")
+    assert "[default: population]" in " ".join(shown.split())

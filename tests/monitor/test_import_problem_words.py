@@ -1,0 +1,139 @@
+"""An import's problems reach the clerk in German (issue 16 item 1): imports/ says what is wrong
+as a code and its values, the front door words it from the catalogue (German by default, English
+with --lang en), and the JSON keeps SPEC §2's English `message` beside the code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from imports.problems import ENGLISH, Problem, ProblemError, problem, template_fields
+from monitor.cli import cli
+from monitor.language import LANG_ENV
+from monitor.problem_words import problem_key, worded_problem
+from reports.messages import LANGUAGES, Messages, catalogue, placeholders
+
+HEADER = "Buchungsdatum;Belegnummer;Position;Sachkonto;Kostenstelle;Produkt;Betrag;Buchungstext\n"
+
+
+def _run(tmp_path: Path, *args: str, expect: int) -> tuple[str, str]:
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    result = CliRunner(env={LANG_ENV: ""}).invoke(cli, ["--db", db, *args])
+    assert result.exit_code == expect, (args, result.output)
+    assert "Traceback" not in result.output
+    return result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_problem_code_has_words_with_the_english_placeholders(lang):
+    words = catalogue(lang)
+    missing = [code for code in ENGLISH if problem_key(code) not in words]
+    assert missing == []
+    differing = [
+        code
+        for code, english in ENGLISH.items()
+        if placeholders(words[problem_key(code)]) != template_fields(english)
+    ]
+    assert differing == []
+
+
+def test_the_english_catalogue_says_what_the_python_api_says():
+    """--lang en and the JSON `message` must not tell two different stories."""
+    words = catalogue("en")
+    assert {c: words[problem_key(c)] for c in ENGLISH} == dict(ENGLISH)
+
+
+def test_a_problem_is_worded_with_its_nested_parts_and_money_in_the_locale():
+    amount = problem("implausible_amount", value="'1e15'", limit_cents=99_999_999_999_999)
+    assert "999.999.999.999,99\xa0€" in worded_problem(amount, Messages("de"))
+    assert "than €999,999,999,999.99 (" in worded_problem(amount, Messages("en"))
+    assert "than 999999999999.99 (" in amount.english  # the JSON's machine form
+    nested = problem("in_file", file="a.csv", detail=problem("not_year", value="'x'"))
+    assert worded_problem(nested.to_dict(), Messages("de")) == "a.csv: keine Jahreszahl: 'x'"
+
+
+def test_a_problem_refuses_an_unknown_code_or_missing_values():
+    with pytest.raises(ValueError, match="unknown import problem code"):
+        problem("no_such_code")
+    with pytest.raises(ValueError, match="needs the values"):
+        problem("not_year")
+    assert str(ProblemError(problem("not_year", value="'x'"))) == "not a year: 'x'"
+    assert ProblemError("plain").problem is None
+    assert isinstance(Problem("list", {"first": "a"}).english, str)
+
+
+def _bad_postings(tmp_path: Path) -> Path:
+    path = tmp_path / "journal.csv"
+    path.write_text(
+        HEADER
+        + "31.01.2024;1001;1;5010;KST01;P1;1.234,56;gut\n"
+        + "32.01.2024;1002;1;5010;KST01;P1;10,00;kein Datum\n"
+        + "01.02.2024;1003;1;5010;KST01;P1;zehn;kein Betrag\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_row_errors_are_german_by_default_with_file_row_column_and_what_was_expected(tmp_path):
+    path = _bad_postings(tmp_path)
+    _, shown = _run(tmp_path, "import", "postings", str(path), expect=1)
+    assert "Zeile 3, Spalte „Buchungsdatum“: kein Datum: '32.01.2024'; erwartet wird ein Datum" in (
+        shown
+    )
+    assert (
+        "Zeile 4, Spalte „Betrag“: kein Betrag: 'zehn'; erwartet wird eine Zahl wie 1.234,56"
+        in (shown)
+    )
+    assert "journal.csv" in shown
+    assert "not a date" not in shown and "expected" not in shown
+
+
+def test_row_errors_are_english_on_request_and_the_json_keeps_the_code(tmp_path):
+    path = _bad_postings(tmp_path)
+    _, shown = _run(tmp_path, "--lang", "en", "import", "postings", str(path), expect=1)
+    assert "not a date: '32.01.2024'; expected a date such as 31.12.2024" in shown
+    out, _ = _run(tmp_path, "import", "postings", str(path), "--json", expect=1)
+    document = json.loads(out)
+    date_error = next(e for e in document["errors"] if e["row"] == 3)
+    assert date_error["message"].startswith("not a date: '32.01.2024'")  # SPEC §2, English
+    assert date_error["problem"] == {"code": "not_date", "values": {"value": "'32.01.2024'"}}
+
+
+def test_the_profile_choice_is_explained_in_german(tmp_path):
+    path = tmp_path / "journal.csv"
+    path.write_text(HEADER + "31.01.2024;1001;1;5010;KST01;P1;1.234,56;gut\n", encoding="utf-8")
+    out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", expect=0)
+    assert "Profil 'generic' (eingebaut): Die Kopfzeile in Zeile 1 des Blatts" in out
+    out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", "--json", expect=0)
+    assert json.loads(out)["profile_reason"].startswith("profile 'generic' (built-in)")
+
+
+def test_a_file_no_profile_fits_is_refused_in_german_naming_what_is_missing(tmp_path):
+    path = tmp_path / "fremd.csv"
+    path.write_text("Datum;Wert\n01.01.2024;5\n", encoding="utf-8")
+    _, shown = _run(tmp_path, "import", "postings", str(path), expect=1)
+    assert "Kein Zuordnungsprofil passt zur Kopfzeile dieser Datei." in shown
+    assert "Gefunden in Blatt 'fremd.csv', Zeile 1: 'Datum', 'Wert'" in shown
+    assert "Dem Profil 'generic' fehlt" in shown
+    assert "no mapping profile" not in shown
+
+
+def test_a_header_without_rows_is_refused_in_german(tmp_path):
+    path = tmp_path / "leer.csv"
+    path.write_text(HEADER, encoding="utf-8")
+    _, shown = _run(tmp_path, "import", "postings", str(path), expect=1)
+    assert "keine Zeilen: Unter der Kopfzeile in Zeile 1 des Blatts 'leer.csv'" in shown
+    assert "stehen keine Daten" in shown
+
+
+def test_a_master_data_file_without_its_table_is_refused_in_german(tmp_path):
+    path = tmp_path / "quartiere.csv"
+    path.write_text("Farbe;Form\nrot;rund\n", encoding="utf-8")
+    _, shown = _run(tmp_path, "import", "districts", str(path), expect=1)
+    assert "quartiere.csv: keine Tabelle der Quartiere gefunden." in shown
+    assert "Es fehlt die Spalte 'district': eine von" in shown
+    _, shown = _run(tmp_path, "--lang", "en", "import", "districts", str(path), expect=1)
+    assert "quartiere.csv: no districts table found." in shown
