@@ -214,7 +214,7 @@ def test_a_master_value_changed_past_the_trip_wire_is_caught_by_every_check(
     monitor.json(*SPEND)  # the check passes and notes where: nothing left to rely on
     execute(monitor.database_url, *past_the_trip_wire(*MOVE_SHARES[:2]))
     refused = monitor.run(*command, expect=1)
-    assert "Problem: master import 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
         refused.stderr
     )
     assert "Traceback" not in refused.stderr
@@ -246,7 +246,7 @@ def test_a_share_changed_past_the_trip_wire_with_its_row_hash_recomputed_is_caug
         ),
     )
     refused = monitor.run(*TRACE, expect=1)
-    assert "master import 2 (measures): its record or its rows were changed" in refused.stderr
+    assert "Stammdatenimport 2 (measures): Sein Eintrag oder seine Zeilen wurden" in refused.stderr
 
 
 def test_the_trip_wire_goes_with_a_downgrade_and_comes_back_with_the_upgrade(
