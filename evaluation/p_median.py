@@ -94,6 +94,11 @@ class Median:
     def optimal(self) -> bool:
         return all(s.optimal for s in self.curve)
 
+    @property
+    def covered_after(self) -> float:
+        """People within `within` of a place once the best choice is added."""
+        return self.covered_before + self.best.gain
+
     def mean_distance(self, total: float) -> float | None:
         """People-weighted mean distance (metres) for a total, None when nobody or infinite."""
         if self.people <= 0 or not np.isfinite(total):

@@ -25,6 +25,10 @@ from monitor.options import as_of_option, json_option
 from monitor.worded import WordedCommand, WordedOption
 from reports.formatting import LocaleFormat
 
+# `siting --objective`: the most people newly within reach, or the shortest ways on average.
+COVERAGE, DISTANCE = "coverage", "distance"
+OBJECTIVES = (COVERAGE, DISTANCE)
+
 _within_option = click.option(
     "--within",
     type=click.FloatRange(min=0, min_open=True),
@@ -133,6 +137,14 @@ def access_command(
     cls=WordedOption,
     help="cli.siting.candidates",
 )
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default=OBJECTIVES[0],
+    show_default=True,
+    cls=WordedOption,
+    help="cli.siting.objective",
+)
 @_reading_options
 def siting_command(
     app: AppContext,
@@ -140,6 +152,7 @@ def siting_command(
     add: int,
     within: float,
     candidates_path: Path | None,
+    objective: str,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -148,8 +161,8 @@ def siting_command(
 ) -> None:
     """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
     mark = checked_ledger(app, unverified)
-    document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of),
-                **mark}  # fmt: skip
+    document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of,
+                                  objective), **mark}  # fmt: skip
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -162,9 +175,14 @@ def siting_command(
                            newly=place["newly_covered"]))  # fmt: skip
     before, after = document["covered_before"], document["covered_after"]
     lines.append(words("cli.siting.total", before=before, after=after, gain=after - before))
+    if objective == DISTANCE:
+        lines.append(words("cli.siting.distance", before=_metres(document["mean_distance_before"]),
+                           after=_metres(document["mean_distance_after"])))  # fmt: skip
     for step in document["curve"]:
         lines.append(words("cli.siting.curve", places=step["places"], covered=step["covered"],
                            gain=step["newly_covered"]))  # fmt: skip
+        if objective == DISTANCE:
+            lines[-1] += words("cli.siting.curve_distance", mean=_metres(step["mean_distance_m"]))
     lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
     click.echo("\n".join(lines))
 
@@ -178,9 +196,12 @@ def siting_document(
     period: str | None,
     weight: str,
     as_of: str | None,
+    objective: str = COVERAGE,
 ) -> dict[str, Any]:
     """The `siting --json` document (SPEC §9); with the running cost of a place where the
-    ledger knows it (places naming their measure), the cost per person newly reached."""
+    ledger knows it (places naming their measure), the cost per person newly reached. The
+    objective: the most people newly within reach (maximal covering) or the smallest
+    people-weighted distance (p-median), whose document adds the mean distances."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
@@ -190,7 +211,10 @@ def siting_document(
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
-    result = solve_siting(reached, candidates, within, add)
+    if objective == DISTANCE:
+        result = solve_p_median(reached, candidates, within, add)
+    else:
+        result = solve_siting(reached, candidates, within, add)
     with app.engine.connect() as connection:
         cost = running_cost_per_place(
             connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
@@ -200,8 +224,9 @@ def siting_document(
     lon, lat = lon_lat(sites[chosen, 0], sites[chosen, 1])
     districts = candidates["district"].to_numpy(dtype=object)[chosen]
     before = result.covered_before
-    return {
+    document = {
         "type": kind,
+        "objective": objective,
         "within": _number(within),
         "period": inputs.period,
         "weight": weight,
@@ -232,6 +257,21 @@ def siting_document(
             for size, step in enumerate(result.curve, start=1)
         ],
     }
+    if objective == DISTANCE:
+        _add_distances(document, result)
+    return document
+
+
+def _add_distances(document: dict[str, Any], result: Any) -> None:
+    """The p-median's own figures: the people-weighted mean distance (whole metres) to the
+    nearest place before and after (before: None when there is no place of the type), per new
+    place the people it serves (it is their nearest place now), per curve step the mean."""
+    document["mean_distance_before"] = _metres(result.mean_distance(result.total_before))
+    document["mean_distance_after"] = _metres(result.mean_distance(result.best.total_distance))
+    for place, served in zip(document["added"], result.best.served, strict=True):
+        place["served"] = round(served)
+    for step, solution in zip(document["curve"], result.curve, strict=True):
+        step["mean_distance_m"] = _metres(result.mean_distance(solution.total_distance))
 
 
 def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
@@ -255,6 +295,24 @@ def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int
         candidates[["x", "y"]].to_numpy(float),
         within,
         add,
+    )
+
+
+def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+    """The p-median solution for `add` new places among `candidates`: the smallest
+    people-weighted distance to the nearest place, the places of the type already there kept."""
+    from evaluation.p_median import p_median
+
+    if candidates.empty:
+        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
+    residents = reached.residents
+    return p_median(
+        residents[["x", "y"]].to_numpy(float),
+        residents["people"].to_numpy(float),
+        residents["distance_m"].to_numpy(float),
+        candidates[["x", "y"]].to_numpy(float),
+        add,
+        within=within,
     )
 
 
@@ -290,6 +348,10 @@ def _cost_per_person(cost: int | None, places: int, gain: float) -> str | None:
         return None
     cents = (Decimal(cost) * places / people).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return format_cents(int(cents))
+
+
+def _metres(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def _number(value: float) -> int | float:
