@@ -54,8 +54,10 @@ def _reading_options(command: Any) -> Any:
 
 
 def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
-                    as_of: str | None) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
-    """(the `access --json` document, the inputs, the Access result)."""
+                    as_of: str | None, network: Path | None = None,
+                    ) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
+    """(the `access --json` document, the inputs, the Access result); with `network` (an
+    OpenStreetMap extract) distances are walked along its footpaths."""
     from evaluation.access import access
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import short_way_inputs
@@ -64,10 +66,15 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
         inputs = short_way_inputs(
             connection, app.settings, kind, period, weight, resolve_as_of(connection, as_of)
         )
-    result = access(inputs.residents, inputs.places, inputs.districts, within)
+    if network is None:
+        result = access(inputs.residents, inputs.places, inputs.districts, within)
+    else:
+        measure = _walking_measure(app, network)
+        result = access(inputs.residents, inputs.places, inputs.districts, within, measure)
     document = {
         "type": kind,
         "within": _number(within),
+        "distance": "straight_line" if network is None else "walking",
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,
@@ -79,14 +86,36 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     return document, inputs, result
 
 
+def _walking_measure(app: AppContext, path: Path) -> Any:
+    """The walking distance to the nearest place along the footpaths of an OSM extract."""
+    from functools import partial
+
+    from evaluation.walking import walking_distances
+    from imports.geodata import STORAGE_CRS
+    from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
+
+    try:
+        paths = read_walking_network(path, STORAGE_CRS)
+    except (NetworkUnavailable, OSError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    return partial(walking_distances, paths.nodes, paths.u, paths.v, paths.length)
+
+
 @click.command("access", cls=WordedCommand, help="cli.access.help")
 @_type_option
 @_within_option
+@click.option(
+    "--network",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    cls=WordedOption,
+    help="cli.access.network",
+)
 @_reading_options
 def access_command(
     app: AppContext,
     kind: str,
     within: float,
+    network: Path | None,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -95,7 +124,7 @@ def access_command(
 ) -> None:
     """Who lives how far from the nearest place of a type (help for users: `cli.access.help`)."""
     mark = checked_ledger(app, unverified)
-    document, _, _ = access_document(app, kind, within, period, weight, as_of)
+    document, _, _ = access_document(app, kind, within, period, weight, as_of, network)
     document.update(mark)
     if json_output or app.json_output:
         app.emit_json(document)
