@@ -39,11 +39,15 @@ def read_walking_network(path: Path, crs: str) -> WalkingNetwork:
     """The walkable segments of an OSM PBF extract, projected to `crs` (a metric CRS)."""
     try:
         from pyrosm import OSM
+        from pyrosm.exceptions import PBFException
     except ImportError as exc:  # optional dependency
         raise NetworkUnavailable(
             "pyrosm is not installed: pip install 'budget-impact-monitor[network]'"
         ) from exc
-    found = OSM(str(path)).get_network(network_type="walking", nodes=True)
+    try:
+        found = OSM(str(path)).get_network(network_type="walking", nodes=True)
+    except (PBFException, OSError, ValueError) as exc:  # not an OSM PBF file, or unreadable
+        raise NetworkUnavailable(f"{path}: {exc}") from None
     if found is None or found[1] is None or len(found[1]) == 0:
         raise NetworkUnavailable(f"{path}: no walkable ways in this extract")
     nodes, edges = found
