@@ -319,6 +319,7 @@ def _prepare_indicators(
         period=period,
         indicator_columns=aliases,
         zero_rows_missing=zero_rows_missing,
+        aggregates_from=app.settings.indicator_files.aggregates_from or None,
     )
     errors = list(parsed.errors)
     values, counts, joined = parsed.values, parsed.population, None
@@ -374,6 +375,8 @@ def _prepare_indicators(
         summary["other_areas"] = len(other_areas)
     if zero_rows_missing:  # rows whose zeros were read as "not computed", hence missing
         summary["not_computed"] = parsed.not_computed
+    if parsed.aggregates:  # [indicator_files] aggregates_from: the file's closing aggregate rows
+        summary["skipped_aggregates"] = list(parsed.aggregates)
     if joined is not None:  # what the crosswalk carried, and every code it did not
         summary["crosswalk"] = {**joined.summary, "sha256": fingerprint(crosswalk).sha256}
     return Prepared(_dedupe(errors), len(values), tables, summary)
