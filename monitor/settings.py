@@ -102,6 +102,11 @@ class IndicatorSettings:
     unit: str = ""
     higher_is_worse: bool = True
     columns: tuple[str, ...] = ()
+    # A rate the product computes from counts instead of reading it (`import indicators`):
+    # numerator an indicator code holding a count, denominator an indicator code or
+    # "population" (the file's own population column). Times 100 when unit is "%".
+    numerator: str = ""
+    denominator: str = ""
 
 
 @dataclass(frozen=True)

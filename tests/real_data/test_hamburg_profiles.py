@@ -65,7 +65,7 @@ def test_the_three_row_header_and_the_closing_aggregates_are_understood(
 ) -> None:  # type: ignore[no-untyped-def]
     document, _, _ = imported
     assert document["errors"] == [] and document["layout"] == "wide"
-    assert sorted(document["indicators"]) == sorted(COLUMNS)
+    assert sorted(document["indicators"]) == sorted([*COLUMNS, "sgb2_rate"])
     closing = sheet.iloc[FIRST + STADTTEILE : FIRST + STADTTEILE + AGGREGATES, 0].tolist()
     assert document["skipped_aggregates"] == closing
     assert closing[0] == "Hamburg-Mitte" and closing[-1] == "Hamburg"
@@ -80,7 +80,8 @@ def test_every_value_equals_the_workbooks_cell_and_dots_are_missing_never_zero(
 ) -> None:  # type: ignore[no-untyped-def]
     document, values, _ = imported
     rows = sheet.iloc[FIRST : FIRST + STADTTEILE]
-    stored = values.set_index(["district", "indicator"])["value"]
+    stored = values[values["indicator"] != "sgb2_rate"].set_index(["district", "indicator"])
+    stored = stored["value"]
     dots = 0
     for code, column in COLUMNS.items():
         for name, cell in zip(rows[0], rows[column], strict=True):
@@ -92,7 +93,8 @@ def test_every_value_equals_the_workbooks_cell_and_dots_are_missing_never_zero(
     assert dots == 4  # the land prices of Hamburg-Altstadt … kept secret
     assert document["missing"] == dots
     assert document["missing_by_meaning"] == {"unknown": dots}
-    assert document["values"] == len(COLUMNS) * STADTTEILE  # a missing value is a row too
+    # a missing value is a row too; the computed rate adds one row per Stadtteil
+    assert document["values"] == (len(COLUMNS) + 1) * STADTTEILE
     assert set(values["period"]) == {"2013"}
 
 
@@ -104,3 +106,23 @@ def test_the_population_column_is_stored_as_the_periods_population(
     expected = dict(zip(rows[0], rows[POPULATION_COLUMN].astype(int), strict=True))
     stored = counts[counts["period"] == "2013"].set_index("district")["population"].to_dict()
     assert stored == expected
+
+
+def test_the_rate_is_computed_from_the_count_and_the_population_of_its_row(
+    imported, sheet: pd.DataFrame
+) -> None:  # type: ignore[no-untyped-def]
+    """sgb2_rate = SGB II recipients / population × 100 (the settings' numerator and
+    denominator), against pandas on the same cells; and within the rounding of the share the
+    Statistikamt publishes beside it (one decimal)."""
+    document, values, _ = imported
+    rows = sheet.iloc[FIRST : FIRST + STADTTEILE]
+    rate = values[values["indicator"] == "sgb2_rate"].set_index("district")["value"]
+    count = rows[COLUMNS["sgb2_empfaenger"]].astype(float).to_numpy()
+    people = rows[POPULATION_COLUMN].astype(float).to_numpy()
+    expected = pd.Series(count / people * 100, index=rows[0].to_numpy())
+    assert rate.sort_index().to_numpy() == pytest.approx(expected.sort_index().to_numpy(),
+                                                         rel=1e-12)  # fmt: skip
+    published = pd.Series(rows[COLUMNS["sgb2_quote"]].astype(float).to_numpy(),
+                          index=rows[0].to_numpy())  # fmt: skip
+    assert (rate.sort_index() - published.sort_index()).abs().max() <= 0.05 + 1e-9
+    assert document["computed_rates"] == {"sgb2_rate": STADTTEILE}
