@@ -314,17 +314,9 @@ def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int
     residents and their coverage as `evaluation.access.access` found them."""
     from evaluation.siting import maximal_covering
 
-    if candidates.empty:
-        raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
-    residents = reached.residents
-    return maximal_covering(
-        residents[["x", "y"]].to_numpy(float),
-        residents["people"].to_numpy(float),
-        residents["covered"].to_numpy(bool),
-        candidates[["x", "y"]].to_numpy(float),
-        within,
-        add,
-    )
+    points, people, sites = _siting_arrays(reached, candidates)
+    covered = reached.residents["covered"].to_numpy(bool)
+    return maximal_covering(points, people, covered, sites, within, add)
 
 
 def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
@@ -332,16 +324,20 @@ def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: i
     people-weighted distance to the nearest place, the places of the type already there kept."""
     from evaluation.p_median import p_median
 
+    points, people, sites = _siting_arrays(reached, candidates)
+    existing = reached.residents["distance_m"].to_numpy(float)
+    return p_median(points, people, existing, sites, add, within=within)
+
+
+def _siting_arrays(reached: Any, candidates: pd.DataFrame) -> tuple[Any, Any, Any]:
+    """The residents' points and people and the candidates' points, as the solvers take them."""
     if candidates.empty:
         raise UserError("no candidate sites: the ledger holds no populated grid cell or district")
     residents = reached.residents
-    return p_median(
+    return (
         residents[["x", "y"]].to_numpy(float),
         residents["people"].to_numpy(float),
-        residents["distance_m"].to_numpy(float),
         candidates[["x", "y"]].to_numpy(float),
-        add,
-        within=within,
     )
 
 
