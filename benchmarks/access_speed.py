@@ -13,6 +13,9 @@ Run by hand from the repository root (see benchmarks/README.md):
   new places within 500 m and within 1,000 m (a 1,000 m disk holds about 300 cells of 100 m,
   so the coverage matrix has over a million entries), first the one programme for K, then the
   whole trade-off curve 1..K. Every solution is checked to be proven optimal.
+- siting by distance (p-median): `--median-candidates` populated cells of the same kind of city
+  (default 1,000: the p-median is a much harder programme than maximal covering), ten existing
+  places, `--add` new ones, the single programme and the curve; proven optimal.
 
 Wall and CPU seconds (the machine is shared; a load average above its CPU count inflates the
 wall times, CPU seconds are steadier) and the load average before and after.
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.access import access
+from evaluation.p_median import p_median
 from evaluation.siting import maximal_covering
 
 
@@ -65,12 +69,29 @@ def city(candidates: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
     return cells[chosen], rng.gamma(0.8, 20.0, candidates).round()
 
 
+def median_siting(candidates: int, add: int, rng: np.random.Generator) -> None:
+    """The p-median timings: the single programme for `add`, then the curve 1..add."""
+    points, people = city(candidates, rng)
+    existing = rng.uniform(2000, 10000, size=(10, 2))
+    before = np.hypot(*(points[:, None, :] - existing[None, :, :]).transpose(2, 0, 1)).min(axis=1)
+    label = f"siting by distance: {add} of {candidates:,} candidates"
+    single = timed(label, lambda: p_median(points, people, before, points, add, curve=False))
+    curve = timed(f"{label}, curve 1..{add}",
+                  lambda: p_median(points, people, before, points, add))  # fmt: skip
+    assert single.optimal and curve.optimal
+    assert abs(single.best.total_distance - curve.best.total_distance) < 1e-6 * single.people
+    mean = single.mean_distance
+    print(f"  mean distance {mean(single.total_before):,.0f} m -> "
+          f"{mean(single.best.total_distance):,.0f} m, optimal")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=100_000)
     parser.add_argument("--places", type=int, default=500)
     parser.add_argument("--candidates", type=int, default=5_000)
     parser.add_argument("--add", type=int, default=10)
+    parser.add_argument("--median-candidates", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=18)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -100,6 +121,7 @@ def main() -> None:
         assert single.optimal and curve.optimal
         assert abs(single.best.gain - curve.best.gain) < 1e-6
         print(f"  before {single.covered_before:,.0f}, +{single.best.gain:,.0f} people, optimal")
+    median_siting(args.median_candidates, args.add, rng)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -17,7 +17,7 @@ Pure: frames in, a frozen result out; nothing here touches the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,15 +83,16 @@ def access(
     places: pd.DataFrame,
     districts: pd.DataFrame,
     within: float,
+    measure: Callable[[np.ndarray, np.ndarray], np.ndarray] = nearest_distances,
 ) -> Access:
     """residents: x, y, people, district; places: x, y; districts: district, name, need_class
-    (every district to list, in order). See the module docstring."""
+    (every district to list, in order). measure: the distance from each point to its nearest
+    place, straight-line by default (`evaluation.walking` measures along footpaths). See the
+    module docstring."""
     if within <= 0:
         raise ValueError(f"the distance must be positive, not {within}")
     living = residents[residents["people"] > 0]
-    distance = nearest_distances(
-        living[["x", "y"]].to_numpy(float), places[["x", "y"]].to_numpy(float)
-    )
+    distance = measure(living[["x", "y"]].to_numpy(float), places[["x", "y"]].to_numpy(float))
     living = living.assign(distance_m=distance, covered=distance <= within).reset_index(drop=True)
     grouped = living.assign(
         covered_people=living["people"].where(living["covered"], 0.0),

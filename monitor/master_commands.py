@@ -348,9 +348,11 @@ def _prepare_indicators(
         period=period,
         indicator_columns=aliases,
         zero_rows_missing=zero_rows_missing,
+        aggregates_from=app.settings.indicator_files.aggregates_from or None,
     )
     errors = list(parsed.errors)
     values, counts, joined = parsed.values, parsed.population, None
+    values, rates = _with_computed_rates(app, path, values, counts)
     with app.engine.connect() as connection:
         known = _known_districts(app, connection, path)
         other_areas: list[str] = []
@@ -401,11 +403,44 @@ def _prepare_indicators(
     if parsed.source is not None:  # a GENESIS export: its layout, and the areas left out
         summary["source"] = parsed.source
         summary["other_areas"] = len(other_areas)
+    if rates:  # [indicators.CODE] numerator/denominator: rates computed from counts
+        summary["computed_rates"] = rates
     if zero_rows_missing:  # rows whose zeros were read as "not computed", hence missing
         summary["not_computed"] = parsed.not_computed
+    if parsed.aggregates:  # [indicator_files] aggregates_from: the file's closing aggregate rows
+        summary["skipped_aggregates"] = list(parsed.aggregates)
     if joined is not None:  # what the crosswalk carried, and every code it did not
         summary["crosswalk"] = {**joined.summary, "sha256": fingerprint(crosswalk).sha256}
     return Prepared(_dedupe(errors), len(values), tables, summary)
+
+
+def _with_computed_rates(
+    app: AppContext, path: Path, values: Any, counts: Any
+) -> tuple[Any, dict[str, int]]:
+    """The values with the rates the settings compute from counts and denominators added, and
+    per rate how many values are not missing. A file that holds the rate itself as well is
+    refused: two sources for one figure."""
+    from imports.master_data.indicator_rates import RateRule, computed_rates
+
+    rules = {
+        code: RateRule(setting.numerator, setting.denominator or "population",
+                       100.0 if setting.unit.strip() == "%" else 1.0)
+        for code, setting in app.settings.indicators.items()
+        if setting.numerator
+    }  # fmt: skip
+    if not rules:
+        return values, {}
+    both = sorted(set(rules) & set(values["indicator"]))
+    if both:
+        raise UserError(
+            f"{path.name}: {', '.join(both)} is both a column of the file and computed from "
+            "counts ([indicators.CODE] numerator); remove one of the two"
+        )
+    rates = computed_rates(values, counts, rules)
+    if rates.empty:
+        return values, {}
+    found = rates.groupby("indicator")["value"].count().to_dict()
+    return pd.concat([values, rates], ignore_index=True), {k: int(v) for k, v in found.items()}
 
 
 @import_group.command("measures", cls=WordedCommand, help="cli.import.measures.help")

@@ -23,6 +23,10 @@ from monitor.terminal_format import DASH
 from monitor.worded import WordedCommand, WordedOption
 from reports.formatting import LocaleFormat
 
+# `siting --objective`: the most people newly within reach, or the shortest ways on average.
+COVERAGE, DISTANCE = "coverage", "distance"
+OBJECTIVES = (COVERAGE, DISTANCE)
+
 _within_option = click.option(
     "--within",
     type=click.FloatRange(min=0, min_open=True),
@@ -48,8 +52,10 @@ def _reading_options(command: Any) -> Any:
 
 
 def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
-                    as_of: str | None) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
-    """(the `access --json` document, the inputs, the Access result)."""
+                    as_of: str | None, network: Path | None = None,
+                    ) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
+    """(the `access --json` document, the inputs, the Access result); with `network` (an
+    OpenStreetMap extract) distances are walked along its footpaths."""
     from evaluation.access import access
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import short_way_inputs
@@ -58,10 +64,15 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
         inputs = short_way_inputs(
             connection, app.settings, kind, period, weight, resolve_as_of(connection, as_of)
         )
-    result = access(inputs.residents, inputs.places, inputs.districts, within)
+    if network is None:
+        result = access(inputs.residents, inputs.places, inputs.districts, within)
+    else:
+        measure = _walking_measure(app, network)
+        result = access(inputs.residents, inputs.places, inputs.districts, within, measure)
     document = {
         "type": kind,
         "within": _number(within),
+        "distance": "straight_line" if network is None else "walking",
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,
@@ -73,14 +84,36 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     return document, inputs, result
 
 
+def _walking_measure(app: AppContext, path: Path) -> Any:
+    """The walking distance to the nearest place along the footpaths of an OSM extract."""
+    from functools import partial
+
+    from evaluation.walking import walking_distances
+    from imports.geodata import STORAGE_CRS
+    from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
+
+    try:
+        paths = read_walking_network(path, STORAGE_CRS)
+    except (NetworkUnavailable, OSError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    return partial(walking_distances, paths.nodes, paths.u, paths.v, paths.length)
+
+
 @click.command("access", cls=WordedCommand, help="cli.access.help")
 @_type_option
 @_within_option
+@click.option(
+    "--network",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    cls=WordedOption,
+    help="cli.access.network",
+)
 @_reading_options
 def access_command(
     app: AppContext,
     kind: str,
     within: float,
+    network: Path | None,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -89,7 +122,7 @@ def access_command(
 ) -> None:
     """Who lives how far from the nearest place of a type (help for users: `cli.access.help`)."""
     mark = checked_ledger(app, unverified)
-    document, _, _ = access_document(app, kind, within, period, weight, as_of)
+    document, _, _ = access_document(app, kind, within, period, weight, as_of, network)
     document.update(mark)
     if json_output or app.json_output:
         app.emit_json(document)
@@ -136,6 +169,14 @@ ACCESS_COLUMNS = ("key", "name", "people", "covered", "share", "distance", "need
     cls=WordedOption,
     help="cli.siting.candidates",
 )
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default=OBJECTIVES[0],
+    show_default=True,
+    cls=WordedOption,
+    help="cli.siting.objective",
+)
 @_reading_options
 def siting_command(
     app: AppContext,
@@ -143,6 +184,7 @@ def siting_command(
     add: int,
     within: float,
     candidates_path: Path | None,
+    objective: str,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -151,8 +193,8 @@ def siting_command(
 ) -> None:
     """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
     mark = checked_ledger(app, unverified)
-    document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of),
-                **mark}  # fmt: skip
+    document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of,
+                                  objective), **mark}  # fmt: skip
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -167,10 +209,15 @@ def siting_command(
     before, after = document["covered_before"], document["covered_after"]
     lines.append(words("cli.siting.total", before=t.count(before), after=t.count(after),
                        gain=t.count(after - before)))  # fmt: skip
+    if objective == DISTANCE:
+        lines.append(words("cli.siting.distance", before=_metres(document["mean_distance_before"]),
+                           after=_metres(document["mean_distance_after"])))  # fmt: skip
     for step in document["curve"]:
         lines.append(words("cli.siting.curve", places=step["places"],
                            covered=t.count(step["covered"]),
                            gain=t.count(step["newly_covered"])))  # fmt: skip
+        if objective == DISTANCE:
+            lines[-1] += words("cli.siting.curve_distance", mean=_metres(step["mean_distance_m"]))
     lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
     click.echo("\n".join(lines))
 
@@ -184,9 +231,12 @@ def siting_document(
     period: str | None,
     weight: str,
     as_of: str | None,
+    objective: str = COVERAGE,
 ) -> dict[str, Any]:
     """The `siting --json` document (SPEC §9); with the running cost of a place where the
-    ledger knows it (places naming their measure), the cost per person newly reached."""
+    ledger knows it (places naming their measure), the cost per person newly reached. The
+    objective: the most people newly within reach (maximal covering) or the smallest
+    people-weighted distance (p-median), whose document adds the mean distances."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
@@ -196,7 +246,10 @@ def siting_document(
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
-    result = solve_siting(reached, candidates, within, add)
+    if objective == DISTANCE:
+        result = solve_p_median(reached, candidates, within, add)
+    else:
+        result = solve_siting(reached, candidates, within, add)
     with app.engine.connect() as connection:
         cost = running_cost_per_place(
             connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
@@ -206,8 +259,9 @@ def siting_document(
     lon, lat = lon_lat(sites[chosen, 0], sites[chosen, 1])
     districts = candidates["district"].to_numpy(dtype=object)[chosen]
     before = result.covered_before
-    return {
+    document = {
         "type": kind,
+        "objective": objective,
         "within": _number(within),
         "period": inputs.period,
         "weight": weight,
@@ -238,6 +292,21 @@ def siting_document(
             for size, step in enumerate(result.curve, start=1)
         ],
     }
+    if objective == DISTANCE:
+        _add_distances(document, result)
+    return document
+
+
+def _add_distances(document: dict[str, Any], result: Any) -> None:
+    """The p-median's own figures: the people-weighted mean distance (whole metres) to the
+    nearest place before and after (before: None when there is no place of the type), per new
+    place the people it serves (it is their nearest place now), per curve step the mean."""
+    document["mean_distance_before"] = _metres(result.mean_distance(result.total_before))
+    document["mean_distance_after"] = _metres(result.mean_distance(result.best.total_distance))
+    for place, served in zip(document["added"], result.best.served, strict=True):
+        place["served"] = round(served)
+    for step, solution in zip(document["curve"], result.curve, strict=True):
+        step["mean_distance_m"] = _metres(result.mean_distance(solution.total_distance))
 
 
 def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
@@ -251,16 +320,30 @@ def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int
     residents and their coverage as `evaluation.access.access` found them."""
     from evaluation.siting import maximal_covering
 
+    points, people, sites = _siting_arrays(reached, candidates)
+    covered = reached.residents["covered"].to_numpy(bool)
+    return maximal_covering(points, people, covered, sites, within, add)
+
+
+def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+    """The p-median solution for `add` new places among `candidates`: the smallest
+    people-weighted distance to the nearest place, the places of the type already there kept."""
+    from evaluation.p_median import p_median
+
+    points, people, sites = _siting_arrays(reached, candidates)
+    existing = reached.residents["distance_m"].to_numpy(float)
+    return p_median(points, people, existing, sites, add, within=within)
+
+
+def _siting_arrays(reached: Any, candidates: pd.DataFrame) -> tuple[Any, Any, Any]:
+    """The residents' points and people and the candidates' points, as the solvers take them."""
     if candidates.empty:
         raise UserError.said("cli.places.no_candidates")
     residents = reached.residents
-    return maximal_covering(
+    return (
         residents[["x", "y"]].to_numpy(float),
         residents["people"].to_numpy(float),
-        residents["covered"].to_numpy(bool),
         candidates[["x", "y"]].to_numpy(float),
-        within,
-        add,
     )
 
 
@@ -297,6 +380,10 @@ def _cost_per_person(cost: int | None, places: int, gain: float) -> str | None:
         return None
     cents = (Decimal(cost) * places / people).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return format_cents(int(cents))
+
+
+def _metres(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 def _number(value: float) -> int | float:

@@ -102,6 +102,11 @@ class IndicatorSettings:
     unit: str = ""
     higher_is_worse: bool = True
     columns: tuple[str, ...] = ()
+    # A rate the product computes from counts instead of reading it (`import indicators`):
+    # numerator an indicator code holding a count, denominator an indicator code or
+    # "population" (the file's own population column). Times 100 when unit is "%".
+    numerator: str = ""
+    denominator: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,11 @@ class IndicatorFileSettings:
     # newest earlier population by more than this share is not carried (the crosswalk is then
     # missing a part of it, or gives it a neighbour's); a high value such as 10 turns it off.
     crosswalk_population_tolerance: float = 0.25
+    # A wide file that ends with its aggregates (Hamburg's Stadtteilprofile: the seven Bezirke,
+    # then "Hamburg", some named like a Stadtteil): the rows from the first one whose district
+    # cell is this value to the end of the table are aggregates, left out and counted. Declared,
+    # not guessed: a misspelt last district must stay an error.
+    aggregates_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,10 @@ Headers over several rows, as statistical offices lay out their tables (Berlin's
 three rows): the rows right below a header row continue it when every filled cell is a label
 (text with a letter, not a number, date or missing symbol), at least one of them sits in a column
 the rows above left empty, and at least one is a header the table knows; the top row itself must
-carry a header the table knows (a legend line above the header is no top). Blank rows inside the
+carry a header the table knows (a legend line above the header is no top). A row of definitions
+(labels in exactly the columns the row above labelled, while a column of the block, the key's,
+stays blank: Hamburg's Stadtteilprofile explain each short name in a third header row under
+"Stadtgebiet" merged down) continues the block too. Blank rows inside the
 block are allowed; at most MAX_HEADER_DEPTH rows below the top row are looked at. Each column is
 then known by every label of the block (`Planungsraum / Nummer`), and data start below the block.
 Rows that fail the test are data, so a sub-header the table does not know ("männlich | weiblich")
@@ -92,6 +95,9 @@ _DISTRICT_NUMBERS = ("Nr.", "Nummer", "Code", "Schlüssel", "ID")
 _DISTRICT_PLACES = (
     "Sozialraum", "Bezirk", "Stadtteil", "Stadtbezirk", "Ortsteil", "Planungsraum",
     "Statistischer Bezirk", "Quartier",
+    # Hamburg's Stadtteilprofile head their first column "Stadtgebiet" (merged over the three
+    # header rows), the rows being Stadtteile, Bezirke and the city.
+    "Stadtgebiet",
 )  # fmt: skip
 
 
@@ -449,15 +455,27 @@ def _continuation_rows(sheet: RawSheet, index: int, spec: TableSpec) -> list[int
         filled = [(i, c) for i, c in enumerate(sheet.rows[below]) if not _blank(c)]
         if not filled:
             continue
+        columns = {i for i, _ in filled}
+        labels = all(_label(c) for _, c in filled)
+        extends = any(i not in labelled for i in columns) and any(spec.knows(c) for _, c in filled)
         if not (
-            all(_label(c) for _, c in filled)
-            and any(i not in labelled for i, _ in filled)
-            and any(spec.knows(c) for _, c in filled)
+            labels
+            and (extends or _defines(columns, sheet.rows[found[-1] if found else index], labelled))
         ):
             break
         found.append(below)
         labelled |= {i for i, _ in filled}
     return found
+
+
+def _defines(columns: set[int], above: Sequence[object], labelled: set[int]) -> bool:
+    """A row of definitions under the header (Hamburg's Stadtteilprofile: "Anzahl der
+    Einwohnerinnen und Einwohner" under "Bevölkerung"): labels in exactly the columns the row
+    above labelled, at least two, while a column the block labelled stays blank (the key's
+    header cell merged down over the block). A data row fills its key column, so a table of
+    names alone (`Stadtteil | Name`) is never mistaken for one."""
+    above_columns = {i for i, c in enumerate(above) if not _blank(c)}
+    return len(columns) >= 2 and columns == above_columns and bool(labelled - columns)
 
 
 def _block_labels(

@@ -107,7 +107,8 @@ class IndicatorsFile:
     `not_computed_rows`.
     source: "genesis_ffcsv" or "genesis_classic" for a GENESIS export (read as long format,
     `imports.master_data.genesis`), else None. missing_by_meaning: the missing-value symbols
-    among the value cells by meaning (`imports.master_data.official_symbols`).
+    among the value cells by meaning (`imports.master_data.official_symbols`). aggregates:
+    the district cells of the closing aggregate rows left out (`aggregates_from`), in order.
     """
 
     path: Path
@@ -126,6 +127,7 @@ class IndicatorsFile:
     not_computed_rows: tuple[int, ...] = ()
     source: str | None = None
     missing_by_meaning: dict[str, int] = field(default_factory=dict)
+    aggregates: tuple[str, ...] = ()
 
 
 def parse_indicators(
@@ -135,10 +137,12 @@ def parse_indicators(
     indicator_columns: Mapping[str, Sequence[str]] | None = None,
     zero_rows_missing: bool = False,
     limits: ReadLimits | None = None,
+    aggregates_from: str | None = None,
 ) -> IndicatorsFile:
     """Read one indicators file. indicator_columns: code -> header aliases (from settings).
     zero_rows_missing: the publisher writes 0 in every indicator of an area it did not compute
-    (module docstring).
+    (module docstring). aggregates_from: a wide file's rows from the first whose district cell
+    is this value to the end are aggregates (Bezirke, the city): left out and listed.
 
     Raises MasterDataError when the file holds no indicator table, when `period` is not a
     period or the file has its own period column too, or when two columns name one indicator.
@@ -168,7 +172,7 @@ def parse_indicators(
     )
     if table is not None:
         _refuse_double_period(path, table, fixed)
-        return _wide(path, table, fixed, names, zero_rows_missing)
+        return _wide(path, table, fixed, names, zero_rows_missing, aggregates_from)
     hint = problem("hint_wide_indicators", aliases=names.describe())
     raise missing_table(path, sheets, long_spec, hint)
 
@@ -316,7 +320,12 @@ def _long(
 
 
 def _wide(
-    path: Path, table: Table, fixed: Period | None, names: _IndicatorNames, zero_rows_missing: bool
+    path: Path,
+    table: Table,
+    fixed: Period | None,
+    names: _IndicatorNames,
+    zero_rows_missing: bool,
+    aggregates_from: str | None = None,
 ) -> IndicatorsFile:
     positions, conflicts = names.positions(table.header_cells, table.columns)
     positions = dict(sorted(positions.items()))  # values in the file's column order
@@ -333,6 +342,7 @@ def _wide(
             f"tell such a row from a true zero; sheet {table.sheet.name!r} has {found}"
         )
     raw, skipped = table.raw()
+    raw, aggregates = _without_aggregates(raw, aggregates_from)
     district = normalise_codes(raw["district"])
     errors = table.errors(district.isna(), "district", problem("needs_district_code"))
     parsed, period_errors = _periods(table, raw, fixed)
@@ -405,7 +415,23 @@ def _wide(
         missing_by_meaning=merge_meanings(
             *(symbol_meanings(table.cells(index).loc[raw.index]) for index in positions)
         ),
+        aggregates=aggregates,
     )
+
+
+def _without_aggregates(
+    raw: pd.DataFrame, aggregates_from: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The rows before the first whose district cell is `aggregates_from`, and the district
+    cells of that row and all after it (none when the value never occurs)."""
+    if not aggregates_from:
+        return raw, ()
+    keys = normalise_codes(raw["district"])
+    first = keys.index[keys == aggregates_from.strip()]
+    if len(first) == 0:
+        return raw, ()
+    closing = raw.index >= first[0]
+    return raw[~closing], tuple(str(k) for k in keys[closing].dropna())
 
 
 def _value_frame(

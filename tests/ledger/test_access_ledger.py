@@ -79,6 +79,28 @@ def test_siting_puts_the_new_place_where_the_uncovered_people_live(gridded: Moni
     assert document["running_cost_per_place"] is None  # no place names its measure
 
 
+def test_siting_by_distance_brings_the_most_people_closest_rather_than_over_the_limit(
+    gridded: Monitor,
+) -> None:
+    """p-median: a place at S02's cell (300 people at 900 m, and S03's 50 from 2,000 m to
+    1,100 m) shortens the ways by 315,000 person-metres; one at S03's cell, the coverage
+    choice, only by 100,000. Sums by hand from the cell positions above."""
+    document = gridded.json("siting", "--type", "beratung", "--add", "1",
+                            "--objective", "distance")  # fmt: skip
+    assert document["objective"] == "distance" and document["optimal"] is True
+    [added] = document["added"]
+    assert added["district"] == "S02" and added["served"] == 350 and added["newly_covered"] == 0
+    before = (100 * 250 * 2**0.5 + 300 * 900 + 50 * 2000) / 450
+    after = (100 * 250 * 2**0.5 + 50 * 1100) / 450
+    assert document["mean_distance_before"] == round(before) == 901
+    assert document["mean_distance_after"] == round(after) == 201
+    assert (document["covered_before"], document["covered_after"]) == (400, 400)
+    assert document["curve"] == [{"places": 1, "covered": 400, "newly_covered": 0,
+                                  "cost_per_person": None, "mean_distance_m": 201}]  # fmt: skip
+    coverage = gridded.json("siting", "--type", "beratung", "--add", "1")
+    assert coverage["objective"] == "coverage" and coverage["added"][0]["district"] == "S03"
+
+
 def test_siting_takes_candidates_from_a_file(gridded: Monitor, tmp_path: Path) -> None:
     sites = write_points(tmp_path / "sites.geojson", [(X0 + 2000, Y0 + 500, {}),
                                                       (X0 + 2600, Y0 + 600, {})])  # fmt: skip

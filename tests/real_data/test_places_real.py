@@ -119,3 +119,34 @@ def test_siting_two_places_is_the_best_pair_of_all_populated_cells(koeln: Ledger
     assert document["covered_after"] - document["covered_before"] == best
     assert document["covered_before"] == people[covered].sum()
     assert document["curve"][0]["newly_covered"] == alone.max()
+
+
+def test_siting_by_distance_two_places_is_the_best_pair_by_geodesic_distances(
+    koeln: Ledger,
+) -> None:
+    """p-median on Köln: every pair of populated cells' centres, each person's way the geodesic
+    to the nearest of the pair and the 2014 social facilities; the best pair's mean distance
+    equals the solver's (to the 0.015 % by which UTM 32N shortens distances here)."""
+    koeln.json("import", "facilities", POIS / "amenity_social_facility.geojson",
+               "--type", "social_facility")  # fmt: skip
+    document = koeln.json("siting", "--type", "social_facility", "--add", "2",
+                          "--objective", "distance")  # fmt: skip
+    points, people, _ = _cells()
+    before = _geodesic(points, _places("social_facility")).min(axis=1)
+    between = _geodesic(points, points)  # people's cells × candidate cells
+    weight, nearest = people[:, None], before[:, None]
+    best_one = float((weight * np.minimum(nearest, between)).sum(axis=0).min())
+    best_two = min(
+        float(
+            (weight * np.minimum(np.minimum(nearest, between[:, [i]]), between)).sum(axis=0).min()
+        )
+        for i in range(len(points))
+    )
+    total = people.sum()
+    assert document["optimal"] is True and document["candidates"] == len(points)
+    assert document["mean_distance_before"] == pytest.approx((people * before).sum() / total,
+                                                             rel=1e-3, abs=1)  # fmt: skip
+    assert document["mean_distance_after"] == pytest.approx(best_two / total, rel=1e-3, abs=1)
+    curve = [step["mean_distance_m"] for step in document["curve"]]
+    assert curve[0] == pytest.approx(best_one / total, rel=1e-3, abs=1)
+    assert curve[1] == document["mean_distance_after"] < curve[0]

@@ -1,0 +1,83 @@
+"""The p-median (`evaluation.p_median`) is optimal: on small random instances, with and without
+existing places, the solver's choice has exactly the smallest people-weighted distance of all
+C(m, K) choices found by brute force, also when the lazy radius has to widen."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from evaluation import p_median as module
+from evaluation.p_median import p_median
+
+
+def _distances(points: np.ndarray, sites: np.ndarray) -> np.ndarray:
+    return np.sqrt(((points[:, None, :] - sites[None, :, :]) ** 2).sum(axis=2))
+
+
+def _brute_force(demand, people, before, sites, k) -> float:
+    """The smallest people-weighted distance over every choice of k sites (plain distances,
+    no k-d tree, no solver)."""
+    distance = _distances(demand, sites)
+    return min(
+        float((people * np.minimum(before, distance[:, list(choice)].min(axis=1))).sum())
+        for choice in combinations(range(len(sites)), k)
+    )
+
+
+def _instance(seed: int):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    n, m, k = rng.integers(15, 40), rng.integers(5, 11), int(rng.integers(1, 4))
+    demand = rng.uniform(0, 5000, size=(n, 2))
+    people = rng.integers(0, 500, size=n).astype(float)
+    sites = rng.uniform(0, 5000, size=(m, 2))
+    if seed % 2:  # two existing places
+        before = _distances(demand, rng.uniform(0, 5000, size=(2, 2))).min(axis=1)
+    else:  # none: every point goes to a new site
+        before = np.full(n, np.inf)
+    return demand, people, before, sites, k
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("seed", range(12))
+def test_the_solvers_choice_has_the_smallest_distance_of_all_choices_found_by_brute_force(
+    seed: int, lazy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lazy: each point first knows only its two nearest candidates, so the programme must
+    widen its radii before its answer is proven; else every candidate is known at once."""
+    monkeypatch.setattr(module, "_FIRST", 2 if lazy else 100)
+    demand, people, before, sites, k = _instance(seed)
+    result = p_median(demand, people, before, sites, k, within=1200.0)
+    assert result.optimal
+    for size, solution in enumerate(result.curve, start=1):
+        best = _brute_force(demand, people, before, sites, size)
+        assert solution.total_distance == pytest.approx(best, rel=1e-9), size
+        assert len(solution.chosen) == size == len(set(solution.chosen))
+    if lazy:
+        assert result.curve[0].rounds > 1
+    totals = [s.total_distance for s in result.curve]
+    assert totals == sorted(totals, reverse=True)  # a further place never makes it worse
+
+
+def test_served_and_newly_covered_people_are_given_to_the_nearest_new_site() -> None:
+    demand = np.array([[0, 0], [100, 0], [3000, 0], [3100, 0], [6000, 0]], float)
+    people = np.array([10, 20, 30, 40, 50], float)
+    before = np.array([5000, 5000, 5000, 5000, 0], float)  # a place stands at the last point
+    sites = np.array([[50, 0], [3050, 0], [6000, 100]], float)
+    result = p_median(demand, people, before, sites, 2, within=60.0)
+    best = result.best
+    assert sorted(best.chosen) == [0, 1]
+    assert best.served == (70.0, 30.0) and best.chosen == (1, 0)
+    assert best.newly_covered == (70.0, 30.0)
+    assert best.total_distance == pytest.approx(50 * (10 + 20 + 30 + 40))
+    assert result.covered_before == 50.0 and result.total_before == pytest.approx(100 * 5000)
+    assert result.mean_distance(best.total_distance) == pytest.approx(5000 / 150)
+
+
+def test_without_any_place_the_mean_distance_before_is_unknown() -> None:
+    result = p_median(np.zeros((1, 2)), np.array([5.0]), np.array([np.inf]),
+                      np.array([[3.0, 4.0]]), 1)  # fmt: skip
+    assert result.mean_distance(result.total_before) is None
+    assert result.best.total_distance == pytest.approx(25.0)
