@@ -1,0 +1,195 @@
+"""What each page of the atlas shows, assembled from the same functions as the command line.
+
+Every figure comes from `spend_figures`, `trace_figures` and `need_figures` (the documents the
+CLI prints with --json) or from the committee report's sidecar (the programme evaluations, the
+same numbers as the PDF); this module only selects and combines them for a page. Disclosure
+control is the report's: a district below `[disclosure] min_population` shows no need index,
+need class or indicator value (the need document lists it as suppressed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from ledger.geo_store import boundaries
+from ledger.known_codes import posting_years
+from ledger.master_models import ReportRun
+from ledger.master_store import districts, indicator_values
+from monitor.context import AppContext, UserError
+from monitor.need_commands import need_figures
+from monitor.spend_commands import spend_figures, trace_figures
+
+
+@dataclass(frozen=True)
+class Overview:
+    year: int
+    years: tuple[int, ...]
+    spend: dict[str, Any]
+    need: dict[str, Any] | None
+    need_problem: str | None
+    indicators: dict[str, dict[str, float]]  # indicator -> district -> value (disclosed only)
+    indicator_period: dict[str, str]
+    shapes: Any
+
+
+def years_with_postings(app: AppContext) -> tuple[int, ...]:
+    with app.engine.connect() as connection:
+        return posting_years(connection)
+
+
+def need_for_year(app: AppContext, year: int | None) -> tuple[dict[str, Any] | None, str | None]:
+    """The need document of `year` (its newest period at or before it), else the newest; None
+    and the reason where the ledger holds no need indicators."""
+    try:
+        return need_figures(app, None if year is None else str(year)), None
+    except UserError as first:
+        try:
+            return need_figures(app, None), None
+        except UserError:
+            return None, first.format_message()
+
+
+def disclosed_indicators(
+    app: AppContext, need: dict[str, Any] | None, year: int | None
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Each indicator's values of its newest period up to `year`, without the districts the
+    need table suppresses for their population; and which period that is per indicator."""
+    suppressed = {
+        item["key"] for item in (need or {}).get("suppressed", []) if "population" in item["reason"]
+    }
+    with app.engine.connect() as connection:
+        values = indicator_values(connection)
+    if values.empty:
+        return {}, {}
+    values = values[~values["district"].isin(suppressed)]
+    if year is not None:
+        values = values[values["period"].astype(str).str[:4] <= str(year)]
+    chosen: dict[str, dict[str, float]] = {}
+    periods: dict[str, str] = {}
+    for indicator, rows in values.groupby("indicator"):
+        newest = rows["period"].astype(str).max()
+        latest = rows[rows["period"].astype(str) == newest]
+        chosen[str(indicator)] = {
+            str(d): float(v) for d, v in zip(latest["district"], latest["value"], strict=True)
+        }
+        periods[str(indicator)] = newest
+    return chosen, periods
+
+
+def overview(app: AppContext, year: int | None) -> Overview:
+    years = years_with_postings(app)
+    spent = spend_figures(app, "district", year, None, None)
+    chosen = int(spent["from"][:4])
+    need, problem = need_for_year(app, chosen)
+    indicators, periods = disclosed_indicators(app, need, chosen)
+    with app.engine.connect() as connection:
+        shapes = boundaries(connection)
+    return Overview(chosen, years, spent, need, problem, indicators, periods, shapes)
+
+
+def district_history(app: AppContext, key: str, suppressed: bool) -> list[dict[str, Any]]:
+    """The district's indicator values over time (period, indicator, value), oldest first;
+    none where disclosure control suppresses the district."""
+    if suppressed:
+        return []
+    with app.engine.connect() as connection:
+        values = indicator_values(connection)
+    if values.empty:
+        return []
+    rows = values[values["district"] == key].sort_values(["indicator", "period"])
+    return [
+        {"indicator": str(i), "period": str(p), "value": float(v)}
+        for i, p, v in zip(rows["indicator"], rows["period"], rows["value"], strict=True)
+    ]
+
+
+def district_name(app: AppContext, key: str) -> str | None:
+    with app.engine.connect() as connection:
+        listed = districts(connection)
+    found = listed[listed["code"] == key]
+    return None if found.empty else str(found["name"].iloc[0])
+
+
+def spending_by_measure(
+    app: AppContext, key: str, year: int, plans: dict[str, str | None]
+) -> tuple[list[dict[str, Any]], str]:
+    """The district's spending of `year` per measure: the trace's items summed by measure
+    (so the lines add up to the district's `spend` amount), with the measure's plan for the
+    whole city beside it; and the total."""
+    traced = trace_figures(app, key, year, None, None)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, int] = defaultdict(int)
+    for item in traced["items"]:
+        sums[item["measure"]] += Decimal(item["allocated"])
+        counts[item["measure"]] += 1
+    rows = [
+        {"measure": m, "amount": f"{sums[m]:.2f}", "postings": counts[m], "plan": plans.get(m)}
+        for m in sorted(sums, key=lambda m: (-sums[m], m))
+    ]
+    return rows, traced["total"]
+
+
+def report_runs(app: AppContext) -> list[dict[str, Any]]:
+    """Every recorded report run, newest first."""
+    with app.engine.connect() as connection:
+        rows = connection.execute(select(ReportRun).order_by(ReportRun.id.desc())).all()
+    return [
+        {
+            "run": row.id,
+            "period": row.period,
+            "lang": row.lang,
+            "file": row.file,
+            "sha256": row.sha256,
+            "pages": row.pages,
+            "created": row.created_at,
+            "sidecar": row.sidecar,
+            "rerun_of": row.rerun_of,
+        }
+        for row in rows
+    ]
+
+
+def report_file(app: AppContext, recorded: str) -> Path | None:
+    """A report's file as recorded (relative paths are relative to where `report` ran): tried
+    as given, beside the settings, and beside a SQLite ledger (where `demo` puts it)."""
+    path = Path(recorded)
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, app.settings.base_dir / path]
+    url = make_url(app.database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        candidates.append(Path(url.database).parent / path.name)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def newest_sidecar(app: AppContext) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The newest report run whose sidecar can be read, and that sidecar."""
+    for run in report_runs(app):
+        found = report_file(app, run["sidecar"]) if run["sidecar"] else None
+        if found is not None:
+            return run, json.loads(found.read_text(encoding="utf-8"))
+    return None, None
+
+
+def programme(sidecar: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """One programme's section of the report (spending by year, plan, evaluation)."""
+    for section in (sidecar or {}).get("programs") or []:
+        if section.get("program") == name:
+            return section
+    return None
+
+
+def programmes_of_district(sidecar: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """The report's programme sections whose evaluation counts `key` among its districts."""
+    found = []
+    for section in (sidecar or {}).get("programs") or []:
+        cohorts = (section.get("evaluation") or {}).get("cohorts") or {}
+        if any(key in map(str, units) for units in cohorts.values()):
+            found.append(section)
+    return found
