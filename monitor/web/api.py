@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ledger.web_accounts import log_access
+from monitor.need_commands import need_figures
+from monitor.spend_commands import spend_figures, trace_figures
 from monitor.web.atlas import Atlas, JsonDocument
 from monitor.web.visitors import AGGREGATE, AUDIT
 
@@ -41,8 +43,8 @@ def api_spend(request: Request) -> Response:
     if by not in ("district", "measure", "program"):
         raise BadQuery(f"by must be district, measure or program, not {by!r}")
     query = request.query_params
-    document = atlas.spend_figures(
-        app,
+    document = atlas.figures.at(app)(
+        spend_figures,
         by,
         year_param(request),
         query.get("from"),
@@ -57,7 +59,9 @@ def api_need(request: Request) -> Response:
     atlas: Atlas = request.app.state.atlas
     _visitor, app = atlas.enter(request, AGGREGATE, open_to_public=False)
     query = request.query_params
-    return JsonDocument(atlas.need_figures(app, query.get("period"), query.get("as_of")))
+    return JsonDocument(
+        atlas.figures.at(app)(need_figures, query.get("period"), query.get("as_of"))
+    )
 
 
 def api_trace(request: Request) -> Response:
@@ -67,8 +71,8 @@ def api_trace(request: Request) -> Response:
     district = query.get("district")
     if not district:
         raise BadQuery("district is required")
-    document = atlas.trace_figures(
-        app,
+    document = atlas.figures.at(app)(
+        trace_figures,
         district,
         year_param(request),
         query.get("from"),

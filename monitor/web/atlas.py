@@ -7,7 +7,7 @@ the objects the CLI's `--lang en` would, and the figures' functions are the CLI'
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from monitor.context import AppContext
-from monitor.need_commands import need_figures
 from monitor.settings import Settings
-from monitor.spend_commands import spend_figures, trace_figures
 from monitor.terminal_format import Terminal
+from monitor.web.figure_cache import FigureCache
 from monitor.web.visitors import LANG_COOKIE, Visitor, require, visitor_of
 from reports.messages import LANGUAGES
 
@@ -54,10 +53,8 @@ class Atlas:
         )
         return cls(settings, database_url, contexts, environment)
 
-    # The figures, by the CLI's own functions (imported here so tests and pages call one name).
-    spend_figures = staticmethod(spend_figures)
-    trace_figures = staticmethod(trace_figures)
-    need_figures = staticmethod(need_figures)
+    # Every document of the figure functions, kept per ledger state (`figure_cache`).
+    figures: FigureCache = field(default_factory=FigureCache)
 
     @property
     def engine(self) -> Engine:

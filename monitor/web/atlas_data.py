@@ -26,6 +26,7 @@ from ledger.master_store import districts, indicator_values
 from monitor.context import AppContext, UserError
 from monitor.need_commands import need_figures
 from monitor.spend_commands import spend_figures, trace_figures
+from monitor.web.figure_cache import Figures
 
 
 @dataclass(frozen=True)
@@ -45,26 +46,32 @@ def years_with_postings(app: AppContext) -> tuple[int, ...]:
         return posting_years(connection)
 
 
-def need_for_year(app: AppContext, year: int | None) -> tuple[dict[str, Any] | None, str | None]:
+def need_for_year(
+    app: AppContext, figures: Figures, year: int | None
+) -> tuple[dict[str, Any] | None, str | None]:
     """The need document of `year` (its newest period at or before it), else the newest; None
     and the reason where the ledger holds no need indicators."""
     try:
-        return need_figures(app, None if year is None else str(year)), None
+        return figures(need_figures, None if year is None else str(year)), None
     except UserError as first:
         try:
-            return need_figures(app, None), None
+            return figures(need_figures, None), None
         except UserError:
             return None, first.format_message()
 
 
-def disclosed_indicators(
-    app: AppContext, need: dict[str, Any] | None, year: int | None
-) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
-    """Each indicator's values of its newest period up to `year`, without the districts the
-    need table suppresses for their population; and which period that is per indicator."""
-    suppressed = {
+def too_small(need: dict[str, Any] | None) -> frozenset[str]:
+    """The districts the need table suppresses for their population (disclosure control)."""
+    return frozenset(
         item["key"] for item in (need or {}).get("suppressed", []) if "population" in item["reason"]
-    }
+    )
+
+
+def disclosed_indicators(
+    app: AppContext, suppressed: frozenset[str], year: int | None
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Each indicator's values of its newest period up to `year`, without the `suppressed`
+    districts; and which period that is per indicator."""
     with app.engine.connect() as connection:
         values = indicator_values(connection)
     if values.empty:
@@ -84,14 +91,19 @@ def disclosed_indicators(
     return chosen, periods
 
 
-def overview(app: AppContext, year: int | None) -> Overview:
-    years = years_with_postings(app)
-    spent = spend_figures(app, "district", year, None, None)
-    chosen = int(spent["from"][:4])
-    need, problem = need_for_year(app, chosen)
-    indicators, periods = disclosed_indicators(app, need, chosen)
+def district_shapes(app: AppContext) -> Any:
+    """The boundaries in force (`ledger.geo_store.boundaries`)."""
     with app.engine.connect() as connection:
-        shapes = boundaries(connection)
+        return boundaries(connection)
+
+
+def overview(app: AppContext, figures: Figures, year: int | None) -> Overview:
+    years = figures(years_with_postings)
+    spent = figures(spend_figures, "district", year, None, None)
+    chosen = int(spent["from"][:4])
+    need, problem = need_for_year(app, figures, chosen)
+    indicators, periods = figures(disclosed_indicators, too_small(need), chosen)
+    shapes = figures(district_shapes)
     return Overview(chosen, years, spent, need, problem, indicators, periods, shapes)
 
 
@@ -119,12 +131,12 @@ def district_name(app: AppContext, key: str) -> str | None:
 
 
 def spending_by_measure(
-    app: AppContext, key: str, year: int, plans: dict[str, str | None]
+    app: AppContext, figures: Figures, key: str, year: int, plans: dict[str, str | None]
 ) -> tuple[list[dict[str, Any]], str]:
     """The district's spending of `year` per measure: the trace's items summed by measure
     (so the lines add up to the district's `spend` amount), with the measure's plan for the
     whole city beside it; and the total."""
-    traced = trace_figures(app, key, year, None, None)
+    traced = figures(trace_figures, key, year, None, None)
     sums: dict[str, Decimal] = defaultdict(Decimal)
     counts: dict[str, int] = defaultdict(int)
     for item in traced["items"]:

@@ -25,6 +25,7 @@ from ledger.master_store import catalog, districts
 from ledger.web_accounts import access_log, list_users, log_access
 from monitor.context import AppContext
 from monitor.import_commands import import_postings_file
+from monitor.spend_commands import trace_figures
 from monitor.terminal_format import Terminal
 from monitor.web.api import BadQuery, year_param
 from monitor.web.atlas import Atlas
@@ -49,8 +50,8 @@ def _traced(atlas: Atlas, request: Request, app: AppContext) -> dict[str, Any] |
     district = query.get("district")
     if not district:
         return None
-    return atlas.trace_figures(
-        app, district, year_param(request), None, None, query.get("measure") or None
+    return atlas.figures.at(app)(
+        trace_figures, district, year_param(request), None, None, query.get("measure") or None
     )
 
 

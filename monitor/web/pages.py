@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from ledger.web_accounts import log_access
+from monitor.spend_commands import spend_figures
 from monitor.terminal_format import Terminal
 from monitor.web import atlas_data
 from monitor.web.api import BadQuery, year_param
@@ -40,7 +41,7 @@ def _view(request: Request, indicators: dict[str, Any]) -> str:
 def overview_page(request: Request) -> Response:
     atlas: Atlas = request.app.state.atlas
     visitor, app = atlas.enter(request, "committee")
-    data = atlas_data.overview(app, year_param(request))
+    data = atlas_data.overview(app, atlas.figures.at(app), year_param(request))
     t = Terminal(visitor.lang)
     view = _view(request, data.indicators)
     need_rows = {row["key"]: row for row in (data.need or {}).get("districts", [])}
@@ -83,19 +84,18 @@ def district_page(request: Request) -> Response:
     name = atlas_data.district_name(app, key)
     if name is None:
         raise BadQuery(Terminal(visitor.lang)("web.district.unknown", key=key))
-    spent = atlas.spend_figures(app, "district", year_param(request), None, None)
+    figures = atlas.figures.at(app)
+    spent = figures(spend_figures, "district", year_param(request), None, None)
     year = int(spent["from"][:4])
     row = next((r for r in spent["rows"] if r["key"] == key), None)
-    need, _ = atlas_data.need_for_year(app, year)
+    need, _ = atlas_data.need_for_year(app, figures, year)
     need_row = next((r for r in (need or {}).get("districts", []) if r["key"] == key), None)
     suppressed = next((s for s in (need or {}).get("suppressed", []) if s["key"] == key), None)
-    measures = atlas.spend_figures(app, "measure", year, None, None)
+    measures = figures(spend_figures, "measure", year, None, None)
     plans = {r["key"]: r.get("plan") for r in measures["rows"]}
-    by_measure, total = atlas_data.spending_by_measure(app, key, year, plans)
+    by_measure, total = atlas_data.spending_by_measure(app, figures, key, year, plans)
     _, sidecar = atlas_data.newest_sidecar(app)
-    history = atlas_data.district_history(
-        app, key, suppressed is not None and "population" in suppressed["reason"]
-    )
+    history = figures(atlas_data.district_history, key, key in atlas_data.too_small(need))
     return atlas.render(
         request,
         visitor,
