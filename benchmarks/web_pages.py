@@ -78,7 +78,10 @@ def large_ledger(postings: int, seed: int, folder: Path) -> str:
     cached = cache_folder() / f"spend-trace-{postings}-seed{seed}.db"
     if not cached.exists():
         print(f"building a ledger of {postings:,} postings in {cached} …", file=sys.stderr)
-        write_ledger(cached, postings, seed)
+        partial = cached.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        write_ledger(partial, postings, seed)  # renamed only when whole
+        partial.rename(cached)
     shutil.copy2(cached, folder / "ledger.db")
     return f"sqlite:///{folder / 'ledger.db'}"
 

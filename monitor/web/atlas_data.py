@@ -39,6 +39,7 @@ class Overview:
     indicators: dict[str, dict[str, float]]  # indicator -> district -> value (disclosed only)
     indicator_period: dict[str, str]
     shapes: Any
+    prices_problem: str | None = None
 
 
 def years_with_postings(app: AppContext) -> tuple[int, ...]:
@@ -97,14 +98,28 @@ def district_shapes(app: AppContext) -> Any:
         return boundaries(connection)
 
 
-def overview(app: AppContext, figures: Figures, year: int | None) -> Overview:
+def overview(
+    app: AppContext, figures: Figures, year: int | None, constant_prices: bool = False
+) -> Overview:
+    """The overview's figures; with `constant_prices`, spending also in the prices of the
+    base year (`spend --constant-prices`), or, where the ledger holds no price index, in
+    current prices with the reason in `prices_problem`."""
     years = figures(years_with_postings)
-    spent = figures(spend_figures, "district", year, None, None)
+    spent, prices_problem = None, None
+    if constant_prices:
+        try:
+            spent = figures(spend_figures, "district", year, None, None, True)
+        except UserError as exc:
+            prices_problem = exc.format_message()
+    if spent is None:
+        spent = figures(spend_figures, "district", year, None, None)
     chosen = int(spent["from"][:4])
     need, problem = need_for_year(app, figures, chosen)
     indicators, periods = figures(disclosed_indicators, too_small(need), chosen)
     shapes = figures(district_shapes)
-    return Overview(chosen, years, spent, need, problem, indicators, periods, shapes)
+    return Overview(
+        chosen, years, spent, need, problem, indicators, periods, shapes, prices_problem
+    )
 
 
 def district_history(app: AppContext, key: str, suppressed: bool) -> list[dict[str, Any]]:
@@ -204,4 +219,29 @@ def programmes_of_district(sidecar: dict[str, Any] | None, key: str) -> list[dic
         cohorts = (section.get("evaluation") or {}).get("cohorts") or {}
         if any(key in map(str, units) for units in cohorts.values()):
             found.append(section)
+    return found
+
+
+def places_of_help(app: AppContext, key: str) -> list[dict[str, Any]]:
+    """Per type of place: the district's line of `access --type TYPE --json` (people within
+    1000 m of a place, straight line, as the command's default) and the places in the district.
+    Empty where the ledger holds no places; a type the command cannot measure is left out."""
+    from ledger.facility_store import place_types, places
+    from monitor.places_commands import access_document
+
+    with app.engine.connect() as connection:
+        kinds = place_types(connection)
+        located = places(connection) if kinds else None
+    found = []
+    for kind in kinds:
+        try:
+            document = access_document(app, kind, 1000.0, None, "population", None)[0]
+        except UserError:
+            continue
+        line = next((d for d in document["districts"] if d["key"] == key), None)
+        names = []
+        if located is not None:
+            here = located[(located["type"] == kind) & (located["district"] == key)]
+            names = sorted(str(n) for n in here["name"].fillna(kind))
+        found.append({"type": kind, "within": document["within"], "line": line, "places": names})
     return found

@@ -41,7 +41,8 @@ def _view(request: Request, indicators: dict[str, Any]) -> str:
 def overview_page(request: Request) -> Response:
     atlas: Atlas = request.app.state.atlas
     visitor, app = atlas.enter(request, "committee")
-    data = atlas_data.overview(app, atlas.figures.at(app), year_param(request))
+    constant = request.query_params.get("prices") == "constant"
+    data = atlas_data.overview(app, atlas.figures.at(app), year_param(request), constant)
     t = Terminal(visitor.lang)
     view = _view(request, data.indicators)
     need_rows = {row["key"]: row for row in (data.need or {}).get("districts", [])}
@@ -70,6 +71,7 @@ def overview_page(request: Request) -> Response:
         "overview.html",
         data=data,
         view=view,
+        constant=constant,
         map=shapes,
         need_rows=need_rows,
         indicator_codes=sorted(data.indicators),
@@ -112,6 +114,7 @@ def district_page(request: Request) -> Response:
         total=total,
         history=history,
         programmes=atlas_data.programmes_of_district(sidecar, key),
+        places=figures(atlas_data.places_of_help, key),
     )
 
 

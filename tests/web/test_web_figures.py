@@ -3,7 +3,9 @@ the same figures: the atlas has no second path to a figure."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +84,20 @@ def test_finance_uploads_an_export_through_the_clis_import(demo_folder, client_a
     assert "schon bekannt, nichts Neues" in answer.text  # the CLI's status "unchanged"
     after = len(client_as("auditor").get("/imports").text.split("<tr>"))
     assert after == before + 1
+
+
+def test_the_overview_shows_constant_prices_as_spend_does(web_ledger, client_as):
+    """Issue 17 in the atlas: the toggle shows `spend --constant-prices`' own figures; without a
+    price index it says why and shows current prices."""
+    committee = client_as("committee")
+    without = committee.get("/?year=2024&prices=constant&lang=en").text
+    assert "import prices" in without  # the CLI's reason, and the table in current prices
+    cpi = Path(__file__).parents[1] / "data" / "real" / "destatis-cpi" / "61111-0001_de_flat.csv"
+    web_ledger.cli("import", "prices", str(cpi))
+    printed = json.loads(
+        web_ledger.cli("spend", "--by", "district", "--year", "2024", "--constant-prices", "--json")
+    )
+    page = committee.get("/?year=2024&prices=constant&lang=en").text
+    for row in printed["rows"]:
+        assert f"€{Decimal(row['amount_real']):,.2f}" in page
+    assert f"€{Decimal(printed['total_real']):,.2f}" in page
