@@ -76,20 +76,21 @@ def _not_signed_in(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-def _forbidden(request: Request, exc: Exception) -> Response:
-    atlas: Atlas = request.app.state.atlas
+def _refusal(request: Request, error: str, reason: str) -> Response:
+    """403: `error` for the API, the page saying `reason` (a catalogue key) for a person."""
     if _wants_json(request):
-        return JSONResponse({"error": "your role may not see this"}, status_code=403)
+        return JSONResponse({"error": error}, status_code=403)
+    atlas: Atlas = request.app.state.atlas
     visitor = atlas.visitor(request)
-    return atlas.render(request, visitor, "refused.html", status=403, reason="web.refused.role")
+    return atlas.render(request, visitor, "refused.html", status=403, reason=reason)
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    return _refusal(request, "your role may not see this", "web.refused.role")
 
 
 def _csrf_refused(request: Request, exc: Exception) -> Response:
-    atlas: Atlas = request.app.state.atlas
-    if _wants_json(request):
-        return JSONResponse({"error": "missing or wrong CSRF token"}, status_code=403)
-    visitor = atlas.visitor(request)
-    return atlas.render(request, visitor, "refused.html", status=403, reason="web.refused.csrf")
+    return _refusal(request, "missing or wrong CSRF token", "web.refused.csrf")
 
 
 def _user_error(request: Request, exc: Exception) -> Response:

@@ -122,20 +122,25 @@ def overview(
     )
 
 
-def district_history(app: AppContext, key: str, suppressed: bool) -> list[dict[str, Any]]:
-    """The district's indicator values over time (period, indicator, value), oldest first;
-    none where disclosure control suppresses the district."""
+def district_history(app: AppContext, key: str, suppressed: bool) -> dict[str, Any]:
+    """The district's indicator values over time as a table: `indicators` (the columns) and
+    `rows` (period, {indicator: value}), oldest first; empty where disclosure control
+    suppresses the district."""
+    empty: dict[str, Any] = {"indicators": [], "rows": []}
     if suppressed:
-        return []
+        return empty
     with app.engine.connect() as connection:
         values = indicator_values(connection)
     if values.empty:
-        return []
-    rows = values[values["district"] == key].sort_values(["indicator", "period"])
-    return [
-        {"indicator": str(i), "period": str(p), "value": float(v)}
-        for i, p, v in zip(rows["indicator"], rows["period"], rows["value"], strict=True)
+        return empty
+    mine = values[values["district"] == key]
+    table = mine.pivot_table(index="period", columns="indicator", values="value", aggfunc="last")
+    indicators = [str(c) for c in table.columns]
+    rows = [
+        (str(period), {c: float(v) for c, v in zip(indicators, line, strict=True) if v == v})
+        for period, line in zip(table.index, table.to_numpy(), strict=True)
     ]
+    return {"indicators": indicators, "rows": rows}
 
 
 def district_name(app: AppContext, key: str) -> str | None:

@@ -40,7 +40,9 @@ def web_command(app: AppContext, host: str, port: int) -> None:
     atlas = create_app(app.settings, app.database_url)
     click.echo(app.words("cli.web.serving", url=f"http://{host}:{port}/"), err=True)
     # proxy_headers: the city's reverse proxy terminates TLS and says so in X-Forwarded-Proto.
-    uvicorn.run(atlas, host=host, port=port, proxy_headers=True, log_level="warning")
+    uvicorn.run(
+        atlas, host=host, port=port, proxy_headers=True, server_header=False, log_level="warning"
+    )
 
 
 @click.group("user", cls=WordedGroup, help="cli.user.help")

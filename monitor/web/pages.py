@@ -75,7 +75,7 @@ def overview_page(request: Request) -> Response:
         map=shapes,
         need_rows=need_rows,
         indicator_codes=sorted(data.indicators),
-        indicator_names={c: atlas.settings.indicators[c].name for c in atlas.settings.indicators},
+        indicator_names={c: i.name for c, i in atlas.settings.indicators.items() if i.name},
     )
 
 
@@ -105,7 +105,7 @@ def district_page(request: Request) -> Response:
         key=key,
         name=name,
         year=year,
-        years=atlas_data.years_with_postings(app),
+        years=figures(atlas_data.years_with_postings),
         row=row,
         need=need,
         need_row=need_row,
@@ -113,6 +113,7 @@ def district_page(request: Request) -> Response:
         by_measure=by_measure,
         total=total,
         history=history,
+        indicator_names={c: i.name for c, i in atlas.settings.indicators.items() if i.name},
         programmes=atlas_data.programmes_of_district(sidecar, key),
         places=figures(atlas_data.places_of_help, key),
     )

@@ -46,14 +46,15 @@ def _login_form(request: Request, status: int = 200, failed: bool = False) -> Re
         next=safe_next(request.query_params.get("next")),
         failed=failed,
     )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=atlas.settings.web.secure_cookies,
-    )
+    _strict_cookie(response, atlas, LOGIN_CSRF_COOKIE, token)
     return response
+
+
+def _strict_cookie(response: Response, atlas: Atlas, name: str, value: str) -> None:
+    """A cookie no script reads and no other site sends (HTTPS only where configured)."""
+    response.set_cookie(
+        name, value, httponly=True, samesite="strict", secure=atlas.settings.web.secure_cookies
+    )
 
 
 def login_page(request: Request) -> Response:
@@ -86,13 +87,7 @@ async def login(request: Request) -> Response:
     lifetime = timedelta(minutes=atlas.settings.web.session_minutes)
     await run_in_threadpool(open_session, atlas.engine, account, token, csrf, lifetime)
     response = RedirectResponse(safe_next(str(form.get("next") or "/")), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=atlas.settings.web.secure_cookies,
-    )
+    _strict_cookie(response, atlas, SESSION_COOKIE, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
