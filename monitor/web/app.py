@@ -112,6 +112,7 @@ def routes() -> list[Route | Mount]:
         Route("/districts/{key}", pages.district_page),
         Route("/programs/{name}", pages.programme_page),
         Route("/reports", pages.reports_page),
+        Route("/reports/{run:int}/rerun", pages.report_rerun, methods=["POST"]),
         Route("/reports/{run:int}/{kind}", pages.report_download),
         Route("/trace", audit_pages.trace_page),
         Route("/trace.xlsx", audit_pages.trace_workbook),

@@ -9,16 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ledger.web_accounts import log_access
+from monitor.report_command import rerun_report
 from monitor.spend_commands import spend_figures
 from monitor.terminal_format import Terminal
 from monitor.web import atlas_data
 from monitor.web.api import BadQuery, year_param
 from monitor.web.atlas import Atlas
 from monitor.web.map_svg import NEED_ORDER, LegendEntry, district_map, graded_fills, need_fill
+from monitor.web.visitors import require_csrf
 from reports.caveats import plain_caveats
 from reports.effect_words import (
     effect_sentences,
@@ -177,3 +180,22 @@ def report_download(request: Request) -> Response:
     log_access(atlas.engine, visitor.account, f"report_{kind}", request.url.path, {"run": number})
     media = "application/pdf" if kind == "pdf" else "application/json"
     return FileResponse(found, media_type=media, filename=found.name)
+
+
+async def report_rerun(request: Request) -> Response:
+    """Compute a report run again from the ledger state it recorded (`report --rerun RUN`),
+    beside the original: an auditor reproduces a figure without the command line."""
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, "auditor")
+    await require_csrf(request, visitor)
+    number = request.path_params["run"]
+    run = next((r for r in atlas_data.report_runs(app) if r["run"] == number), None)
+    original = atlas_data.report_file(app, run["file"]) if run else None
+    if run is None or original is None:
+        raise BadQuery(Terminal(visitor.lang)("web.reports.missing", run=number))
+    target = original.with_name(f"{original.stem}-rerun-{number}{original.suffix}")
+    document = await run_in_threadpool(rerun_report, app, number, target, None)
+    log_access(
+        atlas.engine, visitor.account, "report_rerun", request.url.path, {"run": document["run"]}
+    )
+    return RedirectResponse("/reports", status_code=303)

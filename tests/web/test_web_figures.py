@@ -101,3 +101,21 @@ def test_the_overview_shows_constant_prices_as_spend_does(web_ledger, client_as)
     for row in printed["rows"]:
         assert f"€{Decimal(row['amount_real']):,.2f}" in page
     assert f"€{Decimal(printed['total_real']):,.2f}" in page
+
+
+def test_an_auditor_reruns_a_report_from_its_recorded_state(web_ledger, client_as):
+    """`report --rerun 1` from the browser: run 2, a rerun of 1, with the same figures."""
+    committee = client_as("committee")
+    token = form_token(committee.get("/reports").text)
+    assert committee.post("/reports/1/rerun", data={"csrf_token": token}).status_code == 403
+    auditor = client_as("auditor")
+    page = auditor.get("/reports?lang=de").text
+    assert 'action="/reports/1/rerun"' in page
+    token = form_token(page)
+    done = auditor.post("/reports/1/rerun", data={"csrf_token": token}, follow_redirects=False)
+    assert done.status_code == 303
+    original = auditor.get("/reports/1/json").json()
+    rerun = auditor.get("/reports/2/json").json()
+    assert rerun["rerun_of"] == 1
+    for key in ("districts", "total", "unattributed", "need", "ledger_head"):
+        assert rerun[key] == original[key], key
