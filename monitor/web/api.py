@@ -9,14 +9,24 @@ aggregate pages (a script signs in like a person); trace needs the auditor role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ledger.web_accounts import log_access
+from monitor.context import AppContext
 from monitor.need_commands import need_figures
 from monitor.spend_commands import spend_figures, trace_figures
-from monitor.web.atlas import Atlas, JsonDocument
+from monitor.web.atlas import Atlas, JsonDocument, encoded
 from monitor.web.visitors import AGGREGATE, AUDIT
+
+
+def json_text(app: AppContext, function: Callable[..., Any], *args: Any) -> str:
+    """The document of `function(app, *args)` encoded as the CLI writes it: kept beside the
+    document, since indenting a trace of tens of thousands of items takes a second."""
+    return encoded(function(app, *args))
 
 
 class BadQuery(ValueError):
@@ -43,7 +53,8 @@ def api_spend(request: Request) -> Response:
     if by not in ("district", "measure", "program"):
         raise BadQuery(f"by must be district, measure or program, not {by!r}")
     query = request.query_params
-    document = atlas.figures.at(app)(
+    text = atlas.figures.at(app)(
+        json_text,
         spend_figures,
         by,
         year_param(request),
@@ -52,16 +63,15 @@ def api_spend(request: Request) -> Response:
         _flag(request, "constant_prices"),
         query.get("as_of"),
     )
-    return JsonDocument(document)
+    return JsonDocument(text)
 
 
 def api_need(request: Request) -> Response:
     atlas: Atlas = request.app.state.atlas
     _visitor, app = atlas.enter(request, AGGREGATE, open_to_public=False)
     query = request.query_params
-    return JsonDocument(
-        atlas.figures.at(app)(need_figures, query.get("period"), query.get("as_of"))
-    )
+    figures = atlas.figures.at(app)
+    return JsonDocument(figures(json_text, need_figures, query.get("period"), query.get("as_of")))
 
 
 def api_trace(request: Request) -> Response:
@@ -71,8 +81,7 @@ def api_trace(request: Request) -> Response:
     district = query.get("district")
     if not district:
         raise BadQuery("district is required")
-    document = atlas.figures.at(app)(
-        trace_figures,
+    asked = (
         district,
         year_param(request),
         query.get("from"),
@@ -80,6 +89,8 @@ def api_trace(request: Request) -> Response:
         query.get("measure") or None,
         query.get("as_of"),
     )
+    figures = atlas.figures.at(app)
+    document = figures(trace_figures, *asked)
     log_access(
         atlas.engine,
         visitor.account,
@@ -87,4 +98,4 @@ def api_trace(request: Request) -> Response:
         str(request.url.path) + "?" + str(request.url.query),
         {"district": district, "items": len(document["items"]), "total": document["total"]},
     )
-    return JsonDocument(document)
+    return JsonDocument(figures(json_text, trace_figures, *asked))

@@ -102,11 +102,16 @@ def remember_language(request: Request, response: Response) -> None:
         response.set_cookie(LANG_COOKIE, asked, httponly=True, samesite="strict")
 
 
+def encoded(document: Any) -> str:
+    """A document as the CLI's `--json` writes it (`AppContext.emit_json`)."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 class JsonDocument(Response):
-    """A JSON document encoded exactly as the CLI's `--json` writes it (`AppContext.emit_json`),
-    so that the API and the command line answer byte for byte the same."""
+    """A JSON document encoded exactly as the CLI's `--json` writes it, so that the API and the
+    command line answer byte for byte the same; text already `encoded` is sent as it is."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (content if isinstance(content, str) else encoded(content)).encode("utf-8")

@@ -13,6 +13,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
@@ -32,8 +33,8 @@ from monitor.web.atlas import Atlas
 from monitor.web.atlas_data import years_with_postings
 from monitor.web.visitors import ADMIN, AUDIT, UPLOAD, Visitor, require_csrf
 
-# Items shown on the trace page; the workbook and /api/trace hold all of them.
-SHOWN_ITEMS = 500
+# Items shown on one trace page (`?start=` pages on); the workbook and /api/trace hold all.
+SHOWN_ITEMS = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,18 +61,36 @@ def trace_page(request: Request) -> Response:
     visitor, app = atlas.enter(request, AUDIT)
     document = _traced(atlas, request, app)
     district_choices, measure_choices = _choices(app)
+    items = (document or {}).get("items", [])
+    raw = request.query_params.get("start", "0")
+    start = min(int(raw), max(len(items) - 1, 0)) if raw.isdigit() else 0
     return atlas.render(
         request,
         visitor,
         "trace.html",
         document=document,
-        items=(document or {}).get("items", [])[:SHOWN_ITEMS],
+        items=items[start : start + SHOWN_ITEMS],
+        start=start,
         shown=SHOWN_ITEMS,
+        pages=_page_links(request, start, len(items)),
         districts=district_choices,
         measures=measure_choices,
         years=years_with_postings(app),
         query=request.query_params,
     )
+
+
+def _page_links(request: Request, start: int, count: int) -> dict[str, str | None]:
+    """The addresses of the previous and the next page of items (None at either end)."""
+
+    def at(offset: int) -> str:
+        query = {k: v for k, v in request.query_params.items() if k != "start"}
+        return "/trace?" + urlencode({**query, "start": offset})
+
+    return {
+        "previous": at(max(start - SHOWN_ITEMS, 0)) if start > 0 else None,
+        "next": at(start + SHOWN_ITEMS) if start + SHOWN_ITEMS < count else None,
+    }
 
 
 def trace_workbook(request: Request) -> Response:

@@ -127,3 +127,14 @@ def test_an_auditor_reruns_a_report_from_its_recorded_state(client_as, monkeypat
     assert done.status_code == 303 and done.headers["location"] == "/reports"
     assert asked == [(1, "Sozialbericht_2024_SYNTHETISCH-rerun-1.pdf", None)]
     assert "report_rerun" in client_as("admin").get("/admin").text
+
+
+def test_the_trace_page_shows_the_items_in_pages(client_as):
+    auditor = client_as("auditor")
+    count = len(auditor.get("/api/trace?district=SR03&year=2024").json()["items"])
+    first = auditor.get("/trace?district=SR03&year=2024&lang=en").text
+    assert f"1 to {count} of {count}" in first and "previous postings" not in first
+    later = auditor.get(f"/trace?district=SR03&year=2024&start={count - 2}&lang=en").text
+    assert f"{count - 1} to {count} of {count}" in later
+    assert later.count("<tr>") == 1 + 2  # the header and two items
+    assert 'href="/trace?district=SR03&amp;year=2024&amp;lang=en&amp;start=0"' in later
