@@ -50,6 +50,8 @@ SUBCOMMANDS = {
     "run-job": "monitor.service.commands:run_job_command",
     "status": "monitor.service.commands:status_command",
     "report": "monitor.report_command:report_command",
+    "web": "monitor.web.commands:web_command",
+    "user": "monitor.web.commands:user_group",
 }
 
 

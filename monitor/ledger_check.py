@@ -62,6 +62,11 @@ def checked_ledger(app: AppContext, unverified: bool, *, full: bool = False) -> 
     return {"unverified": True, "verify_problems": list(report.problems)}
 
 
+def verify_mark(document: dict[str, Any]) -> dict[str, Any]:
+    """The mark `checked_ledger` put into a document ({} where the ledger verified)."""
+    return {key: document[key] for key in ("unverified", "verify_problems") if key in document}
+
+
 def anchor_new_head(
     app: AppContext, *, batch: int | None = None, master: int | None = None
 ) -> None:

@@ -19,7 +19,7 @@ from ledger.spending import spend
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.language import invocation_words
-from monitor.ledger_check import checked_ledger, unverified_option
+from monitor.ledger_check import checked_ledger, unverified_option, verify_mark
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
@@ -106,6 +106,17 @@ def worsened_classes(
     return sorted(rows)
 
 
+def need_figures(
+    app: AppContext, period: str | None, as_of: str | None = None, unverified: bool = False
+) -> dict[str, Any]:
+    """The `need --json` document (SPEC §7), after the ledger check: the one path to the need
+    table, for the command line and the web atlas alike."""
+    mark = checked_ledger(app, unverified)
+    with app.engine.connect() as connection:
+        table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
+    return {**table.to_dict(), **mark}
+
+
 @click.command("need", cls=WordedCommand, help="cli.need.help")
 @click.option("--period", cls=WordedOption, help="cli.need.period")
 @as_of_option
@@ -123,10 +134,8 @@ def need_command(
 ) -> None:
     """Need index, rank and class per district, with change and persistence of high need
     (help for users: `cli.need.help` in the catalogue)."""
-    mark = checked_ledger(app, unverified)
-    with app.engine.connect() as connection:
-        table = compute_need(connection, app.settings, period, resolve_as_of(connection, as_of))
-    document = {**table.to_dict(), **mark}
+    document = need_figures(app, period, as_of, unverified)
+    mark = verify_mark(document)
     if xlsx_path:
         write_need_workbook(document, xlsx_path, app.lang)
     if json_output or app.json_output:

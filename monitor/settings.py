@@ -232,6 +232,21 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web atlas (`budget-monitor web`, SPEC §10)."""
+
+    # True: the aggregate pages (never trace, imports or the API's postings) open without
+    # signing in, with disclosure control as in the report.
+    public: bool = False
+    # A session that is not used for this long ends; the next request signs in again.
+    session_minutes: int = 60
+    # True behind a reverse proxy that speaks HTTPS: cookies are sent over HTTPS only.
+    secure_cookies: bool = False
+    # Where uploaded exports are kept (the import records their path, as the CLI's does).
+    upload_dir: Path = Path("uploads")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable; `base_dir` is where relative paths point."""
 
@@ -253,6 +268,7 @@ class Settings:
     report: ReportSettings = ReportSettings()
     places: PlacesSettings = PlacesSettings()
     ui: UiSettings = UiSettings()
+    web: WebSettings = WebSettings()
 
     @property
     def database_url(self) -> str:
@@ -320,6 +336,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         "report",
         "places",
         "ui",
+        "web",
     }
     _reject_unknown(table, sections, "")
     imports_table = dict(table.get("imports", {}))
@@ -353,6 +370,9 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         report=_section(ReportSettings, table.get("report", {}), "report"),
         places=_places_settings(table.get("places", {})),
         ui=_ui_settings(table.get("ui", {})),
+        web=_with_paths(
+            _section(WebSettings, table.get("web", {}), "web"), base_dir, ("upload_dir",)
+        ),
     )
 
 

@@ -19,7 +19,7 @@ from ledger.spending import spend, trace
 from ledger.tagging import AmbiguousPostings
 from monitor.context import AppContext, UserError
 from monitor.known_checks import require_codes, require_period
-from monitor.ledger_check import checked_ledger, unverified_option
+from monitor.ledger_check import checked_ledger, unverified_option, verify_mark
 from monitor.options import as_of_option, json_option, xlsx_option
 from monitor.period_options import period_options, resolve_period
 from monitor.terminal_format import Terminal
@@ -66,6 +66,79 @@ _EXTRA = {"district": ("population", "per_capita"), "measure": ("plan",), "progr
 _SHOWN_ITEMS = 100
 
 
+def spend_figures(
+    app: AppContext,
+    by: str,
+    year: int | None,
+    from_day: str | None,
+    to_day: str | None,
+    constant_prices: bool = False,
+    as_of: str | None = None,
+    unverified: bool = False,
+) -> dict[str, Any]:
+    """The `spend --json` document (SPEC §6), after the ledger check: the one path to these
+    figures, for the command line and the web atlas alike. UserError where they cannot be had."""
+    mark = checked_ledger(app, unverified)
+    start, end = _period(app, year, from_day, to_day)
+    require_period(app, start, end)
+    import_id = _as_of_refreshed(app, as_of)
+    with app.engine.connect() as connection:
+        try:
+            patterns = app.settings.ledger.spending_patterns
+            document = spend(connection, by, start, end, patterns, import_id)
+            if constant_prices:
+                base = price_base(connection, app.settings.prices.base_year, import_id)
+                document = add_constant_prices(
+                    document,
+                    base,
+                    lambda first, last: spend(connection, by, first, last, patterns, import_id),
+                )
+            document = explained(app, connection, document, import_id)
+        except (AmbiguousPostings, NoPriceIndex) as exc:
+            raise UserError.refusing(exc) from None
+    document.update(mark)
+    return document
+
+
+def trace_figures(
+    app: AppContext,
+    district: str,
+    year: int | None,
+    from_day: str | None,
+    to_day: str | None,
+    measure: str | None = None,
+    as_of: str | None = None,
+    unverified: bool = False,
+) -> dict[str, Any]:
+    """The `trace --json` document (SPEC §6), after the ledger check: the one path to the
+    postings behind a district's figure, for the command line and the web atlas alike."""
+    mark = checked_ledger(app, unverified)
+    require_codes(app, district=district, measure=measure)
+    start, end = _period(app, year, from_day, to_day)
+    require_period(app, start, end)
+    import_id = _as_of_refreshed(app, as_of)
+    with app.engine.connect() as connection:
+        try:
+            document = trace(
+                connection,
+                district,
+                start,
+                end,
+                app.settings.ledger.spending_patterns,
+                import_id,
+                measure,
+            )
+        except AmbiguousPostings as exc:
+            raise UserError.refusing(exc) from None
+    document.update(mark)
+    return document
+
+
+def _span(document: dict[str, Any]) -> tuple[date, date]:
+    """The period a `spend` or `trace` document covers."""
+    return date.fromisoformat(document["from"]), date.fromisoformat(document["to"])
+
+
 @click.command("spend", cls=WordedCommand, help="cli.spend.help")
 @click.option(
     "--by",
@@ -95,25 +168,8 @@ def spend_command(
 ) -> None:
     """Spending per district, measure or program, with the unattributed rest as its own line;
     districts + unattributed = total, to the cent (help for users: `cli.spend.help`)."""
-    mark = checked_ledger(app, unverified)
-    start, end = _period(app, year, from_day, to_day)
-    require_period(app, start, end)
-    import_id = _as_of_refreshed(app, as_of)
-    with app.engine.connect() as connection:
-        try:
-            patterns = app.settings.ledger.spending_patterns
-            document = spend(connection, by, start, end, patterns, import_id)
-            if constant_prices:
-                base = price_base(connection, app.settings.prices.base_year, import_id)
-                document = add_constant_prices(
-                    document,
-                    base,
-                    lambda first, last: spend(connection, by, first, last, patterns, import_id),
-                )
-            document = explained(app, connection, document, import_id)
-        except (AmbiguousPostings, NoPriceIndex) as exc:
-            raise UserError.refusing(exc) from None
-    document.update(mark)
+    document = spend_figures(app, by, year, from_day, to_day, constant_prices, as_of, unverified)
+    mark, (start, end) = verify_mark(document), _span(document)
     if xlsx_path:
         # Imported only for a workbook: openpyxl costs a tenth of a second of every start-up.
         from reports.audit_workbook import write_spend_workbook
@@ -194,25 +250,8 @@ def trace_command(
 ) -> None:
     """Every posting behind a district's figure: measure, share, amount, file and row; the
     items sum exactly to the district's `spend` amount (help for users: `cli.trace.help`)."""
-    mark = checked_ledger(app, unverified)
-    require_codes(app, district=district, measure=measure)
-    start, end = _period(app, year, from_day, to_day)
-    require_period(app, start, end)
-    import_id = _as_of_refreshed(app, as_of)
-    with app.engine.connect() as connection:
-        try:
-            document = trace(
-                connection,
-                district,
-                start,
-                end,
-                app.settings.ledger.spending_patterns,
-                import_id,
-                measure,
-            )
-        except AmbiguousPostings as exc:
-            raise UserError.refusing(exc) from None
-    document.update(mark)
+    document = trace_figures(app, district, year, from_day, to_day, measure, as_of, unverified)
+    mark, (start, end) = verify_mark(document), _span(document)
     if xlsx_path:
         from reports.audit_workbook import write_trace_workbook
 

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from monitor.cli import cli
+from monitor.language import LANG_ENV
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -98,3 +99,24 @@ def monitor(database_url: str, tmp_path: Path) -> Monitor:
     workdir = tmp_path / "work"
     workdir.mkdir()
     return Monitor(database_url, workdir)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo city, built once for the tests that read it: a folder holding
+    `budget-monitor-demo`, as after `budget-monitor demo` run there (so that the help's
+    examples, which name that folder, run as written from it)."""
+    folder = tmp_path_factory.mktemp("demo-city")
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        built = CliRunner(env={LANG_ENV: ""}).invoke(cli, ["demo"])
+    finally:
+        os.chdir(cwd)
+    assert built.exit_code == 0, built.output
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_folder: Path) -> str:
+    return f"sqlite:///{demo_folder / 'budget-monitor-demo' / 'ledger.db'}"

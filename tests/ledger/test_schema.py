@@ -24,6 +24,7 @@ from ledger.schema import (
 )
 from ledger.service_models import DeliveryLog  # noqa: F401  (registers the service tables)
 from ledger.trip_wire import ForeignWrite  # noqa: F401  (registers the trip wire's tables)
+from ledger.web_models import WebUser  # noqa: F401  (registers the web atlas tables)
 from monitor.cli import cli
 from monitor.language import LANG_ENV
 

@@ -23,7 +23,8 @@ JARGON = re.compile(
 )
 DEMO_DB = "sqlite:///budget-monitor-demo/ledger.db"
 # Examples that cannot run in a test as written: the demo itself (the fixture runs it), the
-# service (runs until stopped), and the geodata, price and places imports, which need the city's
+# service and the web atlas (run until stopped), adding or removing a web user (a password on
+# standard input), and the geodata, price and places imports, which need the city's
 # own files.
 NOT_RUN = (
     "budget-monitor demo",
@@ -32,6 +33,10 @@ NOT_RUN = (
     "import grid",
     "import prices",
     "import facilities",
+    # The web atlas runs until stopped; a user's password comes from standard input.
+    " web ",
+    "user add",
+    "user remove",
 )
 
 

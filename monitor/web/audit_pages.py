@@ -1,0 +1,193 @@
+"""The auditors' and the Kämmerei's pages: trace with its workbook, imports with the upload,
+and the admin's view of users and the access log.
+
+Posting-level data (trace, batches) needs the auditor role, the upload the finance role, the
+admin page the admin role; none of them is ever public. Every download and upload is written to
+the access log.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ledger.batch_queries import list_batches
+from ledger.master_store import catalog, districts
+from ledger.web_accounts import access_log, list_users, log_access
+from monitor.context import AppContext
+from monitor.import_commands import import_postings_file
+from monitor.spend_commands import trace_figures
+from monitor.terminal_format import Terminal
+from monitor.web.api import BadQuery, year_param
+from monitor.web.atlas import Atlas
+from monitor.web.atlas_data import years_with_postings
+from monitor.web.visitors import ADMIN, AUDIT, UPLOAD, Visitor, require_csrf
+
+# Items shown on one trace page (`?start=` pages on); the workbook and /api/trace hold all.
+SHOWN_ITEMS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _choices(app: AppContext) -> tuple[list[tuple[str, str]], list[str]]:
+    with app.engine.connect() as connection:
+        listed = districts(connection)
+        measures, _ = catalog(connection)
+    codes = sorted(str(c) for c in measures["code"]) if "code" in measures else []
+    return sorted(zip(listed["code"], listed["name"], strict=True)), codes
+
+
+def _traced(atlas: Atlas, request: Request, app: AppContext) -> dict[str, Any] | None:
+    query = request.query_params
+    district = query.get("district")
+    if not district:
+        return None
+    return atlas.figures.at(app)(
+        trace_figures, district, year_param(request), None, None, query.get("measure") or None
+    )
+
+
+def trace_page(request: Request) -> Response:
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, AUDIT)
+    document = _traced(atlas, request, app)
+    district_choices, measure_choices = _choices(app)
+    items = (document or {}).get("items", [])
+    raw = request.query_params.get("start", "0")
+    start = min(int(raw), max(len(items) - 1, 0)) if raw.isdigit() else 0
+    return atlas.render(
+        request,
+        visitor,
+        "trace.html",
+        document=document,
+        items=items[start : start + SHOWN_ITEMS],
+        start=start,
+        shown=SHOWN_ITEMS,
+        pages=_page_links(request, start, len(items)),
+        districts=district_choices,
+        measures=measure_choices,
+        years=years_with_postings(app),
+        query=request.query_params,
+    )
+
+
+def _page_links(request: Request, start: int, count: int) -> dict[str, str | None]:
+    """The addresses of the previous and the next page of items (None at either end)."""
+
+    def at(offset: int) -> str:
+        query = {k: v for k, v in request.query_params.items() if k != "start"}
+        return "/trace?" + urlencode({**query, "start": offset})
+
+    return {
+        "previous": at(max(start - SHOWN_ITEMS, 0)) if start > 0 else None,
+        "next": at(start + SHOWN_ITEMS) if start + SHOWN_ITEMS < count else None,
+    }
+
+
+def trace_workbook(request: Request) -> Response:
+    """The trace as the CLI's `trace --xlsx` writes it, recorded in the access log."""
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, AUDIT)
+    document = _traced(atlas, request, app)
+    if document is None:
+        raise BadQuery("district is required")
+    from reports.audit_workbook import write_trace_workbook
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "trace.xlsx"
+        write_trace_workbook(document, path, visitor.lang)
+        content = path.read_bytes()
+    log_access(
+        atlas.engine,
+        visitor.account,
+        "trace_xlsx",
+        f"{request.url.path}?{request.url.query}",
+        {"district": document["district"], "items": len(document["items"])},
+    )
+    name = f"Nachweis_{document['district']}_{document['from']}_{document['to']}.xlsx"
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"content-disposition": f'attachment; filename="{_safe(name)}"'},
+    )
+
+
+def _safe(name: str) -> str:
+    """A file name without path parts or characters a header or a file system would misread."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._")
+    return cleaned[:120] or "upload"
+
+
+def _imports_page(
+    request: Request, atlas: Atlas, visitor: Visitor, app: AppContext, **values: Any
+) -> Response:
+    zone = ZoneInfo(atlas.settings.schedule.timezone)
+    batches = list_batches(atlas.engine, zone)
+    return atlas.render(
+        request,
+        visitor,
+        "imports.html",
+        status=values.pop("status", 200),
+        batches=list(reversed(batches)),
+        may_upload=visitor.may(UPLOAD),
+        profiles=sorted(atlas.settings.imports.profiles),
+        **values,
+    )
+
+
+def imports_page(request: Request) -> Response:
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, AUDIT)
+    return _imports_page(request, atlas, visitor, app, result=None)
+
+
+async def upload(request: Request) -> Response:
+    """An export dropped into the browser, imported by the CLI's own `import postings` step
+    (same checks, same refusals, same comparison with the ledger), kept in `[web] upload_dir`."""
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, UPLOAD)
+    await require_csrf(request, visitor)
+    form = await request.form()
+    sent = form.get("file")
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        raise BadQuery(Terminal(visitor.lang)("web.imports.no_file"))
+    profile = str(form.get("profile") or "auto")
+    if profile != "auto" and profile not in atlas.settings.imports.profiles:
+        raise BadQuery(Terminal(visitor.lang)("web.imports.unknown_profile", profile=profile))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder = atlas.settings.web.upload_dir / stamp
+    folder.mkdir(parents=True, exist_ok=False)
+    target = folder / _safe(sent.filename)
+    target.write_bytes(await sent.read())
+    result, ok = await run_in_threadpool(
+        import_postings_file, app, target, profile, False, False, False
+    )
+    log_access(
+        atlas.engine,
+        visitor.account,
+        "upload",
+        request.url.path,
+        {"file": target.name, "status": result["status"], "batch": result.get("batch")},
+    )
+    return _imports_page(request, atlas, visitor, app, result=result, status=200 if ok else 400)
+
+
+def admin_page(request: Request) -> Response:
+    atlas: Atlas = request.app.state.atlas
+    visitor, _ = atlas.enter(request, ADMIN)
+    return atlas.render(
+        request,
+        visitor,
+        "admin.html",
+        users=list_users(atlas.engine),
+        log=access_log(atlas.engine),
+    )
