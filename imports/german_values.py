@@ -11,68 +11,82 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from imports.money import DEFAULT_MAX_ABS_CENTS, MAX_EXACT_CENTS
 
 # Excel's 1900 date system counts from 1899-12-30 (it treats 1900 as a leap year).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN, _SERIAL_MAX = 1, 2_958_465  # 1900-01-01 .. 9999-12-31
-# Currency signs and all whitespace (also inside: "1 234,56") are not part of an amount.
-_NOISE = re.compile(r"\s+|€|EUR", re.IGNORECASE)
+# Currency signs and all whitespace (also inside: "1 234,56") are not part of an amount. The
+# characters are Python's `str.isspace()` ones: Rust's \s lacks the separators \x1c-\x1f.
+_NOISE = r"(?i)[\s\x1c-\x1f]+|€|EUR"
 
 
-def _amount_pattern(decimal: str) -> re.Pattern[str]:
+def _amount_pattern(decimal: str) -> str:
+    """A whole amount text: optional leading sign, digits (grouped by threes or not), up to two
+    decimals, optional trailing minus. ASCII digits only."""
     group = "." if decimal == "," else ","
     g, d = re.escape(group), re.escape(decimal)
-    return re.compile(
-        rf"(?P<lead>[-+])?(?P<int>\d{{1,3}}(?:{g}\d{{3}})+|\d+)"
-        rf"(?:{d}(?P<frac>\d{{1,2}}))?(?P<trail>-)?"
+    return (
+        rf"^(?P<lead>[-+])?(?P<int>[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)"
+        rf"(?:{d}(?P<frac>[0-9]{{1,2}}))?(?P<trail>-)?$"
     )
 
 
-_TOO_LARGE = object()  # marks an amount beyond the limit in _text_cents' result
-
-
 def _text_cents(
-    texts: Iterable[str], decimal: str, max_abs_cents: int
-) -> tuple[list[int | None], list[bool]]:
-    """Signed cents of each amount text, None where it is not one (both a leading and a
-    trailing minus is not) or where it is larger than `max_abs_cents` (flagged in the second
-    list). One compiled match per text: the import passes each distinct text once, and pandas'
-    string methods would loop over the texts in Python several times."""
-    pattern = _amount_pattern(decimal)
+    texts: pd.Series, decimal: str, max_abs_cents: int
+) -> tuple[pd.arrays.IntegerArray, np.ndarray]:
+    """Signed cents of each amount text (<NA> where it is not one: both a leading and a
+    trailing minus is not, nor is one larger than `max_abs_cents`), and a mask of those larger
+    than the limit. Vectorised in polars (Rust regex and string kernels): no Python call per
+    text."""
     group = "." if decimal == "," else ","
     # More integer digits than the limit has can only be larger; they are never turned into an
-    # int (Python refuses texts beyond 4,300 digits, a pandas integer array beyond 19).
+    # int (a 64-bit integer holds 19 digits).
     max_digits = len(str(max_abs_cents // 100))
-    result: list[object] = []
-    beyond = False
-    for text in texts:
-        match = pattern.fullmatch(_NOISE.sub("", text))
-        if match is None or (match["lead"] == "-" and match["trail"] == "-"):
-            result.append(None)
-            continue
-        digits = match["int"].replace(group, "")
-        if len(digits) > max_digits and len(digits.lstrip("0")) > max_digits:
-            result.append(_TOO_LARGE)
-            beyond = True
-            continue
-        cents = int(digits + (match["frac"] or "").ljust(2, "0"))
-        if cents > max_abs_cents:
-            result.append(_TOO_LARGE)
-            beyond = True
-            continue
-        result.append(-cents if "-" in (match["lead"], match["trail"]) else cents)
-    too_large = [c is _TOO_LARGE for c in result] if beyond else [False] * len(result)
-    if beyond:
-        result = [None if c is _TOO_LARGE else c for c in result]
-    return result, too_large  # type: ignore[return-value]
+    parts = (
+        pl.Series("text", texts.to_numpy(dtype=object), dtype=pl.String)
+        .str.replace_all(_NOISE, "")
+        .str.extract_groups(_amount_pattern(decimal))
+        .struct.unnest()
+    )
+    digits = pl.col("int").str.replace_all(group, "", literal=True)
+    significant = digits.str.strip_chars_start("0").str.len_chars()
+    beyond_digits = (digits.str.len_chars() > max_digits) & (significant > max_digits)
+    magnitude = pl.when(~beyond_digits).then(
+        pl.concat_str(digits, pl.col("frac").fill_null("").str.pad_end(2, "0")).cast(pl.Int64)
+    )
+    negative = (pl.col("lead") == "-") | (pl.col("trail") == "-")
+    both = (pl.col("lead") == "-") & (pl.col("trail") == "-")
+    too_large = (beyond_digits | (magnitude > max_abs_cents)).fill_null(False) & ~both.fill_null(
+        False
+    )
+    ok = pl.col("int").is_not_null() & ~both.fill_null(False) & ~too_large
+    cents = pl.when(ok).then(
+        pl.when(negative.fill_null(False)).then(-magnitude).otherwise(magnitude)
+    )
+    result = parts.select(cents.alias("cents"), too_large.alias("too_large"))
+    missing = result["cents"].is_null().to_numpy()
+    whole = result["cents"].fill_null(0).to_numpy().astype("int64")
+    return pd.arrays.IntegerArray(whole, missing), result["too_large"].to_numpy()
 
+
+# What Python's str.strip() removes (str.isspace()); polars' own default lacks \x1c-\x1f.
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def _stripped(texts: pd.Series) -> pl.Series:
+    """Each text without leading and trailing whitespace, as `str.strip()` gives it, in Rust
+    (pandas' string methods call Python once per text)."""
+    return pl.Series(texts.to_numpy(dtype=object), dtype=pl.String).str.strip_chars(_WHITESPACE)
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)  # a ufunc: `type` called from C, no Python loop
 
 # The exact types the readers deliver (bool is deliberately not a number here).
 _NUMBER_TYPES = (int, float)
@@ -81,7 +95,7 @@ _DATE_TYPES = (dt.date, dt.datetime, pd.Timestamp)
 
 def cell_types(values: pd.Series) -> pd.Series:
     """The Python type of each cell: one C-level pass that the type tests below share."""
-    return pd.Series([type(v) for v in values], index=values.index, dtype=object)
+    return pd.Series(_TYPE_OF(values.to_numpy(dtype=object)), index=values.index, dtype=object)
 
 
 def is_blank(values: pd.Series) -> pd.Series:
@@ -92,7 +106,7 @@ def is_blank(values: pd.Series) -> pd.Series:
     blank = values.isna()
     present = values[~blank]
     if len(present):
-        blank.loc[present.index] = present.astype(str).str.strip().eq("").to_numpy()
+        blank.loc[present.index] = (_stripped(present.astype(str)) == "").to_numpy()
     return blank
 
 
@@ -143,10 +157,9 @@ def read_amounts(
     text = ~numeric & ~blank
     if text.any():
         parsed, beyond = _text_cents(values[text].astype(str), decimal, max_abs_cents)
-        as_array = pd.array(parsed, dtype="Int64")
-        cents[text] = as_array
+        cents[text] = parsed
         too_large[text] = beyond
-        bad[text] = as_array.isna() & ~np.asarray(beyond, dtype=bool)
+        bad[text] = parsed.isna() & ~beyond
     cents[bad | too_large] = pd.NA
     return Amounts(cents, bad, too_large)
 
@@ -254,7 +267,7 @@ def _as_text(values: pd.Series) -> pd.Series:
             result.loc[large.index[large.to_numpy()]] = numbers[large].map(lambda f: str(int(f)))
     rest = values.notna() & ~whole
     if rest.any():
-        result[rest] = values[rest].astype(str).str.strip().astype(object)
+        result[rest] = _stripped(values[rest].astype(str)).to_numpy()
     return result
 
 

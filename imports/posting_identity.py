@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from imports.record_text import iso_days, record_texts, sha256_hex
+from imports.record_text import record_hashes
 
 CONTENT_FIELDS: tuple[str, ...] = (
     "fiscal_year",
@@ -26,17 +26,10 @@ CONTENT_FIELDS: tuple[str, ...] = (
 )
 
 
-def _field_values(frame: pd.DataFrame, name: str) -> list[object]:
-    """One field's values for its text form: dates as ISO, missing as None (empty)."""
-    column = frame[name]
-    if name == "booking_date":
-        return iso_days(column)
-    return column.astype(object).where(column.notna(), None).tolist()
-
-
 def _hashes(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    columns = {name: _field_values(frame, name) for name in fields}
-    return pd.Series(sha256_hex(record_texts(columns, fields)), index=frame.index, dtype=object)
+    """Dates hash as their ISO day, missing values as empty text (imports.record_text)."""
+    hashes = record_hashes({name: frame[name] for name in fields}, fields)
+    return pd.Series(hashes.to_numpy(), index=frame.index, dtype=object)
 
 
 def content_hashes(frame: pd.DataFrame) -> pd.Series:
