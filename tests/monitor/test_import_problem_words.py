@@ -137,3 +137,16 @@ def test_a_master_data_file_without_its_table_is_refused_in_german(tmp_path):
     assert "Es fehlt die Spalte 'district': eine von" in shown
     _, shown = _run(tmp_path, "--lang", "en", "import", "districts", str(path), expect=1)
     assert "quartiere.csv: no districts table found." in shown
+
+
+def test_a_file_of_the_wrong_kind_is_named_in_german(tmp_path):
+    pdf = tmp_path / "journal.csv"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    _, shown = _run(tmp_path, "import", "postings", str(pdf), expect=1)
+    assert "sieht aus wie ein PDF-Dokument, nicht wie CSV-Text" in shown
+    text = tmp_path / "export.txt"
+    text.write_text("Buchungsdatum;Betrag\n", encoding="utf-8")
+    _, shown = _run(tmp_path, "import", "postings", str(text), expect=1)
+    assert "Dateiart nicht unterstützt (.txt); unterstützt:" in shown
+    _, shown = _run(tmp_path, "--lang", "en", "import", "postings", str(text), expect=1)
+    assert "unsupported file type (.txt); supported:" in shown
