@@ -83,7 +83,7 @@ def _unknown_extension(tmp_path: Path) -> Path:
         (_truncated_workbook, "damaged or truncated"),
         (_zip_bomb, "MB"),
         (_entity_expansion, "entit"),
-        (_binary_csv, "binary"),
+        (_binary_csv, "Binärdaten"),
         (_unknown_extension, "Dateiart nicht unterstützt"),
     ],
 )
