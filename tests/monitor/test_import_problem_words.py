@@ -150,3 +150,19 @@ def test_a_file_of_the_wrong_kind_is_named_in_german(tmp_path):
     assert "Dateiart nicht unterstützt (.txt); unterstützt:" in shown
     _, shown = _run(tmp_path, "--lang", "en", "import", "postings", str(text), expect=1)
     assert "unsupported file type (.txt); supported:" in shown
+
+
+def test_every_problem_code_is_made_somewhere_in_imports():
+    """No dead codes: each is written as a literal where its condition is detected (the kinds
+    of table are made from the tables' titles by `table_title`, lists by `joined`)."""
+    root = Path(__file__).resolve().parents[2] / "imports"
+    sources = "".join(
+        path.read_text("utf-8") for path in root.rglob("*.py") if path.name != "problems.py"
+    )
+    made_elsewhere = {"list"}
+    unused = [
+        c
+        for c in ENGLISH
+        if f'"{c}"' not in sources and not c.startswith("table_") and c not in made_elsewhere
+    ]
+    assert unused == []
