@@ -201,12 +201,12 @@ def _read_table(
     coordinates = {}
     for field in (first, second):
         values, bad, missing = parse_statistics(raw[field])
-        errors += table.errors(bad | missing, field, "not a coordinate (a number)")
+        errors += table.errors(bad | missing, field, problem("not_coordinate"))
         coordinates[field] = values
     if lon_lat and source == "EPSG:4326":
         out = ~coordinates["lon"].between(-180, 180) | ~coordinates["lat"].between(-90, 90)
         out &= coordinates["lon"].notna() & coordinates["lat"].notna()
-        errors += table.errors(out, first, "longitude and latitude are outside -180..180, -90..90")
+        errors += table.errors(out, first, problem("outside_globe"))
     x, y = _to_storage(coordinates[first], coordinates[second], source)
     unplaced = ~np.isfinite(x) | ~np.isfinite(y)
     unplaced &= coordinates[first].notna().to_numpy() & coordinates[second].notna().to_numpy()

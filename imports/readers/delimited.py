@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from imports.problems import problem
 from imports.readers.bulk_allocation import collector_paused
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
-from imports.readers.signatures import PLAIN_TEXT, describe_content, read_head
+from imports.readers.signatures import PLAIN_TEXT, content_code, described, read_head
 from imports.readers.text_encoding import honour_bom, scan_text_file
 
 CANDIDATE_DELIMITERS = (";", ",", "\t")
@@ -34,10 +35,10 @@ def read_csv(
     """The single table of a CSV file; encoding and delimiter are detected when not given."""
     head = read_head(path)
     if not head:
-        raise FileRefused(path, "file is empty")
-    found = describe_content(head)
-    if found != PLAIN_TEXT and not found.startswith("UTF-16"):
-        raise FileRefused(path, f"looks like {found}, not CSV text")
+        raise FileRefused(path, problem("file_empty"))
+    found = content_code(head)
+    if found not in (PLAIN_TEXT, "content_utf16"):
+        raise FileRefused(path, problem("not_csv_text", found=described(head)))
     detected = scan_text_file(path, detect=encoding is None, declared=encoding)
     used_encoding = honour_bom(encoding, head) if encoding else detected or "utf-8"
     try:

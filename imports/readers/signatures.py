@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imports.problems import Problem, problem
 from imports.readers.model import FileRefused
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -18,19 +19,20 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 HEAD_BYTES = 8192
-PLAIN_TEXT = "text (a CSV or tab-separated export?)"
+PLAIN_TEXT = "content_text"
 
-# Magic numbers of formats that users plausibly hand us by mistake, with what to call them.
+# Magic numbers of formats that users plausibly hand us by mistake, with the problem code
+# (imports.problems) that names them.
 _MAGIC_NAMES: tuple[tuple[bytes, str], ...] = (
-    (ZIP_MAGIC, "a ZIP archive (an Excel workbook?)"),
-    (EMPTY_ZIP_MAGIC, "an empty ZIP archive"),
-    (OLE2_MAGIC, "an OLE2 compound file (an old .xls workbook or a password-protected one?)"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (ZIP_MAGIC, "content_zip"),
+    (EMPTY_ZIP_MAGIC, "content_empty_zip"),
+    (OLE2_MAGIC, "content_ole2"),
+    (b"%PDF-", "content_pdf"),
+    (b"\x1f\x8b", "content_gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "content_7zip"),
+    (b"Rar!", "content_rar"),
+    (b"\x89PNG", "content_png"),
+    (b"\xff\xd8\xff", "content_jpeg"),
 )
 
 
@@ -40,28 +42,39 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
         with path.open("rb") as stream:
             return stream.read(size)
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise FileRefused(path, problem("cannot_read", reason=str(exc.strerror or exc))) from exc
+
+
+def content_code(head: bytes) -> str:
+    """What the leading bytes look like, as a problem code ("content_pdf"); its words follow
+    "looks like" (`describe_content` gives them in English)."""
+    if not head:
+        return "content_empty"
+    for magic, code in _MAGIC_NAMES:
+        if head.startswith(magic):
+            return code
+    if head.startswith(UTF16_BOMS):
+        return "content_utf16"
+    text = head.removeprefix(UTF8_BOM).lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table")):
+        return "content_html"
+    if text.startswith(b"mime-version"):
+        return "content_mhtml"
+    if text.startswith(b"<?xml"):
+        return "content_xml"
+    if b"\x00" in head:
+        return "content_binary"
+    return PLAIN_TEXT
+
+
+def described(head: bytes) -> Problem:
+    """What the leading bytes look like, as a problem to put into a message."""
+    return problem(content_code(head))
 
 
 def describe_content(head: bytes) -> str:
-    """Name what the leading bytes look like, phrased to follow "looks like"."""
-    if not head:
-        return "an empty file"
-    for magic, name in _MAGIC_NAMES:
-        if head.startswith(magic):
-            return name
-    if head.startswith(UTF16_BOMS):
-        return "UTF-16 text"
-    text = head.removeprefix(UTF8_BOM).lstrip().lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<table")):
-        return "an HTML page (some systems save HTML under an Excel name)"
-    if text.startswith(b"mime-version"):
-        return "a web archive (MHTML)"
-    if text.startswith(b"<?xml"):
-        return "an XML document (an Excel 2003 XML file?)"
-    if b"\x00" in head:
-        return "binary data"
-    return PLAIN_TEXT
+    """Name what the leading bytes look like, in English, phrased to follow "looks like"."""
+    return described(head).english
 
 
 def is_zip(head: bytes) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from imports.problems import Problem, problem
 from imports.readers.archive import open_checked_zip
 from imports.readers.delimited import read_csv
 from imports.readers.gobd import read_gobd_folder, read_gobd_zip
 from imports.readers.gobd_index import INDEX_NAME
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
-from imports.readers.signatures import describe_content, is_zip, read_head
+from imports.readers.signatures import described, is_zip, read_head
 from imports.readers.workbook import WORKBOOK_SUFFIXES, WorkbookRows, read_workbook
 
 SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, or a GoBD export (.zip or folder with index.xml)"
@@ -40,7 +41,7 @@ def read_tables(
     """
     path = Path(path)
     if not path.exists():
-        raise FileRefused(path, "file not found")
+        raise FileRefused(path, problem("file_not_found"))
     if path.is_dir():
         return read_gobd_folder(path, limits, encoding=encoding, delimiter=delimiter)
     if path.name.lower() == INDEX_NAME:
@@ -52,8 +53,8 @@ def read_tables(
         return read_csv(path, limits, encoding=encoding, delimiter=delimiter)
     if suffix == ".zip":
         return _read_zip(path, limits, encoding=encoding, delimiter=delimiter)
-    shown = suffix or "without extension"
-    raise FileRefused(path, f"unsupported file type ({shown}); supported: {SUPPORTED}")
+    shown: Problem | str = suffix or problem("no_extension")
+    raise FileRefused(path, problem("unsupported_type", suffix=shown, supported=SUPPORTED))
 
 
 def row_chunks(
@@ -70,8 +71,6 @@ def _read_zip(
 ) -> list[RawSheet]:
     head = read_head(path)
     if not is_zip(head):
-        raise FileRefused(
-            path, f"expected a ZIP archive, but the file looks like {describe_content(head)}"
-        )
+        raise FileRefused(path, problem("expected_zip", found=described(head)))
     with open_checked_zip(path, limits) as archive:
         return read_gobd_zip(path, archive, limits, encoding=encoding, delimiter=delimiter)

@@ -24,6 +24,7 @@ from python_calamine import (
     SheetTypeEnum,
 )
 
+from imports.problems import Problem, problem
 from imports.readers.archive import (
     DAMAGED,
     PASSWORD_PROTECTED,
@@ -32,7 +33,7 @@ from imports.readers.archive import (
 )
 from imports.readers.bulk_allocation import collector_paused
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
-from imports.readers.signatures import describe_content, is_ole2, is_zip, read_head
+from imports.readers.signatures import described, is_ole2, is_zip, read_head
 from imports.readers.xlsx_dimensions import declared_sheet_sizes
 
 ZIP_WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
@@ -62,23 +63,18 @@ def read_workbook(path: Path, limits: ReadLimits, *, streamed: bool = False) -> 
 def _require_ole2(path: Path, head: bytes) -> None:
     if is_ole2(head):
         return
-    found = describe_content(head)
-    hint = "; rename it to .xlsx" if is_zip(head) else ""
-    raise FileRefused(
-        path,
-        f"expected an Excel 97-2003 workbook (.xls), but the file looks like {found}{hint}",
-    )
+    hint: Problem | str = problem("rename_to_xlsx") if is_zip(head) else ""
+    raise FileRefused(path, problem("expected_xls", found=described(head), hint=hint))
 
 
 def _require_zip(path: Path, head: bytes, suffix: str) -> None:
     if is_zip(head):
         return
-    found = describe_content(head)
-    kind = "an OpenDocument spreadsheet" if suffix == ".ods" else "an Excel workbook"
-    hint = "; rename it to .xls" if is_ole2(head) and suffix != ".ods" else ""
+    kind = problem("kind_ods" if suffix == ".ods" else "kind_xlsx")
+    hint: Problem | str = problem("rename_to_xls") if is_ole2(head) and suffix != ".ods" else ""
     raise FileRefused(
         path,
-        f"expected {kind} ({suffix} files are ZIP archives), but the file looks like {found}{hint}",
+        problem("expected_workbook", kind=kind, suffix=suffix, found=described(head), hint=hint),
     )
 
 

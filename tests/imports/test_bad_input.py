@@ -83,8 +83,8 @@ def _unknown_extension(tmp_path: Path) -> Path:
         (_truncated_workbook, "damaged or truncated"),
         (_zip_bomb, "MB"),
         (_entity_expansion, "entit"),
-        (_binary_csv, "binary"),
-        (_unknown_extension, "unsupported file type"),
+        (_binary_csv, "Binärdaten"),
+        (_unknown_extension, "Dateiart nicht unterstützt"),
     ],
 )
 def test_bad_file_is_refused_and_changes_nothing(

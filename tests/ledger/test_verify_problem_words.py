@@ -4,6 +4,8 @@ chosen language; the JSON keeps its English `message` (SPEC §6) beside the code
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ledger.verify_problems import ENGLISH, part, template_fields, verify_problem
@@ -66,3 +68,14 @@ def test_verify_names_a_changed_posting_in_german_and_in_english_on_request(
     changed = next(p for p in document["problems"] if p.get("posting") == 2)
     assert changed["code"] == "posting_changed" and changed["kind"] == "changed"
     assert changed["message"] == "posting 2 was changed or inserted outside the program"
+
+
+def test_every_verification_code_is_made_somewhere():
+    root = Path(__file__).resolve().parents[2]
+    sources = "".join(
+        path.read_text("utf-8")
+        for folder in ("ledger", "monitor")
+        for path in (root / folder).rglob("*.py")
+        if path.name != "verify_problems.py"
+    )
+    assert [code for code in ENGLISH if f'"{code}"' not in sources] == []

@@ -137,3 +137,32 @@ def test_a_master_data_file_without_its_table_is_refused_in_german(tmp_path):
     assert "Es fehlt die Spalte 'district': eine von" in shown
     _, shown = _run(tmp_path, "--lang", "en", "import", "districts", str(path), expect=1)
     assert "quartiere.csv: no districts table found." in shown
+
+
+def test_a_file_of_the_wrong_kind_is_named_in_german(tmp_path):
+    pdf = tmp_path / "journal.csv"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    _, shown = _run(tmp_path, "import", "postings", str(pdf), expect=1)
+    assert "sieht aus wie ein PDF-Dokument, nicht wie CSV-Text" in shown
+    text = tmp_path / "export.txt"
+    text.write_text("Buchungsdatum;Betrag\n", encoding="utf-8")
+    _, shown = _run(tmp_path, "import", "postings", str(text), expect=1)
+    assert "Dateiart nicht unterstützt (.txt); unterstützt:" in shown
+    _, shown = _run(tmp_path, "--lang", "en", "import", "postings", str(text), expect=1)
+    assert "unsupported file type (.txt); supported:" in shown
+
+
+def test_every_problem_code_is_made_somewhere_in_imports():
+    """No dead codes: each is written as a literal where its condition is detected (the kinds
+    of table are made from the tables' titles by `table_title`, lists by `joined`)."""
+    root = Path(__file__).resolve().parents[2] / "imports"
+    sources = "".join(
+        path.read_text("utf-8") for path in root.rglob("*.py") if path.name != "problems.py"
+    )
+    made_elsewhere = {"list"}
+    unused = [
+        c
+        for c in ENGLISH
+        if f'"{c}"' not in sources and not c.startswith("table_") and c not in made_elsewhere
+    ]
+    assert unused == []

@@ -85,7 +85,7 @@ def test_rerun_from_another_folder_names_the_city_of_the_run(
     elsewhere = Monitor(small_city.database_url, tmp_path / "anderswo")
     elsewhere.workdir.mkdir()
     rerun = elsewhere.run("report", "--rerun", str(first["run"]), "--json")
-    assert "warning" not in rerun.stderr
+    assert "Hinweis" not in rerun.stderr and "warning" not in rerun.stderr
     document = json.loads(rerun.stdout)
     again = read_json(elsewhere.workdir / document["sidecar"])
     original = read_json(small_city.workdir / first["sidecar"])
@@ -110,5 +110,6 @@ def test_a_run_without_recorded_settings_reruns_with_the_invocations_and_warns(
     rerun = small_city.run("report", "--rerun", str(first["run"]), "--json")
     original = read_json(small_city.workdir / first["sidecar"])
     assert original["settings_digest"][:12] in rerun.stderr  # the warning names the run's digest
+    assert "Hinweis: Die Einstellungen weichen von denen des Laufs" in rerun.stderr
     again = read_json(small_city.workdir / json.loads(rerun.stdout)["sidecar"])
     assert again["city"] == "Anderswo"

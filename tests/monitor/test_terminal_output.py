@@ -118,7 +118,7 @@ def test_a_rejected_row_is_named_in_german_and_nothing_is_imported(tmp_path):
     refused = _run(
         "--db", f"sqlite:///{tmp_path / 'l.db'}", "import", "postings", str(export), expect=1
     )
-    assert f"Fehler: {export}, Zeile 3, Spalte „Datum“: not a date" in refused.stderr
+    assert f"Fehler: {export}, Zeile 3, Spalte „Datum“: kein Datum" in refused.stderr
     assert "Nichts wurde eingelesen" in refused.stderr
 
 
@@ -158,7 +158,7 @@ def test_wrong_usage_is_framed_in_the_chosen_language_and_exits_2():
     german = _run("import", "postings", expect=2)
     assert "Aufruf: cli import postings [OPTIONEN] DATEI..." in german.stderr
     assert "Hilfe: cli import postings --help" in german.stderr
-    assert "Fehler: Missing argument 'DATEI...'" in german.stderr
+    assert "Fehler: Es fehlt das Argument 'DATEI...'." in german.stderr
     english = _run("--lang", "en", "spend", "--by", "x", expect=2)
     assert "Usage: cli spend [OPTIONS]" in english.stderr
     assert "error: Invalid value for '--by'" in english.stderr

@@ -87,6 +87,7 @@ def _evaluation() -> dict:
         "pvalue": 0.0002,
         "inference": "analytic standard errors from the influence functions (Callaway & "
         "Sant'Anna 2021), clustered by unit; normal 95 % intervals",
+        "inference_code": "influence_function",
         "n_treated": 3,
         "n_control": 3,
         "cohorts": {"2019": ["D01", "D02"], "2021": ["D03"]},
