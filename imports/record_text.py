@@ -58,15 +58,31 @@ def record_hashes(
 def _as_polars(name: str, values: Sequence[object] | pd.Series | pl.Series) -> pl.Series:
     """One field as a polars column, without pyarrow (which would change the string storage of
     every pandas frame in the project)."""
-    if isinstance(values, pl.Series):
-        column = values.rename(name)
-    elif isinstance(values, pd.Series):
-        column = _from_pandas(name, values)
-    else:
-        column = pl.Series(name, values)
+    try:
+        if isinstance(values, pl.Series):
+            column = values.rename(name)
+        elif isinstance(values, pd.Series):
+            column = _from_pandas(name, values)
+        else:
+            column = pl.Series(name, values)
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        return _python_text(name, values)
     if column.dtype not in _TEXT_SAFE:
-        raise TypeError(f"{name}: {column.dtype} has no text form equal to str() in polars")
+        return _python_text(name, values)
     return column
+
+
+def _python_text(name: str, values: Sequence[object] | pd.Series | pl.Series) -> pl.Series:
+    """`str()` of each value, in Python, for a column polars would write otherwise (floats,
+    booleans, date-times, mixed types: say a value edited into the ledger by hand, which
+    `verify` must hash as before and report, not fail on). Never the case on an import's path."""
+    if isinstance(values, pd.Series):
+        items: Sequence[object] = values.astype(object).where(values.notna(), None).tolist()
+    elif isinstance(values, pl.Series):
+        items = values.to_list()
+    else:
+        items = values
+    return pl.Series(name, [None if v is None else str(v) for v in items], dtype=pl.String)
 
 
 def _from_pandas(name: str, values: pd.Series) -> pl.Series:
