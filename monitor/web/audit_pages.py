@@ -51,9 +51,8 @@ def _traced(atlas: Atlas, request: Request, app: AppContext) -> dict[str, Any] |
     district = query.get("district")
     if not district:
         return None
-    return atlas.figures.at(app)(
-        trace_figures, district, year_param(request), None, None, query.get("measure") or None
-    )
+    asked = (district, year_param(request), None, None, query.get("measure") or None)
+    return atlas.figures.at(app)(trace_figures, *asked)
 
 
 def trace_page(request: Request) -> Response:
@@ -93,19 +92,28 @@ def _page_links(request: Request, start: int, count: int) -> dict[str, str | Non
     }
 
 
-def trace_workbook(request: Request) -> Response:
-    """The trace as the CLI's `trace --xlsx` writes it, recorded in the access log."""
-    atlas: Atlas = request.app.state.atlas
-    visitor, app = atlas.enter(request, AUDIT)
-    document = _traced(atlas, request, app)
-    if document is None:
-        raise BadQuery("district is required")
+def trace_workbook_bytes(app: AppContext, document: dict[str, Any]) -> bytes:
+    """The trace as the CLI's `trace --xlsx` writes it, in the request's language."""
     from reports.audit_workbook import write_trace_workbook
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "trace.xlsx"
-        write_trace_workbook(document, path, visitor.lang)
-        content = path.read_bytes()
+        write_trace_workbook(document, path, app.lang)
+        return path.read_bytes()
+
+
+def trace_workbook(request: Request) -> Response:
+    """The trace's workbook (kept per ledger state like the figures: writing tens of thousands
+    of rows takes seconds), recorded in the access log."""
+    atlas: Atlas = request.app.state.atlas
+    visitor, app = atlas.enter(request, AUDIT)
+    query = request.query_params
+    if not query.get("district"):
+        raise BadQuery("district is required")
+    asked = (query["district"], year_param(request), None, None, query.get("measure") or None)
+    figures = atlas.figures.at(app)
+    document = figures(trace_figures, *asked)
+    content = figures.made("trace.xlsx", asked, lambda: trace_workbook_bytes(app, document))
     log_access(
         atlas.engine,
         visitor.account,

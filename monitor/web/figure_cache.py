@@ -64,5 +64,13 @@ class Figures:
 
     def __call__(self, function: Callable[..., Any], *args: Any) -> Any:
         """`function(app, *args)`, or the document it gave for the same ledger state."""
-        key = (function.__module__, function.__qualname__, args, self.app.lang, self.bound)
-        return self.cache.kept(key, lambda: function(self.app, *args))
+        return self.made(
+            f"{function.__module__}.{function.__qualname__}",
+            args,
+            lambda: function(self.app, *args),
+        )
+
+    def made(self, label: str, args: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept under `label` and `args` for this ledger state and language (for
+        what is made from a document, such as its workbook)."""
+        return self.cache.kept((label, args, self.app.lang, self.bound), compute)
