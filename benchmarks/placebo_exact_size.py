@@ -118,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         panel = spec.load()
         for k in (int(k) for k in args.treated.split(",")):
             for draw in range(args.first, args.draws):
-                rng = np.random.default_rng(np.random.SeedSequence((args.seed, spec.index, k, draw)))
+                rng = np.random.default_rng(
+                    np.random.SeedSequence((args.seed, spec.index, k, draw))
+                )
                 city = draw_city(panel, spec, k, rng)
                 started = time.process_time()
                 row = {"panel": name, "treated": k, "draw": draw, **city_rejection_rate(city)}

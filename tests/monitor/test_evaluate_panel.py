@@ -557,10 +557,10 @@ def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--method", "magic"], "Invalid value for '--method'"),
-        (["--control", "sometimes"], "Invalid value for '--control'"),
-        (["--inference", "guess"], "Invalid value for '--inference'"),
-        (["--method", "event", "--leads", "0"], "Invalid value for '--leads'"),
+        (["--method", "magic"], "Ungültiger Wert für '--method'"),
+        (["--control", "sometimes"], "Ungültiger Wert für '--control'"),
+        (["--inference", "guess"], "Ungültiger Wert für '--inference'"),
+        (["--method", "event", "--leads", "0"], "Ungültiger Wert für '--leads'"),
         (["--method", "twfe", "--inference", "bootstrap"], "method twfe takes inference"),
         (["--method", "twfe", "--control", "notyet"], "control applies to method staggered"),
         (["--leads", "2"], "leads and lags apply to method event only"),

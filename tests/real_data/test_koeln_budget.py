@@ -155,5 +155,5 @@ def test_the_city_wide_plan_has_no_product_and_is_refused_naming_its_header(
     result = Ledger(tmp_path, SETTINGS).run(
         "import", "plan", KOELN / "gesamtergebnisplan.csv", expect=1
     )
-    assert "gesamtergebnisplan.csv: no budget plan table found" in result.stderr
-    assert "row 1: 'Wert', 'Ergebnis 2010', 'Plan 2011'" in result.stderr
+    assert "gesamtergebnisplan.csv: keine Tabelle der Haushaltsansätze gefunden" in result.stderr
+    assert "Zeile 1: 'Wert', 'Ergebnis 2010', 'Plan 2011'" in result.stderr

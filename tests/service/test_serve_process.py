@@ -309,8 +309,8 @@ def test_serve_process_imports_dropped_files_waits_for_a_slow_copy_and_survives_
         "journal-feb.csv.error.txt",
     ]
     report = (failed / "journal-feb.csv.error.txt").read_text("utf-8")
-    assert "row 4, column 'Betrag': not an amount: 'zwölf'" in report
-    assert "ledger is unchanged" in report
+    assert "Zeile 4, Spalte 'Betrag': kein Betrag: 'zwölf'" in report
+    assert "das Hauptbuch ist unverändert" in report
 
     # `status` while it ran: alive, nothing failed outright, the refused file waits for a human,
     # and the last inbox run that handled files says which.
