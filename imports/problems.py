@@ -119,6 +119,8 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "where_table_described": "the described columns",
         "skipped_notes": " (only {total} total and {notes} note rows, which are skipped)",
         "no_table_found": "{file}: no {table} table found.",
+        "no_index_rows": "{file}: no rows: below the header there is no index level; nothing "
+        "was read. Export the price index again from GENESIS, with its values",
         "no_header_in_sheets": "Found no header row (no text cells in the first rows of any "
         "sheet).",
         "where_row": "row {row}",

@@ -24,6 +24,7 @@ import pandas as pd
 from imports.master_data.columns import MISSING_SYMBOLS, MasterDataError
 from imports.master_data.genesis import LONG_HEADER, as_long_sheet, genesis_layout
 from imports.postings import RowError
+from imports.problems import problem
 from imports.readers import ReadLimits, read_tables
 
 _BASE = re.compile(r"\d{4}\s*=\s*100")
@@ -64,6 +65,8 @@ def parse_prices(
         for i, row in enumerate(sheet.rows)
         if len(row) >= 4 and any(c not in (None, "") for c in row) and row[:4] != LONG_HEADER
     ]
+    if not lines:  # a header without rows never becomes an empty version
+        raise MasterDataError(problem("no_index_rows", file=path.name))
     regions = sorted({str(row[0]).strip() for _, row in lines})
     if len(regions) != 1:
         raise MasterDataError(

@@ -197,7 +197,6 @@ def test_a_file_without_rows_of_every_geodata_and_price_kind_is_refused_and_chan
     before = ledger_rows(anchored.database_url)
     result = anchored.run("import", *HEADER_ONLY[kind](tmp_path), expect=1)
     assert "Traceback" not in result.output + result.stderr
-    if kind != "prices":  # its reader's own words (imports/master_data/prices.py)
-        assert ": keine Zeilen: unter der Kopfzeile steht kein" in result.stderr
+    assert ": keine Zeilen: unter der Kopfzeile steht kein" in result.stderr
     assert ledger_rows(anchored.database_url) == before
     assert _heads(anchored) == []
