@@ -65,4 +65,4 @@ def test_access_and_siting_show_the_types_name_and_figures_in_the_locale(demo_ur
     sited = runner.invoke(
         cli, ["--db", demo_url, "siting", "--type", "familienzentrum", "--add", "1"]
     ).output
-    assert "1 neue Anlaufstellen (Familienzentren), höchstens 1.000 m" in sited
+    assert "Neue Anlaufstellen (Familienzentren): 1, höchstens 1.000 m" in sited
