@@ -139,7 +139,13 @@ class AppContext:
     def emit_json(self, document: dict[str, Any]) -> None:
         """The one JSON document a command writes to stdout: encoded whole, then written once
         (json.dump writes every token separately, a second for a 30,000-item trace)."""
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(encode_json(document))
+
+
+def encode_json(document: Any) -> str:
+    """A document as every `--json` writes it, and the web atlas's API answers it: byte for
+    byte the same in both places because both call this."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def unavailable_message(exc: LedgerUnavailable, words: Messages) -> str:

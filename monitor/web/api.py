@@ -16,17 +16,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ledger.web_accounts import log_access
-from monitor.context import AppContext
+from monitor.context import AppContext, encode_json
 from monitor.need_commands import need_figures
 from monitor.spend_commands import spend_figures, trace_figures
-from monitor.web.atlas import Atlas, JsonDocument, encoded
+from monitor.web.atlas import Atlas, JsonDocument
 from monitor.web.visitors import AGGREGATE, AUDIT
 
 
 def json_text(app: AppContext, function: Callable[..., Any], *args: Any) -> str:
     """The document of `function(app, *args)` encoded as the CLI writes it: kept beside the
     document, since indenting a trace of tens of thousands of items takes a second."""
-    return encoded(function(app, *args))
+    return encode_json(function(app, *args))
 
 
 class BadQuery(ValueError):

@@ -6,7 +6,6 @@ the objects the CLI's `--lang en` would, and the figures' functions are the CLI'
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from monitor.context import AppContext
+from monitor.context import AppContext, encode_json
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
 from monitor.web.figure_cache import FigureCache
@@ -102,16 +101,11 @@ def remember_language(request: Request, response: Response) -> None:
         response.set_cookie(LANG_COOKIE, asked, httponly=True, samesite="strict")
 
 
-def encoded(document: Any) -> str:
-    """A document as the CLI's `--json` writes it (`AppContext.emit_json`)."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
 class JsonDocument(Response):
     """A JSON document encoded exactly as the CLI's `--json` writes it, so that the API and the
-    command line answer byte for byte the same; text already `encoded` is sent as it is."""
+    command line answer byte for byte the same; text already encoded is sent as it is."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return (content if isinstance(content, str) else encoded(content)).encode("utf-8")
+        return (content if isinstance(content, str) else encode_json(content)).encode("utf-8")
