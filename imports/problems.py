@@ -128,6 +128,17 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "missing_column": "Missing column {field}: one of {aliases}",
         "hint_wide_indicators": "A wide file needs the district and period columns (or --period) "
         "and one column per indicator, named by its code or an alias: {aliases}.",
+        "ba_no_period": "{file}: sheet {sheet} of this table of the Statistik der Bundesagentur für "
+        "Arbeit has no row of reference dates or periods above its columns (such as 30.06.2021 "
+        "or 2021); give the period of the whole file with --period",
+        "ba_double_period": "{file}: --period {period} was given, but sheet {sheet} heads its "
+        "columns with their own periods (row {row}); leave out --period",
+        "ba_two_columns": "{file}: two columns for indicator {indicator} and period {period}: "
+        "{first} and {second}; only one can be read and nothing says which is meant: name one "
+        "in [indicators.{indicator}] columns together with its sheet ('SHEET / LABEL')",
+        "hint_ba_indicators": "No column of this table of the Statistik der Bundesagentur für "
+        "Arbeit is configured as an indicator. Its columns, by sheet and label: {labels}. Name "
+        "them in [indicators.CODE] columns (configured: {aliases}).",
         "hint_plan_columns": "Expected a measure or product column ('Maßnahme', 'Produkt'), and "
         "either a year and an amount column ('Jahr', 'Ansatz') or one column per year ('2025', "
         "'Plan 2025', 'Ansatz 2025'). A column named otherwise can be given an alias in the "

@@ -554,15 +554,17 @@ def earlier_rows(keys: pd.DataFrame) -> pd.Series:
     return first[repeated.to_numpy()].astype("int64")
 
 
-def finish(frame: pd.DataFrame, table: Table, fields: Sequence[str]) -> pd.DataFrame:
+def finish(frame: pd.DataFrame, table: Table | None, fields: Sequence[str]) -> pd.DataFrame:
     """A result frame: `fields` in order, then the origin of each row (`sheet`, and `row` as
     Excel shows it, taken from the index unless present); sorted by row. Text and date columns
     are plain object columns whose empty cells are None (pandas turns None into NaN on the
-    way, and pandas 3 would make text columns `str` with NaN)."""
+    way, and pandas 3 would make text columns `str` with NaN). Without a `table` (rows from
+    several sheets) the frame brings its own `sheet` column."""
     out = frame.copy()
     if "row" not in out:
         out["row"] = np.asarray(out.index, dtype="int64")
-    out["sheet"] = table.sheet.name
+    if table is not None or "sheet" not in out:
+        out["sheet"] = None if table is None else table.sheet.name
     out = out[[*fields, "sheet", "row"]].sort_values("row", kind="stable").reset_index(drop=True)
     for field in [*fields, "sheet"]:
         if not pd.api.types.is_numeric_dtype(out[field]):
