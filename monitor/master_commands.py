@@ -352,7 +352,6 @@ def _prepare_indicators(
     )
     errors = list(parsed.errors)
     values, counts, joined = parsed.values, parsed.population, None
-    values, rates = _with_computed_rates(app, path, values, counts)
     with app.engine.connect() as connection:
         known = _known_districts(app, connection, path)
         other_areas: list[str] = []
@@ -370,6 +369,8 @@ def _prepare_indicators(
                         examples=", ".join(other_areas[:3]),
                     )
                 )
+        # Rates from counts, for the districts kept (an official table covers all Germany).
+        values, rates = _with_computed_rates(app, path, values, counts)
         if crosswalk is not None:
             walk = parse_master_file(app, read_crosswalk, crosswalk)
             listed = districts(connection)
