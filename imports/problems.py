@@ -128,8 +128,8 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "missing_column": "Missing column {field}: one of {aliases}",
         "hint_wide_indicators": "A wide file needs the district and period columns (or --period) "
         "and one column per indicator, named by its code or an alias: {aliases}.",
-        "ba_no_period": "{file}: sheet {sheet} of this table of the Statistik der Bundesagentur für "
-        "Arbeit has no row of reference dates or periods above its columns (such as 30.06.2021 "
+        "ba_no_period": "{file}: sheet {sheet} of this table of the Statistik der Bundesagentur "
+        "für Arbeit has no row of reference dates or periods above its columns (such as 30.06.2021 "
         "or 2021); give the period of the whole file with --period",
         "ba_double_period": "{file}: --period {period} was given, but sheet {sheet} heads its "
         "columns with their own periods (row {row}); leave out --period",

@@ -228,7 +228,9 @@ def _period_row(
 def _numbering(row: Sequence[object], columns: Sequence[int]) -> bool:
     """A row of column numbers (1, 2, 3 …): numbers only, no label."""
     cells = [_at(row, j) for j in columns if _filled(_at(row, j))]
-    return bool(cells) and all(isinstance(c, int | float) and not isinstance(c, bool) for c in cells)
+    return bool(cells) and all(
+        isinstance(c, int | float) and not isinstance(c, bool) for c in cells
+    )
 
 
 def _labels(

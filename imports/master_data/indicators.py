@@ -110,9 +110,10 @@ class IndicatorsFile:
     `not_computed_rows`.
     source: "genesis_ffcsv" or "genesis_classic" for a GENESIS export (read as long format,
     `imports.master_data.genesis`), "ba" for a table of the Federal Employment Agency
-    (`imports.master_data.ba_tables`; `sheet` then names its data sheets, ", "-joined), else None. missing_by_meaning: the missing-value symbols
-    among the value cells by meaning (`imports.master_data.official_symbols`). aggregates:
-    the district cells of the closing aggregate rows left out (`aggregates_from`), in order.
+    (`imports.master_data.ba_tables`; `sheet` then names its data sheets, ", "-joined), else
+    None. missing_by_meaning: the missing-value symbols among the value cells by meaning
+    (`imports.master_data.official_symbols`). aggregates: the district cells of the closing
+    aggregate rows left out (`aggregates_from`; a BA table's regions without a key), in order.
     """
 
     path: Path
@@ -467,7 +468,9 @@ def _ba(
         .itertuples(index=False)
     ]
     errors += [
-        RowError(path.name, r.sheet, int(r.row), r.header, problem("not_number", value=said(r.cell)))
+        RowError(
+            path.name, r.sheet, int(r.row), r.header, problem("not_number", value=said(r.cell))
+        )
         for r in cells[bad.to_numpy()].itertuples(index=False)
     ]
     frame = frame[cells["district"].notna().to_numpy() & ~bad.to_numpy()]
