@@ -40,7 +40,8 @@ from imports.master_data.columns import MISSING_SYMBOLS
 from imports.master_data.periods import read_periods
 from imports.readers.model import RawSheet
 
-COPYRIGHT = "statistik der bundesagentur für arbeit"
+# The BA's copyright line, not a table citing the BA as its source ("Quelle: Statistik der …").
+COPYRIGHT = "© statistik der bundesagentur für arbeit"
 _REGION = re.compile(r"^\s*(\d{2,12})\s+\S")  # "05315 Köln, Stadt", "01 Schleswig-Holstein"
 _CONNECTIVES = frozenset({"davon", "darunter", "und zwar"})
 _FOOTNOTE_MARK = re.compile(r"\s*\d{1,2}\)\s*$")
@@ -113,7 +114,9 @@ def ba_sheets(sheets: Sequence[RawSheet]) -> list[BaSheet]:
 
 def _has_copyright(sheet: RawSheet) -> bool:
     return any(
-        isinstance(cell, str) and COPYRIGHT in cell.casefold() for row in sheet.rows for cell in row
+        isinstance(cell, str) and COPYRIGHT in " ".join(cell.split()).casefold()
+        for row in sheet.rows
+        for cell in row
     )
 
 
