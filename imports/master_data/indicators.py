@@ -435,7 +435,9 @@ def _ba(
 ) -> IndicatorsFile:
     """A table of the Federal Employment Agency (`imports.master_data.ba_tables`): the cells of
     every configured column in every region row, the column's period heading (or --period)
-    as the period. Columns no indicator names are listed by label in `ignored_columns`."""
+    as the period. Columns no indicator names are listed by label in `ignored_columns`. The
+    [indicator_files] conventions do not apply: the BA marks a missing figure with a symbol,
+    never with zeros, and its aggregates are the regions without a key."""
     chosen: list[tuple[BaSheet, BaColumn, str]] = []
     ignored: dict[str, None] = {}
     for table in tables:
