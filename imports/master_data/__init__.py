@@ -11,7 +11,8 @@ against the stored districts — are left to the caller, with `unknown_districts
 
 from imports.master_data.columns import MasterDataError, column_key
 from imports.master_data.districts import DistrictsFile, parse_districts, unknown_districts
-from imports.master_data.indicators import IndicatorsFile, parse_indicators
+from imports.master_data.indicator_table import IndicatorsFile
+from imports.master_data.indicators import parse_indicators
 from imports.master_data.measures import MeasuresFile, parse_measures
 from imports.master_data.periods import Period
 from imports.master_data.plan import PlanFile, parse_plan

@@ -20,7 +20,7 @@ and counted in `missing`, and by meaning (nothing, unknown, secret …) in `miss
 GENESIS exports (flat `ffcsv` and the classic CSV) are read as long tables, see
 `imports.master_data.genesis`. Tables of the Federal Employment Agency (BA) as it publishes them
 (multi-sheet workbooks, headers over several rows, one column per indicator and period) are read
-column by column, see `imports.master_data.ba_tables` and `_ba` below.
+column by column, see `imports.master_data.ba_tables` and `imports.master_data.ba_values`.
 Periods: see `imports.master_data.periods`.
 
 A publisher's own convention for "not computed" is declared, not guessed: with
@@ -36,26 +36,35 @@ row is kept: it is a real count, and it is what `need` gives as the reason for s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from imports.german_values import normalise_codes
-from imports.master_data.ba_tables import BaColumn, BaSheet, ba_sheets
+from imports.master_data.ba_tables import ba_sheets
+from imports.master_data.ba_values import read_ba_table
 from imports.master_data.columns import (
     MasterDataError,
     Table,
     TableSpec,
-    column_key,
     district_aliases,
     earlier_rows,
     find_table,
     finish,
     missing_table,
 )
-from imports.master_data.districts import MISSING_SYMBOLS, POPULATION_ALIASES, read_counts
+from imports.master_data.districts import POPULATION_ALIASES, read_counts
 from imports.master_data.genesis import as_long_sheet, genesis_layout
+from imports.master_data.indicator_table import (
+    POPULATION_FIELDS,
+    VALUE_FIELDS,
+    IndicatorNames,
+    IndicatorsFile,
+    population_frame,
+    read_values,
+    value_frame,
+)
 from imports.master_data.official_symbols import merge_meanings, symbol_meanings
 from imports.master_data.periods import (
     PERIOD_HINT,
@@ -64,9 +73,8 @@ from imports.master_data.periods import (
     read_periods,
     resolve_periods,
 )
-from imports.panel_file import parse_statistics
 from imports.postings import RowError
-from imports.problems import listed, problem, said
+from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
 _SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
@@ -81,8 +89,6 @@ _FIELDS = {
     "period": _PERIOD,
     "value": ("value", "Wert", "Indikatorwert", "Kennzahlwert"),
 }
-VALUE_FIELDS = ("district", "indicator", "period", "period_start", "period_end", "value")
-POPULATION_FIELDS = ("district", "period", "period_start", "period_end", "population")
 _WIDE_FIELDS = {"district": _DISTRICT, "period": _PERIOD, "population": POPULATION_ALIASES}
 
 
@@ -92,47 +98,6 @@ def _spec(fields: Mapping[str, tuple[str, ...]], period_given: bool, wide: bool)
         required = tuple(f for f in required if f != "period")
     title = "indicator values (wide format)" if wide else "indicator values"
     return TableSpec(title, _SHEETS, fields, required, dated=("population",))
-
-
-@dataclass(frozen=True)
-class IndicatorsFile:
-    """An indicators file read and checked.
-
-    layout: "long" or "wide". values: district, indicator (code), period (label "2024",
-    "2024-Q3", "2024-03"), period_start, period_end (datetime.date), value (float, NaN =
-    missing), sheet, row. population: district, period, period_start, period_end, population
-    (int), sheet, row — from a wide file's population column, else empty. ignored_columns:
-    headers that are neither a known field nor an indicator. missing: value cells that were
-    empty or a missing symbol. columns: field (and, wide, indicator code) -> header as written.
-    skipped_total / skipped_notes: total rows and note rows ("Quelle: …") left out.
-    not_computed: rows (wide) or district-periods (long) whose values were all 0 and are
-    missing under the publisher's convention (`zero_rows_missing`), with their row numbers in
-    `not_computed_rows`.
-    source: "genesis_ffcsv" or "genesis_classic" for a GENESIS export (read as long format,
-    `imports.master_data.genesis`), "ba" for a table of the Federal Employment Agency
-    (`imports.master_data.ba_tables`; `sheet` then names its data sheets, ", "-joined), else
-    None. missing_by_meaning: the missing-value symbols among the value cells by meaning
-    (`imports.master_data.official_symbols`). aggregates: the district cells of the closing
-    aggregate rows left out (`aggregates_from`; a BA table's regions without a key), in order.
-    """
-
-    path: Path
-    layout: str
-    sheet: str
-    header_row: int | None
-    values: pd.DataFrame
-    population: pd.DataFrame
-    ignored_columns: tuple[str, ...]
-    missing: int
-    columns: dict[str, str]
-    skipped_total: int
-    skipped_notes: int
-    errors: tuple[RowError, ...]
-    not_computed: int = 0
-    not_computed_rows: tuple[int, ...] = ()
-    source: str | None = None
-    missing_by_meaning: dict[str, int] = field(default_factory=dict)
-    aggregates: tuple[str, ...] = ()
 
 
 def parse_indicators(
@@ -158,10 +123,10 @@ def parse_indicators(
         fixed = parse_period_option(period)
         if not isinstance(fixed, Period):
             raise MasterDataError(f"--period {period!r} is not a period; {PERIOD_HINT}")
-    names = _IndicatorNames(indicator_columns or {})
+    names = IndicatorNames(indicator_columns or {})
     sheets = read_tables(path, limits or ReadLimits())
     if ba := ba_sheets(sheets):
-        return _ba(path, ba, fixed, names)
+        return read_ba_table(path, ba, fixed, names)
     source = genesis_layout(sheets[0]) if len(sheets) == 1 else None
     if source is not None:
         sheets = [as_long_sheet(sheets[0], source)]
@@ -184,77 +149,12 @@ def parse_indicators(
     raise missing_table(path, sheets, long_spec, hint)
 
 
-class _IndicatorNames:
-    """Indicator codes and their header aliases, keyed as headers compare."""
-
-    def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
-        self.aliases = {code: (code, *names) for code, names in aliases.items()}
-        self.exact: dict[str, str] = {}
-        self.loose: dict[str, str] = {}
-        for code, names in self.aliases.items():
-            for name in names:
-                for index, keep in ((self.exact, True), (self.loose, False)):
-                    key = column_key(name, keep_unit=keep)
-                    if index.get(key, code) != code:
-                        raise MasterDataError(
-                            f"the header {name!r} is an alias of two indicators: "
-                            f"{index[key]} and {code} ([indicators.CODE] columns in settings)"
-                        )
-                    index[key] = code
-
-    def code(self, cell: object) -> str | None:
-        exact = self.exact.get(column_key(cell, keep_unit=True))
-        return exact or self.loose.get(column_key(cell))
-
-    def first_code(self, candidates: Sequence[str]) -> str | None:
-        """The indicator of the first candidate header that names one (most specific first)."""
-        return next((code for c in candidates if (code := self.code(c)) is not None), None)
-
-    def positions(
-        self, cells: Sequence[object], mapped: Mapping[str, int]
-    ) -> tuple[dict[int, str], list[str]]:
-        """Column index -> indicator code for the unclaimed columns; and conflicts (two columns
-        matching one indicator equally well)."""
-        taken = set(mapped.values())
-        found: dict[int, str] = {}
-        conflicts: list[str] = []
-        for index_of, keep in ((self.exact, True), (self.loose, False)):
-            claimed = set(found.values())
-            this_round: dict[str, int] = {}
-            for i, cell in enumerate(cells):
-                if i in taken or i in found or cell is None:
-                    continue
-                code = index_of.get(column_key(cell, keep_unit=keep))
-                if code is None or code in claimed:
-                    continue
-                if code in this_round:
-                    first = cells[this_round[code]]
-                    conflicts.append(f"indicator {code}: columns {str(first)!r} and {str(cell)!r}")
-                    continue
-                this_round[code] = i
-                found[i] = code
-        return found, conflicts
-
-    def describe(self) -> str:
-        if not self.aliases:
-            return "no indicators are configured ([indicators.CODE] columns in settings)"
-        return "; ".join(
-            f"{code}: {', '.join(map(repr, names))}" for code, names in self.aliases.items()
-        )
-
-
 def _refuse_double_period(path: Path, table: Table, fixed: Period | None) -> None:
     if fixed is not None and "period" in table.columns:
         raise MasterDataError(
             f"{path.name}: --period {fixed.label} was given, but sheet {table.sheet.name!r} has "
             f"its own period column {table.header('period')!r}; leave out --period, or the column"
         )
-
-
-def _read_values(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(floats, bad mask, missing mask) — see the module docstring."""
-    symbol = values.map(lambda v: isinstance(v, str) and v.strip().casefold() in MISSING_SYMBOLS)
-    return parse_statistics(values.mask(symbol, None))
 
 
 def _periods(
@@ -272,7 +172,7 @@ def _periods(
 
 
 def _long(
-    path: Path, table: Table, fixed: Period | None, names: _IndicatorNames, zero_rows_missing: bool
+    path: Path, table: Table, fixed: Period | None, names: IndicatorNames, zero_rows_missing: bool
 ) -> IndicatorsFile:
     raw, skipped = table.raw()
     district = normalise_codes(raw["district"])
@@ -282,12 +182,12 @@ def _long(
     errors += table.errors(indicator.isna(), "indicator", problem("needs_indicator"))
     parsed, period_errors = _periods(table, raw, fixed)
     errors += period_errors
-    values, bad, missing = _read_values(raw["value"])
+    values, bad, missing = read_values(raw["value"])
     errors += table.errors(
         bad, "value", raw["value"].map(lambda v: problem("not_number", value=said(v)))
     )
     periods = resolve_periods(parsed, indicator, district)
-    frame = _value_frame(district, indicator, periods, values)
+    frame = value_frame(district, indicator, periods, values)
     frame = frame[~frame.index.isin([e.row for e in errors])]
     repeated = earlier_rows(frame[["district", "indicator", "period"]])
     for row, first in repeated.items():
@@ -317,7 +217,7 @@ def _long(
         sheet=table.sheet.name,
         header_row=table.header_row,
         values=finish(frame, table, VALUE_FIELDS),
-        population=finish(_population_frame(), table, POPULATION_FIELDS),
+        population=finish(population_frame(), table, POPULATION_FIELDS),
         ignored_columns=table.unused_headers(),
         missing=int(missing.sum()),
         columns=columns,
@@ -334,7 +234,7 @@ def _wide(
     path: Path,
     table: Table,
     fixed: Period | None,
-    names: _IndicatorNames,
+    names: IndicatorNames,
     zero_rows_missing: bool,
     aggregates_from: str | None = None,
 ) -> IndicatorsFile:
@@ -376,7 +276,7 @@ def _wide(
     rejected = raw.index.isin(list(row_errors | set(repeated.index)))
 
     frames, missing = [], 0
-    read = {index: _read_values(table.cells(index).loc[raw.index]) for index in positions}
+    read = {index: read_values(table.cells(index).loc[raw.index]) for index in positions}
     blank_rows = pd.Series(False, index=raw.index)
     if zero_rows_missing and read:
         zeros = sum((values == 0).astype(int) for values, _, _ in read.values())
@@ -393,10 +293,10 @@ def _wide(
         ]
         keep = ~rejected & ~bad.to_numpy()
         indicator = pd.Series(code, index=raw.index)
-        frames.append(_value_frame(district, indicator, periods, values)[keep])
-    values_frame = pd.concat(frames) if frames else _value_frame(*(pd.Series(dtype=object),) * 4)
+        frames.append(value_frame(district, indicator, periods, values)[keep])
+    values_frame = pd.concat(frames) if frames else value_frame(*(pd.Series(dtype=object),) * 4)
 
-    population = _population_frame()
+    population = population_frame()
     if "population" in table.columns:
         counts, bad, absent = read_counts(raw["population"])
         errors += table.errors(
@@ -405,7 +305,7 @@ def _wide(
             raw["population"].map(lambda v: f"not a number of inhabitants (a whole number): {v!r}"),
         )
         keep = ~rejected & ~bad.to_numpy() & ~absent.to_numpy()
-        population = _population_frame(district[keep], periods[keep], counts[keep])
+        population = population_frame(district[keep], periods[keep], counts[keep])
     columns = {field: table.header(field) for field in table.columns}
     columns |= {code: table.headers[index] for index, code in positions.items()}
     return IndicatorsFile(
@@ -430,150 +330,6 @@ def _wide(
     )
 
 
-def _ba(
-    path: Path, tables: Sequence[BaSheet], fixed: Period | None, names: _IndicatorNames
-) -> IndicatorsFile:
-    """A table of the Federal Employment Agency (`imports.master_data.ba_tables`): the cells of
-    every configured column in every region row, the column's period heading (or --period)
-    as the period. Columns no indicator names are listed by label in `ignored_columns`. The
-    [indicator_files] conventions do not apply: the BA marks a missing figure with a symbol,
-    never with zeros, and its aggregates are the regions without a key."""
-    chosen: list[tuple[BaSheet, BaColumn, str]] = []
-    ignored: dict[str, None] = {}
-    for table in tables:
-        _check_ba_periods(path, table, fixed)
-        for column in table.columns:
-            code = names.first_code(_ba_candidates(table.sheet.name, column.labels))
-            if code is None:
-                ignored[f"{table.sheet.name} / {column.label}"] = None
-            else:
-                chosen.append((table, column, code))
-    if not chosen:
-        raise MasterDataError(
-            problem("hint_ba_indicators", labels=listed(list(ignored)), aliases=names.describe())
-        )
-    _refuse_ba_doubles(path, chosen, fixed)
-    cells = pd.concat([_ba_cells(t, c, code) for t, c, code in chosen], ignore_index=True)
-    values, bad, missing = _read_values(cells["cell"])
-    parsed = (
-        read_periods(cells["heading"])[0]
-        if fixed is None
-        else pd.Series([fixed] * len(cells), index=cells.index, dtype=object)
-    )
-    periods = resolve_periods(parsed, cells["indicator"], cells["district"])
-    frame = _value_frame(cells["district"], cells["indicator"], periods, values)
-    frame[["sheet", "row"]] = cells[["sheet", "row"]]
-    errors = [
-        RowError(path.name, sheet, int(row), header, problem("needs_district_code"))
-        for sheet, row, header in cells.loc[cells["district"].isna(), ["sheet", "row", "region"]]
-        .drop_duplicates()
-        .itertuples(index=False)
-    ]
-    errors += [
-        RowError(
-            path.name, r.sheet, int(r.row), r.header, problem("not_number", value=said(r.cell))
-        )
-        for r in cells[bad.to_numpy()].itertuples(index=False)
-    ]
-    frame = frame[cells["district"].notna().to_numpy() & ~bad.to_numpy()]
-    repeated = earlier_rows(frame[["district", "indicator", "period"]])
-    for index, first in repeated.items():
-        found = frame.loc[index]
-        errors.append(
-            RowError(
-                path.name,
-                found["sheet"],
-                int(found["row"]),
-                cells.at[index, "header"],
-                f"district {found['district']!r}, indicator {found['indicator']!r}, period "
-                f"{found['period']} already in row {int(frame.at[first, 'row'])}",
-            )
-        )
-    frame = frame.drop(index=list(repeated.index))
-    headers = {code: f"{t.sheet.name} / {c.label}" for t, c, code in reversed(chosen)}
-    return IndicatorsFile(
-        path=path,
-        layout="wide",
-        sheet=", ".join(t.sheet.name for t in tables),
-        header_row=tables[0].header_row,
-        values=finish(frame, None, VALUE_FIELDS),
-        population=finish(_population_frame(), None, POPULATION_FIELDS),
-        ignored_columns=tuple(ignored),
-        missing=int(missing.sum()),
-        columns={"district": tables[0].region_header, **headers},
-        skipped_total=0,
-        skipped_notes=sum(t.notes for t in tables),
-        errors=tuple(sorted(errors, key=lambda e: (e.sheet or "", e.row, e.column or ""))),
-        source="ba",
-        missing_by_meaning=symbol_meanings(cells["cell"]),
-        aggregates=tuple(dict.fromkeys(a for t in tables for a in t.aggregates)),
-    )
-
-
-def _ba_candidates(sheet: str, labels: Sequence[str]) -> list[str]:
-    """Headers a BA column answers to, most specific first: its labels joined, with and
-    without the sheet's name, then each label from the innermost out, likewise."""
-    joined = " / ".join(labels)
-    inner = [text for label in reversed(labels) for text in (f"{sheet} / {label}", label)]
-    return [f"{sheet} / {joined}", joined, *inner]
-
-
-def _check_ba_periods(path: Path, table: BaSheet, fixed: Period | None) -> None:
-    """A BA sheet's periods come from its period row or from --period, never from both."""
-    name = said(table.sheet.name)
-    if table.period_row is None and fixed is None:
-        raise MasterDataError(problem("ba_no_period", file=path.name, sheet=name))
-    if table.period_row is not None and fixed is not None:
-        raise MasterDataError(
-            problem(
-                "ba_double_period",
-                file=path.name,
-                period=fixed.label,
-                sheet=name,
-                row=table.period_row,
-            )
-        )
-
-
-def _refuse_ba_doubles(
-    path: Path, chosen: Sequence[tuple[BaSheet, BaColumn, str]], fixed: Period | None
-) -> None:
-    """Two columns for one indicator and one period heading: refused naming both."""
-    first: dict[tuple[str, str], str] = {}
-    for table, column, code in chosen:
-        when = column.when if fixed is None else fixed.label
-        where = f"{table.sheet.name} / {column.header}"
-        if (code, when) in first:
-            raise MasterDataError(
-                problem(
-                    "ba_two_columns",
-                    file=path.name,
-                    indicator=code,
-                    period=when,
-                    first=said(first[code, when]),
-                    second=said(where),
-                )
-            )
-        first[code, when] = where
-
-
-def _ba_cells(table: BaSheet, column: BaColumn, code: str) -> pd.DataFrame:
-    """One configured column: a line per region row with its origin, key, heading and cell."""
-    rows = table.rows
-    return pd.DataFrame(
-        {
-            "sheet": [table.sheet.name] * len(rows),
-            "row": [table.row_number(i) for i in rows],
-            "region": [table.region_header] * len(rows),
-            "header": [column.header] * len(rows),
-            "district": pd.Series(table.codes, dtype=object),
-            "indicator": [code] * len(rows),
-            "heading": pd.Series([column.period] * len(rows), dtype=object),
-            "cell": pd.Series([table.cell(i, column.index) for i in rows], dtype=object),
-        }
-    )
-
-
 def _without_aggregates(
     raw: pd.DataFrame, aggregates_from: str | None
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -587,37 +343,3 @@ def _without_aggregates(
         return raw, ()
     closing = raw.index >= first[0]
     return raw[~closing], tuple(str(k) for k in keys[closing].dropna())
-
-
-def _value_frame(
-    district: pd.Series, indicator: pd.Series, periods: pd.Series, values: pd.Series
-) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "district": district,
-            "indicator": indicator,
-            "period": periods.map(lambda p: p.label if isinstance(p, Period) else None),
-            "period_start": periods.map(lambda p: p.start if isinstance(p, Period) else None),
-            "period_end": periods.map(lambda p: p.end if isinstance(p, Period) else None),
-            "value": values.astype("float64"),
-        }
-    )
-
-
-def _population_frame(
-    district: pd.Series | None = None,
-    periods: pd.Series | None = None,
-    counts: pd.Series | None = None,
-) -> pd.DataFrame:
-    if district is None or periods is None or counts is None:
-        district, periods = pd.Series(dtype=object), pd.Series(dtype=object)
-        counts = pd.Series(dtype="int64")
-    return pd.DataFrame(
-        {
-            "district": district,
-            "period": periods.map(lambda p: p.label),
-            "period_start": periods.map(lambda p: p.start),
-            "period_end": periods.map(lambda p: p.end),
-            "population": counts.astype("int64"),
-        }
-    )
