@@ -57,7 +57,7 @@ def city_rejection_rate(city: pd.DataFrame) -> dict[str, float | int | bool]:
     panel = prepare_synthetic_panel(frame, "outcome", "unit", "period", "treated")
     fits = fit_cohorts(panel, "sdid")
     every, _ = placement_labels(panel, fits, ENUMERATE_ALL, SEED)
-    values, _ = placement_estimates(panel.outcomes, every, fits, "sdid")
+    (values,), _ = placement_estimates(panel.outcomes, every, fits, "sdid")
     index = {row.tobytes(): i for i, row in enumerate(every)}
     order = np.argsort(np.asarray(panel.units.astype(str)), kind="stable")
     pvalues = np.empty(len(every))

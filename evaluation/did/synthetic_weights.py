@@ -12,7 +12,8 @@ whose first N0 rows are the donors, last row the mean of the treated units, firs
 pre-periods and last column the mean over the post-periods. The weights and the estimate depend
 on the panel only through it. Problems with the same options are solved as one batch (arrays with
 a leading batch axis; panels with fewer donors padded), each stopping by its own criterion, so
-that all placebo or bootstrap refits cost one vectorised loop instead of hundreds of Python ones.
+that all placebo or bootstrap refits cost one call of the compiled loop
+(`frank_wolfe_kernel`) instead of hundreds of Python ones.
 """
 
 from __future__ import annotations
@@ -143,50 +144,27 @@ def frank_wolfe(
         if real_rows is not None:
             a = a * real_rows[:, :, None]
             b = b * real_rows
-    blocked = None if real_columns is None else np.where(real_columns, 0.0, np.inf)
+    # Added to the gradient before the vertex is chosen: padded columns are never chosen.
+    blocked = np.zeros((a.shape[0], a.shape[2]))
+    if real_columns is not None:
+        blocked[~real_columns] = np.inf
     zeta_sq = np.broadcast_to(np.square(zeta), n.shape).astype(float)
-    eta = n * zeta_sq
     threshold = np.broadcast_to(np.square(min_decrease), n.shape).astype(float)
     result = np.array(start, dtype=float, copy=True)
-    active = np.arange(result.shape[0])
-    rows = np.arange(active.size)
-    x = result.copy()
-    # The residual A x − b is carried along (updated with each step) rather than recomputed.
-    residual = np.matmul(a, x[:, :, None])[:, :, 0] - b
-    previous = np.empty(0)
-    for iteration in range(1, max_iter + 1):
-        half_grad = np.matmul(residual[:, None, :], a)[:, 0, :] + eta[:, None] * x
-        vertex = (half_grad if blocked is None else half_grad + blocked).argmin(axis=1)
-        x_vertex = x[rows, vertex]
-        # Direction d = e_vertex − x: the gap A d and the exact minimiser along it.
-        d_err = a[rows, :, vertex] - b - residual
-        x_sq = np.einsum("bk,bk->b", x, x)
-        numerator = np.einsum("bk,bk->b", half_grad, x) - half_grad[rows, vertex]
-        denominator = np.einsum("bn,bn->b", d_err, d_err) + eta * (x_sq - 2 * x_vertex + 1)
-        movable = denominator > 0
-        step = np.minimum(np.maximum(numerator / np.where(movable, denominator, 1.0), 0.0), 1.0)
-        step[~movable] = 0.0
-        x *= 1.0 - step[:, None]
-        x[rows, vertex] += step
-        residual += step[:, None] * d_err
-        value = (
-            zeta_sq * np.einsum("bk,bk->b", x, x) + np.einsum("bn,bn->b", residual, residual) / n
-        )
-        if iteration >= 2:
-            done = previous - value <= threshold
-            if done.any():
-                result[active[done]] = x[done]
-                keep = ~done
-                active, a, b, x = active[keep], a[keep], b[keep], x[keep]
-                residual, value, n, eta = residual[keep], value[keep], n[keep], eta[keep]
-                zeta_sq, threshold = zeta_sq[keep], threshold[keep]
-                if blocked is not None:
-                    blocked = blocked[keep]
-                if active.size == 0:
-                    return result
-                rows = np.arange(active.size)
-        previous = value
-    result[active] = x
+    # Imported here: numba's own import costs a third of a second, which evaluations without
+    # synthetic DiD (and every other command) should not pay.
+    from evaluation.did.frank_wolfe_kernel import frank_wolfe_each
+
+    frank_wolfe_each(
+        np.ascontiguousarray(a, dtype=float),
+        np.ascontiguousarray(b, dtype=float),
+        result,
+        zeta_sq,
+        threshold,
+        n,
+        blocked,
+        max_iter,
+    )
     return result
 
 

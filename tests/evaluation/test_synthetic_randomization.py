@@ -85,7 +85,7 @@ def test_the_real_placement_is_the_estimate_and_moves_one_for_one_with_the_effec
     observed = np.zeros(len(panel.units), dtype=int)
     for k, fit in enumerate(fits, start=1):
         observed[fit.treated] = k
-    values, slopes = placement_estimates(panel.outcomes, observed[None, :], fits, "sdid")
+    (values,), (slopes,) = placement_estimates(panel.outcomes, observed[None, :], fits, "sdid")
     assert values[0] == pytest.approx(real.estimate, abs=1e-12)
     assert slopes[0] == pytest.approx(1.0, abs=1e-12)
     shifted = frame.assign(y=frame["y"] - 0.7 * frame["d"])
@@ -102,7 +102,7 @@ def test_a_placements_slope_is_its_estimate_of_the_treatment_at_fixed_weights():
     observed = np.zeros(len(panel.units), dtype=int)
     observed[fits[0].treated] = 1
     both = np.vstack([observed, labels[0]])
-    values, slopes = placement_estimates(panel.outcomes, both, fits, "sdid")
+    (values,), (slopes,) = placement_estimates(panel.outcomes, both, fits, "sdid")
     # The same placement solved directly: donors are every district but the first.
     start = fits[0].start
     donors = np.arange(1, len(panel.units))
@@ -133,6 +133,46 @@ def test_zero_lies_outside_the_interval_exactly_when_the_test_rejects(seed):
     result = synthetic_did(frame, "y", "unit", "year", "d", inference="randomization")
     assert result.ci_low < result.estimate < result.ci_high
     assert (result.pvalue <= 0.05) == (not result.ci_low <= 0 <= result.ci_high)
+
+
+def _pvalue_with_effect_taken_out(frame: pd.DataFrame, effect: float) -> float:
+    """The whole evaluation, every placement re-solved, on the outcomes minus `effect` in the
+    treated cells: the exact randomization p-value of the hypothesis "the effect is `effect`"."""
+    shifted = frame.assign(y=frame["y"] - effect * frame["d"])
+    return synthetic_did(shifted, "y", "unit", "year", "d", inference="randomization").pvalue
+
+
+@pytest.mark.parametrize(
+    ("seed", "starts"),
+    [(0, {"u01": 2015, "u02": 2015}), (1, {"u03": 2014, "u11": 2016}), (2, {"u05": 2015})],
+)
+def test_each_bound_is_where_the_exact_test_of_that_effect_starts_to_reject(seed, starts):
+    # Re-solving every placement at the tested effect is the exact test; the bounds must sit
+    # where it turns, to a hundredth of a standard error. Moving the placements' estimates at
+    # fixed weights alone (the interval before) missed by up to a tenth on Prop 99's states.
+    frame = treat(city(23, 9, seed=seed), starts)
+    result = synthetic_did(frame, "y", "unit", "year", "d", inference="randomization")
+    step = 0.01 * result.se
+    for bound, outward in ((result.ci_low, -1.0), (result.ci_high, 1.0)):
+        assert _pvalue_with_effect_taken_out(frame, bound - outward * step) > 0.05
+        assert _pvalue_with_effect_taken_out(frame, bound + outward * step) <= 0.05
+
+
+def test_a_known_effect_is_covered_exactly_when_the_placebo_test_does_not_reject():
+    # Every placement of one treated district among 21 taken as the real one: with the effect
+    # added, the interval covers it exactly when the same placement without it is not called
+    # significant, so coverage is one minus the test's exact size, 20/21.
+    data = city(21, 8, seed=6)
+    effect = 0.8
+    covered = []
+    for unit in sorted(data["unit"].unique()):
+        placebo = treat(data, {unit: 2015})
+        with_effect = placebo.assign(y=placebo["y"] + effect * placebo["d"])
+        interval = synthetic_did(with_effect, "y", "unit", "year", "d", inference="randomization")
+        inside = interval.ci_low <= effect <= interval.ci_high
+        assert inside == (_pvalue_with_effect_taken_out(placebo, 0.0) > 0.05)
+        covered.append(inside)
+    assert sum(covered) == 20
 
 
 def test_proposition_99_ranks_california_among_all_39_placements():
