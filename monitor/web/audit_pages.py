@@ -55,6 +55,7 @@ def _trace_asked(request: Request) -> tuple[Any, ...]:
 def _shown_rows(words: Terminal, items: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     """One page of trace items as the table shows them, formatted in the visitor's language
     (the same formats the CLI's `trace` prints)."""
+    batch = words("cli.trace.column.batch")
     return [
         (
             words.day(item["posting"]["booking_date"]),
@@ -63,7 +64,7 @@ def _shown_rows(words: Terminal, items: list[dict[str, Any]]) -> list[tuple[str,
             item["share"],
             words.money(item["allocated"]),
             words.money(item["posting"]["amount"]),
-            f"{item['source']['file']} ({words('cli.trace.column.batch')} {item['source']['batch']})",
+            f"{item['source']['file']} ({batch} {item['source']['batch']})",
             item["source"]["sheet"],
             item["source"]["row"],
         )
