@@ -1,9 +1,7 @@
-"""The auditors' and the Kämmerei's pages: trace with its workbook, imports with the upload,
-and the admin's view of users and the access log.
+"""The auditors' and the Kämmerei's pages: trace with its workbook, imports with the upload.
 
-Posting-level data (trace, batches) needs the auditor role, the upload the finance role, the
-admin page the admin role; none of them is ever public. Every download and upload is written to
-the access log.
+Posting-level data (trace, batches) needs the auditor role, the upload the finance role; none
+of them is ever public. Every download and upload is written to the access log.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from starlette.responses import Response
 
 from ledger.batch_queries import list_batches
 from ledger.master_store import catalog, districts
-from ledger.web_accounts import access_log, list_users, log_access
+from ledger.web_accounts import log_access
 from monitor.context import AppContext
 from monitor.import_commands import import_postings_file
 from monitor.spend_commands import trace_figures
@@ -31,7 +29,7 @@ from monitor.terminal_format import Terminal
 from monitor.web.api import BadQuery, year_param
 from monitor.web.atlas import Atlas
 from monitor.web.atlas_data import years_with_postings
-from monitor.web.visitors import ADMIN, AUDIT, UPLOAD, Visitor, require_csrf
+from monitor.web.visitors import AUDIT, UPLOAD, Visitor, require_csrf
 
 # Items shown on one trace page (`?start=` pages on); the workbook and /api/trace hold all.
 SHOWN_ITEMS = 200
@@ -221,15 +219,3 @@ async def upload(request: Request) -> Response:
         {"file": target.name, "status": result["status"], "batch": result.get("batch")},
     )
     return _imports_page(request, atlas, visitor, app, result=result, status=200 if ok else 400)
-
-
-def admin_page(request: Request) -> Response:
-    atlas: Atlas = request.app.state.atlas
-    visitor, _ = atlas.enter(request, ADMIN)
-    return atlas.render(
-        request,
-        visitor,
-        "admin.html",
-        users=list_users(atlas.engine),
-        log=access_log(atlas.engine),
-    )

@@ -64,9 +64,7 @@ def atlas_client(
     settings = type(settings)(
         **{**settings.__dict__, "web": WebSettings(**fields)}  # type: ignore[arg-type]
     )
-    return TestClient(
-        create_app(settings, ledger.url), base_url="http://atlas.test", client=client
-    )
+    return TestClient(create_app(settings, ledger.url), base_url="http://atlas.test", client=client)
 
 
 def form_token(page: str) -> str:

@@ -57,7 +57,8 @@ def test_failures_for_one_name_refuse_even_the_right_password_until_the_window_p
         follow_redirects=False,
     )
     assert refused.status_code == 429 and "bm_session" not in refused.cookies
-    assert "Zu viele fehlgeschlagene Anmeldungen. Bitte in 15 Min. erneut versuchen." in refused.text
+    said = "Zu viele fehlgeschlagene Anmeldungen. Bitte in 15 Min. erneut versuchen."
+    assert said in refused.text
     assert refused.headers["retry-after"] == "900"
     colleague = TestClient(client.app, base_url="http://atlas.test")  # the same address
     assert _try(colleague, "committee", PASSWORD) == 303  # another name may sign in
