@@ -221,6 +221,7 @@ def test_an_admin_adds_and_removes_a_user_in_the_browser(browser, server):
     assert admin.get_by_role("status").inner_text() == "Benutzer clara angelegt, Rolle: Kämmerei."
     assert admin.get_by_role("rowheader", name="clara").count() == 1
     _no_serious_violations(admin)
+    _screenshot(admin, "admin")
     clara = _page(browser, server, "clara")
     clara.goto("/imports")
     assert clara.get_by_role("button", name="Einlesen").count() == 1  # finance may upload
