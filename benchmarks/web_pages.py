@@ -5,6 +5,7 @@ Run by hand from the repository root (see benchmarks/README.md):
 
     .venv/bin/python benchmarks/web_pages.py --demo                 # the demo city (builds it)
     .venv/bin/python benchmarks/web_pages.py --postings 5000000     # spend_trace.py's ledger
+    .venv/bin/python benchmarks/web_pages.py --postings 1000000     # any size: built, cached
     .venv/bin/python benchmarks/web_pages.py --ledger sqlite:///path/to/ledger.db
 
 Each page is requested in-process through Starlette's test client (no network, no browser:
@@ -50,7 +51,10 @@ def pages(district: str, year: int, programme: str | None) -> list[str]:
         f"/districts/{district}?year={year}",
         "/reports",
         f"/trace?district={district}&year={year}",
+        f"/trace?district={district}&year={year}&start=200",  # the second page of items
         "/imports",
+        "/admin",
+        "/gibt-es-nicht",  # the 404 page
         f"/api/spend?by=district&year={year}",
         f"/api/spend?by=measure&year={year}",
         "/api/need",

@@ -244,6 +244,12 @@ class WebSettings:
     secure_cookies: bool = False
     # Where uploaded exports are kept (the import records their path, as the CLI's does).
     upload_dir: Path = Path("uploads")
+    # Failed sign-ins within login_lock_minutes after which further sign-ins are refused until
+    # the oldest has left that window: per user name, and per client address (several people
+    # behind one address mistype too).
+    login_attempts: int = 5
+    login_attempts_per_client: int = 20
+    login_lock_minutes: int = 15
 
 
 @dataclass(frozen=True)

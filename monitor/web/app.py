@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -21,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.context import UserError
 from monitor.settings import Settings
-from monitor.web import api, audit_pages, pages, signing_in
+from monitor.web import admin_pages, api, audit_pages, pages, signing_in
 from monitor.web.atlas import STATIC, Atlas
 from monitor.web.visitors import CsrfRefused, Forbidden, NotSignedIn
 
@@ -93,6 +94,16 @@ def _csrf_refused(request: Request, exc: Exception) -> Response:
     return _refusal(request, "missing or wrong CSRF token", "web.refused.csrf")
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    """No such page (404) or method (405): a page in the visitor's language, not bare text."""
+    status, detail = (exc.status_code, exc.detail) if isinstance(exc, HTTPException) else (500, "")
+    if _wants_json(request):
+        return JSONResponse({"error": detail.lower()}, status_code=status)
+    atlas: Atlas = request.app.state.atlas
+    visitor = atlas.visitor(request)
+    return atlas.render(request, visitor, "missing.html", status=status)
+
+
 def _user_error(request: Request, exc: Exception) -> Response:
     """What the CLI would say with exit 1 (or exit 2 for a bad query), as 400."""
     message = exc.format_message() if isinstance(exc, UserError) else str(exc)
@@ -118,7 +129,9 @@ def routes() -> list[Route | Mount]:
         Route("/trace.xlsx", audit_pages.trace_workbook),
         Route("/imports", audit_pages.imports_page, methods=["GET"]),
         Route("/imports", audit_pages.upload, methods=["POST"]),
-        Route("/admin", audit_pages.admin_page),
+        Route("/admin", admin_pages.admin_page),
+        Route("/admin/users", admin_pages.add_user_form, methods=["POST"]),
+        Route("/admin/users/{name}/remove", admin_pages.remove_user_form, methods=["POST"]),
         Route("/api/spend", api.api_spend),
         Route("/api/need", api.api_need),
         Route("/api/trace", api.api_trace),
@@ -135,6 +148,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             NotSignedIn: _not_signed_in,
             Forbidden: _forbidden,
             CsrfRefused: _csrf_refused,
+            HTTPException: _http_error,
             UserError: _user_error,
             api.BadQuery: _user_error,
         },

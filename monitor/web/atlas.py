@@ -19,6 +19,7 @@ from monitor.context import AppContext, encode_json
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
 from monitor.web.figure_cache import FigureCache
+from monitor.web.login_limit import LoginLimit
 from monitor.web.visitors import LANG_COOKIE, Visitor, require, visitor_of
 from reports.messages import LANGUAGES
 
@@ -33,6 +34,8 @@ class Atlas:
     database_url: str
     contexts: dict[str, AppContext]
     templates: Environment
+    # Failed sign-ins per name and per client (`login_limit`), for this process.
+    login_limit: LoginLimit
 
     @classmethod
     def open(cls, settings: Settings, database_url: str) -> Atlas:
@@ -50,7 +53,11 @@ class Atlas:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        return cls(settings, database_url, contexts, environment)
+        web = settings.web
+        limit = LoginLimit(
+            web.login_attempts, web.login_attempts_per_client, web.login_lock_minutes * 60.0
+        )
+        return cls(settings, database_url, contexts, environment, limit)
 
     # Every document of the figure functions, kept per ledger state (`figure_cache`).
     figures: FigureCache = field(default_factory=FigureCache)

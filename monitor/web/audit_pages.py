@@ -1,9 +1,7 @@
-"""The auditors' and the Kämmerei's pages: trace with its workbook, imports with the upload,
-and the admin's view of users and the access log.
+"""The auditors' and the Kämmerei's pages: trace with its workbook, imports with the upload.
 
-Posting-level data (trace, batches) needs the auditor role, the upload the finance role, the
-admin page the admin role; none of them is ever public. Every download and upload is written to
-the access log.
+Posting-level data (trace, batches) needs the auditor role, the upload the finance role; none
+of them is ever public. Every download and upload is written to the access log.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from starlette.responses import Response
 
 from ledger.batch_queries import list_batches
 from ledger.master_store import catalog, districts
-from ledger.web_accounts import access_log, list_users, log_access
+from ledger.web_accounts import log_access
 from monitor.context import AppContext
 from monitor.import_commands import import_postings_file
 from monitor.spend_commands import trace_figures
@@ -31,7 +29,7 @@ from monitor.terminal_format import Terminal
 from monitor.web.api import BadQuery, year_param
 from monitor.web.atlas import Atlas
 from monitor.web.atlas_data import years_with_postings
-from monitor.web.visitors import ADMIN, AUDIT, UPLOAD, Visitor, require_csrf
+from monitor.web.visitors import AUDIT, UPLOAD, Visitor, require_csrf
 
 # Items shown on one trace page (`?start=` pages on); the workbook and /api/trace hold all.
 SHOWN_ITEMS = 200
@@ -46,35 +44,70 @@ def _choices(app: AppContext) -> tuple[list[tuple[str, str]], list[str]]:
     return sorted(zip(listed["code"], listed["name"], strict=True)), codes
 
 
-def _traced(atlas: Atlas, request: Request, app: AppContext) -> dict[str, Any] | None:
+def _trace_asked(request: Request) -> tuple[Any, ...]:
+    """The arguments of `trace_figures` this request asks for (district, year, measure)."""
     query = request.query_params
-    district = query.get("district")
-    if not district:
-        return None
-    asked = (district, year_param(request), None, None, query.get("measure") or None)
-    return atlas.figures.at(app)(trace_figures, *asked)
+    return (query["district"], year_param(request), None, None, query.get("measure") or None)
+
+
+def _shown_rows(words: Terminal, items: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """One page of trace items as the table shows them, formatted in the visitor's language
+    (the same formats the CLI's `trace` prints)."""
+    batch = words("cli.trace.column.batch")
+    return [
+        (
+            words.day(item["posting"]["booking_date"]),
+            f"{item['posting']['document_no']}/{item['posting']['line_no']}",
+            item["measure"],
+            item["share"],
+            words.money(item["allocated"]),
+            words.money(item["posting"]["amount"]),
+            f"{item['source']['file']} ({batch} {item['source']['batch']})",
+            item["source"]["sheet"],
+            item["source"]["row"],
+        )
+        for item in items
+    ]
 
 
 def trace_page(request: Request) -> Response:
+    """The trace with its filters, one page of SHOWN_ITEMS items at a time.
+
+    Everything on the page is kept per ledger state like the figures themselves: the filter
+    choices and the years (a DISTINCT over every posting), and each page of formatted rows
+    (formatting 200 rows of money and dates through Babel costs more than the rest of the
+    page); the ledger check still runs on every request.
+    """
     atlas: Atlas = request.app.state.atlas
     visitor, app = atlas.enter(request, AUDIT)
-    document = _traced(atlas, request, app)
-    district_choices, measure_choices = _choices(app)
-    items = (document or {}).get("items", [])
-    raw = request.query_params.get("start", "0")
-    start = min(int(raw), max(len(items) - 1, 0)) if raw.isdigit() else 0
+    figures = atlas.figures.at(app)
+    district_choices, measure_choices = figures.made("trace.choices", (), lambda: _choices(app))
+    document, rows, start, count = None, [], 0, 0
+    if request.query_params.get("district"):
+        asked = _trace_asked(request)
+        document = figures(trace_figures, *asked)
+        items = document["items"]
+        count = len(items)
+        raw = request.query_params.get("start", "0")
+        start = min(int(raw), max(count - 1, 0)) if raw.isdigit() else 0
+        words = Terminal(visitor.lang)
+        rows = figures.made(
+            "trace.rows",
+            (asked, start),
+            lambda: _shown_rows(words, items[start : start + SHOWN_ITEMS]),
+        )
     return atlas.render(
         request,
         visitor,
         "trace.html",
         document=document,
-        items=items[start : start + SHOWN_ITEMS],
+        rows=rows,
+        count=count,
         start=start,
-        shown=SHOWN_ITEMS,
-        pages=_page_links(request, start, len(items)),
+        pages=_page_links(request, start, count),
         districts=district_choices,
         measures=measure_choices,
-        years=years_with_postings(app),
+        years=figures(years_with_postings),
         query=request.query_params,
     )
 
@@ -107,10 +140,9 @@ def trace_workbook(request: Request) -> Response:
     of rows takes seconds), recorded in the access log."""
     atlas: Atlas = request.app.state.atlas
     visitor, app = atlas.enter(request, AUDIT)
-    query = request.query_params
-    if not query.get("district"):
+    if not request.query_params.get("district"):
         raise BadQuery("district is required")
-    asked = (query["district"], year_param(request), None, None, query.get("measure") or None)
+    asked = _trace_asked(request)
     figures = atlas.figures.at(app)
     document = figures(trace_figures, *asked)
     content = figures.made("trace.xlsx", asked, lambda: trace_workbook_bytes(app, document))
@@ -187,15 +219,3 @@ async def upload(request: Request) -> Response:
         {"file": target.name, "status": result["status"], "batch": result.get("batch")},
     )
     return _imports_page(request, atlas, visitor, app, result=result, status=200 if ok else 400)
-
-
-def admin_page(request: Request) -> Response:
-    atlas: Atlas = request.app.state.atlas
-    visitor, _ = atlas.enter(request, ADMIN)
-    return atlas.render(
-        request,
-        visitor,
-        "admin.html",
-        users=list_users(atlas.engine),
-        log=access_log(atlas.engine),
-    )

@@ -10,11 +10,11 @@ import sys
 
 import click
 
-from ledger.web_accounts import UnknownUser, UserExists, add_user, list_users, remove_user
+from ledger.web_accounts import UnknownUser, list_users, remove_user
 from ledger.web_models import WEB_ROLES
 from monitor.context import AppContext, UserError
 from monitor.options import json_option
-from monitor.web.passwords import MIN_PASSWORD_LENGTH, hash_password
+from monitor.web.accounts import add_checked_user, checked_name
 from monitor.worded import WordedArgument, WordedCommand, WordedGroup, WordedOption
 
 
@@ -60,20 +60,13 @@ def user_group() -> None:
 def user_add_command(app: AppContext, name: str, role: str, json_output: bool) -> None:
     """Add a user; the password is read from standard input (typed twice on a terminal)."""
     words = app.words
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise UserError(words("cli.user.bad_name"))
+    name = checked_name(words, name)  # before the password is asked for
     password = _read_password(words("cli.user.password_prompt"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(words("cli.user.short_password", minimum=MIN_PASSWORD_LENGTH))
-    try:
-        account = add_user(app.engine, name, role, hash_password(password))
-    except UserExists:
-        raise UserError(words("cli.user.exists", name=name)) from None
+    account = add_checked_user(app.engine, words, name, role, password)
     if json_output or app.json_output:
         app.emit_json(account.to_dict())
         return
-    click.echo(words("cli.user.added", name=name, role=words(f"web.role.{role}")))
+    click.echo(words("cli.user.added", name=account.name, role=words(f"web.role.{role}")))
 
 
 @user_group.command("list", cls=WordedCommand, help="cli.user.list.help")

@@ -7,6 +7,7 @@ is no session yet to hold a token); signing out is a POST with the session's CSR
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +18,7 @@ from ledger.web_accounts import (
     Account,
     close_session,
     credentials,
+    log_access,
     open_session,
     replace_password_hash,
 )
@@ -33,7 +35,9 @@ from monitor.web.visitors import (
 )
 
 
-def _login_form(request: Request, status: int = 200, failed: bool = False) -> Response:
+def _login_form(
+    request: Request, status: int = 200, failed: bool = False, wait_minutes: int | None = None
+) -> Response:
     atlas: Atlas = request.app.state.atlas
     visitor = atlas.visitor(request)
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
@@ -45,6 +49,7 @@ def _login_form(request: Request, status: int = 200, failed: bool = False) -> Re
         login_token=token,
         next=safe_next(request.query_params.get("next")),
         failed=failed,
+        wait_minutes=wait_minutes,
     )
     _strict_cookie(response, atlas, LOGIN_CSRF_COOKIE, token)
     return response
@@ -80,15 +85,36 @@ async def login(request: Request) -> Response:
     if not login_token_matches(request, form.get("csrf_token")):
         raise CsrfRefused
     name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+    client = request.client.host if request.client else ""
+    limited = atlas.login_limit.wait_seconds(name, client)
+    if limited is not None:
+        return await run_in_threadpool(_refuse, request, atlas, name, client, *limited)
     account = await run_in_threadpool(_check, atlas, name, password)
     if account is None:
+        atlas.login_limit.failed(name, client)
+        detail = {"name": name[:100], "client": client}
+        await run_in_threadpool(log_access, atlas.engine, None, "login_failed", "/login", detail)
         return _login_form(request, status=401, failed=True)
+    atlas.login_limit.succeeded(name)
     token, csrf = new_token(), new_token()
     lifetime = timedelta(minutes=atlas.settings.web.session_minutes)
     await run_in_threadpool(open_session, atlas.engine, account, token, csrf, lifetime)
     response = RedirectResponse(safe_next(str(form.get("next") or "/")), status_code=303)
     _strict_cookie(response, atlas, SESSION_COOKIE, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def _refuse(
+    request: Request, atlas: Atlas, name: str, client: str, why: str, seconds: float
+) -> Response:
+    """429 without looking at the password: too many failures for this name or this client
+    (`login_limit`); the page says when to try again, the access log who was refused."""
+    detail = {"name": name[:100], "client": client, "limited_by": why}
+    log_access(atlas.engine, None, "login_refused", "/login", detail)
+    minutes = max(1, math.ceil(seconds / 60))
+    response = _login_form(request, status=429, wait_minutes=minutes)
+    response.headers["retry-after"] = str(max(1, math.ceil(seconds)))
     return response
 
 

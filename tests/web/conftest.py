@@ -54,13 +54,17 @@ def web_ledger(demo_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> W
     return copy_demo(demo_folder, tmp_path_factory.mktemp("atlas"))
 
 
-def atlas_client(ledger: WebLedger, **web: object) -> TestClient:
+def atlas_client(
+    ledger: WebLedger, client: tuple[str, int] = ("testclient", 50000), **web: object
+) -> TestClient:
+    """A client of a new atlas over `ledger` with `[web]` settings `web`, asking from the
+    address `client`."""
     settings = load_settings(None, cwd=ledger.folder)
     fields = {"upload_dir": ledger.folder / "uploads", **web}
     settings = type(settings)(
         **{**settings.__dict__, "web": WebSettings(**fields)}  # type: ignore[arg-type]
     )
-    return TestClient(create_app(settings, ledger.url), base_url="http://atlas.test")
+    return TestClient(create_app(settings, ledger.url), base_url="http://atlas.test", client=client)
 
 
 def form_token(page: str) -> str:

@@ -173,3 +173,62 @@ def test_refusals_in_the_browser(browser, server):
     assert committee.get_by_role("heading", level=1).inner_text() == "Kein Zugriff"
     assert committee.get_by_role("link", name="Nachweis").count() == 0
     committee.context.close()
+
+
+def test_every_other_page_kind_and_every_error_page_has_no_serious_accessibility_fault(
+    browser, server
+):
+    auditor = _page(browser, server, "auditor")
+    kinds = {
+        "/reports": 200,  # the archive with its rerun buttons
+        "/imports": 200,  # batches without the upload form
+        "/trace": 200,  # the filters before a district is chosen
+        "/districts/NIRGENDS": 400,  # a problem page
+        "/gibt-es-nicht": 404,
+        "/admin": 403,  # a role that does not reach the page
+    }
+    for address, status in kinds.items():
+        answer = auditor.goto(address)
+        assert answer is not None and answer.status == status, address
+        _no_serious_violations(auditor)
+    auditor.goto("/reports")
+    # A changing request whose form lost its CSRF token (as after a stale tab): refused, 403.
+    auditor.locator("form.inline input[name=csrf_token]").first.evaluate("e => e.value = 'alt'")
+    with auditor.expect_navigation():
+        auditor.locator("form.inline button").first.click()
+    assert auditor.get_by_role("heading", level=1).inner_text() == "Kein Zugriff"
+    _no_serious_violations(auditor)
+    auditor.context.close()
+    anonymous = _page(browser, server, None)
+    anonymous.goto("/login")
+    anonymous.get_by_label("Benutzername").fill("auditor")
+    anonymous.get_by_label("Kennwort").fill("falsch-falsch-1")
+    anonymous.keyboard.press("Enter")
+    assert anonymous.get_by_role("alert").inner_text() == "Name oder Kennwort stimmen nicht."
+    _no_serious_violations(anonymous)
+    anonymous.context.close()
+
+
+def test_an_admin_adds_and_removes_a_user_in_the_browser(browser, server):
+    admin = _page(browser, server, "admin")
+    admin.goto("/admin")
+    _no_serious_violations(admin)
+    admin.get_by_label("Name", exact=True).fill("clara")
+    admin.get_by_label("Rolle").select_option("finance")
+    admin.get_by_label("Kennwort (mindestens 10 Zeichen)").fill(PASSWORD)
+    admin.get_by_label("Kennwort wiederholen").fill(PASSWORD)
+    admin.get_by_role("button", name="Anlegen").click()
+    assert admin.get_by_role("status").inner_text() == "Benutzer clara angelegt, Rolle: Kämmerei."
+    assert admin.get_by_role("rowheader", name="clara").count() == 1
+    _no_serious_violations(admin)
+    _screenshot(admin, "admin")
+    clara = _page(browser, server, "clara")
+    clara.goto("/imports")
+    assert clara.get_by_role("button", name="Einlesen").count() == 1  # finance may upload
+    admin.get_by_role("button", name="clara entfernen").click()
+    assert admin.get_by_role("status").inner_text().startswith("Benutzer clara entfernt")
+    assert admin.get_by_role("rowheader", name="clara").count() == 0
+    clara.goto("/imports")
+    assert clara.url.startswith(f"{server}/login?next=")  # her session ended with her account
+    clara.context.close()
+    admin.context.close()
