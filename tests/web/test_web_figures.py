@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import form_token
+from tests.web.conftest import atlas_client, copy_demo, form_token, sign_in
 
 CASES = [
     (("spend", "--by", "district", "--year", "2024"), "/api/spend?by=district&year=2024"),
@@ -103,30 +103,33 @@ def test_the_overview_shows_constant_prices_as_spend_does(web_ledger, client_as)
     assert f"€{Decimal(printed['total_real']):,.2f}" in page
 
 
-def test_an_auditor_reruns_a_report_from_its_recorded_state(client_as, monkeypatch):
-    """The archive's rerun button runs `report --rerun RUN`'s own function beside the original
-    (the rerun itself is tested with the command, tests/monitor/test_report_command.py; here
-    the wiring, the role, the CSRF token and the access log)."""
-    asked = []
-
-    def rerun(app, run, out, lang):  # type: ignore[no-untyped-def]
-        asked.append((run, out.name, lang))
-        return {"run": 2, "rerun_of": run}
-
-    monkeypatch.setattr("monitor.web.pages.rerun_report", rerun)
-    committee = client_as("committee")
+def test_an_auditor_reruns_a_report_from_its_recorded_state(demo_folder, tmp_path):
+    """The archive's rerun button runs `report --rerun RUN` for real, on a copy of its own
+    (the rerun adds a run to the archive): the role, the CSRF token, the new PDF and sidecar
+    beside the original, the archive's listing and the access log."""
+    ledger = copy_demo(demo_folder, tmp_path / "rerun")
+    committee, auditor = atlas_client(ledger), atlas_client(ledger)
+    sign_in(committee, "committee")
+    sign_in(auditor, "auditor")
     token = form_token(committee.get("/reports").text)
     assert committee.post("/reports/1/rerun", data={"csrf_token": token}).status_code == 403
-    auditor = client_as("auditor")
     page = auditor.get("/reports?lang=de").text
     assert 'action="/reports/1/rerun"' in page
     assert auditor.post("/reports/1/rerun").status_code == 403  # no token
+    assert not list(tmp_path.glob("rerun/*-rerun-1.pdf"))  # refusals changed nothing
     done = auditor.post(
         "/reports/1/rerun", data={"csrf_token": form_token(page)}, follow_redirects=False
     )
     assert done.status_code == 303 and done.headers["location"] == "/reports"
-    assert asked == [(1, "Sozialbericht_2024_SYNTHETISCH-rerun-1.pdf", None)]
-    assert "report_rerun" in client_as("admin").get("/admin").text
+    rerun = ledger.folder / "Sozialbericht_2024_SYNTHETISCH-rerun-1.pdf"
+    assert rerun.read_bytes().startswith(b"%PDF")
+    recorded = json.loads(rerun.with_suffix(".json").read_text())["run"]
+    assert recorded["rerun_of"] == 1
+    assert f"/reports/{recorded['run']}/pdf" in auditor.get("/reports").text
+    assert auditor.get(f"/reports/{recorded['run']}/pdf").content == rerun.read_bytes()
+    admin = atlas_client(ledger)
+    sign_in(admin, "admin")
+    assert "report_rerun" in admin.get("/admin").text
 
 
 def test_the_trace_page_shows_the_items_in_pages(client_as):
