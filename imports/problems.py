@@ -164,6 +164,13 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "profile_tie_order": "tied at {count} fields with {names}: of equals, the one defined "
         "first wins (choose with --profile NAME)",
         "profile_fewer": "other matching profiles map fewer fields: {names}",
+        # Two columns for one field: master data, geodata, places (imports.master_data.columns).
+        "doubled_fields": "{file}: two columns for one field in {where}: {found}; only one can be "
+        "read and nothing says which is meant: keep one, or name the one to read where the command "
+        "has an option for it (--name, --name-field, --type-field)",
+        "where_sheet": "sheet {sheet}",
+        "where_sheet_row": "sheet {sheet}, header in row {row}",
+        "where_layer": "layer {layer}",
     }
 )
 

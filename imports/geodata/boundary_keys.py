@@ -21,8 +21,10 @@ import shapely
 
 from imports.geodata.boundary_files import BoundaryFile
 from imports.german_values import normalise_codes
-from imports.master_data.columns import MasterDataError, column_key
-from imports.master_data.districts import NAME_ALIASES
+from imports.header_detection import doubled_columns
+from imports.master_data.columns import MasterDataError, column_key, doubled_fields
+from imports.master_data.districts import NAME_ALIASES, PLAIN_NAME_ALIASES
+from imports.problems import problem, said
 
 _NAME_KEYS = {column_key(n) for n in NAME_ALIASES}
 
@@ -147,10 +149,25 @@ def _name_field(boundaries: BoundaryFile, name: str | None, key: str) -> str | N
                 f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
             )
         return name
-    for field in boundaries.fields:
+    fields = list(boundaries.fields)
+    for field in fields:
         if field != key and (column_key(field) in _NAME_KEYS or column_key(field).endswith("name")):
+            _refuse_second_name(
+                boundaries, fields, {"key": fields.index(key), "name": fields.index(field)}
+            )
             return field
     return None
+
+
+def _refuse_second_name(
+    boundaries: BoundaryFile, fields: list[str], columns: dict[str, int]
+) -> None:
+    """Two fields that both say "the name" (`Name` and `Bezeichnung`): which one the districts
+    are called by is not for the program to guess (issue 15); `--name` says it."""
+    found = doubled_columns(fields, columns, {"name": PLAIN_NAME_ALIASES})
+    if found:
+        where = problem("where_layer", layer=said(boundaries.layer or boundaries.path.name))
+        raise doubled_fields(boundaries.path.name, where, found)
 
 
 def _describe(boundaries: BoundaryFile) -> str:

@@ -23,7 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from imports.master_data.columns import MISSING_SYMBOLS, MasterDataError
+from imports.header_detection import doubled_columns
+from imports.master_data.columns import (
+    MISSING_SYMBOLS,
+    MasterDataError,
+    doubled_fields,
+    sheet_where,
+)
 from imports.master_data.official_symbols import symbol_meanings
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
@@ -69,6 +75,7 @@ def parse_grid(
             + (f" and {weight!r}" if weight else "")
             + f"; first row: {_first_row(sheet.rows)}"
         )
+    _refuse_doubled(path, sheet.name, sheet.first_row_number + header_index, headers, wanted)
     body = [list(r) for r in sheet.rows[header_index + 1 :]]
     width = len(headers)
     frame = pd.DataFrame([(r + [None] * width)[:width] for r in body], columns=range(width))
@@ -122,6 +129,24 @@ def parse_grid(
 
 def _key(header: object) -> str:
     return str(header or "").strip().casefold()
+
+
+def _refuse_doubled(
+    path: Path, sheet: str, row: int, headers: list[object], wanted: list[str]
+) -> None:
+    """Two columns named alike (two `Einwohner`, two `x_mp_1km`): which one holds the cells'
+    values is not for the program to guess (issue 15)."""
+    names = [str(h or "").strip() for h in headers]
+    fields = {"value": wanted[0], "weight": wanted[1] if len(wanted) > 1 else None}
+    fields |= {name: name for pair in _CENTRES.values() for name in pair}
+    aliases = {field: (name,) for field, name in fields.items() if name is not None}
+    keys = [_key(n) for n in names]
+    columns = {
+        field: keys.index(_key(name)) for field, (name,) in aliases.items() if _key(name) in keys
+    }
+    found = doubled_columns(names, columns, aliases)
+    if found:
+        raise doubled_fields(path.name, sheet_where(sheet, row), found)
 
 
 def _first_row(rows: list[list[object]]) -> str:

@@ -36,11 +36,13 @@ from pyproj.exceptions import CRSError
 
 from imports.geodata.boundary_files import STORAGE_CRS, read_geo_layer
 from imports.german_values import parse_dates
+from imports.header_detection import doubled_columns
 from imports.master_data.columns import (
     MEASURE_ALIASES,
     MasterDataError,
     TableSpec,
     column_key,
+    doubled_fields,
     find_table,
     missing_table,
 )
@@ -150,6 +152,7 @@ def _read_geodata(
     )  # fmt: skip
     columns = _field_columns(list(attributes.columns), options)
     _refuse_unknown_fields(path, options, list(attributes.columns))
+    _refuse_doubled(path, layer.layer, list(attributes.columns), columns, options)
     errors: list[RowError] = []
     fields = _fields(attributes, columns, options, path.name, layer.layer, errors)
     places = fields.assign(x=xs, y=ys)[present]
@@ -260,6 +263,22 @@ def _field_columns(fields: list[str], options: FacilityOptions) -> dict[str, str
         if hit is not None:
             found[field] = hit
     return found
+
+
+def _refuse_doubled(
+    path: Path,
+    layer: str | None,
+    fields: list[str],
+    columns: dict[str, str],
+    options: FacilityOptions,
+) -> None:
+    """Two attributes for one field (`name` and `Bezeichnung`): which one a place is called by
+    is not for the program to guess (issue 15); --name-field / --type-field say it."""
+    aliases = {f: a for f, a in _table_aliases(options).items() if f in FACILITY_FIELDS}
+    found = doubled_columns(fields, {f: fields.index(c) for f, c in columns.items()}, aliases)
+    if found:
+        where = problem("where_layer", layer=said(layer or path.name))
+        raise doubled_fields(path.name, where, found)
 
 
 def _refuse_unknown_fields(path: Path, options: FacilityOptions, fields: list[str]) -> None:

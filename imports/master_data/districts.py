@@ -38,9 +38,13 @@ from imports.postings import RowError
 from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
-NAME_ALIASES = (
+# Headers that say "the name": two of them beside each other are two names for one field.
+PLAIN_NAME_ALIASES = (
     "name", "Bezeichnung", "district name", "Sozialraumname", "Sozialraumbezeichnung",
     "Bezeichnung Sozialraum", "Stadtteilname", "Name des Sozialraums",
+)  # fmt: skip
+NAME_ALIASES = (
+    *PLAIN_NAME_ALIASES,
     # Only when a code-like column took the code (module docstring of columns):
     "Sozialraum", "Stadtteil", "Bezirk", "Ortsteil", "Quartier",
 )  # fmt: skip
