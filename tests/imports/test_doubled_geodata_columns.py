@@ -114,7 +114,8 @@ def _places_table(target: Path, header: list[str]) -> Path:
     ("header", "named"),
     [
         (["Name", "Name", "lon", "lat"], "'name': 'Name' (Spalte A) und 'Name' (Spalte B)"),
-        (["Name", "Längengrad", "lon", "lat"], "'lon': 'lon' (Spalte C) und 'Längengrad' (Spalte B)"),
+        (["Name", "Längengrad", "lon", "lat"],
+         "'lon': 'lon' (Spalte C) und 'Längengrad' (Spalte B)"),
     ],
     ids=["two Name columns", "two longitude columns"],
 )  # fmt: skip
