@@ -35,7 +35,7 @@ from ledger.integrity import (
     posting_digests,
 )
 from ledger.master_models import ReportRun
-from ledger.master_seal import SealedEvent, master_seal, sequence
+from ledger.master_seal import SealedEvent, import_kind, master_seal, sequence
 from ledger.master_verification import check_master_rows, master_imports
 from ledger.models import ChainCheck, ImportBatch, Posting
 from ledger.trip_wire import MASTER_TABLES, foreign_writes, integrity_problems, settle
@@ -345,7 +345,7 @@ def _master_problem(
             "master_after_missing_batch",
             about,
             number=number,
-            kind=kind,
+            kind=import_kind(kind),
             after=after,
         )
     if len(hashes) != record["sealed_rows"]:
@@ -354,12 +354,14 @@ def _master_problem(
             "master_count",
             about,
             number=number,
-            kind=kind,
+            kind=import_kind(kind),
             sealed=record["sealed_rows"],
             found=len(hashes),
         )
     if master_seal(record, previous, sorted(hashes)) != record["seal"]:
-        return verify_problem("master_import", "master_seal", about, number=number, kind=kind)
+        return verify_problem(
+            "master_import", "master_seal", about, number=number, kind=import_kind(kind)
+        )
     return None
 
 
