@@ -20,7 +20,8 @@ from ledger.service_models import Heartbeat, JobRun
 from monitor.service import report_job
 from monitor.service.heartbeat import beat
 from monitor.service.scheduler import JOB_TABLE, Service, list_jobs, paused_scheduler
-from monitor.service.timetable import parse_cron
+from monitor.service.timetable import SettingProblem, parse_cron
+from reports.messages import LANGUAGES, catalogue, placeholders
 from tests.conftest import Monitor
 from tests.exports import journal_rows, write_xlsx
 from tests.ledger.test_schema import not_the_schedulers_table
@@ -259,7 +260,22 @@ def test_sigterm_stops_serve_cleanly_with_a_final_heartbeat(city: City) -> None:
 def test_unusable_schedule_is_refused_naming_the_key(city: City) -> None:
     city.configure(schedule='report_cron = "0 6 1 1,4,7,10"')
     result = _monitor(city).run("serve", "--once", expect=1)
-    assert "schedule.report_cron" in result.stderr and "5 fields" in result.stderr
+    assert (
+        "schedule.report_cron: '0 6 1 1,4,7,10' ist kein Cron-Ausdruck aus 5 Feldern (Minute "
+        "Stunde Tag Monat Wochentag)" in result.stderr
+    )
+    english = _monitor(city).run("--lang", "en", "serve", "--once", expect=1).stderr
+    assert "'0 6 1 1,4,7,10' is not a crontab expression of 5 fields" in english
     city.configure(delivery='smtp_security = "tls"')
     result = _monitor(city).run("jobs", expect=1)
-    assert "delivery.smtp_security must be one of starttls, ssl, none" in result.stderr
+    assert "delivery.smtp_security muss eines von starttls, ssl, none sein" in result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_settings_problem_has_words_with_its_placeholders(lang: str) -> None:
+    words = catalogue(lang)
+    for code, english in SettingProblem.ENGLISH.items():
+        key = f"cli.serve.setting.{code}"
+        assert placeholders(words[key]) == placeholders(english), code
+        if lang == "en":
+            assert words[key] == english
