@@ -171,6 +171,110 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "where_sheet": "sheet {sheet}",
         "where_sheet_row": "sheet {sheet}, header in row {row}",
         "where_layer": "layer {layer}",
+        # Master data, geodata and places refused whole or in a row (imports.master_data, geodata).
+        "none_found": "none",
+        "not_period_option": "--period {value} is not a period; expected a year (2024), quarter "
+        "(2024-Q3), month (2024-03) or a date (31.12.2024)",
+        "not_period": "not a period: {value}; expected a year (2024), quarter (2024-Q3), month "
+        "(2024-03) or a date (31.12.2024)",
+        "alias_of_two_indicators": "the header {header} is an alias of two indicators: {first} "
+        "and {second} ([indicators.CODE] columns in settings)",
+        "no_indicators_configured": "no indicators are configured ([indicators.CODE] columns in "
+        "settings)",
+        "indicator_headers": "{code}: {headers}",
+        "period_twice": "{file}: --period {period} was given, but sheet {sheet} has its own "
+        "period column {column}; leave out --period, or the column",
+        "zero_rows_need_two_indicators": "{file}: the convention that a row of zeros was not "
+        "computed ([indicator_files] all_zero_rows_missing) needs at least two indicator columns "
+        "to tell such a row from a true zero; sheet {sheet} has {found}",
+        "not_amount_kind": "not a kind of amount: {value}; expected a plan kind (Plan, Ansatz, "
+        "Planung) or an actual one (Ist, Ergebnis), which is left out",
+        "no_plan_amounts": "{file}: no plan amounts in sheet {sheet}: {reasons}",
+        "plan_left_actuals": "{count} rows are actual results (column {column}: Ist, Ergebnis), "
+        "which are not plan",
+        "plan_left_sum_lines": "{count} rows are sum lines",
+        "plan_left_not_spending": "{count} rows are not spending (income or results)",
+        "plan_left_internal": "{count} rows are internal service charges",
+        "plan_left_no_amount": "{count} rows have no amount",
+        "plan_left_all_empty": "every amount cell is empty",
+        "implausible_plan_sum": "implausible amount: the {rows} rows of {key} for {year} add up "
+        "to {amount_cents}, more than {limit_cents} ([imports] max_abs_amount); not stored",
+        "unknown_plan_field": "[plan] columns: unknown field {field}; fields: {fields}",
+        "plan_year_columns": "{year}: {headers}",
+        "plan_year_twice": "{file}: two columns for one plan year in sheet {sheet} ({found}); "
+        "keep one per year",
+        "not_plan_amount": "not an amount: {value}; expected an amount such as 1.234,56 or 1234.56",
+        "no_rule_column": "{file}: sheet {sheet} has no posting rule column; found {found}; "
+        "expected at least one of {rules}",
+        "not_genesis_export": "{file}: not a GENESIS export (flat file ffcsv or classic CSV); "
+        "export the price index (e.g. Destatis table 61111-0001) from GENESIS-Online as such",
+        "several_regions": "{file}: a price index for one region is expected, the file holds "
+        "{count}: {regions}",
+        "not_index_level": "not a positive index level: {value}",
+        "second_index_level": "a second level for {year}; the first is in line {line}",
+        "no_index_levels": "{file}: no index levels for the series {series}",
+        "no_such_series": "{file}: no series {series}; the file holds {names}",
+        "several_series": "{file}: several series ({names}); name the index with --series",
+        "genesis_without_region": "{file}: a GENESIS flat file without a regional variable or "
+        "value_variable_code",
+        "genesis_without_data": "{file}: a GENESIS table without data lines",
+        "genesis_side_by_side": "{file}: this GENESIS table has {count} value columns side by "
+        "side; export it as a flat file (ffcsv), which has one value per line",
+        "crosswalk_without_pairs": "{file}: the crosswalk lists no pair of codes",
+        "crosswalk_not_json": "{file}: not a readable JSON crosswalk: {reason}",
+        "crosswalk_not_object": "{file}: a JSON crosswalk is an object {{code: [codes]}}, not a "
+        "{found}",
+        "crosswalk_counts": "{codes} codes in the file, {districts} districts, {pairs} pairs in "
+        "the crosswalk",
+        "crosswalk_links_nothing": "{file}: links no code of the file to a district in the ledger "
+        "({counts})",
+        "crosswalk_carries_nothing": "{file}: carries no value: every district it links the file "
+        "to is split, lacks a population to weight by, or fails the population check ({counts}; "
+        "population check failed for {failed})",
+        "not_geodata_file": "not a geodata file: expected GeoJSON (.geojson, .json), a Shapefile "
+        "(.shp, or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
+        "cannot_read_as": "cannot be read as {kind}: {reason}",
+        "crs_declared_otherwise": "declares {declared}, but --crs says {given}; leave --crs out "
+        "for a file that declares its CRS",
+        "no_crs_shapefile": "declares no coordinate reference system (no .prj file); add it (for "
+        "ETRS89 / UTM 32N: EPSG:25832), the coordinates alone cannot tell",
+        "no_crs_declared": "declares no coordinate reference system (no srsName); add it (for "
+        "ETRS89 / UTM 32N: EPSG:25832), the coordinates alone cannot tell",
+        "shapefile_without_sidecars": "is a Shapefile without its .shx and .dbf sidecar files "
+        "beside it (same name)",
+        "zip_without_shapefile": "holds no Shapefile (.shp)",
+        "no_such_shapefile": "has no Shapefile {layer}; it holds {found}",
+        "several_shapefiles": "holds several Shapefiles ({found}); name one with --layer",
+        "cannot_read_geodata": "cannot be read as geodata: {reason}",
+        "no_such_layer": "has no layer {layer}; its layers: {found}",
+        "several_layers": "has several layers ({found}); name one with --layer",
+        "not_a_field": "{file}: {option} {field} is not a field of layer {layer}; its fields: "
+        "{fields}",
+        "no_key_field": "{file}: no field of layer {layer} holds the codes of the {count} "
+        "districts in the ledger; name the key field with --key. Its fields: {fields}",
+        "no_key_field_creating": "{file}: no field of layer {layer} holds the codes of the "
+        "{count} districts in the ledger; with --create-districts name the key field with --key. "
+        "Its fields: {fields}",
+        "type_and_type_field": "give either --type TYPE or --type-field FIELD, not both",
+        "not_crs": "--crs {value} is not a coordinate reference system; expected EPSG:NNNN, such "
+        "as EPSG:25832 (ETRS89 / UTM 32N) or EPSG:31466 (Gauß-Krüger zone 2)",
+        "not_a_place_field": "{file}: {option} {field} is not a field; fields: {fields}",
+        "places_without_type": "{file}: no type for the places: give --type TYPE (all places of "
+        "the file are of that type) or --type-field FIELD, or add a column 'type' (Typ, Art)",
+        "cannot_place": "cannot be placed from {crs}",
+        "needs_place_type": "no type: every place needs one",
+        "not_valid_date": "not a date; expected a date such as 31.12.2024, 2024-12-31 or an Excel "
+        "date",
+        "ends_before_valid_from": "ends before it begins (valid_from)",
+        "grid_without_column": "{file}: no header row names the columns {columns}; first row: "
+        "{first}",
+        "not_cell_centre": "not a cell centre (metres in EPSG:3035)",
+        "grid_without_cells": "{file}: neither cell centres (x_mp_100m/y_mp_100m, "
+        "x_mp_1km/y_mp_1km) nor INSPIRE cell ids (100mN…E…, 1kmN…E…, CRS3035RES100mN…E…) found; "
+        "columns: {columns}",
+        "not_cell_id": "not an INSPIRE grid cell id (100mN…E…, 1kmN…E…, CRS3035RES…)",
+        "not_a_number": "not a number",
+        "cell_again": "cell {cell} already in row {row}",
     }
 )
 

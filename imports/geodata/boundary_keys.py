@@ -24,7 +24,7 @@ from imports.german_values import normalise_codes
 from imports.header_detection import doubled_columns
 from imports.master_data.columns import MasterDataError, column_key, doubled_fields
 from imports.master_data.districts import NAME_ALIASES, PLAIN_NAME_ALIASES
-from imports.problems import problem, said
+from imports.problems import Problem, joined, listed, problem, said
 
 _NAME_KEYS = {column_key(n) for n in NAME_ALIASES}
 
@@ -122,8 +122,14 @@ def _key_field(
     if key is not None:
         if key not in fields:
             raise MasterDataError(
-                f"{boundaries.path.name}: --key {key!r} is not a field of layer "
-                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
+                problem(
+                    "not_a_field",
+                    file=boundaries.path.name,
+                    option="--key",
+                    field=said(key),
+                    layer=said(boundaries.layer),
+                    fields=_describe(boundaries),
+                )
             )
         return key
     scores = {
@@ -132,11 +138,14 @@ def _key_field(
     }
     best = max(scores, key=lambda f: scores[f], default=None)
     if best is None or scores[best] == 0:
-        hint = "; with --create-districts name the key field with --key" if create else ""
         raise MasterDataError(
-            f"{boundaries.path.name}: no field of layer {boundaries.layer!r} holds the codes of "
-            f"the {len(known)} districts in the ledger; name the key field with --key. Its "
-            f"fields: {_describe(boundaries)}{hint}"
+            problem(
+                "no_key_field_creating" if create else "no_key_field",
+                file=boundaries.path.name,
+                layer=said(boundaries.layer),
+                count=len(known),
+                fields=_describe(boundaries),
+            )
         )
     return best
 
@@ -145,8 +154,14 @@ def _name_field(boundaries: BoundaryFile, name: str | None, key: str) -> str | N
     if name is not None:
         if name not in boundaries.fields:
             raise MasterDataError(
-                f"{boundaries.path.name}: --name {name!r} is not a field of layer "
-                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
+                problem(
+                    "not_a_field",
+                    file=boundaries.path.name,
+                    option="--name",
+                    field=said(name),
+                    layer=said(boundaries.layer),
+                    fields=_describe(boundaries),
+                )
             )
         return name
     fields = list(boundaries.fields)
@@ -170,12 +185,13 @@ def _refuse_second_name(
         raise doubled_fields(boundaries.path.name, where, found)
 
 
-def _describe(boundaries: BoundaryFile) -> str:
+def _describe(boundaries: BoundaryFile) -> Problem:
+    """The layer's fields, each with its first values, for a message that asks to choose."""
     parts = []
     for field in boundaries.fields:
         sample = normalise_codes(boundaries.frame[field].astype(object)).dropna().head(3)
-        parts.append(f"{field} ({', '.join(map(repr, sample))})")
-    return "; ".join(parts) or "none"
+        parts.append(problem("named_with", name=field, detail=listed(sample.tolist())))
+    return joined(parts, "; ") if parts else problem("none_found")
 
 
 def _natural(code: str) -> tuple[int, str]:

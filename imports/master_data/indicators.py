@@ -40,22 +40,24 @@ from pathlib import Path
 import pandas as pd
 
 from imports.german_values import normalise_codes
+from imports.header_detection import column_letter
 from imports.master_data.columns import (
     MasterDataError,
     Table,
     TableSpec,
     column_key,
     district_aliases,
+    doubled_fields,
     earlier_rows,
     find_table,
     finish,
     missing_table,
+    sheet_where,
 )
 from imports.master_data.districts import MISSING_SYMBOLS, POPULATION_ALIASES, read_counts
 from imports.master_data.genesis import as_long_sheet, genesis_layout
 from imports.master_data.official_symbols import merge_meanings, symbol_meanings
 from imports.master_data.periods import (
-    PERIOD_HINT,
     Period,
     parse_period_option,
     read_periods,
@@ -63,7 +65,7 @@ from imports.master_data.periods import (
 )
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
-from imports.problems import problem, said
+from imports.problems import Problem, joined, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 _SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
@@ -152,7 +154,7 @@ def parse_indicators(
     if period is not None:
         fixed = parse_period_option(period)
         if not isinstance(fixed, Period):
-            raise MasterDataError(f"--period {period!r} is not a period; {PERIOD_HINT}")
+            raise MasterDataError(problem("not_period_option", value=said(period)))
     names = _IndicatorNames(indicator_columns or {})
     sheets = read_tables(path, limits or ReadLimits())
     source = genesis_layout(sheets[0]) if len(sheets) == 1 else None
@@ -190,8 +192,12 @@ class _IndicatorNames:
                     key = column_key(name, keep_unit=keep)
                     if index.get(key, code) != code:
                         raise MasterDataError(
-                            f"the header {name!r} is an alias of two indicators: "
-                            f"{index[key]} and {code} ([indicators.CODE] columns in settings)"
+                            problem(
+                                "alias_of_two_indicators",
+                                header=said(name),
+                                first=index[key],
+                                second=code,
+                            )
                         )
                     index[key] = code
 
@@ -201,12 +207,12 @@ class _IndicatorNames:
 
     def positions(
         self, cells: Sequence[object], mapped: Mapping[str, int]
-    ) -> tuple[dict[int, str], list[str]]:
+    ) -> tuple[dict[int, str], list[Problem]]:
         """Column index -> indicator code for the unclaimed columns; and conflicts (two columns
         matching one indicator equally well)."""
         taken = set(mapped.values())
         found: dict[int, str] = {}
-        conflicts: list[str] = []
+        conflicts: list[Problem] = []
         for index_of, keep in ((self.exact, True), (self.loose, False)):
             claimed = set(found.values())
             this_round: dict[str, int] = {}
@@ -217,26 +223,45 @@ class _IndicatorNames:
                 if code is None or code in claimed:
                     continue
                 if code in this_round:
-                    first = cells[this_round[code]]
-                    conflicts.append(f"indicator {code}: columns {str(first)!r} and {str(cell)!r}")
+                    first = this_round[code]
+                    conflicts.append(
+                        problem(
+                            "doubled_column",
+                            field=said(code),
+                            first=said(str(cells[first])),
+                            first_letter=column_letter(first),
+                            second=said(str(cell)),
+                            second_letter=column_letter(i),
+                        )
+                    )
                     continue
                 this_round[code] = i
                 found[i] = code
         return found, conflicts
 
-    def describe(self) -> str:
+    def describe(self) -> Problem:
+        """The configured indicators and their headers, as a hint names them."""
         if not self.aliases:
-            return "no indicators are configured ([indicators.CODE] columns in settings)"
-        return "; ".join(
-            f"{code}: {', '.join(map(repr, names))}" for code, names in self.aliases.items()
+            return problem("no_indicators_configured")
+        return joined(
+            [
+                problem("indicator_headers", code=code, headers=listed(names))
+                for code, names in self.aliases.items()
+            ],
+            "; ",
         )
 
 
 def _refuse_double_period(path: Path, table: Table, fixed: Period | None) -> None:
     if fixed is not None and "period" in table.columns:
         raise MasterDataError(
-            f"{path.name}: --period {fixed.label} was given, but sheet {table.sheet.name!r} has "
-            f"its own period column {table.header('period')!r}; leave out --period, or the column"
+            problem(
+                "period_twice",
+                file=path.name,
+                period=fixed.label,
+                sheet=said(table.sheet.name),
+                column=said(table.header("period")),
+            )
         )
 
 
@@ -255,7 +280,7 @@ def _periods(
     parsed, bad, blank = read_periods(raw["period"])
     errors = table.errors(blank, "period", problem("needs_period"))
     errors += table.errors(
-        bad, "period", raw["period"].map(lambda v: f"not a period: {v!r}; {PERIOD_HINT}")
+        bad, "period", raw["period"].map(lambda v: problem("not_period", value=said(v)))
     )
     return parsed, errors
 
@@ -330,16 +355,16 @@ def _wide(
     positions, conflicts = names.positions(table.header_cells, table.columns)
     positions = dict(sorted(positions.items()))  # values in the file's column order
     if conflicts:
-        raise MasterDataError(
-            f"{path.name}: two columns for one indicator in sheet {table.sheet.name!r}: "
-            + "; ".join(conflicts)
-        )
+        raise doubled_fields(path.name, sheet_where(table.sheet.name, table.header_row), conflicts)
     if zero_rows_missing and len(positions) < 2:
-        found = ", ".join(repr(table.headers[i]) for i in positions) or "none"
+        found = listed([table.headers[i] for i in positions])
         raise MasterDataError(
-            f"{path.name}: the convention that a row of zeros was not computed "
-            "([indicator_files] all_zero_rows_missing) needs at least two indicator columns to "
-            f"tell such a row from a true zero; sheet {table.sheet.name!r} has {found}"
+            problem(
+                "zero_rows_need_two_indicators",
+                file=path.name,
+                sheet=said(table.sheet.name),
+                found=found or problem("none_found"),
+            )
         )
     raw, skipped = table.raw()
     raw, aggregates = _without_aggregates(raw, aggregates_from)

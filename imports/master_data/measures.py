@@ -52,7 +52,7 @@ from imports.master_data.columns import (
 )
 from imports.master_data.periods import describe_days, describe_window, overlaps, share_sums
 from imports.postings import RowError
-from imports.problems import Problem, problem
+from imports.problems import Problem, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 RULE_FIELDS = ("cost_center", "product", "account", "order")
@@ -136,13 +136,15 @@ def parse_measures(
     if catalog is None:
         raise missing_table(path, sheets, MEASURES)
     if not any(f in catalog.columns for f in RULE_FIELDS):
-        rules = ", ".join(
-            f"{f} ({', '.join(repr(a) for a in MEASURES.fields[f][:3])})" for f in RULE_FIELDS
-        )
+        rules = ", ".join(f"{f} ({listed(MEASURES.fields[f][:3])})" for f in RULE_FIELDS)
         raise MasterDataError(
-            f"{path.name}: sheet {catalog.sheet.name!r} has no posting rule column; "
-            f"found {', '.join(repr(h) for h in catalog.headers if h)}; expected at least one "
-            f"of {rules}"
+            problem(
+                "no_rule_column",
+                file=path.name,
+                sheet=said(catalog.sheet.name),
+                found=listed([h for h in catalog.headers if h]),
+                rules=rules,
+            )
         )
     measures, errors, skipped = _measures(catalog, allow_empty)
     columns = {"measures": {f: catalog.header(f) for f in catalog.columns}}

@@ -68,7 +68,6 @@ _MONTH_PATTERNS = (
     re.compile(r"^(?P<m>\d{1,2})\s*[/.]\s*(?P<y>\d{4})$"),  # 03/2024, 3.2024
 )
 _NAMED_MONTH = re.compile(r"^(?P<name>[a-zäé]+)\.?\s*(?P<y>\d{4})$")  # März 2024, Dez. 2024
-PERIOD_HINT = "expected a year (2024), quarter (2024-Q3), month (2024-03) or a date (31.12.2024)"
 
 
 @dataclass(frozen=True, order=True)

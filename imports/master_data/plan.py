@@ -79,7 +79,7 @@ from imports.master_data.plan_rows import (
 from imports.money import DEFAULT_MAX_ABS_CENTS
 from imports.plan_spending import DEFAULT_PLAN_SPENDING, PlanSpending
 from imports.postings import RowError, implausible_amount_message
-from imports.problems import problem, said
+from imports.problems import joined, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -117,7 +117,6 @@ _BREAKDOWN_HINT = (
     "[plan] columns: line, account)"
 )
 _NO_AMOUNT = frozenset({"-", "–", "—"})
-_AMOUNT_HINT = "expected an amount such as 1.234,56 or 1234.56"
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ def plan_spec(columns: Mapping[str, Sequence[str]] | None = None) -> TableSpec:
     unknown = sorted(set(extra) - set(PLAN_FIELDS))
     if unknown:
         raise MasterDataError(
-            f"[plan] columns: unknown field {unknown[0]!r}; fields: {', '.join(PLAN_FIELDS)}"
+            problem("unknown_plan_field", field=said(unknown[0]), fields=", ".join(PLAN_FIELDS))
         )
     fields = {f: (*extra.get(f, ()), *aliases) for f, aliases in PLAN_FIELDS.items()}
     return TableSpec(
@@ -315,7 +314,7 @@ def _long(
         raw["amount"], column_decimal(raw["amount"]), max_abs_cents
     )
     errors += table.errors(
-        bad, "amount", raw["amount"].map(lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT}")
+        bad, "amount", raw["amount"].map(lambda v: problem("not_plan_amount", value=said(v)))
     )
     errors += table.errors(
         too_large,
@@ -347,10 +346,17 @@ def _wide(
         by_year.setdefault(year, []).append(table.headers[index])
     doubled = {y: h for y, h in by_year.items() if len(h) > 1}
     if doubled:
-        listing = "; ".join(f"{y}: {', '.join(map(repr, h))}" for y, h in doubled.items())
+        listing = [
+            problem("plan_year_columns", year=year, headers=listed(headers))
+            for year, headers in doubled.items()
+        ]
         raise MasterDataError(
-            f"{path.name}: two columns for one plan year in sheet {table.sheet.name!r} "
-            f"({listing}); keep one per year"
+            problem(
+                "plan_year_twice",
+                file=path.name,
+                sheet=said(table.sheet.name),
+                found=joined(listing, "; "),
+            )
         )
     frames, errors = [], []
     for index, year in years.items():
@@ -362,7 +368,7 @@ def _wide(
         cents, bad, too_large = read_amounts(present, column_decimal(present), max_abs_cents)
         header_text = table.headers[index]
         errors += [
-            table.error(row, header_text, f"not an amount: {cells[row]!r}; {_AMOUNT_HINT}")
+            table.error(row, header_text, problem("not_plan_amount", value=said(cells[row])))
             for row in cells.index[bad.to_numpy()]
         ]
         errors += [
