@@ -275,6 +275,29 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "not_cell_id": "not an INSPIRE grid cell id (100mN…E…, 1kmN…E…, CRS3035RES…)",
         "not_a_number": "not a number",
         "cell_again": "cell {cell} already in row {row}",
+        # A user's own panel for evaluate --panel (imports.panel_file).
+        "panel_folder": "a folder",
+        "panel_without_extension": "a file without extension",
+        "panel_type": "a panel must be CSV or Excel ({suffixes}), not {found}",
+        "panel_no_rows": "no data below the header ({where})",
+        "panel_without_data": "the file holds no data",
+        "panel_role_unit": "unit",
+        "panel_role_time": "time",
+        "panel_role_outcome": "outcome",
+        "panel_role_cohort": "cohort",
+        "panel_role_cluster": "cluster",
+        "panel_role_column": "{role} column {name}",
+        "panel_columns_missing": "{missing} not found; columns found ({where}): {found}",
+        "panel_needs_unit": "empty: every row needs a unit",
+        "panel_needs_cluster": "empty: every row needs a cluster",
+        "panel_needs_time": "missing: every row needs a period (a number such as a year)",
+        "panel_negative_cohort": "a cohort is the first treated period, 0 or empty (never)",
+        "panel_period_again": "unit {unit} has period {period} already in row {row}: a panel has "
+        "one row per unit and period",
+        "panel_cohort_varies": "unit {unit} has cohort {cohort} here but {earlier} in an earlier "
+        "row: the cohort (first treated period) must be the same in every row of a unit",
+        "panel_not_number_comma": "not a number: {value} (this column writes decimals with a "
+        "comma, as 1.234,5)",
     }
 )
 
