@@ -22,6 +22,7 @@ from evaluation.did import event_study, staggered, synthetic_did, twfe
 from evaluation.did.staggered_randomization import staggered_randomization
 from evaluation.panel_evaluation import EvaluationOptions, OptionConflict, evaluate_panel
 from monitor.cli import cli
+from reports.messages import LANGUAGES, catalogue, placeholders
 
 MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
 COLUMNS = ["--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--cohort", "first.treat"]
@@ -182,7 +183,7 @@ def test_small_sample_is_an_option_of_staggered_only():
         "none",
         expect=2,
     )
-    assert "option small_sample applies to method staggered only, not to twfe" in result.stderr
+    assert "--small-sample gilt nur für die Methode staggered, nicht für twfe" in result.stderr
 
 
 def test_an_unknown_small_sample_is_refused_through_the_api(mpdta):
@@ -395,7 +396,13 @@ def test_method_sdid_takes_only_its_own_inference(tmp_path):
     result = run(
         "evaluate", "--panel", panel, *SMALL, "--method", "sdid", "--inference", "wild", expect=2
     )
-    assert "takes inference auto, randomization, placebo, jackknife, bootstrap" in result.stderr
+    assert (
+        "Die Methode sdid rechnet die Unsicherheit mit auto, randomization, placebo, jackknife, "
+        "bootstrap, nicht mit 'wild' (--inference)" in result.stderr
+    )
+    english = run("--lang", "en", "evaluate", "--panel", panel, *SMALL, "--method", "sdid",
+                  "--inference", "wild", expect=2)  # fmt: skip
+    assert "method sdid takes inference auto, randomization" in english.stderr
 
 
 def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
@@ -563,10 +570,10 @@ def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
         (["--control", "sometimes"], "Ungültiger Wert für '--control'"),
         (["--inference", "guess"], "Ungültiger Wert für '--inference'"),
         (["--method", "event", "--leads", "0"], "Ungültiger Wert für '--leads'"),
-        (["--method", "twfe", "--inference", "bootstrap"], "method twfe takes inference"),
-        (["--method", "twfe", "--control", "notyet"], "control applies to method staggered"),
-        (["--leads", "2"], "leads and lags apply to method event only"),
-        (["--cluster", "treat"], "option cluster applies to methods twfe and event"),
+        (["--method", "twfe", "--inference", "bootstrap"], "Die Methode twfe rechnet die"),
+        (["--method", "twfe", "--control", "notyet"], "--control gilt nur für die Methode"),
+        (["--leads", "2"], "--leads und --lags gelten nur für die Methode event"),
+        (["--cluster", "treat"], "--cluster gilt nur für die Methoden twfe und event"),
     ],
 )
 def test_bad_option_values_are_usage_errors(args, message):
@@ -624,3 +631,13 @@ def test_caveat_texts_follow_the_chosen_language_and_nothing_else_changes(tmp_pa
     assert {k: v for k, v in german.items() if k not in worded} == {
         k: v for k, v in english.items() if k not in worded
     }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_option_conflict_has_words_with_its_placeholders(lang):
+    words = catalogue(lang)
+    for code, english in OptionConflict.ENGLISH.items():
+        key = f"cli.evaluate.conflict.{code}"
+        assert placeholders(words[key]) == placeholders(english), code
+        if lang == "en":
+            assert words[key] == english
