@@ -298,6 +298,73 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "row: the cohort (first treated period) must be the same in every row of a unit",
         "panel_not_number_comma": "not a number: {value} (this column writes decimals with a "
         "comma, as 1.234,5)",
+        # Files the readers refuse: archives, GoBD exports, encodings, limits (imports.readers).
+        "file_damaged": "file is damaged or truncated",
+        "password_protected": "is password-protected; save it without a password",
+        "zip_method": "uses a ZIP compression method that cannot be read ({reason})",
+        "zip_bomb": "archive would inflate to {megabytes} MB, more than the limit of {limit} MB; "
+        "refused as a possible zip bomb",
+        "xml_part_declares": "XML part {part} declares a DOCTYPE or ENTITY, which workbooks never "
+        "need; refused as a possible entity-expansion attack",
+        "xml_part_without_root": "XML part {part} has no root element in its first {kilobytes} "
+        "KB; expected a workbook part",
+        "gobd_folder_without_index": "folder has no {index}; expected a GoBD/GDPdU export "
+        "(Datenträgerüberlassung)",
+        "gobd_zip_without_index": "ZIP archive has no {index}; expected a GoBD/GDPdU export "
+        "(Datenträgerüberlassung)",
+        "gobd_index_too_large": "{index} is {megabytes} MB, too large",
+        "gobd_outside": "{index} names {url}, outside the export",
+        "gobd_missing_in_folder": "{index} names {url}, but the folder has no such file",
+        "gobd_missing_in_zip": "{index} names {url}, but the archive has no such file",
+        "gobd_absolute": "{index} names {url}; only relative file names are read",
+        "zip_is_xlsx": "is an Excel workbook saved as .zip; rename it to .xlsx",
+        "zip_is_ods": "is an OpenDocument file saved as .zip; rename it to .ods",
+        "too_many_columns": "table {table} has {columns} columns, more than the limit of {limit}",
+        "gobd_table": "table {table} ({url}): {detail}",
+        "gobd_encoding": "table {table} ({url}) is not valid {encoding} text as {index} declares",
+        "gobd_long_record": "table {table} has a record longer than {limit} characters; is the "
+        "RecordDelimiter {delimiter} right?",
+        "gobd_entities": "{index} declares XML entities, which a GoBD description never needs; "
+        "refused as a possible entity-expansion attack",
+        "gobd_not_xml": "{index} is not well-formed XML ({reason})",
+        "gobd_root": "{index} has root element <{root}>, expected <DataSet> of a GoBD/GDPdU "
+        "description",
+        "gobd_no_table": "{index} describes no table",
+        "gobd_table_without_url": "{index} has a <Table> without <URL>",
+        "gobd_fixed_length": "table {table} uses fixed-length records; only <VariableLength> "
+        "(delimited) tables can be read",
+        "gobd_no_layout": "table {table} uses no layout; only <VariableLength> (delimited) tables "
+        "can be read",
+        "gobd_column_without_name": "table {table} has a column without <Name>",
+        "gobd_no_columns": "table {table} declares no columns",
+        "gobd_range_from": "table {table}: Range/From must be 1 or more",
+        "gobd_one_character": "table {table}: {tag} must be one character, found {value}",
+        "gobd_whole_number": "table {table}: {tag} must be a whole number, found {value}",
+        "cannot_split": "table {table} cannot be split into fields near line {line}: {reason}",
+        "too_many_rows": "table {table} has more than {limit} rows, the limit",
+        "too_many_columns_in_row": "table {table} has {columns} columns in row {row}, more than "
+        "the limit of {limit}",
+        "undecodable": "is not valid {encoding} text (byte 0x{byte} cannot be decoded)",
+        "inside_gobd": "a GoBD/GDPdU export; rename it to .zip",
+        "inside_xlsx": "an Excel workbook; rename it to .xlsx",
+        "inside_ods": "an OpenDocument file; rename it to .ods",
+        "inside_other_zip": "a ZIP archive without a workbook inside",
+        "workbook_part_missing": "expected {expected} inside the {suffix} file, but it is {found}",
+        "sheet_too_many_rows": "sheet {sheet} has {rows} rows, more than the limit of {limit}",
+        "not_utf8_throughout": "is not UTF-8 throughout, as its byte-order mark or profile says: "
+        "line {line} is not (byte 0x{byte}, {char} in {encoding}); nothing imported; export the "
+        "file again in one encoding (UTF-8 or Windows-1252)",
+        "mixed_encodings": "mixes text encodings: line {utf8_line} is UTF-8 text ({utf8_text}), "
+        "but line {line} is not UTF-8 (byte 0x{byte}, {char} in {encoding}); tried UTF-8 and "
+        "{encoding}, and neither reads every line as written; nothing imported; export the file "
+        "again in one encoding (UTF-8 or Windows-1252)",
+        "utf8_not_declared": "is UTF-8 text (line {line} holds {char} in UTF-8), but its profile "
+        "says {declared}, which would read it as {read_as}; remove the profile's encoding so that "
+        "it is detected, or set it to UTF-8",
+        "utf16_text": "is UTF-16 text; save the export as CSV in UTF-8 or Windows-1252",
+        "nul_byte": "contains a NUL byte at offset {offset}: binary data, not CSV text",
+        "sheet_too_many_columns": "sheet {sheet} has {columns} columns, more than the limit of "
+        "{limit}",
     }
 )
 
