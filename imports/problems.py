@@ -327,15 +327,15 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "gobd_entities": "{index} declares XML entities, which a GoBD description never needs; "
         "refused as a possible entity-expansion attack",
         "gobd_not_xml": "{index} is not well-formed XML ({reason})",
-        "gobd_root": "{index} has root element <{root}>, expected <DataSet> of a GoBD/GDPdU "
+        "gobd_root": "{index} has root element {root}, expected DataSet of a GoBD/GDPdU "
         "description",
         "gobd_no_table": "{index} describes no table",
-        "gobd_table_without_url": "{index} has a <Table> without <URL>",
-        "gobd_fixed_length": "table {table} uses fixed-length records; only <VariableLength> "
+        "gobd_table_without_url": "{index} has a Table element without URL",
+        "gobd_fixed_length": "table {table} uses fixed-length records; only VariableLength "
         "(delimited) tables can be read",
-        "gobd_no_layout": "table {table} uses no layout; only <VariableLength> (delimited) tables "
+        "gobd_no_layout": "table {table} uses no layout; only VariableLength (delimited) tables "
         "can be read",
-        "gobd_column_without_name": "table {table} has a column without <Name>",
+        "gobd_column_without_name": "table {table} has a column without Name",
         "gobd_no_columns": "table {table} declares no columns",
         "gobd_range_from": "table {table}: Range/From must be 1 or more",
         "gobd_one_character": "table {table}: {tag} must be one character, found {value}",

@@ -76,7 +76,7 @@ def parse_index(source: Path, data: bytes) -> list[TableDescription]:
             source, problem("gobd_not_xml", index=INDEX_NAME, reason=str(exc))
         ) from exc
     if root.tag != "DataSet":
-        raise FileRefused(source, problem("gobd_root", index=INDEX_NAME, root=root.tag))
+        raise FileRefused(source, problem("gobd_root", index=INDEX_NAME, root=said(root.tag)))
     tables = [
         _describe_table(source, table)
         for media in root.findall("Media")
