@@ -1,0 +1,104 @@
+"""Whole files refused in the clerk's words (issue 16 item 1): the readers of GoBD exports, price
+indices, indicators, plans, boundaries, grids and places say why as a code, and the command line
+words it from the catalogue, German by default and English with --lang en.
+
+Real files (tests/data/real/README.md) where one fits: the Destatis consumer price index
+(61111-0001, dl-de/by-2-0), KoelnAPI's Stadtbezirke (Stadt Köln, CC BY) and the Zensus 2011
+1 km grid extract (dl-de/by-2-0).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.language import LANG_ENV
+from tests.real_data.cli import REAL
+
+CPI = REAL / "destatis-cpi" / "61111-0001_de_flat.csv"
+STADTBEZIRKE = REAL / "koeln-geo-more" / "stadtbezirke_wgs84.geojson"
+GRID = REAL / "zensus2011-grid-1km" / "Zensus2011_1km_Spitze_Werte_AC_DN_K.csv"
+
+
+def _refusal(tmp_path: Path, *args: object, lang: str | None = None) -> str:
+    """stderr of a command that must refuse with exit 1, without a traceback."""
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    chosen = ["--lang", lang] if lang else []
+    runner = CliRunner(env={LANG_ENV: ""})
+    runner.invoke(cli, ["--db", db, "init"])
+    result = runner.invoke(cli, ["--db", db, *chosen, *map(str, args)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+def test_a_price_index_without_the_named_series_is_refused_in_german(tmp_path):
+    german = _refusal(tmp_path, "import", "prices", CPI, "--series", "PREIS9")
+    assert "61111-0001_de_flat.csv: keine Reihe 'PREIS9'; die Datei enthält 'PREIS1_" in german
+    english = _refusal(tmp_path, "import", "prices", CPI, "--series", "PREIS9", lang="en")
+    assert "61111-0001_de_flat.csv: no series 'PREIS9'; the file holds 'PREIS1_" in english
+
+
+def test_a_zip_without_index_xml_is_no_gobd_export_in_german(tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("buchungen.csv", "Buchungsdatum;Betrag\n")
+    german = _refusal(tmp_path, "import", "postings", path)
+    assert "export.zip: das ZIP-Archiv enthält keine index.xml; erwartet wird ein GoBD" in german
+    english = _refusal(tmp_path, "import", "postings", path, lang="en")
+    assert "export.zip: ZIP archive has no index.xml; expected a GoBD/GDPdU export" in english
+
+
+def test_a_gobd_description_of_another_kind_is_refused_in_german(tmp_path):
+    folder = tmp_path / "gdpdu"
+    folder.mkdir()
+    (folder / "index.xml").write_text("<Workbook><Sheet/></Workbook>", encoding="utf-8")
+    german = _refusal(tmp_path, "import", "postings", folder)
+    assert "index.xml hat das Wurzelelement 'Workbook', erwartet wird DataSet" in german
+
+
+def test_an_indicator_period_that_is_no_period_is_refused_in_german(tmp_path):
+    path = tmp_path / "werte.csv"
+    path.write_text("Sozialraum;sgb2_quote\nS01;12,5\n", encoding="utf-8")
+    german = _refusal(tmp_path, "import", "indicators", path, "--period", "2024x")
+    assert "--period '2024x' ist kein Zeitraum; erwartet wird ein Jahr (2024)" in german
+
+
+def test_a_plan_with_two_columns_for_one_year_is_refused_in_german(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("Maßnahme;2025;Plan 2025\nJZ-A;1,00;2,00\n", encoding="utf-8")
+    german = _refusal(tmp_path, "import", "plan", path)
+    assert "plan.csv: zwei Spalten für ein Planjahr in Blatt 'plan.csv' (2025: '2025', " in german
+    assert "bitte nur eine Spalte je Jahr" in german
+
+
+def test_boundaries_without_the_named_layer_are_refused_in_german(tmp_path):
+    german = _refusal(tmp_path, "import", "boundaries", STADTBEZIRKE, "--layer", "Bezirke")
+    assert "stadtbezirke_wgs84.geojson: hat keine Ebene 'Bezirke'; ihre Ebenen: " in german
+
+
+def test_a_grid_without_the_value_column_is_refused_in_german(tmp_path):
+    args = ("import", "grid", GRID, "--value", "Kinder", "--population", "--period", "2011")
+    german = _refusal(tmp_path, *args)
+    assert "keine Kopfzeile nennt die Spalten 'Kinder'; erste Zeile: 'Gitter_ID_1km'" in german
+    english = _refusal(tmp_path, *args, lang="en")
+    assert "no header row names the columns 'Kinder'; first row: 'Gitter_ID_1km'" in english
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--type", "jugend", "--type-field", "amenity"),
+         "bitte entweder --type ART oder --type-field FELD angeben, nicht beides"),
+        (("--crs", "UTM32"), "--crs 'UTM32' ist kein Koordinatenbezugssystem; erwartet wird"),
+    ],
+    ids=["type and type field", "no CRS"],
+)  # fmt: skip
+def test_places_options_that_cannot_be_used_are_refused_in_german(tmp_path, args, said):
+    path = tmp_path / "orte.csv"
+    path.write_text("Name;lon;lat\nOT Nord;6.95;50.94\n", encoding="utf-8")
+    assert said in _refusal(tmp_path, "import", "facilities", path, *args)
