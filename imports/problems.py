@@ -365,6 +365,27 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "nul_byte": "contains a NUL byte at offset {offset}: binary data, not CSV text",
         "sheet_too_many_columns": "sheet {sheet} has {columns} columns, more than the limit of "
         "{limit}",
+        "supported_types": "{suffixes}, or a GoBD export (.zip or folder with index.xml)",
+        # Measures and their allocations, row by row (imports.master_data.measures, periods).
+        "days_every": "on every day",
+        "days_until": "until {end}",
+        "days_from": "from {start} on",
+        "days_between": "from {start} to {end}",
+        "window": "{first}–{last}",
+        "window_open": "open",
+        "no_posting_rule": "no posting rule: fill at least one of {headers}",
+        "lone_star": "{value}: a lone * would match every posting; leave the cell empty",
+        "star_inside": "{value}: a * may only end an alternative (prefix match), as in 3606*",
+        "measure_windows_overlap": "measure {measure} is valid {window} in row {row} and "
+        "{earlier} in row {earlier_row}: the validity windows of one measure must not overlap",
+        "measure_not_in_sheet": "measure {measure} is not in sheet {sheet}",
+        "not_share": "not a share: {value}; expected 0,5 or 50 %",
+        "share_out_of_range": "share {value} is not above 0 and at most 1 (write 0,5 or 50 %)",
+        "district_share_twice": "district {district} already has a share of measure {measure} in "
+        "row {row} for overlapping days ({window} and {earlier})",
+        "share_sum": "{total} {days}",
+        "shares_sum_to": "shares of {measure} sum to {sums}",
+        "share_sums_and": "{first}, and to {second}",
     }
 )
 

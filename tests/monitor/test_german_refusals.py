@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook
 
 from monitor.cli import cli
 from monitor.language import LANG_ENV
@@ -25,11 +26,17 @@ GRID = REAL / "zensus2011-grid-1km" / "Zensus2011_1km_Spitze_Werte_AC_DN_K.csv"
 
 
 def _refusal(tmp_path: Path, *args: object, lang: str | None = None) -> str:
-    """stderr of a command that must refuse with exit 1, without a traceback."""
+    """stderr of a command that must refuse with exit 1, without a traceback (on a ledger that
+    knows the districts S01 and S02)."""
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     chosen = ["--lang", lang] if lang else []
     runner = CliRunner(env={LANG_ENV: ""})
-    runner.invoke(cli, ["--db", db, "init"])
+    districts = tmp_path / "quartiere.csv"
+    if not districts.exists():
+        districts.write_text("Sozialraum;Bezeichnung\nS01;Nord\nS02;Süd\n", encoding="utf-8")
+        assert (
+            runner.invoke(cli, ["--db", db, "import", "districts", str(districts)]).exit_code == 0
+        )
     result = runner.invoke(cli, ["--db", db, *chosen, *map(str, args)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -102,3 +109,24 @@ def test_places_options_that_cannot_be_used_are_refused_in_german(tmp_path, args
     path = tmp_path / "orte.csv"
     path.write_text("Name;lon;lat\nOT Nord;6.95;50.94\n", encoding="utf-8")
     assert said in _refusal(tmp_path, "import", "facilities", path, *args)
+
+
+def test_a_measure_catalogues_row_errors_are_german(tmp_path):
+    """Row errors of master data too: dates, rules, shares and unknown measures."""
+    book = Workbook()
+    book.active.title = "Maßnahmen"
+    book.active.append(["Maßnahme", "Bezeichnung", "Programm", "Kostenstelle", "Gültig ab"])
+    book.active.append(["JZ-A", "Jugendzentrum", "JZ", "*", "32.01.2024"])
+    shares = book.create_sheet("Zuordnung")
+    shares.append(["Maßnahme", "Sozialraum", "Anteil"])
+    shares.append(["JZ-A", "S01", "zwei"])
+    shares.append(["JZ-B", "S01", "0,5"])
+    path = tmp_path / "massnahmen.xlsx"
+    book.save(path)
+    german = _refusal(tmp_path, "import", "measures", path)
+    assert "Zeile 2, Spalte „Gültig ab“: kein Datum: '32.01.2024'" in german
+    assert "Spalte „Kostenstelle“: '*': ein einzelnes * träfe jede Buchung" in german
+    assert "Spalte „Anteil“: kein Anteil: 'zwei'; erwartet wird 0,5 oder 50 %" in german
+    assert "Spalte „Maßnahme“: Maßnahme 'JZ-B' steht nicht im Blatt 'Maßnahmen'" in german
+    english = _refusal(tmp_path, "import", "measures", path, lang="en")
+    assert "measure 'JZ-B' is not in sheet 'Maßnahmen'" in english
