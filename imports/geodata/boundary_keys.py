@@ -121,16 +121,7 @@ def _key_field(
     fields = boundaries.fields
     if key is not None:
         if key not in fields:
-            raise MasterDataError(
-                problem(
-                    "not_a_field",
-                    file=boundaries.path.name,
-                    option="--key",
-                    field=said(key),
-                    layer=said(boundaries.layer),
-                    fields=_describe(boundaries),
-                )
-            )
+            raise _not_a_field(boundaries, "--key", key)
         return key
     scores = {
         field: int(normalise_codes(boundaries.frame[field].astype(object)).isin(list(known)).sum())
@@ -153,16 +144,7 @@ def _key_field(
 def _name_field(boundaries: BoundaryFile, name: str | None, key: str) -> str | None:
     if name is not None:
         if name not in boundaries.fields:
-            raise MasterDataError(
-                problem(
-                    "not_a_field",
-                    file=boundaries.path.name,
-                    option="--name",
-                    field=said(name),
-                    layer=said(boundaries.layer),
-                    fields=_describe(boundaries),
-                )
-            )
+            raise _not_a_field(boundaries, "--name", name)
         return name
     fields = list(boundaries.fields)
     for field in fields:
@@ -183,6 +165,20 @@ def _refuse_second_name(
     if found:
         where = problem("where_layer", layer=said(boundaries.layer or boundaries.path.name))
         raise doubled_fields(boundaries.path.name, where, found)
+
+
+def _not_a_field(boundaries: BoundaryFile, option: str, field: str) -> MasterDataError:
+    """--key or --name naming no field of the layer: the refusal lists the fields."""
+    return MasterDataError(
+        problem(
+            "not_a_field",
+            file=boundaries.path.name,
+            option=option,
+            field=said(field),
+            layer=said(boundaries.layer),
+            fields=_describe(boundaries),
+        )
+    )
 
 
 def _describe(boundaries: BoundaryFile) -> Problem:
