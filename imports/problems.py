@@ -386,6 +386,12 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "share_sum": "{total} {days}",
         "shares_sum_to": "shares of {measure} sum to {sums}",
         "share_sums_and": "{first}, and to {second}",
+        "place_measure_unknown": "no measure {measure} in {where}",
+        "in_measure_catalogue": "the measure catalogue in force",
+        "in_ledger_without_measures": "the ledger (no measures imported)",
+        "pyrosm_missing": "pyrosm is not installed: pip install 'budget-impact-monitor[network]'",
+        "not_osm_extract": "not a readable OpenStreetMap extract (.osm.pbf): {reason}",
+        "no_walkable_ways": "no walkable ways in this extract",
     }
 )
 

@@ -230,6 +230,24 @@ def _read_table(
     )
 
 
+def unknown_measures(read: FacilityFile, known: set[str]) -> list[RowError]:
+    """A row error for each place whose measure is not in the catalogue in force (`known`)."""
+    named = read.places.dropna(subset=["measure"])
+    column = read.columns.get("measure", "measure")
+    where = problem("in_measure_catalogue" if known else "in_ledger_without_measures")
+    return [
+        RowError(
+            read.path.name,
+            read.layer or "",
+            int(row),
+            column,
+            problem("place_measure_unknown", measure=said(code), where=where),
+        )
+        for row, code in zip(named["row"], named["measure"], strict=True)
+        if code not in known
+    ]
+
+
 def _table_aliases(options: FacilityOptions) -> dict[str, tuple[str, ...]]:
     """The header aliases, with --type-field / --name-field first; --type leaves no type column."""
     aliases = dict(_ALIASES)
