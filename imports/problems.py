@@ -392,6 +392,20 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "pyrosm_missing": "pyrosm is not installed: pip install 'budget-impact-monitor[network]'",
         "not_osm_extract": "not a readable OpenStreetMap extract (.osm.pbf): {reason}",
         "no_walkable_ways": "no walkable ways in this extract",
+        "not_inhabitants": "not a number of inhabitants (a whole number): {value}",
+        "district_named_otherwise": "district {district} is named {name} in row {row}: one name "
+        "per district",
+        "district_not_in_sheet": "district {district} is not in sheet {sheet}",
+        "population_again": "district {district} has a population for {year} already in row {row}",
+        "district_unknown": "unknown district {district}: not among the {count} imported "
+        "districts (import the districts file first, or correct the code)",
+        "indicator_value_again": "district {district}, indicator {indicator}, period {period} "
+        "already in row {row}",
+        "district_period_again": "district {district}, period {period} already in row {row}",
+        "plan_again": "{what} has a plan for {years} already in row {rows}",
+        "plan_again_breakdown": "{what} has a plan for {years} already in row {rows} (where the "
+        "file breaks a plan down by line or account, give that column an alias in [plan] columns: "
+        "line, account)",
     }
 )
 

@@ -310,9 +310,13 @@ def _long(
             table.error(
                 row,
                 where,
-                f"district {frame.at[row, 'district']!r}, indicator "
-                f"{frame.at[row, 'indicator']!r}, period {frame.at[row, 'period']} already in row "
-                f"{first}",
+                problem(
+                    "indicator_value_again",
+                    district=said(frame.at[row, "district"]),
+                    indicator=said(frame.at[row, "indicator"]),
+                    period=str(frame.at[row, "period"]),
+                    row=int(first),
+                ),
             )
         )
     frame = frame[~frame.index.isin(list(repeated.index))]
@@ -384,7 +388,12 @@ def _wide(
             table.error(
                 row,
                 "period" if fixed is None else "district",
-                f"district {district[row]!r}, period {periods[row].label} already in row {first}",
+                problem(
+                    "district_period_again",
+                    district=said(district[row]),
+                    period=periods[row].label,
+                    row=int(first),
+                ),
             )
         )
     rejected = raw.index.isin(list(row_errors | set(repeated.index)))
@@ -416,7 +425,7 @@ def _wide(
         errors += table.errors(
             bad,
             "population",
-            raw["population"].map(lambda v: f"not a number of inhabitants (a whole number): {v!r}"),
+            raw["population"].map(lambda v: problem("not_inhabitants", value=said(v))),
         )
         keep = ~rejected & ~bad.to_numpy() & ~absent.to_numpy()
         population = _population_frame(district[keep], periods[keep], counts[keep])

@@ -112,10 +112,6 @@ _PLAN_YEAR = re.compile(
     r"(?:plan|ansatz)?$"
 )
 AMOUNT_FIELDS = ("measure", "product", "year", "amount_cents")
-_BREAKDOWN_HINT = (
-    " (where the file breaks a plan down by line or account, give that column an alias in "
-    "[plan] columns: line, account)"
-)
 _NO_AMOUNT = frozenset({"-", "–", "—"})
 
 
@@ -234,8 +230,8 @@ def parse_plan(
         amounts[name] = codes.reindex(amounts.index).fillna("")
     amounts = amounts.assign(row=amounts.index.astype("int64")).reset_index(drop=True)
     ignored = table.unused_headers(i for i, h in enumerate(table.headers) if h in used.values())
-    hint = _BREAKDOWN_HINT if ignored and not breakdown else ""
-    amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), hint)
+    code = "plan_again_breakdown" if ignored and not breakdown else "plan_again"
+    amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), code)
     errors += repeated
     amounts, too_large = add_up(amounts, max_abs_cents)
     errors += [table.error(row, key_field, message) for row, message in too_large]
@@ -278,7 +274,7 @@ def _codes(table: Table, raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _drop_repeated(
-    table: Table, amounts: pd.DataFrame, key_field: str, breakdown: tuple[str, ...], hint: str
+    table: Table, amounts: pd.DataFrame, key_field: str, breakdown: tuple[str, ...], code: str
 ) -> tuple[pd.DataFrame, list[RowError]]:
     """A measure or product with two amounts for one year (and one line, account, direction):
     one error per later row."""
@@ -296,7 +292,7 @@ def _drop_repeated(
             table.error(
                 int(row),
                 key_field,
-                f"{what} has a plan for {years} already in row {earlier}{hint}",
+                problem(code, what=what, years=years, rows=earlier),
             )
         )
     return amounts[~repeated], errors

@@ -130,3 +130,12 @@ def test_a_measure_catalogues_row_errors_are_german(tmp_path):
     assert "Spalte „Maßnahme“: Maßnahme 'JZ-B' steht nicht im Blatt 'Maßnahmen'" in german
     english = _refusal(tmp_path, "import", "measures", path, lang="en")
     assert "measure 'JZ-B' is not in sheet 'Maßnahmen'" in english
+
+
+def test_a_district_list_naming_one_district_twice_differently_is_refused_in_german(tmp_path):
+    path = tmp_path / "sozialraeume.csv"
+    path.write_text("Sozialraum;Bezeichnung\nS01;Nord\nS01;Norden\n", encoding="utf-8")
+    german = _refusal(tmp_path, "import", "districts", path)
+    assert "Zeile 3, Spalte „Bezeichnung“: Quartier 'S01' heißt in Zeile 2 'Nord'" in german
+    english = _refusal(tmp_path, "import", "districts", path, lang="en")
+    assert "district 'S01' is named 'Nord' in row 2: one name per district" in english
