@@ -406,6 +406,17 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "plan_again_breakdown": "{what} has a plan for {years} already in row {rows} (where the "
         "file breaks a plan down by line or account, give that column an alias in [plan] columns: "
         "line, account)",
+        # A mapping profile the settings define wrongly (imports.profile).
+        "profile_unknown_fields": "unknown field(s) {fields}; known fields: {known}",
+        "profile_unknown_key_fields": "unknown key field(s) {fields}",
+        "profile_decimal": "decimal must be ',' or '.', not {value}",
+        "profile_credit_marker": "credit_marker needs the debit_credit column",
+        "profile_required_fields": "required field(s) {fields} have no column",
+        "profile_unknown_key": "unknown key {key} (known: {known})",
+        "profile_columns_table": "{key} must be a table of field = header(s)",
+        "profile_headers": "{key} must be a header or a list of headers",
+        "profile_key_list": "{key} must be a list of field names",
+        "profile_text": "{key} must be text",
     }
 )
 

@@ -139,3 +139,18 @@ def test_a_district_list_naming_one_district_twice_differently_is_refused_in_ger
     assert "Zeile 3, Spalte „Bezeichnung“: Quartier 'S01' heißt in Zeile 2 'Nord'" in german
     english = _refusal(tmp_path, "import", "districts", path, lang="en")
     assert "district 'S01' is named 'Nord' in row 2: one name per district" in english
+
+
+def test_a_profile_the_settings_define_wrongly_is_named_in_german(tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        '[imports.profiles.kaemmerei]\ncolumns = { betrag = "Betrag" }\n', encoding="utf-8"
+    )
+    runner = CliRunner(env={LANG_ENV: ""})
+    for lang, said in (
+        ("de", "imports.profiles.kaemmerei: unbekannte(s) Feld(er) betrag; bekannte Felder: "),
+        ("en", "imports.profiles.kaemmerei: unknown field(s) betrag; known fields: "),
+    ):
+        result = runner.invoke(cli, ["--lang", lang, "--settings", str(settings), "batches"])
+        assert result.exit_code == 1, result.output
+        assert said in result.stderr
