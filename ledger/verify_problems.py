@@ -97,6 +97,9 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "kind_grid": "grid",
         "kind_prices": "prices",
         "kind_facilities": "facilities",
+        "head_from_option": "--head",
+        "head_from_anchor": "anchor file {file}",
+        "head_from_report": "report run {run}",
     }
 )
 
