@@ -107,7 +107,9 @@ def serve_command(app: AppContext, once: bool, json_output: bool) -> None:
                 return
             runs = run_due_once(service)
     except AlreadyRunning as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(
+            app.words("cli.serve.already_running", pid=exc.pid, host=exc.host, seconds=exc.seconds)
+        ) from None
     _print_runs(app, runs, json_output)
 
 

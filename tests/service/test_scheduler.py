@@ -163,7 +163,10 @@ def test_second_serve_on_the_same_database_is_refused_while_the_first_beats(city
     with engine.begin() as connection:  # as if written by another process
         connection.execute(update(Heartbeat).values(pid=1, host="rathaus-server"))
     result = _monitor(city).run("serve", "--once", expect=1)
-    assert "another `budget-monitor serve` runs on this database" in result.stderr
+    assert "Auf dieser Datenbank läuft schon ein budget-monitor serve (Prozess 1 auf " in (
+        result.stderr
+    )
+    assert "rathaus-server" in result.stderr
 
 
 def test_a_heartbeat_whose_process_is_gone_does_not_hold_up_a_restart(city: City) -> None:
