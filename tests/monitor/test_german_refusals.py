@@ -43,21 +43,31 @@ def _refusal(tmp_path: Path, *args: object, lang: str | None = None) -> str:
     return result.stderr
 
 
+def _said(tmp_path: Path, args: tuple[object, ...], german: str, english: str) -> None:
+    """The refusal says `german` by default and `english` with --lang en."""
+    assert german in _refusal(tmp_path, *args)
+    assert english in _refusal(tmp_path, *args, lang="en")
+
+
 def test_a_price_index_without_the_named_series_is_refused_in_german(tmp_path):
-    german = _refusal(tmp_path, "import", "prices", CPI, "--series", "PREIS9")
-    assert "61111-0001_de_flat.csv: keine Reihe 'PREIS9'; die Datei enthält 'PREIS1_" in german
-    english = _refusal(tmp_path, "import", "prices", CPI, "--series", "PREIS9", lang="en")
-    assert "61111-0001_de_flat.csv: no series 'PREIS9'; the file holds 'PREIS1_" in english
+    _said(
+        tmp_path,
+        ("import", "prices", CPI, "--series", "PREIS9"),
+        "61111-0001_de_flat.csv: keine Reihe 'PREIS9'; die Datei enthält 'PREIS1_",
+        "61111-0001_de_flat.csv: no series 'PREIS9'; the file holds 'PREIS1_",
+    )
 
 
 def test_a_zip_without_index_xml_is_no_gobd_export_in_german(tmp_path):
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("buchungen.csv", "Buchungsdatum;Betrag\n")
-    german = _refusal(tmp_path, "import", "postings", path)
-    assert "export.zip: das ZIP-Archiv enthält keine index.xml; erwartet wird ein GoBD" in german
-    english = _refusal(tmp_path, "import", "postings", path, lang="en")
-    assert "export.zip: ZIP archive has no index.xml; expected a GoBD/GDPdU export" in english
+    _said(
+        tmp_path,
+        ("import", "postings", path),
+        "export.zip: das ZIP-Archiv enthält keine index.xml; erwartet wird ein GoBD",
+        "export.zip: ZIP archive has no index.xml; expected a GoBD/GDPdU export",
+    )
 
 
 def test_a_gobd_description_of_another_kind_is_refused_in_german(tmp_path):
@@ -89,11 +99,12 @@ def test_boundaries_without_the_named_layer_are_refused_in_german(tmp_path):
 
 
 def test_a_grid_without_the_value_column_is_refused_in_german(tmp_path):
-    args = ("import", "grid", GRID, "--value", "Kinder", "--population", "--period", "2011")
-    german = _refusal(tmp_path, *args)
-    assert "keine Kopfzeile nennt die Spalten 'Kinder'; erste Zeile: 'Gitter_ID_1km'" in german
-    english = _refusal(tmp_path, *args, lang="en")
-    assert "no header row names the columns 'Kinder'; first row: 'Gitter_ID_1km'" in english
+    _said(
+        tmp_path,
+        ("import", "grid", GRID, "--value", "Kinder", "--population", "--period", "2011"),
+        "keine Kopfzeile nennt die Spalten 'Kinder'; erste Zeile: 'Gitter_ID_1km'",
+        "no header row names the columns 'Kinder'; first row: 'Gitter_ID_1km'",
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,10 +146,12 @@ def test_a_measure_catalogues_row_errors_are_german(tmp_path):
 def test_a_district_list_naming_one_district_twice_differently_is_refused_in_german(tmp_path):
     path = tmp_path / "sozialraeume.csv"
     path.write_text("Sozialraum;Bezeichnung\nS01;Nord\nS01;Norden\n", encoding="utf-8")
-    german = _refusal(tmp_path, "import", "districts", path)
-    assert "Zeile 3, Spalte „Bezeichnung“: Quartier 'S01' heißt in Zeile 2 'Nord'" in german
-    english = _refusal(tmp_path, "import", "districts", path, lang="en")
-    assert "district 'S01' is named 'Nord' in row 2: one name per district" in english
+    _said(
+        tmp_path,
+        ("import", "districts", path),
+        "Zeile 3, Spalte „Bezeichnung“: Quartier 'S01' heißt in Zeile 2 'Nord'",
+        "district 'S01' is named 'Nord' in row 2: one name per district",
+    )
 
 
 def test_a_profile_the_settings_define_wrongly_is_named_in_german(tmp_path):
