@@ -27,7 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,31 @@ class MethodUnavailable(CaveatError):
 
 
 class OptionConflict(ValueError):
-    """An option that the chosen method does not take (a usage error, not a data problem)."""
+    """An option that the chosen method does not take (a usage error, not a data problem), as
+    data: a code and the values its wording needs; the message is its English (the front door
+    words the code from its catalogue, "cli.evaluate.conflict.<code>")."""
+
+    ENGLISH: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "inference": "method {method} takes inference {accepted}, not {given}",
+            "auto_inference": "auto chose {method}, which takes inference {accepted}, not {given}",
+            "control": "option control applies to method staggered only, not to {method}",
+            "small_sample": "option small_sample applies to method staggered only, not to {method}",
+            "small_sample_choice": "small_sample must be one of {choices}, not {given}",
+            "method": "method must be one of {choices}, not {given}",
+            "randomization_never": "randomization inference for staggered compares with "
+            "never-treated units only; use control never or inference analytic",
+            "leads_lags": "options leads and lags apply to method event only, not to {method}",
+            "cluster": "method {method} clusters by unit (its standard errors come from per-unit "
+            "influence functions); option cluster applies to methods twfe and event",
+            "auto_cluster": "auto chose {method}, which clusters by unit (its standard errors come "
+            "from per-unit influence functions); option cluster applies to methods twfe and event",
+        }
+    )
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code, self.values = code, values
+        super().__init__(self.ENGLISH[code].format(**values))
 
 
 @dataclass(frozen=True)
@@ -235,7 +260,7 @@ def evaluate_panel(
     """
     options = options or EvaluationOptions()
     if options.method not in METHODS:
-        raise OptionConflict(f"method must be one of {', '.join(METHODS)}, not {options.method!r}")
+        raise OptionConflict("method", choices=", ".join(METHODS), given=repr(options.method))
     data = data.assign(**{cohort: data[cohort].fillna(0.0)})
     method, reason = options.method, None
     if method == "auto":
@@ -272,27 +297,25 @@ def _check_options(
     method: str, options: EvaluationOptions, unit: str, chosen_by_auto: bool
 ) -> None:
     """Refuse options the method would silently ignore."""
-    name = f"auto chose {method}, which" if chosen_by_auto else f"method {method}"
+    auto = "auto_" if chosen_by_auto else ""
     if options.inference not in METHOD_INFERENCES[method]:
         accepted = ", ".join(METHOD_INFERENCES[method])
-        raise OptionConflict(f"{name} takes inference {accepted}, not {options.inference!r}")
+        given = repr(options.inference)
+        raise OptionConflict(f"{auto}inference", method=method, accepted=accepted, given=given)
     if options.control is not None and method != "staggered":
-        raise OptionConflict(f"option control applies to method staggered only, not to {method}")
+        raise OptionConflict("control", method=method)
     if options.small_sample is not None and method != "staggered":
-        raise OptionConflict(
-            f"option small_sample applies to method staggered only, not to {method}"
-        )
+        raise OptionConflict("small_sample", method=method)
     if options.small_sample not in (None, *SMALL_SAMPLES):
         raise OptionConflict(
-            f"small_sample must be one of {', '.join(SMALL_SAMPLES)}, not {options.small_sample!r}"
+            "small_sample_choice",
+            choices=", ".join(SMALL_SAMPLES),
+            given=repr(options.small_sample),
         )
     if (options.leads is not None or options.lags is not None) and method != "event":
-        raise OptionConflict(f"options leads and lags apply to method event only, not to {method}")
+        raise OptionConflict("leads_lags", method=method)
     if options.cluster not in (None, unit) and method in ("staggered", "sdid"):
-        raise OptionConflict(
-            f"{name} clusters by unit (its standard errors come from per-unit influence "
-            "functions); option cluster applies to methods twfe and event"
-        )
+        raise OptionConflict(f"{auto}cluster", method=method)
 
 
 def _staggered(
@@ -355,10 +378,7 @@ def _staggered_inference(options: EvaluationOptions) -> str:
     """auto → randomization, except where only the analytic errors apply (see METHOD_INFERENCES)."""
     if options.inference != "auto":
         if options.inference == "randomization" and (options.control or "never") != "never":
-            raise OptionConflict(
-                "randomization inference for staggered compares with never-treated units only; "
-                "use control never or inference analytic"
-            )
+            raise OptionConflict("randomization_never")
         return options.inference
     if (options.control or "never") != "never" or options.small_sample is not None:
         return "analytic"

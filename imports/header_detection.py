@@ -213,37 +213,49 @@ def _auto_reason(best: HeaderMatch, others: Sequence[HeaderMatch]) -> tuple[Prob
     return tuple(parts)
 
 
-def _doubled_columns(match: HeaderMatch) -> Problem | None:
-    """Why the header is ambiguous (module docstring), or "" when no column maps to a field
-    that another column took already. A column taken by another field is not ambiguous."""
-    taken = set(match.columns.values())
+def doubled_columns(
+    headers: Sequence[str], columns: Mapping[str, int], aliases: Mapping[str, Sequence[str]]
+) -> list[Problem]:
+    """A `doubled_column` problem for each column whose header is an alias of a field another
+    column already maps to (module docstring); none when the header is unambiguous.
+
+    headers: the header cells in order; columns: field -> index of the column read for it;
+    aliases: field -> the headers that map to it. A column that is mapped itself (to another
+    field), and the name beside a numbered code column, is no second column for the field.
+    Every reader that maps headers to fields asks this (postings, geodata, places)."""
+    taken = set(columns.values())
     found = []
-    for field, index in match.columns.items():
-        wanted = {alias_key(a) for a in match.profile.columns[field]}
-        for other, cell in enumerate(match.headers):
+    for field, index in columns.items():
+        wanted = {alias_key(a) for a in aliases.get(field, ())}
+        for other, cell in enumerate(headers):
             if (
                 other not in taken
                 and alias_key(cell) in wanted
-                and not is_name_beside_code(match.headers[index], cell)
+                and not is_name_beside_code(headers[index], cell)
             ):
                 found.append(
                     problem(
                         "doubled_column",
                         field=said(field),
-                        first=said(match.headers[index].strip()),
+                        first=said(headers[index].strip()),
                         first_letter=column_letter(index),
                         second=said(cell.strip()),
                         second_letter=column_letter(other),
                     )
                 )
+    return found
+
+
+def _doubled_columns(match: HeaderMatch) -> Problem | None:
+    """Why the header is ambiguous (module docstring), or None."""
+    found = doubled_columns(match.headers, match.columns, match.profile.columns)
     if not found:
         return None
-    listed_found = joined(found, "; ")
     return problem(
         "ambiguous_columns",
         where=_describe_row(match),
         profile=said(match.profile.name),
-        found=listed_found,
+        found=joined(found, "; "),
     )
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from imports.german_values import normalise_codes
 from imports.header_detection import HEADER_SEARCH_ROWS, header_key
 from imports.postings import RowError
+from imports.problems import Problem, joined, problem, said
 from imports.readers import FileRefused, RawSheet, ReadLimits, read_tables
 from imports.readers.workbook import WORKBOOK_SUFFIXES
 
@@ -34,6 +35,15 @@ MISSING_MARKERS = frozenset({"", "-", ".", "x", "/", "…", "...", "na", "nan"})
 _DOT_DECIMAL = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _COMMA_DECIMAL = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?(?:[eE][-+]?\d+)?"
 _SPACES = r"[\s\u00a0\u202f]"
+# How a message names each role, and what an empty cell of a code role lacks.
+_ROLES = {
+    "unit": "panel_role_unit",
+    "time": "panel_role_time",
+    "outcome": "panel_role_outcome",
+    "cohort": "panel_role_cohort",
+    "cluster": "panel_role_cluster",
+}
+_NEEDS = {"unit": "panel_needs_unit", "cluster": "panel_needs_cluster"}
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,16 @@ def read_panel(path: Path, columns: PanelColumns, limits: ReadLimits | None = No
     """Read and check a panel file; FileRefused when it cannot be read or lacks a named column."""
     path = Path(path)
     if not path.exists():
-        raise FileRefused(path, "file not found")
+        raise FileRefused(path, problem("file_not_found"))
     if path.is_dir() or path.suffix.lower() not in PANEL_SUFFIXES:
-        shown = "a folder" if path.is_dir() else path.suffix or "a file without extension"
+        shown = (
+            problem("panel_folder")
+            if path.is_dir()
+            else path.suffix or problem("panel_without_extension")
+        )
         raise FileRefused(
-            path, f"a panel must be CSV or Excel ({', '.join(sorted(PANEL_SUFFIXES))}), not {shown}"
+            path,
+            problem("panel_type", suffixes=", ".join(sorted(PANEL_SUFFIXES)), found=shown),
         )
     sheets = read_tables(path, limits or ReadLimits())
     sheet, header_index, positions = _find_header(path, sheets, columns)
@@ -104,12 +119,16 @@ def read_panel(path: Path, columns: PanelColumns, limits: ReadLimits | None = No
     cells = {role: values[filled] for role, values in cells.items()}
     if not filled.any():
         row = sheet.first_row_number + header_index
-        where = "" if sheet.name == path.name else f" of sheet {sheet.name!r}"
-        raise FileRefused(path, f"no data below the header (row {row}{where})")
+        where = (
+            problem("where_row", row=row)
+            if sheet.name == path.name
+            else problem("where_sheet_row", sheet=said(sheet.name), row=row)
+        )
+        raise FileRefused(path, problem("panel_no_rows", where=where))
 
     errors: list[RowError] = []
 
-    def reject(role: str, mask: pd.Series, message: pd.Series | str) -> None:
+    def reject(role: str, mask: pd.Series, message: pd.Series | Problem) -> None:
         texts = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
         for row in mask.index[mask.to_numpy()]:
             errors.append(
@@ -120,17 +139,17 @@ def read_panel(path: Path, columns: PanelColumns, limits: ReadLimits | None = No
     for role in ("unit", "cluster"):
         if role in cells:
             codes = normalise_codes(cells[role])
-            reject(role, codes.isna(), f"empty: every row needs a {role}")
+            reject(role, codes.isna(), problem(_NEEDS[role]))
             frame[columns.roles()[role]] = codes
     time, bad_time, missing_time = parse_statistics(cells["time"])
     reject("time", bad_time, _not_a_number(cells["time"]))
-    reject("time", missing_time, "missing: every row needs a period (a number such as a year)")
+    reject("time", missing_time, problem("panel_needs_time"))
     outcome, bad_outcome, _ = parse_statistics(cells["outcome"])
     reject("outcome", bad_outcome, _not_a_number(cells["outcome"]))
     cohort, bad_cohort, missing_cohort = parse_statistics(cells["cohort"])
     reject("cohort", bad_cohort, _not_a_number(cells["cohort"]))
     cohort = cohort.mask(missing_cohort, 0.0)
-    reject("cohort", cohort < 0, "a cohort is the first treated period, 0 or empty (never)")
+    reject("cohort", cohort < 0, problem("panel_negative_cohort"))
     frame[columns.time] = _whole_as_integers(time)
     frame[columns.outcome] = outcome
     frame[columns.cohort] = _whole_as_integers(cohort)
@@ -189,19 +208,30 @@ def _find_header(
     if best is None:
         sheet = next((s for s in sheets if any(_filled(r) for r in s.rows)), None)
         if sheet is None:
-            raise FileRefused(path, "the file holds no data")
+            raise FileRefused(path, problem("panel_without_data"))
         index = next(i for i, r in enumerate(sheet.rows) if _filled(r))
         best = (0, sheet, index, {})
     _, sheet, index, positions = best
     missing = [
-        f"{role} column {name!r}" for role, name in columns.roles().items() if role not in positions
+        problem("panel_role_column", role=problem(_ROLES[role]), name=said(name))
+        for role, name in columns.roles().items()
+        if role not in positions
     ]
     found = ", ".join(str(c).strip() for c in sheet.rows[index] if _present(c))
-    where = f"row {sheet.first_row_number + index}"
-    if len(sheets) > 1:
-        where = f"sheet {sheet.name!r}, {where}"
+    row = sheet.first_row_number + index
+    where = (
+        problem("where_sheet_row", sheet=said(sheet.name), row=row)
+        if len(sheets) > 1
+        else problem("where_row", row=row)
+    )
     raise FileRefused(
-        path, f"{' and '.join(missing)} not found; columns found ({where}): {found or 'none'}"
+        path,
+        problem(
+            "panel_columns_missing",
+            missing=joined(missing, "; "),
+            where=where,
+            found=found or problem("none_found"),
+        ),
     )
 
 
@@ -238,8 +268,12 @@ def _duplicate_periods(
             sheet.name,
             int(row),
             columns.time,
-            f"unit {unit[row]!r} has period {_number_text(time[row])} already in row "
-            f"{int(first[row])}: a panel has one row per unit and period",
+            problem(
+                "panel_period_again",
+                unit=said(unit[row]),
+                period=_number_text(time[row]),
+                row=int(first[row]),
+            ),
         )
         for row in frame.index[repeated.to_numpy()]
     ]
@@ -261,9 +295,12 @@ def _varying_cohorts(
                 sheet.name,
                 int(row),
                 columns.cohort,
-                f"unit {unit!r} has cohort {_number_text(cohort.loc[row, columns.cohort])} here "
-                f"but {_number_text(first.loc[row])} in an earlier row: the cohort (first "
-                "treated period) must be the same in every row of a unit",
+                problem(
+                    "panel_cohort_varies",
+                    unit=said(unit),
+                    cohort=_number_text(cohort.loc[row, columns.cohort]),
+                    earlier=_number_text(first.loc[row]),
+                ),
             )
         )
     return errors
@@ -279,8 +316,8 @@ def _whole_as_integers(values: pd.Series) -> pd.Series:
 
 def _not_a_number(values: pd.Series) -> pd.Series:
     comma = values.map(lambda v: isinstance(v, str) and "," in v).astype(bool).any()
-    hint = " (this column writes decimals with a comma, as 1.234,5)" if comma else ""
-    return values.map(lambda v: f"not a number: {v!r}{hint}")
+    code = "panel_not_number_comma" if comma else "not_number"
+    return values.map(lambda v: problem(code, value=said(v)))
 
 
 def _number_text(value: float) -> str:

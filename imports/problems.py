@@ -175,6 +175,259 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "profile_tie_order": "tied at {count} fields with {names}: of equals, the one defined "
         "first wins (choose with --profile NAME)",
         "profile_fewer": "other matching profiles map fewer fields: {names}",
+        # Two columns for one field: master data, geodata, places (imports.master_data.columns).
+        "doubled_fields": "{file}: two columns for one field in {where}: {found}; only one can be "
+        "read and nothing says which is meant: keep one, or name the one to read where the command "
+        "has an option for it (--name, --name-field, --type-field)",
+        "where_sheet": "sheet {sheet}",
+        "where_sheet_row": "sheet {sheet}, header in row {row}",
+        "where_layer": "layer {layer}",
+        # Master data, geodata and places refused whole or in a row (imports.master_data, geodata).
+        "none_found": "none",
+        "not_period_option": "--period {value} is not a period; expected a year (2024), quarter "
+        "(2024-Q3), month (2024-03) or a date (31.12.2024)",
+        "not_period": "not a period: {value}; expected a year (2024), quarter (2024-Q3), month "
+        "(2024-03) or a date (31.12.2024)",
+        "alias_of_two_indicators": "the header {header} is an alias of two indicators: {first} "
+        "and {second} ([indicators.CODE] columns in settings)",
+        "no_indicators_configured": "no indicators are configured ([indicators.CODE] columns in "
+        "settings)",
+        "indicator_headers": "{code}: {headers}",
+        "period_twice": "{file}: --period {period} was given, but sheet {sheet} has its own "
+        "period column {column}; leave out --period, or the column",
+        "zero_rows_need_two_indicators": "{file}: the convention that a row of zeros was not "
+        "computed ([indicator_files] all_zero_rows_missing) needs at least two indicator columns "
+        "to tell such a row from a true zero; sheet {sheet} has {found}",
+        "not_amount_kind": "not a kind of amount: {value}; expected a plan kind (Plan, Ansatz, "
+        "Planung) or an actual one (Ist, Ergebnis), which is left out",
+        "no_plan_amounts": "{file}: no plan amounts in sheet {sheet}: {reasons}",
+        "plan_left_actuals": "{count} rows are actual results (column {column}: Ist, Ergebnis), "
+        "which are not plan",
+        "plan_left_sum_lines": "{count} rows are sum lines",
+        "plan_left_not_spending": "{count} rows are not spending (income or results)",
+        "plan_left_internal": "{count} rows are internal service charges",
+        "plan_left_no_amount": "{count} rows have no amount",
+        "plan_left_all_empty": "every amount cell is empty",
+        "implausible_plan_sum": "implausible amount: the {rows} rows of {key} for {year} add up "
+        "to {amount_cents}, more than {limit_cents} ([imports] max_abs_amount); not stored",
+        "unknown_plan_field": "[plan] columns: unknown field {field}; fields: {fields}",
+        "plan_year_columns": "{year}: {headers}",
+        "plan_year_twice": "{file}: two columns for one plan year in sheet {sheet} ({found}); "
+        "keep one per year",
+        "not_plan_amount": "not an amount: {value}; expected an amount such as 1.234,56 or 1234.56",
+        "no_rule_column": "{file}: sheet {sheet} has no posting rule column; found {found}; "
+        "expected at least one of {rules}",
+        "not_genesis_export": "{file}: not a GENESIS export (flat file ffcsv or classic CSV); "
+        "export the price index (e.g. Destatis table 61111-0001) from GENESIS-Online as such",
+        "several_regions": "{file}: a price index for one region is expected, the file holds "
+        "{count}: {regions}",
+        "not_index_level": "not a positive index level: {value}",
+        "second_index_level": "a second level for {year}; the first is in line {line}",
+        "no_index_levels": "{file}: no index levels for the series {series}",
+        "no_such_series": "{file}: no series {series}; the file holds {names}",
+        "several_series": "{file}: several series ({names}); name the index with --series",
+        "genesis_without_region": "{file}: a GENESIS flat file without a regional variable or "
+        "value_variable_code",
+        "genesis_without_data": "{file}: a GENESIS table without data lines",
+        "genesis_side_by_side": "{file}: this GENESIS table has {count} value columns side by "
+        "side; export it as a flat file (ffcsv), which has one value per line",
+        "crosswalk_without_pairs": "{file}: the crosswalk lists no pair of codes",
+        "crosswalk_not_json": "{file}: not a readable JSON crosswalk: {reason}",
+        "crosswalk_not_object": "{file}: a JSON crosswalk is an object {{code: [codes]}}, not a "
+        "{found}",
+        "crosswalk_counts": "{codes} codes in the file, {districts} districts, {pairs} pairs in "
+        "the crosswalk",
+        "crosswalk_links_nothing": "{file}: links no code of the file to a district in the ledger "
+        "({counts})",
+        "crosswalk_carries_nothing": "{file}: carries no value: every district it links the file "
+        "to is split, lacks a population to weight by, or fails the population check ({counts}; "
+        "population check failed for {failed})",
+        "not_geodata_file": "not a geodata file: expected GeoJSON (.geojson, .json), a Shapefile "
+        "(.shp, or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
+        "cannot_read_as": "cannot be read as {kind}: {reason}",
+        "crs_declared_otherwise": "declares {declared}, but --crs says {given}; leave --crs out "
+        "for a file that declares its CRS",
+        "no_crs_shapefile": "declares no coordinate reference system (no .prj file); add it (for "
+        "ETRS89 / UTM 32N: EPSG:25832), the coordinates alone cannot tell",
+        "no_crs_declared": "declares no coordinate reference system (no srsName); add it (for "
+        "ETRS89 / UTM 32N: EPSG:25832), the coordinates alone cannot tell",
+        "shapefile_without_sidecars": "is a Shapefile without its .shx and .dbf sidecar files "
+        "beside it (same name)",
+        "zip_without_shapefile": "holds no Shapefile (.shp)",
+        "no_such_shapefile": "has no Shapefile {layer}; it holds {found}",
+        "several_shapefiles": "holds several Shapefiles ({found}); name one with --layer",
+        "cannot_read_geodata": "cannot be read as geodata: {reason}",
+        "no_such_layer": "has no layer {layer}; its layers: {found}",
+        "several_layers": "has several layers ({found}); name one with --layer",
+        "not_a_field": "{file}: {option} {field} is not a field of layer {layer}; its fields: "
+        "{fields}",
+        "no_key_field": "{file}: no field of layer {layer} holds the codes of the {count} "
+        "districts in the ledger; name the key field with --key. Its fields: {fields}",
+        "no_key_field_creating": "{file}: no field of layer {layer} holds the codes of the "
+        "{count} districts in the ledger; with --create-districts name the key field with --key. "
+        "Its fields: {fields}",
+        "type_and_type_field": "give either --type TYPE or --type-field FIELD, not both",
+        "not_crs": "--crs {value} is not a coordinate reference system; expected EPSG:NNNN, such "
+        "as EPSG:25832 (ETRS89 / UTM 32N) or EPSG:31466 (Gauß-Krüger zone 2)",
+        "not_a_place_field": "{file}: {option} {field} is not a field; fields: {fields}",
+        "places_without_type": "{file}: no type for the places: give --type TYPE (all places of "
+        "the file are of that type) or --type-field FIELD, or add a column 'type' (Typ, Art)",
+        "cannot_place": "cannot be placed from {crs}",
+        "needs_place_type": "no type: every place needs one",
+        "not_valid_date": "not a date; expected a date such as 31.12.2024, 2024-12-31 or an Excel "
+        "date",
+        "ends_before_valid_from": "ends before it begins (valid_from)",
+        "grid_without_column": "{file}: no header row names the columns {columns}; first row: "
+        "{first}",
+        "not_cell_centre": "not a cell centre (metres in EPSG:3035)",
+        "grid_without_cells": "{file}: neither cell centres (x_mp_100m/y_mp_100m, "
+        "x_mp_1km/y_mp_1km) nor INSPIRE cell ids (100mN…E…, 1kmN…E…, CRS3035RES100mN…E…) found; "
+        "columns: {columns}",
+        "not_cell_id": "not an INSPIRE grid cell id (100mN…E…, 1kmN…E…, CRS3035RES…)",
+        "not_a_number": "not a number",
+        "cell_again": "cell {cell} already in row {row}",
+        # A user's own panel for evaluate --panel (imports.panel_file).
+        "panel_folder": "a folder",
+        "panel_without_extension": "a file without extension",
+        "panel_type": "a panel must be CSV or Excel ({suffixes}), not {found}",
+        "panel_no_rows": "no data below the header ({where})",
+        "panel_without_data": "the file holds no data",
+        "panel_role_unit": "unit",
+        "panel_role_time": "time",
+        "panel_role_outcome": "outcome",
+        "panel_role_cohort": "cohort",
+        "panel_role_cluster": "cluster",
+        "panel_role_column": "{role} column {name}",
+        "panel_columns_missing": "{missing} not found; columns found ({where}): {found}",
+        "panel_needs_unit": "empty: every row needs a unit",
+        "panel_needs_cluster": "empty: every row needs a cluster",
+        "panel_needs_time": "missing: every row needs a period (a number such as a year)",
+        "panel_negative_cohort": "a cohort is the first treated period, 0 or empty (never)",
+        "panel_period_again": "unit {unit} has period {period} already in row {row}: a panel has "
+        "one row per unit and period",
+        "panel_cohort_varies": "unit {unit} has cohort {cohort} here but {earlier} in an earlier "
+        "row: the cohort (first treated period) must be the same in every row of a unit",
+        "panel_not_number_comma": "not a number: {value} (this column writes decimals with a "
+        "comma, as 1.234,5)",
+        # Files the readers refuse: archives, GoBD exports, encodings, limits (imports.readers).
+        "file_damaged": "file is damaged or truncated",
+        "password_protected": "is password-protected; save it without a password",
+        "zip_method": "uses a ZIP compression method that cannot be read ({reason})",
+        "zip_bomb": "archive would inflate to {megabytes} MB, more than the limit of {limit} MB; "
+        "refused as a possible zip bomb",
+        "xml_part_declares": "XML part {part} declares a DOCTYPE or ENTITY, which workbooks never "
+        "need; refused as a possible entity-expansion attack",
+        "xml_part_without_root": "XML part {part} has no root element in its first {kilobytes} "
+        "KB; expected a workbook part",
+        "gobd_folder_without_index": "folder has no {index}; expected a GoBD/GDPdU export "
+        "(Datenträgerüberlassung)",
+        "gobd_zip_without_index": "ZIP archive has no {index}; expected a GoBD/GDPdU export "
+        "(Datenträgerüberlassung)",
+        "gobd_index_too_large": "{index} is {megabytes} MB, too large",
+        "gobd_outside": "{index} names {url}, outside the export",
+        "gobd_missing_in_folder": "{index} names {url}, but the folder has no such file",
+        "gobd_missing_in_zip": "{index} names {url}, but the archive has no such file",
+        "gobd_absolute": "{index} names {url}; only relative file names are read",
+        "zip_is_xlsx": "is an Excel workbook saved as .zip; rename it to .xlsx",
+        "zip_is_ods": "is an OpenDocument file saved as .zip; rename it to .ods",
+        "too_many_columns": "table {table} has {columns} columns, more than the limit of {limit}",
+        "gobd_table": "table {table} ({url}): {detail}",
+        "gobd_encoding": "table {table} ({url}) is not valid {encoding} text as {index} declares",
+        "gobd_long_record": "table {table} has a record longer than {limit} characters; is the "
+        "RecordDelimiter {delimiter} right?",
+        "gobd_entities": "{index} declares XML entities, which a GoBD description never needs; "
+        "refused as a possible entity-expansion attack",
+        "gobd_not_xml": "{index} is not well-formed XML ({reason})",
+        "gobd_root": "{index} has root element {root}, expected DataSet of a GoBD/GDPdU "
+        "description",
+        "gobd_no_table": "{index} describes no table",
+        "gobd_table_without_url": "{index} has a Table element without URL",
+        "gobd_fixed_length": "table {table} uses fixed-length records; only VariableLength "
+        "(delimited) tables can be read",
+        "gobd_no_layout": "table {table} uses no layout; only VariableLength (delimited) tables "
+        "can be read",
+        "gobd_column_without_name": "table {table} has a column without Name",
+        "gobd_no_columns": "table {table} declares no columns",
+        "gobd_range_from": "table {table}: Range/From must be 1 or more",
+        "gobd_one_character": "table {table}: {tag} must be one character, found {value}",
+        "gobd_whole_number": "table {table}: {tag} must be a whole number, found {value}",
+        "cannot_split": "table {table} cannot be split into fields near line {line}: {reason}",
+        "too_many_rows": "table {table} has more than {limit} rows, the limit",
+        "too_many_columns_in_row": "table {table} has {columns} columns in row {row}, more than "
+        "the limit of {limit}",
+        "undecodable": "is not valid {encoding} text (byte 0x{byte} cannot be decoded)",
+        "inside_gobd": "a GoBD/GDPdU export; rename it to .zip",
+        "inside_xlsx": "an Excel workbook; rename it to .xlsx",
+        "inside_ods": "an OpenDocument file; rename it to .ods",
+        "inside_other_zip": "a ZIP archive without a workbook inside",
+        "workbook_part_missing": "expected {expected} inside the {suffix} file, but it is {found}",
+        "sheet_too_many_rows": "sheet {sheet} has {rows} rows, more than the limit of {limit}",
+        "not_utf8_throughout": "is not UTF-8 throughout, as its byte-order mark or profile says: "
+        "line {line} is not (byte 0x{byte}, {char} in {encoding}); nothing imported; export the "
+        "file again in one encoding (UTF-8 or Windows-1252)",
+        "mixed_encodings": "mixes text encodings: line {utf8_line} is UTF-8 text ({utf8_text}), "
+        "but line {line} is not UTF-8 (byte 0x{byte}, {char} in {encoding}); tried UTF-8 and "
+        "{encoding}, and neither reads every line as written; nothing imported; export the file "
+        "again in one encoding (UTF-8 or Windows-1252)",
+        "utf8_not_declared": "is UTF-8 text (line {line} holds {char} in UTF-8), but its profile "
+        "says {declared}, which would read it as {read_as}; remove the profile's encoding so that "
+        "it is detected, or set it to UTF-8",
+        "utf16_text": "is UTF-16 text; save the export as CSV in UTF-8 or Windows-1252",
+        "nul_byte": "contains a NUL byte at offset {offset}: binary data, not CSV text",
+        "sheet_too_many_columns": "sheet {sheet} has {columns} columns, more than the limit of "
+        "{limit}",
+        "supported_types": "{suffixes}, or a GoBD export (.zip or folder with index.xml)",
+        # Measures and their allocations, row by row (imports.master_data.measures, periods).
+        "days_every": "on every day",
+        "days_until": "until {end}",
+        "days_from": "from {start} on",
+        "days_between": "from {start} to {end}",
+        "window": "{first}–{last}",
+        "window_open": "open",
+        "no_posting_rule": "no posting rule: fill at least one of {headers}",
+        "lone_star": "{value}: a lone * would match every posting; leave the cell empty",
+        "star_inside": "{value}: a * may only end an alternative (prefix match), as in 3606*",
+        "measure_windows_overlap": "measure {measure} is valid {window} in row {row} and "
+        "{earlier} in row {earlier_row}: the validity windows of one measure must not overlap",
+        "measure_not_in_sheet": "measure {measure} is not in sheet {sheet}",
+        "not_share": "not a share: {value}; expected 0,5 or 50 %",
+        "share_out_of_range": "share {value} is not above 0 and at most 1 (write 0,5 or 50 %)",
+        "district_share_twice": "district {district} already has a share of measure {measure} in "
+        "row {row} for overlapping days ({window} and {earlier})",
+        "share_sum": "{total} {days}",
+        "shares_sum_to": "shares of {measure} sum to {sums}",
+        "share_sums_and": "{first}, and to {second}",
+        "place_measure_unknown": "no measure {measure} in {where}",
+        "in_measure_catalogue": "the measure catalogue in force",
+        "in_ledger_without_measures": "the ledger (no measures imported)",
+        "pyrosm_missing": "pyrosm is not installed: pip install 'budget-impact-monitor[network]'",
+        "not_osm_extract": "not a readable OpenStreetMap extract (.osm.pbf): {reason}",
+        "no_walkable_ways": "no walkable ways in this extract",
+        "not_inhabitants": "not a number of inhabitants (a whole number): {value}",
+        "district_named_otherwise": "district {district} is named {name} in row {row}: one name "
+        "per district",
+        "district_not_in_sheet": "district {district} is not in sheet {sheet}",
+        "population_again": "district {district} has a population for {year} already in row {row}",
+        "district_unknown": "unknown district {district}: not among the {count} imported "
+        "districts (import the districts file first, or correct the code)",
+        "indicator_value_again": "district {district}, indicator {indicator}, period {period} "
+        "already in row {row}",
+        "district_period_again": "district {district}, period {period} already in row {row}",
+        "plan_again": "{what} has a plan for {years} already in row {rows}",
+        "plan_again_breakdown": "{what} has a plan for {years} already in row {rows} (where the "
+        "file breaks a plan down by line or account, give that column an alias in [plan] columns: "
+        "line, account)",
+        # A mapping profile the settings define wrongly (imports.profile).
+        "profile_unknown_fields": "unknown field(s) {fields}; known fields: {known}",
+        "profile_unknown_key_fields": "unknown key field(s) {fields}",
+        "profile_decimal": "decimal must be ',' or '.', not {value}",
+        "profile_credit_marker": "credit_marker needs the debit_credit column",
+        "profile_required_fields": "required field(s) {fields} have no column",
+        "profile_unknown_key": "unknown key {key} (known: {known})",
+        "profile_columns_table": "{key} must be a table of field = header(s)",
+        "profile_headers": "{key} must be a header or a list of headers",
+        "profile_key_list": "{key} must be a list of field names",
+        "profile_text": "{key} must be text",
     }
 )
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
+from imports.problems import ProblemError, problem, said
+
 CANONICAL_FIELDS: tuple[str, ...] = (
     "booking_date",
     "fiscal_year",
@@ -62,21 +64,20 @@ class Profile:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.columns) - set(CANONICAL_FIELDS))
         if unknown:
-            raise ValueError(
-                f"profile {self.name!r}: unknown field(s) {', '.join(unknown)}; "
-                f"known fields: {', '.join(CANONICAL_FIELDS)}"
+            raise ProfileError(
+                problem(
+                    "profile_unknown_fields",
+                    fields=", ".join(unknown),
+                    known=", ".join(CANONICAL_FIELDS),
+                )
             )
         unknown_key = sorted(set(self.key) - set(CANONICAL_FIELDS) - {"amount"})
         if unknown_key:
-            raise ValueError(
-                f"profile {self.name!r}: unknown key field(s) {', '.join(unknown_key)}"
-            )
+            raise ProfileError(problem("profile_unknown_key_fields", fields=", ".join(unknown_key)))
         if self.decimal not in (",", "."):
-            raise ValueError(
-                f"profile {self.name!r}: decimal must be ',' or '.', not {self.decimal!r}"
-            )
+            raise ProfileError(problem("profile_decimal", value=said(self.decimal)))
         if self.credit_marker is not None and "debit_credit" not in self.columns:
-            raise ValueError(f"profile {self.name!r}: credit_marker needs the debit_credit column")
+            raise ProfileError(problem("profile_credit_marker"))
         # fiscal_year may be derived from the booking date, so it is never required in the file.
         # Key fields must be columns; only document and line numbers must also be filled, since an
         # empty cost center or order is itself part of a posting's identity.
@@ -90,13 +91,11 @@ class Profile:
         object.__setattr__(self, "required_values", tuple(values))
         missing = [f for f in self.required_columns if f not in self.columns]
         if missing:
-            raise ValueError(
-                f"profile {self.name!r}: required field(s) {', '.join(missing)} have no column"
-            )
+            raise ProfileError(problem("profile_required_fields", fields=", ".join(missing)))
 
 
-class ProfileError(ValueError):
-    """A profile definition is invalid; the message names the offending key."""
+class ProfileError(ProblemError):
+    """A profile definition is invalid; the problem names the offending key."""
 
 
 _PROFILE_KEYS = (
@@ -118,19 +117,25 @@ def profile_from_table(
     """Build a profile from its TOML table; `where` names the table in error messages."""
     unknown = sorted(set(table) - set(_PROFILE_KEYS))
     if unknown:
-        raise ProfileError(f"unknown key {where}.{unknown[0]} (known: {', '.join(_PROFILE_KEYS)})")
+        raise ProfileError(
+            problem(
+                "profile_unknown_key",
+                key=f"{where}.{unknown[0]}",
+                known=", ".join(_PROFILE_KEYS),
+            )
+        )
     raw_columns = table.get("columns", {})
     if not isinstance(raw_columns, Mapping):
-        raise ProfileError(f"{where}.columns must be a table of field = header(s)")
+        raise ProfileError(problem("profile_columns_table", key=f"{where}.columns"))
     columns: dict[str, tuple[str, ...]] = {}
     for canonical, headers in raw_columns.items():
         alternatives = (headers,) if isinstance(headers, str) else tuple(headers)
         if not alternatives or not all(isinstance(h, str) for h in alternatives):
-            raise ProfileError(f"{where}.columns.{canonical} must be a header or a list of headers")
+            raise ProfileError(problem("profile_headers", key=f"{where}.columns.{canonical}"))
         columns[canonical] = alternatives
     key = table.get("key", DEFAULT_KEY)
     if isinstance(key, str) or not all(isinstance(k, str) for k in key):  # type: ignore[union-attr]
-        raise ProfileError(f"{where}.key must be a list of field names")
+        raise ProfileError(problem("profile_key_list", key=f"{where}.key"))
     try:
         return Profile(
             name=name,
@@ -145,14 +150,14 @@ def profile_from_table(
             description=str(table.get("description", "")),
             builtin=builtin,
         )
-    except ValueError as exc:
-        raise ProfileError(f"{where}: {exc}") from None
+    except ProfileError as exc:
+        raise ProfileError(problem("in_file", file=where, detail=exc.problem)) from None
 
 
 def _optional_str(table: Mapping[str, object], key: str, where: str) -> str | None:
     value = table.get(key)
     if value is not None and not isinstance(value, str):
-        raise ProfileError(f"{where}.{key} must be text")
+        raise ProfileError(problem("profile_text", key=f"{where}.{key}"))
     return value
 
 

@@ -238,7 +238,7 @@ def _differs(postings: list[int], months: list[str], unattributed: list[str]) ->
         parts.append(part("derived_unattributed", months=", ".join(unattributed[:_NAMED])))
     where = parts[0]
     for further in parts[1:]:
-        where = part("derived_both", postings=where, months=further)
+        where = part("derived_and", first=where, second=further)
     about = {
         "table": "posting_allocation",
         "postings": postings,

@@ -28,6 +28,7 @@ from datetime import date, datetime
 
 from imports.record_text import SEPARATOR, sha256_hex
 from ledger.integrity import digest, link
+from ledger.verify_problems import part
 
 # Every stored column of each master-data table but the hash, in a fixed order; the migration
 # that sealed existing ledgers uses the same lists.
@@ -119,6 +120,42 @@ _ROW_LABELS: dict[str, tuple[str, ...]] = {
     "grid_cell": ("cell",),
     "price_index": ("series", "year"),
     "facility": ("type", "name"),
+}
+# The codes (ledger.verify_problems) that name tables, fields and kinds of import in a problem.
+_TABLE_CODES: dict[str, str] = {
+    "district": "table_district",
+    "population": "table_population",
+    "indicator_value": "table_indicator_value",
+    "measure": "table_measure",
+    "allocation": "table_allocation",
+    "plan_amount": "table_plan_amount",
+    "district_boundary": "table_district_boundary",
+    "grid_cell": "table_grid_cell",
+    "price_index": "table_price_index",
+    "facility": "table_facility",
+}
+_FIELD_CODES: dict[str, str] = {
+    "code": "field_code",
+    "district": "field_district",
+    "period": "field_period",
+    "indicator": "field_indicator",
+    "measure": "field_measure",
+    "product": "field_product",
+    "year": "field_year",
+    "cell": "field_cell",
+    "series": "field_series",
+    "type": "field_type",
+    "name": "field_name",
+}
+_KIND_CODES: dict[str, str] = {
+    "districts": "kind_districts",
+    "indicators": "kind_indicators",
+    "measures": "kind_measures",
+    "plan": "kind_plan",
+    "boundaries": "kind_boundaries",
+    "grid": "kind_grid",
+    "prices": "kind_prices",
+    "facilities": "kind_facilities",
 }
 DATE_FIELDS = {"period_start", "period_end", "start_date", "end_date", "valid_from", "valid_to"}
 _FLOATS = {"value", "area_m2", "x", "y", "weight"}
@@ -224,9 +261,23 @@ def sequence(events: Iterable[SealedEvent]) -> list[SealedEvent]:
     return sorted(events, key=lambda event: event.order)
 
 
-def row_label(table: str, row: Mapping[str, object]) -> str:
-    """`allocation row 3 (measure JZ-A, district S03)`: how a problem names a row."""
-    key = [name for name in MASTER_ROW_KEYS[table] if name != "import_id"]
-    named = ", ".join(f"{name} {row[name]}" for name in _ROW_LABELS[table] if row[name] is not None)
-    own = " ".join(str(row[name]) for name in key if name == "seq")
-    return f"{table} row{' ' + own if own else ''} ({named})"
+def row_label(table: str, row: Mapping[str, object]) -> dict[str, object]:
+    """`allocation row 3 (measure JZ-A, district S03)`: how a problem names a row, as a part
+    (ledger.verify_problems) whose table and field names each language words itself."""
+    fields = [
+        part("row_field", name=part(_FIELD_CODES[name]), value=str(row[name]))
+        for name in _ROW_LABELS[table]
+        if row[name] is not None
+    ]
+    named = fields[0] if fields else part("row_unnamed")
+    for further in fields[1:]:
+        named = part("row_fields", first=named, second=further)
+    words = part(_TABLE_CODES[table])
+    if "seq" in MASTER_ROW_KEYS[table]:
+        return part("master_row_numbered", table=words, seq=row["seq"], named=named)
+    return part("master_row", table=words, named=named)
+
+
+def import_kind(kind: str) -> dict[str, object]:
+    """A kind of master import ("measures") as a part, so that each language names it."""
+    return part(_KIND_CODES[kind])

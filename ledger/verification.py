@@ -35,11 +35,11 @@ from ledger.integrity import (
     posting_digests,
 )
 from ledger.master_models import ReportRun
-from ledger.master_seal import SealedEvent, master_seal, sequence
+from ledger.master_seal import SealedEvent, import_kind, master_seal, sequence
 from ledger.master_verification import check_master_rows, master_imports
 from ledger.models import ChainCheck, ImportBatch, Posting
 from ledger.trip_wire import MASTER_TABLES, foreign_writes, integrity_problems, settle
-from ledger.verify_problems import verify_problem
+from ledger.verify_problems import part, verify_problem
 
 _STREAM = 20_000
 
@@ -47,10 +47,24 @@ _STREAM = 20_000
 @dataclass(frozen=True)
 class KnownHead:
     """A head known from outside the ledger's own rows, and where it came from ("--head",
-    "anchor file /srv/anchor.txt", "report run 3")."""
+    "anchor file /srv/anchor.txt", "report run 3"); `said` is the same as a part
+    (ledger.verify_problems) that each language words."""
 
     source: str
     head: str
+    said: dict[str, object] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def given(cls, head: str) -> KnownHead:
+        return cls("--head", head, part("head_from_option"))
+
+    @classmethod
+    def anchored(cls, anchor: object, head: str) -> KnownHead:
+        return cls(f"anchor file {anchor}", head, part("head_from_anchor", file=str(anchor)))
+
+    @classmethod
+    def reported(cls, run: int, head: str) -> KnownHead:
+        return cls(f"report run {run}", head, part("head_from_report", run=run))
 
 
 @dataclass(frozen=True)
@@ -263,10 +277,14 @@ def _check_heads(
         select(ReportRun.id, ReportRun.ledger_head).order_by(ReportRun.id.desc()).limit(1)
     ).first()
     if latest is not None:
-        known = (*known, KnownHead(f"report run {latest.id}", latest.ledger_head))
+        known = (*known, KnownHead.reported(latest.id, latest.ledger_head))
     checked = []
     for given in known:
-        entry: dict[str, object] = {"source": given.source, "head": given.head}
+        entry: dict[str, object] = {
+            "source": given.source,
+            "source_said": given.said,
+            "head": given.head,
+        }
         entry["extended"] = given.head in seals
         if not entry["extended"]:
             entry["problem"] = verify_problem(
@@ -274,7 +292,7 @@ def _check_heads(
                 "head_not_extended",
                 {"source": given.source},
                 head=given.head,
-                source=given.source,
+                source=given.said,
             )
         checked.append(entry)
     return checked
@@ -345,7 +363,7 @@ def _master_problem(
             "master_after_missing_batch",
             about,
             number=number,
-            kind=kind,
+            kind=import_kind(kind),
             after=after,
         )
     if len(hashes) != record["sealed_rows"]:
@@ -354,12 +372,14 @@ def _master_problem(
             "master_count",
             about,
             number=number,
-            kind=kind,
+            kind=import_kind(kind),
             sealed=record["sealed_rows"],
             found=len(hashes),
         )
     if master_seal(record, previous, sorted(hashes)) != record["seal"]:
-        return verify_problem("master_import", "master_seal", about, number=number, kind=kind)
+        return verify_problem(
+            "master_import", "master_seal", about, number=number, kind=import_kind(kind)
+        )
     return None
 
 

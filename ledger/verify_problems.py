@@ -54,7 +54,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "derived_months": "the monthly sums of {months}",
         "derived_unattributed": "the monthly sums without district (unattributed_month) of "
         "{months}",
-        "derived_both": "{postings} and {months}",
+        "derived_and": "{first} and {second}",
         "trigger_missing": "trigger {trigger} is missing or disabled: writes outside the program "
         "to its table are no longer noticed by the figure commands",
         # A report run repeated on a ledger that changed since (monitor.report_command).
@@ -62,6 +62,44 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "{seal}; the ledger was changed, the run cannot be reproduced",
         "writer_mark": "the writer mark (table ledger_writer) was committed: writes outside the "
         "program are no longer noticed by the figure commands",
+        # How a problem names a master-data row, its table, fields and kind of import (master_seal).
+        "master_row_numbered": "{table} row {seq} ({named})",
+        "master_row": "{table} row ({named})",
+        "row_field": "{name} {value}",
+        "row_fields": "{first}, {second}",
+        "row_unnamed": "without key",
+        "table_district": "district",
+        "table_population": "population",
+        "table_indicator_value": "indicator_value",
+        "table_measure": "measure",
+        "table_allocation": "allocation",
+        "table_plan_amount": "plan_amount",
+        "table_district_boundary": "district_boundary",
+        "table_grid_cell": "grid_cell",
+        "table_price_index": "price_index",
+        "table_facility": "facility",
+        "field_code": "code",
+        "field_district": "district",
+        "field_period": "period",
+        "field_indicator": "indicator",
+        "field_measure": "measure",
+        "field_product": "product",
+        "field_year": "year",
+        "field_cell": "cell",
+        "field_series": "series",
+        "field_type": "type",
+        "field_name": "name",
+        "kind_districts": "districts",
+        "kind_indicators": "indicators",
+        "kind_measures": "measures",
+        "kind_plan": "plan",
+        "kind_boundaries": "boundaries",
+        "kind_grid": "grid",
+        "kind_prices": "prices",
+        "kind_facilities": "facilities",
+        "head_from_option": "--head",
+        "head_from_anchor": "anchor file {file}",
+        "head_from_report": "report run {run}",
     }
 )
 

@@ -154,7 +154,8 @@ def evaluate_command(
             panel.frame, columns.outcome, columns.unit, columns.time, columns.cohort, options
         )
     except OptionConflict as exc:
-        raise click.UsageError(str(exc)) from None
+        words = app.words(f"cli.evaluate.conflict.{exc.code}", **exc.values)
+        raise click.UsageError(words) from None
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
         raise UserError(f"{panel_path}: {_why(exc, app.lang)}") from None
     if json_output or app.json_output:
@@ -202,7 +203,8 @@ def _evaluate_ledger(
             program=program or measure,
         )
     except OptionConflict as exc:
-        raise click.UsageError(str(exc)) from None
+        words = app.words(f"cli.evaluate.conflict.{exc.code}", **exc.values)
+        raise click.UsageError(words) from None
     except ValueError as exc:
         raise UserError(_why(exc, app.lang)) from None
     if json_output or app.json_output:

@@ -15,8 +15,8 @@ from typing import Any
 import click
 import pandas as pd
 
+from imports.geodata.facility_files import unknown_measures
 from imports.master_data.columns import MasterDataError
-from imports.postings import RowError
 from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
 from ledger.master_store import catalog
@@ -71,7 +71,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
     with app.engine.connect() as connection:
         polygons = boundaries(connection)
         measures, _ = catalog(connection)
-    errors = [*read.errors, *_unknown_measures(read, set(measures["code"]))]
+    errors = [*read.errors, *unknown_measures(read, set(measures["code"]))]
     if errors:
         ordered = sorted(errors, key=lambda e: (e.row, e.column or ""))
         return store_prepared(app, "facilities", path, Prepared(ordered, 0, {}, {}))
@@ -103,19 +103,6 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
     columns = ["type", "name", "x", "y", "district", "measure", "valid_from", "valid_to"]
     prepared = Prepared([], len(places), {"facility": places[columns]}, summary)
     return store_prepared(app, "facilities", path, prepared, parts=read.files)
-
-
-def _unknown_measures(read: Any, known: set[str]) -> list[RowError]:
-    """A row error for each place whose measure is not in the catalogue in force."""
-    named = read.places.dropna(subset=["measure"])
-    column = read.columns.get("measure", "measure")
-    where = "the measure catalogue in force" if known else "the ledger (no measures imported)"
-    sheet = read.layer or ""
-    return [
-        RowError(read.path.name, sheet, int(row), column, f"no measure {code} in {where}")
-        for row, code in zip(named["row"], named["measure"], strict=True)
-        if code not in known
-    ]
 
 
 def _labels(places: pd.DataFrame) -> list[str]:

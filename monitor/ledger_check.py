@@ -30,12 +30,12 @@ def known_heads(app: AppContext, given: str | None = None) -> tuple[KnownHead, .
     """The heads known from outside: `--head`, and the last head of `[ledger] anchor_file`."""
     heads = []
     if given:
-        heads.append(KnownHead("--head", given.strip().lower()))
+        heads.append(KnownHead.given(given.strip().lower()))
     anchor = app.settings.ledger.anchor_path
     if anchor is not None:
         head = last_head(anchor)
         if head is not None:
-            heads.append(KnownHead(f"anchor file {anchor}", head))
+            heads.append(KnownHead.anchored(anchor, head))
     return tuple(heads)
 
 

@@ -94,7 +94,9 @@ def _walking_measure(app: AppContext, path: Path) -> Any:
 
     try:
         paths = read_walking_network(path, STORAGE_CRS)
-    except (NetworkUnavailable, OSError, ValueError) as exc:
+    except NetworkUnavailable as exc:
+        raise UserError.refusing(exc) from None
+    except (OSError, ValueError) as exc:
         raise UserError(str(exc)) from None
     return partial(walking_distances, paths.nodes, paths.u, paths.v, paths.length)
 

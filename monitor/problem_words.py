@@ -56,6 +56,11 @@ def verify_text(problem: Mapping[str, Any], words: Messages) -> str:
     return _verify_words(problem["code"], problem.get("values") or {}, words)
 
 
+def verify_part(said: Mapping[str, Any], words: Messages) -> str:
+    """A part of a verification problem ({code, values}) in the catalogue's words."""
+    return _verify_words(said["code"], said.get("values") or {}, words)
+
+
 def _verify_words(code: str, values: Mapping[str, Any], words: Messages) -> str:
     plain = {
         name: _verify_words(v["code"], v.get("values") or {}, words)

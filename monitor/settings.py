@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from imports.account_patterns import spending_patterns
 from imports.money import MAX_EXACT_CENTS, cents_to_decimal
 from imports.plan_spending import INTERNAL_LINE_PATTERNS, SPENDING_PATTERNS, PlanSpending
+from imports.problems import Problem
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
 from reports.messages import LANGUAGES, Messages
 
@@ -47,7 +48,13 @@ class SettingsError(ValueError):
         """The message in `words`' language."""
         if self.problem is None:
             return str(self)
-        text = words(f"cli.settings.{self.problem}", **self.values)
+        from monitor.problem_words import worded_problem  # the catalogue's words of imports/
+
+        values = {
+            name: worded_problem(value, words) if isinstance(value, Problem) else value
+            for name, value in self.values.items()
+        }
+        text = words(f"cli.settings.{self.problem}", **values)
         return (
             text
             if self.path is None
@@ -323,7 +330,7 @@ def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Setti
     except SettingsError as exc:
         raise exc.in_file(path) from None
     except ProfileError as exc:
-        raise SettingsError(f"{path}: {exc}") from None
+        raise SettingsError(f"{path}: {exc}", "profile", path, detail=exc.problem) from None
 
 
 def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> Settings:

@@ -11,6 +11,7 @@ from ledger.verification import verify_ledger
 from monitor.context import AppContext
 from monitor.ledger_check import known_heads, print_problems
 from monitor.options import json_option
+from monitor.problem_words import verify_part
 from monitor.worded import WordedCommand, WordedOption
 
 
@@ -46,7 +47,8 @@ def verify_command(app: AppContext, head: str | None, json_output: bool) -> None
         click.echo(t("cli.verify.head_printed", head=report.head))
         for known in report.heads:
             key = "cli.verify.extends" if known["extended"] else "cli.verify.does_not_extend"
-            click.echo(t(key, source=known["source"], head=known["head"]))
+            source = verify_part(known["source_said"], t.words)
+            click.echo(t(key, source=source, head=known["head"]))
         print_problems(report, t.words)
     if not report.ok:
         raise SystemExit(1)

@@ -31,6 +31,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 
+from imports.problems import listed, problem, said
 from imports.readers import FileRefused, ReadLimits
 from imports.readers.archive import open_checked_zip
 
@@ -84,7 +85,7 @@ def read_boundary_file(
     path: Path, layer: str | None = None, limits: ReadLimits | None = None
 ) -> BoundaryFile:
     """Read one boundaries file (module docstring); FileRefused when it cannot be used."""
-    read = read_geo_layer(path, layer, limits, what="boundaries", geometry="Polygon")
+    read = read_geo_layer(path, layer, limits, geometry="Polygon")
     frame, repaired, without = _usable_polygons(read.frame)
     return BoundaryFile(
         path=read.path,
@@ -103,25 +104,20 @@ def read_geo_layer(
     layer: str | None = None,
     limits: ReadLimits | None = None,
     *,
-    what: str,
     geometry: str,
     assumed_crs: str | None = None,
 ) -> GeoLayer:
     """Read one layer of a GeoJSON, Shapefile (or .zip), GeoPackage or GML file into
-    STORAGE_CRS. `what` names the file in messages ("boundaries"); `geometry` ("Polygon",
+    STORAGE_CRS. `geometry` ("Polygon",
     "Point") picks the layer of a file with several when only one has that geometry.
     `assumed_crs`: the CRS of a file that declares none (a GeoJSON then is not taken as WGS84);
     a file that declares another one is refused rather than moved."""
     path = Path(path)
     kind = _SUFFIXES.get(path.suffix.casefold())
     if kind is None:
-        raise FileRefused(
-            path,
-            f"is not a {what} file: expected GeoJSON (.geojson, .json), a Shapefile (.shp, "
-            "or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
-        )
+        raise FileRefused(path, problem("not_geodata_file"))
     if not path.is_file():
-        raise FileRefused(path, "does not exist or is not a file")
+        raise FileRefused(path, problem("file_not_found"))
     source, files = str(path), (path,)
     if path.suffix.casefold() == ".zip":
         source = _zipped_shapefile(path, layer, limits or ReadLimits())
@@ -132,24 +128,21 @@ def read_geo_layer(
     try:
         frame = gpd.read_file(source, layer=chosen, engine="pyogrio")
     except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise FileRefused(path, f"cannot be read as {kind}: {exc}") from None
+        raise FileRefused(path, problem("cannot_read_as", kind=kind, reason=str(exc))) from None
     declared = frame.crs
     if declared is not None and assumed_crs is not None and CRS(declared) != CRS(assumed_crs):
         raise FileRefused(
             path,
-            f"declares {describe_crs(CRS(declared))}, but --crs says {assumed_crs}; "
-            "leave --crs out for a file that declares its CRS",
+            problem(
+                "crs_declared_otherwise", declared=describe_crs(CRS(declared)), given=assumed_crs
+            ),
         )
     if declared is None:
         if assumed_crs is not None:
             declared = CRS(assumed_crs)
         elif kind != "GeoJSON":
-            what_missing = "no .prj file" if kind == "Shapefile" else "no srsName"
-            raise FileRefused(
-                path,
-                f"declares no coordinate reference system ({what_missing}); add it (for ETRS89 / "
-                "UTM 32N: EPSG:25832), the coordinates alone cannot tell",
-            )
+            code = "no_crs_shapefile" if kind == "Shapefile" else "no_crs_declared"
+            raise FileRefused(path, problem(code))
         else:
             declared = CRS.from_epsg(4326)  # RFC 7946: GeoJSON without a crs member is WGS84
         frame = frame.set_crs(declared)
@@ -183,9 +176,7 @@ def _sidecars(path: Path) -> list[Path]:
     if not any(p.suffix.casefold() == ".dbf" for p in found) or not any(
         p.suffix.casefold() == ".shx" for p in found
     ):
-        raise FileRefused(
-            path, "is a Shapefile without its .shx and .dbf sidecar files beside it (same name)"
-        )
+        raise FileRefused(path, problem("shapefile_without_sidecars"))
     return found
 
 
@@ -195,20 +186,22 @@ def _zipped_shapefile(path: Path, layer: str | None, limits: ReadLimits) -> str:
     with open_checked_zip(path, limits) as archive:
         members = [n for n in archive.namelist() if n.casefold().endswith(".shp")]
     if not members:
-        raise FileRefused(path, "holds no Shapefile (.shp)")
+        raise FileRefused(path, problem("zip_without_shapefile"))
     if layer is not None:
         named = [m for m in members if Path(m).stem == layer]
         if not named:
             raise FileRefused(
                 path,
-                f"has no Shapefile {layer!r}; it holds {_listing(Path(m).stem for m in members)}",
+                problem(
+                    "no_such_shapefile",
+                    layer=said(layer),
+                    found=listed([Path(m).stem for m in members]),
+                ),
             )
         members = named
     if len(members) > 1:
         raise FileRefused(
-            path,
-            f"holds several Shapefiles ({_listing(Path(m).stem for m in members)}); "
-            "name one with --layer",
+            path, problem("several_shapefiles", found=listed([Path(m).stem for m in members]))
         )
     return f"/vsizip/{path.resolve()}/{members[0]}"
 
@@ -218,22 +211,20 @@ def _choose_layer(path: Path, source: str, layer: str | None, geometry: str) -> 
     try:
         layers = pyogrio.list_layers(source)
     except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise FileRefused(path, f"cannot be read as geodata: {exc}") from None
+        raise FileRefused(path, problem("cannot_read_geodata", reason=str(exc))) from None
     names = [str(name) for name, _ in layers]
     if layer is not None:
         if layer not in names:
-            raise FileRefused(path, f"has no layer {layer!r}; its layers: {_listing(names)}")
+            raise FileRefused(
+                path, problem("no_such_layer", layer=said(layer), found=listed(names))
+            )
         return layer
     if len(names) <= 1:
         return None
     fitting = [str(name) for name, kind in layers if kind and geometry in str(kind)]
     if len(fitting) == 1:
         return fitting[0]
-    raise FileRefused(path, f"has several layers ({_listing(names)}); name one with --layer")
-
-
-def _listing(names: object) -> str:
-    return ", ".join(repr(n) for n in names)  # type: ignore[attr-defined]
+    raise FileRefused(path, problem("several_layers", found=listed(names)))
 
 
 def _usable_polygons(

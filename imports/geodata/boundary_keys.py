@@ -21,8 +21,10 @@ import shapely
 
 from imports.geodata.boundary_files import BoundaryFile
 from imports.german_values import normalise_codes
-from imports.master_data.columns import MasterDataError, column_key
-from imports.master_data.districts import NAME_ALIASES
+from imports.header_detection import doubled_columns
+from imports.master_data.columns import MasterDataError, column_key, doubled_fields
+from imports.master_data.districts import NAME_ALIASES, PLAIN_NAME_ALIASES
+from imports.problems import Problem, joined, listed, problem, said
 
 _NAME_KEYS = {column_key(n) for n in NAME_ALIASES}
 
@@ -119,10 +121,7 @@ def _key_field(
     fields = boundaries.fields
     if key is not None:
         if key not in fields:
-            raise MasterDataError(
-                f"{boundaries.path.name}: --key {key!r} is not a field of layer "
-                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
-            )
+            raise _not_a_field(boundaries, "--key", key)
         return key
     scores = {
         field: int(normalise_codes(boundaries.frame[field].astype(object)).isin(list(known)).sum())
@@ -130,11 +129,14 @@ def _key_field(
     }
     best = max(scores, key=lambda f: scores[f], default=None)
     if best is None or scores[best] == 0:
-        hint = "; with --create-districts name the key field with --key" if create else ""
         raise MasterDataError(
-            f"{boundaries.path.name}: no field of layer {boundaries.layer!r} holds the codes of "
-            f"the {len(known)} districts in the ledger; name the key field with --key. Its "
-            f"fields: {_describe(boundaries)}{hint}"
+            problem(
+                "no_key_field_creating" if create else "no_key_field",
+                file=boundaries.path.name,
+                layer=said(boundaries.layer),
+                count=len(known),
+                fields=_describe(boundaries),
+            )
         )
     return best
 
@@ -142,23 +144,50 @@ def _key_field(
 def _name_field(boundaries: BoundaryFile, name: str | None, key: str) -> str | None:
     if name is not None:
         if name not in boundaries.fields:
-            raise MasterDataError(
-                f"{boundaries.path.name}: --name {name!r} is not a field of layer "
-                f"{boundaries.layer!r}; its fields: {_describe(boundaries)}"
-            )
+            raise _not_a_field(boundaries, "--name", name)
         return name
-    for field in boundaries.fields:
+    fields = list(boundaries.fields)
+    for field in fields:
         if field != key and (column_key(field) in _NAME_KEYS or column_key(field).endswith("name")):
+            _refuse_second_name(
+                boundaries, fields, {"key": fields.index(key), "name": fields.index(field)}
+            )
             return field
     return None
 
 
-def _describe(boundaries: BoundaryFile) -> str:
+def _refuse_second_name(
+    boundaries: BoundaryFile, fields: list[str], columns: dict[str, int]
+) -> None:
+    """Two fields that both say "the name" (`Name` and `Bezeichnung`): which one the districts
+    are called by is not for the program to guess (issue 15); `--name` says it."""
+    found = doubled_columns(fields, columns, {"name": PLAIN_NAME_ALIASES})
+    if found:
+        where = problem("where_layer", layer=said(boundaries.layer or boundaries.path.name))
+        raise doubled_fields(boundaries.path.name, where, found)
+
+
+def _not_a_field(boundaries: BoundaryFile, option: str, field: str) -> MasterDataError:
+    """--key or --name naming no field of the layer: the refusal lists the fields."""
+    return MasterDataError(
+        problem(
+            "not_a_field",
+            file=boundaries.path.name,
+            option=option,
+            field=said(field),
+            layer=said(boundaries.layer),
+            fields=_describe(boundaries),
+        )
+    )
+
+
+def _describe(boundaries: BoundaryFile) -> Problem:
+    """The layer's fields, each with its first values, for a message that asks to choose."""
     parts = []
     for field in boundaries.fields:
         sample = normalise_codes(boundaries.frame[field].astype(object)).dropna().head(3)
-        parts.append(f"{field} ({', '.join(map(repr, sample))})")
-    return "; ".join(parts) or "none"
+        parts.append(problem("named_with", name=field, detail=listed(sample.tolist())))
+    return joined(parts, "; ") if parts else problem("none_found")
 
 
 def _natural(code: str) -> tuple[int, str]:

@@ -23,10 +23,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from imports.master_data.columns import MISSING_SYMBOLS, MasterDataError
+from imports.header_detection import doubled_columns
+from imports.master_data.columns import (
+    MISSING_SYMBOLS,
+    MasterDataError,
+    doubled_fields,
+    sheet_where,
+)
 from imports.master_data.official_symbols import symbol_meanings
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
+from imports.problems import Problem, listed, problem
 from imports.readers import ReadLimits, read_tables
 
 GRID_CRS = "EPSG:3035"
@@ -65,10 +72,14 @@ def parse_grid(
     header_index, headers = _find_header(sheet.rows, wanted)
     if header_index is None:
         raise MasterDataError(
-            f"{path.name}: no header row names the column {value!r}"
-            + (f" and {weight!r}" if weight else "")
-            + f"; first row: {_first_row(sheet.rows)}"
+            problem(
+                "grid_without_column",
+                file=path.name,
+                columns=listed(wanted),
+                first=_first_row(sheet.rows),
+            )
         )
+    _refuse_doubled(path, sheet.name, sheet.first_row_number + header_index, headers, wanted)
     body = [list(r) for r in sheet.rows[header_index + 1 :]]
     width = len(headers)
     frame = pd.DataFrame([(r + [None] * width)[:width] for r in body], columns=range(width))
@@ -78,7 +89,7 @@ def parse_grid(
     columns = {"value": headers[position[_key(value)]]}
     errors: list[RowError] = []
 
-    def error(mask: pd.Series, column: str, message: str) -> None:
+    def error(mask: pd.Series, column: str, message: Problem) -> None:
         errors.extend(
             RowError(path.name, sheet.name, int(row), column, message)
             for row in frame.index[mask.to_numpy()]
@@ -105,7 +116,7 @@ def parse_grid(
                 sheet.name,
                 int(row),
                 columns.get("cell", columns.get("x")),
-                f"cell {code} already in row {first_row[code]}",
+                problem("cell_again", cell=str(code), row=int(first_row[code])),
             )
         )
     cells = cells[~repeated].reset_index(drop=True)
@@ -124,8 +135,26 @@ def _key(header: object) -> str:
     return str(header or "").strip().casefold()
 
 
-def _first_row(rows: list[list[object]]) -> str:
-    return ", ".join(repr(c) for c in (rows[0] if rows else []) if c is not None) or "(empty)"
+def _refuse_doubled(
+    path: Path, sheet: str, row: int, headers: list[object], wanted: list[str]
+) -> None:
+    """Two columns named alike (two `Einwohner`, two `x_mp_1km`): which one holds the cells'
+    values is not for the program to guess (issue 15)."""
+    names = [str(h or "").strip() for h in headers]
+    fields = {"value": wanted[0], "weight": wanted[1] if len(wanted) > 1 else None}
+    fields |= {name: name for pair in _CENTRES.values() for name in pair}
+    aliases = {field: (name,) for field, name in fields.items() if name is not None}
+    keys = [_key(n) for n in names]
+    columns = {
+        field: keys.index(_key(name)) for field, (name,) in aliases.items() if _key(name) in keys
+    }
+    found = doubled_columns(names, columns, aliases)
+    if found:
+        raise doubled_fields(path.name, sheet_where(sheet, row), found)
+
+
+def _first_row(rows: list[list[object]]) -> str | Problem:
+    return listed([c for c in (rows[0] if rows else []) if c is not None]) or problem("none_found")
 
 
 def _find_header(rows: list[list[object]], wanted: list[str]) -> tuple[int | None, list[object]]:
@@ -144,7 +173,7 @@ def _locate(path, frame, headers, position, columns, error):  # type: ignore[no-
             x, bad_x, _ = parse_statistics(frame[position[x_name]])
             y, bad_y, _ = parse_statistics(frame[position[y_name]])
             blank = x.isna() | y.isna()
-            error(bad_x | bad_y | blank, columns["x"], "not a cell centre (metres in EPSG:3035)")
+            error(bad_x | bad_y | blank, columns["x"], problem("not_cell_centre"))
             ids = _id_column(frame, headers)
             if ids is not None:
                 columns["cell"] = headers[ids]
@@ -161,15 +190,17 @@ def _locate(path, frame, headers, position, columns, error):  # type: ignore[no-
     ids = _id_column(frame, headers)
     if ids is None:
         raise MasterDataError(
-            f"{path.name}: neither cell centres (x_mp_100m/y_mp_100m, x_mp_1km/y_mp_1km) nor "
-            "INSPIRE cell ids (100mN…E…, 1kmN…E…, CRS3035RES100mN…E…) found; columns: "
-            + ", ".join(repr(h) for h in headers if h is not None)
+            problem(
+                "grid_without_cells",
+                file=path.name,
+                columns=listed([h for h in headers if h is not None]),
+            )
         )
     columns["cell"] = headers[ids]
     cell = frame[ids].map(lambda v: str(v).strip() if v is not None else None)
     parsed = cell.map(_corner)
     bad = parsed.isna()
-    error(bad, columns["cell"], "not an INSPIRE grid cell id (100mN…E…, 1kmN…E…, CRS3035RES…)")
+    error(bad, columns["cell"], problem("not_cell_id"))
     size = parsed.map(lambda p: p[0] if p else np.nan)
     x = parsed.map(lambda p: p[1] + p[0] / 2 if p else np.nan).astype(float)
     y = parsed.map(lambda p: p[2] + p[0] / 2 if p else np.nan).astype(float)
@@ -208,7 +239,7 @@ def _read_measure(raw: pd.Series, column: str, error) -> tuple[pd.Series, pd.Ser
     symbol = stripped.map(lambda v: isinstance(v, str) and v.casefold() in MISSING_SYMBOLS)
     meanings = symbol_meanings(stripped[symbol])
     values, bad, missing = parse_statistics(stripped.mask(symbol, None))
-    error(bad, column, "not a number")
+    error(bad, column, problem("not_a_number"))
     negative = values < 0
     if negative.any():
         meanings["negative"] = int(negative.sum())

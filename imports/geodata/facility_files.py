@@ -36,17 +36,19 @@ from pyproj.exceptions import CRSError
 
 from imports.geodata.boundary_files import STORAGE_CRS, read_geo_layer
 from imports.german_values import parse_dates
+from imports.header_detection import doubled_columns
 from imports.master_data.columns import (
     MEASURE_ALIASES,
     MasterDataError,
     TableSpec,
     column_key,
+    doubled_fields,
     find_table,
     missing_table,
 )
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
-from imports.problems import problem, said
+from imports.problems import Problem, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 FACILITY_FIELDS = ("type", "name", "measure", "valid_from", "valid_to")
@@ -62,7 +64,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "x": ("x", "Rechtswert", "Ostwert", "easting", "east", "x-Koordinate"),
     "y": ("y", "Hochwert", "Nordwert", "northing", "north", "y-Koordinate"),
 }
-_DATE_HINT = "expected a date such as 31.12.2024, 2024-12-31 or an Excel date"
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def read_facility_file(
     as a whole cannot be used; row problems are in `errors`."""
     path = Path(path)
     if options.type is not None and options.type_field is not None:
-        raise MasterDataError("give either --type TYPE or --type-field FIELD, not both")
+        raise MasterDataError(problem("type_and_type_field"))
     crs = _checked_crs(options.crs)
     if path.suffix.casefold() in _GEODATA:
         return _read_geodata(path, options, crs, limits)
@@ -120,19 +121,14 @@ def _checked_crs(text: str | None) -> str | None:
     try:
         CRS(text)
     except CRSError:
-        raise MasterDataError(
-            f"--crs {text!r} is not a coordinate reference system; expected EPSG:NNNN, such as "
-            "EPSG:25832 (ETRS89 / UTM 32N) or EPSG:31466 (Gauß-Krüger zone 2)"
-        ) from None
+        raise MasterDataError(problem("not_crs", value=said(text))) from None
     return text
 
 
 def _read_geodata(
     path: Path, options: FacilityOptions, crs: str | None, limits: ReadLimits | None
 ) -> FacilityFile:
-    layer = read_geo_layer(
-        path, options.layer, limits, what="facilities", geometry="Point", assumed_crs=crs
-    )
+    layer = read_geo_layer(path, options.layer, limits, geometry="Point", assumed_crs=crs)
     frame = layer.frame
     numbers = pd.RangeIndex(1, len(frame) + 1)
     geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
@@ -150,6 +146,7 @@ def _read_geodata(
     )  # fmt: skip
     columns = _field_columns(list(attributes.columns), options)
     _refuse_unknown_fields(path, options, list(attributes.columns))
+    _refuse_doubled(path, layer.layer, list(attributes.columns), columns, options)
     errors: list[RowError] = []
     fields = _fields(attributes, columns, options, path.name, layer.layer, errors)
     places = fields.assign(x=xs, y=ys)[present]
@@ -211,7 +208,7 @@ def _read_table(
     unplaced = ~np.isfinite(x) | ~np.isfinite(y)
     unplaced &= coordinates[first].notna().to_numpy() & coordinates[second].notna().to_numpy()
     errors += table.errors(
-        pd.Series(unplaced, index=raw.index), first, f"cannot be placed from {source}"
+        pd.Series(unplaced, index=raw.index), first, problem("cannot_place", crs=source)
     )
     columns = {f: table.header(f) for f in table.columns}
     if options.type is not None:
@@ -231,6 +228,24 @@ def _read_table(
         errors=tuple(sorted(errors, key=lambda e: (e.row, e.column or ""))),
         files=(path,),
     )
+
+
+def unknown_measures(read: FacilityFile, known: set[str]) -> list[RowError]:
+    """A row error for each place whose measure is not in the catalogue in force (`known`)."""
+    named = read.places.dropna(subset=["measure"])
+    column = read.columns.get("measure", "measure")
+    where = problem("in_measure_catalogue" if known else "in_ledger_without_measures")
+    return [
+        RowError(
+            read.path.name,
+            read.layer or "",
+            int(row),
+            column,
+            problem("place_measure_unknown", measure=said(code), where=where),
+        )
+        for row, code in zip(named["row"], named["measure"], strict=True)
+        if code not in known
+    ]
 
 
 def _table_aliases(options: FacilityOptions) -> dict[str, tuple[str, ...]]:
@@ -262,13 +277,34 @@ def _field_columns(fields: list[str], options: FacilityOptions) -> dict[str, str
     return found
 
 
+def _refuse_doubled(
+    path: Path,
+    layer: str | None,
+    fields: list[str],
+    columns: dict[str, str],
+    options: FacilityOptions,
+) -> None:
+    """Two attributes for one field (`name` and `Bezeichnung`): which one a place is called by
+    is not for the program to guess (issue 15); --name-field / --type-field say it."""
+    aliases = {f: a for f, a in _table_aliases(options).items() if f in FACILITY_FIELDS}
+    found = doubled_columns(fields, {f: fields.index(c) for f, c in columns.items()}, aliases)
+    if found:
+        where = problem("where_layer", layer=said(layer or path.name))
+        raise doubled_fields(path.name, where, found)
+
+
 def _refuse_unknown_fields(path: Path, options: FacilityOptions, fields: list[str]) -> None:
     for option, field in (("--type-field", options.type_field),
                           ("--name-field", options.name_field)):  # fmt: skip
         if field is not None and field not in fields:
             raise MasterDataError(
-                f"{path.name}: {option} {field!r} is not a field; fields: "
-                + (", ".join(repr(f) for f in fields) or "none")
+                problem(
+                    "not_a_place_field",
+                    file=path.name,
+                    option=option,
+                    field=said(field),
+                    fields=listed(fields) or problem("none_found"),
+                )
             )
 
 
@@ -289,25 +325,22 @@ def _fields(
             return _nones(raw.index)
         return raw[columns[field]].map(_text)
 
-    def error(mask: pd.Series, field: str, message: str) -> None:
+    def error(mask: pd.Series, field: str, message: Problem) -> None:
         column = headers.get(field, field)
         errors.extend(RowError(file, sheet, int(r), column, message) for r in raw.index[mask])
 
     if options.type is not None:
         kind = pd.Series(options.type.strip(), index=raw.index, dtype=object)
     elif "type" not in columns:
-        raise MasterDataError(
-            f"{file}: no type for the places: give --type TYPE (all places of the file are of "
-            "that type) or --type-field FIELD, or add a column 'type' (Typ, Art)"
-        )
+        raise MasterDataError(problem("places_without_type", file=file))
     else:
         kind = text("type")
-        error(kind.isna().to_numpy(), "type", "no type: every place needs one")
+        error(kind.isna().to_numpy(), "type", problem("needs_place_type"))
     dates = {}
     for field in ("valid_from", "valid_to"):
         if field in columns:
             parsed, bad = parse_dates(raw[columns[field]])
-            error(bad.to_numpy(), field, f"not a date; {_DATE_HINT}")
+            error(bad.to_numpy(), field, problem("not_valid_date"))
             dates[field] = pd.Series(
                 [None if pd.isna(v) else v.date() for v in parsed], index=raw.index, dtype=object
             )
@@ -317,7 +350,7 @@ def _fields(
         bool(f is not None and t is not None and t < f)
         for f, t in zip(dates["valid_from"], dates["valid_to"], strict=True)
     ]
-    error(np.array(reversed_, dtype=bool), "valid_to", "ends before it begins (valid_from)")
+    error(np.array(reversed_, dtype=bool), "valid_to", problem("ends_before_valid_from"))
     return pd.DataFrame(
         {
             "type": kind,

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from imports.problems import ProblemError, problem
 
-class NetworkUnavailable(RuntimeError):
+
+class NetworkUnavailable(ProblemError):
     """pyrosm is not installed, or the file holds no walkable way."""
 
 
@@ -41,15 +43,17 @@ def read_walking_network(path: Path, crs: str) -> WalkingNetwork:
         from pyrosm import OSM
         from pyrosm.exceptions import PBFException
     except ImportError as exc:  # optional dependency
-        raise NetworkUnavailable(
-            "pyrosm is not installed: pip install 'budget-impact-monitor[network]'"
-        ) from exc
+        raise NetworkUnavailable(problem("pyrosm_missing")) from exc
     try:
         found = OSM(str(path)).get_network(network_type="walking", nodes=True)
     except (PBFException, OSError, ValueError) as exc:  # not an OSM PBF file, or unreadable
-        raise NetworkUnavailable(f"{path}: {exc}") from None
+        raise NetworkUnavailable(
+            problem("in_file", file=path.name, detail=problem("not_osm_extract", reason=str(exc)))
+        ) from None
     if found is None or found[1] is None or len(found[1]) == 0:
-        raise NetworkUnavailable(f"{path}: no walkable ways in this extract")
+        raise NetworkUnavailable(
+            problem("in_file", file=path.name, detail=problem("no_walkable_ways"))
+        )
     nodes, edges = found
     nodes = nodes.drop_duplicates("id").set_crs("EPSG:4326", allow_override=True).to_crs(crs)
     row = {node: i for i, node in enumerate(nodes["id"].to_numpy())}

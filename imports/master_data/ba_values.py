@@ -87,8 +87,13 @@ def read_ba_table(
                 found["sheet"],
                 int(found["row"]),
                 cells.at[index, "header"],
-                f"district {found['district']!r}, indicator {found['indicator']!r}, period "
-                f"{found['period']} already in row {int(frame.at[first, 'row'])}",
+                problem(
+                    "indicator_value_again",
+                    district=said(found["district"]),
+                    indicator=said(found["indicator"]),
+                    period=str(found["period"]),
+                    row=int(frame.at[first, "row"]),
+                ),
             )
         )
     frame = frame.drop(index=list(repeated.index))

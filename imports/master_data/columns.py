@@ -55,7 +55,15 @@ import pandas as pd
 from imports.german_values import is_blank
 from imports.header_detection import HEADER_SEARCH_ROWS, column_letter, header_key
 from imports.postings import RowError
-from imports.problems import Problem, ProblemError, listed, problem, said, table_title
+from imports.problems import (
+    Problem,
+    ProblemError,
+    joined,
+    listed,
+    problem,
+    said,
+    table_title,
+)
 from imports.readers import RawSheet
 
 _SEPARATORS = re.compile(r"[\s.\-_\u2010-\u2015]+")
@@ -422,16 +430,32 @@ def _refuse_doubled_fields(
         if len(fits) == 1 and fits[0] in table.columns:
             first = table.columns[fits[0]]
             found.append(
-                f"{fits[0]}: columns {table.headers[first]!r} ({column_letter(first)}) and "
-                f"{table.headers[index]!r} ({column_letter(index)})"
+                problem(
+                    "doubled_column",
+                    field=said(fits[0]),
+                    first=said(table.headers[first]),
+                    first_letter=column_letter(first),
+                    second=said(table.headers[index]),
+                    second_letter=column_letter(index),
+                )
             )
     if found:
-        row = f", header in row {table.header_row}" if table.header_row is not None else ""
-        raise MasterDataError(
-            f"{table.file}: two columns for one field in sheet {table.sheet.name!r}{row}: "
-            + "; ".join(found)
-            + "; only one can be read and nothing says which is meant: keep one"
-        )
+        raise doubled_fields(table.file, sheet_where(table.sheet.name, table.header_row), found)
+
+
+def sheet_where(sheet: str, header_row: int | None) -> Problem:
+    """Where a table's header is, as a doubled-field refusal names it."""
+    if header_row is None:
+        return problem("where_sheet", sheet=said(sheet))
+    return problem("where_sheet_row", sheet=said(sheet), row=header_row)
+
+
+def doubled_fields(file: str, where: Problem, found: Sequence[Problem]) -> MasterDataError:
+    """The refusal of a header in which two columns map to one field (`doubled_column`s), for
+    master data, geodata and places alike."""
+    return MasterDataError(
+        problem("doubled_fields", file=file, where=where, found=joined(found, "; "))
+    )
 
 
 def _label(cell: object) -> bool:

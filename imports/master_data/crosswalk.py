@@ -105,7 +105,7 @@ def read_crosswalk(path: Path, limits: ReadLimits | None = None) -> Crosswalk:
         pairs = pd.DataFrame({"a": normalise_codes(raw["from"]), "b": normalise_codes(raw["to"])})
     pairs = pairs.dropna().drop_duplicates().reset_index(drop=True)
     if pairs.empty:
-        raise MasterDataError(f"{path.name}: the crosswalk lists no pair of codes")
+        raise MasterDataError(problem("crosswalk_without_pairs", file=path.name))
     return Crosswalk(path, pairs)
 
 
@@ -113,11 +113,12 @@ def _json_pairs(path: Path) -> pd.DataFrame:
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MasterDataError(f"{path.name}: not a readable JSON crosswalk: {exc}") from None
+        raise MasterDataError(
+            problem("crosswalk_not_json", file=path.name, reason=str(exc))
+        ) from None
     if not isinstance(document, dict):
         raise MasterDataError(
-            f"{path.name}: a JSON crosswalk is an object {{code: [codes]}}, not a "
-            f"{type(document).__name__}"
+            problem("crosswalk_not_object", file=path.name, found=type(document).__name__)
         )
     rows = [
         (str(key), str(code))
@@ -174,19 +175,23 @@ def join_through(
     joined_values = joined_values[~joined_values["district"].isin(mismatch)]
     joined_population = joined_population[~joined_population["district"].isin(mismatch)]
     if joined_values.empty and joined_population.empty:
-        counts = (
-            f"{len(sources)} codes in the file, {len(known)} districts, "
-            f"{len(crosswalk.pairs)} pairs in the crosswalk"
+        counts = problem(
+            "crosswalk_counts",
+            codes=len(sources),
+            districts=len(known),
+            pairs=len(crosswalk.pairs),
         )
         if pairs.empty:
             raise MasterDataError(
-                f"{crosswalk.path.name}: links no code of the file to a district in the ledger "
-                f"({counts})"
+                problem("crosswalk_links_nothing", file=crosswalk.path.name, counts=counts)
             )
         raise MasterDataError(
-            f"{crosswalk.path.name}: carries no value: every district it links the file to is "
-            f"split, lacks a population to weight by, or fails the population check ({counts}; "
-            f"population check failed for {', '.join(sorted(mismatch)) or 'none'})"
+            problem(
+                "crosswalk_carries_nothing",
+                file=crosswalk.path.name,
+                counts=counts,
+                failed=", ".join(sorted(mismatch)) or problem("none_found"),
+            )
         )
     lost = set(unweighted) | set(mismatch)
     summary = _summary(crosswalk, pairs, fan_out, carried, parts, sources, known, lost)

@@ -38,9 +38,13 @@ from imports.postings import RowError
 from imports.problems import problem, said
 from imports.readers import ReadLimits, read_tables
 
-NAME_ALIASES = (
+# Headers that say "the name": two of them beside each other are two names for one field.
+PLAIN_NAME_ALIASES = (
     "name", "Bezeichnung", "district name", "Sozialraumname", "Sozialraumbezeichnung",
     "Bezeichnung Sozialraum", "Stadtteilname", "Name des Sozialraums",
+)  # fmt: skip
+NAME_ALIASES = (
+    *PLAIN_NAME_ALIASES,
     # Only when a code-like column took the code (module docstring of columns):
     "Sozialraum", "Stadtteil", "Bezirk", "Ortsteil", "Quartier",
 )  # fmt: skip
@@ -140,8 +144,12 @@ def _districts(table: Table) -> tuple[pd.DataFrame, list[RowError], Skipped]:
             table.error(
                 row,
                 "name",
-                f"district {frame.at[row, 'district']!r} is named "
-                f"{frame.at[earlier, 'name']!r} in row {earlier}: one name per district",
+                problem(
+                    "district_named_otherwise",
+                    district=said(frame.at[row, "district"]),
+                    name=said(frame.at[earlier, "name"]),
+                    row=int(earlier),
+                ),
             )
         )
     frame = frame[~frame.index.isin(list(first.index))]  # repeats: identical or reported
@@ -165,7 +173,7 @@ def _population(table: Table, names: Table) -> tuple[pd.DataFrame, list[RowError
     errors += table.errors(
         bad_count,
         "population",
-        raw["population"].map(lambda v: f"not a number of inhabitants (a whole number): {v!r}"),
+        raw["population"].map(lambda v: problem("not_inhabitants", value=said(v))),
     )
     # Every code of the districts sheet, also of rows rejected there: one error per mistake.
     known = set(normalise_codes(names.raw()[0]["district"]).dropna())
@@ -174,7 +182,11 @@ def _population(table: Table, names: Table) -> tuple[pd.DataFrame, list[RowError
         errors += table.errors(
             unknown,
             "district",
-            code.map(lambda c: f"district {c!r} is not in sheet {names.sheet.name!r}"),
+            code.map(
+                lambda c: problem(
+                    "district_not_in_sheet", district=said(c), sheet=said(names.sheet.name)
+                )
+            ),
         )
     frame = pd.DataFrame({"district": code, "year": years, "population": counts})
     rejected = {e.row for e in errors}
@@ -189,8 +201,12 @@ def _population(table: Table, names: Table) -> tuple[pd.DataFrame, list[RowError
             table.error(
                 row,
                 "year",
-                f"district {frame.at[row, 'district']!r} has a population for "
-                f"{frame.at[row, 'year']} already in row {earlier}",
+                problem(
+                    "population_again",
+                    district=said(frame.at[row, "district"]),
+                    year=str(frame.at[row, "year"]),
+                    row=int(earlier),
+                ),
             )
         )
     frame = frame[~frame.index.isin(list(first.index))].astype(
@@ -259,8 +275,7 @@ def unknown_districts(
                 str(where),
                 int(row),
                 column or "district",
-                f"unknown district {code!r}: not among the {len(known_codes)} imported "
-                "districts (import the districts file first, or correct the code)",
+                problem("district_unknown", district=said(code), count=len(known_codes)),
             )
         )
     return errors

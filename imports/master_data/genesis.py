@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from imports.master_data.columns import MISSING_SYMBOLS, MasterDataError
+from imports.problems import problem
 from imports.readers.model import RawSheet
 
 _CLASSIC_TITLE = re.compile(r"^\s*(GENESIS-)?Tabelle\s*:", re.IGNORECASE)
@@ -87,9 +88,7 @@ def _flat(sheet: RawSheet) -> list[list[object]]:
         numbers[0] if numbers else None,
     )
     if regional is None or "value_variable_code" not in at:
-        raise MasterDataError(
-            f"{sheet.name}: a GENESIS flat file without a regional variable or value_variable_code"
-        )
+        raise MasterDataError(problem("genesis_without_region", file=sheet.name))
     others = [n for n in numbers if n != regional]
     units: dict[str, set[str]] = {}
     for row in sheet.rows[header_at + 1 :]:
@@ -124,7 +123,7 @@ def _classic(sheet: RawSheet) -> list[list[object]]:
     )
     data = [i for i in range(end) if _is_data(source[i])]
     if not data:
-        raise MasterDataError(f"{sheet.name}: a GENESIS table without data lines")
+        raise MasterDataError(problem("genesis_without_data", file=sheet.name))
     heading_rows = [source[i] for i in range(data[0]) if source[i]]
     width = max(len(source[i]) for i in data)
     period_columns = {
@@ -136,8 +135,7 @@ def _classic(sheet: RawSheet) -> list[list[object]]:
     value_columns = sorted(period_columns) or _numeric_columns(source, data, width)
     if len(value_columns) != 1:
         raise MasterDataError(
-            f"{sheet.name}: this GENESIS table has {len(value_columns)} value columns side by "
-            "side; export it as a flat file (ffcsv), which has one value per line"
+            problem("genesis_side_by_side", file=sheet.name, count=len(value_columns))
         )
     [column] = value_columns
     period = period_columns.get(column)

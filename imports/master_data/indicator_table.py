@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from imports.header_detection import column_letter
 from imports.master_data.columns import MasterDataError, column_key
 from imports.master_data.districts import MISSING_SYMBOLS
 from imports.master_data.periods import Period
 from imports.panel_file import parse_statistics
 from imports.postings import RowError
+from imports.problems import Problem, joined, listed, problem, said
 
 VALUE_FIELDS = ("district", "indicator", "period", "period_start", "period_end", "value")
 POPULATION_FIELDS = ("district", "period", "period_start", "period_end", "population")
@@ -77,8 +79,12 @@ class IndicatorNames:
                     key = column_key(name, keep_unit=keep)
                     if index.get(key, code) != code:
                         raise MasterDataError(
-                            f"the header {name!r} is an alias of two indicators: "
-                            f"{index[key]} and {code} ([indicators.CODE] columns in settings)"
+                            problem(
+                                "alias_of_two_indicators",
+                                header=said(name),
+                                first=index[key],
+                                second=code,
+                            )
                         )
                     index[key] = code
 
@@ -92,12 +98,12 @@ class IndicatorNames:
 
     def positions(
         self, cells: Sequence[object], mapped: Mapping[str, int]
-    ) -> tuple[dict[int, str], list[str]]:
+    ) -> tuple[dict[int, str], list[Problem]]:
         """Column index -> indicator code for the unclaimed columns; and conflicts (two columns
         matching one indicator equally well)."""
         taken = set(mapped.values())
         found: dict[int, str] = {}
-        conflicts: list[str] = []
+        conflicts: list[Problem] = []
         for index_of, keep in ((self.exact, True), (self.loose, False)):
             claimed = set(found.values())
             this_round: dict[str, int] = {}
@@ -108,18 +114,32 @@ class IndicatorNames:
                 if code is None or code in claimed:
                     continue
                 if code in this_round:
-                    first = cells[this_round[code]]
-                    conflicts.append(f"indicator {code}: columns {str(first)!r} and {str(cell)!r}")
+                    first = this_round[code]
+                    conflicts.append(
+                        problem(
+                            "doubled_column",
+                            field=said(code),
+                            first=said(str(cells[first])),
+                            first_letter=column_letter(first),
+                            second=said(str(cell)),
+                            second_letter=column_letter(i),
+                        )
+                    )
                     continue
                 this_round[code] = i
                 found[i] = code
         return found, conflicts
 
-    def describe(self) -> str:
+    def describe(self) -> Problem:
+        """The configured indicators and their headers, as a hint names them."""
         if not self.aliases:
-            return "no indicators are configured ([indicators.CODE] columns in settings)"
-        return "; ".join(
-            f"{code}: {', '.join(map(repr, names))}" for code, names in self.aliases.items()
+            return problem("no_indicators_configured")
+        return joined(
+            [
+                problem("indicator_headers", code=code, headers=listed(names))
+                for code, names in self.aliases.items()
+            ],
+            "; ",
         )
 
 

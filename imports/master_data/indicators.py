@@ -49,10 +49,12 @@ from imports.master_data.columns import (
     Table,
     TableSpec,
     district_aliases,
+    doubled_fields,
     earlier_rows,
     find_table,
     finish,
     missing_table,
+    sheet_where,
 )
 from imports.master_data.districts import POPULATION_ALIASES, read_counts
 from imports.master_data.genesis import as_long_sheet, genesis_layout
@@ -67,14 +69,13 @@ from imports.master_data.indicator_table import (
 )
 from imports.master_data.official_symbols import merge_meanings, symbol_meanings
 from imports.master_data.periods import (
-    PERIOD_HINT,
     Period,
     parse_period_option,
     read_periods,
     resolve_periods,
 )
 from imports.postings import RowError
-from imports.problems import problem, said
+from imports.problems import listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 _SHEETS = ("Indikatoren", "Indikatorwerte", "Kennzahlen", "Werte", "indicators", "values")
@@ -122,7 +123,7 @@ def parse_indicators(
     if period is not None:
         fixed = parse_period_option(period)
         if not isinstance(fixed, Period):
-            raise MasterDataError(f"--period {period!r} is not a period; {PERIOD_HINT}")
+            raise MasterDataError(problem("not_period_option", value=said(period)))
     names = IndicatorNames(indicator_columns or {})
     sheets = read_tables(path, limits or ReadLimits())
     if ba := ba_sheets(sheets):
@@ -152,8 +153,13 @@ def parse_indicators(
 def _refuse_double_period(path: Path, table: Table, fixed: Period | None) -> None:
     if fixed is not None and "period" in table.columns:
         raise MasterDataError(
-            f"{path.name}: --period {fixed.label} was given, but sheet {table.sheet.name!r} has "
-            f"its own period column {table.header('period')!r}; leave out --period, or the column"
+            problem(
+                "period_twice",
+                file=path.name,
+                period=fixed.label,
+                sheet=said(table.sheet.name),
+                column=said(table.header("period")),
+            )
         )
 
 
@@ -166,7 +172,7 @@ def _periods(
     parsed, bad, blank = read_periods(raw["period"])
     errors = table.errors(blank, "period", problem("needs_period"))
     errors += table.errors(
-        bad, "period", raw["period"].map(lambda v: f"not a period: {v!r}; {PERIOD_HINT}")
+        bad, "period", raw["period"].map(lambda v: problem("not_period", value=said(v)))
     )
     return parsed, errors
 
@@ -196,9 +202,13 @@ def _long(
             table.error(
                 row,
                 where,
-                f"district {frame.at[row, 'district']!r}, indicator "
-                f"{frame.at[row, 'indicator']!r}, period {frame.at[row, 'period']} already in row "
-                f"{first}",
+                problem(
+                    "indicator_value_again",
+                    district=said(frame.at[row, "district"]),
+                    indicator=said(frame.at[row, "indicator"]),
+                    period=str(frame.at[row, "period"]),
+                    row=int(first),
+                ),
             )
         )
     frame = frame[~frame.index.isin(list(repeated.index))]
@@ -241,16 +251,16 @@ def _wide(
     positions, conflicts = names.positions(table.header_cells, table.columns)
     positions = dict(sorted(positions.items()))  # values in the file's column order
     if conflicts:
-        raise MasterDataError(
-            f"{path.name}: two columns for one indicator in sheet {table.sheet.name!r}: "
-            + "; ".join(conflicts)
-        )
+        raise doubled_fields(path.name, sheet_where(table.sheet.name, table.header_row), conflicts)
     if zero_rows_missing and len(positions) < 2:
-        found = ", ".join(repr(table.headers[i]) for i in positions) or "none"
+        found = listed([table.headers[i] for i in positions])
         raise MasterDataError(
-            f"{path.name}: the convention that a row of zeros was not computed "
-            "([indicator_files] all_zero_rows_missing) needs at least two indicator columns to "
-            f"tell such a row from a true zero; sheet {table.sheet.name!r} has {found}"
+            problem(
+                "zero_rows_need_two_indicators",
+                file=path.name,
+                sheet=said(table.sheet.name),
+                found=found or problem("none_found"),
+            )
         )
     raw, skipped = table.raw()
     raw, aggregates = _without_aggregates(raw, aggregates_from)
@@ -270,7 +280,12 @@ def _wide(
             table.error(
                 row,
                 "period" if fixed is None else "district",
-                f"district {district[row]!r}, period {periods[row].label} already in row {first}",
+                problem(
+                    "district_period_again",
+                    district=said(district[row]),
+                    period=periods[row].label,
+                    row=int(first),
+                ),
             )
         )
     rejected = raw.index.isin(list(row_errors | set(repeated.index)))
@@ -302,7 +317,7 @@ def _wide(
         errors += table.errors(
             bad,
             "population",
-            raw["population"].map(lambda v: f"not a number of inhabitants (a whole number): {v!r}"),
+            raw["population"].map(lambda v: problem("not_inhabitants", value=said(v))),
         )
         keep = ~rejected & ~bad.to_numpy() & ~absent.to_numpy()
         population = population_frame(district[keep], periods[keep], counts[keep])

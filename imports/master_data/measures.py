@@ -52,14 +52,13 @@ from imports.master_data.columns import (
 )
 from imports.master_data.periods import describe_days, describe_window, overlaps, share_sums
 from imports.postings import RowError
-from imports.problems import Problem, problem
+from imports.problems import Problem, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 RULE_FIELDS = ("cost_center", "product", "account", "order")
 MEASURE_FIELDS = ("measure", "name", "program", "start", "end", *RULE_FIELDS)
 ALLOCATION_FIELDS = ("measure", "district", "share", "valid_from", "valid_to", "basis")
 SHARE_TOLERANCE = Decimal("1e-6")
-_DATE_HINT = "expected a date such as 31.12.2024, 2024-12-31 or an Excel date"
 
 MEASURES = TableSpec(
     "measures",
@@ -136,13 +135,15 @@ def parse_measures(
     if catalog is None:
         raise missing_table(path, sheets, MEASURES)
     if not any(f in catalog.columns for f in RULE_FIELDS):
-        rules = ", ".join(
-            f"{f} ({', '.join(repr(a) for a in MEASURES.fields[f][:3])})" for f in RULE_FIELDS
-        )
+        rules = ", ".join(f"{f} ({listed(MEASURES.fields[f][:3])})" for f in RULE_FIELDS)
         raise MasterDataError(
-            f"{path.name}: sheet {catalog.sheet.name!r} has no posting rule column; "
-            f"found {', '.join(repr(h) for h in catalog.headers if h)}; expected at least one "
-            f"of {rules}"
+            problem(
+                "no_rule_column",
+                file=path.name,
+                sheet=said(catalog.sheet.name),
+                found=listed([h for h in catalog.headers if h]),
+                rules=rules,
+            )
         )
     measures, errors, skipped = _measures(catalog, allow_empty)
     columns = {"measures": {f: catalog.header(f) for f in catalog.columns}}
@@ -165,7 +166,7 @@ def _days(table: Table, raw: pd.DataFrame, field: str) -> tuple[pd.Series, list[
         return pd.Series([None] * len(raw), index=raw.index, dtype=object), []
     parsed, bad = parse_dates(raw[field])
     days = parsed.map(lambda t: None if pd.isna(t) else t.date()).astype(object)
-    message = raw[field].map(lambda v: f"not a date: {v!r}; {_DATE_HINT}")
+    message = raw[field].map(lambda v: problem("not_date", value=said(v)))
     return days, table.errors(bad, field, message)
 
 
@@ -189,7 +190,9 @@ def _measures(table: Table, allow_empty: bool) -> tuple[pd.DataFrame, list[RowEr
             continue
         rules = raw[field].map(_rule)
         broken = rules.map(lambda r: isinstance(r, _BadRule))
-        errors += table.errors(broken, field, rules.map(str))
+        errors += table.errors(
+            broken, field, rules.map(lambda r: r.problem if isinstance(r, _BadRule) else "")
+        )
         frame[field] = pd.Series(
             [None if r is None or isinstance(r, _BadRule) else r for r in rules],
             index=raw.index,
@@ -198,9 +201,7 @@ def _measures(table: Table, allow_empty: bool) -> tuple[pd.DataFrame, list[RowEr
         filled |= frame[field].notna() | broken
     rule_headers = ", ".join(table.header(f) for f in RULE_FIELDS if f in table.columns)
     errors += table.errors(
-        ~filled & code.notna(),
-        None,
-        f"no posting rule: fill at least one of {rule_headers}",
+        ~filled & code.notna(), None, problem("no_posting_rule", headers=rule_headers)
     )
     errors += _overlapping_windows(table, frame[~frame.index.isin([e.row for e in errors])])
     frame = frame[~frame.index.isin([e.row for e in errors])]
@@ -213,8 +214,11 @@ def _backwards(start: pd.Series, end: pd.Series) -> pd.Series:
     return pd.Series(flags, index=start.index, dtype=bool)
 
 
-class _BadRule(str):
-    """A rule cell that cannot be a rule; its text is the error message."""
+@dataclass(frozen=True)
+class _BadRule:
+    """A rule cell that cannot be a rule, and why."""
+
+    problem: Problem
 
 
 def _rule(value: object) -> str | None:
@@ -227,11 +231,9 @@ def _rule(value: object) -> str | None:
         return None
     for alternative in alternatives:
         if alternative == "*":
-            return _BadRule(f"{value!r}: a lone * would match every posting; leave the cell empty")
+            return _BadRule(problem("lone_star", value=said(value)))
         if not _ALTERNATIVE.match(alternative):
-            return _BadRule(
-                f"{value!r}: a * may only end an alternative (prefix match), as in 3606*"
-            )
+            return _BadRule(problem("star_inside", value=said(value)))
     return ", ".join(alternatives)
 
 
@@ -249,9 +251,14 @@ def _overlapping_windows(table: Table, frame: pd.DataFrame) -> list[RowError]:
                     table.error(
                         row,
                         "measure",
-                        f"measure {code!r} is valid {describe_window(start, end)} in row {row} "
-                        f"and {describe_window(earlier[1], earlier[2])} in row {earlier[0]}: "
-                        "the validity windows of one measure must not overlap",
+                        problem(
+                            "measure_windows_overlap",
+                            measure=said(code),
+                            window=describe_window(start, end),
+                            row=int(row),
+                            earlier=describe_window(earlier[1], earlier[2]),
+                            earlier_row=int(earlier[0]),
+                        ),
                     )
                 )
     return errors
@@ -267,10 +274,14 @@ def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowEr
     errors += table.errors(
         measure.notna() & ~measure.isin(known),
         "measure",
-        measure.map(lambda m: f"measure {m!r} is not in sheet {catalog.sheet.name!r}"),
+        measure.map(
+            lambda m: problem(
+                "measure_not_in_sheet", measure=said(m), sheet=said(catalog.sheet.name)
+            )
+        ),
     )
     shares = raw["share"].map(_share)
-    bad_share = shares.map(lambda s: isinstance(s, str | Problem))
+    bad_share = shares.map(lambda s: isinstance(s, Problem))
     errors += table.errors(bad_share, "share", shares)
     valid_from, from_errors = _days(table, raw, "valid_from")
     valid_to, to_errors = _days(table, raw, "valid_to")
@@ -296,8 +307,8 @@ def _allocations(table: Table, catalog: Table) -> tuple[pd.DataFrame, list[RowEr
     return finish(frame, table, ALLOCATION_FIELDS), errors, skipped
 
 
-def _share(value: object) -> Decimal | str | Problem:
-    """A share as Decimal, or why the cell is none (a Problem, or a message not yet coded)."""
+def _share(value: object) -> Decimal | Problem:
+    """A share as Decimal, or why the cell is none."""
     if (
         value is None
         or (isinstance(value, float) and value != value)
@@ -305,7 +316,7 @@ def _share(value: object) -> Decimal | str | Problem:
     ):
         return problem("needs_share")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return f"not a share: {value!r}; expected 0,5 or 50 %"
+        return problem("not_share", value=said(value))
     if isinstance(value, int | float):
         share = Decimal(f"{value:.15g}")  # Excel keeps 15 significant digits
     else:
@@ -313,14 +324,14 @@ def _share(value: object) -> Decimal | str | Problem:
         percent = text.endswith("%")
         number = text.removesuffix("%")
         if not _SHARE_TEXT.match(number):
-            return f"not a share: {value!r}; expected 0,5 or 50 %"
+            return problem("not_share", value=said(value))
         try:
             share = Decimal(number.replace(",", "."))
         except InvalidOperation:
-            return f"not a share: {value!r}; expected 0,5 or 50 %"
+            return problem("not_share", value=said(value))
         share = share / 100 if percent else share
     if not Decimal(0) < share <= Decimal(1):
-        return f"share {value!r} is not above 0 and at most 1 (write 0,5 or 50 %)"
+        return problem("share_out_of_range", value=said(value))
     return share
 
 
@@ -338,10 +349,14 @@ def _repeated_districts(table: Table, frame: pd.DataFrame) -> list[RowError]:
                     table.error(
                         row,
                         "district",
-                        f"district {district!r} already has a share of measure {measure!r} "
-                        f"in row {earlier[0]} for overlapping days "
-                        f"({describe_window(start, end)} and "
-                        f"{describe_window(earlier[1], earlier[2])})",
+                        problem(
+                            "district_share_twice",
+                            district=said(district),
+                            measure=said(measure),
+                            row=int(earlier[0]),
+                            window=describe_window(start, end),
+                            earlier=describe_window(earlier[1], earlier[2]),
+                        ),
                     )
                 )
     return errors
@@ -355,7 +370,10 @@ def _share_sums(table: Table, frame: pd.DataFrame) -> list[RowError]:
         wrong = [s for s in share_sums(windows) if abs(s.total - 1) > SHARE_TOLERANCE]
         if not wrong:
             continue
-        parts = [f"{_decimal_text(s.total)} {describe_days(s.start, s.end)}" for s in wrong]
+        parts = [
+            problem("share_sum", total=_decimal_text(s.total), days=describe_days(s.start, s.end))
+            for s in wrong
+        ]
         first_span = wrong[0]
         row = next(
             r
@@ -364,8 +382,11 @@ def _share_sums(table: Table, frame: pd.DataFrame) -> list[RowError]:
             )
             if overlaps((start, end), (first_span.start, first_span.end))
         )
+        sums = parts[0]
+        for further in parts[1:]:
+            sums = problem("share_sums_and", first=sums, second=further)
         errors.append(
-            table.error(row, "share", f"shares of {measure} sum to {', and to '.join(parts)}")
+            table.error(row, "share", problem("shares_sum_to", measure=str(measure), sums=sums))
         )
     return errors
 

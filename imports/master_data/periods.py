@@ -31,6 +31,7 @@ from decimal import Decimal
 import pandas as pd
 
 from imports.german_values import is_blank, parse_dates
+from imports.problems import Problem, problem
 
 KINDS = ("month", "quarter", "year")  # finest first
 _YEARS = (1900, 2200)
@@ -68,7 +69,6 @@ _MONTH_PATTERNS = (
     re.compile(r"^(?P<m>\d{1,2})\s*[/.]\s*(?P<y>\d{4})$"),  # 03/2024, 3.2024
 )
 _NAMED_MONTH = re.compile(r"^(?P<name>[a-zäé]+)\.?\s*(?P<y>\d{4})$")  # März 2024, Dez. 2024
-PERIOD_HINT = "expected a year (2024), quarter (2024-Q3), month (2024-03) or a date (31.12.2024)"
 
 
 @dataclass(frozen=True, order=True)
@@ -266,20 +266,21 @@ def share_sums(
     return spans
 
 
-def describe_days(start: dt.date | None, end: dt.date | None) -> str:
-    """`from 01.01.2024 to 31.12.2024`, `from 01.01.2024 on`, `until 31.12.2023`, `on every day`."""
+def describe_days(start: dt.date | None, end: dt.date | None) -> Problem:
+    """`from 01.01.2024 to 31.12.2024`, `from 01.01.2024 on`, `until 31.12.2023`, `on every day`
+    (as a problem, so that each language says it)."""
     if start is None and end is None:
-        return "on every day"
+        return problem("days_every")
     if start is None:
         assert end is not None
-        return f"until {end:%d.%m.%Y}"
+        return problem("days_until", end=f"{end:%d.%m.%Y}")
     if end is None:
-        return f"from {start:%d.%m.%Y} on"
-    return f"from {start:%d.%m.%Y} to {end:%d.%m.%Y}"
+        return problem("days_from", start=f"{start:%d.%m.%Y}")
+    return problem("days_between", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}")
 
 
-def describe_window(start: dt.date | None, end: dt.date | None) -> str:
+def describe_window(start: dt.date | None, end: dt.date | None) -> Problem:
     """`01.01.2020–31.12.2023`, with `open` for a missing bound."""
-    first = "open" if start is None else f"{start:%d.%m.%Y}"
-    last = "open" if end is None else f"{end:%d.%m.%Y}"
-    return f"{first}–{last}"
+    first = problem("window_open") if start is None else f"{start:%d.%m.%Y}"
+    last = problem("window_open") if end is None else f"{end:%d.%m.%Y}"
+    return problem("window", first=first, last=last)

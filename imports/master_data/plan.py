@@ -79,7 +79,7 @@ from imports.master_data.plan_rows import (
 from imports.money import DEFAULT_MAX_ABS_CENTS
 from imports.plan_spending import DEFAULT_PLAN_SPENDING, PlanSpending
 from imports.postings import RowError, implausible_amount_message
-from imports.problems import problem, said
+from imports.problems import joined, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -112,12 +112,7 @@ _PLAN_YEAR = re.compile(
     r"(?:plan|ansatz)?$"
 )
 AMOUNT_FIELDS = ("measure", "product", "year", "amount_cents")
-_BREAKDOWN_HINT = (
-    " (where the file breaks a plan down by line or account, give that column an alias in "
-    "[plan] columns: line, account)"
-)
 _NO_AMOUNT = frozenset({"-", "–", "—"})
-_AMOUNT_HINT = "expected an amount such as 1.234,56 or 1234.56"
 
 
 @dataclass(frozen=True)
@@ -170,7 +165,7 @@ def plan_spec(columns: Mapping[str, Sequence[str]] | None = None) -> TableSpec:
     unknown = sorted(set(extra) - set(PLAN_FIELDS))
     if unknown:
         raise MasterDataError(
-            f"[plan] columns: unknown field {unknown[0]!r}; fields: {', '.join(PLAN_FIELDS)}"
+            problem("unknown_plan_field", field=said(unknown[0]), fields=", ".join(PLAN_FIELDS))
         )
     fields = {f: (*extra.get(f, ()), *aliases) for f, aliases in PLAN_FIELDS.items()}
     return TableSpec(
@@ -235,8 +230,8 @@ def parse_plan(
         amounts[name] = codes.reindex(amounts.index).fillna("")
     amounts = amounts.assign(row=amounts.index.astype("int64")).reset_index(drop=True)
     ignored = table.unused_headers(i for i, h in enumerate(table.headers) if h in used.values())
-    hint = _BREAKDOWN_HINT if ignored and not breakdown else ""
-    amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), hint)
+    code = "plan_again_breakdown" if ignored and not breakdown else "plan_again"
+    amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), code)
     errors += repeated
     amounts, too_large = add_up(amounts, max_abs_cents)
     errors += [table.error(row, key_field, message) for row, message in too_large]
@@ -279,7 +274,7 @@ def _codes(table: Table, raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _drop_repeated(
-    table: Table, amounts: pd.DataFrame, key_field: str, breakdown: tuple[str, ...], hint: str
+    table: Table, amounts: pd.DataFrame, key_field: str, breakdown: tuple[str, ...], code: str
 ) -> tuple[pd.DataFrame, list[RowError]]:
     """A measure or product with two amounts for one year (and one line, account, direction):
     one error per later row."""
@@ -297,7 +292,7 @@ def _drop_repeated(
             table.error(
                 int(row),
                 key_field,
-                f"{what} has a plan for {years} already in row {earlier}{hint}",
+                problem(code, what=what, years=years, rows=earlier),
             )
         )
     return amounts[~repeated], errors
@@ -315,7 +310,7 @@ def _long(
         raw["amount"], column_decimal(raw["amount"]), max_abs_cents
     )
     errors += table.errors(
-        bad, "amount", raw["amount"].map(lambda v: f"not an amount: {v!r}; {_AMOUNT_HINT}")
+        bad, "amount", raw["amount"].map(lambda v: problem("not_plan_amount", value=said(v)))
     )
     errors += table.errors(
         too_large,
@@ -347,10 +342,17 @@ def _wide(
         by_year.setdefault(year, []).append(table.headers[index])
     doubled = {y: h for y, h in by_year.items() if len(h) > 1}
     if doubled:
-        listing = "; ".join(f"{y}: {', '.join(map(repr, h))}" for y, h in doubled.items())
+        listing = [
+            problem("plan_year_columns", year=year, headers=listed(headers))
+            for year, headers in doubled.items()
+        ]
         raise MasterDataError(
-            f"{path.name}: two columns for one plan year in sheet {table.sheet.name!r} "
-            f"({listing}); keep one per year"
+            problem(
+                "plan_year_twice",
+                file=path.name,
+                sheet=said(table.sheet.name),
+                found=joined(listing, "; "),
+            )
         )
     frames, errors = [], []
     for index, year in years.items():
@@ -362,7 +364,7 @@ def _wide(
         cents, bad, too_large = read_amounts(present, column_decimal(present), max_abs_cents)
         header_text = table.headers[index]
         errors += [
-            table.error(row, header_text, f"not an amount: {cells[row]!r}; {_AMOUNT_HINT}")
+            table.error(row, header_text, problem("not_plan_amount", value=said(cells[row])))
             for row in cells.index[bad.to_numpy()]
         ]
         errors += [

@@ -17,9 +17,9 @@ import pandas as pd
 from imports.account_patterns import account_matches
 from imports.german_values import normalise_codes
 from imports.master_data.columns import MasterDataError, Table
-from imports.money import format_cents
 from imports.plan_spending import PlanSpending
 from imports.postings import RowError
+from imports.problems import Problem, joined, problem, said
 
 _PLAN_KINDS = frozenset(
     {"plan", "ansatz", "planung", "haushaltsansatz", "planansatz", "entwurf", "budget", "soll"}
@@ -56,12 +56,7 @@ def select_rows(
         errors += table.errors(
             unknown,
             "kind",
-            raw["kind"].map(
-                lambda v: (
-                    f"not a kind of amount: {v!r}; expected a plan kind (Plan, Ansatz, "
-                    "Planung) or an actual one (Ist, Ergebnis), which is left out"
-                )
-            ),
+            raw["kind"].map(lambda v: problem("not_amount_kind", value=said(v))),
         )
         left_out["actuals"] = int(actual.sum())
         kept &= ~actual & ~unknown
@@ -99,30 +94,40 @@ def _internal(raw: pd.DataFrame, spending: PlanSpending) -> pd.Series:
     return internal
 
 
+# Why rows are not plan (select_rows), beside the actual results, which name their column.
+_LEFT_OUT = {
+    "sum_lines": "plan_left_sum_lines",
+    "not_spending": "plan_left_not_spending",
+    "internal": "plan_left_internal",
+    "no_amount": "plan_left_no_amount",
+}
+
+
 def nothing_to_plan(path: Path, table: Table, left_out: dict[str, int]) -> MasterDataError:
     """No plan amount in a table that has rows: an empty plan must not become current."""
     reasons = []
     if left_out.get("actuals"):
         reasons.append(
-            f"{left_out['actuals']} rows are actual results (column {table.header('kind')!r}: "
-            "Ist, Ergebnis), which are not plan"
+            problem(
+                "plan_left_actuals", count=left_out["actuals"], column=said(table.header("kind"))
+            )
         )
-    if left_out.get("sum_lines"):
-        reasons.append(f"{left_out['sum_lines']} rows are sum lines")
-    if left_out.get("not_spending"):
-        reasons.append(f"{left_out['not_spending']} rows are not spending (income or results)")
-    if left_out.get("internal"):
-        reasons.append(f"{left_out['internal']} rows are internal service charges")
-    if left_out.get("no_amount"):
-        reasons.append(f"{left_out['no_amount']} rows have no amount")
-    if not reasons:
-        reasons.append("every amount cell is empty")
+    for reason, code in _LEFT_OUT.items():
+        if left_out.get(reason):
+            reasons.append(problem(code, count=left_out[reason]))
     return MasterDataError(
-        f"{path.name}: no plan amounts in sheet {table.sheet.name!r}: " + "; ".join(reasons)
+        problem(
+            "no_plan_amounts",
+            file=path.name,
+            sheet=said(table.sheet.name),
+            reasons=joined(reasons, "; ") if reasons else problem("plan_left_all_empty"),
+        )
     )
 
 
-def add_up(amounts: pd.DataFrame, max_abs_cents: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+def add_up(
+    amounts: pd.DataFrame, max_abs_cents: int
+) -> tuple[pd.DataFrame, list[tuple[int, Problem]]]:
     """One amount per measure or product and year: the sum of its lines, accounts or
     directions; its row is the first row of the sum. Sums beyond `max_abs_cents` are left
     out and returned as (first row, message): each line was plausible, their sum is not.
@@ -146,9 +151,14 @@ def add_up(amounts: pd.DataFrame, max_abs_cents: int) -> tuple[pd.DataFrame, lis
     too_large = [
         (
             int(line.row),
-            f"implausible amount: the {line.rows} rows of {line.measure or line.product} for "
-            f"{line.year} add up to {format_cents(line.amount_cents)}, more than "
-            f"{format_cents(max_abs_cents)} ([imports] max_abs_amount); not stored",
+            problem(
+                "implausible_plan_sum",
+                rows=int(line.rows),
+                key=str(line.measure or line.product),
+                year=int(line.year),
+                amount_cents=int(line.amount_cents),
+                limit_cents=max_abs_cents,
+            ),
         )
         for line in summed[beyond.to_numpy()].itertuples()
     ]

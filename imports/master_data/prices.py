@@ -24,7 +24,7 @@ import pandas as pd
 from imports.master_data.columns import MISSING_SYMBOLS, MasterDataError
 from imports.master_data.genesis import LONG_HEADER, as_long_sheet, genesis_layout
 from imports.postings import RowError
-from imports.problems import problem
+from imports.problems import Problem, listed, problem, said
 from imports.readers import ReadLimits, read_tables
 
 _BASE = re.compile(r"\d{4}\s*=\s*100")
@@ -55,10 +55,7 @@ def parse_prices(
     sheets = read_tables(path, limits or ReadLimits())
     layout = genesis_layout(sheets[0]) if len(sheets) == 1 else None
     if layout is None:
-        raise MasterDataError(
-            f"{path.name}: not a GENESIS export (flat file ffcsv or classic CSV); export the "
-            "price index (e.g. Destatis table 61111-0001) from GENESIS-Online as such"
-        )
+        raise MasterDataError(problem("not_genesis_export", file=path.name))
     sheet = as_long_sheet(sheets[0], layout)
     lines = [
         (sheet.first_row_number + i, row)
@@ -70,8 +67,12 @@ def parse_prices(
     regions = sorted({str(row[0]).strip() for _, row in lines})
     if len(regions) != 1:
         raise MasterDataError(
-            f"{path.name}: a price index for one region is expected, the file holds "
-            f"{len(regions)}: {', '.join(regions[:10])}"
+            problem(
+                "several_regions",
+                file=path.name,
+                count=len(regions),
+                regions=", ".join(regions[:10]),
+            )
         )
     names = sorted({str(row[1]).strip() for _, row in lines})
     chosen = _series(path, names, series)
@@ -86,7 +87,9 @@ def parse_prices(
         period = _YEAR.match(str(row[2] or ""))
         value = str(row[3] if row[3] is not None else "").strip()
         if period is None:
-            errors.append(_error(path, sheet.name, number, "time", f"not a year: {row[2]!r}"))
+            errors.append(
+                _error(path, sheet.name, number, "time", problem("not_year", value=said(row[2])))
+            )
             continue
         year = int(period.group(1))
         if value == "" or value.casefold() in MISSING_SYMBOLS:
@@ -94,15 +97,15 @@ def parse_prices(
             continue
         level = _level(value)
         if level is None:
-            message = f"not a positive index level: {value!r}"
+            message = problem("not_index_level", value=said(value))
             errors.append(_error(path, sheet.name, number, "value", message))
         elif year in levels:
-            message = f"a second level for {year}; the first is in line {levels[year][0]}"
+            message = problem("second_index_level", year=year, line=levels[year][0])
             errors.append(_error(path, sheet.name, number, "value", message))
         else:
             levels[year] = (number, level)
     if not levels and not errors:
-        raise MasterDataError(f"{path.name}: no index levels for the series {chosen!r}")
+        raise MasterDataError(problem("no_index_levels", file=path.name, series=said(chosen)))
     frame = pd.DataFrame(
         {
             "series": chosen,
@@ -127,7 +130,7 @@ def _series(path: Path, names: list[str], wanted: str | None) -> str:
     if wanted is not None:
         if wanted not in names:
             raise MasterDataError(
-                f"{path.name}: no series {wanted!r}; the file holds {', '.join(names)}"
+                problem("no_such_series", file=path.name, series=said(wanted), names=listed(names))
             )
         return wanted
     indexed = [n for n in names if _BASE.search(n)]
@@ -135,9 +138,7 @@ def _series(path: Path, names: list[str], wanted: str | None) -> str:
         return indexed[0]
     if len(names) == 1:
         return names[0]
-    raise MasterDataError(
-        f"{path.name}: several series ({', '.join(names)}); name the index with --series"
-    )
+    raise MasterDataError(problem("several_series", file=path.name, names=listed(names)))
 
 
 def _level(text: str) -> str | None:
@@ -150,5 +151,5 @@ def _level(text: str) -> str | None:
     return str(level) if level.is_finite() and level > 0 else None
 
 
-def _error(path: Path, sheet: str, row: int, column: str, message: str) -> RowError:
+def _error(path: Path, sheet: str, row: int, column: str, message: Problem) -> RowError:
     return RowError(path.name, sheet, row, column, message)

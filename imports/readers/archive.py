@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from imports.readers.model import FileRefused, ReadLimits
+from imports.problems import problem, said
+from imports.readers.model import FileRefused, ReadLimits, cannot_read
 
-DAMAGED = "file is damaged or truncated"
-PASSWORD_PROTECTED = "is password-protected; save it without a password"
+DAMAGED = problem("file_damaged")
+PASSWORD_PROTECTED = problem("password_protected")
 
 # How much of an XML part is read to find its prolog. Real prologs are an XML declaration and
 # perhaps a comment: a few hundred bytes.
@@ -49,7 +50,7 @@ def open_checked_zip(path: Path, limits: ReadLimits) -> Iterator[zipfile.ZipFile
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise FileRefused(path, DAMAGED) from exc
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise FileRefused(path, cannot_read(exc)) from exc
     with archive:
         _refuse_oversized(path, archive, limits)
         try:
@@ -57,9 +58,7 @@ def open_checked_zip(path: Path, limits: ReadLimits) -> Iterator[zipfile.ZipFile
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise FileRefused(path, DAMAGED) from exc
         except NotImplementedError as exc:
-            raise FileRefused(
-                path, f"uses a ZIP compression method that cannot be read ({exc})"
-            ) from exc
+            raise FileRefused(path, problem("zip_method", reason=str(exc))) from exc
         except RuntimeError as exc:
             # zipfile raises a bare RuntimeError for encrypted members.
             if "encrypted" in str(exc) or "password" in str(exc):
@@ -73,8 +72,7 @@ def _refuse_oversized(path: Path, archive: zipfile.ZipFile, limits: ReadLimits) 
     if total > limits.max_uncompressed_bytes:
         raise FileRefused(
             path,
-            f"archive would inflate to {total / 2**20:,.0f} MB, more than the limit of "
-            f"{limits.max_uncompressed_mb:,} MB; refused as a possible zip bomb",
+            problem("zip_bomb", megabytes=round(total / 2**20), limit=limits.max_uncompressed_mb),
         )
 
 
@@ -91,16 +89,15 @@ def refuse_xml_declarations(path: Path, archive: zipfile.ZipFile) -> None:
             head = member.read(PROLOG_SCAN_BYTES)
         prolog, root_found = _prolog(_as_utf8(head))
         if _DECLARATION.search(prolog):
-            raise FileRefused(
-                path,
-                f"XML part '{info.filename}' declares a DOCTYPE or ENTITY, which workbooks "
-                "never need; refused as a possible entity-expansion attack",
-            )
+            raise FileRefused(path, problem("xml_part_declares", part=said(info.filename)))
         if not root_found and prolog.strip():
             raise FileRefused(
                 path,
-                f"XML part '{info.filename}' has no root element in its first "
-                f"{PROLOG_SCAN_BYTES // 1024} KB; expected a workbook part",
+                problem(
+                    "xml_part_without_root",
+                    part=said(info.filename),
+                    kilobytes=PROLOG_SCAN_BYTES // 1024,
+                ),
             )
 
 

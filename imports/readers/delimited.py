@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from imports.problems import problem
+from imports.problems import Problem, problem, said
 from imports.readers.bulk_allocation import collector_paused
-from imports.readers.model import FileRefused, RawSheet, ReadLimits
+from imports.readers.model import FileRefused, RawSheet, ReadLimits, cannot_read
 from imports.readers.signatures import PLAIN_TEXT, content_code, described, read_head
 from imports.readers.text_encoding import honour_bom, scan_text_file
 
@@ -54,7 +54,7 @@ def read_csv(
     except UnicodeDecodeError as exc:
         raise FileRefused(path, _undecodable(exc, used_encoding)) from exc
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise FileRefused(path, cannot_read(exc)) from exc
     return [RawSheet(name=path.name, rows=rows, encoding=used_encoding, delimiter=delimiter)]
 
 
@@ -109,7 +109,7 @@ def split_lines(
     except csv.Error as exc:
         raise FileRefused(
             path,
-            f"table '{table}' cannot be split into fields near line {reader.line_num:,}: {exc}",
+            problem("cannot_split", table=said(table), line=reader.line_num, reason=str(exc)),
         ) from exc
 
 
@@ -176,14 +176,18 @@ def read_records(
                 break
             if len(rows) >= limits.max_rows:
                 raise FileRefused(
-                    path,
-                    f"table '{table}' has more than {limits.max_rows:,} rows, the limit",
+                    path, problem("too_many_rows", table=said(table), limit=limits.max_rows)
                 )
             if len(record) > limits.max_columns:
                 raise FileRefused(
                     path,
-                    f"table '{table}' has {len(record):,} columns in row {number:,}, more than "
-                    f"the limit of {limits.max_columns:,}",
+                    problem(
+                        "too_many_columns_in_row",
+                        table=said(table),
+                        columns=len(record),
+                        row=number,
+                        limit=limits.max_columns,
+                    ),
                 )
             if "" in record:
                 rows.append([cell if cell != "" else None for cell in record])
@@ -192,6 +196,6 @@ def read_records(
     return rows
 
 
-def _undecodable(exc: UnicodeDecodeError, encoding: str) -> str:
+def _undecodable(exc: UnicodeDecodeError, encoding: str) -> Problem:
     byte = exc.object[exc.start : exc.start + 1].hex().upper()
-    return f"is not valid {encoding} text (byte 0x{byte} cannot be decoded)"
+    return problem("undecodable", encoding=encoding, byte=byte)

@@ -17,9 +17,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO
 
+from imports.problems import Problem, problem, said
 from imports.readers.delimited import read_records, split_lines, split_record
 from imports.readers.gobd_index import INDEX_NAME, TableDescription, parse_index
-from imports.readers.model import FileRefused, RawSheet, ReadLimits
+from imports.readers.model import FileRefused, RawSheet, ReadLimits, cannot_read
 from imports.readers.text_encoding import honour_bom
 
 _CHUNK_CHARS = 1024 * 1024
@@ -39,17 +40,19 @@ def read_gobd_folder(
     """All tables of an export folder that holds index.xml."""
     index = _find_case_insensitive(folder, INDEX_NAME)
     if index is None:
-        raise FileRefused(
-            folder,
-            f"folder has no {INDEX_NAME}; expected a GoBD/GDPdU export (Datenträgerüberlassung)",
-        )
+        raise FileRefused(folder, problem("gobd_folder_without_index", index=INDEX_NAME))
     try:
         size = index.stat().st_size
         if size > limits.max_uncompressed_bytes:
-            raise FileRefused(folder, f"{INDEX_NAME} is {size / 2**20:,.0f} MB, too large")
+            raise FileRefused(
+                folder,
+                problem("gobd_index_too_large", index=INDEX_NAME, megabytes=round(size / 2**20)),
+            )
         description = index.read_bytes()
     except OSError as exc:
-        raise FileRefused(folder, f"{INDEX_NAME} cannot be read: {exc.strerror or exc}") from exc
+        raise FileRefused(
+            folder, problem("in_file", file=INDEX_NAME, detail=cannot_read(exc))
+        ) from exc
     tables = parse_index(folder, description)
     root = folder.resolve()
 
@@ -60,10 +63,10 @@ def read_gobd_folder(
         # resolve() follows symlinks, so a link inside the export cannot point outside it
         target = target.resolve()
         if not target.is_relative_to(root):
-            raise FileRefused(folder, f"{INDEX_NAME} names '{url}', outside the export")
+            raise FileRefused(folder, problem("gobd_outside", index=INDEX_NAME, url=said(url)))
         if not target.is_file():
             raise FileRefused(
-                folder, f"{INDEX_NAME} names '{url}', but the folder has no such file"
+                folder, problem("gobd_missing_in_folder", index=INDEX_NAME, url=said(url))
             )
         return target.open("rb")
 
@@ -89,10 +92,10 @@ def read_gobd_zip(
     def open_data(url: str) -> AbstractContextManager[IO[bytes]]:
         member = posixpath.normpath(posixpath.join(base, _relative_url(path, url)))
         if member.startswith("../") or member == "..":
-            raise FileRefused(path, f"{INDEX_NAME} names '{url}', outside the export")
+            raise FileRefused(path, problem("gobd_outside", index=INDEX_NAME, url=said(url)))
         name = members.get(member.lower())
         if name is None:
-            raise FileRefused(path, f"{INDEX_NAME} names '{url}', but the archive has no such file")
+            raise FileRefused(path, problem("gobd_missing_in_zip", index=INDEX_NAME, url=said(url)))
         return archive.open(name)
 
     return _read_tables(path, tables, open_data, limits, encoding, delimiter)
@@ -106,13 +109,13 @@ def find_index(archive: zipfile.ZipFile) -> str | None:
     return min(candidates, key=lambda name: name.count("/"), default=None)
 
 
-def _not_an_export(archive: zipfile.ZipFile) -> str:
+def _not_an_export(archive: zipfile.ZipFile) -> Problem:
     names = {name.lower() for name in archive.namelist()}
     if "xl/workbook.xml" in names:
-        return "is an Excel workbook saved as .zip; rename it to .xlsx"
+        return problem("zip_is_xlsx")
     if "content.xml" in names and "mimetype" in names:
-        return "is an OpenDocument file saved as .zip; rename it to .ods"
-    return f"ZIP archive has no {INDEX_NAME}; expected a GoBD/GDPdU export (Datenträgerüberlassung)"
+        return problem("zip_is_ods")
+    return problem("gobd_zip_without_index", index=INDEX_NAME)
 
 
 def _relative_url(source: Path, url: str) -> str:
@@ -120,7 +123,7 @@ def _relative_url(source: Path, url: str) -> str:
     normal = url.replace("\\", "/")
     has_drive = len(normal) > 1 and normal[1] == ":"
     if "://" in normal or normal.startswith("/") or has_drive:
-        raise FileRefused(source, f"{INDEX_NAME} names '{url}'; only relative file names are read")
+        raise FileRefused(source, problem("gobd_absolute", index=INDEX_NAME, url=said(url)))
     return normal
 
 
@@ -151,8 +154,12 @@ def _read_tables(
         if len(table.columns) > limits.max_columns:
             raise FileRefused(
                 source,
-                f"table '{table.name}' has {len(table.columns):,} columns, more than the "
-                f"limit of {limits.max_columns:,}",
+                problem(
+                    "too_many_columns",
+                    table=said(table.name),
+                    columns=len(table.columns),
+                    limit=limits.max_columns,
+                ),
             )
         sheets.append(_read_table(source, table, open_data, limits, encoding, delimiter))
     return sheets
@@ -172,7 +179,8 @@ def _read_table(
         return _decode_table(source, table, open_data, limits, encoding, column_delimiter)
     except OSError as exc:
         raise FileRefused(
-            source, f"table '{table.name}' ({table.url}) cannot be read: {exc.strerror or exc}"
+            source,
+            problem("gobd_table", table=said(table.name), url=table.url, detail=cannot_read(exc)),
         ) from exc
 
 
@@ -204,8 +212,13 @@ def _decode_table(
         except UnicodeDecodeError as exc:
             raise FileRefused(
                 source,
-                f"table '{table.name}' ({table.url}) is not valid {used_encoding} text as "
-                f"{INDEX_NAME} declares",
+                problem(
+                    "gobd_encoding",
+                    table=said(table.name),
+                    url=table.url,
+                    encoding=used_encoding,
+                    index=INDEX_NAME,
+                ),
             ) from exc
         finally:
             text.detach()
@@ -250,8 +263,12 @@ def _split(
             # Also keeps a wrong RecordDelimiter from making this loop quadratic.
             raise FileRefused(
                 source,
-                f"table '{table.name}' has a record longer than {_MAX_RECORD_CHARS:,} "
-                f"characters; is the RecordDelimiter {record_delimiter!r} right?",
+                problem(
+                    "gobd_long_record",
+                    table=said(table.name),
+                    limit=_MAX_RECORD_CHARS,
+                    delimiter=said(record_delimiter),
+                ),
             )
     if pending:
         yield pending

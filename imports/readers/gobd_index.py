@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from imports.problems import problem, said
 from imports.readers.model import FileRefused
 
 INDEX_NAME = "index.xml"
@@ -69,41 +70,32 @@ def parse_index(source: Path, data: bytes) -> list[TableDescription]:
     try:
         root = SafeET.fromstring(data)
     except DefusedXmlException as exc:
-        raise FileRefused(
-            source,
-            f"{INDEX_NAME} declares XML entities, which a GoBD description never needs; "
-            "refused as a possible entity-expansion attack",
-        ) from exc
+        raise FileRefused(source, problem("gobd_entities", index=INDEX_NAME)) from exc
     except ParseError as exc:
-        raise FileRefused(source, f"{INDEX_NAME} is not well-formed XML ({exc})") from exc
-    if root.tag != "DataSet":
         raise FileRefused(
-            source,
-            f"{INDEX_NAME} has root element <{root.tag}>, expected <DataSet> of a GoBD/GDPdU "
-            "description",
-        )
+            source, problem("gobd_not_xml", index=INDEX_NAME, reason=str(exc))
+        ) from exc
+    if root.tag != "DataSet":
+        raise FileRefused(source, problem("gobd_root", index=INDEX_NAME, root=said(root.tag)))
     tables = [
         _describe_table(source, table)
         for media in root.findall("Media")
         for table in media.findall("Table")
     ]
     if not tables:
-        raise FileRefused(source, f"{INDEX_NAME} describes no table")
+        raise FileRefused(source, problem("gobd_no_table", index=INDEX_NAME))
     return tables
 
 
 def _describe_table(source: Path, table: Element) -> TableDescription:
     url = (table.findtext("URL") or "").strip()
     if not url:
-        raise FileRefused(source, f"{INDEX_NAME} has a <Table> without <URL>")
+        raise FileRefused(source, problem("gobd_table_without_url", index=INDEX_NAME))
     name = (table.findtext("Name") or "").strip() or url
     layout = table.find("VariableLength")
     if layout is None:
-        kind = "fixed-length records" if table.find("FixedLength") is not None else "no layout"
-        raise FileRefused(
-            source,
-            f"table '{name}' uses {kind}; only <VariableLength> (delimited) tables can be read",
-        )
+        code = "gobd_fixed_length" if table.find("FixedLength") is not None else "gobd_no_layout"
+        raise FileRefused(source, problem(code, table=said(name)))
     first_record, last_record = _record_range(source, name, table.find("Range"))
     return TableDescription(
         url=url,
@@ -131,10 +123,10 @@ def _column_names(source: Path, table: str, layout: Element) -> tuple[str, ...]:
             continue
         name = (column.findtext("Name") or "").strip()
         if not name:
-            raise FileRefused(source, f"table '{table}' has a column without <Name>")
+            raise FileRefused(source, problem("gobd_column_without_name", table=said(table)))
         names.append(name)
     if not names:
-        raise FileRefused(source, f"table '{table}' declares no columns")
+        raise FileRefused(source, problem("gobd_no_columns", table=said(table)))
     return tuple(names)
 
 
@@ -144,7 +136,7 @@ def _record_range(source: Path, table: str, range_: Element | None) -> tuple[int
         return 1, None
     first = _number(source, table, "Range/From", range_.findtext("From"), 1)
     if first < 1:
-        raise FileRefused(source, f"table '{table}': Range/From must be 1 or more")
+        raise FileRefused(source, problem("gobd_range_from", table=said(table)))
     to = range_.findtext("To")
     if to is not None and to.strip():
         return first, _number(source, table, "Range/To", to, first)
@@ -180,7 +172,9 @@ def _single_character(source: Path, table: str, tag: str, value: str) -> str:
     if len(value) != 1:
         value = value.strip() or value
     if len(value) != 1:
-        raise FileRefused(source, f"table '{table}': {tag} must be one character, found {value!r}")
+        raise FileRefused(
+            source, problem("gobd_one_character", table=said(table), tag=tag, value=said(value))
+        )
     return value
 
 
@@ -191,5 +185,6 @@ def _number(source: Path, table: str, tag: str, text: str | None, default: int) 
         return int(text.strip())
     except ValueError as exc:
         raise FileRefused(
-            source, f"table '{table}': {tag} must be a whole number, found {text.strip()!r}"
+            source,
+            problem("gobd_whole_number", table=said(table), tag=tag, value=said(text.strip())),
         ) from exc

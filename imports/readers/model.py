@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from imports.problems import Problem
+from imports.problems import Problem, problem
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,8 @@ class FileRefused(Exception):
 
     def __str__(self) -> str:
         return f"{self.path.name}: {self.message}"
+
+
+def cannot_read(exc: OSError) -> Problem:
+    """An operating-system error while reading a file, as a refusal says it."""
+    return problem("cannot_read", reason=str(exc.strerror or exc))

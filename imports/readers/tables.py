@@ -19,7 +19,9 @@ from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import described, is_zip, read_head
 from imports.readers.workbook import WORKBOOK_SUFFIXES, WorkbookRows, read_workbook
 
-SUPPORTED = ".xlsx, .xlsm, .xls, .ods, .csv, or a GoBD export (.zip or folder with index.xml)"
+# What can be read, as each language names it; SUPPORTED is its English.
+SUPPORTED_TYPES = problem("supported_types", suffixes=".xlsx, .xlsm, .xls, .ods, .csv")
+SUPPORTED = SUPPORTED_TYPES.english
 
 _DEFAULT_LIMITS = ReadLimits()
 
@@ -54,7 +56,7 @@ def read_tables(
     if suffix == ".zip":
         return _read_zip(path, limits, encoding=encoding, delimiter=delimiter)
     shown: Problem | str = suffix or problem("no_extension")
-    raise FileRefused(path, problem("unsupported_type", suffix=shown, supported=SUPPORTED))
+    raise FileRefused(path, problem("unsupported_type", suffix=shown, supported=SUPPORTED_TYPES))
 
 
 def row_chunks(

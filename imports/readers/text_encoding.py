@@ -42,7 +42,8 @@ import codecs
 import re
 from pathlib import Path
 
-from imports.readers.model import FileRefused
+from imports.problems import Problem, problem, said
+from imports.readers.model import FileRefused, cannot_read
 from imports.readers.signatures import UTF8_BOM, UTF16_BOMS
 
 CHUNK_BYTES = 1024 * 1024
@@ -73,7 +74,6 @@ _UTF8_CLASSES = _utf8_classes()
 _MAX_CANDIDATES = 1000
 _UTF8 = ("utf-8", "utf-8-sig")
 _NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "cp437": "CP437"}
-_EXPORT_AGAIN = "nothing imported; export the file again in one encoding (UTF-8 or Windows-1252)"
 
 
 def _letter_classes() -> bytes:
@@ -175,7 +175,7 @@ class EncodingEvidence:
             return "cp437"
         return "cp1252"
 
-    def conflict(self, declared: str | None = None) -> str | None:
+    def conflict(self, declared: str | None = None) -> Problem | None:
         """Why no single encoding reads the file as written (module docstring), or None.
 
         declared: the encoding a byte-order mark or the profile gives; None when detected."""
@@ -187,25 +187,26 @@ class EncodingEvidence:
         if self.first_not_utf8 is not None and (self.first_utf8 or utf8_declared):
             line, byte = self.first_not_utf8
             single = "cp1252" if utf8_declared else self.verdict()
-            as_single = f"{byte.decode(single, errors='replace')!r} in {_NAMES[single]}"
+            found = {
+                "line": line,
+                "byte": byte.hex().upper(),
+                "char": said(byte.decode(single, errors="replace")),
+                "encoding": _NAMES[single],
+            }
             if self.first_utf8 is None:
-                return (
-                    f"is not UTF-8 throughout, as its byte-order mark or profile says: line "
-                    f"{line} is not (byte 0x{byte.hex().upper()}, {as_single}); {_EXPORT_AGAIN}"
-                )
-            return (
-                f"mixes text encodings: line {self.first_utf8[0]} is UTF-8 text "
-                f"({self.first_utf8[1]!r}), but line {line} is not UTF-8 (byte "
-                f"0x{byte.hex().upper()}, {as_single}); tried UTF-8 and {_NAMES[single]}, and "
-                f"neither reads every line as written; {_EXPORT_AGAIN}"
+                return problem("not_utf8_throughout", **found)
+            utf8_line, utf8_text = self.first_utf8
+            return problem(
+                "mixed_encodings", utf8_line=utf8_line, utf8_text=said(utf8_text), **found
             )
         if declared is not None and not utf8_declared and self.first_utf8 and self.utf8_valid:
             line, char = self.first_utf8
-            return (
-                f"is UTF-8 text (line {line} holds {char!r} in UTF-8), but its profile says "
-                f"{declared!r}, which would read it as "
-                f"{char.encode().decode(declared, errors='replace')!r}; remove the profile's "
-                "encoding so that it is detected, or set it to UTF-8"
+            return problem(
+                "utf8_not_declared",
+                line=line,
+                char=said(char),
+                declared=said(declared),
+                read_as=said(char.encode().decode(declared, errors="replace")),
             )
         return None
 
@@ -254,22 +255,15 @@ def scan_text_file(path: Path, *, detect: bool, declared: str | None = None) -> 
             while chunk := stream.read(CHUNK_BYTES):
                 if offset == 0:
                     if chunk.startswith(UTF16_BOMS):
-                        raise FileRefused(
-                            path,
-                            "is UTF-16 text; save the export as CSV in UTF-8 or Windows-1252",
-                        )
+                        raise FileRefused(path, problem("utf16_text"))
                     has_bom = chunk.startswith(UTF8_BOM)
                 nul = chunk.find(b"\x00")
                 if nul >= 0:
-                    raise FileRefused(
-                        path,
-                        f"contains a NUL byte at offset {offset + nul:,}: binary data, "
-                        "not CSV text",
-                    )
+                    raise FileRefused(path, problem("nul_byte", offset=offset + nul))
                 evidence.feed(chunk)
                 offset += len(chunk)
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise FileRefused(path, cannot_read(exc)) from exc
     conflict = evidence.conflict(declared or ("utf-8-sig" if has_bom else None))
     if conflict:
         raise FileRefused(path, conflict)

@@ -24,7 +24,7 @@ from python_calamine import (
     SheetTypeEnum,
 )
 
-from imports.problems import Problem, problem
+from imports.problems import Problem, problem, said
 from imports.readers.archive import (
     DAMAGED,
     PASSWORD_PROTECTED,
@@ -100,14 +100,16 @@ def _require_workbook_part(path: Path, archive: zipfile.ZipFile, suffix: str) ->
     if expected in names:
         return
     if any(name.rsplit("/", 1)[-1] == "index.xml" for name in names):
-        found = "a GoBD/GDPdU export; rename it to .zip"
+        found = problem("inside_gobd")
     elif "xl/workbook.xml" in names:
-        found = "an Excel workbook; rename it to .xlsx"
+        found = problem("inside_xlsx")
     elif "content.xml" in names:
-        found = "an OpenDocument file; rename it to .ods"
+        found = problem("inside_ods")
     else:
-        found = "a ZIP archive without a workbook inside"
-    raise FileRefused(path, f"expected {expected} inside the {suffix} file, but it is {found}")
+        found = problem("inside_other_zip")
+    raise FileRefused(
+        path, problem("workbook_part_missing", expected=expected, suffix=suffix, found=found)
+    )
 
 
 def _refuse_oversized_sheet(
@@ -115,14 +117,17 @@ def _refuse_oversized_sheet(
 ) -> None:
     if rows > limits.max_rows:
         raise FileRefused(
-            path,
-            f"sheet '{name}' has {rows:,} rows, more than the limit of {limits.max_rows:,}",
+            path, problem("sheet_too_many_rows", sheet=said(name), rows=rows, limit=limits.max_rows)
         )
     if columns > limits.max_columns:
         raise FileRefused(
             path,
-            f"sheet '{name}' has {columns:,} columns, more than the limit of "
-            f"{limits.max_columns:,}",
+            problem(
+                "sheet_too_many_columns",
+                sheet=said(name),
+                columns=columns,
+                limit=limits.max_columns,
+            ),
         )
 
 

@@ -30,7 +30,7 @@ from monitor.service.scheduler import (
     run_job,
     serve_until_signalled,
 )
-from monitor.service.timetable import check_settings
+from monitor.service.timetable import SettingProblem, check_settings
 from monitor.settings import Settings
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
@@ -59,9 +59,10 @@ def service_context(app: AppContext, sends_mail: bool = True) -> ServiceContext:
     """The checked settings, and the SMTP credentials for the commands that send."""
     try:
         check_settings(app.settings)
-    except ValueError as exc:
+    except SettingProblem as exc:
         source = app.settings.source or "settings.toml"
-        raise UserError(app.words("cli.serve.bad_settings", file=source, reason=exc)) from None
+        reason = app.words(f"cli.serve.setting.{exc.code}", **exc.values)
+        raise UserError(app.words("cli.serve.bad_settings", file=source, reason=reason)) from None
     return ServiceContext(app, smtp_credentials(os.environ) if sends_mail else None)
 
 
@@ -106,7 +107,9 @@ def serve_command(app: AppContext, once: bool, json_output: bool) -> None:
                 return
             runs = run_due_once(service)
     except AlreadyRunning as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(
+            app.words("cli.serve.already_running", pid=exc.pid, host=exc.host, seconds=exc.seconds)
+        ) from None
     _print_runs(app, runs, json_output)
 
 

@@ -28,7 +28,15 @@ _LAST_ERRORS = 5
 
 
 class AlreadyRunning(RuntimeError):
-    """Another `serve` on this database beats: APScheduler's job store must have one owner."""
+    """Another `serve` on this database beats: APScheduler's job store must have one owner.
+    Which one (pid, host) and how long ago it beat (seconds) are kept for the message."""
+
+    def __init__(self, pid: int, host: str, seconds: int) -> None:
+        self.pid, self.host, self.seconds = pid, host, seconds
+        super().__init__(
+            f"another `budget-monitor serve` runs on this database (pid {pid} on {host}, "
+            f"heartbeat {seconds} s ago); stop it first"
+        )
 
 
 def beat(engine: Engine, state: str, started: datetime, now: datetime) -> None:
@@ -58,10 +66,7 @@ def refuse_if_running(engine: Engine, now: datetime) -> None:
         return
     age = (now - _aware(row.beat)).total_seconds()
     if age < STALE_AFTER_SECONDS and not process_gone(row.host, row.pid):
-        raise AlreadyRunning(
-            f"another `budget-monitor serve` runs on this database (pid {row.pid} on "
-            f"{row.host}, heartbeat {age:.0f} s ago); stop it first"
-        )
+        raise AlreadyRunning(row.pid, row.host, round(age))
 
 
 def process_gone(host: str, pid: int) -> bool:

@@ -7,6 +7,7 @@ rather than silently at 06:00 on the first day of a quarter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.base import BaseTrigger
@@ -87,38 +88,58 @@ def _crontab_day(text: str) -> int:
     raise ValueError(f"day of week {text!r}")
 
 
+class SettingProblem(ValueError):
+    """A setting the service cannot run with, as data: the key, a code ("cli.serve.setting.
+    <code>" in the catalogue) and the values its wording needs; the message is its English."""
+
+    ENGLISH: ClassVar[dict[str, str]] = {
+        "unknown_zone": "{key}: unknown time zone {value}",
+        "bad_cron": "{key}: {value} is not a crontab expression of 5 fields (minute hour day "
+        "month weekday), or 6 with seconds first",
+        "one_of": "{key} must be one of {choices}",
+        "at_least": "{key} must be at least {minimum}",
+        "between": "{key} must be between {low} and {high}",
+    }
+
+    def __init__(self, key: str, code: str, **values: object) -> None:
+        self.key, self.code, self.values = key, code, {"key": key, **values}
+        super().__init__(self.ENGLISH[code].format(**self.values))
+
+
 def check_settings(settings: Settings) -> None:
     """Refuse, naming the key, what would only fail at 6 a.m. on the first of a quarter."""
     schedule = settings.schedule
     try:
         zone = ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
+        raise SettingProblem(
+            "schedule.timezone", "unknown_zone", value=repr(schedule.timezone)
+        ) from None
     try:
         parse_cron(schedule.report_cron, zone)
-    except ValueError as exc:
-        raise ValueError(f"schedule.report_cron: {exc}") from None
-    problems = {
-        "schedule.report_period": schedule.report_period not in PERIOD_KINDS,
-        "schedule.inbox_interval_seconds": schedule.inbox_interval_seconds < 1,
-        "schedule.misfire_grace_seconds": schedule.misfire_grace_seconds < 1,
-        "schedule.inbox_settle_seconds": schedule.inbox_settle_seconds < 0,
-        "schedule.alert_idle_months": schedule.alert_idle_months < 1,
-        "schedule.alert_unattributed_share": not 0 <= schedule.alert_unattributed_share <= 1,
-        "delivery.smtp_security": settings.delivery.smtp_security not in SECURITY_CHOICES,
-    }
-    allowed = {
-        "schedule.report_period": f"one of {', '.join(PERIOD_KINDS)}",
-        "schedule.inbox_interval_seconds": "at least 1",
-        "schedule.misfire_grace_seconds": "at least 1",
-        "schedule.inbox_settle_seconds": "0 or more",
-        "schedule.alert_idle_months": "at least 1",
-        "schedule.alert_unattributed_share": "between 0 and 1",
-        "delivery.smtp_security": f"one of {', '.join(SECURITY_CHOICES)}",
-    }
-    for key, wrong in problems.items():
+    except ValueError:
+        raise SettingProblem(
+            "schedule.report_cron", "bad_cron", value=repr(schedule.report_cron)
+        ) from None
+    checks: list[tuple[str, bool, str, dict[str, object]]] = [
+        ("schedule.report_period", schedule.report_period not in PERIOD_KINDS, "one_of",
+         {"choices": ", ".join(PERIOD_KINDS)}),
+        ("schedule.inbox_interval_seconds", schedule.inbox_interval_seconds < 1, "at_least",
+         {"minimum": 1}),
+        ("schedule.misfire_grace_seconds", schedule.misfire_grace_seconds < 1, "at_least",
+         {"minimum": 1}),
+        ("schedule.inbox_settle_seconds", schedule.inbox_settle_seconds < 0, "at_least",
+         {"minimum": 0}),
+        ("schedule.alert_idle_months", schedule.alert_idle_months < 1, "at_least",
+         {"minimum": 1}),
+        ("schedule.alert_unattributed_share",
+         not 0 <= schedule.alert_unattributed_share <= 1, "between", {"low": 0, "high": 1}),
+        ("delivery.smtp_security", settings.delivery.smtp_security not in SECURITY_CHOICES,
+         "one_of", {"choices": ", ".join(SECURITY_CHOICES)}),
+    ]  # fmt: skip
+    for key, wrong, code, values in checks:
         if wrong:
-            raise ValueError(f"{key} must be {allowed[key]}")
+            raise SettingProblem(key, code, **values)
 
 
 def job_specs(settings: Settings) -> list[JobSpec]:

@@ -80,7 +80,7 @@ def _unknown_extension(tmp_path: Path) -> Path:
     [
         (_renamed_pdf, "PDF"),
         (_workbook_renamed_csv, "ZIP"),
-        (_truncated_workbook, "damaged or truncated"),
+        (_truncated_workbook, "beschädigt oder unvollständig"),
         (_zip_bomb, "MB"),
         (_entity_expansion, "entit"),
         (_binary_csv, "Binärdaten"),

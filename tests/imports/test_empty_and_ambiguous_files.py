@@ -161,22 +161,22 @@ DOUBLED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "districts": (
         lambda d: write_csv(d / "d.csv", [["Sozialraum", "Bezeichnung", "Bezeichnung"],
                                           ["S01", "Nord", "Norden"]]),
-        "name: columns 'Bezeichnung' (B) and 'Bezeichnung' (C)",
+        "'name': 'Bezeichnung' (Spalte B) und 'Bezeichnung' (Spalte C)",
     ),
     "indicators": (
         lambda d: write_csv(d / "i.csv", [["Sozialraum", "Indikator", "Jahr", "Wert", "Wert"],
                                           ["S01", "sgb2_quote", "2024", "1", "2"]]),
-        "value: columns 'Wert' (D) and 'Wert' (E)",
+        "'value': 'Wert' (Spalte D) und 'Wert' (Spalte E)",
     ),
     "measures": (
         lambda d: _workbook(d / "m.xlsx", {"Maßnahmen": [[*CATALOG, "Kostenstelle"],
                                                          ["JZ-A", "JZ", "JZ", "36050", "36051"]]}),
-        "cost_center: columns 'Kostenstelle' (D) and 'Kostenstelle' (E)",
+        "'cost_center': 'Kostenstelle' (Spalte D) und 'Kostenstelle' (Spalte E)",
     ),
     "plan": (
         lambda d: write_csv(d / "p.csv", [["Maßnahme", "Jahr", "Betrag", "Betrag"],
                                           ["JZ-A", "2025", "1,00", "2,00"]]),
-        "amount: columns 'Betrag' (C) and 'Betrag' (D)",
+        "'amount': 'Betrag' (Spalte C) und 'Betrag' (Spalte D)",
     ),
 }  # fmt: skip
 
@@ -188,7 +188,7 @@ def test_master_data_header_mapping_two_columns_to_one_field_is_refused_naming_b
     monitor.json("import", "districts", str(_districts(tmp_path)))
     make, named = DOUBLED[kind]
     message = _refused(monitor, kind, make(tmp_path))
-    assert "two columns for one field" in message
+    assert "Zwei Spalten passen zu einem Feld in Blatt" in message
     assert named in message
 
 
@@ -196,7 +196,9 @@ def test_plan_with_ansatz_and_betrag_is_refused_naming_both(tmp_path: Path) -> N
     path = write_csv(
         tmp_path / "p.csv", [["Produkt", "Jahr", "Ansatz", "Betrag"], ["06.01", "2025", "1", "2"]]
     )
-    with pytest.raises(MasterDataError, match=r"amount: columns 'Ansatz' \(C\) and 'Betrag' \(D\)"):
+    with pytest.raises(
+        MasterDataError, match=r"'amount': 'Ansatz' \(column C\) and 'Betrag' \(column D\)"
+    ):
         parse_plan(path)
 
 

@@ -79,6 +79,12 @@ def test_mixed_csv_import_exits_1_and_changes_nothing(monitor: Monitor, tmp_path
     monitor.run("init")
     before = ledger_rows(monitor.database_url)
     result = monitor.run("import", "postings", str(path), expect=1)
-    assert "mixes text encodings: line 2 is UTF-8" in result.stderr
+    assert (
+        "journal.csv: mischt Textkodierungen: Zeile 2 ist UTF-8-Text ('ß'), Zeile 3 aber nicht"
+        in (result.stderr)
+    )
+    assert "bitte die Datei noch einmal in einer Kodierung exportieren" in result.stderr
+    english = monitor.run("--lang", "en", "import", "postings", str(path), expect=1).stderr
+    assert "mixes text encodings: line 2 is UTF-8" in english
     assert "StraÃŸe" not in result.output
     assert ledger_rows(monitor.database_url) == before

@@ -344,7 +344,7 @@ def test_fixed_length_table_is_refused_naming_it(tmp_path: Path) -> None:
 
 def test_index_that_is_not_a_gdpdu_description_is_refused(tmp_path: Path) -> None:
     folder = write_export(tmp_path / "x", "<?xml version='1.0'?><Workbook/>", {})
-    with pytest.raises(FileRefused, match=r"root element <Workbook>, expected <DataSet>"):
+    with pytest.raises(FileRefused, match=r"root element 'Workbook', expected DataSet"):
         read_tables(folder)
 
 

@@ -351,7 +351,7 @@ def test_xlsx_zip_bomb_is_refused_from_the_central_directory(tmp_path: Path) -> 
     path = write_xlsx(tmp_path / "bomb.xlsx", {"S": [["x"]]})
     append_raw_member(path, zeros_bomb_member("xl/media/zeros.bin", 2 * 1024**3))
     assert path.stat().st_size < 4 * 1024**2  # 2 GiB of zeros in about 2 MB
-    with pytest.raises(FileRefused, match=r"inflate to 2,048 MB.*limit of 1,024 MB.*zip bomb"):
+    with pytest.raises(FileRefused, match=r"inflate to 2048 MB.*limit of 1024 MB.*zip bomb"):
         read_tables(path)
 
 
@@ -425,7 +425,7 @@ def test_declared_xlsx_dimension_is_checked_before_the_sheet_is_loaded(tmp_path:
     patched = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:C2000000"/>', sheet_xml)
     assert patched != sheet_xml
     path = rewrite_members(clean, tmp_path / "riesig.xlsx", {"xl/worksheets/sheet1.xml": patched})
-    with pytest.raises(FileRefused, match=r"sheet 'Riesig' has 2,000,000 rows"):
+    with pytest.raises(FileRefused, match=r"sheet 'Riesig' has 2000000 rows"):
         read_tables(path)
 
 

@@ -187,7 +187,7 @@ def test_bad_rows_are_refused_naming_row_and_column_and_nothing_is_stored(
                          expect=1)  # fmt: skip
     assert [(e["row"], e["column"]) for e in document["errors"]] == [
         (3, "type"), (4, "lon"), (5, "valid to"), (6, "measure")]  # fmt: skip
-    assert "no measure M-99" in document["errors"][-1]["message"]
+    assert "no measure 'M-99' in " in document["errors"][-1]["message"]
     assert _stored(city) == []
 
 

@@ -35,7 +35,7 @@ def test_figure_commands_refuse_master_data_changed_outside_the_program(
 ) -> None:
     execute(monitor.database_url, *MOVE_SHARES)
     result = monitor.run(*command, expect=1)
-    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: Zuordnung, Zeile 3 (Maßnahme JZ-A, Quartier S01)" in (
         result.stderr
     )
     assert "Die Prüfung hat 2 Veränderung(en) außerhalb des Programms gefunden" in result.stderr

@@ -163,7 +163,11 @@ def test_create_districts_adds_the_unknown_codes_to_a_new_district_list(
 def test_an_unknown_key_field_is_refused_naming_the_fields(city: Monitor, tmp_path: Path) -> None:
     result = city.run("import", "boundaries", str(three_squares(tmp_path / "k.geojson")),
                       "--key", "CODE", expect=1)  # fmt: skip
-    assert "--key 'CODE' is not a field" in result.stderr and "SR ('S01'" in result.stderr
+    assert "k.geojson: --key 'CODE' ist kein Feld der Ebene 'k'; ihre Felder: " in result.stderr
+    assert "SR ('S01', 'S02', 'S03'); NAME ('Quartier 1'" in result.stderr
+    english = city.run("--lang", "en", "import", "boundaries", str(tmp_path / "k.geojson"),
+                       "--key", "CODE", expect=1)  # fmt: skip
+    assert "--key 'CODE' is not a field of layer 'k'; its fields: SR ('S01'" in english.stderr
 
 
 def _grid_cells() -> list[tuple[float, float, str, str]]:

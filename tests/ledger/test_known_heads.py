@@ -72,12 +72,17 @@ def _settings(tmp_path: Path) -> Path:
     return path
 
 
+def _heads(report: dict) -> list[dict]:
+    """The heads `verify` checked, without the wording of their source (`source_said`)."""
+    return [{k: v for k, v in h.items() if k != "source_said"} for h in report["heads"]]
+
+
 def test_head_option_catches_the_newest_batch_removed(
     monitor: Monitor, city, tmp_path: Path
 ) -> None:
     import_later_batch(monitor, tmp_path)
     head = monitor.json("verify")["head"]
-    assert monitor.json("verify", "--head", head)["heads"] == [
+    assert _heads(monitor.json("verify", "--head", head)) == [
         {"source": "--head", "head": head, "extended": True}
     ]
     remove_newest_batch(monitor.database_url)
@@ -110,7 +115,7 @@ def test_anchor_file_receives_every_head_and_catches_the_newest_batch_removed(
     lines = anchor.read_text(encoding="utf-8").splitlines()
     head = monitor.json("--settings", str(settings), "verify")["head"]
     assert len(lines) == 1 and lines[0].split()[0] == head and lines[0].endswith("batch 2")
-    assert monitor.json("--settings", str(settings), "verify")["heads"] == [
+    assert _heads(monitor.json("--settings", str(settings), "verify")) == [
         {"source": f"anchor file {anchor.resolve()}", "head": head, "extended": True}
     ]
     remove_newest_batch(monitor.database_url)
@@ -139,12 +144,14 @@ def test_verify_checks_the_head_of_the_latest_report_run(
     sidecar = (monitor.workdir / document["sidecar"]).read_text(encoding="utf-8")
     head = monitor.json("verify")["head"]
     assert f'"ledger_head": "{head}"' in sidecar  # the sidecar records the head it saw
-    assert monitor.json("verify")["heads"] == [
+    assert _heads(monitor.json("verify")) == [
         {"source": f"report run {document['run']}", "head": head, "extended": True}
     ]
     remove_newest_batch(monitor.database_url)
     report = monitor.json("verify", expect=1)
     assert f"(report run {document['run']})" in report["problems"][0]["message"]
+    german = monitor.run("verify", expect=1).stderr
+    assert f"(Berichtslauf {document['run']})" in german and "report run" not in german
 
 
 def test_report_rerun_checks_the_anchor_file_like_a_new_report(
@@ -155,7 +162,7 @@ def test_report_rerun_checks_the_anchor_file_like_a_new_report(
     import_later_batch(monitor, tmp_path, "--settings", str(settings))
     remove_newest_batch(monitor.database_url)
     refused = monitor.run("--settings", str(settings), "report", "--rerun", "1", expect=1)
-    assert "setzt den Prüfwert" in refused.stderr and "(anchor file" in refused.stderr
+    assert "setzt den Prüfwert" in refused.stderr and "(Prüfwert-Datei " in refused.stderr
     marked = monitor.json("--settings", str(settings), "report", "--rerun", "1", "--unverified")
     assert marked["unverified"] is True and marked["rerun_of"] == 1
     assert [p["kind"] for p in marked["verify_problems"]] == ["head"]

@@ -176,7 +176,7 @@ def test_master_data_edited_by_sql_after_a_check_is_named_by_the_next_figure_com
     monitor.json(*SPEND)  # the check passes and notes where
     execute(monitor.database_url, *MOVE_SHARES)
     refused = monitor.run(*SPEND, expect=1)
-    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: Zuordnung, Zeile 3 (Maßnahme JZ-A, Quartier S01)" in (
         refused.stderr
     )
 
@@ -188,7 +188,7 @@ def test_a_master_row_removed_past_the_trip_wire_is_still_counted(monitor: Monit
         *past_the_trip_wire("DELETE FROM population WHERE district = 'S03'"),
     )
     refused = monitor.run(*SPEND, expect=1)
-    assert "Stammdatenimport 1 (districts) hat 6 Zeilen versiegelt, das Hauptbuch enthält 5" in (
+    assert "Stammdatenimport 1 (Quartiere) hat 6 Zeilen versiegelt, das Hauptbuch enthält 5" in (
         refused.stderr
     )
 
@@ -214,7 +214,7 @@ def test_a_master_value_changed_past_the_trip_wire_is_caught_by_every_check(
     monitor.json(*SPEND)  # the check passes and notes where: nothing left to rely on
     execute(monitor.database_url, *past_the_trip_wire(*MOVE_SHARES[:2]))
     refused = monitor.run(*command, expect=1)
-    assert "Problem: Stammdatenimport 2: allocation row 3 (measure JZ-A, district S01)" in (
+    assert "Problem: Stammdatenimport 2: Zuordnung, Zeile 3 (Maßnahme JZ-A, Quartier S01)" in (
         refused.stderr
     )
     assert "Traceback" not in refused.stderr
@@ -246,7 +246,7 @@ def test_a_share_changed_past_the_trip_wire_with_its_row_hash_recomputed_is_caug
         ),
     )
     refused = monitor.run(*TRACE, expect=1)
-    assert "Stammdatenimport 2 (measures): Sein Eintrag oder seine Zeilen wurden" in refused.stderr
+    assert "Stammdatenimport 2 (Maßnahmen): Sein Eintrag oder seine Zeilen wurden" in refused.stderr
 
 
 def test_the_trip_wire_goes_with_a_downgrade_and_comes_back_with_the_upgrade(
@@ -260,4 +260,4 @@ def test_the_trip_wire_goes_with_a_downgrade_and_comes_back_with_the_upgrade(
         assert integrity_problems(connection) == []
     engine.dispose()
     execute(monitor.database_url, "UPDATE allocation SET basis = NULL")
-    assert "allocation row 1" in monitor.run(*SPEND, expect=1).stderr
+    assert "Zuordnung, Zeile 1 (Maßnahme JZ-A" in monitor.run(*SPEND, expect=1).stderr

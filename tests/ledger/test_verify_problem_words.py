@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ledger.master_models import MASTER_KINDS
+from ledger.master_seal import MASTER_ROW_KEYS, import_kind, row_label
 from ledger.verify_problems import ENGLISH, part, template_fields, verify_problem
 from monitor.problem_words import verify_text
 from reports.messages import LANGUAGES, Messages, catalogue, placeholders
@@ -32,9 +34,9 @@ def test_every_verification_code_has_words_with_the_english_placeholders(lang):
 
 def test_a_problem_keeps_its_kind_ids_and_english_message_and_is_worded_with_its_parts():
     where = part(
-        "derived_both",
-        postings=part("derived_postings", count=2, named="4, 7"),
-        months=part("derived_months", months="2024-03"),
+        "derived_and",
+        first=part("derived_postings", count=2, named="4, 7"),
+        second=part("derived_months", months="2024-03"),
     )
     problem = verify_problem("derived", "derived_differs", {"table": "t"}, where=where)
     assert (problem["kind"], problem["table"], problem["code"]) == (
@@ -79,3 +81,40 @@ def test_every_verification_code_is_made_somewhere():
         if path.name != "verify_problems.py"
     )
     assert [code for code in ENGLISH if f'"{code}"' not in sources] == []
+
+
+def test_verify_names_a_master_row_its_fields_and_kind_of_import_in_german(
+    monitor: Monitor, city
+) -> None:
+    """The row's table, its fields and the kind of import are words of the catalogue too: no
+    `population row (district S04, period 2024)` or `(districts)` in a German sentence."""
+    execute(
+        monitor.database_url,
+        "INSERT INTO population (import_id, district, period, population, row_hash)"
+        " VALUES (1, 'S04', '2024', 500, 'x')",
+    )
+    german = monitor.run("verify", expect=1).stderr
+    assert "Stammdatenimport 1: Einwohnerzahl (Quartier S04, Zeitraum 2024) wurde au" in german
+    assert "Stammdatenimport 1 (Quartiere) hat 6 Zeilen versiegelt" in german
+    assert "population" not in german and "districts" not in german
+    english = monitor.run("--lang", "en", "verify", expect=1).stderr
+    assert "population row (district S04, period 2024) was changed or inserted" in english
+    assert "master import 1 (districts) sealed 6 rows" in english
+    document = monitor.json("verify", expect=1)
+    counted = next(p for p in document["problems"] if p["code"] == "master_count")
+    assert counted["values"]["kind"] == {"code": "kind_districts", "values": {}}
+
+
+def test_every_kind_of_import_and_master_table_has_its_words() -> None:
+    for kind in MASTER_KINDS:
+        assert verify_text(
+            verify_problem("master_import", "master_seal", number=1, kind=import_kind(kind)),
+            Messages("de"),
+        ).startswith("Stammdatenimport 1 (")
+    row = {name: "x" for name in ("code", "district", "period", "indicator", "measure", "product",
+                                  "year", "cell", "series", "type", "name", "seq")}  # fmt: skip
+    for table in MASTER_ROW_KEYS:
+        problem = verify_problem("master_changed", "master_row_changed", number=1,
+                                 row=row_label(table, row))  # fmt: skip
+        assert f"{table} row" in problem["message"]
+        assert verify_text(problem, Messages("de")).startswith("Stammdatenimport 1: ")

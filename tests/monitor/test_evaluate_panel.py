@@ -22,6 +22,8 @@ from evaluation.did import event_study, staggered, synthetic_did, twfe
 from evaluation.did.staggered_randomization import staggered_randomization
 from evaluation.panel_evaluation import EvaluationOptions, OptionConflict, evaluate_panel
 from monitor.cli import cli
+from reports.messages import LANGUAGES
+from tests.catalogue_words import unworded
 
 MPDTA = Path(__file__).parents[1] / "data" / "did-reference" / "mpdta.csv"
 COLUMNS = ["--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--cohort", "first.treat"]
@@ -182,7 +184,7 @@ def test_small_sample_is_an_option_of_staggered_only():
         "none",
         expect=2,
     )
-    assert "option small_sample applies to method staggered only, not to twfe" in result.stderr
+    assert "--small-sample gilt nur für die Methode staggered, nicht für twfe" in result.stderr
 
 
 def test_an_unknown_small_sample_is_refused_through_the_api(mpdta):
@@ -395,7 +397,13 @@ def test_method_sdid_takes_only_its_own_inference(tmp_path):
     result = run(
         "evaluate", "--panel", panel, *SMALL, "--method", "sdid", "--inference", "wild", expect=2
     )
-    assert "takes inference auto, randomization, placebo, jackknife, bootstrap" in result.stderr
+    assert (
+        "Die Methode sdid rechnet die Unsicherheit mit auto, randomization, placebo, jackknife, "
+        "bootstrap, nicht mit 'wild' (--inference)" in result.stderr
+    )
+    english = run("--lang", "en", "evaluate", "--panel", panel, *SMALL, "--method", "sdid",
+                  "--inference", "wild", expect=2)  # fmt: skip
+    assert "method sdid takes inference auto, randomization" in english.stderr
 
 
 def test_explicit_staggered_with_two_treated_units_runs_and_warns(tmp_path):
@@ -483,22 +491,24 @@ def test_empty_cohort_cells_mean_never_treated(tmp_path):
 
 def test_missing_file_is_refused_with_its_name(tmp_path):
     result = run("evaluate", "--panel", tmp_path / "nope.csv", *SMALL, expect=1)
-    assert "nope.csv: file not found" in result.stderr
+    assert "nope.csv: Datei nicht gefunden" in result.stderr
 
 
 def test_header_without_data_rows_is_refused(tmp_path):
     panel = tmp_path / "header_only.csv"
     panel.write_text("district,jahr,quote,start\n", encoding="utf-8")
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
-    assert f"{panel}: no data below the header (row 1)" in result.stderr
+    assert f"{panel}: keine Daten unter der Kopfzeile (Zeile 1)" in result.stderr
+    english = run("--lang", "en", "evaluate", "--panel", panel, *SMALL, expect=1)
+    assert f"{panel}: no data below the header (row 1)" in english.stderr
 
 
 def test_unknown_column_is_refused_listing_the_columns_found():
     args = [*COLUMNS]
     args[1] = "employment"
     result = run("evaluate", "--panel", MPDTA, *args, expect=1)
-    assert "mpdta.csv: outcome column 'employment' not found" in result.stderr
-    assert "columns found (row 1): year, countyreal, lpop, lemp, first.treat, treat" in (
+    assert "mpdta.csv: nicht gefunden: Spalte 'employment' (Zielgröße)" in result.stderr
+    assert "gefundene Spalten (Zeile 1): year, countyreal, lpop, lemp, first.treat, treat" in (
         result.stderr
     )
 
@@ -510,8 +520,8 @@ def test_non_numeric_outcome_and_time_cells_are_listed_with_row_and_column(tmp_p
     panel = write_csv(tmp_path / "panel.csv", cells)
     result = run("--json", "evaluate", "--panel", panel, *SMALL, expect=1)
     assert result.stdout == ""
-    assert f"{panel}, Zeile 5, Spalte „quote“: not a number: 'n.v.'" in result.stderr
-    assert f"{panel}, Zeile 22, Spalte „jahr“: not a number: '2018a'" in result.stderr
+    assert f"{panel}, Zeile 5, Spalte „quote“: keine Zahl: 'n.v.'" in result.stderr
+    assert f"{panel}, Zeile 22, Spalte „jahr“: keine Zahl: '2018a'" in result.stderr
     assert "2 Problem(e) in 2 Zeile(n); nichts ausgewertet" in result.stderr
 
 
@@ -530,7 +540,7 @@ def test_xlsx_errors_name_the_sheet_and_the_row_as_excel_shows_it(mpdta, tmp_pat
     workbook["Panel"]["C6"] = "k.A."
     workbook.save(path)
     result = run("evaluate", "--panel", path, *COLUMNS, expect=1)
-    assert f"{path}, Blatt „Panel“, Zeile 6, Spalte „lemp“: not a number: 'k.A.'" in result.stderr
+    assert f"{path}, Blatt „Panel“, Zeile 6, Spalte „lemp“: keine Zahl: 'k.A.'" in result.stderr
 
 
 def test_duplicate_unit_period_rows_are_refused_naming_both_rows(tmp_path):
@@ -539,7 +549,7 @@ def test_duplicate_unit_period_rows_are_refused_naming_both_rows(tmp_path):
     panel = write_csv(tmp_path / "panel.csv", data)
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
     assert (
-        f"{panel}, Zeile 62, Spalte „jahr“: unit 'S02' has period 2016 already in row 9"
+        f"{panel}, Zeile 62, Spalte „jahr“: Einheit 'S02' hat den Zeitpunkt 2016 schon in Zeile 9"
         in result.stderr
     )
 
@@ -549,7 +559,7 @@ def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
     data.loc[9, "start"] = 2019  # S02's fourth row, line 11
     panel = write_csv(tmp_path / "panel.csv", data)
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
-    assert f"{panel}, Zeile 11, Spalte „start“: unit 'S02' has cohort 2019 here but 2018" in (
+    assert f"{panel}, Zeile 11, Spalte „start“: Einheit 'S02' hat hier die Kohorte 2019, in " in (
         result.stderr
     )
 
@@ -561,10 +571,10 @@ def test_cohort_that_changes_within_a_unit_is_refused_with_its_row(tmp_path):
         (["--control", "sometimes"], "Ungültiger Wert für '--control'"),
         (["--inference", "guess"], "Ungültiger Wert für '--inference'"),
         (["--method", "event", "--leads", "0"], "Ungültiger Wert für '--leads'"),
-        (["--method", "twfe", "--inference", "bootstrap"], "method twfe takes inference"),
-        (["--method", "twfe", "--control", "notyet"], "control applies to method staggered"),
-        (["--leads", "2"], "leads and lags apply to method event only"),
-        (["--cluster", "treat"], "option cluster applies to methods twfe and event"),
+        (["--method", "twfe", "--inference", "bootstrap"], "Die Methode twfe rechnet die"),
+        (["--method", "twfe", "--control", "notyet"], "--control gilt nur für die Methode"),
+        (["--leads", "2"], "--leads und --lags gelten nur für die Methode event"),
+        (["--cluster", "treat"], "--cluster gilt nur für die Methoden twfe und event"),
     ],
 )
 def test_bad_option_values_are_usage_errors(args, message):
@@ -585,8 +595,8 @@ def test_a_decimal_point_in_a_decimal_comma_column_is_rejected_not_guessed(tmp_p
     panel.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("evaluate", "--panel", panel, *SMALL, expect=1)
     assert (
-        f"{panel}, Zeile 3, Spalte „quote“: not a number: '1.5' (this column writes decimals with "
-        "a comma" in result.stderr
+        f"{panel}, Zeile 3, Spalte „quote“: keine Zahl: '1.5' (diese Spalte schreibt Dezimalzahlen "
+        "mit Komma" in result.stderr
     )
 
 
@@ -622,3 +632,8 @@ def test_caveat_texts_follow_the_chosen_language_and_nothing_else_changes(tmp_pa
     assert {k: v for k, v in german.items() if k not in worded} == {
         k: v for k, v in english.items() if k not in worded
     }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_option_conflict_has_words_with_its_placeholders(lang):
+    assert unworded("cli.evaluate.conflict.", OptionConflict.ENGLISH, lang) == []

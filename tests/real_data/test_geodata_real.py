@@ -146,7 +146,9 @@ def test_an_unzipped_shapefile_without_prj_is_refused(tmp_path) -> None:
     (tmp_path / "Stadtteile.prj").unlink()
     result = _ledger(tmp_path).run("import", "boundaries", tmp_path / "Stadtteile.shp",
                                    "--create-districts", "--key", "AREA_ID", expect=1)  # fmt: skip
-    assert "declares no coordinate reference system" in result.stderr
+    assert "Stadtteile.shp: gibt kein Koordinatenbezugssystem an (keine .prj-Datei)" in (
+        result.stderr
+    )
 
 
 # --- the grid --------------------------------------------------------------------------------

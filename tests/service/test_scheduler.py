@@ -20,7 +20,9 @@ from ledger.service_models import Heartbeat, JobRun
 from monitor.service import report_job
 from monitor.service.heartbeat import beat
 from monitor.service.scheduler import JOB_TABLE, Service, list_jobs, paused_scheduler
-from monitor.service.timetable import parse_cron
+from monitor.service.timetable import SettingProblem, parse_cron
+from reports.messages import LANGUAGES
+from tests.catalogue_words import unworded
 from tests.conftest import Monitor
 from tests.exports import journal_rows, write_xlsx
 from tests.ledger.test_schema import not_the_schedulers_table
@@ -161,7 +163,10 @@ def test_second_serve_on_the_same_database_is_refused_while_the_first_beats(city
     with engine.begin() as connection:  # as if written by another process
         connection.execute(update(Heartbeat).values(pid=1, host="rathaus-server"))
     result = _monitor(city).run("serve", "--once", expect=1)
-    assert "another `budget-monitor serve` runs on this database" in result.stderr
+    assert "Auf dieser Datenbank läuft schon ein budget-monitor serve (Prozess 1 auf " in (
+        result.stderr
+    )
+    assert "rathaus-server" in result.stderr
 
 
 def test_a_heartbeat_whose_process_is_gone_does_not_hold_up_a_restart(city: City) -> None:
@@ -259,7 +264,17 @@ def test_sigterm_stops_serve_cleanly_with_a_final_heartbeat(city: City) -> None:
 def test_unusable_schedule_is_refused_naming_the_key(city: City) -> None:
     city.configure(schedule='report_cron = "0 6 1 1,4,7,10"')
     result = _monitor(city).run("serve", "--once", expect=1)
-    assert "schedule.report_cron" in result.stderr and "5 fields" in result.stderr
+    assert (
+        "schedule.report_cron: '0 6 1 1,4,7,10' ist kein Cron-Ausdruck aus 5 Feldern (Minute "
+        "Stunde Tag Monat Wochentag)" in result.stderr
+    )
+    english = _monitor(city).run("--lang", "en", "serve", "--once", expect=1).stderr
+    assert "'0 6 1 1,4,7,10' is not a crontab expression of 5 fields" in english
     city.configure(delivery='smtp_security = "tls"')
     result = _monitor(city).run("jobs", expect=1)
-    assert "delivery.smtp_security must be one of starttls, ssl, none" in result.stderr
+    assert "delivery.smtp_security muss eines von starttls, ssl, none sein" in result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_settings_problem_has_words_with_its_placeholders(lang: str) -> None:
+    assert unworded("cli.serve.setting.", SettingProblem.ENGLISH, lang) == []
