@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
@@ -38,6 +39,20 @@ class DistinctCells:
         codes[codes < 0] = len(uniques)
         distinct = pd.Series([*uniques, None], dtype=object)
         return cls(distinct, codes, cells.index)
+
+    @classmethod
+    def of_text(cls, cells: pl.Series, index: pd.Index) -> DistinctCells:
+        """The same from a text column (`imports.readers.text_columns`), found in Rust: only
+        the distinct texts become Python objects."""
+        distinct = cells.drop_nulls().unique().sort()
+        # A dense rank numbers the texts in the order of the sorted distinct ones, from 1.
+        codes = (cells.rank("dense").cast(pl.Int64) - 1).fill_null(len(distinct))
+        values = pd.Series([*distinct.to_list(), None], dtype=object)
+        return cls(values, codes.to_numpy(), index)
+
+    def cell(self, number: object) -> object:
+        """The cell of the row labelled `number` in `index`."""
+        return self.values.iloc[self.codes[self.index.get_loc(number)]]
 
     def spread(self, converted: pd.Series) -> pd.Series:
         """A result computed on `values`, one per distinct cell, as one value per row."""
