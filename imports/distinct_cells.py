@@ -44,10 +44,12 @@ class DistinctCells:
     def of_text(cls, cells: pl.Series, index: pd.Index) -> DistinctCells:
         """The same from a text column (`imports.readers.text_columns`), found in Rust: only
         the distinct texts become Python objects."""
-        distinct = cells.drop_nulls().unique().sort()
-        # A dense rank numbers the texts in the order of the sorted distinct ones, from 1.
-        codes = (cells.rank("dense").cast(pl.Int64) - 1).fill_null(len(distinct))
-        values = pd.Series([*distinct.to_list(), None], dtype=object)
+        frame = cells.to_frame("cell")
+        distinct = frame.drop_nulls().unique().with_row_index("code")
+        # A missing cell finds no partner and gets the code of the trailing None.
+        codes = frame.join(distinct, on="cell", how="left", maintain_order="left")["code"]
+        codes = codes.fill_null(distinct.height).cast(pl.Int64)
+        values = pd.Series([*distinct["cell"].to_list(), None], dtype=object)
         return cls(values, codes.to_numpy(), index)
 
     def cell(self, number: object) -> object:
