@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-import polars as pl
 from sqlalchemy import Connection, func, select
 
 from imports.money import format_cents
 from ledger.allocation_months import next_month
-from ledger.current_keys import missing_in_months
+from ledger.current_keys import YearComparison
 from ledger.models import BatchMonthTotal, ImportBatch, Posting
 from ledger.posting_queries import missing_examples, missing_from_export
 
-_EXAMPLES = 10
+EXAMPLES = 10  # postings shown of those no longer in an export
 
 
 @dataclass(frozen=True)
@@ -81,22 +80,22 @@ def compare_with_ledger(
     postings: pd.DataFrame,
     totals: pd.DataFrame,
     keys_loaded: bool,
-    current: pl.DataFrame | None = None,
+    current: YearComparison | None = None,
 ) -> ExportComparison:
     """Run before the export's own rows are inserted.
 
     totals: `month_totals(postings)`; keys_loaded: the export's keys are in the temporary table
-    of `ledger.posting_queries.export_keys`; current: instead, the current postings of the
-    export's years (`ledger.current_keys.current_versions`). Without either the ledger holds no
-    posting of the export's years, so none can have disappeared.
+    of `ledger.posting_queries.export_keys`; current: instead, the comparison with the current
+    postings of the export's years (`ledger.current_keys.compare_years`). Without either the ledger
+    holds no posting of the export's years, so none can have disappeared.
     """
     if postings.empty:
         return ExportComparison()
     if current is not None:
-        disappeared, ids = missing_in_months(current, postings, totals, _EXAMPLES)
+        disappeared, ids = current.disappeared, current.example_ids
         examples = missing_examples(connection, ids) if ids else pd.DataFrame()
     elif keys_loaded:
-        disappeared, examples = missing_from_export(connection, _month_spans(totals), _EXAMPLES)
+        disappeared, examples = missing_from_export(connection, _month_spans(totals), EXAMPLES)
     else:
         disappeared, examples = 0, pd.DataFrame()
     return ExportComparison(

@@ -17,9 +17,14 @@ from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
 from imports.record_text import iso_days
 from ledger.bulk_insert import bulk_insert
-from ledger.current_keys import changed_versions_of, current_versions
+from ledger.current_keys import compare_years
 from ledger.database import write_transaction
-from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
+from ledger.export_comparison import (
+    EXAMPLES,
+    ExportComparison,
+    compare_with_ledger,
+    month_totals,
+)
 from ledger.integrity import batch_seal, posting_chain
 from ledger.models import BatchMonthTotal, BatchReject, ImportBatch
 from ledger.posting_queries import changed_versions, export_keys, holds_postings, ledger_head
@@ -184,10 +189,9 @@ def _store(
     else:
         if restrict is not None:
             # The key holds the fiscal year: the export's keys are among its years' postings.
-            current = current_versions(connection, restrict)
-            changed = changed_versions_of(current, postings)
-            comparison = compare_with_ledger(connection, postings, totals, False, current)
-            del current
+            years = compare_years(connection, restrict, postings, totals, EXAMPLES)
+            changed = years.changed
+            comparison = compare_with_ledger(connection, postings, totals, False, years)
         else:
             with export_keys(connection, postings):
                 changed = changed_versions(connection)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from imports.postings import parse_postings
 from imports.profile import builtin_profiles
-from ledger.current_keys import changed_versions_of, current_versions, missing_in_months
+from ledger.current_keys import compare_years
 from ledger.database import create_ledger_engine
 from ledger.export_comparison import _month_spans, month_totals
 from ledger.posting_queries import changed_versions, export_keys, missing_from_export
@@ -88,9 +88,9 @@ def test_in_memory_comparison_finds_what_the_database_finds(
     )
     postings, totals = export.postings, month_totals(export.postings)
     with engine.begin() as connection:
-        current = current_versions(connection, [2024])
-        in_memory = changed_versions_of(current, postings)
-        missing = missing_in_months(current, postings, totals, examples=10)
+        years = compare_years(connection, [2024], postings, totals, examples=10)
+        in_memory = years.changed
+        missing = (years.disappeared, years.example_ids)
         with export_keys(connection, postings):
             in_database = changed_versions(connection)
             count, examples = missing_from_export(connection, _month_spans(totals), 10)
