@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
@@ -38,6 +39,22 @@ class DistinctCells:
         codes[codes < 0] = len(uniques)
         distinct = pd.Series([*uniques, None], dtype=object)
         return cls(distinct, codes, cells.index)
+
+    @classmethod
+    def of_text(cls, cells: pl.Series, index: pd.Index) -> DistinctCells:
+        """The same from a text column (`imports.readers.text_columns`), found in Rust: only
+        the distinct texts become Python objects."""
+        frame = cells.to_frame("cell")
+        distinct = frame.drop_nulls().unique().with_row_index("code")
+        # A missing cell finds no partner and gets the code of the trailing None.
+        codes = frame.join(distinct, on="cell", how="left", maintain_order="left")["code"]
+        codes = codes.fill_null(distinct.height).cast(pl.Int64)
+        values = pd.Series([*distinct["cell"].to_list(), None], dtype=object)
+        return cls(values, codes.to_numpy(), index)
+
+    def cell(self, number: object) -> object:
+        """The cell of the row labelled `number` in `index`."""
+        return self.values.iloc[self.codes[self.index.get_loc(number)]]
 
     def spread(self, converted: pd.Series) -> pd.Series:
         """A result computed on `values`, one per distinct cell, as one value per row."""

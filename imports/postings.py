@@ -15,6 +15,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 import pandas as pd
+import polars as pl
 
 from imports.column_resemblance import UnmappedColumn, unmapped_columns
 from imports.distinct_cells import DistinctCells
@@ -33,6 +34,8 @@ from imports.posting_identity import content_hashes, key_hashes
 from imports.problems import Problem, listed, problem, said
 from imports.profile import CODE_FIELDS, Profile
 from imports.readers import FileRefused, ReadLimits, read_tables, row_chunks
+from imports.readers.text_columns import TextChunk
+from imports.text_cells import CellsDiffer, require_alike
 
 # "Summe", "Gesamtsumme", "Summe:", "Zwischensumme Konto 5011", "Total", SAP's "*" and "**".
 _TOTAL_CELL = re.compile(r"^\s*(\*+|(gesamt|zwischen|end)?summen?\b.*|total\b.*|gesamt\b.*)$", re.I)
@@ -125,6 +128,28 @@ def parse_postings(
 
     max_abs_cents: `[imports] max_abs_amount` in cents; a larger amount is a rejected row.
     """
+    print_ = fingerprint(path)
+    try:
+        parsed = _read_and_parse(path, profiles, requested, limits, max_abs_cents, print_, True)
+    except CellsDiffer:
+        # A cell fastexcel wrote as text might have been a number: read the types too.
+        parsed = _read_and_parse(path, profiles, requested, limits, max_abs_cents, print_, False)
+    if parsed.rows == 0:
+        raise FileRefused(path, _no_rows(parsed))
+    return parsed
+
+
+def _read_and_parse(
+    path: Path,
+    profiles: Mapping[str, Profile],
+    requested: str,
+    limits: ReadLimits | None,
+    max_abs_cents: int,
+    print_: Fingerprint,
+    text_columns: bool,
+) -> ParsedExport:
+    """Read the file (a one-sheet .xlsx as Arrow text columns if `text_columns`) and parse it;
+    raises CellsDiffer where those text columns could read otherwise than the cells."""
     forced = profiles.get(requested)
     sheets = read_tables(
         path,
@@ -132,12 +157,10 @@ def parse_postings(
         encoding=forced.encoding if forced else None,
         delimiter=forced.delimiter if forced else None,
         streamed=True,
+        text_columns=text_columns,
     )
     match = find_header(sheets, profiles, requested)
-    parsed = _parse_sheet(path, fingerprint(path), match, max_abs_cents)
-    if parsed.rows == 0:
-        raise FileRefused(path, _no_rows(parsed))
-    return parsed
+    return _parse_sheet(path, print_, match, max_abs_cents)
 
 
 def _no_rows(parsed: ParsedExport) -> Problem:
@@ -225,42 +248,30 @@ def _parse_sheet(
 def _parse_chunk(
     file: str,
     match: HeaderMatch,
-    data: Sequence[list[object]],
+    data: Sequence[list[object]] | TextChunk,
     first_number: int,
     max_abs_cents: int,
 ) -> _ParsedChunk:
     """Map, convert and check consecutive data rows; `first_number` is the first one's row
     number as Excel shows it."""
     profile, sheet = match.profile, match.sheet
-    # Transposed in C; rows of a CSV may be shorter than the header, zip_longest pads them.
-    cells_by_column = list(zip_longest(*data))
-    empty = (None,) * len(data)
-    raw = pd.DataFrame(
-        {
-            name: pd.Series(
-                cells_by_column[index] if index < len(cells_by_column) else empty, dtype=object
-            )
-            for name, index in match.columns.items()
-        }
-    )
-    del cells_by_column
-    raw.index = pd.RangeIndex(first_number, first_number + len(data))  # row numbers as Excel shows
+    numbers = pd.RangeIndex(first_number, first_number + len(data))  # row numbers as Excel shows
     header_name = {name: match.headers[index].strip() for name, index in match.columns.items()}
     decimal = sheet.decimal or profile.decimal
 
     # Every conversion runs once per distinct cell of a column (imports.distinct_cells).
-    cells = {name: DistinctCells.of(raw[name]) for name in raw.columns}
+    cells = _distinct_cells(data, match, numbers, decimal)
     blanks = {name: c.spread(is_blank(c.values)) for name, c in cells.items()}
     dates, bad_dates = map(cells["booking_date"].spread, parse_dates(cells["booking_date"].values))
     blank = pd.concat(blanks.values(), axis=1).all(axis=1)
     # Only rows without a valid booking date can be totals or repeated headers: a real posting
     # whose text says "Summe der Zuschüsse" is still a posting.
-    suspects = raw.index[~blank & dates.isna()]
+    suspects = numbers[~blank & dates.isna()]
     totals, repeated = _totals_and_repeated_headers(data, first_number, suspects, match)
     skip = blank.copy()
     skip[totals] = True
     skip[repeated] = True
-    rows = raw[~skip]
+    rows = numbers[~skip.to_numpy()]
     keep = ~skip.to_numpy()
     dates, bad_dates = dates[keep], bad_dates[keep]
 
@@ -271,7 +282,7 @@ def _parse_chunk(
 
     def reject(mask: pd.Series, field: str, message: Problem | None = None) -> None:
         for number in mask.index[mask.to_numpy()]:
-            text = message or problem("not_valid", value=said(rows.at[number, field]))
+            text = message or problem("not_valid", value=said(cells[field].cell(number)))
             errors.append(RowError(file, sheet.name, int(number), header_name.get(field), text))
 
     amounts = cells["amount"]
@@ -283,14 +294,14 @@ def _parse_chunk(
         (implausible, lambda v: implausible_amount_message(v, max_abs_cents)),
     ):
         for number in mask.index[mask.to_numpy()]:
-            text = message(rows.at[number, "amount"])
+            text = message(amounts.cell(number))
             errors.append(RowError(file, sheet.name, int(number), header_name["amount"], text))
     if profile.credit_marker is not None:
         markers = converted("debit_credit", lambda values: values.map(header_key))
         cents, sign_errors = _apply_debit_credit(markers, cents, profile)
         reject(sign_errors, "debit_credit", _marker_message(profile))
     for number in bad_dates.index[bad_dates.to_numpy()]:
-        value = rows.at[number, "booking_date"]
+        value = cells["booking_date"].cell(number)
         errors.append(
             RowError(
                 file,
@@ -301,20 +312,20 @@ def _parse_chunk(
             )
         )
 
-    frame = pd.DataFrame(index=rows.index)
+    frame = pd.DataFrame(index=rows)
     frame["booking_date"] = dates
     for field in (*CODE_FIELDS, "text", "debit_credit"):
-        frame[field] = converted(field, normalise_codes) if field in rows else None
+        frame[field] = converted(field, normalise_codes) if field in cells else None
     frame["amount_cents"] = cents
     for field in ("fiscal_year", "line_no"):
-        if field in rows:
-            numbers, bad = (
+        if field in cells:
+            whole, bad = (
                 s[keep] for s in map(cells[field].spread, parse_whole_numbers(cells[field].values))
             )
             reject(bad, field, problem("not_whole_number", column=said(header_name[field])))
-            frame[field] = numbers
+            frame[field] = whole
         else:
-            frame[field] = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+            frame[field] = pd.Series(pd.NA, index=rows, dtype="Int64")
     frame["fiscal_year"] = frame["fiscal_year"].fillna(dates.dt.year.astype("Int64"))
 
     for field in profile.required_values:
@@ -334,8 +345,63 @@ def _parse_chunk(
         totals=totals,
         skipped_header=len(repeated),
         total_cents=exact_sum(cents),
-        last_total=data[totals[-1] - first_number] if totals else None,
+        last_total=_last_total(data, totals[-1] - first_number, match, decimal) if totals else None,
     )
+
+
+def _distinct_cells(
+    data: Sequence[list[object]] | TextChunk,
+    match: HeaderMatch,
+    numbers: pd.RangeIndex,
+    decimal: str,
+) -> dict[str, DistinctCells]:
+    """Each mapped field's cells of these rows as distinct values; text columns only where
+    they read as their cells would (raises CellsDiffer otherwise)."""
+    if isinstance(data, TextChunk):
+        cells = {}
+        for name, index in match.columns.items():
+            column = data.column(index)
+            if column is None:
+                column = pl.Series(name, [None] * len(data), dtype=pl.String)
+            distinct = DistinctCells.of_text(column, numbers)
+            require_alike(_FIELD_KIND.get(name, "code"), _texts(distinct), decimal)
+            cells[name] = distinct
+        return cells
+    # Transposed in C; rows of a CSV may be shorter than the header, zip_longest pads them.
+    by_column = list(zip_longest(*data))
+    empty = (None,) * len(data)
+    return {
+        name: DistinctCells.of(
+            pd.Series(by_column[index] if index < len(by_column) else empty, dtype=object).set_axis(
+                numbers
+            )
+        )
+        for name, index in match.columns.items()
+    }
+
+
+# How a field's cells are read, for `imports.text_cells` (every other field is a code).
+_FIELD_KIND = {"amount": "amount", "booking_date": "date"}
+
+
+def _texts(distinct: DistinctCells) -> pl.Series:
+    return pl.Series(distinct.values.iloc[:-1].to_numpy(dtype=object), dtype=pl.String)
+
+
+def _last_total(
+    data: Sequence[list[object]] | TextChunk, position: int, match: HeaderMatch, decimal: str
+) -> list[object]:
+    """The cells of a sum line, whose amount the control total reads (raises CellsDiffer where
+    that text could read otherwise than its cell)."""
+    cells = _row(data, position)
+    index = match.columns["amount"]
+    if isinstance(data, TextChunk) and index < len(cells) and cells[index] is not None:
+        require_alike("amount", pl.Series([cells[index]], dtype=pl.String), decimal)
+    return cells
+
+
+def _row(data: Sequence[list[object]] | TextChunk, position: int) -> list[object]:
+    return data.row(position) if isinstance(data, TextChunk) else data[position]
 
 
 def implausible_amount_message(value: object, max_abs_cents: int) -> Problem:
@@ -344,12 +410,15 @@ def implausible_amount_message(value: object, max_abs_cents: int) -> Problem:
 
 
 def _totals_and_repeated_headers(
-    data: Sequence[list[object]], first_number: int, suspects: pd.Index, match: HeaderMatch
+    data: Sequence[list[object]] | TextChunk,
+    first_number: int,
+    suspects: pd.Index,
+    match: HeaderMatch,
 ) -> tuple[list[int], list[int]]:
     header = [header_key(match.headers[i]) for i in match.columns.values()]
     totals, repeated = [], []
     for number in suspects:
-        cells = data[number - first_number]
+        cells = _row(data, number - first_number)
         if any(isinstance(c, str) and _TOTAL_CELL.match(c) for c in cells):
             totals.append(int(number))
         elif [

@@ -15,10 +15,11 @@ from sqlalchemy import Connection, func, select
 
 from imports.money import format_cents
 from ledger.allocation_months import next_month
+from ledger.current_keys import YearComparison
 from ledger.models import BatchMonthTotal, ImportBatch, Posting
-from ledger.posting_queries import missing_from_export
+from ledger.posting_queries import missing_examples, missing_from_export
 
-_EXAMPLES = 10
+EXAMPLES = 10  # postings shown of those no longer in an export
 
 
 @dataclass(frozen=True)
@@ -75,21 +76,28 @@ def month_totals(postings: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_with_ledger(
-    connection: Connection, postings: pd.DataFrame, totals: pd.DataFrame, keys_loaded: bool
+    connection: Connection,
+    postings: pd.DataFrame,
+    totals: pd.DataFrame,
+    keys_loaded: bool,
+    current: YearComparison | None = None,
 ) -> ExportComparison:
     """Run before the export's own rows are inserted.
 
     totals: `month_totals(postings)`; keys_loaded: the export's keys are in the temporary table
-    of `ledger.posting_queries.export_keys`. Without them the ledger holds no posting of the
-    export's years, so none can have disappeared.
+    of `ledger.posting_queries.export_keys`; current: instead, the comparison with the current
+    postings of the export's years (`ledger.current_keys.compare_years`). Without either the ledger
+    holds no posting of the export's years, so none can have disappeared.
     """
     if postings.empty:
         return ExportComparison()
-    disappeared, examples = (
-        missing_from_export(connection, _month_spans(totals), _EXAMPLES)
-        if keys_loaded
-        else (0, pd.DataFrame())
-    )
+    if current is not None:
+        disappeared, ids = current.disappeared, current.example_ids
+        examples = missing_examples(connection, ids) if ids else pd.DataFrame()
+    elif keys_loaded:
+        disappeared, examples = missing_from_export(connection, _month_spans(totals), EXAMPLES)
+    else:
+        disappeared, examples = 0, pd.DataFrame()
     return ExportComparison(
         changed_months=tuple(_changed_months(connection, totals)),
         disappeared=disappeared,

@@ -202,21 +202,30 @@ def missing_from_export(
     )
     exported = exists().where(EXPORT_KEYS.c.key_hash == Posting.key_hash)
     query = (
-        select(
-            Posting.fiscal_year,
-            Posting.document_no,
-            Posting.line_no,
-            Posting.booking_date,
-            Posting.account,
-            Posting.amount_cents,
-            func.count().over().label("missing"),
-        )
+        select(*_EXAMPLE_COLUMNS, func.count().over().label("missing"))
         .where(current_filter(), in_months, ~exported)
         .order_by(Posting.id)
         .limit(examples)
     )
     found = query_frame(connection, query)
     return (int(found["missing"].iloc[0]) if len(found) else 0), found.drop(columns="missing")
+
+
+def missing_examples(connection: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    """The postings `missing_from_export` describes, for ids found otherwise, in id order."""
+    query = select(*_EXAMPLE_COLUMNS).where(Posting.id.in_(ids)).order_by(Posting.id)
+    return query_frame(connection, query)
+
+
+# What an export comparison shows of a posting no longer in the export.
+_EXAMPLE_COLUMNS = (
+    Posting.fiscal_year,
+    Posting.document_no,
+    Posting.line_no,
+    Posting.booking_date,
+    Posting.account,
+    Posting.amount_cents,
+)
 
 
 # A posting as the rest of the program sees it: its content and where it came from.

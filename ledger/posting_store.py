@@ -17,8 +17,14 @@ from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
 from imports.record_text import iso_days
 from ledger.bulk_insert import bulk_insert
+from ledger.current_keys import compare_years
 from ledger.database import write_transaction
-from ledger.export_comparison import ExportComparison, compare_with_ledger, month_totals
+from ledger.export_comparison import (
+    EXAMPLES,
+    ExportComparison,
+    compare_with_ledger,
+    month_totals,
+)
 from ledger.integrity import batch_seal, posting_chain
 from ledger.models import BatchMonthTotal, BatchReject, ImportBatch
 from ledger.posting_queries import changed_versions, export_keys, holds_postings, ledger_head
@@ -176,16 +182,22 @@ def _store(
     years = sorted(int(y) for y in postings["fiscal_year"].unique())
     restrict = years if "fiscal_year" in parsed.profile.key else None
     totals = month_totals(postings)
-    if holds_postings(connection, restrict):
-        with export_keys(connection, postings):
-            changed = changed_versions(connection)
-            comparison = compare_with_ledger(connection, postings, totals, keys_loaded=True)
-        # An inner merge keeps the export's row order, which the new ids follow.
-        new_rows = postings.merge(changed, how="inner", on="key_hash")
-    else:
+    if not holds_postings(connection, restrict):
         missing = pd.array([pd.NA] * len(postings), dtype="Int64")
         new_rows = postings.assign(posting_id=missing, version=missing)
         comparison = compare_with_ledger(connection, postings, totals, keys_loaded=False)
+    else:
+        if restrict is not None:
+            # The key holds the fiscal year: the export's keys are among its years' postings.
+            years = compare_years(connection, restrict, postings, totals, EXAMPLES)
+            changed = years.changed
+            comparison = compare_with_ledger(connection, postings, totals, False, years)
+        else:
+            with export_keys(connection, postings):
+                changed = changed_versions(connection)
+                comparison = compare_with_ledger(connection, postings, totals, keys_loaded=True)
+        # An inner merge keeps the export's row order, which the new ids follow.
+        new_rows = postings.merge(changed, how="inner", on="key_hash")
     known = new_rows["posting_id"].notna()
     corrections = int(known.sum())
     imported = len(new_rows) - corrections

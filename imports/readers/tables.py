@@ -17,6 +17,7 @@ from imports.readers.gobd import read_gobd_folder, read_gobd_zip
 from imports.readers.gobd_index import INDEX_NAME
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import described, is_zip, read_head
+from imports.readers.text_columns import TextChunk, TextRows
 from imports.readers.workbook import WORKBOOK_SUFFIXES, WorkbookRows, read_workbook
 
 # What can be read, as each language names it; SUPPORTED is its English.
@@ -33,12 +34,14 @@ def read_tables(
     encoding: str | None = None,
     delimiter: str | None = None,
     streamed: bool = False,
+    text_columns: bool = False,
 ) -> list[RawSheet]:
     """All sheets/tables of a postings export, in file order.
 
     encoding and delimiter override detection for CSV, and the description for GoBD exports
     (whose index.xml is sometimes wrong); workbooks ignore them. streamed: workbook rows are
-    built only as `row_chunks` reads them (other formats are read whole either way). Raises
+    built only as `row_chunks` reads them (other formats are read whole either way). text_columns:
+    a one-sheet .xlsx may come as Arrow text columns (`imports.readers.text_columns`). Raises
     FileRefused when the file as a whole cannot be read safely or is not what its name claims.
     """
     path = Path(path)
@@ -50,7 +53,7 @@ def read_tables(
         return read_gobd_folder(path.parent, limits, encoding=encoding, delimiter=delimiter)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return read_workbook(path, limits, streamed=streamed)
+        return read_workbook(path, limits, streamed=streamed, text_columns=text_columns)
     if suffix == ".csv":
         return read_csv(path, limits, encoding=encoding, delimiter=delimiter)
     if suffix == ".zip":
@@ -61,9 +64,10 @@ def read_tables(
 
 def row_chunks(
     rows: Sequence[list[object]], start: int, size: int
-) -> Iterator[Sequence[list[object]]]:
-    """rows[start:] in pieces of `size` rows; a streamed sheet builds each piece only now."""
-    if isinstance(rows, WorkbookRows):
+) -> Iterator[Sequence[list[object]] | TextChunk]:
+    """rows[start:] in pieces of `size` rows; a streamed sheet builds each piece only now, a
+    sheet of text columns hands over column slices."""
+    if isinstance(rows, WorkbookRows | TextRows):
         return rows.chunks(start, size)
     return (rows[first : first + size] for first in range(start, len(rows), size))
 

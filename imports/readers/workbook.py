@@ -34,6 +34,7 @@ from imports.readers.archive import (
 from imports.readers.bulk_allocation import collector_paused
 from imports.readers.model import FileRefused, RawSheet, ReadLimits
 from imports.readers.signatures import described, is_ole2, is_zip, read_head
+from imports.readers.text_columns import read_text_sheet
 from imports.readers.xlsx_dimensions import declared_sheet_sizes
 
 ZIP_WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods"})
@@ -44,12 +45,15 @@ WORKBOOK_SUFFIXES = ZIP_WORKBOOK_SUFFIXES | {".xls"}
 _CELL_SHEET_TYPES = (SheetTypeEnum.WorkSheet, SheetTypeEnum.DialogSheet, SheetTypeEnum.MacroSheet)
 
 
-def read_workbook(path: Path, limits: ReadLimits, *, streamed: bool = False) -> list[RawSheet]:
+def read_workbook(
+    path: Path, limits: ReadLimits, *, streamed: bool = False, text_columns: bool = False
+) -> list[RawSheet]:
     """All cell-holding sheets of a workbook, in workbook order.
 
     streamed: rows become Python objects only as they are read (`WorkbookRows`), a chunk at a
     time, instead of all at once: a million-row sheet as Python lists takes more memory than
-    calamine's own copy of it."""
+    calamine's own copy of it. text_columns: a one-sheet .xlsx may come as Arrow text columns
+    (`imports.readers.text_columns`), whose cells are all text or None."""
     suffix = path.suffix.lower()
     head = read_head(path)
     if suffix == ".xls":
@@ -57,6 +61,8 @@ def read_workbook(path: Path, limits: ReadLimits, *, streamed: bool = False) -> 
     else:
         _require_zip(path, head, suffix)
         _check_package(path, limits, suffix)
+        if text_columns and (sheets := read_text_sheet(path, limits)) is not None:
+            return sheets
     return _load_sheets(path, limits, streamed)
 
 

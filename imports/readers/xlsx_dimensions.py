@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 
@@ -27,14 +28,34 @@ _CELL = rb"\$?([A-Z]+)\$?(\d+)"
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"" + _CELL + rb"(?::" + _CELL + rb")?\"")
 
 
+@dataclass(frozen=True)
+class DeclaredRange:
+    """A sheet's `<dimension>`: its first row and column (0-based) and its size."""
+
+    first_row: int
+    first_column: int
+    rows: int
+    columns: int
+
+
 def declared_sheet_sizes(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     """Sheet name -> (rows, columns) as its `<dimension>` declares; sheets without one are absent.
 
     Returns an empty mapping when the package does not have the usual workbook layout; the
     check after loading still applies then.
     """
+    return {name: (r.rows, r.columns) for name, r in declared_ranges(archive).items()}
+
+
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """Every sheet the workbook lists (chart sheets too), in workbook order."""
+    return list(_sheet_parts(archive))
+
+
+def declared_ranges(archive: zipfile.ZipFile) -> dict[str, DeclaredRange]:
+    """Sheet name -> its declared range; sheets without a `<dimension>` are absent."""
     parts = _sheet_parts(archive)
-    sizes: dict[str, tuple[int, int]] = {}
+    ranges: dict[str, DeclaredRange] = {}
     for name, part in parts.items():
         try:
             with archive.open(part) as member:
@@ -49,10 +70,13 @@ def declared_sheet_sizes(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]
         )
         last_col = last_col or first_col
         last_row = last_row or first_row
-        rows = int(last_row) - int(first_row) + 1
-        columns = _column_number(last_col) - _column_number(first_col) + 1
-        sizes[name] = (rows, columns)
-    return sizes
+        ranges[name] = DeclaredRange(
+            first_row=int(first_row) - 1,
+            first_column=_column_number(first_col) - 1,
+            rows=int(last_row) - int(first_row) + 1,
+            columns=_column_number(last_col) - _column_number(first_col) + 1,
+        )
+    return ranges
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from imports.german_values import (
+    WHITESPACE,
     normalise_codes,
     parse_amount_cents,
     parse_dates,
@@ -100,3 +101,8 @@ def test_whole_numbers_from_numbers_and_text() -> None:
     parsed, bad = parse_whole_numbers(cells(2024.0, "2024", 3, None, "x", 2.5))
     assert parsed.tolist()[:3] == [2024, 2024, 3]
     assert bad.tolist() == [False, False, False, False, True, True]
+
+
+def test_whitespace_stripped_is_exactly_what_str_strip_removes() -> None:
+    """The list is written out to spare every start-up the search; it must stay Python's."""
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == WHITESPACE
