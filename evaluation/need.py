@@ -63,6 +63,16 @@ _PANEL_COLUMNS = [
 ]
 
 
+class NeedDataError(ValueError):
+    """Why the need table cannot be computed: a code and its values (the front doors word it,
+    catalogue keys `cli.need.<code>`); the English text is for logs and tracebacks only."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(f"{code}: {values}")
+        self.code = code
+        self.values = values
+
+
 @dataclass(frozen=True)
 class NeedRow:
     """One ranked district in one period.
@@ -198,8 +208,8 @@ def need_table(
 
     names: district key → display name (a key without a name is shown by its key); every named
     district appears, ranked or suppressed. Change and persistence come from the same panel
-    (`need_panel`), each period with its own suppression. Raises ValueError for a period without
-    any value row.
+    (`need_panel`), each period with its own suppression. Raises NeedDataError for a period
+    without any value row.
     """
     panel = need_panel(
         values,
@@ -211,14 +221,14 @@ def need_table(
         include_suppressed=True,
     )
     if panel.empty:
-        raise ValueError("no values of the need indicators " + ", ".join(_indicators(weights)))
+        raise NeedDataError("no_values", indicators=", ".join(_indicators(weights)))
     ranked = panel[panel["reason"].isna()]
     with_values = sorted(ranked["period"].unique())
     if period is None:
         period = with_values[-1] if with_values else str(panel["period"].max())
     period = str(period)
     if period not in set(panel["period"]):
-        raise ValueError(f"no values of the need indicators for period {period}")
+        raise NeedDataError("no_values_in_period", period=period)
 
     now = ranked[ranked["period"] == period].set_index("district")
     earlier = [p for p in with_values if p < period]
@@ -254,14 +264,14 @@ def need_table(
 
 def _indicators(weights: Mapping[str, float]) -> tuple[str, ...]:
     if not weights or any(not float(w) > 0 for w in weights.values()):
-        raise ValueError("the need index needs at least one indicator, every weight > 0")
+        raise NeedDataError("no_weights")
     return tuple(weights)
 
 
 def _frequency(label: str) -> str:
     """The shape of a period label: "2024" → "9999", "2024-Q3" → "9999-Q9"."""
     if not re.match(r"\d{4}", label):
-        raise ValueError(f"period {label!r} does not start with a four-digit year")
+        raise NeedDataError("period_without_year", period=label)
     return re.sub(r"\d", "9", label)
 
 
@@ -282,13 +292,16 @@ def _period_grid(
     )
     shapes = {_frequency(p) for p in data["period"].unique()}
     if len(shapes) > 1:
-        raise ValueError("indicator periods mix frequencies: " + ", ".join(sorted(shapes)))
+        raise NeedDataError("mixed_frequencies", shapes=", ".join(sorted(shapes)))
     twice = data.duplicated(["district", "indicator", "period"], keep=False)
     if twice.any():
         first = data[twice].iloc[0]
-        raise ValueError(
-            f"{int(twice.sum())} value rows are duplicates, e.g. district {first['district']}, "
-            f"indicator {first['indicator']}, period {first['period']}"
+        raise NeedDataError(
+            "duplicate_values",
+            count=int(twice.sum()),
+            district=first["district"],
+            indicator=first["indicator"],
+            period=first["period"],
         )
     wide = data.pivot(index=["period", "district"], columns="indicator", values="value")
     wide = wide.reindex(columns=list(indicators))
@@ -314,8 +327,8 @@ def _population_for(population: pd.DataFrame, grid: pd.DataFrame) -> pd.Series:
     twice = pop.duplicated(["district", "period"], keep=False)
     if twice.any():
         first = pop[twice].iloc[0]
-        raise ValueError(
-            f"population given twice for district {first['district']}, period {first['period']}"
+        raise NeedDataError(
+            "duplicate_population", district=first["district"], period=first["period"]
         )
     # Newest first: by year, then label (within a year a sub-annual label sorts after "2024").
     pop = pop.assign(year=pop["period"].str[:4]).sort_values(["year", "period"], ascending=False)

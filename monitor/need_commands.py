@@ -12,7 +12,7 @@ import click
 import pandas as pd
 from sqlalchemy import Connection
 
-from evaluation.need import NeedTable, need_panel, need_table
+from evaluation.need import NeedDataError, NeedTable, need_panel, need_table
 from evaluation.targeting import Targeting, targeting
 from ledger.master_store import districts, indicator_values, population, resolve_as_of
 from ledger.spending import spend
@@ -76,8 +76,8 @@ def compute_need(
             settings.disclosure.min_population,
             period,
         )
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    except NeedDataError as exc:
+        raise UserError.said(f"cli.need.{exc.code}", **exc.values) from None
 
 
 def worsened_classes(

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.need import NeedTable, need_class, need_panel, need_table
+from evaluation.need import NeedDataError, NeedTable, need_class, need_panel, need_table
+from reports.messages import Messages
 
 SQRT3, SQRT5 = math.sqrt(3), math.sqrt(5)
 
@@ -332,13 +333,13 @@ def test_other_indicators_in_the_values_are_ignored():
 
 
 @pytest.mark.parametrize(
-    ("values", "message"),
+    ("values", "code"),
     [
         (
             pd.DataFrame(
                 {"district": ["A", "A"], "indicator": "x", "period": "2018", "value": [1.0, 2.0]}
             ),
-            "duplicates",
+            "duplicate_values",
         ),
         (
             pd.DataFrame(
@@ -349,16 +350,22 @@ def test_other_indicators_in_the_values_are_ignored():
                     "value": [1.0, 2.0],
                 }
             ),
-            "mix frequencies",
+            "mixed_frequencies",
         ),
     ],
 )
-def test_inconsistent_values_are_refused(values, message):
-    with pytest.raises(ValueError, match=message):
+def test_inconsistent_values_are_refused_with_a_code_the_front_doors_word(values, code):
+    with pytest.raises(NeedDataError) as refused:
         need_table(values, flat_population("A"), {}, {"x": 1}, {}, 300)
+    assert refused.value.code == code
+    assert Messages("de")(f"cli.need.{code}", **refused.value.values)  # worded, every value used
 
 
 def test_a_period_without_values_is_refused():
     values = long_values({"2018": {"sgb2_quote": {"A": 2, "B": 4}}})
-    with pytest.raises(ValueError, match="2030"):
+    with pytest.raises(NeedDataError) as refused:
         need_table(values, flat_population("AB"), {}, {"sgb2_quote": 1}, {}, 300, "2030")
+    assert (refused.value.code, refused.value.values) == ("no_values_in_period", {"period": "2030"})
+    assert Messages("de")("cli.need.no_values_in_period", **refused.value.values) == (
+        "Für den Zeitraum 2030 gibt es keine Werte der Bedarfsindikatoren."
+    )
