@@ -84,11 +84,12 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     return document, inputs, result
 
 
-def _walking_measure(app: AppContext, path: Path) -> Any:
-    """The walking distance to the nearest place along the footpaths of an OSM extract."""
+def _walking_measure(app: AppContext, path: Path, matrix: bool = False) -> Any:
+    """The walking distance to the nearest place along the footpaths of an OSM extract; with
+    `matrix`, from every point to every site instead (`siting --network`)."""
     from functools import partial
 
-    from evaluation.walking import walking_distances
+    from evaluation.walking import walking_distance_matrix, walking_distances
     from imports.geodata import STORAGE_CRS
     from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
 
@@ -96,18 +97,22 @@ def _walking_measure(app: AppContext, path: Path) -> Any:
         paths = read_walking_network(path, STORAGE_CRS)
     except (NetworkUnavailable, OSError, ValueError) as exc:
         raise UserError(str(exc)) from None
-    return partial(walking_distances, paths.nodes, paths.u, paths.v, paths.length)
+    measure = walking_distance_matrix if matrix else walking_distances
+    return partial(measure, paths.nodes, paths.u, paths.v, paths.length)
 
 
-@click.command("access", cls=WordedCommand, help="cli.access.help")
-@_type_option
-@_within_option
-@click.option(
+_network_option = click.option(
     "--network",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     cls=WordedOption,
     help="cli.access.network",
 )
+
+
+@click.command("access", cls=WordedCommand, help="cli.access.help")
+@_type_option
+@_within_option
+@_network_option
 @_reading_options
 def access_command(
     app: AppContext,
@@ -177,6 +182,7 @@ ACCESS_COLUMNS = ("key", "name", "people", "covered", "share", "distance", "need
     cls=WordedOption,
     help="cli.siting.objective",
 )
+@_network_option
 @_reading_options
 def siting_command(
     app: AppContext,
@@ -185,6 +191,7 @@ def siting_command(
     within: float,
     candidates_path: Path | None,
     objective: str,
+    network: Path | None,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -194,7 +201,7 @@ def siting_command(
     """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
     mark = checked_ledger(app, unverified)
     document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of,
-                                  objective), **mark}  # fmt: skip
+                                  objective, network), **mark}  # fmt: skip
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -232,24 +239,32 @@ def siting_document(
     weight: str,
     as_of: str | None,
     objective: str = COVERAGE,
+    network: Path | None = None,
 ) -> dict[str, Any]:
     """The `siting --json` document (SPEC §9); with the running cost of a place where the
     ledger knows it (places naming their measure), the cost per person newly reached. The
     objective: the most people newly within reach (maximal covering) or the smallest
-    people-weighted distance (p-median), whose document adds the mean distances."""
+    people-weighted distance (p-median), whose document adds the mean distances. With
+    `network` (an OpenStreetMap extract) every distance, to the existing places and to the
+    candidates, is walked along its footpaths."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
-    _, inputs, reached = access_document(app, kind, within, period, weight, as_of)
+    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, network)
     candidates = (
         _candidate_file(app, candidates_path)
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
+    walked = None
+    if network is not None and not candidates.empty:
+        walked = _walking_measure(app, network, matrix=True)(
+            reached.residents[["x", "y"]].to_numpy(float), candidates[["x", "y"]].to_numpy(float)
+        )
     if objective == DISTANCE:
-        result = solve_p_median(reached, candidates, within, add)
+        result = solve_p_median(reached, candidates, within, add, walked)
     else:
-        result = solve_siting(reached, candidates, within, add)
+        result = solve_siting(reached, candidates, within, add, walked)
     with app.engine.connect() as connection:
         cost = running_cost_per_place(
             connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
@@ -263,6 +278,7 @@ def siting_document(
         "type": kind,
         "objective": objective,
         "within": _number(within),
+        "distance": "straight_line" if network is None else "walking",
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,
@@ -315,24 +331,30 @@ def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
     return residents[["x", "y", "district"]].drop_duplicates(["x", "y"]).reset_index(drop=True)
 
 
-def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+def solve_siting(
+    reached: Any, candidates: pd.DataFrame, within: float, add: int, walked: Any = None
+) -> Any:
     """The maximal covering solution for `add` new places among `candidates`, given the
-    residents and their coverage as `evaluation.access.access` found them."""
+    residents and their coverage as `evaluation.access.access` found them; walked: the
+    residents' walking distances to the candidates (None: straight lines)."""
     from evaluation.siting import maximal_covering
 
     points, people, sites = _siting_arrays(reached, candidates)
     covered = reached.residents["covered"].to_numpy(bool)
-    return maximal_covering(points, people, covered, sites, within, add)
+    return maximal_covering(points, people, covered, sites, within, add, distances=walked)
 
 
-def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+def solve_p_median(
+    reached: Any, candidates: pd.DataFrame, within: float, add: int, walked: Any = None
+) -> Any:
     """The p-median solution for `add` new places among `candidates`: the smallest
-    people-weighted distance to the nearest place, the places of the type already there kept."""
+    people-weighted distance to the nearest place, the places of the type already there kept;
+    walked as in `solve_siting`."""
     from evaluation.p_median import p_median
 
     points, people, sites = _siting_arrays(reached, candidates)
     existing = reached.residents["distance_m"].to_numpy(float)
-    return p_median(points, people, existing, sites, add, within=within)
+    return p_median(points, people, existing, sites, add, within=within, distances=walked)
 
 
 def _siting_arrays(reached: Any, candidates: pd.DataFrame) -> tuple[Any, Any, Any]:
