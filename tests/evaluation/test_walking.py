@@ -80,6 +80,14 @@ def _independent(osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray
     return networkx_distances(osm_edges, points_lonlat, places_lonlat).min(axis=1)
 
 
+def _inside(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` random points inside the extract: longitude/latitude and metric."""
+    west, south, east, north = 26.932, 60.521, 26.968, 60.539
+    lonlat = np.column_stack([rng.uniform(west, east, count), rng.uniform(south, north, count)])
+    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    return lonlat, np.column_stack(to_metric.transform(lonlat[:, 0], lonlat[:, 1]))
+
+
 def test_the_extract_is_read_as_two_way_segments_in_metres(network) -> None:  # type: ignore[no-untyped-def]
     assert network.crs == CRS and len(network.nodes) > 500 and len(network.u) > 500
     assert (network.length > 0).all() and network.length.max() < 2000
@@ -90,12 +98,8 @@ def test_walking_distances_equal_networkx_and_are_never_below_the_straight_line(
     network, osm_edges
 ) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(18)
-    west, south, east, north = 26.932, 60.521, 26.968, 60.539  # inside the extract
-    points = np.column_stack([rng.uniform(west, east, 60), rng.uniform(south, north, 60)])
-    places = np.column_stack([rng.uniform(west, east, 3), rng.uniform(south, north, 3)])
-    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    points_xy = np.column_stack(to_metric.transform(points[:, 0], points[:, 1]))
-    places_xy = np.column_stack(to_metric.transform(places[:, 0], places[:, 1]))
+    points, points_xy = _inside(rng, 60)
+    places, places_xy = _inside(rng, 3)
     walked = walking_distances(network.nodes, network.u, network.v, network.length,
                                points_xy, places_xy)  # fmt: skip
     expected = _independent(osm_edges, points, places)
@@ -128,12 +132,8 @@ def test_the_distance_matrix_equals_networkx_from_every_point_to_every_site(
 ) -> None:  # type: ignore[no-untyped-def]
     """`siting --network`: every resident's walking distance to every candidate site."""
     rng = np.random.default_rng(19)
-    west, south, east, north = 26.932, 60.521, 26.968, 60.539
-    points = np.column_stack([rng.uniform(west, east, 25), rng.uniform(south, north, 25)])
-    sites = np.column_stack([rng.uniform(west, east, 7), rng.uniform(south, north, 7)])
-    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    points_xy = np.column_stack(to_metric.transform(points[:, 0], points[:, 1]))
-    sites_xy = np.column_stack(to_metric.transform(sites[:, 0], sites[:, 1]))
+    points, points_xy = _inside(rng, 25)
+    sites, sites_xy = _inside(rng, 7)
     matrix = walking_distance_matrix(network.nodes, network.u, network.v, network.length,
                                      points_xy, sites_xy)  # fmt: skip
     expected = networkx_distances(osm_edges, points, sites)
