@@ -52,10 +52,11 @@ def _reading_options(command: Any) -> Any:
 
 
 def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
-                    as_of: str | None, network: Path | None = None,
+                    as_of: str | None, network: Path | None = None, paths: Any = None,
                     ) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
     """(the `access --json` document, the inputs, the Access result); with `network` (an
-    OpenStreetMap extract) distances are walked along its footpaths."""
+    OpenStreetMap extract) distances are walked along its footpaths (`paths`: the extract
+    already read)."""
     from evaluation.access import access
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import short_way_inputs
@@ -67,7 +68,7 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     if network is None:
         result = access(inputs.residents, inputs.places, inputs.districts, within)
     else:
-        measure = _walking_measure(app, network)
+        measure = _walking_measure(paths or _footpaths(network))
         result = access(inputs.residents, inputs.places, inputs.districts, within, measure)
     document = {
         "type": kind,
@@ -84,19 +85,24 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     return document, inputs, result
 
 
-def _walking_measure(app: AppContext, path: Path, matrix: bool = False) -> Any:
-    """The walking distance to the nearest place along the footpaths of an OSM extract; with
-    `matrix`, from every point to every site instead (`siting --network`)."""
-    from functools import partial
-
-    from evaluation.walking import walking_distance_matrix, walking_distances
+def _footpaths(path: Path) -> Any:
+    """The walkable segments of an OpenStreetMap extract, in the ledger's CRS."""
     from imports.geodata import STORAGE_CRS
     from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
 
     try:
-        paths = read_walking_network(path, STORAGE_CRS)
+        return read_walking_network(path, STORAGE_CRS)
     except (NetworkUnavailable, OSError, ValueError) as exc:
         raise UserError(str(exc)) from None
+
+
+def _walking_measure(paths: Any, matrix: bool = False) -> Any:
+    """The walking distance to the nearest place along the footpaths; with `matrix`, from
+    every point to every site instead (`siting --network`)."""
+    from functools import partial
+
+    from evaluation.walking import walking_distance_matrix, walking_distances
+
     measure = walking_distance_matrix if matrix else walking_distances
     return partial(measure, paths.nodes, paths.u, paths.v, paths.length)
 
@@ -250,15 +256,16 @@ def siting_document(
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
-    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, network)
+    paths = None if network is None else _footpaths(network)  # read once, used twice
+    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, network, paths)
     candidates = (
         _candidate_file(app, candidates_path)
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
     walked = None
-    if network is not None and not candidates.empty:
-        walked = _walking_measure(app, network, matrix=True)(
+    if paths is not None and not candidates.empty:
+        walked = _walking_measure(paths, matrix=True)(
             reached.residents[["x", "y"]].to_numpy(float), candidates[["x", "y"]].to_numpy(float)
         )
     if objective == DISTANCE:
