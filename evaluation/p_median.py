@@ -35,6 +35,10 @@ Solved by HiGHS's branch and bound (through `scipy.optimize.milp`) to a relative
 starting from the radii the previous size needed (a larger K never needs wider radii in
 practice, so later sizes usually take one round).
 
+Distances are straight lines (k-d trees) unless a point×candidate matrix is given
+(`siting --network`: walking distances, `evaluation.walking.walking_distance_matrix`); the
+programme and its proof are the same, only the nearest candidates are found by sorting rows.
+
 Pure: arrays in (metric coordinates, metres), a frozen result out.
 """
 

@@ -30,6 +30,9 @@ nearest chosen site, so the chosen sites' `newly_covered` sum to the gain. The t
 solves the programme for 1, 2, …, K sites (each to optimality): how many more people each further
 place reaches.
 
+Reach is the straight line unless a point×candidate distance matrix is given (`siting
+--network`: walking distances).
+
 Pure: arrays in (metric coordinates, metres), a frozen result out.
 """
 
