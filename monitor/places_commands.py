@@ -265,8 +265,14 @@ def siting_document(
     )
     walked = None
     if paths is not None and not candidates.empty:
+        # Farther than this no candidate can matter (beyond the reach, or beyond every
+        # resident's present place), so Dijkstra may stop there.
+        existing = reached.residents["distance_m"].to_numpy(float)
+        limit = within if objective == COVERAGE else float(existing.max(initial=0.0))
         walked = _walking_measure(paths, matrix=True)(
-            reached.residents[["x", "y"]].to_numpy(float), candidates[["x", "y"]].to_numpy(float)
+            reached.residents[["x", "y"]].to_numpy(float),
+            candidates[["x", "y"]].to_numpy(float),
+            limit=limit,
         )
     if objective == DISTANCE:
         result = solve_p_median(reached, candidates, within, add, walked)
