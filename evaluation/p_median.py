@@ -35,6 +35,10 @@ Solved by HiGHS's branch and bound (through `scipy.optimize.milp`) to a relative
 starting from the radii the previous size needed (a larger K never needs wider radii in
 practice, so later sizes usually take one round).
 
+Distances are straight lines (k-d trees) unless a point×candidate matrix is given
+(`siting --network`: walking distances, `evaluation.walking.walking_distance_matrix`); the
+programme and its proof are the same, only the nearest candidates are found by sorting rows.
+
 Pure: arrays in (metric coordinates, metres), a frozen result out.
 """
 
@@ -53,6 +57,8 @@ _OPTIMAL = 0
 # programme's value and the choice's true cost that still counts as equal (floating point).
 _FIRST = 16
 _TOLERANCE = 1e-9
+# The cost of staying unreached, in multiples of the longest distance in the programme.
+_UNREACHED = 1e3
 
 
 @dataclass(frozen=True)
@@ -116,11 +122,14 @@ def p_median(
     within: float | None = None,
     curve: bool = True,
     time_limit: float | None = None,
+    distances: np.ndarray | None = None,
 ) -> Median:
     """demand: n×2 resident points with `people` (n); existing: n distances (metres) to the
     nearest existing place, infinite where there is none; candidates: m×2 sites; within: the
     distance that counts as covered, for the covered people reported beside the distances (it
-    does not enter the objective). See the module docstring."""
+    does not enter the objective); distances: n×m metres from each point to each site where
+    the straight line is not the measure (`siting --network`: walking distances, infinite
+    where unreachable). See the module docstring."""
     if add < 1:
         raise ValueError(f"at least one place must be added, not {add}")
     people = np.asarray(people, dtype=float)
@@ -131,11 +140,16 @@ def p_median(
     sites = np.asarray(candidates, dtype=float).reshape(-1, 2)
     if len(sites) == 0:
         raise ValueError("no candidate sites")
+    metric = (
+        _Straight(points, sites)
+        if distances is None
+        else _Measured(np.asarray(distances, dtype=float)[living])
+    )
     known = np.full(len(points), min(_FIRST, len(sites)), dtype=np.int64)
     solutions = []
     for k in range(1, add + 1) if curve else (add,):
-        solution, known = _solve(points, weights, before, sites, min(k, len(sites)), known,
-                                 within, time_limit)  # fmt: skip
+        solution, known = _solve(metric, weights, before, min(k, len(sites)), known, within,
+                                 time_limit)  # fmt: skip
         solutions.append(solution)
     return Median(
         add=add,
@@ -149,44 +163,85 @@ def p_median(
     )
 
 
-def true_costs(points: np.ndarray, before: np.ndarray, sites: np.ndarray, chosen) -> np.ndarray:
+class _Straight:
+    """Straight-line distances between resident points and candidate sites (k-d trees)."""
+
+    def __init__(self, points: np.ndarray, sites: np.ndarray) -> None:
+        self.points, self.sites, self.tree = points, sites, cKDTree(sites)
+        self.sites_count = len(sites)
+
+    def nearest(self, rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `count` nearest sites of the points `rows`: (distances, sites), nearest first."""
+        distance, site = self.tree.query(self.points[rows], k=count)
+        return (np.asarray(distance, float).reshape(len(rows), -1),
+                np.asarray(site).reshape(len(rows), -1))  # fmt: skip
+
+    def closer(self, rows: np.ndarray, radius: np.ndarray) -> np.ndarray:
+        """How many sites lie within `radius` of each point of `rows`."""
+        return np.asarray(self.tree.query_ball_point(self.points[rows], radius,
+                                                     return_length=True))  # fmt: skip
+
+    def to_chosen(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each point's distance to its nearest chosen site, and which of `chosen` it is."""
+        distance, nearest = cKDTree(self.sites[chosen]).query(self.points, k=1)
+        return np.asarray(distance, float), np.asarray(nearest)
+
+
+class _Measured:
+    """Distances given as an n×m matrix (walking distances): the same questions by sorting."""
+
+    def __init__(self, distances: np.ndarray) -> None:
+        self.distances, self.sites_count = distances, distances.shape[1]
+
+    def nearest(self, rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        site = np.argsort(self.distances[rows], axis=1, kind="stable")[:, :count]
+        return np.take_along_axis(self.distances[rows], site, axis=1), site
+
+    def closer(self, rows: np.ndarray, radius: np.ndarray) -> np.ndarray:
+        return (self.distances[rows] <= radius[:, None]).sum(axis=1)
+
+    def to_chosen(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        near = self.distances[:, chosen]
+        nearest = near.argmin(axis=1)
+        return near[np.arange(len(near)), nearest], nearest
+
+
+def _true_costs(metric: _Straight | _Measured, before: np.ndarray, chosen) -> np.ndarray:
     """Each point's distance to its nearest place once the chosen sites are added."""
-    if len(points) == 0 or len(chosen) == 0:
+    if len(before) == 0 or len(chosen) == 0:
         return before.copy()
-    distance, _ = cKDTree(sites[list(chosen)]).query(points, k=1)
-    return np.minimum(before, np.asarray(distance, dtype=float))
+    distance, _ = metric.to_chosen(np.asarray(chosen))
+    return np.minimum(before, distance)
 
 
 def _solve(
-    points: np.ndarray,
+    metric: _Straight | _Measured,
     weights: np.ndarray,
     before: np.ndarray,
-    sites: np.ndarray,
     k: int,
     known: np.ndarray,
     within: float | None,
     time_limit: float | None,
 ) -> tuple[MedianSolution, np.ndarray]:
-    tree = cKDTree(sites)
     rounds = 0
     while True:
         rounds += 1
-        pairs = _pairs(tree, points, before, known)
-        chosen, optimal = _programme(pairs, weights, len(sites), k, time_limit)
-        costs = true_costs(points, before, sites, chosen)
+        pairs = _pairs(metric, before, known)
+        chosen, optimal = _programme(pairs, weights, metric.sites_count, k, time_limit)
+        costs = _true_costs(metric, before, chosen)
         total = float((weights * costs).sum())
         short = (costs > pairs.cap * (1 + _TOLERANCE) + _TOLERANCE) & pairs.truncated
         if not short.any() or not optimal:
             # No point was charged less than its true distance: the truncated programme's
             # optimum is attained by a true choice, so that choice is optimal. (Without the
             # solver's proof, the choice is returned and marked not optimal.)
-            found = _solution(points, before, sites, chosen, weights, within)
+            found = _solution(metric, before, chosen, weights, within)
             return MedianSolution(*found, total, optimal, rounds), known
         # Widen the short points to at least every candidate within their present distance
         # (their optimum may lie there), and at least twice as far as before.
-        nearer = tree.query_ball_point(points[short], costs[short], return_length=True)
-        wider = np.maximum(known[short] * 2, np.asarray(nearer) + 1)
-        known[short] = np.minimum(wider, len(sites))
+        nearer = metric.closer(np.flatnonzero(short), costs[short])
+        wider = np.maximum(known[short] * 2, nearer + 1)
+        known[short] = np.minimum(wider, metric.sites_count)
 
 
 @dataclass(frozen=True)
@@ -202,18 +257,16 @@ class _Pairs:
     truncated: np.ndarray
 
 
-def _pairs(tree: cKDTree, points: np.ndarray, before: np.ndarray, known: np.ndarray) -> _Pairs:
+def _pairs(metric: _Straight | _Measured, before: np.ndarray, known: np.ndarray) -> _Pairs:
     """The candidates closer than each point's cap, grouped by how many candidates each point
     knows (one k-d tree query per group)."""
-    m = tree.n
+    m = metric.sites_count
     cap = before.copy()
-    truncated = np.zeros(len(points), dtype=bool)
+    truncated = np.zeros(len(before), dtype=bool)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for count in np.unique(known):
         group = np.flatnonzero(known == count)
-        distance, site = tree.query(points[group], k=int(count))
-        distance = np.asarray(distance, float).reshape(len(group), -1)
-        site = np.asarray(site).reshape(len(group), -1)
+        distance, site = metric.nearest(group, int(count))
         # Beyond the farthest known candidate a point's distance is at least that far (every
         # closer candidate is known); with all candidates known that is also where the farthest
         # chosen site would put it, so the cap is exact.
@@ -236,8 +289,14 @@ def _programme(
     if p == 0:  # no candidate is closer than any existing place: any k sites do
         return np.arange(k), True
     # Variables: x (m sites, binary), y (p pairs), s (n: served at the cap), all in [0, 1].
+    # A point no place reaches unless a new one does (walking distances across separate pieces
+    # of a network) stays at a penalty far beyond every real distance: reach it if possible.
+    finite = pairs.distance.max(initial=0.0) + np.max(
+        pairs.cap, initial=0.0, where=np.isfinite(pairs.cap)
+    )
+    stay = np.where(np.isfinite(pairs.cap), pairs.cap, _UNREACHED * max(finite, 1.0))
     objective = np.concatenate([np.zeros(m), weights[pairs.point] * pairs.distance,
-                                weights * pairs.cap])  # fmt: skip
+                                weights * stay])  # fmt: skip
     pair_columns = m + np.arange(p)
     assigned = coo_matrix(  # Σ_j y_ij + s_i = 1
         (np.ones(p + n), (np.concatenate([pairs.point, np.arange(n)]),
@@ -270,9 +329,8 @@ def _programme(
 
 
 def _solution(
-    points: np.ndarray,
+    metric: _Straight | _Measured,
     before: np.ndarray,
-    sites: np.ndarray,
     chosen: np.ndarray,
     weights: np.ndarray,
     within: float | None,
@@ -280,9 +338,8 @@ def _solution(
     """The chosen sites, most people served first; the people each serves (it is their nearest
     place now, closer than before) and those it brings newly within `within`."""
     served, newly = np.zeros(len(chosen)), np.zeros(len(chosen))
-    if len(chosen) and len(points):
-        distance, nearest = cKDTree(sites[chosen]).query(points, k=1)
-        distance, nearest = np.asarray(distance), np.asarray(nearest)
+    if len(chosen) and len(before):
+        distance, nearest = metric.to_chosen(np.asarray(chosen))
         gains = distance < before
         np.add.at(served, nearest[gains], weights[gains])
         if within is not None:

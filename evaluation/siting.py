@@ -30,6 +30,9 @@ nearest chosen site, so the chosen sites' `newly_covered` sum to the gain. The t
 solves the programme for 1, 2, …, K sites (each to optimality): how many more people each further
 place reaches.
 
+Reach is the straight line unless a point×candidate distance matrix is given (`siting
+--network`: walking distances).
+
 Pure: arrays in (metric coordinates, metres), a frozen result out.
 """
 
@@ -92,9 +95,12 @@ def maximal_covering(
     *,
     curve: bool = True,
     time_limit: float | None = None,
+    distances: np.ndarray | None = None,
 ) -> Siting:
     """demand: n×2 resident points with `people` (n); covered: which are already within reach
-    of a place; candidates: m×2 sites. See the module docstring."""
+    of a place; candidates: m×2 sites; distances: n×m metres from each point to each site
+    where the straight line is not the measure (`siting --network`: walking distances). See
+    the module docstring."""
     if add < 1:
         raise ValueError(f"at least one place must be added, not {add}")
     if within <= 0:
@@ -104,13 +110,19 @@ def maximal_covering(
     open_ = (~covered) & (people > 0)
     points, weights = np.asarray(demand, float)[open_], people[open_]
     sites = np.asarray(candidates, dtype=float).reshape(-1, 2)
-    reach = coverage_matrix(points, sites, within)
+    if distances is None:
+        reach = coverage_matrix(points, sites, within)
+    else:
+        distances = np.asarray(distances, dtype=float)[open_]
+        reach = csr_matrix(distances <= within, dtype=float)
     reached = np.asarray(reach.sum(axis=1)).ravel() > 0
     reach, points, weights = reach[reached], points[reached], weights[reached]
+    measured = None if distances is None else distances[reached]
     sizes = range(1, add + 1) if curve else (add,)
     model = _Relaxation(reach, weights, time_limit) if len(weights) else None
     solutions = tuple(
-        _solve(reach, weights, points, sites, min(k, len(sites)), time_limit, model) for k in sizes
+        _solve(reach, weights, points, sites, min(k, len(sites)), time_limit, model, measured)
+        for k in sizes
     )
     return Siting(
         add=add,
@@ -142,6 +154,7 @@ def _solve(
     k: int,
     time_limit: float | None,
     model: _Relaxation | None,
+    measured: np.ndarray | None,
 ) -> Solution:
     n, m = reach.shape
     if n == 0 or k == 0:  # nobody left to reach: any k sites are optimal; take the first
@@ -154,7 +167,7 @@ def _solve(
         if _integral(relaxed) and len(chosen) == k:
             # The relaxation's optimum bounds every choice of k sites from above; an integral
             # optimum attains that bound, so it is optimal for the programme itself.
-            newly = _attributed(reach, weights, points, sites, chosen)
+            newly = _attributed(reach, weights, points, sites, chosen, measured)
             if newly.sum() >= value - _TOLERANCE * max(1.0, abs(value)):
                 return _solution(chosen, newly, optimal=True)
     # Variables: x (m site choices, binary), then y (n covered shares, continuous).
@@ -177,7 +190,7 @@ def _solve(
     if result.x is None:
         raise RuntimeError(f"the solver found no solution: {result.message}")
     chosen = np.flatnonzero(result.x[:m] > 0.5)
-    newly = _attributed(reach, weights, points, sites, chosen)
+    newly = _attributed(reach, weights, points, sites, chosen, measured)
     return _solution(chosen, newly, optimal=result.status == _OPTIMAL)
 
 
@@ -242,13 +255,21 @@ def _solution(chosen: np.ndarray, newly: np.ndarray, *, optimal: bool) -> Soluti
 
 
 def _attributed(
-    reach: csr_matrix, weights: np.ndarray, points: np.ndarray, sites: np.ndarray, chosen
+    reach: csr_matrix,
+    weights: np.ndarray,
+    points: np.ndarray,
+    sites: np.ndarray,
+    chosen,
+    measured: np.ndarray | None,
 ) -> np.ndarray:
     """The people each chosen site covers newly, every point given to its nearest chosen site
-    in reach (so the parts sum to the gain)."""
+    in reach (so the parts sum to the gain); nearest by `measured` distances where given."""
     reached = np.asarray(reach[:, chosen].sum(axis=1)).ravel() > 0
     newly = np.zeros(len(chosen))
     if reached.any() and len(chosen):
-        _, nearest = cKDTree(sites[chosen]).query(points[reached], k=1)
+        if measured is None:
+            _, nearest = cKDTree(sites[chosen]).query(points[reached], k=1)
+        else:
+            nearest = measured[np.ix_(reached, np.asarray(chosen))].argmin(axis=1)
         np.add.at(newly, np.atleast_1d(nearest), weights[reached])
     return newly

@@ -12,15 +12,21 @@ measured in the same metric CRS as the points, so a walking distance is never sh
 straight line (the triangle inequality), and a resident whose node cannot reach any place's
 node (a separate piece of the network) is infinitely far.
 
+`siting --network` needs every resident's distance to every candidate site instead:
+`walking_distance_matrix`, one Dijkstra run per site's node, joined the same way.
+
 Pure: arrays in (metres), arrays out.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
+
+# Sites per batch of Dijkstra runs in `walking_distance_matrix` (each row: one float per node).
+_CHUNK = 256
 
 
 def walking_distances(
@@ -39,23 +45,61 @@ def walking_distances(
         return np.full(len(points), np.inf)
     if len(points) == 0:
         return np.zeros(0)
-    k = len(nodes)
     tree = cKDTree(nodes)
     place_snap, place_node = tree.query(places, k=1)
     point_snap, point_node = tree.query(points, k=1)
-    source = k  # the virtual source, joined to every place's node
-    rows = np.concatenate([u, v, np.full(len(places), source)])
-    columns = np.concatenate([v, u, place_node])
+    source = len(nodes)  # the virtual source, joined to every place's node
+    graph = _footpaths(len(nodes) + 1, np.concatenate([u, v, np.full(len(places), source)]),
+                       np.concatenate([v, u, place_node]),
+                       np.concatenate([length, length, place_snap]))  # fmt: skip
+    reached = dijkstra(graph, directed=True, indices=source)
+    return point_snap + reached[point_node]
+
+
+def walking_distance_matrix(
+    nodes: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    length: np.ndarray,
+    points: np.ndarray,
+    sites: np.ndarray,
+    limit: float = np.inf,
+) -> np.ndarray:
+    """The walking distance (metres) from every point (n×2) to every site (m×2), n×m, joined to
+    the network as in `walking_distances` (`siting --network`); infinite where a site cannot
+    be reached or lies farther than `limit` (a bound that lets Dijkstra stop early). One
+    Dijkstra run per network node that holds a site, in chunks, so memory stays at a chunk
+    times the network's nodes."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    sites = np.asarray(sites, dtype=float).reshape(-1, 2)
+    matrix = np.full((len(points), len(sites)), np.inf)
+    if len(points) == 0 or len(sites) == 0:
+        return matrix
+    tree = cKDTree(nodes)
+    site_snap, site_node = tree.query(sites, k=1)
+    point_snap, point_node = tree.query(points, k=1)
+    graph = _footpaths(len(nodes), np.concatenate([u, v]), np.concatenate([v, u]),
+                       np.concatenate([length, length]))  # fmt: skip
+    starts, site_start = np.unique(site_node, return_inverse=True)
+    for first in range(0, len(starts), _CHUNK):
+        chunk = starts[first : first + _CHUNK]
+        reached = dijkstra(graph, directed=True, indices=chunk, limit=limit)[:, point_node]
+        columns = np.flatnonzero((site_start >= first) & (site_start < first + len(chunk)))
+        matrix[:, columns] = reached[site_start[columns] - first].T
+    matrix += point_snap[:, None] + site_snap[None, :]
+    matrix[matrix > limit] = np.inf
+    return matrix
+
+
+def _footpaths(size: int, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> csr_matrix:
+    """The network as a sparse directed graph of `size` nodes, the shortest of parallel
+    segments kept."""
     # A zero length would vanish from a sparse matrix (it means "no edge"): a place on a node,
     # or two nodes at one position, are joined by a length too small to matter instead.
-    weights = np.maximum(np.concatenate([length, length, place_snap]), 1e-9)
+    weights = np.maximum(weights, 1e-9)
     # A sparse matrix would add up parallel segments between two nodes; keep the shortest.
     order = np.lexsort((weights, columns, rows))
     rows, columns, weights = rows[order], columns[order], weights[order]
     first = np.ones(len(rows), dtype=bool)
     first[1:] = (rows[1:] != rows[:-1]) | (columns[1:] != columns[:-1])
-    graph = coo_matrix(
-        (weights[first], (rows[first], columns[first])), shape=(k + 1, k + 1)
-    ).tocsr()
-    reached = dijkstra(graph, directed=True, indices=source)
-    return point_snap + reached[point_node]
+    return coo_matrix((weights[first], (rows[first], columns[first])), shape=(size, size)).tocsr()

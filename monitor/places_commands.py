@@ -52,10 +52,11 @@ def _reading_options(command: Any) -> Any:
 
 
 def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
-                    as_of: str | None, network: Path | None = None,
+                    as_of: str | None, network: Path | None = None, paths: Any = None,
                     ) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
     """(the `access --json` document, the inputs, the Access result); with `network` (an
-    OpenStreetMap extract) distances are walked along its footpaths."""
+    OpenStreetMap extract) distances are walked along its footpaths (`paths`: the extract
+    already read)."""
     from evaluation.access import access
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import short_way_inputs
@@ -67,7 +68,7 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     if network is None:
         result = access(inputs.residents, inputs.places, inputs.districts, within)
     else:
-        measure = _walking_measure(app, network)
+        measure = _walking_measure(paths or _footpaths(network))
         result = access(inputs.residents, inputs.places, inputs.districts, within, measure)
     document = {
         "type": kind,
@@ -84,32 +85,42 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
     return document, inputs, result
 
 
-def _walking_measure(app: AppContext, path: Path) -> Any:
-    """The walking distance to the nearest place along the footpaths of an OSM extract."""
-    from functools import partial
-
-    from evaluation.walking import walking_distances
+def _footpaths(path: Path) -> Any:
+    """The walkable segments of an OpenStreetMap extract, in the ledger's CRS."""
     from imports.geodata import STORAGE_CRS
     from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
 
     try:
-        paths = read_walking_network(path, STORAGE_CRS)
+        return read_walking_network(path, STORAGE_CRS)
     except NetworkUnavailable as exc:
         raise UserError.refusing(exc) from None
     except (OSError, ValueError) as exc:
         raise UserError(str(exc)) from None
-    return partial(walking_distances, paths.nodes, paths.u, paths.v, paths.length)
 
 
-@click.command("access", cls=WordedCommand, help="cli.access.help")
-@_type_option
-@_within_option
-@click.option(
+def _walking_measure(paths: Any, matrix: bool = False) -> Any:
+    """The walking distance to the nearest place along the footpaths; with `matrix`, from
+    every point to every site instead (`siting --network`)."""
+    from functools import partial
+
+    from evaluation.walking import walking_distance_matrix, walking_distances
+
+    measure = walking_distance_matrix if matrix else walking_distances
+    return partial(measure, paths.nodes, paths.u, paths.v, paths.length)
+
+
+_network_option = click.option(
     "--network",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     cls=WordedOption,
     help="cli.access.network",
 )
+
+
+@click.command("access", cls=WordedCommand, help="cli.access.help")
+@_type_option
+@_within_option
+@_network_option
 @_reading_options
 def access_command(
     app: AppContext,
@@ -179,6 +190,7 @@ ACCESS_COLUMNS = ("key", "name", "people", "covered", "share", "distance", "need
     cls=WordedOption,
     help="cli.siting.objective",
 )
+@_network_option
 @_reading_options
 def siting_command(
     app: AppContext,
@@ -187,6 +199,7 @@ def siting_command(
     within: float,
     candidates_path: Path | None,
     objective: str,
+    network: Path | None,
     period: str | None,
     weight: str,
     as_of: str | None,
@@ -196,7 +209,7 @@ def siting_command(
     """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
     mark = checked_ledger(app, unverified)
     document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of,
-                                  objective), **mark}  # fmt: skip
+                                  objective, network), **mark}  # fmt: skip
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -234,24 +247,39 @@ def siting_document(
     weight: str,
     as_of: str | None,
     objective: str = COVERAGE,
+    network: Path | None = None,
 ) -> dict[str, Any]:
     """The `siting --json` document (SPEC §9); with the running cost of a place where the
     ledger knows it (places naming their measure), the cost per person newly reached. The
     objective: the most people newly within reach (maximal covering) or the smallest
-    people-weighted distance (p-median), whose document adds the mean distances."""
+    people-weighted distance (p-median), whose document adds the mean distances. With
+    `network` (an OpenStreetMap extract) every distance, to the existing places and to the
+    candidates, is walked along its footpaths."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
-    _, inputs, reached = access_document(app, kind, within, period, weight, as_of)
+    paths = None if network is None else _footpaths(network)  # read once, used twice
+    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, network, paths)
     candidates = (
         _candidate_file(app, candidates_path)
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
+    walked = None
+    if paths is not None and not candidates.empty:
+        # Farther than this no candidate can matter (beyond the reach, or beyond every
+        # resident's present place), so Dijkstra may stop there.
+        existing = reached.residents["distance_m"].to_numpy(float)
+        limit = within if objective == COVERAGE else float(existing.max(initial=0.0))
+        walked = _walking_measure(paths, matrix=True)(
+            reached.residents[["x", "y"]].to_numpy(float),
+            candidates[["x", "y"]].to_numpy(float),
+            limit=limit,
+        )
     if objective == DISTANCE:
-        result = solve_p_median(reached, candidates, within, add)
+        result = solve_p_median(reached, candidates, within, add, walked)
     else:
-        result = solve_siting(reached, candidates, within, add)
+        result = solve_siting(reached, candidates, within, add, walked)
     with app.engine.connect() as connection:
         cost = running_cost_per_place(
             connection, app.settings, inputs.places, inputs.period, resolve_as_of(connection, as_of)
@@ -265,6 +293,7 @@ def siting_document(
         "type": kind,
         "objective": objective,
         "within": _number(within),
+        "distance": "straight_line" if network is None else "walking",
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,
@@ -317,24 +346,30 @@ def default_candidates(residents: pd.DataFrame) -> pd.DataFrame:
     return residents[["x", "y", "district"]].drop_duplicates(["x", "y"]).reset_index(drop=True)
 
 
-def solve_siting(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+def solve_siting(
+    reached: Any, candidates: pd.DataFrame, within: float, add: int, walked: Any = None
+) -> Any:
     """The maximal covering solution for `add` new places among `candidates`, given the
-    residents and their coverage as `evaluation.access.access` found them."""
+    residents and their coverage as `evaluation.access.access` found them; walked: the
+    residents' walking distances to the candidates (None: straight lines)."""
     from evaluation.siting import maximal_covering
 
     points, people, sites = _siting_arrays(reached, candidates)
     covered = reached.residents["covered"].to_numpy(bool)
-    return maximal_covering(points, people, covered, sites, within, add)
+    return maximal_covering(points, people, covered, sites, within, add, distances=walked)
 
 
-def solve_p_median(reached: Any, candidates: pd.DataFrame, within: float, add: int) -> Any:
+def solve_p_median(
+    reached: Any, candidates: pd.DataFrame, within: float, add: int, walked: Any = None
+) -> Any:
     """The p-median solution for `add` new places among `candidates`: the smallest
-    people-weighted distance to the nearest place, the places of the type already there kept."""
+    people-weighted distance to the nearest place, the places of the type already there kept;
+    walked as in `solve_siting`."""
     from evaluation.p_median import p_median
 
     points, people, sites = _siting_arrays(reached, candidates)
     existing = reached.residents["distance_m"].to_numpy(float)
-    return p_median(points, people, existing, sites, add, within=within)
+    return p_median(points, people, existing, sites, add, within=within, distances=walked)
 
 
 def _siting_arrays(reached: Any, candidates: pd.DataFrame) -> tuple[Any, Any, Any]:

@@ -81,3 +81,25 @@ def test_without_any_place_the_mean_distance_before_is_unknown() -> None:
                       np.array([[3.0, 4.0]]), 1)  # fmt: skip
     assert result.mean_distance(result.total_before) is None
     assert result.best.total_distance == pytest.approx(25.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_a_distance_matrix_the_choice_is_the_best_of_all_by_those_distances(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`siting --network`: distances given as a matrix (here the straight line stretched by a
+    random detour factor per pair, some pairs unreachable) are the measure, also while the
+    lazy radius widens."""
+    monkeypatch.setattr(module, "_FIRST", 2)
+    demand, people, before, sites, k = _instance(seed)
+    rng = np.random.default_rng(100 + seed)
+    walked = _distances(demand, sites) * rng.uniform(1.0, 2.0, size=(len(demand), len(sites)))
+    walked[rng.random(walked.shape) < 0.1] = np.inf
+    result = p_median(demand, people, before, sites, k, within=1200.0, distances=walked)
+    assert result.optimal
+    for size, solution in enumerate(result.curve, start=1):
+        best = min(
+            float((people * np.minimum(before, walked[:, list(c)].min(axis=1))).sum())
+            for c in combinations(range(len(sites)), size)
+        )
+        assert solution.total_distance == pytest.approx(best, rel=1e-9), size

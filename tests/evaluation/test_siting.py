@@ -23,6 +23,17 @@ def _brute_force(demand, people, covered, sites, within, k) -> float:
     )
 
 
+def _instance(seed: int):  # type: ignore[no-untyped-def]
+    """A random small instance: points, people, who is covered already, sites, K."""
+    rng = np.random.default_rng(seed)
+    n, m, k = rng.integers(15, 40), rng.integers(5, 11), int(rng.integers(1, 4))
+    demand = rng.uniform(0, 5000, size=(n, 2))
+    people = rng.integers(0, 500, size=n).astype(float)
+    covered = rng.random(n) < 0.2
+    sites = rng.uniform(0, 5000, size=(m, 2))
+    return demand, people, covered, sites, k
+
+
 @pytest.mark.parametrize("branch_and_bound", [False, True])
 @pytest.mark.parametrize("seed", range(12))
 def test_the_solvers_choice_covers_as_many_as_the_best_choice_found_by_brute_force(
@@ -32,12 +43,7 @@ def test_the_solvers_choice_covers_as_many_as_the_best_choice_found_by_brute_for
     branch and bound."""
     if branch_and_bound:
         monkeypatch.setattr(siting, "_relaxation", lambda *args, **kwargs: None)
-    rng = np.random.default_rng(seed)
-    n, m, k = rng.integers(15, 40), rng.integers(5, 11), int(rng.integers(1, 4))
-    demand = rng.uniform(0, 5000, size=(n, 2))
-    people = rng.integers(0, 500, size=n).astype(float)
-    covered = rng.random(n) < 0.2
-    sites = rng.uniform(0, 5000, size=(m, 2))
+    demand, people, covered, sites, k = _instance(seed)
     result = maximal_covering(demand, people, covered, sites, 1200.0, k)
     best = _brute_force(demand, people, covered, sites, 1200.0, k)
     assert result.optimal
@@ -78,3 +84,21 @@ def test_nobody_left_to_cover_gives_zero_gain_and_no_solver_call() -> None:
     result = maximal_covering(np.zeros((2, 2)), np.array([5.0, 5.0]), np.ones(2, bool),
                               np.array([[10.0, 0.0], [20.0, 0.0]]), 100.0, 1)  # fmt: skip
     assert (result.best.gain, result.covered_before, result.optimal) == (0.0, 10.0, True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_a_distance_matrix_coverage_is_counted_by_those_distances(seed: int) -> None:
+    """`siting --network`: a site covers whom its given (walking) distance reaches, not the
+    straight line; the choice is the best of all by those distances."""
+    demand, people, covered, sites, k = _instance(seed)
+    m, rng = len(sites), np.random.default_rng(100 + seed)
+    straight = np.sqrt(((demand[:, None, :] - sites[None, :, :]) ** 2).sum(axis=2))
+    walked = straight * rng.uniform(1.0, 2.0, size=straight.shape)
+    result = maximal_covering(demand, people, covered, sites, 1200.0, k, distances=walked)
+    reach = walked <= 1200.0
+    best = max(
+        float(people[~covered & reach[:, list(c)].any(axis=1)].sum())
+        for c in combinations(range(m), k)
+    )
+    assert result.optimal and result.best.gain == pytest.approx(best)
+    assert sum(result.best.newly_covered) == pytest.approx(best)

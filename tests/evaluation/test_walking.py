@@ -23,7 +23,7 @@ import pytest
 from pyproj import Geod, Transformer
 
 from evaluation.access import nearest_distances
-from evaluation.walking import walking_distances
+from evaluation.walking import walking_distance_matrix, walking_distances
 from imports.geodata.walking_network import read_walking_network
 
 EXTRACT = Path(pyrosm.__file__).parent / "data" / "test.osm.pbf"
@@ -41,8 +41,11 @@ def osm_edges():  # type: ignore[no-untyped-def]
     return pyrosm.OSM(str(EXTRACT)).get_network(network_type="walking", nodes=True)
 
 
-def _independent(osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """networkx on pyrosm's edge table; snapping by brute force in the same projection."""
+def networkx_distances(
+    osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray, crs: str = CRS
+) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """n×m walking distances by networkx on pyrosm's edge table (geodesic segment lengths);
+    snapping by brute force in the metric `crs`; infinite where unreachable."""
     nodes, edges = osm_edges
     where = nodes.drop_duplicates("id").set_index("id")[["lon", "lat"]]
     edges = edges[edges["u"].isin(where.index) & edges["v"].isin(where.index)]
@@ -53,7 +56,7 @@ def _independent(osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray
         if not graph.has_edge(u, v) or graph[u][v]["weight"] > length:
             graph.add_edge(u, v, weight=float(length))
     nodes = nodes[nodes["id"].isin(list(graph.nodes))]
-    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     node_xy = np.column_stack(to_metric.transform(nodes["lon"].to_numpy(), nodes["lat"].to_numpy()))
     ids = nodes["id"].to_numpy()
 
@@ -63,13 +66,26 @@ def _independent(osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray
         return gaps.min(axis=1), ids[gaps.argmin(axis=1)]
 
     place_snap, place_node = snap(places_lonlat)
-    graph.add_node("source")
-    for gap, node in zip(place_snap, place_node, strict=True):
-        graph.add_edge("source", node, weight=float(gap))  # several places on one node: any
-    reached = nx.single_source_dijkstra_path_length(graph, "source", weight="weight")
     point_snap, point_node = snap(points_lonlat)
-    return np.array([s + reached.get(n, np.inf) for s, n in zip(point_snap, point_node,
-                                                                  strict=True)])  # fmt: skip
+    matrix = np.full((len(points_lonlat), len(places_lonlat)), np.inf)
+    for j, (gap, node) in enumerate(zip(place_snap, place_node, strict=True)):
+        reached = nx.single_source_dijkstra_path_length(graph, node, weight="weight")
+        pairs = zip(point_snap, point_node, strict=True)
+        matrix[:, j] = [s + reached.get(n, np.inf) + gap for s, n in pairs]
+    return matrix
+
+
+def _independent(osm_edges, points_lonlat: np.ndarray, places_lonlat: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The distance to the nearest place, by networkx."""
+    return networkx_distances(osm_edges, points_lonlat, places_lonlat).min(axis=1)
+
+
+def _inside(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` random points inside the extract: longitude/latitude and metric."""
+    west, south, east, north = 26.932, 60.521, 26.968, 60.539
+    lonlat = np.column_stack([rng.uniform(west, east, count), rng.uniform(south, north, count)])
+    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    return lonlat, np.column_stack(to_metric.transform(lonlat[:, 0], lonlat[:, 1]))
 
 
 def test_the_extract_is_read_as_two_way_segments_in_metres(network) -> None:  # type: ignore[no-untyped-def]
@@ -82,12 +98,8 @@ def test_walking_distances_equal_networkx_and_are_never_below_the_straight_line(
     network, osm_edges
 ) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(18)
-    west, south, east, north = 26.932, 60.521, 26.968, 60.539  # inside the extract
-    points = np.column_stack([rng.uniform(west, east, 60), rng.uniform(south, north, 60)])
-    places = np.column_stack([rng.uniform(west, east, 3), rng.uniform(south, north, 3)])
-    to_metric = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    points_xy = np.column_stack(to_metric.transform(points[:, 0], points[:, 1]))
-    places_xy = np.column_stack(to_metric.transform(places[:, 0], places[:, 1]))
+    points, points_xy = _inside(rng, 60)
+    places, places_xy = _inside(rng, 3)
     walked = walking_distances(network.nodes, network.u, network.v, network.length,
                                points_xy, places_xy)  # fmt: skip
     expected = _independent(osm_edges, points, places)
@@ -113,3 +125,26 @@ def test_parallel_segments_keep_the_shorter_and_a_place_on_a_node_counts() -> No
     walked = walking_distances(nodes, u, v, length, np.array([[0.0, 10.0]]),
                                np.array([[200.0, 0.0]]))  # fmt: skip
     assert walked == pytest.approx([210.0])
+
+
+def test_the_distance_matrix_equals_networkx_from_every_point_to_every_site(
+    network, osm_edges
+) -> None:  # type: ignore[no-untyped-def]
+    """`siting --network`: every resident's walking distance to every candidate site."""
+    rng = np.random.default_rng(19)
+    points, points_xy = _inside(rng, 25)
+    sites, sites_xy = _inside(rng, 7)
+    matrix = walking_distance_matrix(network.nodes, network.u, network.v, network.length,
+                                     points_xy, sites_xy)  # fmt: skip
+    expected = networkx_distances(osm_edges, points, sites)
+    reachable = np.isfinite(expected)
+    assert reachable.mean() > 0.8
+    assert np.array_equal(np.isfinite(matrix), reachable)
+    assert matrix[reachable] == pytest.approx(expected[reachable], rel=1e-3, abs=0.5)
+    # the nearest site by the matrix is the nearest place by the one-source Dijkstra
+    nearest = walking_distances(network.nodes, network.u, network.v, network.length,
+                                points_xy, sites_xy)  # fmt: skip
+    assert matrix.min(axis=1) == pytest.approx(nearest)
+    limited = walking_distance_matrix(network.nodes, network.u, network.v, network.length,
+                                      points_xy, sites_xy, limit=800.0)  # fmt: skip
+    assert np.array_equal(np.isfinite(limited), matrix <= 800.0)
