@@ -193,7 +193,7 @@ def test_a_heartbeat_whose_process_is_gone_does_not_hold_up_a_restart(city: City
         with engine.begin() as connection:  # as if written by that process
             connection.execute(update(Heartbeat).values(pid=alive.pid))
         refused = _monitor(city).run("serve", "--once", expect=1)
-        assert f"pid {alive.pid}" in refused.stderr
+        assert f"Prozess {alive.pid}" in refused.stderr  # German by default
         assert _monitor(city).json("status")["heartbeat"]["stale"] is False
     finally:
         alive.kill()
