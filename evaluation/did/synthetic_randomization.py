@@ -105,7 +105,7 @@ def placement_test(
     se = float(np.std(replicates)) if replicates.size else float("nan")
     scale = se if se > 0 else 1.0
     linear = invert_test(test.pvalue_at, estimate, scale, alpha)
-    low, high = _exact_bounds(
+    low, high = exact_bounds(
         panel.outcomes, labels, fits, estimator, estimate, linear, (scale, alpha), enumerated
     )
     test = replace(test, pvalue=test.pvalue_at(0.0), ci_low=low, ci_high=high)
@@ -203,7 +203,7 @@ def placement_estimates(
     return values.reshape(n_effects, -1), slopes.reshape(n_effects, -1)
 
 
-def _exact_bounds(
+def exact_bounds(
     outcomes: np.ndarray,
     labels: np.ndarray,
     fits: list[CohortFit],
