@@ -10,9 +10,10 @@ every code has a message in both catalogues with the placeholders of its English
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from types import MappingProxyType
+
+from imports.problems import template_fields
 
 Value = int | str
 
@@ -102,11 +103,6 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "head_from_report": "report run {run}",
     }
 )
-
-
-def template_fields(template: str) -> set[str]:
-    """The {names} a template expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def english(code: str, values: Mapping[str, object]) -> str:
