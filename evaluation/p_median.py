@@ -7,37 +7,46 @@ people-weighted sum of these distances is smallest (Hakimi 1964; with fixed exis
 in ReVelle & Swain 1970). Maximal covering (`evaluation.siting`) counts only who crosses a
 threshold; the p-median also values bringing the far-away closer.
 
-The formulation is the classic assignment one (ReVelle & Swain 1970) over the pairs that can
-matter: candidate j is worth assigning point i to only when it is closer than d0_i. With x_j = 1
-for a chosen site, y_ij for point i going to site j and s_i for staying with the existing place:
+The programme is the classic assignment one (ReVelle & Swain 1970). With x_j = 1 for a chosen
+site, y_ij for point i going to site j and s_i for staying with the existing place:
 
     minimise    Σ_i w_i (Σ_j d_ij y_ij + d0_i s_i)
     subject to  Σ_j y_ij + s_i = 1,  y_ij ≤ x_j,  Σ_j x_j = K,
                 x_j ∈ {0, 1},  0 ≤ y_ij, s_i ≤ 1.
 
-With x integral the best y sends each point to its nearest chosen site (or keeps it), so y and s
-need not be declared integer. Measured against the cumulative ("radius") formulation of Elloumi
-(2010), written as a sparse chain: the same bound, but HiGHS's dual simplex solved the assignment
-form six times faster on 1,000 points.
+**How it is solved, and proven.** Handing the whole programme to a MILP solver is exact but slow:
+a good choice of 10 among 5,000 populated cells leaves 741,000 (point, candidate) pairs nearer
+than the chosen place, and HiGHS took minutes. So the work is split in three, each in compiled
+loops (`evaluation.p_median_kernels`):
 
-**Lazy radius.** A point far from everything would need every candidate. Instead each point
-starts with its `first` nearest candidates; beyond the last one known, its distance is taken as
-that last distance (a lower bound, since no unknown candidate is closer). The truncated programme
-is a relaxation of the true one: when its optimal choice costs, measured in full, what the
-truncated programme says, that choice is optimal for the true programme. Otherwise the points
-whose true distance exceeded their truncation get twice as many candidates, and it is solved
-again (each such point then knows every candidate within the distance the choice gave it, and
-at least twice as many as before). This ends: each round widens at least one point, and a point
-with all candidates known is exact.
+1. *A good choice*: greedy addition, then exchanges of one chosen site for one candidate while
+   any lowers the total (Teitz & Bart 1968), started again from the best choices step 2 meets.
+2. *A bound*: Lagrangian relaxation of the assignment rows with prices λ_i (Cornuéjols, Fisher &
+   Nemhauser 1977): L(λ) = Σ λ_i + Σ min(0, w_i d0_i − λ_i) + the K smallest ρ_j, with
+   ρ_j = Σ_i min(0, w_i d_ij − λ_i), is below the optimum for every λ. Its maximum equals the
+   linear relaxation's value, which for these problems is usually the optimum itself; it is
+   approached by the volume algorithm. When the bound reaches the choice's total (to a relative
+   1e-9, the precision of the sums), the choice is proven optimal.
+3. *Otherwise, branch and bound on what is left*: the bound excludes every candidate j whose
+   opening alone lifts it above the best total (L + ρ_j − ρ_[K] > best) and every pair whose use
+   does (… + (w_i d_ij − λ_i)⁺ > best); HiGHS's branch and bound (`scipy.optimize.milp`, relative
+   gap zero) solves the programme on the rest, which holds every choice that could be better.
+   `optimal` is then HiGHS's proof.
 
-Solved by HiGHS's branch and bound (through `scipy.optimize.milp`) to a relative gap of zero;
-`optimal` is HiGHS's proof. The trade-off curve solves K = 1, 2, … each to optimality, each
-starting from the radii the previous size needed (a larger K never needs wider radii in
-practice, so later sizes usually take one round).
+The prices are capped at twice each point's second-nearest place in the first choice (or its
+existing place), so that only the pairs below that distance are kept (2.1 million instead of 22
+for 5,000 cells); the bound is valid for any prices, the cap can only make it weaker, and step 3
+needs no cap.
 
-Distances are straight lines (k-d trees) unless a point×candidate matrix is given
-(`siting --network`: walking distances, `evaluation.walking.walking_distance_matrix`); the
-programme and its proof are the same, only the nearest candidates are found by sorting rows.
+A point no place can reach (walking distances across separate pieces of a network, and no
+existing place) stays at a penalty far beyond every real distance, so that it is reached if any
+choice can; its true distance stays infinite in the totals reported.
+
+The trade-off curve solves K = 1, 2, … each to optimality, each starting from the choice and the
+prices of the size before. K = 1 is solved by measuring every candidate.
+
+Distances are straight lines (computed from the coordinates) unless a point×candidate matrix is
+given (`siting --network`: walking distances, `evaluation.walking.walking_distance_matrix`).
 
 Pure: arrays in (metric coordinates, metres), a frozen result out.
 """
@@ -49,15 +58,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.spatial import cKDTree
+
+from evaluation import p_median_kernels as kernels
 
 # scipy.optimize's status for a programme solved to optimality.
 _OPTIMAL = 0
-# Candidates known per point in the first round, and the relative slack between the truncated
-# programme's value and the choice's true cost that still counts as equal (floating point).
-_FIRST = 16
+# The relative gap between bound and total that counts as none: the sums are of floating-point
+# numbers, so two totals this close are the same.
 _TOLERANCE = 1e-9
-# The cost of staying unreached, in multiples of the longest distance in the programme.
+# Volume steps per size before the bound hands over to branch and bound.
+_STEPS = 3000
+# Prices are capped at this multiple of a point's second-nearest place (module docstring).
+_PRICE_RADIUS = 2.0
+# The cost of staying unreached, in multiples of the longest finite distance.
 _UNREACHED = 1e3
 
 
@@ -66,14 +79,15 @@ class MedianSolution:
     """One size K solved: chosen candidates (indices, most people served first), the people
     each new site serves (those for whom it is now the nearest place) and, of these, the people
     it brings newly within `within` metres; the people-weighted sum of distances to the nearest
-    place after adding them (person-metres), HiGHS's proof, and the lazy rounds it took."""
+    place after adding them (person-metres), whether that is proven optimal, and the proven
+    lower bound on that sum (equal to it when optimal)."""
 
     chosen: tuple[int, ...]
     served: tuple[float, ...]
     newly_covered: tuple[float, ...]
     total_distance: float
     optimal: bool
-    rounds: int
+    bound: float
 
     @property
     def gain(self) -> float:
@@ -129,28 +143,29 @@ def p_median(
     distance that counts as covered, for the covered people reported beside the distances (it
     does not enter the objective); distances: n×m metres from each point to each site where
     the straight line is not the measure (`siting --network`: walking distances, infinite
-    where unreachable). See the module docstring."""
+    where unreachable); time_limit: seconds for each branch and bound (step 3). See the module
+    docstring."""
     if add < 1:
         raise ValueError(f"at least one place must be added, not {add}")
     people = np.asarray(people, dtype=float)
     living = people > 0
-    points = np.asarray(demand, float).reshape(-1, 2)[living]
-    weights = people[living]
-    before = np.asarray(existing, dtype=float)[living]
     sites = np.asarray(candidates, dtype=float).reshape(-1, 2)
     if len(sites) == 0:
         raise ValueError("no candidate sites")
-    metric = (
-        _Straight(points, sites)
-        if distances is None
-        else _Measured(np.asarray(distances, dtype=float)[living])
+    problem = _Problem.of(
+        np.asarray(demand, float).reshape(-1, 2)[living],
+        people[living],
+        np.asarray(existing, dtype=float)[living],
+        sites,
+        None if distances is None else np.asarray(distances, dtype=float)[living],
     )
-    known = np.full(len(points), min(_FIRST, len(sites)), dtype=np.int64)
-    solutions = []
+    solutions: list[MedianSolution] = []
+    chosen, prices = np.empty(0, np.int64), None
     for k in range(1, add + 1) if curve else (add,):
-        solution, known = _solve(metric, weights, before, min(k, len(sites)), known, within,
-                                 time_limit)  # fmt: skip
+        solution, chosen, prices = _solve(problem, min(k, len(sites)), chosen, prices,
+                                          within, time_limit)  # fmt: skip
         solutions.append(solution)
+    weights, before = problem.weights, problem.before
     return Median(
         add=add,
         within=within,
@@ -163,149 +178,212 @@ def p_median(
     )
 
 
-class _Straight:
-    """Straight-line distances between resident points and candidate sites (k-d trees)."""
+@dataclass(frozen=True)
+class _Problem:
+    """The arrays the kernels take: points and sites (coordinates), matrix (the distances when
+    given, else empty), weights, before (true distances to the existing places) and stay (the
+    same with the unreached penalty instead of infinity)."""
 
-    def __init__(self, points: np.ndarray, sites: np.ndarray) -> None:
-        self.points, self.sites, self.tree = points, sites, cKDTree(sites)
-        self.sites_count = len(sites)
+    points: np.ndarray
+    sites: np.ndarray
+    matrix: np.ndarray
+    weights: np.ndarray
+    before: np.ndarray
+    stay: np.ndarray
 
-    def nearest(self, rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The `count` nearest sites of the points `rows`: (distances, sites), nearest first."""
-        distance, site = self.tree.query(self.points[rows], k=count)
-        return (np.asarray(distance, float).reshape(len(rows), -1),
-                np.asarray(site).reshape(len(rows), -1))  # fmt: skip
+    @classmethod
+    def of(
+        cls,
+        points: np.ndarray,
+        weights: np.ndarray,
+        before: np.ndarray,
+        sites: np.ndarray,
+        matrix: np.ndarray | None,
+    ) -> _Problem:
+        measured = np.empty((0, 0)) if matrix is None else matrix
+        longest = max(
+            np.max(before, initial=0.0, where=np.isfinite(before)),
+            np.max(measured, initial=0.0, where=np.isfinite(measured)),
+            _diameter(points, sites) if matrix is None else 0.0,
+        )
+        stay = np.where(np.isfinite(before), before, _UNREACHED * max(longest, 1.0))
+        return cls(np.ascontiguousarray(points), np.ascontiguousarray(sites),
+                   np.ascontiguousarray(measured), weights, before, stay)  # fmt: skip
 
-    def closer(self, rows: np.ndarray, radius: np.ndarray) -> np.ndarray:
-        """How many sites lie within `radius` of each point of `rows`."""
-        return np.asarray(self.tree.query_ball_point(self.points[rows], radius,
-                                                     return_length=True))  # fmt: skip
+    @property
+    def sites_count(self) -> int:
+        return len(self.sites)
 
-    def to_chosen(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each point's distance to its nearest chosen site, and which of `chosen` it is."""
-        distance, nearest = cKDTree(self.sites[chosen]).query(self.points, k=1)
-        return np.asarray(distance, float), np.asarray(nearest)
-
-
-class _Measured:
-    """Distances given as an n×m matrix (walking distances): the same questions by sorting."""
-
-    def __init__(self, distances: np.ndarray) -> None:
-        self.distances, self.sites_count = distances, distances.shape[1]
-
-    def nearest(self, rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        site = np.argsort(self.distances[rows], axis=1, kind="stable")[:, :count]
-        return np.take_along_axis(self.distances[rows], site, axis=1), site
-
-    def closer(self, rows: np.ndarray, radius: np.ndarray) -> np.ndarray:
-        return (self.distances[rows] <= radius[:, None]).sum(axis=1)
-
-    def to_chosen(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        near = self.distances[:, chosen]
-        nearest = near.argmin(axis=1)
-        return near[np.arange(len(near)), nearest], nearest
+    def total(self, chosen: np.ndarray) -> float:
+        """The people-weighted distance with `chosen` added, unreached points at the penalty."""
+        first, _, _ = kernels.nearest_two(self.points, self.sites, self.matrix, self.stay,
+                                          np.asarray(chosen, np.int64))  # fmt: skip
+        return float(self.weights @ first)
 
 
-def _true_costs(metric: _Straight | _Measured, before: np.ndarray, chosen) -> np.ndarray:
-    """Each point's distance to its nearest place once the chosen sites are added."""
-    if len(before) == 0 or len(chosen) == 0:
-        return before.copy()
-    distance, _ = metric.to_chosen(np.asarray(chosen))
-    return np.minimum(before, distance)
+def _diameter(points: np.ndarray, sites: np.ndarray) -> float:
+    """The diagonal of the box around points and sites: no straight line is longer."""
+    both = np.concatenate([points, sites])
+    return float(np.hypot(*(both.max(axis=0) - both.min(axis=0)))) if len(both) else 0.0
 
 
 def _solve(
-    metric: _Straight | _Measured,
-    weights: np.ndarray,
-    before: np.ndarray,
+    problem: _Problem,
     k: int,
-    known: np.ndarray,
+    start: np.ndarray,
+    prices: np.ndarray | None,
     within: float | None,
     time_limit: float | None,
-) -> tuple[MedianSolution, np.ndarray]:
-    rounds = 0
+) -> tuple[MedianSolution, np.ndarray, np.ndarray | None]:
+    """Size k, from the choice and prices of the size before: (solution, choice, prices)."""
+    if len(problem.weights) == 0 or k >= problem.sites_count:  # nobody, or every site
+        chosen = np.arange(k) if len(problem.weights) == 0 else np.arange(problem.sites_count)
+        return _finished(problem, chosen, within, optimal=True, bound=None), chosen, prices
+    if k == 1:  # measure every candidate
+        saved = kernels.gains(problem.points, problem.sites, problem.matrix, problem.weights,
+                              problem.stay, np.ones(problem.sites_count, np.bool_))  # fmt: skip
+        chosen = np.array([int(np.argmax(saved))])
+        return _finished(problem, chosen, within, optimal=True, bound=None), chosen, None
+    chosen = _greedy(problem, start, k)
+    upper = problem.total(chosen)
+    _, _, second = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
+                                       problem.stay, chosen)  # fmt: skip
+    relaxation = _Relaxation.of(problem, np.minimum(problem.stay, _PRICE_RADIUS * second), k)
+    first, _, _ = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
+                                      problem.stay, chosen)  # fmt: skip
+    start_prices = problem.weights * first if prices is None else prices
+    bound, prices, trial, trial_total = relaxation.maximise(problem, start_prices, upper)
+    if trial_total < upper:
+        trial = _exchange(problem, trial)
+        if problem.total(trial) < upper:
+            chosen, upper = trial, problem.total(trial)
+    if upper - bound <= _TOLERANCE * upper:
+        return _finished(problem, chosen, within, optimal=True, bound=bound), chosen, prices
+    chosen, optimal = _branch_and_bound(problem, relaxation, prices, chosen, upper, time_limit)
+    return _finished(problem, chosen, within, optimal, bound), chosen, prices
+
+
+def _greedy(problem: _Problem, start: np.ndarray, k: int) -> np.ndarray:
+    """`start` and then, one at a time, the candidate that saves the most, up to k sites."""
+    chosen = [int(c) for c in start]
+    allowed = np.ones(problem.sites_count, np.bool_)
+    allowed[chosen] = False
+    while len(chosen) < k:
+        current, _, _ = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
+                                            problem.stay, np.array(chosen, np.int64))  # fmt: skip
+        saved = kernels.gains(problem.points, problem.sites, problem.matrix, problem.weights,
+                              current, allowed)  # fmt: skip
+        best = int(np.argmax(saved))
+        chosen.append(best)
+        allowed[best] = False
+    return np.array(chosen, np.int64)
+
+
+def _exchange(problem: _Problem, chosen: np.ndarray) -> np.ndarray:
+    """Exchange one chosen site for one candidate, the best exchange each time, while any
+    lowers the total by more than the sums' precision."""
+    chosen = np.array(chosen, np.int64)
+    allowed = np.ones(problem.sites_count, np.bool_)
     while True:
-        rounds += 1
-        pairs = _pairs(metric, before, known)
-        chosen, optimal = _programme(pairs, weights, metric.sites_count, k, time_limit)
-        costs = _true_costs(metric, before, chosen)
-        total = float((weights * costs).sum())
-        short = (costs > pairs.cap * (1 + _TOLERANCE) + _TOLERANCE) & pairs.truncated
-        if not short.any() or not optimal:
-            # No point was charged less than its true distance: the truncated programme's
-            # optimum is attained by a true choice, so that choice is optimal. (Without the
-            # solver's proof, the choice is returned and marked not optimal.)
-            found = _solution(metric, before, chosen, weights, within)
-            return MedianSolution(*found, total, optimal, rounds), known
-        # Widen the short points to at least every candidate within their present distance
-        # (their optimum may lie there), and at least twice as far as before.
-        nearer = metric.closer(np.flatnonzero(short), costs[short])
-        wider = np.maximum(known[short] * 2, nearer + 1)
-        known[short] = np.minimum(wider, metric.sites_count)
+        allowed[:] = True
+        allowed[chosen] = False
+        change, site, slot = kernels.best_swap(
+            problem.points, problem.sites, problem.matrix, problem.weights, problem.stay,
+            chosen, allowed,
+        )  # fmt: skip
+        if site < 0 or change >= -_TOLERANCE * problem.total(chosen):
+            return chosen
+        chosen[slot] = site
 
 
 @dataclass(frozen=True)
-class _Pairs:
-    """The truncated pairs of every point: point, candidate and distance of each pair closer
-    than the point's cap; cap: each point's last modelled distance (d0, or the farthest known
-    candidate); truncated: whether candidates beyond the cap are unknown."""
+class _Relaxation:
+    """The Lagrangian relaxation for k sites over the pairs below each point's price cap."""
 
-    point: np.ndarray
+    start: np.ndarray
     site: np.ndarray
     distance: np.ndarray
     cap: np.ndarray
-    truncated: np.ndarray
+    k: int
+
+    @classmethod
+    def of(cls, problem: _Problem, radius: np.ndarray, k: int) -> _Relaxation:
+        start, site, distance = kernels.pairs_within(problem.points, problem.sites, problem.matrix,
+                                                     radius, problem.sites_count)  # fmt: skip
+        return cls(start, site, distance, problem.weights * radius, k)
+
+    def maximise(
+        self, problem: _Problem, prices: np.ndarray, upper: float
+    ) -> tuple[float, np.ndarray, np.ndarray, float]:
+        """(best bound, its prices, the best relaxed choice measured, its total)."""
+        bound, prices, trial, total, _ = kernels.volume(
+            self.start, self.site, self.distance, problem.weights, problem.weights * problem.stay,
+            self.cap, np.clip(prices, 0.0, self.cap), problem.sites_count, self.k,
+            problem.points, problem.sites, problem.matrix, problem.stay,
+            upper, _TOLERANCE, _STEPS,
+        )  # fmt: skip
+        return float(bound), prices, trial, float(total)
+
+    def floors(self, problem: _Problem, prices: np.ndarray) -> np.ndarray:
+        """Per candidate, the bound with that candidate forced open."""
+        value, worth, order, _ = kernels.lagrangian(
+            self.start, self.site, self.distance, problem.weights, problem.weights * problem.stay,
+            prices, problem.sites_count, self.k,
+        )  # fmt: skip
+        extra = np.maximum(worth - worth[order[self.k - 1]], 0.0)
+        extra[order[: self.k]] = 0.0
+        return value + extra
 
 
-def _pairs(metric: _Straight | _Measured, before: np.ndarray, known: np.ndarray) -> _Pairs:
-    """The candidates closer than each point's cap, grouped by how many candidates each point
-    knows (one k-d tree query per group)."""
-    m = metric.sites_count
-    cap = before.copy()
-    truncated = np.zeros(len(before), dtype=bool)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for count in np.unique(known):
-        group = np.flatnonzero(known == count)
-        distance, site = metric.nearest(group, int(count))
-        # Beyond the farthest known candidate a point's distance is at least that far (every
-        # closer candidate is known); with all candidates known that is also where the farthest
-        # chosen site would put it, so the cap is exact.
-        last = distance[:, -1]
-        cut = last < cap[group]
-        truncated[group[cut]] = count < m
-        cap[group[cut]] = last[cut]
-        keep = distance < cap[group][:, None]
-        found.append((np.broadcast_to(group[:, None], distance.shape)[keep], site[keep],
-                      distance[keep]))  # fmt: skip
-    point, site, distance = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return _Pairs(point, site, distance, cap, truncated)
+def _branch_and_bound(
+    problem: _Problem,
+    relaxation: _Relaxation,
+    prices: np.ndarray,
+    chosen: np.ndarray,
+    upper: float,
+    time_limit: float | None,
+) -> tuple[np.ndarray, bool]:
+    """Step 3 of the module docstring: the best choice among the candidates and pairs the bound
+    leaves, or `chosen` when none is better; and HiGHS's proof."""
+    floors = relaxation.floors(problem, prices)
+    keep = floors <= upper * (1 + _TOLERANCE)
+    keep[chosen] = True  # the best choice stays possible, so the programme can only improve it
+    free = np.flatnonzero(keep)
+    point, which, distance = kernels.promising_pairs(
+        problem.points, problem.sites, problem.matrix, problem.weights, problem.stay, prices,
+        free, floors[free], upper * (1 + _TOLERANCE),
+    )  # fmt: skip
+    found, optimal = _programme(point, which, distance, problem, len(free), relaxation.k,
+                                time_limit)  # fmt: skip
+    if found is None or problem.total(free[found]) >= upper:
+        return chosen, optimal
+    return free[found], optimal
 
 
 def _programme(
-    pairs: _Pairs, weights: np.ndarray, m: int, k: int, time_limit: float | None
-) -> tuple[np.ndarray, bool]:
-    """Solve the truncated programme (module docstring): (chosen sites, HiGHS's proof)."""
-    p, n = len(pairs.point), len(weights)
-    if p == 0:  # no candidate is closer than any existing place: any k sites do
-        return np.arange(k), True
-    # Variables: x (m sites, binary), y (p pairs), s (n: served at the cap), all in [0, 1].
-    # A point no place reaches unless a new one does (walking distances across separate pieces
-    # of a network) stays at a penalty far beyond every real distance: reach it if possible.
-    finite = pairs.distance.max(initial=0.0) + np.max(
-        pairs.cap, initial=0.0, where=np.isfinite(pairs.cap)
-    )
-    stay = np.where(np.isfinite(pairs.cap), pairs.cap, _UNREACHED * max(finite, 1.0))
-    objective = np.concatenate([np.zeros(m), weights[pairs.point] * pairs.distance,
-                                weights * stay])  # fmt: skip
+    point: np.ndarray,
+    site: np.ndarray,
+    distance: np.ndarray,
+    problem: _Problem,
+    m: int,
+    k: int,
+    time_limit: float | None,
+) -> tuple[np.ndarray | None, bool]:
+    """Solve the programme over the given pairs and m candidates (module docstring): (chosen
+    candidates or None without any solution, HiGHS's proof)."""
+    p, n = len(point), len(problem.weights)
+    weights = problem.weights
+    # Variables: x (m sites, binary), y (p pairs), s (n: stay with the existing place), in [0, 1].
+    objective = np.concatenate([np.zeros(m), weights[point] * distance, weights * problem.stay])
     pair_columns = m + np.arange(p)
     assigned = coo_matrix(  # Σ_j y_ij + s_i = 1
-        (np.ones(p + n), (np.concatenate([pairs.point, np.arange(n)]),
+        (np.ones(p + n), (np.concatenate([point, np.arange(n)]),
                           np.concatenate([pair_columns, m + p + np.arange(n)]))),
         shape=(n, m + p + n),
     ).tocsr()  # fmt: skip
     opened = coo_matrix(  # y_ij − x_j ≤ 0
         (np.concatenate([np.ones(p), -np.ones(p)]),
-         (np.tile(np.arange(p), 2), np.concatenate([pair_columns, pairs.site]))),
+         (np.tile(np.arange(p), 2), np.concatenate([pair_columns, site]))),
         shape=(p, m + p + n),
     ).tocsr()  # fmt: skip
     count = csr_matrix(np.concatenate([np.ones(m), np.zeros(p + n)]))
@@ -324,30 +402,37 @@ def _programme(
         options=options,
     )
     if result.x is None:
-        raise RuntimeError(f"the solver found no solution: {result.message}")
+        return None, False
     return np.flatnonzero(result.x[:m] > 0.5), result.status == _OPTIMAL
 
 
-def _solution(
-    metric: _Straight | _Measured,
-    before: np.ndarray,
+def _finished(
+    problem: _Problem,
     chosen: np.ndarray,
-    weights: np.ndarray,
     within: float | None,
-) -> tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]:
-    """The chosen sites, most people served first; the people each serves (it is their nearest
-    place now, closer than before) and those it brings newly within `within`."""
+    optimal: bool,
+    bound: float | None,
+) -> MedianSolution:
+    """The solution of a choice: the chosen sites, most people served first; the people each
+    serves (it is their nearest place now, closer than before) and those it brings newly within
+    `within`; the total with true distances (infinite for a point left unreached)."""
+    chosen = np.asarray(chosen, np.int64)
     served, newly = np.zeros(len(chosen)), np.zeros(len(chosen))
-    if len(chosen) and len(before):
-        distance, nearest = metric.to_chosen(np.asarray(chosen))
-        gains = distance < before
-        np.add.at(served, nearest[gains], weights[gains])
-        if within is not None:
-            reached = gains & (distance <= within) & (before > within)
-            np.add.at(newly, nearest[reached], weights[reached])
+    weights, before = problem.weights, problem.before
+    distance, nearest, _ = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
+                                               before, chosen)  # fmt: skip
+    gains = nearest >= 0
+    np.add.at(served, nearest[gains], weights[gains])
+    if within is not None:
+        reached = gains & (distance <= within) & (before > within)
+        np.add.at(newly, nearest[reached], weights[reached])
+    total = float(weights @ distance) if len(weights) else 0.0
     order = np.argsort(-served, kind="stable")
-    return (
-        tuple(int(c) for c in np.asarray(chosen)[order]),
-        tuple(float(v) for v in served[order]),
-        tuple(float(v) for v in newly[order]),
+    return MedianSolution(
+        chosen=tuple(int(c) for c in chosen[order]),
+        served=tuple(float(v) for v in served[order]),
+        newly_covered=tuple(float(v) for v in newly[order]),
+        total_distance=total,
+        optimal=optimal,
+        bound=total if optimal or bound is None else min(bound, total),
     )

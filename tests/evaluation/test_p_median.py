@@ -1,6 +1,7 @@
 """The p-median (`evaluation.p_median`) is optimal: on small random instances, with and without
 existing places, the solver's choice has exactly the smallest people-weighted distance of all
-C(m, K) choices found by brute force, also when the lazy radius has to widen."""
+C(m, K) choices found by brute force, whether the Lagrangian bound proves it alone or branch and
+bound has to finish the proof; and the bound is a bound."""
 
 from __future__ import annotations
 
@@ -40,14 +41,22 @@ def _instance(seed: int):  # type: ignore[no-untyped-def]
     return demand, people, before, sites, k
 
 
-@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("branching", [False, True])
 @pytest.mark.parametrize("seed", range(12))
 def test_the_solvers_choice_has_the_smallest_distance_of_all_choices_found_by_brute_force(
-    seed: int, lazy: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, branching: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """lazy: each point first knows only its two nearest candidates, so the programme must
-    widen its radii before its answer is proven; else every candidate is known at once."""
-    monkeypatch.setattr(module, "_FIRST", 2 if lazy else 100)
+    """branching: the bound gets no steps, so branch and bound over the candidates and pairs it
+    leaves must find and prove the optimum; else the bound proves the local search's choice."""
+    branched = []
+    if branching:
+        # No exchanges and a single step of the bound: the greedy choice stands unproven, and
+        # branch and bound must better it where it is not optimal.
+        monkeypatch.setattr(module, "_STEPS", 1)
+        monkeypatch.setattr(module, "_exchange", lambda problem, chosen: chosen)
+        solve = module._branch_and_bound
+        monkeypatch.setattr(module, "_branch_and_bound",
+                            lambda *a: branched.append(a[3]) or solve(*a))  # fmt: skip
     demand, people, before, sites, k = _instance(seed)
     result = p_median(demand, people, before, sites, k, within=1200.0)
     assert result.optimal
@@ -55,10 +64,46 @@ def test_the_solvers_choice_has_the_smallest_distance_of_all_choices_found_by_br
         best = _brute_force(demand, people, before, sites, size)
         assert solution.total_distance == pytest.approx(best, rel=1e-9), size
         assert len(solution.chosen) == size == len(set(solution.chosen))
-    if lazy:
-        assert result.curve[0].rounds > 1
+    for solution in result.curve:
+        assert solution.bound == solution.total_distance
     totals = [s.total_distance for s in result.curve]
     assert totals == sorted(totals, reverse=True)  # a further place never makes it worse
+    assert bool(branched) == (branching and k > 1)  # size 1 is measured, not branched
+
+
+def test_branch_and_bound_betters_a_choice_that_is_not_optimal(monkeypatch) -> None:
+    """Over all seeds of the instances above, some greedy choice (no exchanges) is not optimal,
+    and branch and bound replaces it (the brute-force test checks the result)."""
+    monkeypatch.setattr(module, "_STEPS", 1)
+    monkeypatch.setattr(module, "_exchange", lambda problem, chosen: chosen)
+    bettered = 0
+    for seed in range(12):
+        demand, people, before, sites, k = _instance(seed)
+        greedy = p_median(demand, people, before, sites, k, curve=False)
+        problem = module._Problem.of(demand[people > 0], people[people > 0],
+                                     before[people > 0], sites, None)  # fmt: skip
+        first = module._greedy(problem, np.empty(0, np.int64), k)
+        bettered += problem.total(first) > greedy.best.total_distance * (1 + 1e-9)
+    assert bettered >= 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_bound_without_its_proof_is_below_the_optimum(seed: int, monkeypatch) -> None:
+    """Stopped after a few steps of the bound and without branch and bound, the solution is not
+    proven optimal, and its bound lies between nothing and the brute-force optimum."""
+    monkeypatch.setattr(module, "_STEPS", 5)
+    monkeypatch.setattr(module, "_exchange", lambda problem, chosen: chosen)
+    monkeypatch.setattr(
+        module, "_branch_and_bound", lambda problem, r, p, chosen, *a: (chosen, False)
+    )
+    demand, people, before, sites, k = _instance(seed)
+    k = max(k, 2)  # size 1 is measured, hence always proven
+    result = p_median(demand, people, before, sites, k, curve=False)
+    best = _brute_force(demand, people, before, sites, k)
+    assert 0 < result.best.bound <= best * (1 + 1e-12)
+    assert result.best.total_distance >= best * (1 - 1e-12)
+    if not result.optimal:
+        assert result.best.bound < result.best.total_distance
 
 
 def test_served_and_newly_covered_people_are_given_to_the_nearest_new_site() -> None:
@@ -88,9 +133,9 @@ def test_with_a_distance_matrix_the_choice_is_the_best_of_all_by_those_distances
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`siting --network`: distances given as a matrix (here the straight line stretched by a
-    random detour factor per pair, some pairs unreachable) are the measure, also while the
-    lazy radius widens."""
-    monkeypatch.setattr(module, "_FIRST", 2)
+    random detour factor per pair, some pairs unreachable) are the measure, also when branch
+    and bound has to finish the proof."""
+    monkeypatch.setattr(module, "_STEPS", 1)
     demand, people, before, sites, k = _instance(seed)
     rng = np.random.default_rng(100 + seed)
     walked = _distances(demand, sites) * rng.uniform(1.0, 2.0, size=(len(demand), len(sites)))
