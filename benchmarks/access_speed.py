@@ -14,8 +14,8 @@ Run by hand from the repository root (see benchmarks/README.md):
   so the coverage matrix has over a million entries), first the one programme for K, then the
   whole trade-off curve 1..K. Every solution is checked to be proven optimal.
 - siting by distance (p-median): `--median-candidates` populated cells of the same kind of city
-  (default 1,000: the p-median is a much harder programme than maximal covering), ten existing
-  places, `--add` new ones, the single programme and the curve; proven optimal.
+  (default 5,000, as for maximal covering), ten existing places, `--add` new ones, the single
+  programme and the curve; proven optimal.
 
 Wall and CPU seconds (the machine is shared; a load average above its CPU count inflates the
 wall times, CPU seconds are steadier) and the load average before and after.
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--places", type=int, default=500)
     parser.add_argument("--candidates", type=int, default=5_000)
     parser.add_argument("--add", type=int, default=10)
-    parser.add_argument("--median-candidates", type=int, default=1_000)
+    parser.add_argument("--median-candidates", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=18)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
