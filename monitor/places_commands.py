@@ -17,6 +17,7 @@ import pandas as pd
 
 from imports.money import format_cents
 from monitor.context import AppContext, UserError
+from monitor.footpaths import city_footpaths, distance_kind, reach, walked_to_candidates
 from monitor.ledger_check import checked_ledger, unverified_option
 from monitor.options import as_of_option, json_option
 from monitor.terminal_format import DASH
@@ -51,13 +52,18 @@ def _reading_options(command: Any) -> Any:
     return click.pass_obj(command)
 
 
-def access_document(app: AppContext, kind: str, within: float, period: str | None, weight: str,
-                    as_of: str | None, network: Path | None = None, paths: Any = None,
-                    ) -> tuple[dict[str, Any], Any, Any]:  # fmt: skip
-    """(the `access --json` document, the inputs, the Access result); with `network` (an
-    OpenStreetMap extract) distances are walked along its footpaths (`paths`: the extract
-    already read)."""
-    from evaluation.access import access
+def access_document(
+    app: AppContext,
+    kind: str,
+    within: float,
+    period: str | None,
+    weight: str,
+    as_of: str | None,
+    paths: Any = None,
+) -> tuple[dict[str, Any], Any, Any]:
+    """(the `access --json` document, the inputs, the Access result); with `paths` (the city's
+    walking network, `monitor.footpaths.city_footpaths`) distances are walked along its
+    footpaths, else straight."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import short_way_inputs
 
@@ -65,15 +71,11 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
         inputs = short_way_inputs(
             connection, app.settings, kind, period, weight, resolve_as_of(connection, as_of)
         )
-    if network is None:
-        result = access(inputs.residents, inputs.places, inputs.districts, within)
-    else:
-        measure = _walking_measure(paths or _footpaths(network))
-        result = access(inputs.residents, inputs.places, inputs.districts, within, measure)
+    result = reach(inputs, within, paths)
     document = {
         "type": kind,
         "within": _number(within),
-        "distance": "straight_line" if network is None else "walking",
+        "distance": distance_kind(paths),
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,
@@ -83,30 +85,6 @@ def access_document(app: AppContext, kind: str, within: float, period: str | Non
         "without_weight": list(inputs.without_weight),
     }
     return document, inputs, result
-
-
-def _footpaths(path: Path) -> Any:
-    """The walkable segments of an OpenStreetMap extract, in the ledger's CRS."""
-    from imports.geodata import STORAGE_CRS
-    from imports.geodata.walking_network import NetworkUnavailable, read_walking_network
-
-    try:
-        return read_walking_network(path, STORAGE_CRS)
-    except NetworkUnavailable as exc:
-        raise UserError.refusing(exc) from None
-    except (OSError, ValueError) as exc:
-        raise UserError(str(exc)) from None
-
-
-def _walking_measure(paths: Any, matrix: bool = False) -> Any:
-    """The walking distance to the nearest place along the footpaths; with `matrix`, from
-    every point to every site instead (`siting --network`)."""
-    from functools import partial
-
-    from evaluation.walking import walking_distance_matrix, walking_distances
-
-    measure = walking_distance_matrix if matrix else walking_distances
-    return partial(measure, paths.nodes, paths.u, paths.v, paths.length)
 
 
 _network_option = click.option(
@@ -135,7 +113,8 @@ def access_command(
 ) -> None:
     """Who lives how far from the nearest place of a type (help for users: `cli.access.help`)."""
     mark = checked_ledger(app, unverified)
-    document, _, _ = access_document(app, kind, within, period, weight, as_of, network)
+    paths = city_footpaths(app.settings, network)
+    document, _, _ = access_document(app, kind, within, period, weight, as_of, paths)
     document.update(mark)
     if json_output or app.json_output:
         app.emit_json(document)
@@ -208,8 +187,9 @@ def siting_command(
 ) -> None:
     """Where K new places would reach the most people (help for users: `cli.siting.help`)."""
     mark = checked_ledger(app, unverified)
+    paths = city_footpaths(app.settings, network)
     document = {**siting_document(app, kind, add, within, candidates_path, period, weight, as_of,
-                                  objective, network), **mark}  # fmt: skip
+                                  objective, paths), **mark}  # fmt: skip
     if json_output or app.json_output:
         app.emit_json(document)
         return
@@ -247,35 +227,28 @@ def siting_document(
     weight: str,
     as_of: str | None,
     objective: str = COVERAGE,
-    network: Path | None = None,
+    paths: Any = None,
 ) -> dict[str, Any]:
     """The `siting --json` document (SPEC §9); with the running cost of a place where the
     ledger knows it (places naming their measure), the cost per person newly reached. The
     objective: the most people newly within reach (maximal covering) or the smallest
     people-weighted distance (p-median), whose document adds the mean distances. With
-    `network` (an OpenStreetMap extract) every distance, to the existing places and to the
+    `paths` (the city's walking network) every distance, to the existing places and to the
     candidates, is walked along its footpaths."""
     from ledger.master_store import resolve_as_of
     from monitor.places_inputs import lon_lat, running_cost_per_place
 
-    paths = None if network is None else _footpaths(network)  # read once, used twice
-    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, network, paths)
+    _, inputs, reached = access_document(app, kind, within, period, weight, as_of, paths)
     candidates = (
         _candidate_file(app, candidates_path)
         if candidates_path is not None
         else default_candidates(inputs.residents)
     )
-    walked = None
-    if paths is not None and not candidates.empty:
-        # Farther than this no candidate can matter (beyond the reach, or beyond every
-        # resident's present place), so Dijkstra may stop there.
-        existing = reached.residents["distance_m"].to_numpy(float)
-        limit = within if objective == COVERAGE else float(existing.max(initial=0.0))
-        walked = _walking_measure(paths, matrix=True)(
-            reached.residents[["x", "y"]].to_numpy(float),
-            candidates[["x", "y"]].to_numpy(float),
-            limit=limit,
-        )
+    # Farther than this no candidate can matter (beyond the reach, or beyond every
+    # resident's present place), so Dijkstra may stop there.
+    existing = reached.residents["distance_m"].to_numpy(float)
+    limit = within if objective == COVERAGE else float(existing.max(initial=0.0))
+    walked = walked_to_candidates(paths, reached, candidates, limit)
     if objective == DISTANCE:
         result = solve_p_median(reached, candidates, within, add, walked)
     else:
@@ -293,7 +266,7 @@ def siting_document(
         "type": kind,
         "objective": objective,
         "within": _number(within),
-        "distance": "straight_line" if network is None else "walking",
+        "distance": distance_kind(paths),
         "period": inputs.period,
         "weight": weight,
         "residents": inputs.residents_from,

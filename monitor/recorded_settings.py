@@ -9,8 +9,9 @@ the demo, whose settings are not a file) "Düren" became "Stadt" and the units w
 Now each run keeps the settings in force (`report_run.settings`) as JSON (with keys sorted, the
 text whose sha256 is the run's `settings_digest`) and the folder relative paths in it pointed
 to. A rerun takes every setting that shapes a report from there ([ledger] spending_accounts,
-[indicators.*], [disclosure], [evaluation], [report], [schedule] timezone) and states the run's
-digest; the settings that only say where this invocation works (database, imports, plan,
+[indicators.*], [disclosure], [evaluation], [report], [places] — the place types' names and the
+walking network the "Kurze Wege" distances were walked on —, [schedule] timezone) and states the
+run's digest; the settings that only say where this invocation works (database, imports, plan,
 delivery, ui, the service's folders, the anchor file) stay the invocation's.
 """
 
@@ -29,6 +30,7 @@ from monitor.settings import (
     DisclosureSettings,
     EvaluationSettings,
     IndicatorSettings,
+    PlacesSettings,
     ReportSettings,
     Settings,
 )
@@ -83,8 +85,18 @@ def recorded_settings(current: Settings, record: str) -> Settings:
             need_index=MappingProxyType(dict(recorded["evaluation"]["need_index"]))
         ),
         report=report,
+        places=_recorded_places(current.places, recorded),
         schedule=replace(current.schedule, timezone=recorded["schedule"]["timezone"]),
     )
+
+
+def _recorded_places(current: PlacesSettings, recorded: Mapping[str, Any]) -> PlacesSettings:
+    """[places] as the run had it (names, the network's absolute path); runs recorded before
+    [places] existed keep the invocation's."""
+    places = recorded.get("places")
+    if places is None:
+        return current
+    return PlacesSettings(MappingProxyType(dict(places["names"])), places.get("network", ""))
 
 
 def _plain(value: Any) -> Any:

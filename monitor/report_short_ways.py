@@ -1,7 +1,10 @@
 """The report's "Kurze Wege" sections: `access` and `siting` for every place type in force.
 
-Computed like the commands (`monitor.places_inputs`, `evaluation.access`, `evaluation.siting`)
-with the report's master-data bound, so a rerun shows the same. Per type: people within
+Computed like the commands (`monitor.places_inputs`, `monitor.footpaths`, `evaluation.access`,
+`evaluation.siting`) with the report's master-data bound, so a rerun shows the same. Distances
+are walked along the city's footpaths where the settings name its network (`[places]
+network`, read once per report), in a straight line otherwise, as `access` and `siting` measure
+without `--network`. Per type: people within
 WITHIN metres of the nearest place, counted as people in need where the report's outcome
 indicator (`[report] outcome`, e.g. the SGB II rate) can weight them, else as residents; and the
 SUGGESTED places that would reach the most of those not reached yet, with the curve.
@@ -10,12 +13,15 @@ A ledger without places, or without residents to measure from, has no such secti
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Connection
 
-from evaluation.access import access
 from ledger.facility_store import place_types
 from monitor.context import AppContext, UserError
+from monitor.footpaths import city_footpaths, distance_kind, reach, walked_to_candidates
 from monitor.places_commands import default_candidates, solve_siting
 from monitor.places_inputs import POPULATION, short_way_inputs
 from reports.short_ways_data import DistrictReach, ShortWaysSection, SuggestedPlace
@@ -28,16 +34,18 @@ def short_ways_sections(
     app: AppContext, connection: Connection, as_of: int | None
 ) -> tuple[ShortWaysSection, ...]:
     """One section per place type in force (in type order); none without places or residents."""
+    kinds = place_types(connection, as_of)
+    paths = city_footpaths(app.settings) if kinds else None
     sections = []
-    for kind in place_types(connection, as_of):
-        section = _section(app, connection, kind, as_of)
+    for kind in kinds:
+        section = _section(app, connection, kind, as_of, paths)
         if section is not None:
             sections.append(section)
     return tuple(sections)
 
 
 def _section(
-    app: AppContext, connection: Connection, kind: str, as_of: int | None
+    app: AppContext, connection: Connection, kind: str, as_of: int | None, paths: Any
 ) -> ShortWaysSection | None:
     outcome = app.settings.report.outcome
     inputs = None
@@ -49,10 +57,13 @@ def _section(
             continue
     if inputs is None:
         return None
-    reached = access(inputs.residents, inputs.places, inputs.districts, WITHIN)
+    reached = reach(inputs, WITHIN, paths)
     names = dict(zip(inputs.districts["district"], inputs.districts["name"], strict=True))
     candidates = default_candidates(inputs.residents)
-    solved = solve_siting(reached, candidates, WITHIN, SUGGESTED) if len(candidates) else None
+    walked = walked_to_candidates(paths, reached, candidates, WITHIN)
+    solved = (
+        solve_siting(reached, candidates, WITHIN, SUGGESTED, walked) if len(candidates) else None
+    )
     residents = reached.residents
     far = residents[~residents["covered"]]
     indicator = app.settings.indicators.get(inputs.weight)
@@ -103,6 +114,8 @@ def _section(
             for size, step in enumerate(solved.curve, start=1)
         ),
         optimal=solved is None or solved.optimal,
+        distance=distance_kind(paths),
+        network=None if paths is None else Path(app.settings.places.network).name,
     )
 
 

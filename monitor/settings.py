@@ -222,9 +222,13 @@ DEFAULT_PLACE_NAMES: Mapping[str, str] = MappingProxyType(
 @dataclass(frozen=True)
 class PlacesSettings:
     """[places]: `names` maps a place type's code (as `import facilities` stored it) to the name
-    the report and `access`/`siting` show, in the plural ("Beratungsstellen")."""
+    the report and `access`/`siting` show, in the plural ("Beratungsstellen"). `network`: the
+    city's walking network, an OpenStreetMap extract (.osm.pbf; absolute once loaded, empty:
+    none), with which the report, `access` and `siting` measure along footpaths instead of
+    the straight line."""
 
     names: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PLACE_NAMES)
+    network: str = ""
 
     def name(self, code: str) -> str:
         """The display name of a place type; its code where none is set."""
@@ -381,7 +385,7 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
         schedule=_with_paths(schedule, base_dir, ("inbox", "log_file")),
         delivery=_with_paths(delivery, base_dir, ("outbox",)),
         report=_section(ReportSettings, table.get("report", {}), "report"),
-        places=_places_settings(table.get("places", {})),
+        places=_places_settings(table.get("places", {}), base_dir),
         ui=_ui_settings(table.get("ui", {})),
         web=_with_paths(
             _section(WebSettings, table.get("web", {}), "web"), base_dir, ("upload_dir",)
@@ -389,12 +393,20 @@ def _build(table: Mapping[str, Any], *, base_dir: Path, source: Path | None) -> 
     )
 
 
-def _places_settings(table: Mapping[str, Any]) -> PlacesSettings:
+def _places_settings(table: Mapping[str, Any], base_dir: Path) -> PlacesSettings:
     """[places]: `names` a table of place-type code = "display name" (texts), added to the
-    defaults."""
+    defaults; `network` a path (relative to the settings' folder)."""
     if not isinstance(table, Mapping):
         raise SettingsError("[places] must be a table", "not_a_table", key="places")
-    _reject_unknown(table, {"names"}, "places")
+    _reject_unknown(table, {"names", "network"}, "places")
+    network = table.get("network", "")
+    if not isinstance(network, str):
+        raise SettingsError(
+            f"places.network must be a text, not {network!r}",
+            "type_text",
+            key="places.network",
+            value=repr(network),
+        )
     names = table.get("names", {})
     if not isinstance(names, Mapping):
         raise SettingsError("[places.names] must be a table", "not_a_table", key="places.names")
@@ -407,7 +419,8 @@ def _places_settings(table: Mapping[str, Any]) -> PlacesSettings:
                 value=repr(name),
             )
     merged = {**DEFAULT_PLACE_NAMES, **{str(k): str(v).strip() for k, v in names.items()}}
-    return PlacesSettings(MappingProxyType(merged))
+    located = str((base_dir / network).resolve()) if network.strip() else ""
+    return PlacesSettings(MappingProxyType(merged), located)
 
 
 def _ui_settings(table: Mapping[str, Any]) -> UiSettings:

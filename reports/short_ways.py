@@ -4,8 +4,10 @@ The map draws the districts in their need class (as the district map does), the 
 as black dots, the resident points beyond the distance as red dots (area by people) and the
 suggested new places as stars. The sentences name the districts of high need with the lowest
 share reached — at most NAMED of them, fewest reached first — in the words the issue asks for
-("In Nord-Düren wohnen 2.400 Menschen … weiter als 1 km von der nächsten Anlaufstelle"), then
-the suggestion and what each further place adds.
+("In Nord-Düren wohnen 2.400 Menschen … weiter als 1 km Luftlinie von der nächsten
+Anlaufstelle"), then the suggestion and what each further place adds. Every distance is named
+with its measure ("1 km Luftlinie", "1 km Fußweg": the section's `distance`), and the summary
+says how the distances were measured.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def short_ways_page(
     """The section's flowables: heading, summary, map, named districts, suggestion."""
     t, fmt = layout.t, layout.fmt
     who = _who(section, t)
-    distance = _distance(section.within, fmt)
+    distance = t(f"short_ways.distance.{section.distance}", distance=_km(section.within, fmt))
     story: list[Flowable] = [
         layout.h1(t("short_ways.title", type=section.name)),
         layout.p(
@@ -47,6 +49,8 @@ def short_ways_page(
                 type=section.name,
                 places=fmt.integer(len(section.places)),
             )
+            + " "
+            + t(f"short_ways.measure.{section.distance}", network=section.network)
         ),
     ]
     if boundaries and boundaries.get("features"):
@@ -63,7 +67,7 @@ def _who(section: ShortWaysSection, t: Any) -> str:
     return t("short_ways.who_in_need", indicator=section.weight_name)
 
 
-def _distance(metres: int, fmt: Any) -> str:
+def _km(metres: int, fmt: Any) -> str:
     return f"{fmt.number(metres / 1000, 1)} km" if metres % 1000 else f"{metres // 1000} km"
 
 

@@ -44,6 +44,8 @@ class ShortWaysSection:
     the report names that indicator (its `[indicators.CODE] name`, else the code). places:
     (x, y) of the places; uncovered: (x, y, people) of resident points beyond `within`. curve:
     (places added, people covered then). optimal: the solver proved the suggestion optimal.
+    distance: how every distance was measured, "straight_line" or "walking" (as `access
+    --json` says); network: the file name of the walking network's extract (None: straight).
     """
 
     kind: str
@@ -62,6 +64,8 @@ class ShortWaysSection:
     covered_after: int
     curve: tuple[tuple[int, int], ...]
     optimal: bool
+    distance: str
+    network: str | None
 
     @property
     def share(self) -> float | None:
@@ -73,6 +77,8 @@ class ShortWaysSection:
             "type": self.kind,
             "name": self.name,
             "within": self.within,
+            "distance": self.distance,
+            "network": self.network,
             "period": self.period,
             "weight": self.weight,
             "residents": self.residents_from,

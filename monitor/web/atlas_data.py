@@ -229,7 +229,8 @@ def programmes_of_district(sidecar: dict[str, Any] | None, key: str) -> list[dic
 
 def places_of_help(app: AppContext, key: str) -> list[dict[str, Any]]:
     """Per type of place: the district's line of `access --type TYPE --json` (people within
-    1000 m of a place, straight line, as the command's default) and the places in the district.
+    1000 m of a place, straight line as the page says: the city's walking network, `[places]
+    network`, is not read per page view) and the places in the district.
     Empty where the ledger holds no places; a type the command cannot measure is left out."""
     from ledger.facility_store import place_types, places
     from monitor.places_commands import access_document

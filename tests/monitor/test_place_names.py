@@ -40,12 +40,20 @@ def test_the_demos_types_have_german_names_and_a_city_adds_or_replaces_its_own(t
     [
         ("[places.names]\nberatung = 3\n", "places.names.beratung"),
         ('[places]\nnamen = { beratung = "x" }\n', "places.namen"),
+        ("[places]\nnetwork = 1\n", "places.network"),
     ],
 )
 def test_a_name_that_is_not_a_text_or_an_unknown_key_is_an_error_naming_it(tmp_path, text, key):
     with pytest.raises(SettingsError) as refused:
         load_settings(_settings(tmp_path, text))
     assert key in str(refused.value)
+
+
+def test_the_walking_network_is_found_beside_the_settings_file_or_is_none(tmp_path):
+    assert load_settings(None, cwd=tmp_path).places.network == ""
+    (tmp_path / "city").mkdir()
+    path = _settings(tmp_path / "city", '[places]\nnetwork = "Dueren.osm.pbf"\n')
+    assert load_settings(path).places.network == str(tmp_path / "city" / "Dueren.osm.pbf")
 
 
 def test_the_shipped_settings_file_names_the_demos_types(tmp_path):

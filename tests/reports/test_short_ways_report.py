@@ -40,6 +40,7 @@ def test_the_sidecar_holds_what_access_and_siting_compute(report) -> None:
     assert sorted(sections) == ["beratung", "familienzentrum"]
     section = sections["beratung"]
     assert (section["weight"], section["within"], section["period"]) == ("sgb2_quote", 1000, "2024")
+    assert (section["distance"], section["network"]) == ("straight_line", None)  # no network
     access, _, _ = access_document(app, "beratung", 1000.0, None, "sgb2_quote", None)
     assert (section["people"], section["covered"]) == (
         access["total"]["people"], access["total"]["covered"])  # fmt: skip
@@ -67,7 +68,7 @@ def test_the_page_names_the_needy_districts_least_reached_and_the_suggestion(rep
     for district in needy[:3]:
         far = german_integer(district["people"] - district["covered"])
         assert f"In {district['name']} (Bedarf " in page
-        assert f"wohnen {far} Menschen mit Bedarf (SGB-II-Quote) weiter als 1 km" in page
+        assert f"wohnen {far} Menschen mit Bedarf (SGB-II-Quote) weiter als 1 km Luftlinie" in page
     order = [page.index(f"In {d['name']} (Bedarf") for d in needy[:3]]
     assert order == sorted(order)
     first = section["suggested"][0]
