@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.placebo_city_scale import PANELS, draw_city
-from evaluation.did.randomization import Randomization
 from evaluation.did.staggered_randomization import draw_assignments
 from evaluation.did.synthetic_cohorts import fit_cohorts
 from evaluation.did.synthetic_panel import prepare_synthetic_panel
 from evaluation.did.synthetic_randomization import (
     PLACEMENTS,
+    local_test,
     placement_estimates,
     placement_labels,
 )
@@ -70,30 +70,15 @@ def city_rejection_rate(city: pd.DataFrame) -> dict[str, float | int | bool]:
             rows = np.empty_like(drawn)
             rows[:, order] = drawn
             others = np.array([index[row.tobytes()] for row in rows[1:]])
-        pvalues[real] = _pvalue(values[np.r_[real, others]], enumerated)
+        estimates = values[np.r_[real, others]]
+        test = local_test(float(estimates[0]), estimates, np.ones(estimates.size), enumerated)
+        pvalues[real] = test.pvalue_at(0.0)  # exactly as `placement_test` computes it
     return {
         "placements": len(every),
         "enumerated": enumerated,
         "rate": float((pvalues <= ALPHA).mean()),
         "real_pvalue": float(pvalues[0]),
     }
-
-
-def _pvalue(estimates: np.ndarray, enumerated: bool) -> float:
-    """The p-value at no effect exactly as `placement_test` computes it (entry 0 is the real
-    placement)."""
-    n = estimates.size
-    test = Randomization(
-        coef=float(estimates[0]),
-        a=estimates,
-        c=np.ones(n),
-        pp=np.ones(n),
-        pq=np.zeros(n),
-        qq=np.zeros(n),
-        enumerated=enumerated,
-        draws=n - 1,
-    )
-    return test.pvalue_at(0.0)
 
 
 def product_pvalue(city: pd.DataFrame) -> float:

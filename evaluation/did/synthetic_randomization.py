@@ -100,7 +100,7 @@ def placement_test(
     """Place the programme on other districts, re-estimate from scratch, rank the real estimate."""
     labels, enumerated = placement_labels(panel, fits, limit, seed)
     values, slopes = placement_estimates(panel.outcomes, labels, fits, estimator)
-    test = _local_test(estimate, values[0], slopes[0], enumerated)
+    test = local_test(estimate, values[0], slopes[0], enumerated)
     replicates = values[0, 1:] - estimate * slopes[0, 1:]
     se = float(np.std(replicates)) if replicates.size else float("nan")
     scale = se if se > 0 else 1.0
@@ -231,7 +231,7 @@ def exact_bounds(
         values, slopes = placement_estimates(outcomes, labels, fits, estimator, at)
         still = []
         for side, beta, at_values, at_slopes in zip(moving, at, values, slopes, strict=True):
-            local = _local_test(estimate, at_values + beta * at_slopes, at_slopes, enumerated)
+            local = local_test(estimate, at_values + beta * at_slopes, at_slopes, enumerated)
             located = invert_test(local.pvalue_at, estimate, *search)[side]
             if not np.isfinite(located):
                 continue
@@ -242,7 +242,7 @@ def exact_bounds(
     return bounds[0], bounds[1]
 
 
-def _local_test(
+def local_test(
     estimate: float, values: np.ndarray, slopes: np.ndarray, enumerated: bool
 ) -> Randomization:
     """The test of β0 with placement b's estimate values_b − β0 · slopes_b (values_b: its

@@ -361,6 +361,33 @@ def test_inconsistent_values_are_refused_with_a_code_the_front_doors_word(values
     assert Messages("de")(f"cli.need.{code}", **refused.value.values)  # worded, every value used
 
 
+@pytest.mark.parametrize(
+    ("weights", "values", "population", "refusal"),
+    [
+        ({}, "2018", flat_population("A"), ("no_weights", {})),
+        ({"x": 0}, "2018", flat_population("A"), ("no_weights", {})),
+        ({"x": 1}, "Q1/2018", flat_population("A"), ("period_without_year", {"period": "Q1/2018"})),
+        (
+            {"x": 1},
+            "2018",
+            pd.concat([flat_population("A"), flat_population("A", inhabitants=900)]),
+            ("duplicate_population", {"district": "A", "period": "2017"}),
+        ),
+    ],
+)
+def test_unusable_weights_periods_and_population_are_refused_with_a_worded_code(
+    weights, values, population, refusal
+):
+    """The refusals `need` words for the clerk (cli.need.*): no positive weight, a period label
+    without its year, a district's population given twice for one period."""
+    frame = pd.DataFrame({"district": ["A"], "indicator": "x", "period": values, "value": [1.0]})
+    with pytest.raises(NeedDataError) as refused:
+        need_table(frame, population, {}, weights, {}, 300)
+    assert (refused.value.code, refused.value.values) == refusal
+    for lang in ("de", "en"):
+        assert Messages(lang)(f"cli.need.{refusal[0]}", **refused.value.values)
+
+
 def test_a_period_without_values_is_refused():
     values = long_values({"2018": {"sgb2_quote": {"A": 2, "B": 4}}})
     with pytest.raises(NeedDataError) as refused:
