@@ -12,8 +12,10 @@ catalogue (the arrow points from monitor/ to imports/, never back).
 
 Values are strings and whole numbers as the message shows them: a cell's value as written
 (`repr`, so that "" and " 12" are visible), header names, row numbers; amounts as cents in a value
-whose name ends in `_cents`, so that each language writes them in its own way. `parts` are further
-problems said after the first, each on its own line (what each profile lacks, say).
+whose name ends in `_cents`, so that each language writes them in its own way; whole numbers
+named in QUANTITIES (a limit, a size, a count) are grouped the same way (1.000.000, 1,000,000),
+while row and line numbers and years stay as Excel and the calendar write them. `parts` are
+further problems said after the first, each on its own line (what each profile lacks, say).
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ from typing import Any
 from imports.money import format_cents
 
 Value = int | str
+
+# Values that count or measure something: a whole number under one of these names is written with
+# the reader's grouping (1.000.000). Positions (row and line numbers, a byte's offset) and years
+# are not: they are written as Excel, an editor and the calendar write them.
+QUANTITIES: frozenset[str] = frozenset(
+    {"limit", "megabytes", "kilobytes", "rows", "columns", "count", "total", "blank", "header",
+     "notes"}
+)  # fmt: skip
 
 # code → English, a str.format template over the values.
 ENGLISH: Mapping[str, str] = MappingProxyType(

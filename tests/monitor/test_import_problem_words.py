@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from imports.problems import ENGLISH, Problem, ProblemError, problem, template_fields
+from imports.readers import FileRefused, ReadLimits, read_tables
 from monitor.cli import cli
 from monitor.language import LANG_ENV
-from monitor.problem_words import problem_key, worded_problem
+from monitor.problem_words import problem_key, refusal_text, worded_problem
 from reports.messages import LANGUAGES, Messages, catalogue, placeholders
 
 HEADER = "Buchungsdatum;Belegnummer;Position;Sachkonto;Kostenstelle;Produkt;Betrag;Buchungstext\n"
@@ -166,3 +167,26 @@ def test_every_problem_code_is_made_somewhere_in_imports():
         if f'"{c}"' not in sources and not c.startswith("table_") and c not in made_elsewhere
     ]
     assert unused == []
+
+
+def test_limits_and_counts_are_grouped_in_the_locale_but_row_numbers_are_not():
+    """A clerk reads 1.048.576, not 1048576; Excel's row 1048577 stays as Excel shows it."""
+    too_wide = problem(
+        "too_many_columns_in_row", table="'T'", columns=20_000, row=1_048_577, limit=16_384
+    )
+    assert worded_problem(too_wide, Messages("de")) == (
+        "Tabelle 'T' hat in Zeile 1048577 20.000 Spalten, mehr als die Grenze von 16.384"
+    )
+    assert worded_problem(too_wide, Messages("en")) == (
+        "table 'T' has 20,000 columns in row 1048577, more than the limit of 16,384"
+    )
+    assert "20000 columns in row 1048577" in too_wide.english  # the JSON's machine form
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit_grouped(tmp_path):
+    path = tmp_path / "lang.csv"
+    path.write_text("a;b\n" + "1;2\n" * 1_001, encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        read_tables(path, ReadLimits(max_rows=1_000))
+    assert "mehr als 1.000 Zeilen, die Grenze" in refusal_text(refused.value, Messages("de"))
+    assert "more than 1,000 rows, the limit" in refusal_text(refused.value, Messages("en"))
