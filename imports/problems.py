@@ -56,6 +56,44 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "table_crosswalk": "crosswalk",
         "table_facilities": "facilities",
         "table_master_data": "master data",
+        # The fields a column is read for, as a message names them (field_word).
+        "field_account": "account",
+        "field_amount": "amount",
+        "field_basis": "basis",
+        "field_booking_date": "booking date",
+        "field_cost_center": "cost center",
+        "field_debit_credit": "debit/credit marker",
+        "field_direction": "direction (income or expense)",
+        "field_district": "district",
+        "field_document_no": "document number",
+        "field_end": "end",
+        "field_fiscal_year": "fiscal year",
+        "field_from": "from (old code)",
+        "field_indicator": "indicator",
+        "field_kind": "kind of amount (plan or actual)",
+        "field_lat": "latitude",
+        "field_line": "plan line",
+        "field_line_no": "line number",
+        "field_lon": "longitude",
+        "field_measure": "measure",
+        "field_name": "name",
+        "field_order": "order",
+        "field_period": "period",
+        "field_population": "population",
+        "field_product": "product",
+        "field_program": "programme",
+        "field_share": "share",
+        "field_start": "start",
+        "field_text": "booking text",
+        "field_to": "to (new code)",
+        "field_type": "type",
+        "field_valid_from": "valid from",
+        "field_valid_to": "valid to",
+        "field_value": "value",
+        "field_weight": "weight",
+        "field_x": "x (easting)",
+        "field_y": "y (northing)",
+        "field_year": "year",
         # A cell of a row (postings, master data, tables).
         "not_valid": "{value} is not valid",
         "not_amount": "not an amount: {value}; expected a number such as 1.234,56, -1.234,56 or "
@@ -518,6 +556,14 @@ def joined(problems: Sequence[Problem], joiner: str = ", ") -> Problem:
 def table_title(title: str) -> Problem:
     """A kind of table ("budget plan") as a problem, so that each language names it."""
     return problem("table_" + re.sub(r"[^a-z]+", "_", title.casefold()).strip("_"))
+
+
+def field_word(field: str) -> Problem | str:
+    """A field a column is read for, as a message names it ("Betrag", "amount"): each language
+    in its own word, never the code. A name that is no field of the program's (a census grid's
+    column, an indicator's code) is said as written, quoted."""
+    code = f"field_{field}"
+    return problem(code) if code in ENGLISH else said(field)
 
 
 def said(value: object) -> str:

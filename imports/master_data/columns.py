@@ -58,6 +58,7 @@ from imports.postings import RowError
 from imports.problems import (
     Problem,
     ProblemError,
+    field_word,
     joined,
     listed,
     problem,
@@ -432,7 +433,7 @@ def _refuse_doubled_fields(
             found.append(
                 problem(
                     "doubled_column",
-                    field=said(fits[0]),
+                    field=field_word(fits[0]),
                     first=said(table.headers[first]),
                     first_letter=column_letter(first),
                     second=said(table.headers[index]),
@@ -544,7 +545,7 @@ def missing_table(
         missing = [f for f in spec.required if f not in mapped]
     for field in missing:
         lines.append(
-            problem("missing_column", field=said(field), aliases=listed(spec.fields[field]))
+            problem("missing_column", field=field_word(field), aliases=listed(spec.fields[field]))
         )
     if hint is not None:
         lines.append(hint)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from imports.problems import ENGLISH, Problem, ProblemError, problem, template_fields
+from imports.problems import (
+    ENGLISH,
+    Problem,
+    ProblemError,
+    field_word,
+    problem,
+    template_fields,
+)
+from imports.profile import CANONICAL_FIELDS
 from imports.readers import FileRefused, ReadLimits, read_tables
 from monitor.cli import cli
 from monitor.language import LANG_ENV
@@ -135,7 +143,7 @@ def test_a_master_data_file_without_its_table_is_refused_in_german(tmp_path):
     path.write_text("Farbe;Form\nrot;rund\n", encoding="utf-8")
     _, shown = _run(tmp_path, "import", "districts", str(path), expect=1)
     assert "quartiere.csv: keine Tabelle der Quartiere gefunden." in shown
-    assert "Es fehlt die Spalte 'district': eine von" in shown
+    assert "Es fehlt die Spalte Quartier: eine von" in shown
     _, shown = _run(tmp_path, "--lang", "en", "import", "districts", str(path), expect=1)
     assert "quartiere.csv: no districts table found." in shown
 
@@ -155,7 +163,8 @@ def test_a_file_of_the_wrong_kind_is_named_in_german(tmp_path):
 
 def test_every_problem_code_is_made_somewhere_in_imports():
     """No dead codes: each is written as a literal where its condition is detected (the kinds
-    of table are made from the tables' titles by `table_title`, lists by `joined`)."""
+    of table are made from the tables' titles by `table_title`, the fields by `field_word`,
+    lists by `joined`)."""
     root = Path(__file__).resolve().parents[2] / "imports"
     sources = "".join(
         path.read_text("utf-8") for path in root.rglob("*.py") if path.name != "problems.py"
@@ -164,7 +173,9 @@ def test_every_problem_code_is_made_somewhere_in_imports():
     unused = [
         c
         for c in ENGLISH
-        if f'"{c}"' not in sources and not c.startswith("table_") and c not in made_elsewhere
+        if f'"{c}"' not in sources
+        and not c.startswith(("table_", "field_"))
+        and c not in made_elsewhere
     ]
     assert unused == []
 
@@ -190,3 +201,30 @@ def test_a_file_over_the_row_limit_is_refused_with_the_limit_grouped(tmp_path):
         read_tables(path, ReadLimits(max_rows=1_000))
     assert "mehr als 1.000 Zeilen, die Grenze" in refusal_text(refused.value, Messages("de"))
     assert "more than 1,000 rows, the limit" in refusal_text(refused.value, Messages("en"))
+
+
+def test_every_field_a_column_is_read_for_has_words_and_is_never_shown_as_its_code():
+    from imports.geodata.facility_files import FACILITY_FIELDS
+    from imports.master_data import crosswalk, districts, indicators, measures, plan
+
+    specs = (measures.MEASURES, measures.ALLOCATIONS, districts.DISTRICTS, districts.POPULATION)
+    fields = {*CANONICAL_FIELDS, *FACILITY_FIELDS, "lon", "lat", "x", "y", "value", "weight"}
+    fields |= {f for spec in (*specs, plan.plan_spec(), crosswalk._TABLE) for f in spec.fields}
+    fields |= {*indicators._FIELDS, *indicators._WIDE_FIELDS}
+    assert sorted(f for f in fields if not isinstance(field_word(f), Problem)) == []
+    assert worded_problem(field_word("cost_center"), Messages("de")) == "Kostenstelle"
+    assert worded_problem(field_word("cost_center"), Messages("en")) == "cost center"
+    assert field_word("x_mp_1km") == "'x_mp_1km'"  # a census grid's column, not a field
+
+
+def test_two_amount_columns_name_the_field_in_german_and_in_english_on_request(tmp_path):
+    path = tmp_path / "doppelt.csv"
+    path.write_text(
+        HEADER.replace("Betrag;", "Betrag;Betrag EUR;")
+        + "31.01.2024;1001;1;5010;KST01;P1;1,00;1,00;gut\n",
+        encoding="utf-8",
+    )
+    _, german = _run(tmp_path, "import", "postings", str(path), expect=1)
+    assert "Betrag: 'Betrag' (Spalte G) und 'Betrag EUR' (Spalte H)" in german
+    _, english = _run(tmp_path, "--lang", "en", "import", "postings", str(path), expect=1)
+    assert "amount: 'Betrag' (column G) and 'Betrag EUR' (column H)" in english
