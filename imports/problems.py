@@ -293,6 +293,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "not_geodata_file": "not a geodata file: expected GeoJSON (.geojson, .json), a Shapefile "
         "(.shp, or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
         "cannot_read_as": "cannot be read as {kind}: {reason}",
+        "crs_custom": "custom: {name}",
         "crs_declared_otherwise": "declares {declared}, but --crs says {given}; leave --crs out "
         "for a file that declares its CRS",
         "no_crs_shapefile": "declares no coordinate reference system (no .prj file); add it (for "

@@ -61,6 +61,7 @@ def import_facilities_command(
 def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, Any]:
     """Read, place and store one facilities file as a new version; returns the summary."""
     from imports.geodata import STORAGE_CRS, locate_points
+    from imports.geodata.boundary_files import crs_summary
     from imports.geodata.facility_files import read_facility_file
 
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
@@ -92,7 +93,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         "outside": None if polygons.empty else len(outside),
         "outside_places": [] if polygons.empty else _labels(outside),
         "crs": STORAGE_CRS,
-        "source_crs": read.source_crs,
+        **crs_summary(read.source_crs),
         "format": read.format,
         "layer": read.layer,
         "columns": read.columns,
