@@ -62,6 +62,9 @@ def test_access_and_siting_show_the_types_name_and_figures_in_the_locale(demo_ur
     # Figures through Babel, need classes in words, within 80 columns (issue 16 item 1).
     assert max(len(line) for line in shown.splitlines()) <= 80
     assert "sehr hoch" in shown and "very_high" not in shown and "1.000 m" in shown
+    assert "gezählt: alle Einwohner" in " ".join(shown.split()) and "population" not in shown
+    english = runner.invoke(cli, ["--db", demo_url, "--lang", "en", "access", "--type", "beratung"])
+    assert "counted: all inhabitants" in " ".join(english.output.split())
     sited = runner.invoke(
         cli, ["--db", demo_url, "siting", "--type", "familienzentrum", "--add", "1"]
     ).output
