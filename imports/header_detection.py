@@ -161,7 +161,7 @@ def find_header(
         origin=_origin(best.profile),
         where=_describe_row(best),
         count=len(best.columns),
-        fields=", ".join(best.columns),
+        fields=joined([field_word(f) for f in best.columns]),
     )
     why = chosen
     if requested == "auto":
@@ -295,7 +295,7 @@ def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]
     for profile in profiles.values():
         mapped = _map_columns(profile, best_cells)
         missing = [
-            problem("field_one_of", field=field_word(f), headers=listed(profile.columns[f]))
+            problem("field_one_of", field=field_word(f), code=f, headers=listed(profile.columns[f]))
             for f in profile.required_columns
             if f not in mapped
         ]

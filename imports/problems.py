@@ -204,7 +204,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "no_header_row": "Found no header row (the file has no text cells in its first rows).",
         "header_found": "Found in sheet {sheet}, row {row}: {found}",
         "profile_lacks": "Profile {profile} lacks {expected}",
-        "field_one_of": "{field}: one of {headers}",
+        "field_one_of": "{field} ({code} in a profile): one of {headers}",
         "add_profile": "Add a profile under [imports.profiles.NAME] in settings.toml for this "
         "layout.",
         "ambiguous_columns": "two columns map to one field in the {where} (profile {profile}): "
@@ -559,12 +559,12 @@ def table_title(title: str) -> Problem:
     return problem("table_" + re.sub(r"[^a-z]+", "_", title.casefold()).strip("_"))
 
 
-def field_word(field: str) -> Problem | str:
+def field_word(field: str) -> Problem:
     """A field a column is read for, as a message names it ("Betrag", "amount"): each language
     in its own word, never the code. A name that is no field of the program's (a census grid's
     column, an indicator's code) is said as written, quoted."""
     code = f"field_{field}"
-    return problem(code) if code in ENGLISH else said(field)
+    return problem(code) if code in ENGLISH else problem("list", first=said(field))
 
 
 def said(value: object) -> str:

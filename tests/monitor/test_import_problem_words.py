@@ -116,6 +116,9 @@ def test_the_profile_choice_is_explained_in_german(tmp_path):
     path.write_text(HEADER + "31.01.2024;1001;1;5010;KST01;P1;1.234,56;gut\n", encoding="utf-8")
     out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", expect=0)
     assert "Profil 'generic' (eingebaut): Die Kopfzeile in Zeile 1 des Blatts" in out
+    flat = " ".join(out.split())
+    assert "8 Felder zu (Belegnummer, Buchungszeile, Buchungsdatum, Sachkonto," in flat
+    assert "document_no" not in flat
     out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", "--json", expect=0)
     assert json.loads(out)["profile_reason"].startswith("profile 'generic' (built-in)")
 
@@ -127,6 +130,8 @@ def test_a_file_no_profile_fits_is_refused_in_german_naming_what_is_missing(tmp_
     assert "Kein Zuordnungsprofil passt zur Kopfzeile dieser Datei." in shown
     assert "Gefunden in Blatt 'fremd.csv', Zeile 1: 'Datum', 'Wert'" in shown
     assert "Dem Profil 'generic' fehlt" in shown
+    # the field in words, and its code as a profile names it ([imports.profiles.NAME.columns])
+    assert "Betrag (amount in einem Profil): eine von 'Betrag'" in " ".join(shown.split())
     assert "no mapping profile" not in shown
 
 
@@ -211,10 +216,10 @@ def test_every_field_a_column_is_read_for_has_words_and_is_never_shown_as_its_co
     fields = {*CANONICAL_FIELDS, *FACILITY_FIELDS, "lon", "lat", "x", "y", "value", "weight"}
     fields |= {f for spec in (*specs, plan.plan_spec(), crosswalk._TABLE) for f in spec.fields}
     fields |= {*indicators._FIELDS, *indicators._WIDE_FIELDS}
-    assert sorted(f for f in fields if not isinstance(field_word(f), Problem)) == []
+    assert sorted(f for f in fields if field_word(f).code != f"field_{f}") == []
     assert worded_problem(field_word("cost_center"), Messages("de")) == "Kostenstelle"
     assert worded_problem(field_word("cost_center"), Messages("en")) == "cost center"
-    assert field_word("x_mp_1km") == "'x_mp_1km'"  # a census grid's column, not a field
+    assert field_word("x_mp_1km").english == "'x_mp_1km'"  # a census grid's column, no field
 
 
 def test_two_amount_columns_name_the_field_in_german_and_in_english_on_request(tmp_path):
