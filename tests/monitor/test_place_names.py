@@ -69,3 +69,25 @@ def test_access_and_siting_show_the_types_name_and_figures_in_the_locale(demo_ur
         cli, ["--db", demo_url, "siting", "--type", "familienzentrum", "--add", "1"]
     ).output
     assert "Neue Anlaufstellen (Familienzentren): 1, höchstens 1.000 m" in sited
+
+
+def test_the_import_summary_names_each_type_with_the_code_access_takes(tmp_path):
+    """ "Beratungsstellen „beratung“ 2": the name a clerk reads, and the code to type."""
+    import json
+
+    points = [{"type": "Feature", "properties": {"Name": f"Stelle {i}"},
+               "geometry": {"type": "Point", "coordinates": [6.48 + i / 100, 50.8]}}
+              for i in range(2)]  # fmt: skip
+    path = tmp_path / "stellen.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": points}), "utf-8")
+    runner = CliRunner(env={LANG_ENV: ""})
+    for lang, said in (
+        ("de", "Beratungsstellen „beratung“ 2"),
+        ("en", "Beratungsstellen “beratung” 2"),
+    ):
+        db = f"sqlite:///{tmp_path / lang}.db"
+        shown = runner.invoke(
+            cli,
+            ["--db", db, "--lang", lang, "import", "facilities", str(path), "--type", "beratung"],
+        ).output
+        assert said in shown, shown
