@@ -374,7 +374,7 @@ def _prepare_indicators(
                     app.words(
                         "cli.import.indicators.no_district_rows",
                         file=path.name,
-                        count=len(other_areas),
+                        count=app.terminal.count(len(other_areas)),
                         examples=", ".join(other_areas[:3]),
                     )
                 )
