@@ -91,3 +91,18 @@ def test_the_import_summary_names_each_type_with_the_code_access_takes(tmp_path)
             ["--db", db, "--lang", lang, "import", "facilities", str(path), "--type", "beratung"],
         ).output
         assert said in shown, shown
+
+
+def test_a_rejected_place_of_a_geojson_file_is_not_said_to_be_in_a_sheet(tmp_path):
+    """A GeoJSON file has one layer, named like the file: no "Blatt „stellen“" to look for."""
+    import json
+
+    point = {"type": "Feature", "properties": {"Name": "Stelle", "Maßnahme": "XX-99"},
+             "geometry": {"type": "Point", "coordinates": [6.48, 50.8]}}  # fmt: skip
+    path = tmp_path / "stellen.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [point]}), "utf-8")
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    args = ["--db", db, "import", "facilities", str(path), "--type", "beratung"]
+    shown = CliRunner(env={LANG_ENV: ""}).invoke(cli, args).stderr
+    assert f"Fehler: {path}, Zeile 1, Spalte „Maßnahme“: keine Maßnahme 'XX-99'" in shown
+    assert "Blatt" not in shown
