@@ -57,8 +57,8 @@ class GeoLayer:
     frame: a GeoDataFrame with the file's attribute columns (as GDAL reads them) and
     `geometry`; its index is the 0-based feature position in the layer. source_crs: the
     declared CRS (`describe_crs`: "EPSG:4326", or a `crs_custom` problem naming a CRS without
-    an authority's code). files: every file read
-    (a Shapefile's sidecars too), for the import's fingerprint.
+    an authority's code). files: every file read (a Shapefile's sidecars too), for the import's
+    fingerprint.
     """
 
     path: Path
