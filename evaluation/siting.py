@@ -38,6 +38,8 @@ Pure: arrays in (metric coordinates, metres), a frozen result out.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -194,6 +196,25 @@ def _solve(
     return _solution(chosen, newly, optimal=result.status == _OPTIMAL)
 
 
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that says nothing. HiGHS writes its English banner ("Running HiGHS …
+    Copyright …") to the process's stdout while it is made, before any option can silence it:
+    there it would end up before `siting --json`'s document (SPEC §2: nothing else on stdout)
+    and in the words a clerk reads. So stdout's file descriptor points to the null device for
+    that moment."""
+    sys.stdout.flush()
+    kept = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(kept, 1)
+        os.close(kept)
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
 class _Relaxation:
     """The linear relaxation (module docstring) as one HiGHS model for every size K: maximise
     Σ w_i y_i subject to y_i − Σ_j a_ij x_j ≤ 0 and Σ_j x_j = K, all variables in [0, 1]."""
@@ -213,8 +234,7 @@ class _Relaxation:
         lp.a_matrix_.start_, lp.a_matrix_.index_ = matrix.indptr, matrix.indices
         lp.a_matrix_.value_ = matrix.data
         lp.sense_ = highspy.ObjSense.kMaximize
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
+        self._highs = _quiet_highs()
         # The first solve by interior point with crossover (a vertex and its basis), which was
         # twice as fast as the simplex from nothing; later sizes start from that basis.
         self._highs.setOptionValue("solver", "ipm")

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from imports.problems import Problem, ProblemError, joined, listed, problem, said
+from imports.problems import Problem, ProblemError, field_word, joined, listed, problem, said
 from imports.profile import Profile
 from imports.readers import RawSheet
 
@@ -161,7 +161,7 @@ def find_header(
         origin=_origin(best.profile),
         where=_describe_row(best),
         count=len(best.columns),
-        fields=", ".join(best.columns),
+        fields=joined([field_word(f) for f in best.columns]),
     )
     why = chosen
     if requested == "auto":
@@ -236,7 +236,7 @@ def doubled_columns(
                 found.append(
                     problem(
                         "doubled_column",
-                        field=said(field),
+                        field=field_word(field),
                         first=said(headers[index].strip()),
                         first_letter=column_letter(index),
                         second=said(cell.strip()),
@@ -295,7 +295,7 @@ def _explain_failure(sheets: Sequence[RawSheet], profiles: Mapping[str, Profile]
     for profile in profiles.values():
         mapped = _map_columns(profile, best_cells)
         missing = [
-            problem("field_one_of", field=f, headers=listed(profile.columns[f]))
+            problem("field_one_of", field=field_word(f), code=f, headers=listed(profile.columns[f]))
             for f in profile.required_columns
             if f not in mapped
         ]

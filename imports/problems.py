@@ -12,8 +12,10 @@ catalogue (the arrow points from monitor/ to imports/, never back).
 
 Values are strings and whole numbers as the message shows them: a cell's value as written
 (`repr`, so that "" and " 12" are visible), header names, row numbers; amounts as cents in a value
-whose name ends in `_cents`, so that each language writes them in its own way. `parts` are further
-problems said after the first, each on its own line (what each profile lacks, say).
+whose name ends in `_cents`, so that each language writes them in its own way; whole numbers
+named in QUANTITIES (a limit, a size, a count) are grouped the same way (1.000.000, 1,000,000),
+while row and line numbers and years stay as Excel and the calendar write them. `parts` are
+further problems said after the first, each on its own line (what each profile lacks, say).
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ from typing import Any
 from imports.money import format_cents
 
 Value = int | str
+
+# Values that count or measure something: a whole number under one of these names is written with
+# the reader's grouping (1.000.000). Positions (row and line numbers, a byte's offset) and years
+# are not: they are written as Excel, an editor and the calendar write them.
+QUANTITIES: frozenset[str] = frozenset(
+    {"limit", "megabytes", "kilobytes", "rows", "columns", "count", "total", "blank", "header",
+     "notes"}
+)  # fmt: skip
 
 # code → English, a str.format template over the values.
 ENGLISH: Mapping[str, str] = MappingProxyType(
@@ -46,6 +56,44 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "table_crosswalk": "crosswalk",
         "table_facilities": "facilities",
         "table_master_data": "master data",
+        # The fields a column is read for, as a message names them (field_word).
+        "field_account": "account",
+        "field_amount": "amount",
+        "field_basis": "basis",
+        "field_booking_date": "booking date",
+        "field_cost_center": "cost center",
+        "field_debit_credit": "debit/credit marker",
+        "field_direction": "direction (income or expense)",
+        "field_district": "district",
+        "field_document_no": "document number",
+        "field_end": "end",
+        "field_fiscal_year": "fiscal year",
+        "field_from": "from (old code)",
+        "field_indicator": "indicator",
+        "field_kind": "kind of amount (plan or actual)",
+        "field_lat": "latitude",
+        "field_line": "plan line",
+        "field_line_no": "line number",
+        "field_lon": "longitude",
+        "field_measure": "measure",
+        "field_name": "name",
+        "field_order": "order",
+        "field_period": "period",
+        "field_population": "population",
+        "field_product": "product",
+        "field_program": "programme",
+        "field_share": "share",
+        "field_start": "start",
+        "field_text": "booking text",
+        "field_to": "to (new code)",
+        "field_type": "type",
+        "field_valid_from": "valid from",
+        "field_valid_to": "valid to",
+        "field_value": "value",
+        "field_weight": "weight",
+        "field_x": "x (easting)",
+        "field_y": "y (northing)",
+        "field_year": "year",
         # A cell of a row (postings, master data, tables).
         "not_valid": "{value} is not valid",
         "not_amount": "not an amount: {value}; expected a number such as 1.234,56, -1.234,56 or "
@@ -156,7 +204,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "no_header_row": "Found no header row (the file has no text cells in its first rows).",
         "header_found": "Found in sheet {sheet}, row {row}: {found}",
         "profile_lacks": "Profile {profile} lacks {expected}",
-        "field_one_of": "{field}: one of {headers}",
+        "field_one_of": "{field} ({code} in a profile): one of {headers}",
         "add_profile": "Add a profile under [imports.profiles.NAME] in settings.toml for this "
         "layout.",
         "ambiguous_columns": "two columns map to one field in the {where} (profile {profile}): "
@@ -245,6 +293,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "not_geodata_file": "not a geodata file: expected GeoJSON (.geojson, .json), a Shapefile "
         "(.shp, or a .zip holding one), GeoPackage (.gpkg) or GML (.gml)",
         "cannot_read_as": "cannot be read as {kind}: {reason}",
+        "crs_custom": "custom: {name}",
         "crs_declared_otherwise": "declares {declared}, but --crs says {given}; leave --crs out "
         "for a file that declares its CRS",
         "no_crs_shapefile": "declares no coordinate reference system (no .prj file); add it (for "
@@ -508,6 +557,14 @@ def joined(problems: Sequence[Problem], joiner: str = ", ") -> Problem:
 def table_title(title: str) -> Problem:
     """A kind of table ("budget plan") as a problem, so that each language names it."""
     return problem("table_" + re.sub(r"[^a-z]+", "_", title.casefold()).strip("_"))
+
+
+def field_word(field: str) -> Problem:
+    """A field a column is read for, as a message names it ("Betrag", "amount"): each language
+    in its own word, never the code. A name that is no field of the program's (a census grid's
+    column, an indicator's code) is said as written, quoted."""
+    code = f"field_{field}"
+    return problem(code) if code in ENGLISH else problem("list", first=said(field))
 
 
 def said(value: object) -> str:

@@ -11,6 +11,7 @@ import click
 
 from monitor.context import AppContext, UserError
 from monitor.demo.walkthrough import DemoFailed, demo_context, run_demo
+from monitor.evaluate_command import method_words
 from monitor.options import json_option
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedCommand, WordedOption
@@ -94,7 +95,9 @@ def print_summary(summary: dict[str, Any], directory: Path, seed: int, lang: str
     by_method: dict[str, list[str]] = {}
     for row in summary["programs"]:
         by_method.setdefault(row["method"] or "–", []).append(row["program"])
-    methods = "; ".join(f"{method}: {', '.join(names)}" for method, names in by_method.items())
+    methods = "; ".join(
+        f"{method_words(t, method)}: {', '.join(names)}" for method, names in by_method.items()
+    )
     t.say(t("cli.demo.methods", methods=methods))
     report = summary["report"]
     click.echo(t("cli.demo.report", file=report["file"], pages=report["pages"]))

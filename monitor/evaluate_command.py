@@ -257,6 +257,13 @@ def _describe_source(panel: PanelFile) -> dict[str, object]:
     return {"file": str(panel.path), "sheet": panel.sheet, "header_row": panel.header_row}
 
 
+def method_words(t: Terminal, method: str) -> str:
+    """An estimation method's code (`staggered`, `sdid`) in the reader's words, as the report
+    names it; a code the catalogue does not know as it is."""
+    key = f"method.{method}"
+    return t(key) if t.words.has(key) else method
+
+
 def print_evaluation(t: Terminal, document: dict[str, Any], what: str) -> None:
     """The estimate in the report's own sentences (its programme page's small print): the
     effect with interval and p-value, what can be detected, the design, the start periods, how
@@ -271,11 +278,10 @@ def print_evaluation(t: Terminal, document: dict[str, Any], what: str) -> None:
     detectable = detectable_effect(document, words)
     if detectable:
         say(t("cli.evaluate.detectable", effect=detectable))
-    key = f"method.{document['method']}"
     say(
         t(
             "program.design",
-            method=t(key) if t.words.has(key) else document["method"],
+            method=method_words(t, document["method"]),
             treated=t.count(document["n_treated"]),
             control=t.count(document["n_control"]),
         )

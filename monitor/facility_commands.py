@@ -9,6 +9,7 @@ force: a place paid by an unknown measure would have a running cost nobody can t
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
 from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
+from monitor.settings import PlacesSettings
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
@@ -55,12 +57,13 @@ def import_facilities_command(
 
     options = FacilityOptions(kind, type_field, name_field, crs, layer)
     document = import_facilities(app, path, options)
-    report_import(app, document, json_output, _text)
+    report_import(app, document, json_output, partial(_text, app.settings.places))
 
 
 def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, Any]:
     """Read, place and store one facilities file as a new version; returns the summary."""
     from imports.geodata import STORAGE_CRS, locate_points
+    from imports.geodata.boundary_files import crs_summary
     from imports.geodata.facility_files import read_facility_file
 
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
@@ -92,7 +95,7 @@ def import_facilities(app: AppContext, path: Path, options: Any) -> dict[str, An
         "outside": None if polygons.empty else len(outside),
         "outside_places": [] if polygons.empty else _labels(outside),
         "crs": STORAGE_CRS,
-        "source_crs": read.source_crs,
+        **crs_summary(read.source_crs),
         "format": read.format,
         "layer": read.layer,
         "columns": read.columns,
@@ -112,8 +115,13 @@ def _labels(places: pd.DataFrame) -> list[str]:
     ]
 
 
-def _text(t: Terminal, d: dict[str, Any]) -> list[str]:
-    types = ", ".join(f"{kind} {t.count(count)}" for kind, count in d["types"].items())
+def _text(places: PlacesSettings, t: Terminal, d: dict[str, Any]) -> list[str]:
+    """The summary; each type by its display name ([places] names), with the code that
+    `access --type` and `siting --type` take beside it."""
+    types = ", ".join(
+        t("cli.facilities.type_count", name=places.name(kind), code=kind, count=t.count(count))
+        for kind, count in d["types"].items()
+    )
     lines = [t("cli.facilities.imported", version=d["import"], count=t.count(d["facilities"]),
                types=types)]  # fmt: skip
     if d["outside"] is None:

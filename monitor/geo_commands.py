@@ -24,6 +24,7 @@ from monitor.context import AppContext, UserError
 from monitor.import_commands import import_group
 from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
+from monitor.problem_words import worded_problem
 from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
@@ -80,6 +81,7 @@ def import_boundaries(
     from shapely import to_wkb
 
     from imports.geodata import STORAGE_CRS, match_boundaries, read_boundary_file
+    from imports.geodata.boundary_files import crs_summary
 
     try:
         read = read_boundary_file(path, layer, _limits(app))
@@ -116,7 +118,7 @@ def import_boundaries(
         )
     summary: dict[str, Any] = {
         "crs": STORAGE_CRS,
-        "source_crs": read.source_crs,
+        **crs_summary(read.source_crs),
         "format": read.format,
         "layer": read.layer,
         "key": match.key,
@@ -265,7 +267,9 @@ def _boundaries_text(t: Terminal, d: dict[str, Any]) -> list[str]:
             version=d["import"],
             features=t.count(d["features"]),
             format=d["format"],
-            source_crs=d["source_crs"],
+            source_crs=worded_problem(d["source_crs_problem"], t.words)
+            if d["source_crs_problem"]
+            else d["source_crs"],
             crs=d["crs"],
             key=d["key"],
             matched=t.count(d["matched"]),

@@ -14,6 +14,7 @@ from imports.fingerprint import fingerprint
 from imports.header_detection import AmbiguousColumns, NoProfileMatches
 from imports.money import format_cents
 from imports.postings import ParsedExport, parse_postings
+from imports.problems import field_word
 from imports.readers import FileRefused, ReadLimits
 from ledger.batch_queries import list_batches
 from ledger.posting_store import StoreOutcome, find_imported_file, record_unchanged, store_export
@@ -262,6 +263,7 @@ def _print_summary(terminal: Terminal, result: dict[str, Any], same_as: int | No
             "cli.import.postings.unmapped",
             profile=result["profile"],
             hint=t(hint) if hint else "",
+            field=worded_problem(field_word(column["resembles"]), t.words),
             **column,
         )
         echo(t("cli.warning", message=text))

@@ -174,8 +174,7 @@ def _indicators_text(t: Terminal, d: dict[str, Any]) -> list[str]:
         lines.append(
             "  " + t("cli.import.missing_by_meaning", counts=_meanings(t, d["missing_by_meaning"]))
         )
-    if d["ignored_columns"]:
-        lines.append("  " + t.listed(t("cli.import.ignored_columns"), d["ignored_columns"]))
+    lines += _ignored_text(t, d)
     if "source" in d:
         lines.append("  " + t("cli.import.indicators.official", other=t.count(d["other_areas"])))
     if d.get("not_computed"):
@@ -185,6 +184,17 @@ def _indicators_text(t: Terminal, d: dict[str, Any]) -> list[str]:
     if "crosswalk" in d:
         lines += _crosswalk_text(t, d["crosswalk"])
     return lines
+
+
+def _ignored_text(t: Terminal, d: dict[str, Any]) -> list[str]:
+    """The columns nothing read, a header-less one by its letter in the reader's words
+    ("Spalte R (ohne Überschrift)"); the JSON lists it by its letter alone."""
+    unnamed = list(d["unnamed_columns"])
+    named = list(d["ignored_columns"])
+    for letter in unnamed:
+        named.remove(letter)
+    columns = [*named, *(t("cli.import.unnamed_column", letter=letter) for letter in unnamed)]
+    return ["  " + t.listed(t("cli.import.ignored_columns"), columns)] if columns else []
 
 
 def _crosswalk_text(t: Terminal, summary: dict[str, Any]) -> list[str]:
@@ -229,8 +239,7 @@ def _plan_text(t: Terminal, d: dict[str, Any]) -> list[str]:
             for why, n in d["left_out"].items()
         )
         lines.append("  " + t("cli.import.plan.left_out", reasons=reasons))
-    if d["ignored_columns"]:
-        lines.append("  " + t.listed(t("cli.import.ignored_columns"), d["ignored_columns"]))
+    lines += _ignored_text(t, d)
     return lines
 
 
@@ -365,7 +374,7 @@ def _prepare_indicators(
                     app.words(
                         "cli.import.indicators.no_district_rows",
                         file=path.name,
-                        count=len(other_areas),
+                        count=app.terminal.count(len(other_areas)),
                         examples=", ".join(other_areas[:3]),
                     )
                 )
@@ -398,6 +407,7 @@ def _prepare_indicators(
         "missing": parsed.missing,
         "indicators": sorted(set(values["indicator"])),
         "ignored_columns": list(parsed.ignored_columns),
+        "unnamed_columns": list(parsed.unnamed_columns),
         "skipped": parsed.skipped_total,
         "missing_by_meaning": parsed.missing_by_meaning,
     }
@@ -550,6 +560,7 @@ def _prepare_plan(app: AppContext, path: Path) -> Prepared:
         "amounts": len(amounts),
         "years": sorted(int(y) for y in set(amounts["year"])),
         "ignored_columns": list(parsed.ignored_columns),
+        "unnamed_columns": list(parsed.unnamed_columns),
         # What the plan adds up to, and the rows left out on purpose (actuals, sum lines,
         # internal service charges, income).
         "total": format_cents(exact_sum(amounts["amount_cents"])),

@@ -112,6 +112,8 @@ def access_command(
     json_output: bool,
 ) -> None:
     """Who lives how far from the nearest place of a type (help for users: `cli.access.help`)."""
+    from monitor.places_inputs import POPULATION
+
     mark = checked_ledger(app, unverified)
     paths = city_footpaths(app.settings, network)
     document, _, _ = access_document(app, kind, within, period, weight, as_of, paths)
@@ -121,9 +123,10 @@ def access_command(
         return
     t = app.terminal
     shown = app.settings.places.name(kind)
+    counted = t("cli.access.weight.population") if weight == POPULATION else weight
     title = t("cli.access.title", type=shown, places=t.count(document["places"]),
               within=t.count(document["within"]), period=document["period"],
-              weight=weight)  # fmt: skip
+              weight=counted)  # fmt: skip
     kinds = {"key": "fixed", "name": "text", "need_class": "text"}
     view = t.table(title, [(t(f"cli.access.column.{key}"), kinds.get(key, "figure"))
                            for key in ACCESS_COLUMNS])  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from imports.problems import Problem
+from imports.problems import QUANTITIES, Problem
 from imports.readers import FileRefused
 from ledger.constant_prices import NoPriceIndex
 from ledger.tagging import AmbiguousPostings
@@ -39,6 +39,8 @@ def _worded(document: Mapping[str, Any], words: Messages, fmt: LocaleFormat) -> 
             if isinstance(value, Mapping)
             else fmt.money(Decimal(value) / 100)
             if name.endswith("_cents")
+            else fmt.integer(value)
+            if name in QUANTITIES and isinstance(value, int) and not isinstance(value, bool)
             else value
         )
         for name, value in (document.get("values") or {}).items()

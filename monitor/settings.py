@@ -20,6 +20,7 @@ from imports.money import MAX_EXACT_CENTS, cents_to_decimal
 from imports.plan_spending import INTERNAL_LINE_PATTERNS, SPENDING_PATTERNS, PlanSpending
 from imports.problems import Problem
 from imports.profile import Profile, ProfileError, builtin_profiles, profile_from_table
+from reports.formatting import LocaleFormat
 from reports.messages import LANGUAGES, Messages
 
 T = TypeVar("T")
@@ -51,7 +52,11 @@ class SettingsError(ValueError):
         from monitor.problem_words import worded_problem  # the catalogue's words of imports/
 
         values = {
-            name: worded_problem(value, words) if isinstance(value, Problem) else value
+            name: worded_problem(value, words)
+            if isinstance(value, Problem)
+            else LocaleFormat(words.lang).money(value)  # an amount in euros: 1.234,56 €
+            if isinstance(value, Decimal)
+            else value
             for name, value in self.values.items()
         }
         text = words(f"cli.settings.{self.problem}", **values)

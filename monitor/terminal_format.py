@@ -145,11 +145,12 @@ class Terminal:
     def row_errors(self, file: str | Path, errors: Sequence[Mapping[str, Any]]) -> None:
         """Rejected rows on stderr, file, sheet, row (as Excel shows it) and column named; the
         first SHOWN_ERRORS, the rest counted (all of them in --json). The sheet is left out
-        where it is the file itself (a CSV file has one table, named like the file)."""
-        name = Path(file).name
+        where it is the file itself (a CSV file has one table, named like the file; a GeoJSON
+        file one layer, named like the file without its extension)."""
+        itself = {Path(file).name, Path(file).stem}
         for error in errors[:SHOWN_ERRORS]:
             place = self.words("cli.place.row", file=file, row=error["row"])
-            if error.get("sheet") and error["sheet"] != name:
+            if error.get("sheet") and error["sheet"] not in itself:
                 place = self.words(
                     "cli.place.sheet_row", file=file, sheet=error["sheet"], row=error["row"]
                 )

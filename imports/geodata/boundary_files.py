@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pyogrio
@@ -31,7 +32,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 
-from imports.problems import listed, problem, said
+from imports.problems import Problem, listed, problem, said
 from imports.readers import FileRefused, ReadLimits
 from imports.readers.archive import open_checked_zip
 
@@ -55,14 +56,15 @@ class GeoLayer:
 
     frame: a GeoDataFrame with the file's attribute columns (as GDAL reads them) and
     `geometry`; its index is the 0-based feature position in the layer. source_crs: the
-    declared CRS ("EPSG:4326", or a name for a CRS without an EPSG code). files: every file read
-    (a Shapefile's sidecars too), for the import's fingerprint.
+    declared CRS (`describe_crs`: "EPSG:4326", or a `crs_custom` problem naming a CRS without
+    an authority's code). files: every file read (a Shapefile's sidecars too), for the import's
+    fingerprint.
     """
 
     path: Path
     format: str
     layer: str
-    source_crs: str
+    source_crs: str | Problem
     frame: gpd.GeoDataFrame
     files: tuple[Path, ...]
 
@@ -156,14 +158,25 @@ def read_geo_layer(
     )
 
 
-def describe_crs(crs: CRS) -> str:
-    """ "EPSG:25832" where the CRS is one of EPSG's, else its name marked as custom."""
+def describe_crs(crs: CRS) -> str | Problem:
+    """ "EPSG:25832" where the CRS is one of EPSG's (or another authority's code), the same in
+    every language; else its name, marked as a CRS of the file's own (`crs_custom`: "custom:
+    NAME"), which each language words in its own way."""
     code = crs.to_epsg(min_confidence=90)
     if code is not None:
         return f"EPSG:{code}"
     if crs.to_authority(min_confidence=90):
         return ":".join(crs.to_authority(min_confidence=90))
-    return f"custom: {crs.name}"
+    return problem("crs_custom", name=crs.name)
+
+
+def crs_summary(crs: str | Problem) -> dict[str, Any]:
+    """The declared CRS in an import's JSON: `source_crs` as text that is the same in every
+    language ("EPSG:4326", "custom: NAME"), and `source_crs_problem` the code and values that
+    the summary words in the reader's language (None for an authority's code)."""
+    if isinstance(crs, Problem):
+        return {"source_crs": crs.english, "source_crs_problem": crs.to_dict()}
+    return {"source_crs": crs, "source_crs_problem": None}
 
 
 def _sidecars(path: Path) -> list[Path]:

@@ -92,7 +92,7 @@ class FacilityFile:
     path: Path
     format: str
     layer: str | None
-    source_crs: str
+    source_crs: str | Problem
     places: pd.DataFrame
     columns: dict[str, str]
     from_areas: tuple[int, ...]

@@ -58,6 +58,7 @@ from imports.postings import RowError
 from imports.problems import (
     Problem,
     ProblemError,
+    field_word,
     joined,
     listed,
     problem,
@@ -198,6 +199,17 @@ def match_labels(labels: Sequence[Sequence[object]], spec: TableSpec) -> dict[st
 
 
 @dataclass(frozen=True)
+class IgnoredColumns:
+    """Columns of a table that nothing read (SPEC §5: listed as ignored). names: in column
+    order, each by its header, or by its letter where it has none ("R"); without_header: the
+    letters among them. Data, not a phrase ("column R (no header)"), so that the JSON is the
+    same in every language and the front door words a header-less column in the reader's."""
+
+    names: tuple[str, ...] = ()
+    without_header: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Table:
     """One table found in a file: where its header is and which column holds which field."""
 
@@ -313,21 +325,24 @@ class Table:
             )
         )
 
-    def unused_headers(self, used: Iterable[int] | None = None) -> tuple[str, ...]:
-        """Headers of columns that no field (and no index in `used`) claimed; a column without
-        a header that holds data is named by its letter ("column R (no header)"), so nothing
-        the file holds is dropped without a word."""
+    def unused_headers(self, used: Iterable[int] | None = None) -> IgnoredColumns:
+        """The columns that no field (and no index in `used`) claimed, so that nothing the file
+        holds is dropped without a word: each by its header or, where it has none but holds
+        data, by its letter ("R")."""
         taken = set(self.columns.values()) | set(used or ())
-        named = [(i, h) for i, h in enumerate(self.headers) if i not in taken]
         width = max((len(r) for r in self.sheet.rows[self.first_data :]), default=0)
-        unnamed = [
-            (i, f"column {column_letter(i)} (no header)")
+        named = {i: h for i, h in enumerate(self.headers) if i not in taken and h}
+        unnamed = {
+            i: column_letter(i)
             for i in range(width)
             if i not in taken
             and (i >= len(self.headers) or not self.headers[i])
             and not is_blank(self.cells(i)).all()
-        ]
-        return tuple(h for _, h in sorted([*((i, h) for i, h in named if h), *unnamed]))
+        }
+        return IgnoredColumns(
+            tuple(name for _, name in sorted({**named, **unnamed}.items())),
+            tuple(unnamed.values()),
+        )
 
     def error(self, row: int, field: str | None, message: str | Problem) -> RowError:
         column = self.header(field) if field in self.columns else field
@@ -432,7 +447,7 @@ def _refuse_doubled_fields(
             found.append(
                 problem(
                     "doubled_column",
-                    field=said(fits[0]),
+                    field=field_word(fits[0]),
                     first=said(table.headers[first]),
                     first_letter=column_letter(first),
                     second=said(table.headers[index]),
@@ -544,7 +559,7 @@ def missing_table(
         missing = [f for f in spec.required if f not in mapped]
     for field in missing:
         lines.append(
-            problem("missing_column", field=said(field), aliases=listed(spec.fields[field]))
+            problem("missing_column", field=field_word(field), aliases=listed(spec.fields[field]))
         )
     if hint is not None:
         lines.append(hint)

@@ -33,7 +33,8 @@ class IndicatorsFile:
     "2024-Q3", "2024-03"), period_start, period_end (datetime.date), value (float, NaN =
     missing), sheet, row. population: district, period, period_start, period_end, population
     (int), sheet, row — from a wide file's population column, else empty. ignored_columns:
-    headers that are neither a known field nor an indicator. missing: value cells that were
+    headers that are neither a known field nor an indicator, or the letters of such columns
+    without a header; unnamed_columns: those letters. missing: value cells that were
     empty or a missing symbol. columns: field (and, wide, indicator code) -> header as written.
     skipped_total / skipped_notes: total rows and note rows ("Quelle: …") left out.
     not_computed: rows (wide) or district-periods (long) whose values were all 0 and are
@@ -64,6 +65,7 @@ class IndicatorsFile:
     source: str | None = None
     missing_by_meaning: dict[str, int] = field(default_factory=dict)
     aggregates: tuple[str, ...] = ()
+    unnamed_columns: tuple[str, ...] = ()
 
 
 class IndicatorNames:

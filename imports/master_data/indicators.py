@@ -221,6 +221,7 @@ def _long(
         frame.loc[blanked, "value"] = float("nan")
         not_computed = sorted(int(r) for r in frame.index[blanked.to_numpy()])
     columns = {field: table.header(field) for field in table.columns}
+    ignored = table.unused_headers()
     return IndicatorsFile(
         path=path,
         layout="long",
@@ -228,7 +229,8 @@ def _long(
         header_row=table.header_row,
         values=finish(frame, table, VALUE_FIELDS),
         population=finish(population_frame(), table, POPULATION_FIELDS),
-        ignored_columns=table.unused_headers(),
+        ignored_columns=ignored.names,
+        unnamed_columns=ignored.without_header,
         missing=int(missing.sum()),
         columns=columns,
         skipped_total=skipped.total,
@@ -323,6 +325,7 @@ def _wide(
         population = population_frame(district[keep], periods[keep], counts[keep])
     columns = {field: table.header(field) for field in table.columns}
     columns |= {code: table.headers[index] for index, code in positions.items()}
+    ignored = table.unused_headers(positions)
     return IndicatorsFile(
         path=path,
         layout="wide",
@@ -330,7 +333,8 @@ def _wide(
         header_row=table.header_row,
         values=finish(values_frame, table, VALUE_FIELDS),
         population=finish(population, table, POPULATION_FIELDS),
-        ignored_columns=table.unused_headers(positions),
+        ignored_columns=ignored.names,
+        unnamed_columns=ignored.without_header,
         missing=missing,
         columns=columns,
         skipped_total=skipped.total,

@@ -126,6 +126,8 @@ class PlanFile:
     note rows ("Quelle: …") left out. left_out: rows (in the wide layout: rows, not cells) left
     out on purpose, by reason: "actuals" (kind Ist/Ergebnis), "sum_lines", "not_spending"
     (income, results, accounts outside spending), "no_amount" (long layout: empty amount).
+    ignored_columns: the columns read for nothing, by header, or by letter where they have none;
+    unnamed_columns: the letters among them.
     """
 
     path: Path
@@ -139,6 +141,7 @@ class PlanFile:
     skipped_notes: int
     errors: tuple[RowError, ...]
     left_out: dict[str, int] = field(default_factory=dict)
+    unnamed_columns: tuple[str, ...] = ()
 
 
 def _year_columns(cells: Sequence[object], mapped: dict[str, int]) -> dict[int, int]:
@@ -230,7 +233,7 @@ def parse_plan(
         amounts[name] = codes.reindex(amounts.index).fillna("")
     amounts = amounts.assign(row=amounts.index.astype("int64")).reset_index(drop=True)
     ignored = table.unused_headers(i for i, h in enumerate(table.headers) if h in used.values())
-    code = "plan_again_breakdown" if ignored and not breakdown else "plan_again"
+    code = "plan_again_breakdown" if ignored.names and not breakdown else "plan_again"
     amounts, repeated = _drop_repeated(table, amounts, key_field, tuple(breakdown), code)
     errors += repeated
     amounts, too_large = add_up(amounts, max_abs_cents)
@@ -246,7 +249,8 @@ def parse_plan(
         sheet=table.sheet.name,
         header_row=table.header_row,
         amounts=out,
-        ignored_columns=ignored,
+        ignored_columns=ignored.names,
+        unnamed_columns=ignored.without_header,
         columns=columns_found,
         skipped_total=skipped.total,
         skipped_notes=skipped.notes,

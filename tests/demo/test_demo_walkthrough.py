@@ -93,7 +93,9 @@ def test_demo_summary_speaks_the_chosen_language_with_its_amounts(demo, capsys) 
     print_summary(summary, folder, 0, "de")
     german = capsys.readouterr().out.replace("\xa0", " ")  # CLDR: no break before €
     assert "Ausgaben 2024: 2.878.599,09 € (keinem Quartier zugeordnet: 1.180.632,43 €)" in german
-    assert "Bericht für den Ausschuss" in german and "Verfahren: staggered:" in german
+    assert "Bericht für den Ausschuss" in german and "staggered" not in german
+    flat = " ".join(german.split())
+    assert "Verfahren: Differenz-von-Differenzen nach Callaway & Sant'Anna (2021): " in flat
     assert "Als Nächstes: den Bericht öffnen:" in german
     assert f"budget-monitor --db sqlite:///{folder / 'ledger.db'} verify" in german
     table = german.split("Programme: eingepflanzte Wirkung", 1)[1].split("Verfahren:", 1)[0]
@@ -101,3 +103,4 @@ def test_demo_summary_speaks_the_chosen_language_with_its_amounts(demo, capsys) 
     print_summary(summary, folder, 0, "en")
     english = capsys.readouterr().out
     assert "Spending 2024: €2,878,599.09" in english and "found" in english
+    assert "synthetic difference-in-differences (Arkhangelsky" in " ".join(english.split())

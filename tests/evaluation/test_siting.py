@@ -102,3 +102,12 @@ def test_with_a_distance_matrix_coverage_is_counted_by_those_distances(seed: int
     )
     assert result.optimal and result.best.gain == pytest.approx(best)
     assert sum(result.best.newly_covered) == pytest.approx(best)
+
+
+def test_the_solver_writes_nothing_to_stdout(capfd: pytest.CaptureFixture[str]) -> None:
+    """HiGHS's banner printed by the C library would come before `siting --json`'s document
+    (SPEC §2: one JSON document on stdout, nothing else) and show a clerk English."""
+    demand, people, covered, sites, k = _instance(0)
+    capfd.readouterr()
+    maximal_covering(demand, people, covered, sites, 1200.0, k)
+    assert capfd.readouterr().out == ""

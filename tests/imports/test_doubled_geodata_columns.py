@@ -59,9 +59,9 @@ def test_boundaries_with_two_name_fields_are_refused_naming_both(
     args = ("import", "boundaries", str(path), "--create-districts", "--key", "STB_NR")
     message = _refused(monitor, *args)
     assert "bezirke.geojson: Zwei Spalten passen zu einem Feld in Ebene 'bezirke'" in message
-    assert "'name': 'STB_NAME' (Spalte C) und 'Bezeichnung' (Spalte E)" in message
+    assert "Bezeichnung: 'STB_NAME' (Spalte C) und 'Bezeichnung' (Spalte E)" in message
     english = _refused(monitor, "--lang", "en", *args)
-    assert "'name': 'STB_NAME' (column C) and 'Bezeichnung' (column E)" in english
+    assert "name: 'STB_NAME' (column C) and 'Bezeichnung' (column E)" in english
     # Naming the field to read settles it.
     assert monitor.json(*args, "--name", "Bezeichnung")["created"] == 9
 
@@ -69,7 +69,7 @@ def test_boundaries_with_two_name_fields_are_refused_naming_both(
 @pytest.mark.parametrize(
     ("old", "new", "named"),
     [
-        ("Frauen_A", "Einwohner", "'value': 'Einwohner' (Spalte D) und 'Einwohner' (Spalte E)"),
+        ("Frauen_A", "Einwohner", "Wert: 'Einwohner' (Spalte D) und 'Einwohner' (Spalte E)"),
         ("Alter_D", "x_mp_1km", "'x_mp_1km': 'x_mp_1km' (Spalte B) und 'x_mp_1km' (Spalte F)"),
     ],
     ids=["two value columns", "two centre columns"],
@@ -94,7 +94,7 @@ def test_places_with_two_name_attributes_are_refused_naming_both(
     path = _with_property(YOUTH_CENTRES, tmp_path / "jugend.geojson", "name", "tags/name")
     message = _refused(monitor, "import", "facilities", str(path), "--type", "jugend")
     assert "jugend.geojson: Zwei Spalten passen zu einem Feld in Ebene 'jugend'" in message
-    assert "'name': 'name' (Spalte C) und 'tags/name' (Spalte B)" in message
+    assert "Bezeichnung: 'name' (Spalte C) und 'tags/name' (Spalte B)" in message
 
 
 def _places_table(target: Path, header: list[str]) -> Path:
@@ -113,9 +113,9 @@ def _places_table(target: Path, header: list[str]) -> Path:
 @pytest.mark.parametrize(
     ("header", "named"),
     [
-        (["Name", "Name", "lon", "lat"], "'name': 'Name' (Spalte A) und 'Name' (Spalte B)"),
+        (["Name", "Name", "lon", "lat"], "Bezeichnung: 'Name' (Spalte A) und 'Name' (Spalte B)"),
         (["Name", "Längengrad", "lon", "lat"],
-         "'lon': 'lon' (Spalte C) und 'Längengrad' (Spalte B)"),
+         "geografische Länge: 'lon' (Spalte C) und 'Längengrad' (Spalte B)"),
     ],
     ids=["two Name columns", "two longitude columns"],
 )  # fmt: skip

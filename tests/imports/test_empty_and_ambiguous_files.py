@@ -56,15 +56,15 @@ def _doubled(position: int, extra: str) -> list[list[object]]:
 @pytest.mark.parametrize(
     ("rows", "named"),
     [
-        (_doubled(9, "Betrag"), "'Betrag' (Spalte I) und 'Betrag' (Spalte J)"),
+        (_doubled(9, "Betrag"), "Betrag: 'Betrag' (Spalte I) und 'Betrag' (Spalte J)"),
         (
             _doubled(7, "Kostenstelle"),
-            "'Kostenstelle' (Spalte G) und 'Kostenstelle' (Spalte H)",
+            "Kostenstelle: 'Kostenstelle' (Spalte G) und 'Kostenstelle' (Spalte H)",
         ),
         (
             [[*SAP_HEADER, "Betrag"], ["1000", 2024, 1, 1, "15.01.2024", "501100", "36050",
              None, "x", "10,00", "EUR", "S", "10,00"]],
-            "'Betrag in Hauswährung' (Spalte J) und 'Betrag' (Spalte M)",
+            "Betrag: 'Betrag in Hauswährung' (Spalte J) und 'Betrag' (Spalte M)",
         ),
     ],
     ids=["two Betrag", "two Kostenstelle", "Betrag in Hauswährung and Betrag"],
@@ -161,22 +161,22 @@ DOUBLED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "districts": (
         lambda d: write_csv(d / "d.csv", [["Sozialraum", "Bezeichnung", "Bezeichnung"],
                                           ["S01", "Nord", "Norden"]]),
-        "'name': 'Bezeichnung' (Spalte B) und 'Bezeichnung' (Spalte C)",
+        "Bezeichnung: 'Bezeichnung' (Spalte B) und 'Bezeichnung' (Spalte C)",
     ),
     "indicators": (
         lambda d: write_csv(d / "i.csv", [["Sozialraum", "Indikator", "Jahr", "Wert", "Wert"],
                                           ["S01", "sgb2_quote", "2024", "1", "2"]]),
-        "'value': 'Wert' (Spalte D) und 'Wert' (Spalte E)",
+        "Wert: 'Wert' (Spalte D) und 'Wert' (Spalte E)",
     ),
     "measures": (
         lambda d: _workbook(d / "m.xlsx", {"Maßnahmen": [[*CATALOG, "Kostenstelle"],
                                                          ["JZ-A", "JZ", "JZ", "36050", "36051"]]}),
-        "'cost_center': 'Kostenstelle' (Spalte D) und 'Kostenstelle' (Spalte E)",
+        "Kostenstelle: 'Kostenstelle' (Spalte D) und 'Kostenstelle' (Spalte E)",
     ),
     "plan": (
         lambda d: write_csv(d / "p.csv", [["Maßnahme", "Jahr", "Betrag", "Betrag"],
                                           ["JZ-A", "2025", "1,00", "2,00"]]),
-        "'amount': 'Betrag' (Spalte C) und 'Betrag' (Spalte D)",
+        "Betrag: 'Betrag' (Spalte C) und 'Betrag' (Spalte D)",
     ),
 }  # fmt: skip
 
@@ -197,7 +197,7 @@ def test_plan_with_ansatz_and_betrag_is_refused_naming_both(tmp_path: Path) -> N
         tmp_path / "p.csv", [["Produkt", "Jahr", "Ansatz", "Betrag"], ["06.01", "2025", "1", "2"]]
     )
     with pytest.raises(
-        MasterDataError, match=r"'amount': 'Ansatz' \(column C\) and 'Betrag' \(column D\)"
+        MasterDataError, match=r"amount: 'Ansatz' \(column C\) and 'Betrag' \(column D\)"
     ):
         parse_plan(path)
 

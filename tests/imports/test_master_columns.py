@@ -99,6 +99,6 @@ def test_missing_table_names_found_and_expected_headers(tmp_path: Path) -> None:
     message = str(raised.value)
     assert "no measures table found" in message
     assert "Found in sheet 'Maßnahmen', row 2: 'Code', 'Programm', 'Betrag'" in message
-    assert "Missing column 'measure': one of 'measure'" in message
+    assert "Missing column measure: one of 'measure'" in message
     assert "'Maßnahme'" in message
-    assert "Missing column 'name'" in message
+    assert "Missing column name: one of" in message

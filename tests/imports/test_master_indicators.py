@@ -244,7 +244,8 @@ def test_header_over_three_rows_with_titles_legends_notes_and_a_notes_column(
     assert parsed.header_row == 4
     assert parsed.columns["district"] == "Planungsraum / Nummer"
     assert parsed.columns["population"] == "EW 31.12. 2016"
-    assert parsed.ignored_columns == ("Name", "column F (no header)")
+    assert parsed.ignored_columns == ("Name", "F")
+    assert parsed.unnamed_columns == ("F",)
     assert parsed.skipped_notes == 1
     assert parsed.values[["district", "indicator", "row"]].values.tolist() == [
         ["01011101", "kinderarmut", 8],
@@ -269,7 +270,7 @@ def test_a_row_below_the_header_is_data_unless_it_labels_empty_columns_with_know
     )
     parsed = parse_indicators(words, period="2024", indicator_columns=ALIASES)
     assert parsed.values[["district", "row"]].values.tolist() == [["Nordstadt", 2]]
-    assert parsed.ignored_columns == ("column C (no header)",)
+    assert (parsed.ignored_columns, parsed.unnamed_columns) == (("C",), ("C",))
     unknown = write_csv(
         tmp_path / "unknown.csv",
         [["Sozialraum", "Kinderarmut", ""], ["", "männlich", "weiblich"], ["S01", "1", "2"]],
@@ -482,3 +483,35 @@ def test_the_bas_secret_star_is_missing_and_every_symbol_keeps_its_meaning(tmp_p
         "unknown": 1,
         "unreliable": 1,
     }
+
+
+def test_a_column_without_header_is_named_by_its_letter_in_the_readers_words(tmp_path: Path):
+    """SPEC §2: the JSON says the same in every language (the letter, "F"); the summary says
+    "Spalte F (ohne Überschrift)" in German and "column F (no header)" in English."""
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+    from monitor.language import LANG_ENV
+
+    districts = write_csv(tmp_path / "d.csv", [["Sozialraum", "Bezeichnung"], ["S01", "Nord"]])
+    values = write_csv(
+        tmp_path / "i.csv",
+        [["Sozialraum", "Indikator", "Jahr", "Wert", "Notiz", ""],
+         ["S01", "kinderarmut", "2024", "12,5", "a", "x"]],
+    )  # fmt: skip
+    run = CliRunner(env={LANG_ENV: ""}).invoke
+    said = {
+        "de": "(2): Notiz, Spalte F (ohne Überschrift)",
+        "en": "(2): Notiz, column F (no header)",
+    }
+    for lang, named in said.items():
+        text_db, json_db = (
+            ["--db", f"sqlite:///{tmp_path / lang}{n}.db", "--lang", lang] for n in "12"
+        )
+        for db in (text_db, json_db):
+            assert run(cli, [*db, "import", "districts", str(districts)]).exit_code == 0
+        assert named in run(cli, [*text_db, "import", "indicators", str(values)]).stdout
+        document = json.loads(
+            run(cli, [*json_db, "import", "indicators", str(values), "--json"]).stdout
+        )
+        assert (document["ignored_columns"], document["unnamed_columns"]) == (["Notiz", "F"], ["F"])

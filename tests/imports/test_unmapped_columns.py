@@ -88,11 +88,12 @@ def test_import_summary_warns_naming_column_and_field(monitor: Monitor, tmp_path
     path = _journal(tmp_path, _renamed("Kostenstelle", "KST-Schlüssel"))
     monitor.run("init")
     shown = monitor.run("import", "postings", str(path), "--dry-run").stdout
-    assert "Hinweis: Die Spalte „KST-Schlüssel“ (G) sieht aus wie cost_center" in shown
+    flat = " ".join(shown.split())
+    assert "Hinweis: Die Spalte „KST-Schlüssel“ (G) sieht aus wie das Feld „Kostenstelle“" in flat
     assert "das Profil „generic“ liest sie nicht" in shown
     assert '[imports.profiles.NAME.columns] cost_center = "KST-Schlüssel"' in shown
     english = monitor.run("--lang", "en", "import", "postings", str(path), "--dry-run").stdout
-    assert "Note: The column “KST-Schlüssel” (G) looks like cost_center" in english
+    assert "Note: The column “KST-Schlüssel” (G) looks like the field “cost center”" in english
     result = monitor.json("import", "postings", str(path))
     assert result["imported"] == 1
     assert result["unmapped_columns"] == [

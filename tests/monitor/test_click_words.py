@@ -114,3 +114,15 @@ def test_the_helps_default_values_are_said_in_the_chosen_language():
     assert "Diese Hilfe zeigen und beenden." in flat
     _, shown = _run("--lang", "en", "access", "--help")
     assert "[default: population]" in " ".join(shown.split())
+
+
+def test_required_options_and_number_placeholders_are_said_in_the_chosen_language():
+    """Click words "required" through gettext from a variable, so no extraction finds it; a
+    FloatRange's placeholder is its type's English name unless the catalogue words it."""
+    _, shown = _run("siting", "--help")
+    flat = " ".join(shown.split())
+    assert "[erforderlich]" in flat and "--within ZAHL" in flat
+    assert "required" not in flat and "FLOAT" not in flat
+    _, shown = _run("--lang", "en", "siting", "--help")
+    flat = " ".join(shown.split())
+    assert "[required]" in flat and "--within NUMBER" in flat

@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from imports.problems import ENGLISH, Problem, ProblemError, problem, template_fields
+from imports.problems import (
+    ENGLISH,
+    Problem,
+    ProblemError,
+    field_word,
+    problem,
+    template_fields,
+)
+from imports.profile import CANONICAL_FIELDS
+from imports.readers import FileRefused, ReadLimits, read_tables
 from monitor.cli import cli
 from monitor.language import LANG_ENV
-from monitor.problem_words import problem_key, worded_problem
+from monitor.problem_words import problem_key, refusal_text, worded_problem
 from reports.messages import LANGUAGES, Messages, catalogue, placeholders
 
 HEADER = "Buchungsdatum;Belegnummer;Position;Sachkonto;Kostenstelle;Produkt;Betrag;Buchungstext\n"
@@ -107,6 +116,9 @@ def test_the_profile_choice_is_explained_in_german(tmp_path):
     path.write_text(HEADER + "31.01.2024;1001;1;5010;KST01;P1;1.234,56;gut\n", encoding="utf-8")
     out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", expect=0)
     assert "Profil 'generic' (eingebaut): Die Kopfzeile in Zeile 1 des Blatts" in out
+    flat = " ".join(out.split())
+    assert "8 Felder zu (Belegnummer, Buchungszeile, Buchungsdatum, Sachkonto," in flat
+    assert "document_no" not in flat
     out, _ = _run(tmp_path, "import", "postings", str(path), "--dry-run", "--json", expect=0)
     assert json.loads(out)["profile_reason"].startswith("profile 'generic' (built-in)")
 
@@ -118,6 +130,8 @@ def test_a_file_no_profile_fits_is_refused_in_german_naming_what_is_missing(tmp_
     assert "Kein Zuordnungsprofil passt zur Kopfzeile dieser Datei." in shown
     assert "Gefunden in Blatt 'fremd.csv', Zeile 1: 'Datum', 'Wert'" in shown
     assert "Dem Profil 'generic' fehlt" in shown
+    # the field in words, and its code as a profile names it ([imports.profiles.NAME.columns])
+    assert "Betrag (amount in einem Profil): eine von 'Betrag'" in " ".join(shown.split())
     assert "no mapping profile" not in shown
 
 
@@ -134,7 +148,7 @@ def test_a_master_data_file_without_its_table_is_refused_in_german(tmp_path):
     path.write_text("Farbe;Form\nrot;rund\n", encoding="utf-8")
     _, shown = _run(tmp_path, "import", "districts", str(path), expect=1)
     assert "quartiere.csv: keine Tabelle der Quartiere gefunden." in shown
-    assert "Es fehlt die Spalte 'district': eine von" in shown
+    assert "Es fehlt die Spalte Quartier: eine von" in shown
     _, shown = _run(tmp_path, "--lang", "en", "import", "districts", str(path), expect=1)
     assert "quartiere.csv: no districts table found." in shown
 
@@ -154,7 +168,8 @@ def test_a_file_of_the_wrong_kind_is_named_in_german(tmp_path):
 
 def test_every_problem_code_is_made_somewhere_in_imports():
     """No dead codes: each is written as a literal where its condition is detected (the kinds
-    of table are made from the tables' titles by `table_title`, lists by `joined`)."""
+    of table are made from the tables' titles by `table_title`, the fields by `field_word`,
+    lists by `joined`)."""
     root = Path(__file__).resolve().parents[2] / "imports"
     sources = "".join(
         path.read_text("utf-8") for path in root.rglob("*.py") if path.name != "problems.py"
@@ -163,6 +178,58 @@ def test_every_problem_code_is_made_somewhere_in_imports():
     unused = [
         c
         for c in ENGLISH
-        if f'"{c}"' not in sources and not c.startswith("table_") and c not in made_elsewhere
+        if f'"{c}"' not in sources
+        and not c.startswith(("table_", "field_"))
+        and c not in made_elsewhere
     ]
     assert unused == []
+
+
+def test_limits_and_counts_are_grouped_in_the_locale_but_row_numbers_are_not():
+    """A clerk reads 1.048.576, not 1048576; Excel's row 1048577 stays as Excel shows it."""
+    too_wide = problem(
+        "too_many_columns_in_row", table="'T'", columns=20_000, row=1_048_577, limit=16_384
+    )
+    assert worded_problem(too_wide, Messages("de")) == (
+        "Tabelle 'T' hat in Zeile 1048577 20.000 Spalten, mehr als die Grenze von 16.384"
+    )
+    assert worded_problem(too_wide, Messages("en")) == (
+        "table 'T' has 20,000 columns in row 1048577, more than the limit of 16,384"
+    )
+    assert "20000 columns in row 1048577" in too_wide.english  # the JSON's machine form
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit_grouped(tmp_path):
+    path = tmp_path / "lang.csv"
+    path.write_text("a;b\n" + "1;2\n" * 1_001, encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        read_tables(path, ReadLimits(max_rows=1_000))
+    assert "mehr als 1.000 Zeilen, die Grenze" in refusal_text(refused.value, Messages("de"))
+    assert "more than 1,000 rows, the limit" in refusal_text(refused.value, Messages("en"))
+
+
+def test_every_field_a_column_is_read_for_has_words_and_is_never_shown_as_its_code():
+    from imports.geodata.facility_files import FACILITY_FIELDS
+    from imports.master_data import crosswalk, districts, indicators, measures, plan
+
+    specs = (measures.MEASURES, measures.ALLOCATIONS, districts.DISTRICTS, districts.POPULATION)
+    fields = {*CANONICAL_FIELDS, *FACILITY_FIELDS, "lon", "lat", "x", "y", "value", "weight"}
+    fields |= {f for spec in (*specs, plan.plan_spec(), crosswalk._TABLE) for f in spec.fields}
+    fields |= {*indicators._FIELDS, *indicators._WIDE_FIELDS}
+    assert sorted(f for f in fields if field_word(f).code != f"field_{f}") == []
+    assert worded_problem(field_word("cost_center"), Messages("de")) == "Kostenstelle"
+    assert worded_problem(field_word("cost_center"), Messages("en")) == "cost center"
+    assert field_word("x_mp_1km").english == "'x_mp_1km'"  # a census grid's column, no field
+
+
+def test_two_amount_columns_name_the_field_in_german_and_in_english_on_request(tmp_path):
+    path = tmp_path / "doppelt.csv"
+    path.write_text(
+        HEADER.replace("Betrag;", "Betrag;Betrag EUR;")
+        + "31.01.2024;1001;1;5010;KST01;P1;1,00;1,00;gut\n",
+        encoding="utf-8",
+    )
+    _, german = _run(tmp_path, "import", "postings", str(path), expect=1)
+    assert "Betrag: 'Betrag' (Spalte G) und 'Betrag EUR' (Spalte H)" in german
+    _, english = _run(tmp_path, "--lang", "en", "import", "postings", str(path), expect=1)
+    assert "amount: 'Betrag' (column G) and 'Betrag EUR' (column H)" in english

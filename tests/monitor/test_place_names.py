@@ -70,7 +70,47 @@ def test_access_and_siting_show_the_types_name_and_figures_in_the_locale(demo_ur
     # Figures through Babel, need classes in words, within 80 columns (issue 16 item 1).
     assert max(len(line) for line in shown.splitlines()) <= 80
     assert "sehr hoch" in shown and "very_high" not in shown and "1.000 m" in shown
+    assert "gezählt: alle Einwohner" in " ".join(shown.split()) and "population" not in shown
+    english = runner.invoke(cli, ["--db", demo_url, "--lang", "en", "access", "--type", "beratung"])
+    assert "counted: all inhabitants" in " ".join(english.output.split())
     sited = runner.invoke(
         cli, ["--db", demo_url, "siting", "--type", "familienzentrum", "--add", "1"]
     ).output
     assert "Neue Anlaufstellen (Familienzentren): 1, höchstens 1.000 m" in sited
+
+
+def test_the_import_summary_names_each_type_with_the_code_access_takes(tmp_path):
+    """ "Beratungsstellen „beratung“ 2": the name a clerk reads, and the code to type."""
+    import json
+
+    points = [{"type": "Feature", "properties": {"Name": f"Stelle {i}"},
+               "geometry": {"type": "Point", "coordinates": [6.48 + i / 100, 50.8]}}
+              for i in range(2)]  # fmt: skip
+    path = tmp_path / "stellen.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": points}), "utf-8")
+    runner = CliRunner(env={LANG_ENV: ""})
+    for lang, said in (
+        ("de", "Beratungsstellen „beratung“ 2"),
+        ("en", "Beratungsstellen “beratung” 2"),
+    ):
+        db = f"sqlite:///{tmp_path / lang}.db"
+        shown = runner.invoke(
+            cli,
+            ["--db", db, "--lang", lang, "import", "facilities", str(path), "--type", "beratung"],
+        ).output
+        assert said in shown, shown
+
+
+def test_a_rejected_place_of_a_geojson_file_is_not_said_to_be_in_a_sheet(tmp_path):
+    """A GeoJSON file has one layer, named like the file: no "Blatt „stellen“" to look for."""
+    import json
+
+    point = {"type": "Feature", "properties": {"Name": "Stelle", "Maßnahme": "XX-99"},
+             "geometry": {"type": "Point", "coordinates": [6.48, 50.8]}}  # fmt: skip
+    path = tmp_path / "stellen.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [point]}), "utf-8")
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    args = ["--db", db, "import", "facilities", str(path), "--type", "beratung"]
+    shown = CliRunner(env={LANG_ENV: ""}).invoke(cli, args).stderr
+    assert f"Fehler: {path}, Zeile 1, Spalte „Maßnahme“: keine Maßnahme 'XX-99'" in shown
+    assert "Blatt" not in shown

@@ -117,3 +117,16 @@ def test_a_settings_error_is_worded_in_the_chosen_language_naming_file_and_key(t
     assert "disclosure.min_population must be a whole number, not 'x'" in english.stderr
     missing = runner.invoke(cli, ["--settings", str(tmp_path / "nope.toml"), "need"])
     assert "nope.toml gibt es nicht" in missing.stderr and "Traceback" not in missing.output
+
+
+def test_the_largest_amount_a_setting_may_hold_is_said_as_money_in_the_locale(tmp_path):
+    """The limit of [imports] max_abs_amount (2**53 - 1 cents) reads 90.071.992.547.409,91 €."""
+    from reports.messages import Messages
+
+    path = tmp_path / "settings.toml"
+    path.write_text('[imports]\nmax_abs_amount = "1e30"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(path)
+    assert "höchstens 90.071.992.547.409,91\xa0€ (etwa" in refused.value.worded(Messages("de"))
+    assert "at most €90,071,992,547,409.91 (such as" in refused.value.worded(Messages("en"))
+    assert "at most 90071992547409.91 (such as" in str(refused.value)  # the library's words

@@ -183,7 +183,8 @@ def test_the_original_mss_2017_workbook_reads_through_the_same_import() -> None:
     }  # fmt: skip
     assert parsed.values["value"].notna().sum() == 5 * 436
     assert parsed.ignored_columns[0] == "Name"
-    assert parsed.ignored_columns[-1] == "column R (no header)"
+    assert parsed.ignored_columns[-1] == "R"  # the remarks, under no header
+    assert parsed.unnamed_columns == ("R",)
     first = parsed.values.iloc[0]
     assert (first["district"], first["row"], first["value"]) == ("01011101", 20, -0.41152)
     assert parsed.population.set_index("district")["population"]["01011101"] == 3114

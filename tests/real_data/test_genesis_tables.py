@@ -95,3 +95,19 @@ def test_latin1_classic_csv_keeps_symbols_as_missing_values_with_their_meaning(
     assert document["missing"] == 3
     assert document["missing_by_meaning"] == {"nothing": 1, "secret": 1, "unknown": 1}
     assert _stored(ledger) == {code: ("2022", None) for code in TOWNS}
+
+
+def test_a_table_none_of_whose_areas_is_a_district_counts_them_in_the_locale(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A Germany-wide table (here NRW's rows, repeated under 1,200 invented codes) whose areas
+    are none of the ledger's: "keines der 1.200 Gebiete", "none of the table's 1,200 areas"."""
+    header, row = FLAT.read_text(encoding="utf-8-sig").splitlines()[:2]
+    fields = row.split(";")
+    lines = [";".join([*fields[:7], f"09{i:010d}", *fields[8:]]) for i in range(1_200)]
+    elsewhere = tmp_path / "1000A-0000_de_flat_elsewhere.csv"
+    elsewhere.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    german = ledger.run("import", "indicators", elsewhere, expect=1).stderr
+    assert "keines der 1.200 Gebiete der Tabelle ist ein Quartier" in " ".join(german.split())
+    english = ledger.run("--lang", "en", "import", "indicators", elsewhere, expect=1).stderr
+    assert "none of the table's 1,200 areas is a district" in " ".join(english.split())

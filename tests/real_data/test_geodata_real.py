@@ -229,3 +229,22 @@ def test_grid_given_by_inspire_ids_with_german_decimals_gives_the_same_sums(koel
         assert document["layout"] == "cell_ids"
         got = {d["key"]: d["value"] for d in document["districts"] if d["value"] is not None}
         assert got == expected, path.name
+
+
+def test_koeln_crs_without_epsg_code_is_said_in_the_readers_words(koeln, tmp_path) -> None:
+    """The JSON names the CRS the same in every language ("custom: …", SPEC §2) with its code
+    beside it; the summary says it in German by default, in English on request."""
+    _, document = koeln
+    assert document["source_crs"] == "custom: WGS 84 / UTM zone 32N"
+    assert document["source_crs_problem"] == {
+        "code": "crs_custom",
+        "values": {"name": "WGS 84 / UTM zone 32N"},
+    }
+    said = {"de": "eigenes Bezugssystem „WGS 84 / UTM zone 32N“ ohne EPSG-Code → EPSG:25832",
+            "en": "custom: WGS 84 / UTM zone 32N → EPSG:25832"}  # fmt: skip
+    for lang, words in said.items():
+        shown = _ledger(tmp_path / lang).run(
+            "--lang", lang, "import", "boundaries", STADTTEILE, "--create-districts",
+            "--key", "STT_NR", "--name", "STT_NAME",
+        ).stdout  # fmt: skip
+        assert words in shown
