@@ -31,7 +31,7 @@ OBJECTIVES = (COVERAGE, DISTANCE)
 _within_option = click.option(
     "--within",
     type=click.FloatRange(min=0, min_open=True),
-    default=1000.0,
+    default=1000,  # shown as a clerk writes it; FloatRange still hands over 1000.0
     show_default=True,
     cls=WordedOption,
     help="cli.access.within",

@@ -123,6 +123,7 @@ def test_required_options_and_number_placeholders_are_said_in_the_chosen_languag
     flat = " ".join(shown.split())
     assert "[erforderlich]" in flat and "--within ZAHL" in flat
     assert "required" not in flat and "FLOAT" not in flat
+    assert "[Voreinstellung: 1000; x>0]" in flat  # the number as a clerk writes it, not 1000.0
     _, shown = _run("--lang", "en", "siting", "--help")
     flat = " ".join(shown.split())
     assert "[required]" in flat and "--within NUMBER" in flat
