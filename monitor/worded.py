@@ -5,7 +5,9 @@ Click builds commands at import, before `--lang` is parsed; so `help=` here is a
 running invocation (`monitor.language.invocation_language`). Click's own headings and the help
 option are worded the same way, and so are the usage line's placeholders ([OPTIONEN], DATEI,
 ZAHL: `cli.usage.*`, `cli.metavar.*`). Click's internal messages (usage errors such as "Missing
-argument") are still its English ones.
+argument") come from `monitor.click_words`; a value that is no number is refused here in words
+(`cli.usage.not_integer`), since click's own message names its type in English ("integer
+range").
 """
 
 from __future__ import annotations
@@ -132,6 +134,29 @@ class WordedOption(click.Option):
 
     def make_metavar(self, ctx: click.Context) -> str:
         return _metavar(self, ctx) or super().make_metavar(ctx)
+
+    def type_cast_value(self, ctx: click.Context, value: Any) -> Any:
+        """Refuse a value that is no number in the reader's words ("'zwei' ist keine ganze
+        Zahl."), before click would name its type in English; ranges stay click's (worded by
+        `monitor.click_words`)."""
+        if isinstance(value, str) and self.nargs == 1:
+            _refuse_unless_number(value, self, ctx)
+        return super().type_cast_value(ctx, value)
+
+
+def _refuse_unless_number(value: str, param: click.Parameter, ctx: click.Context) -> None:
+    """A BadParameter in words when an integer or decimal option's value cannot be read as one,
+    the test click itself applies (int(), float())."""
+    if isinstance(param.type, click.types.IntParamType):
+        number, key = int, "cli.usage.not_integer"
+    elif isinstance(param.type, click.types.FloatParamType):
+        number, key = float, "cli.usage.not_number"
+    else:
+        return
+    try:
+        number(value)
+    except ValueError:
+        raise click.BadParameter(invocation_words(ctx)(key, value=value), ctx, param) from None
 
 
 class WordedArgument(click.Argument):

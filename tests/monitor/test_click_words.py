@@ -85,8 +85,18 @@ def _run(*args: str) -> tuple[int, str]:
         ),
         (
             ("spend", "--year", "24x"),
-            "Ungültiger Wert für '--year': '24x' ist keine gültige Zahl (integer).",
+            "Ungültiger Wert für '--year': „24x“ ist keine ganze Zahl.",
             "Invalid value for '--year': '24x' is not a valid integer.",
+        ),
+        (
+            ("siting", "--type", "x", "--add", "2", "--within", "1,5"),
+            "Ungültiger Wert für '--within': „1,5“ ist keine Zahl (Dezimalzeichen: Punkt",
+            "Invalid value for '--within': '1,5' is not a valid number.",
+        ),
+        (
+            ("siting", "--type", "x", "--add", "0"),
+            "Ungültiger Wert für '--add': 0 liegt nicht im Bereich x>=1.",
+            "Invalid value for '--add': 0 is not in the range x>=1.",
         ),
         (("nonsense",), "Unbekannter Befehl 'nonsense'.", "No such command 'nonsense'."),
     ],
