@@ -1,20 +1,24 @@
-"""One file, one transaction: postings are written in slices, and a failure in a later slice,
-after earlier slices were written, takes them all back (SQLite and PostgreSQL)."""
+"""One file, one transaction: postings are written in slices by a writer thread while the next
+slice is prepared (ledger.slice_writer), and a failure in a later slice, on either side, after
+earlier slices were written, takes them all back (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 import ledger.posting_store
-from imports.postings import parse_postings
+import ledger.slice_writer
+from imports.postings import ParsedExport, parse_postings
 from imports.profile import builtin_profiles
 from ledger.bulk_insert import bulk_insert
 from ledger.database import create_ledger_engine
+from ledger.integrity import posting_chain
 from ledger.models import Posting
 from ledger.posting_store import store_export
 from ledger.schema import ensure_schema
@@ -23,49 +27,89 @@ from tests.imports.ledger_snapshot import ledger_rows
 
 
 class SliceFailed(Exception):
-    """Raised by the test's insert of the second slice."""
+    """Raised by the test in the middle of an import."""
 
 
-def _export(tmp_path: Path, name: str, documents: range) -> Path:
+def _export(tmp_path: Path, name: str, documents: range) -> ParsedExport:
     lines = [(d, 1, "15.01.2024", "501100", f"{d},00", f"Posten {d}") for d in documents]
     rows = journal_rows(lines)
     rows[0] = [f"Buchungsjournal 2024 ({name})"]
-    return write_xlsx(tmp_path / name, rows)
+    return parse_postings(write_xlsx(tmp_path / name, rows), builtin_profiles())
 
 
-def test_failure_in_a_later_slice_leaves_no_trace_of_the_earlier_ones(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _store(engine: Engine, parsed: ParsedExport) -> ledger.posting_store.StoreOutcome:
+    return store_export(engine, parsed, os_user="test", started=datetime.now(UTC))
+
+
+def _ledger_with_one_import(database_url: str, tmp_path: Path) -> Engine:
     engine = create_ledger_engine(database_url)
     ensure_schema(engine)
-    profiles = builtin_profiles()
-    store_export(
-        engine,
-        parse_postings(_export(tmp_path, "first.xlsx", range(1, 4)), profiles),
-        os_user="test",
-        started=datetime.now(UTC),
-    )
-    before = ledger_rows(database_url)
-    written_before_failure: list[int] = []
+    _store(engine, _export(tmp_path, "first.xlsx", range(1, 4)))
+    return engine
 
-    def fail_on_second_slice(
-        connection: Connection, table: str, columns: Mapping[str, Sequence[object]]
+
+class _CountingInserts:
+    """bulk_insert that counts the postings in the ledger after each slice it wrote."""
+
+    def __init__(self, fail_after: int | None) -> None:
+        self.counts: list[int] = []
+        self.fail_after = fail_after
+        self.first_written = threading.Event()
+
+    def __call__(
+        self, connection: Connection, table: str, columns: Mapping[str, Sequence[object]]
     ) -> None:
-        if written_before_failure:
+        if len(self.counts) == self.fail_after:
             raise SliceFailed
         bulk_insert(connection, table, columns)
         count = select(func.count()).select_from(Posting)
-        written_before_failure.append(connection.execute(count).scalar_one())
+        self.counts.append(connection.execute(count).scalar_one())
+        self.first_written.set()
 
+
+def test_writer_failure_in_a_later_slice_reaches_the_caller_and_leaves_no_trace(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _ledger_with_one_import(database_url, tmp_path)
+    before = ledger_rows(database_url)
+    inserts = _CountingInserts(fail_after=1)
     monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
-    monkeypatch.setattr(ledger.posting_store, "bulk_insert", fail_on_second_slice)
-    later = parse_postings(_export(tmp_path, "later.xlsx", range(4, 10)), profiles)
+    monkeypatch.setattr(ledger.slice_writer, "bulk_insert", inserts)
+    later = _export(tmp_path, "later.xlsx", range(4, 10))
     with pytest.raises(SliceFailed):
-        store_export(engine, later, os_user="test", started=datetime.now(UTC))
+        _store(engine, later)
 
-    assert written_before_failure == [3 + 2]  # the first slice was in the ledger, uncommitted
+    assert inserts.counts == [3 + 2]  # the first slice was in the ledger, uncommitted
     assert ledger_rows(database_url) == before
     monkeypatch.undo()
-    retried = store_export(engine, later, os_user="test", started=datetime.now(UTC))
+    retried = _store(engine, later)
     assert (retried.imported, retried.duplicates) == (6, 0)
+    engine.dispose()
+
+
+def test_failure_preparing_a_later_slice_after_earlier_ones_were_written_leaves_no_trace(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _ledger_with_one_import(database_url, tmp_path)
+    before = ledger_rows(database_url)
+    inserts = _CountingInserts(fail_after=None)
+    chains: list[int] = []
+
+    def chain_failing_on_third_slice(
+        columns: Mapping[str, Sequence[object]], previous: str
+    ) -> list[str]:
+        chains.append(len(columns["id"]))
+        if len(chains) == 3:
+            assert inserts.first_written.wait(timeout=60)
+            raise SliceFailed
+        return posting_chain(columns, previous)
+
+    monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
+    monkeypatch.setattr(ledger.slice_writer, "bulk_insert", inserts)
+    monkeypatch.setattr(ledger.posting_store, "posting_chain", chain_failing_on_third_slice)
+    with pytest.raises(SliceFailed):
+        _store(engine, _export(tmp_path, "later.xlsx", range(4, 10)))
+
+    assert inserts.counts[0] == 3 + 2  # the writer had written the first slice
+    assert ledger_rows(database_url) == before
     engine.dispose()
