@@ -11,6 +11,7 @@ here, so one file stays one transaction, and a failure anywhere rolls back every
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Mapping, Sequence
@@ -31,7 +32,8 @@ class SliceWriter:
     Slices are written in the order given. The queue holds one slice, so besides the one being
     written and the one being prepared at most one more is in memory. The caller must not use
     the connection inside the context. An error of the writer is raised in the caller at the
-    next `put` or on leaving the context; leaving waits until every queued slice is written.
+    next `put` or on leaving the context. Leaving waits until every queued slice is written, or,
+    when the caller leaves with an error, until the slice being written is done.
     """
 
     def __init__(self, connection: Connection, table: str) -> None:
@@ -55,20 +57,23 @@ class SliceWriter:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if kind is not None:
+            # The transaction will be rolled back: a queued slice need not be written first.
+            with contextlib.suppress(queue.Empty):
+                self._slices.get_nowait()
         self._hand_over(None)  # the end: the writer finishes what it has and stops
         self._thread.join()
         if kind is None:
             self._raise_error()
 
     def _hand_over(self, item: Columns | None) -> None:
-        """Queue `item`, waiting for room unless the writer has stopped (with an error)."""
+        """Queue `item`, waiting for room unless the writer has stopped (after an error)."""
         while self._thread.is_alive():
             try:
                 self._slices.put(item, timeout=_POLL_SECONDS)
                 return
             except queue.Full:
                 continue
-        self._raise_error()
 
     def _write(self) -> None:
         try:

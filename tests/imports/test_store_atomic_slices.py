@@ -113,3 +113,17 @@ def test_failure_preparing_a_later_slice_after_earlier_ones_were_written_leaves_
     assert inserts.counts[0] == 3 + 2  # the writer had written the first slice
     assert ledger_rows(database_url) == before
     engine.dispose()
+
+
+def test_an_in_memory_ledger_takes_postings_from_the_writer_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite in memory keeps one connection per thread: the writer must be let use the caller's.
+    engine = create_ledger_engine("sqlite://")
+    ensure_schema(engine)
+    monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
+    outcome = _store(engine, _export(tmp_path, "memory.xlsx", range(1, 6)))
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(Posting)).scalar_one()
+    assert (outcome.imported, stored) == (5, 5)
+    engine.dispose()
