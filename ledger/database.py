@@ -30,7 +30,10 @@ def create_ledger_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    # The import's writer thread (ledger.slice_writer) inserts through the caller's connection,
+    # which the caller leaves alone meanwhile; SQLAlchemy allows that for a file already, and an
+    # in-memory ledger (one connection per thread) needs it said.
+    engine = create_engine(url, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

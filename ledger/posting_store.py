@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport
 from imports.record_text import iso_days
-from ledger.bulk_insert import bulk_insert
 from ledger.current_keys import compare_years
 from ledger.database import write_transaction
 from ledger.export_comparison import (
@@ -28,6 +27,7 @@ from ledger.export_comparison import (
 from ledger.integrity import batch_seal, posting_chain
 from ledger.models import BatchMonthTotal, BatchReject, ImportBatch
 from ledger.posting_queries import changed_versions, export_keys, holds_postings, ledger_head
+from ledger.slice_writer import SliceWriter
 
 # Posting rows chained and inserted at a time (see _insert_batch).
 _SLICE = 100_000
@@ -282,31 +282,33 @@ def _insert_batch(
         "same_as_batch_id": same_as,
         **counts,
     }
-    # The rows go in slices: the chain's text forms of a million rows at once would take more
-    # memory than the rest of the import. The batch row must exist before its postings
-    # (foreign key) and seals the chain's end, so the chain is computed first and the column
-    # lists are built again for the insert rather than kept.
-    slices = (
-        [] if rows is None else [rows.iloc[i : i + _SLICE] for i in range(0, len(rows), _SLICE)]
-    )
-    chains, previous, count = [], head.chain, 0
-    for part in slices:
-        chains.append(
-            posting_chain(_posting_columns(batch["id"], head.posting_id + count, part), previous)
-        )
-        previous, count = chains[-1][-1], count + len(part)
+    # The batch row goes first (the postings' foreign key needs it), and its chain end and seal
+    # are written at the end of the same transaction, once known. The rows go in slices (the
+    # chain's text forms of a million rows at once would take more memory than the rest of the
+    # import); a slice's columns and chain links are prepared while a writer thread inserts the
+    # slice before (ledger.slice_writer).
+    batch["postings"], batch["seal"] = 0, ""
+    connection.execute(insert(ImportBatch), [batch])
+    previous, count = head.chain, 0
+    if rows is not None and len(rows):
+        with SliceWriter(connection, "posting") as writer:
+            for i in range(0, len(rows), _SLICE):
+                part = rows.iloc[i : i + _SLICE]
+                columns = _posting_columns(batch["id"], head.posting_id + count, part)
+                chain = posting_chain(columns, previous)
+                writer.put({**columns, "chain_hash": chain})
+                previous, count = chain[-1], count + len(part)
     batch["postings"] = count
     batch["seal"] = batch_seal(batch, head.seal, previous, count)
-    connection.execute(insert(ImportBatch), [batch])
-    first_id = head.posting_id
-    for part, chain in zip(slices, chains, strict=True):
-        columns = _posting_columns(batch["id"], first_id, part)
-        bulk_insert(connection, "posting", {**columns, "chain_hash": chain})
-        first_id += len(part)
+    connection.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch["id"])
+        .values(postings=count, seal=batch["seal"])
+    )
     if count and connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT setval(pg_get_serial_sequence('posting', 'id'), :last)"),
-            {"last": first_id},
+            {"last": head.posting_id + count},
         )
     if connection.dialect.name == "postgresql":
         connection.execute(
