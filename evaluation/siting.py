@@ -38,6 +38,7 @@ Pure: arrays in (metric coordinates, metres), a frozen result out.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -197,22 +198,30 @@ def _solve(
 
 
 def _quiet_highs() -> highspy.Highs:
-    """A HiGHS instance that says nothing. HiGHS writes its English banner ("Running HiGHS …
-    Copyright …") to the process's stdout while it is made, before any option can silence it:
-    there it would end up before `siting --json`'s document (SPEC §2: nothing else on stdout)
-    and in the words a clerk reads. So stdout's file descriptor points to the null device for
-    that moment."""
+    """A HiGHS instance that says nothing (its log is switched off before any call)."""
+    _swallow_banner()
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+@functools.cache
+def _swallow_banner() -> None:
+    """HiGHS writes its English banner ("Running HiGHS … Copyright …") to the process's stdout
+    when the process makes its first instance, before any option can silence it: there it would
+    end up before `siting --json`'s document (SPEC §2: nothing else on stdout) and in the words a
+    clerk reads. So that first instance is made here with stdout's file descriptor pointing to
+    the null device, once per process: later instances print nothing, and the web server's
+    other threads are not muted again."""
     sys.stdout.flush()
     kept = os.dup(1)
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 1)
-            highs = highspy.Highs()
+            highspy.Highs()
     finally:
         os.dup2(kept, 1)
         os.close(kept)
-    highs.setOptionValue("output_flag", False)
-    return highs
 
 
 class _Relaxation:
