@@ -208,14 +208,15 @@ def siting_command(
     lines.append(words("cli.siting.total", before=t.count(before), after=t.count(after),
                        gain=t.count(after - before)))  # fmt: skip
     if objective == DISTANCE:
-        lines.append(words("cli.siting.distance", before=_metres(document["mean_distance_before"]),
-                           after=_metres(document["mean_distance_after"])))  # fmt: skip
+        before_m, after_m = document["mean_distance_before"], document["mean_distance_after"]
+        lines.append(words("cli.siting.distance", before=_count(t, before_m),
+                           after=_count(t, after_m)))  # fmt: skip
     for step in document["curve"]:
         lines.append(words("cli.siting.curve", places=step["places"],
                            covered=t.count(step["covered"]),
                            gain=t.count(step["newly_covered"])))  # fmt: skip
         if objective == DISTANCE:
-            lines[-1] += words("cli.siting.curve_distance", mean=_metres(step["mean_distance_m"]))
+            lines[-1] += words("cli.siting.curve_distance", mean=_count(t, step["mean_distance_m"]))
     lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
     click.echo("\n".join(lines))
 
@@ -397,6 +398,12 @@ def _cost_per_person(cost: int | None, places: int, gain: float) -> str | None:
 
 def _metres(value: float | None) -> int | None:
     return None if value is None else round(value)
+
+
+def _count(t: Any, value: int | None) -> str:
+    """A whole number grouped in the reader's locale (1.661), a dash where there is none (no
+    place of the type yet, so no distance before)."""
+    return DASH if value is None else t.count(value)
 
 
 def _number(value: float) -> int | float:

@@ -97,6 +97,10 @@ def test_siting_by_distance_brings_the_most_people_closest_rather_than_over_the_
     assert (document["covered_before"], document["covered_after"]) == (400, 400)
     assert document["curve"] == [{"places": 1, "covered": 400, "newly_covered": 0,
                                   "cost_per_person": None, "mean_distance_m": 201}]  # fmt: skip
+    shown = gridded.run("siting", "--type", "beratung", "--add", "1", "--objective", "distance")
+    assert "Mittlere Entfernung zur nächsten Anlaufstelle: bisher 901 m, danach 201 m." in (
+        shown.stdout
+    )
     coverage = gridded.json("siting", "--type", "beratung", "--add", "1")
     assert coverage["objective"] == "coverage" and coverage["added"][0]["district"] == "S03"
 
