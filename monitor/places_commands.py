@@ -208,15 +208,16 @@ def siting_command(
     lines.append(words("cli.siting.total", before=t.count(before), after=t.count(after),
                        gain=t.count(after - before)))  # fmt: skip
     if objective == DISTANCE:
-        before_m, after_m = document["mean_distance_before"], document["mean_distance_after"]
-        lines.append(words("cli.siting.distance", before=_count(t, before_m),
-                           after=_count(t, after_m)))  # fmt: skip
+        before_m = _metres_shown(t, document["mean_distance_before"])
+        after_m = _metres_shown(t, document["mean_distance_after"])
+        lines.append(words("cli.siting.distance", before=before_m, after=after_m))
     for step in document["curve"]:
         lines.append(words("cli.siting.curve", places=step["places"],
                            covered=t.count(step["covered"]),
                            gain=t.count(step["newly_covered"])))  # fmt: skip
         if objective == DISTANCE:
-            lines[-1] += words("cli.siting.curve_distance", mean=_count(t, step["mean_distance_m"]))
+            lines[-1] += words("cli.siting.curve_distance",
+                               mean=_metres_shown(t, step["mean_distance_m"]))  # fmt: skip
     lines.append(words("cli.siting.optimal" if document["optimal"] else "cli.siting.not_optimal"))
     click.echo("\n".join(lines))
 
@@ -400,10 +401,10 @@ def _metres(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def _count(t: Any, value: int | None) -> str:
-    """A whole number grouped in the reader's locale (1.661), a dash where there is none (no
-    place of the type yet, so no distance before)."""
-    return DASH if value is None else t.count(value)
+def _metres_shown(t: Any, metres: int | None) -> str:
+    """Metres grouped in the reader's locale (1.661); a dash where a mean has no value (someone
+    whom no place reaches, on a walking network in pieces)."""
+    return DASH if metres is None else t.count(metres)
 
 
 def _number(value: float) -> int | float:
