@@ -245,18 +245,17 @@ def _solve(
         chosen = np.array([int(np.argmax(saved))])
         return _finished(problem, chosen, within, optimal=True, bound=None), chosen, None
     chosen = _greedy(problem, start, k)
-    upper = problem.total(chosen)
-    _, _, second = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
-                                       problem.stay, chosen)  # fmt: skip
+    first, _, second = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
+                                           problem.stay, chosen)  # fmt: skip
+    upper = float(problem.weights @ first)
     relaxation = _Relaxation.of(problem, np.minimum(problem.stay, _PRICE_RADIUS * second), k)
-    first, _, _ = kernels.nearest_two(problem.points, problem.sites, problem.matrix,
-                                      problem.stay, chosen)  # fmt: skip
     start_prices = problem.weights * first if prices is None else prices
     bound, prices, trial, trial_total = relaxation.maximise(problem, start_prices, upper)
     if trial_total < upper:
         trial = _exchange(problem, trial)
-        if problem.total(trial) < upper:
-            chosen, upper = trial, problem.total(trial)
+        trial_total = problem.total(trial)
+        if trial_total < upper:
+            chosen, upper = trial, trial_total
     if upper - bound <= _TOLERANCE * upper:
         return _finished(problem, chosen, within, optimal=True, bound=bound), chosen, prices
     chosen, optimal = _branch_and_bound(problem, relaxation, prices, chosen, upper, time_limit)
