@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.language import LANG_ENV
-from monitor.terminal_format import Terminal
+from monitor.terminal_format import DASH, Terminal
 
 NBSP = "\xa0"  # CLDR: no break between a number and its unit
 
@@ -162,3 +162,13 @@ def test_wrong_usage_is_framed_in_the_chosen_language_and_exits_2():
     english = _run("--lang", "en", "spend", "--by", "x", expect=2)
     assert "Usage: cli spend [OPTIONS]" in english.stderr
     assert "error: Invalid value for '--by'" in english.stderr
+
+
+def test_siting_metres_are_grouped_and_a_mean_without_value_is_a_dash():
+    """A mean distance is undefined when a walking network in pieces leaves someone unreached;
+    the terminal then shows a dash, never 'None'."""
+    from monitor.places_commands import _metres_shown
+
+    assert _metres_shown(Terminal("de"), 1661) == "1.661"
+    assert _metres_shown(Terminal("en"), 1661) == "1,661"
+    assert _metres_shown(Terminal("de"), None) == DASH
