@@ -1,22 +1,29 @@
 """An export compared with the current postings of its fiscal years, in memory, slice by slice.
 
 When the profile's key holds the fiscal year, an export's keys can only be among the postings of
-the years it covers, so those postings' keys and content hashes are read, in file order, and
-joined with the export's in polars. The other way, the export's keys in a temporary table and
-one index lookup per key and per ledger posting (`ledger.posting_queries.export_keys`), took
-about 9 s CPU for a re-export of 1,000,000 postings (issue 19). The keys are taken in slices by
-their first hex digit, each a scan of the years' postings: all of them at once added about
-450 MiB to the import's peak memory (1.68 times the reader's, against a goal of 1.5). A key
-without the fiscal year, which could match a posting of any year, compares inside the database.
+the years it covers. Each current posting of those years is read as one text, its key hash and
+content hash joined (`key_hash || content_hash`), and set against the export's in polars: a pair
+found on both sides is a duplicate, and only the pairs found on one side are looked at further
+(new or corrected rows of the export; postings it holds otherwise or not at all). Those few
+postings' ids, versions and booking days are then fetched by key.
+
+Why this shape (issue 19, measured at 1,000,000 postings): the export's keys in a temporary table
+with one index lookup per key took about 9 s CPU; reading every posting's six columns (keys, id,
+version, year, day) and joining in polars 2.2 s; one text per posting 1.3 s, since the cost is
+the driver making a Python object per value. The keys are taken in four slices by their first hex
+digit, each a scan of the years' postings: all at once added about 450 MiB to the import's peak
+memory. A key without the fiscal year, which could match a posting of any year, compares inside
+the database (`ledger.posting_queries.export_keys`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 import polars as pl
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, Select, String, cast, select
 
 from ledger.models import Posting
 from ledger.posting_queries import current_filter
@@ -25,9 +32,11 @@ from ledger.posting_queries import current_filter
 _FETCH_ROWS = 100_000
 # Key slices by first hex digit: what one slice's frames and joins hold in memory.
 _SLICES = (("0", "4"), ("4", "8"), ("8", "c"), ("c", "g"))
-_SCHEMA = {
+# Keys looked up per query among the postings that differ from the export (bound parameters).
+_KEYS_PER_QUERY = 500
+_HASH_LENGTH = 64
+_DETAILS = {
     "key_hash": pl.String,
-    "content_hash": pl.String,
     "posting_id": pl.Int64,
     "version": pl.Int64,
     "fiscal_year": pl.Int64,
@@ -60,29 +69,26 @@ def compare_years(
         schema={"fiscal_year": pl.Int64, "month": pl.String},
     )
     keys = pl.Series(postings["key_hash"].to_numpy(dtype=object), dtype=pl.String)
-    contents = pl.Series(postings["content_hash"].to_numpy(dtype=object), dtype=pl.String)
-    changed, missing = [], []
+    pairs = keys + pl.Series(postings["content_hash"].to_numpy(dtype=object), dtype=pl.String)
+    # Both sides' pairs that the other side lacks: export rows new or changed, and postings
+    # the export holds with other content or not at all.
+    other, stale = [], []
     for low, high in _SLICES:
-        inside = ((keys >= low) & (keys < high)).to_numpy()
-        exported = pl.DataFrame(
-            {"key_hash": keys.filter(inside), "content_hash": contents.filter(inside)}
-        )
-        current = _current_versions(connection, fiscal_years, low, high)
-        # The pairs the ledger does not hold are few; only they are joined to their versions.
-        other = exported.join(current, on=["key_hash", "content_hash"], how="anti")
-        changed.append(
-            other.join(
-                current.select("key_hash", "posting_id", "version"), on="key_hash", how="left"
-            )
-        )
-        missing.append(
-            current.join(exported, on="key_hash", how="anti")
-            .with_columns(month=pl.col("booking_date").str.slice(0, 7))
-            .join(months, on=["fiscal_year", "month"], how="semi")
-            .select("posting_id")
-        )
-    found = pl.concat(changed)  # in slice order: the caller merges it into the export's order
-    gone = pl.concat(missing).sort("posting_id")["posting_id"]
+        exported = pl.DataFrame({"pair": pairs.filter(((keys >= low) & (keys < high)).to_numpy())})
+        current = _current_pairs(connection, fiscal_years, low, high)
+        other.append(exported.join(current, on="pair", how="anti"))
+        stale.append(current.join(exported, on="pair", how="anti"))
+    other_keys = pl.concat(other)["pair"].str.slice(0, _HASH_LENGTH).alias("key_hash")
+    stale_keys = pl.concat(stale)["pair"].str.slice(0, _HASH_LENGTH)
+    details = _current_details(connection, fiscal_years, stale_keys.to_list())
+    # in slice order: the caller merges it into the export's order
+    found = other_keys.to_frame().join(details, on="key_hash", how="left")
+    gone = (
+        details.join(keys.alias("key_hash").to_frame(), on="key_hash", how="anti")
+        .with_columns(month=pl.col("booking_date").str.slice(0, 7))
+        .join(months, on=["fiscal_year", "month"], how="semi")
+        .sort("posting_id")["posting_id"]
+    )
     return YearComparison(
         changed=pd.DataFrame(
             {
@@ -96,19 +102,12 @@ def compare_years(
     )
 
 
-def _current_versions(
+def _current_pairs(
     connection: Connection, fiscal_years: list[int], low: str, high: str
 ) -> pl.DataFrame:
-    """Key and content hash, id, version, fiscal year and ISO booking day of every current
-    posting of these fiscal years whose key lies in [low, high)."""
-    query = select(
-        Posting.key_hash,
-        Posting.content_hash,
-        Posting.id,
-        Posting.version,
-        Posting.fiscal_year,
-        cast(Posting.booking_date, String),  # ISO text, without a date object per row
-    ).where(
+    """`key_hash || content_hash` of every current posting of these fiscal years whose key
+    lies in [low, high)."""
+    query = select(Posting.key_hash + Posting.content_hash).where(
         current_filter(),
         Posting.fiscal_year.in_(fiscal_years),
         # Compared as `key_hash || ''`, which keeps SQLite from walking the key index (a random
@@ -116,7 +115,40 @@ def _current_versions(
         (Posting.key_hash + "") >= low,
         (Posting.key_hash + "") < high,
     )
-    # Through the driver's cursor: SQLAlchemy's row objects cost more than the rows' reading.
+    return _fetch(connection, query, {"pair": pl.String})
+
+
+def _current_details(
+    connection: Connection, fiscal_years: list[int], keys: list[str]
+) -> pl.DataFrame:
+    """Key hash, id, version, fiscal year and ISO booking day of the current postings with
+    these keys, by the key index."""
+    parts = [
+        _fetch(
+            connection,
+            select(
+                Posting.key_hash,
+                Posting.id,
+                Posting.version,
+                Posting.fiscal_year,
+                cast(Posting.booking_date, String),  # ISO text, without a date object per row
+            ).where(
+                current_filter(), Posting.fiscal_year.in_(fiscal_years), Posting.key_hash.in_(part)
+            ),
+            _DETAILS,
+        )
+        for part in _batched(keys, _KEYS_PER_QUERY)
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_DETAILS)
+
+
+def _batched(items: list[str], size: int) -> Iterable[list[str]]:
+    return (items[start : start + size] for start in range(0, len(items), size))
+
+
+def _fetch(connection: Connection, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The query's rows as a polars frame, through the driver's cursor: SQLAlchemy's row
+    objects cost more than the rows' reading."""
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -130,7 +162,7 @@ def _current_versions(
         cursor.execute(str(compiled), parameters)
         parts = []
         while rows := cursor.fetchmany(_FETCH_ROWS):
-            parts.append(pl.DataFrame(rows, schema=_SCHEMA, orient="row"))
+            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
     finally:
         cursor.close()
-    return pl.concat(parts) if parts else pl.DataFrame(schema=_SCHEMA)
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)

@@ -81,13 +81,16 @@ def compare_with_ledger(
     totals: pd.DataFrame,
     keys_loaded: bool,
     current: YearComparison | None = None,
+    changed_keys: pd.Series | None = None,
 ) -> ExportComparison:
     """Run before the export's own rows are inserted.
 
     totals: `month_totals(postings)`; keys_loaded: the export's keys are in the temporary table
     of `ledger.posting_queries.export_keys`; current: instead, the comparison with the current
     postings of the export's years (`ledger.current_keys.compare_years`). Without either the ledger
-    holds no posting of the export's years, so none can have disappeared.
+    holds no posting of the export's years, so none can have disappeared. changed_keys: the key
+    hashes of the rows that are not a duplicate of their current version (None: every row);
+    only their codes can be new to the ledger.
     """
     if postings.empty:
         return ExportComparison()
@@ -112,9 +115,7 @@ def compare_with_ledger(
             }
             for r in examples.itertuples()
         ),
-        new_accounts=_new_codes(connection, postings, "account", Posting.account),
-        new_cost_centers=_new_codes(connection, postings, "cost_center", Posting.cost_center),
-        new_products=_new_codes(connection, postings, "product", Posting.product),
+        **_new_codes(connection, postings, changed_keys),
     )
 
 
@@ -164,16 +165,43 @@ def _changed_months(connection: Connection, totals: pd.DataFrame) -> list[MonthC
     return changes
 
 
+# Where each kind of code is looked up, by the comparison's field name.
+_CODES = {
+    "new_accounts": ("account", Posting.account),
+    "new_cost_centers": ("cost_center", Posting.cost_center),
+    "new_products": ("product", Posting.product),
+}
+
+
 def _new_codes(
-    connection: Connection, postings: pd.DataFrame, field: str, column: object
-) -> tuple[str, ...]:
-    in_file = set(postings[field].dropna().unique())
-    if not in_file:
-        return ()
-    known = {
-        value
-        for (value,) in connection.execute(
-            select(column).distinct().where(column.in_(sorted(in_file)))
+    connection: Connection, postings: pd.DataFrame, changed_keys: pd.Series | None
+) -> dict[str, tuple[str, ...]]:
+    """The accounts, cost centers and products of the export that no posting has yet.
+
+    A row that duplicates its current version has that posting's codes (its content hash covers
+    them), so only the codes of the other rows that no such row has are looked up: for a
+    re-export, none, where every code was a scan of the postings table (0.8 s at a million)."""
+    if changed_keys is None:
+        fresh, unchanged = postings, postings.iloc[:0]
+    else:
+        differs = postings["key_hash"].isin(changed_keys).to_numpy()
+        fresh, unchanged = postings[differs], postings[~differs]
+    found = {}
+    for name, (name_in_file, column) in _CODES.items():
+        candidates = _codes(fresh[name_in_file]) - _codes(unchanged[name_in_file])
+        known = (
+            {
+                value
+                for (value,) in connection.execute(
+                    select(column).distinct().where(column.in_(sorted(candidates)))
+                )
+            }
+            if candidates
+            else set()
         )
-    }
-    return tuple(sorted(in_file - known))
+        found[name] = tuple(sorted(candidates - known))
+    return found
+
+
+def _codes(values: pd.Series) -> set[str]:
+    return set(values.dropna().unique())

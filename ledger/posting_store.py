@@ -191,11 +191,15 @@ def _store(
             # The key holds the fiscal year: the export's keys are among its years' postings.
             years = compare_years(connection, restrict, postings, totals, EXAMPLES)
             changed = years.changed
-            comparison = compare_with_ledger(connection, postings, totals, False, years)
+            comparison = compare_with_ledger(
+                connection, postings, totals, False, years, changed["key_hash"]
+            )
         else:
             with export_keys(connection, postings):
                 changed = changed_versions(connection)
-                comparison = compare_with_ledger(connection, postings, totals, keys_loaded=True)
+                comparison = compare_with_ledger(
+                    connection, postings, totals, True, changed_keys=changed["key_hash"]
+                )
         # An inner merge keeps the export's row order, which the new ids follow.
         new_rows = postings.merge(changed, how="inner", on="key_hash")
     known = new_rows["posting_id"].notna()

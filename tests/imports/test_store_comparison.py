@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import ledger.current_keys
 from imports.postings import parse_postings
 from imports.profile import builtin_profiles
 from ledger.current_keys import compare_years
@@ -104,4 +105,75 @@ def test_in_memory_comparison_finds_what_the_database_finds(
     assert len(in_memory) == 2  # document 1 (its current version 2 differs) and the new 5
     assert missing[0] == count == 2
     assert len(missing[1]) == len(examples) == 2
+    engine.dispose()
+
+
+def test_more_differing_postings_than_one_lookup_takes_are_all_found(
+    database_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """The postings an export holds otherwise are fetched by key in several queries; none is
+    lost between them, and both ways of comparing still agree."""
+    monkeypatch.setattr(ledger.current_keys, "_KEYS_PER_QUERY", 7)
+    engine = create_ledger_engine(database_url)
+    ensure_schema(engine)
+    started = datetime.now(UTC)
+    lines = [(n, 1, f"{1 + n % 28:02d}.01.2024", "501100", f"{n},00", "x") for n in range(1, 61)]
+    store_export(
+        engine,
+        parse_postings(
+            write_xlsx(tmp_path / "first.xlsx", journal_rows(lines)), builtin_profiles()
+        ),
+        os_user="test",
+        started=started,
+    )
+    # 20 corrected, 20 gone, 20 unchanged, 5 new.
+    later = [
+        (n, 1, f"{1 + n % 28:02d}.01.2024", "501100", f"{n},50" if n <= 20 else f"{n},00", "x")
+        for n in [*range(1, 21), *range(41, 61), *range(61, 66)]
+    ]
+    export = parse_postings(
+        write_xlsx(tmp_path / "later.xlsx", journal_rows(later)), builtin_profiles()
+    )
+    postings, totals = export.postings, month_totals(export.postings)
+    with engine.begin() as connection:
+        years = compare_years(connection, [2024], postings, totals, examples=3)
+        with export_keys(connection, postings):
+            in_database = changed_versions(connection)
+            count, examples = missing_from_export(connection, _month_spans(totals), 3)
+
+    assert len(years.changed) == 25
+    assert int(years.changed["posting_id"].notna().sum()) == 20
+    assert sorted(years.changed["key_hash"]) == sorted(in_database["key_hash"])
+    assert years.disappeared == count == 20
+    assert years.example_ids == sorted(years.example_ids)
+    assert len(years.example_ids) == len(examples) == 3
+    engine.dispose()
+
+
+def test_only_codes_of_new_and_corrected_rows_can_be_new(database_url: str, tmp_path: Path) -> None:
+    """A row that duplicates its posting has that posting's codes; a code of a new row is new
+    unless a posting, or another row of the export, already has it."""
+    engine = create_ledger_engine(database_url)
+    ensure_schema(engine)
+    started = datetime.now(UTC)
+
+    def store(name: str, lines: list[tuple[int, int, str, str, str, str]]):
+        rows = journal_rows(lines)
+        rows[0] = [f"Buchungsjournal 2024 ({name})"]
+        parsed = parse_postings(write_xlsx(tmp_path / name, rows), builtin_profiles())
+        return store_export(engine, parsed, os_user="test", started=started)
+
+    store("first.xlsx", LINES)
+    later = [
+        *LINES,
+        (5, 1, "20.01.2024", "501100", "5,00", "e"),  # new row, known account
+        (6, 1, "21.01.2024", "529100", "6,00", "f"),  # new row, new account
+        (1, 1, "15.01.2024", "531800", "10,00", "a"),  # document 1 corrected: new account
+    ][1:]  # the first line of LINES is replaced by its correction
+    outcome = store("later.xlsx", later)
+    assert (outcome.imported, outcome.duplicates, outcome.corrections) == (2, 3, 1)
+    assert outcome.comparison is not None
+    assert outcome.comparison.new_accounts == ("529100", "531800")
+    again = store("again.xlsx", later)
+    assert again.comparison is not None and again.comparison.new_accounts == ()
     engine.dispose()
