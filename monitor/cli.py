@@ -33,7 +33,7 @@ click_words.install()
 
 # Subcommands load on use, so that importing postings never imports the statistics stack.
 SUBCOMMANDS = {
-    "import": "monitor.import_group:import_group",
+    "import": "monitor.import_commands:import_group",
     "batches": "monitor.import_commands:batches_command",
     "verify": "monitor.verify_command:verify_command",
     "spend": "monitor.spend_commands:spend_command",

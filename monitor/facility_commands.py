@@ -22,7 +22,6 @@ from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
 from ledger.master_store import catalog
 from monitor.context import AppContext, UserError
-from monitor.import_commands import import_group
 from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
 from monitor.settings import PlacesSettings
@@ -30,7 +29,7 @@ from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 
-@import_group.command("facilities", cls=WordedCommand, help="cli.facilities.help")
+@click.command("facilities", cls=WordedCommand, help="cli.facilities.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )

@@ -21,7 +21,6 @@ from imports.readers import FileRefused, ReadLimits
 from ledger.geo_store import boundaries
 from ledger.master_store import districts
 from monitor.context import AppContext, UserError
-from monitor.import_commands import import_group
 from monitor.master_commands import Prepared, report_import, store_prepared
 from monitor.options import json_option
 from monitor.problem_words import worded_problem
@@ -36,7 +35,7 @@ def _limits(app: AppContext) -> ReadLimits:
     return ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
 
 
-@import_group.command("boundaries", cls=WordedCommand, help="cli.import.boundaries.help")
+@click.command("boundaries", cls=WordedCommand, help="cli.import.boundaries.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
@@ -136,7 +135,7 @@ def import_boundaries(
     return store_prepared(app, "boundaries", path, prepared, parts=read.files)
 
 
-@import_group.command("grid", cls=WordedCommand, help="cli.import.grid.help")
+@click.command("grid", cls=WordedCommand, help="cli.import.grid.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )

@@ -34,7 +34,6 @@ from ledger.master_store import districts, population, store_master_import
 from ledger.posting_queries import current_postings
 from ledger.tagging import AmbiguousPostings, match_measures
 from monitor.context import AppContext, UserError
-from monitor.import_commands import import_group
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
 from monitor.problem_words import refusal_text
@@ -294,7 +293,7 @@ def _known_districts(app: AppContext, connection: Connection, path: Path) -> set
     return known
 
 
-@import_group.command("districts", cls=WordedCommand, help="cli.import.districts.help")
+@click.command("districts", cls=WordedCommand, help="cli.import.districts.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
@@ -322,7 +321,7 @@ def _prepare_districts(app: AppContext, path: Path) -> Prepared:
     return Prepared(list(parsed.errors), len(parsed.districts), tables, summary)
 
 
-@import_group.command("indicators", cls=WordedCommand, help="cli.import.indicators.help")
+@click.command("indicators", cls=WordedCommand, help="cli.import.indicators.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
@@ -454,7 +453,7 @@ def _with_computed_rates(
     return pd.concat([values, rates], ignore_index=True), {k: int(v) for k, v in found.items()}
 
 
-@import_group.command("measures", cls=WordedCommand, help="cli.import.measures.help")
+@click.command("measures", cls=WordedCommand, help="cli.import.measures.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )
@@ -531,7 +530,7 @@ def _check_exclusive(connection: Connection, measures: pd.DataFrame, path: Path)
         raise UserError.refusing(exc) from None
 
 
-@import_group.command("plan", cls=WordedCommand, help="cli.import.plan.help")
+@click.command("plan", cls=WordedCommand, help="cli.import.plan.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )

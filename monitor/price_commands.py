@@ -15,7 +15,6 @@ import click
 
 from imports.master_data.prices import parse_prices
 from monitor.context import AppContext
-from monitor.import_commands import import_group
 from monitor.master_commands import (
     Prepared,
     parse_master_file,
@@ -27,7 +26,7 @@ from monitor.terminal_format import Terminal
 from monitor.worded import WordedArgument, WordedCommand, WordedOption
 
 
-@import_group.command("prices", cls=WordedCommand, help="cli.import.prices.help")
+@click.command("prices", cls=WordedCommand, help="cli.import.prices.help")
 @click.argument(
     "path", type=click.Path(path_type=Path), cls=WordedArgument, metavar="cli.metavar.file"
 )

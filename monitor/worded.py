@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from monitor.language import invocation_words
+from monitor.lazy_group import LazyGroup
 
 # Click's own words in help pages, as click passes them to the formatter.
 _HEADINGS = {"Options": "cli.heading.options", "Commands": "cli.heading.commands"}
@@ -99,9 +100,10 @@ class WordedCommand(Worded, click.Command):
     pass
 
 
-class WordedGroup(Worded, click.Group):
+class WordedGroup(Worded, LazyGroup):
     """A group of subcommands (`import`) whose help is a catalogue key; its subcommands are
-    WordedCommands, declared with `cls=WordedCommand`."""
+    WordedCommands, declared with `cls=WordedCommand`, and may load on use
+    (`lazy_subcommands`)."""
 
 
 def _metavar(param: click.Parameter, ctx: click.Context) -> str | None:
