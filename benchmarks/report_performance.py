@@ -3,8 +3,8 @@
 Run by hand from the repository root (see benchmarks/README.md; figures in
 docs/performance-report.md):
 
-    .venv/bin/python benchmarks/report_performance.py              # the goal's city, 3 rounds
-    .venv/bin/python benchmarks/report_performance.py --profile    # plus a pyinstrument profile
+    .venv/bin/python -m benchmarks.report_performance              # the goal's city, 3 rounds
+    .venv/bin/python -m benchmarks.report_performance --profile    # plus a pyinstrument profile
 
 Setup, not timed: the synthetic city (`monitor.demo.build_city`) is written as the exports and
 master-data files a city would deliver (`write_city`) and imported through the product's own
@@ -35,8 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from import_postings import _cli  # the budget-monitor command of this virtualenv
-from journal_export import cache_folder
+from benchmarks.import_postings import _cli  # the budget-monitor command of this virtualenv
+from benchmarks.journal_export import cache_folder
 
 GOAL_SECONDS = 20.0
 CITY_NAME = "Synthetische Großstadt (Benchmark)"

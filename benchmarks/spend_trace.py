@@ -4,8 +4,8 @@ an import of new postings (incremental refresh).
 
 Run by hand from the repository root (see benchmarks/README.md):
 
-    .venv/bin/python benchmarks/spend_trace.py                      # 5,000,000 postings
-    .venv/bin/python benchmarks/spend_trace.py --postings 500000
+    .venv/bin/python -m benchmarks.spend_trace                      # 5,000,000 postings
+    .venv/bin/python -m benchmarks.spend_trace --postings 500000
 
 The ledger is written once per (postings, seed) into $TMPDIR/budget-monitor-bench/ through the
 ledger's own bulk path (`ledger.posting_store.store_export`, one batch per fiscal year, hash
@@ -30,12 +30,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from import_postings import Measurement, Step, measure
-from journal_export import cache_folder
 from sqlalchemy import delete, func, select
 
+from benchmarks.import_postings import Measurement, Step, measure
+from benchmarks.journal_export import cache_folder
 from imports.fingerprint import Fingerprint
-from imports.posting_identity import content_hashes, key_hashes
+from imports.posting_identity import identity_hashes
 from imports.postings import ParsedExport
 from imports.profile import builtin_profiles
 from ledger.allocation_models import AllocationCache, PostingAllocation
@@ -190,9 +190,8 @@ def year_postings(rng: np.random.Generator, year: int, count: int) -> pd.DataFra
 def parsed(postings: pd.DataFrame, name: str) -> ParsedExport:
     """The postings as the importer would hand them to the ledger (keys and hashes added)."""
     profile = builtin_profiles()["generic"]
-    postings = postings.assign(
-        key_hash=key_hashes(postings, profile.key), content_hash=content_hashes(postings)
-    )
+    keys, contents = identity_hashes(postings, profile.key)
+    postings = postings.assign(key_hash=keys, content_hash=contents)
     digest = hashlib.sha256(pd.util.hash_pandas_object(postings).to_numpy().tobytes())
     return ParsedExport(
         path=Path(name),
