@@ -35,8 +35,7 @@ WATCHED: dict[str, str] = {
     "imports.postings:find_header": "normalising",
     "imports.postings:_parse_sheet": "normalising",  # with the rows read chunk by chunk
     "imports.postings:_parse_chunk": "normalising",
-    "imports.postings:key_hashes": "hashing",
-    "imports.postings:content_hashes": "hashing",
+    "imports.postings:identity_hashes": "hashing",
     "imports.postings:_collapse_same_key": "comparing",
     "monitor.import_commands:store_export": "inserting",  # what is left of it: the commit
     "ledger.posting_store:_store": "comparing",  # what is left of it: the merge

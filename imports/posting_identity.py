@@ -9,8 +9,9 @@ alike when their profiles share a key.
 from __future__ import annotations
 
 import pandas as pd
+import polars as pl
 
-from imports.record_text import record_hashes
+from imports.record_text import hashes_over
 
 CONTENT_FIELDS: tuple[str, ...] = (
     "fiscal_year",
@@ -26,18 +27,16 @@ CONTENT_FIELDS: tuple[str, ...] = (
 )
 
 
-def _hashes(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    """Dates hash as their ISO day, missing values as empty text (imports.record_text)."""
-    hashes = record_hashes({name: frame[name] for name in fields}, fields)
+def identity_hashes(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """(key_hash, content_hash) of each row, taken side by side from one conversion of the frame.
+
+    The key hash is over the key fields in a fixed (sorted) order; an empty key makes the content
+    the identity. Dates hash as their ISO day, missing values as empty text
+    (imports.record_text)."""
+    hashed = {"content": CONTENT_FIELDS, "key": tuple(sorted(key)) or CONTENT_FIELDS}
+    hashes = hashes_over({name: frame[name] for name in set(CONTENT_FIELDS) | set(key)}, hashed)
+    return _aligned(hashes["key"], frame), _aligned(hashes["content"], frame)
+
+
+def _aligned(hashes: pl.Series, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(hashes.to_numpy(), index=frame.index, dtype=object)
-
-
-def content_hashes(frame: pd.DataFrame) -> pd.Series:
-    return _hashes(frame, CONTENT_FIELDS)
-
-
-def key_hashes(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    """Hash of the key fields in a fixed order; an empty key makes the content the identity."""
-    if not key:
-        return content_hashes(frame)
-    return _hashes(frame, tuple(sorted(key)))

@@ -30,7 +30,7 @@ from imports.german_values import (
 )
 from imports.header_detection import HeaderMatch, find_header, header_key
 from imports.money import DEFAULT_MAX_ABS_CENTS, exact_sum
-from imports.posting_identity import content_hashes, key_hashes
+from imports.posting_identity import identity_hashes
 from imports.problems import Problem, listed, problem, said
 from imports.profile import CODE_FIELDS, Profile
 from imports.readers import FileRefused, ReadLimits, read_tables, row_chunks
@@ -335,8 +335,7 @@ def _parse_chunk(
     frame["row"] = frame.index.astype("int64")
     bad_rows = {e.row for e in errors}
     good = frame[~frame.index.isin(list(bad_rows))].copy()
-    good["key_hash"] = key_hashes(good, profile.key)
-    good["content_hash"] = content_hashes(good)
+    good["key_hash"], good["content_hash"] = identity_hashes(good, profile.key)
     return _ParsedChunk(
         good=good,
         errors=errors,

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import polars as pl
-import polars_hash as plh
+import polars_hash  # noqa: F401  (the `chash` namespace of polars expressions)
 
 SEPARATOR = "\x1f"
 # What a field's values may be for `record_hashes`: their text form in polars is `str()`'s.
@@ -46,13 +46,28 @@ def record_hashes(
     columns: per field, Python values (str, int, date or None), a pandas Series (nullable
     integers, text with None or NaN for missing, datetime64 taken as its day) or a polars
     Series, all of one length."""
-    frame = pl.DataFrame([_as_polars(name, columns[name]) for name in fields])
+    return hashes_over(columns, {"hash": fields})["hash"]
+
+
+def hashes_over(
+    columns: Mapping[str, Sequence[object] | pd.Series | pl.Series],
+    hashed: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:
+    """Several hashes of each record, each `record_hashes` over its own fields (`hashed`: name of
+    the hash -> fields), as the columns of one frame. Each field is turned into a polars column
+    once, and polars takes the hashes side by side: an import's key and content hashes share
+    three fields, and the conversion from pandas cost as much as the hashing (issue 19)."""
+    needed = dict.fromkeys(name for fields in hashed.values() for name in fields)
+    frame = pl.DataFrame([_as_polars(name, columns[name]) for name in needed])
+    return frame.select(_text_hash(fields).alias(name) for name, fields in hashed.items())
+
+
+def _text_hash(fields: Sequence[str]) -> pl.Expr:
     pieces: list[pl.Expr] = []
     for position, name in enumerate(fields):
         pieces.append(pl.lit(f"{SEPARATOR if position else ''}{name}="))
         pieces.append(pl.col(name).cast(pl.String).fill_null(""))
-    texts = frame.select(pl.concat_str(pieces).alias("text"))
-    return texts.select(plh.col("text").chash.sha2_256()).to_series()
+    return pl.concat_str(pieces).chash.sha2_256()
 
 
 def _as_polars(name: str, values: Sequence[object] | pd.Series | pl.Series) -> pl.Series:

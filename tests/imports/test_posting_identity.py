@@ -6,7 +6,7 @@ import hashlib
 
 import pandas as pd
 
-from imports.posting_identity import content_hashes, key_hashes
+from imports.posting_identity import identity_hashes
 
 
 def test_content_and_key_hash_text_form_is_stable() -> None:
@@ -39,7 +39,8 @@ def test_content_and_key_hash_text_form_is_stable() -> None:
         ]
     )
     key = "\x1f".join(["document_no=24000123", "fiscal_year=2024", "line_no="])
-    assert content_hashes(frame).tolist() == [hashlib.sha256(content.encode()).hexdigest()]
-    assert key_hashes(frame, ("fiscal_year", "document_no", "line_no")).tolist() == [
-        hashlib.sha256(key.encode()).hexdigest()
-    ]
+    keys, contents = identity_hashes(frame, ("fiscal_year", "document_no", "line_no"))
+    assert contents.tolist() == [hashlib.sha256(content.encode()).hexdigest()]
+    assert keys.tolist() == [hashlib.sha256(key.encode()).hexdigest()]
+    # Without a key, the content is the identity.
+    assert identity_hashes(frame, ())[0].tolist() == contents.tolist()
