@@ -9,7 +9,7 @@ from pathlib import Path
 import ledger.current_keys
 from imports.postings import parse_postings
 from imports.profile import builtin_profiles
-from ledger.current_keys import compare_years
+from ledger.current_keys import compare_years, details_query
 from ledger.database import create_ledger_engine
 from ledger.export_comparison import _month_spans, month_totals
 from ledger.posting_queries import changed_versions, export_keys, missing_from_export
@@ -176,4 +176,18 @@ def test_only_codes_of_new_and_corrected_rows_can_be_new(database_url: str, tmp_
     assert outcome.comparison.new_accounts == ("529100", "531800")
     again = store("again.xlsx", later)
     assert again.comparison is not None and again.comparison.new_accounts == ()
+    engine.dispose()
+
+
+def test_postings_that_differ_are_fetched_by_the_key_index(tmp_path: Path) -> None:
+    """Found by key, not by walking a fiscal year's postings (which SQLite chose while the year
+    was in the query, without statistics to tell it otherwise)."""
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ensure_schema(engine)
+    query = details_query(["a" * 64, "b" * 64])
+    with engine.connect() as connection:
+        compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").fetchall()
+    outer = plan[0][3]
+    assert "(key_hash=?)" in outer, plan
     engine.dispose()
