@@ -3,7 +3,7 @@
 Why a thread pays: PostgreSQL digests a COPY in its own server process and Python's sqlite3
 releases the GIL inside each `sqlite3_step`, so the database's share of a slice (parsing,
 constraints, index maintenance) runs while the caller builds the next slice's column lists and
-chain links. Measured in README.md ("Performance of the postings import", issue 19, third round).
+chain links. Measured in docs/performance-import.md ("Third round").
 
 The writer uses the caller's connection, inside the caller's transaction: nothing is committed
 here, so one file stays one transaction, and a failure anywhere rolls back every slice written.
