@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 import ledger.current_keys
-from imports.postings import parse_postings
+from imports.postings import ParsedExport, parse_postings
 from imports.profile import builtin_profiles
 from ledger.current_keys import compare_years, details_query
 from ledger.database import create_ledger_engine
 from ledger.export_comparison import _month_spans, month_totals
 from ledger.posting_queries import changed_versions, export_keys, missing_from_export
-from ledger.posting_store import store_export
+from ledger.posting_store import StoreOutcome, store_export
 from ledger.schema import ensure_schema
 from tests.exports import journal_rows, write_xlsx
 
@@ -23,6 +25,21 @@ LINES = [
     (3, 1, "17.01.2024", "501100", "30,00", "c"),
     (4, 1, "01.02.2024", "501100", "40,00", "d"),
 ]
+Line = tuple[int, int, str, str, str, str]
+
+
+def _parsed(path: Path, lines: list[Line]) -> ParsedExport:
+    """The journal export of these lines, parsed; its title names the file, so that every
+    export has other bytes."""
+    rows = journal_rows(lines)
+    rows[0] = [f"Buchungsjournal 2024 ({path.name})"]
+    return parse_postings(write_xlsx(path, rows), builtin_profiles())
+
+
+def _stored(engine: Engine, path: Path, lines: list[Line], **options: bool) -> StoreOutcome:
+    return store_export(
+        engine, _parsed(path, lines), os_user="test", started=datetime.now(UTC), **options
+    )
 
 
 def test_one_engine_compares_export_after_export_and_a_dry_run_leaves_nothing(
@@ -31,13 +48,7 @@ def test_one_engine_compares_export_after_export_and_a_dry_run_leaves_nothing(
     engine = create_ledger_engine(database_url)
     ensure_schema(engine)
 
-    def store(name: str, lines: list[tuple[int, int, str, str, str, str]], **options: bool):
-        rows = journal_rows(lines)
-        rows[0] = [f"Buchungsjournal 2024 ({name})"]  # other bytes for every export
-        parsed = parse_postings(write_xlsx(tmp_path / name, rows), builtin_profiles())
-        return store_export(engine, parsed, os_user="test", started=datetime.now(UTC), **options)
-
-    first = store("first.xlsx", LINES)
+    first = _stored(engine, tmp_path / "first.xlsx", LINES)
     assert (first.imported, first.duplicates, first.corrections) == (4, 0, 0)
     # January again without documents 2 and 3, document 1 corrected, one new posting.
     later = [
@@ -45,12 +56,12 @@ def test_one_engine_compares_export_after_export_and_a_dry_run_leaves_nothing(
         (5, 1, "20.01.2024", "501100", "5,00", "e"),
     ]
     for dry_run in (True, False):  # the same connection from the pool, the same temporary table
-        outcome = store("later.xlsx", later, dry_run=dry_run)
+        outcome = _stored(engine, tmp_path / "later.xlsx", later, dry_run=dry_run)
         assert (outcome.imported, outcome.duplicates, outcome.corrections) == (1, 0, 1)
         assert outcome.comparison is not None
         assert outcome.comparison.disappeared == 2  # February is not in the export: not missing
         assert [e["document_no"] for e in outcome.comparison.disappeared_examples] == ["2", "3"]
-    again = store("again.xlsx", later)
+    again = _stored(engine, tmp_path / "again.xlsx", later)
     assert (again.imported, again.duplicates, again.corrections) == (0, 2, 0)
     assert again.comparison is not None and again.comparison.disappeared == 2
     engine.dispose()
@@ -61,32 +72,17 @@ def test_in_memory_comparison_finds_what_the_database_finds(
 ) -> None:
     engine = create_ledger_engine(database_url)
     ensure_schema(engine)
-    started = datetime.now(UTC)
-    lines = [*LINES, (6, 1, "02.02.2024", "501100", "60,00", "f")]
-    first = parse_postings(
-        write_xlsx(tmp_path / "first.xlsx", journal_rows(lines)), builtin_profiles()
-    )
-    store_export(engine, first, os_user="test", started=started)
+    _stored(engine, tmp_path / "first.xlsx", [*LINES, (6, 1, "02.02.2024", "501100", "60,00", "f")])
     # Document 1 corrected once in the ledger and again in the export, 2 gone
     # from January, 6 gone from February, 5 new; March is not in the ledger.
-    corrected = [(1, 1, "15.01.2024", "501100", "11,00", "a")]
-    store_export(
-        engine,
-        parse_postings(
-            write_xlsx(tmp_path / "c.xlsx", journal_rows(corrected)), builtin_profiles()
-        ),
-        os_user="test",
-        started=started,
-    )
+    _stored(engine, tmp_path / "c.xlsx", [(1, 1, "15.01.2024", "501100", "11,00", "a")])
     later = [
         (1, 1, "15.01.2024", "501100", "12,00", "a"),
         (3, 1, "17.01.2024", "501100", "30,00", "c"),
         (4, 1, "01.02.2024", "501100", "40,00", "d"),
         (5, 1, "03.03.2024", "501100", "5,00", "e"),
     ]
-    export = parse_postings(
-        write_xlsx(tmp_path / "later.xlsx", journal_rows(later)), builtin_profiles()
-    )
+    export = _parsed(tmp_path / "later.xlsx", later)
     postings, totals = export.postings, month_totals(export.postings)
     with engine.begin() as connection:
         years = compare_years(connection, [2024], postings, totals, examples=10)
@@ -116,24 +112,14 @@ def test_more_differing_postings_than_one_lookup_takes_are_all_found(
     monkeypatch.setattr(ledger.current_keys, "_KEYS_PER_QUERY", 7)
     engine = create_ledger_engine(database_url)
     ensure_schema(engine)
-    started = datetime.now(UTC)
     lines = [(n, 1, f"{1 + n % 28:02d}.01.2024", "501100", f"{n},00", "x") for n in range(1, 61)]
-    store_export(
-        engine,
-        parse_postings(
-            write_xlsx(tmp_path / "first.xlsx", journal_rows(lines)), builtin_profiles()
-        ),
-        os_user="test",
-        started=started,
-    )
+    _stored(engine, tmp_path / "first.xlsx", lines)
     # 20 corrected, 20 gone, 20 unchanged, 5 new.
     later = [
         (n, 1, f"{1 + n % 28:02d}.01.2024", "501100", f"{n},50" if n <= 20 else f"{n},00", "x")
         for n in [*range(1, 21), *range(41, 61), *range(61, 66)]
     ]
-    export = parse_postings(
-        write_xlsx(tmp_path / "later.xlsx", journal_rows(later)), builtin_profiles()
-    )
+    export = _parsed(tmp_path / "later.xlsx", later)
     postings, totals = export.postings, month_totals(export.postings)
     with engine.begin() as connection:
         years = compare_years(connection, [2024], postings, totals, examples=3)
@@ -155,26 +141,18 @@ def test_only_codes_of_new_and_corrected_rows_can_be_new(database_url: str, tmp_
     unless a posting, or another row of the export, already has it."""
     engine = create_ledger_engine(database_url)
     ensure_schema(engine)
-    started = datetime.now(UTC)
-
-    def store(name: str, lines: list[tuple[int, int, str, str, str, str]]):
-        rows = journal_rows(lines)
-        rows[0] = [f"Buchungsjournal 2024 ({name})"]
-        parsed = parse_postings(write_xlsx(tmp_path / name, rows), builtin_profiles())
-        return store_export(engine, parsed, os_user="test", started=started)
-
-    store("first.xlsx", LINES)
+    _stored(engine, tmp_path / "first.xlsx", LINES)
     later = [
         *LINES,
         (5, 1, "20.01.2024", "501100", "5,00", "e"),  # new row, known account
         (6, 1, "21.01.2024", "529100", "6,00", "f"),  # new row, new account
         (1, 1, "15.01.2024", "531800", "10,00", "a"),  # document 1 corrected: new account
     ][1:]  # the first line of LINES is replaced by its correction
-    outcome = store("later.xlsx", later)
+    outcome = _stored(engine, tmp_path / "later.xlsx", later)
     assert (outcome.imported, outcome.duplicates, outcome.corrections) == (2, 3, 1)
     assert outcome.comparison is not None
     assert outcome.comparison.new_accounts == ("529100", "531800")
-    again = store("again.xlsx", later)
+    again = _stored(engine, tmp_path / "again.xlsx", later)
     assert again.comparison is not None and again.comparison.new_accounts == ()
     engine.dispose()
 
