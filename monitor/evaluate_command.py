@@ -157,7 +157,7 @@ def evaluate_command(
         words = app.words(f"cli.evaluate.conflict.{exc.code}", **exc.values)
         raise click.UsageError(words) from None
     except ValueError as exc:  # the estimators' word on a panel they cannot evaluate
-        raise UserError(f"{panel_path}: {_why(exc, app.lang)}") from None
+        raise UserError(f"{panel_path}: {why_no_estimate(exc, app.lang)}") from None
     if json_output or app.json_output:
         app.emit_json({**_document(evaluation, app.lang), "panel": _describe_source(panel)})
     else:
@@ -206,7 +206,7 @@ def _evaluate_ledger(
         words = app.words(f"cli.evaluate.conflict.{exc.code}", **exc.values)
         raise click.UsageError(words) from None
     except ValueError as exc:
-        raise UserError(_why(exc, app.lang)) from None
+        raise UserError(why_no_estimate(exc, app.lang)) from None
     if json_output or app.json_output:
         app.emit_json(
             {
@@ -223,7 +223,7 @@ def _evaluate_ledger(
         print_evaluation(terminal, _document(evaluation, app.lang), program or measure or "")
 
 
-def _why(exc: ValueError, lang: str) -> str:
+def why_no_estimate(exc: ValueError, lang: str) -> str:
     """Why there is no estimate: a reason with a code (CaveatError, MethodUnavailable) in the
     chosen language; any other refusal of the estimators as their English message."""
     if isinstance(exc, CaveatError):

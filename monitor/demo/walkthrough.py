@@ -23,12 +23,16 @@ from ledger.verification import verify_ledger
 from monitor.context import AppContext
 from monitor.demo.synthetic_city import SyntheticCity, build_city, write_city
 from monitor.demo.synthetic_places import write_places
+from monitor.evaluate_command import why_no_estimate
 from monitor.import_commands import import_postings_file
 from monitor.master_commands import import_master_file
 from monitor.need_commands import compute_need
 from monitor.report_command import create_report
 from monitor.settings import IndicatorSettings
 from reports.audit_workbook import write_trace_workbook
+from reports.caveats import localized_document
+from reports.formatting import LocaleFormat
+from reports.messages import Messages
 
 OUTCOME = "sgb2_quote"
 MASTER_ORDER = ("districts", "indicators", "measures", "plan")
@@ -166,7 +170,10 @@ def _evaluate(
             frame, OUTCOME, "district", "time", "cohort", EvaluationOptions(), program=program
         )
     except (MethodUnavailable, ValueError) as exc:
-        return ProgramResult(program, planted, None, None, (None, None), None, None, str(exc))
+        note = why_no_estimate(exc, app.lang)
+        return ProgramResult(program, planted, None, None, (None, None), None, None, note)
+    # The first caveat, in the reader's language, as `evaluate` words it.
+    caveats = localized_document(result.to_dict(), Messages(app.lang), LocaleFormat(app.lang))
     return ProgramResult(
         program,
         planted,
@@ -175,7 +182,7 @@ def _evaluate(
         (result.ci_low, result.ci_high),
         result.pvalue,
         result.mde.effect if result.mde is not None else None,
-        "; ".join(result.warnings[:1]),
+        "; ".join(caveats["warnings"][:1]),
     )
 
 

@@ -85,6 +85,19 @@ def test_verify_explains_the_check_value_in_plain_words(demo_url):
     assert "Letzter Prüfwert (bitte außerhalb der Datenbank aufbewahren" in shown
 
 
+def test_the_demo_summary_words_its_caveats_in_german(demo_folder):
+    """Each programme's note (the first caveat of its evaluation) in the demo's language, as
+    `evaluate` words it, not the estimator's English."""
+    summary = json.loads(
+        (demo_folder / "budget-monitor-demo" / "demo-summary_SYNTHETISCH.json").read_text("utf-8")
+    )
+    notes = [p["note"] for p in summary["programs"] if p["note"]]
+    assert notes
+    for note in notes:
+        assert "Quartiere" in note or "Perioden" in note, note
+        assert not any(word in note for word in ("Districts", "periods", "standard deviations"))
+
+
 def test_an_import_lists_new_codes_summarised_and_says_what_to_do_next(demo_folder, tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     export = demo_folder / "budget-monitor-demo" / "exports"
