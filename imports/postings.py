@@ -58,6 +58,9 @@ class RowError:
     column: str | None
     message: str | Problem
     problem: Problem | None = dataclasses.field(default=None, init=False, compare=False)
+    # The row is a feature's number in a geodata layer (GeoJSON, GeoPackage, Shapefile), which
+    # the reader should not look for as a spreadsheet row.
+    feature: bool = dataclasses.field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.message, Problem):
@@ -73,11 +76,14 @@ class RowError:
         }
         if self.problem is not None:
             document["problem"] = self.problem.to_dict()
+        if self.feature:
+            document["feature"] = True
         return document
 
     def __str__(self) -> str:
         column = f", column {self.column!r}" if self.column else ""
-        return f"{self.file}, sheet {self.sheet!r}, row {self.row}{column}: {self.message}"
+        where = f"layer {self.sheet!r}, feature" if self.feature else f"sheet {self.sheet!r}, row"
+        return f"{self.file}, {where} {self.row}{column}: {self.message}"
 
 
 @dataclass(frozen=True)

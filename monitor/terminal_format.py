@@ -149,11 +149,15 @@ class Terminal:
         file one layer, named like the file without its extension)."""
         itself = {Path(file).name, Path(file).stem}
         for error in errors[:SHOWN_ERRORS]:
-            place = self.words("cli.place.row", file=file, row=error["row"])
+            # A geodata file's places are features of a layer, not rows of a sheet.
+            row, sheet_row = (
+                ("cli.place.feature", "cli.place.layer_feature")
+                if error.get("feature")
+                else ("cli.place.row", "cli.place.sheet_row")
+            )
+            place = self.words(row, file=file, row=error["row"])
             if error.get("sheet") and error["sheet"] not in itself:
-                place = self.words(
-                    "cli.place.sheet_row", file=file, sheet=error["sheet"], row=error["row"]
-                )
+                place = self.words(sheet_row, file=file, sheet=error["sheet"], row=error["row"])
             if error.get("column"):
                 place = self.words("cli.place.column", place=place, column=error["column"])
             text = error_text(error, self.words)

@@ -148,7 +148,7 @@ def _read_geodata(
     _refuse_unknown_fields(path, options, list(attributes.columns))
     _refuse_doubled(path, layer.layer, list(attributes.columns), columns, options)
     errors: list[RowError] = []
-    fields = _fields(attributes, columns, options, path.name, layer.layer, errors)
+    fields = _fields(attributes, columns, options, path.name, layer.layer, errors, feature=True)
     places = fields.assign(x=xs, y=ys)[present]
     return FacilityFile(
         path=path,
@@ -242,6 +242,7 @@ def unknown_measures(read: FacilityFile, known: set[str]) -> list[RowError]:
             int(row),
             column,
             problem("place_measure_unknown", measure=said(code), where=where),
+            feature=read.format != "table",
         )
         for row, code in zip(named["row"], named["measure"], strict=True)
         if code not in known
@@ -316,8 +317,10 @@ def _fields(
     sheet: str,
     errors: list[RowError],
     headers: dict[str, str] | None = None,
+    feature: bool = False,
 ) -> pd.DataFrame:
-    """type, name, measure, valid_from, valid_to of each row (index: row number), checked."""
+    """type, name, measure, valid_from, valid_to of each row (index: row number, or feature
+    number where `feature`), checked."""
     headers = headers or columns
 
     def text(field: str) -> pd.Series:
@@ -327,7 +330,9 @@ def _fields(
 
     def error(mask: pd.Series, field: str, message: Problem) -> None:
         column = headers.get(field, field)
-        errors.extend(RowError(file, sheet, int(r), column, message) for r in raw.index[mask])
+        errors.extend(
+            RowError(file, sheet, int(r), column, message, feature=feature) for r in raw.index[mask]
+        )
 
     if options.type is not None:
         kind = pd.Series(options.type.strip(), index=raw.index, dtype=object)

@@ -191,6 +191,24 @@ def test_bad_rows_are_refused_naming_row_and_column_and_nothing_is_stored(
     assert _stored(city) == []
 
 
+def test_a_bad_feature_of_a_geodata_file_is_named_as_a_feature_not_a_row(
+    city: Monitor, tmp_path: Path
+) -> None:
+    """In a GeoJSON the number is the feature's place in its layer: the clerk is told
+    "Objekt 2", not "Zeile 2" of a sheet the file does not have."""
+    source = write_points(tmp_path / "places.geojson", [
+        (X0 + 500, Y0 + 500, {"type": "beratung", "name": "A"}),
+        (X0 + 1500, Y0 + 500, {"type": None, "name": "ohne Typ"})])  # fmt: skip
+    document = city.json("import", "facilities", str(source), expect=1)
+    assert [(e["row"], e["column"], e.get("feature")) for e in document["errors"]] == [
+        (2, "type", True)
+    ]
+    said = city.run("import", "facilities", str(source), expect=1).stderr
+    assert "places.geojson, Objekt 2, Spalte „type“" in said, said
+    assert "Zeile" not in said
+    assert _stored(city) == []
+
+
 def test_places_are_sealed_and_an_edit_outside_the_program_is_named(
     city: Monitor, tmp_path: Path
 ) -> None:

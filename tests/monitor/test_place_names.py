@@ -102,7 +102,8 @@ def test_the_import_summary_names_each_type_with_the_code_access_takes(tmp_path)
 
 
 def test_a_rejected_place_of_a_geojson_file_is_not_said_to_be_in_a_sheet(tmp_path):
-    """A GeoJSON file has one layer, named like the file: no "Blatt „stellen“" to look for."""
+    """A GeoJSON file has one layer, named like the file: no "Blatt „stellen“" to look for, and
+    its places are features, not rows."""
     import json
 
     point = {"type": "Feature", "properties": {"Name": "Stelle", "Maßnahme": "XX-99"},
@@ -112,5 +113,5 @@ def test_a_rejected_place_of_a_geojson_file_is_not_said_to_be_in_a_sheet(tmp_pat
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     args = ["--db", db, "import", "facilities", str(path), "--type", "beratung"]
     shown = CliRunner(env={LANG_ENV: ""}).invoke(cli, args).stderr
-    assert f"Fehler: {path}, Zeile 1, Spalte „Maßnahme“: keine Maßnahme 'XX-99'" in shown
+    assert f"Fehler: {path}, Objekt 1, Spalte „Maßnahme“: keine Maßnahme 'XX-99'" in shown
     assert "Blatt" not in shown
