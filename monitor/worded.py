@@ -138,11 +138,12 @@ class WordedOption(click.Option):
         return _metavar(self, ctx) or super().make_metavar(ctx)
 
     def type_cast_value(self, ctx: click.Context, value: Any) -> Any:
-        """Refuse a value that is no number in the reader's words ("'zwei' ist keine ganze
-        Zahl."), before click would name its type in English; ranges stay click's (worded by
-        `monitor.click_words`)."""
+        """Refuse a value that is no number, or one outside the option's range, in the reader's
+        words ("„zwei“ ist keine ganze Zahl.", "0 ist zu klein, mindestens 1."), before click
+        would name its type in English or its range as "x>=1"."""
         if isinstance(value, str) and self.nargs == 1:
             _refuse_unless_number(value, self, ctx)
+            _refuse_out_of_range(value, self, ctx)
         return super().type_cast_value(ctx, value)
 
 
@@ -159,6 +160,35 @@ def _refuse_unless_number(value: str, param: click.Parameter, ctx: click.Context
         number(value)
     except ValueError:
         raise click.BadParameter(invocation_words(ctx)(key, value=value), ctx, param) from None
+
+
+def _refuse_out_of_range(value: str, param: click.Parameter, ctx: click.Context) -> None:
+    """A BadParameter in words when a number lies outside its IntRange or FloatRange (one that
+    clamps takes every number); the value is named as it was written."""
+    kind = param.type
+    if not isinstance(kind, click.IntRange | click.FloatRange) or kind.clamp:
+        return
+    number = int(value) if isinstance(kind, click.IntRange) else float(value)
+    low, high = kind.min, kind.max
+    too_small = low is not None and (number <= low if kind.min_open else number < low)
+    too_large = high is not None and (number >= high if kind.max_open else number > high)
+    if not (too_small or too_large):
+        return
+    words = invocation_words(ctx)
+    if low is not None and high is not None:
+        text = words("cli.usage.between", value=value, min=_plain(low), max=_plain(high))
+    elif too_small:
+        key = "cli.usage.more_than" if kind.min_open else "cli.usage.at_least"
+        text = words(key, value=value, min=_plain(low))
+    else:
+        key = "cli.usage.less_than" if kind.max_open else "cli.usage.at_most"
+        text = words(key, value=value, max=_plain(high))
+    raise click.BadParameter(text, ctx, param)
+
+
+def _plain(bound: float | None) -> str:
+    """A range's bound as a clerk writes it: 0, not 0.0."""
+    return str(int(bound)) if bound is not None and float(bound).is_integer() else str(bound)
 
 
 class WordedArgument(click.Argument):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.click_words import click_catalogue
 from monitor.language import LANG_ENV
+from monitor.worded import WordedOption
 
 # Click's phrases that only a programmer sees (a command declared wrongly raises TypeError), or
 # that this program never shows (shell completion, an editor, a Windows console, colours).
@@ -95,8 +96,13 @@ def _run(*args: str) -> tuple[int, str]:
         ),
         (
             ("siting", "--type", "x", "--add", "0"),
-            "Ungültiger Wert für '--add': 0 liegt nicht im Bereich x>=1.",
-            "Invalid value for '--add': 0 is not in the range x>=1.",
+            "Ungültiger Wert für '--add': 0 ist zu klein, mindestens 1.",
+            "Invalid value for '--add': 0 is too small, at least 1.",
+        ),
+        (
+            ("access", "--type", "x", "--within", "-5"),
+            "Ungültiger Wert für '--within': -5 ist zu klein, es muss mehr als 0 sein.",
+            "Invalid value for '--within': -5 is too small, it must be more than 0.",
         ),
         (("nonsense",), "Unbekannter Befehl 'nonsense'.", "No such command 'nonsense'."),
     ],
@@ -137,3 +143,32 @@ def test_required_options_and_number_placeholders_are_said_in_the_chosen_languag
     _, shown = _run("--lang", "en", "siting", "--help")
     flat = " ".join(shown.split())
     assert "[required]" in flat and "--within NUMBER" in flat
+
+
+@click.command()
+@click.option("--share", type=click.IntRange(1, 10), cls=WordedOption)
+@click.option("--below", type=click.FloatRange(max=5, max_open=True), cls=WordedOption)
+@click.option("--capped", type=click.FloatRange(max=1.5), cls=WordedOption)
+@click.option("--clamped", type=click.IntRange(0, 3, clamp=True), cls=WordedOption)
+def _ranges(share: int | None, below: float | None, capped: float | None, clamped: int | None):
+    click.echo(f"ok {share} {below} {capped} {clamped}")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--share", "11"), "11 liegt nicht zwischen 1 und 10."),
+        (("--share", "0"), "0 liegt nicht zwischen 1 und 10."),
+        (("--below", "5"), "5 ist zu groß, es muss weniger als 5 sein."),
+        (("--capped", "1.75"), "1.75 ist zu groß, höchstens 1.5."),
+    ],
+)
+def test_a_number_outside_its_range_is_refused_in_words(args, said):
+    result = CliRunner(env={LANG_ENV: ""}).invoke(_ranges, list(args))
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_numbers_inside_their_range_or_clamped_pass():
+    args = ["--share", "10", "--below", "4.5", "--capped", "1.5", "--clamped", "7"]
+    result = CliRunner(env={LANG_ENV: ""}).invoke(_ranges, args)
+    assert result.exit_code == 0 and "ok 10 4.5 1.5 3" in result.output, result.output
