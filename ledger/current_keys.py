@@ -4,8 +4,10 @@ When the profile's key holds the fiscal year, an export's keys can only be among
 the years it covers. Each current posting of those years is read as one text, its key hash and
 content hash joined (`key_hash || content_hash`), and set against the export's in polars: a pair
 found on both sides is a duplicate, and only the pairs found on one side are looked at further
-(new or corrected rows of the export; postings it holds otherwise or not at all). Those few
-postings' ids, versions and booking days are then fetched by key.
+(new or corrected rows of the export; postings it holds otherwise or not at all). Of the
+postings, those of the months the export covers and the current versions of keys it corrects
+are then fetched by key, with their ids, versions and booking days: a month's export against a
+year's ledger fetches its own month, not the year.
 
 Why this shape (issue 19, measured at 1,000,000 postings): the export's keys in a temporary table
 with one index lookup per key took about 9 s CPU; reading every posting's six columns (keys, id,
@@ -76,10 +78,25 @@ def compare_years(
     for low, high in _SLICES:
         exported = pl.DataFrame({"pair": pairs.filter(((keys >= low) & (keys < high)).to_numpy())})
         current = _current_pairs(connection, fiscal_years, low, high)
-        other.append(exported.join(current, on="pair", how="anti"))
+        other.append(exported.join(current.select("pair"), on="pair", how="anti"))
         stale.append(current.join(exported, on="pair", how="anti"))
     other_keys = pl.concat(other)["pair"].str.slice(0, _HASH_LENGTH).alias("key_hash")
-    stale_keys = pl.concat(stale)["pair"].str.slice(0, _HASH_LENGTH)
+    # Of the postings the export lacks as they are, only two kinds matter: those of the months
+    # it covers (gone, or corrected), and the current version of a key it corrects, booked in
+    # whichever month. A month's export against a year's ledger leaves the rest of the year
+    # unread.
+    pair = 2 * _HASH_LENGTH
+    lacking = pl.concat(stale).select(
+        key_hash=pl.col("pair").str.slice(0, _HASH_LENGTH),
+        month=pl.col("text").str.slice(pair, 7),
+        fiscal_year=pl.col("text").str.slice(pair + 10).cast(pl.Int64),
+    )
+    stale_keys = pl.concat(
+        [
+            lacking.join(months, on=["fiscal_year", "month"], how="semi")["key_hash"],
+            lacking.join(other_keys.to_frame(), on="key_hash", how="semi")["key_hash"],
+        ]
+    ).unique()
     details = _current_details(connection, stale_keys.to_list())
     # in slice order: the caller merges it into the export's order
     found = other_keys.to_frame().join(details, on="key_hash", how="left")
@@ -105,9 +122,17 @@ def compare_years(
 def _current_pairs(
     connection: Connection, fiscal_years: list[int], low: str, high: str
 ) -> pl.DataFrame:
-    """`key_hash || content_hash` of every current posting of these fiscal years whose key
-    lies in [low, high)."""
-    query = select(Posting.key_hash + Posting.content_hash).where(
+    """text and pair of every current posting of these fiscal years whose key lies in
+    [low, high): one text per posting, `key_hash || content_hash` (its pair) followed by the
+    ISO booking day and the fiscal year, which are taken apart only for the few postings that
+    need them."""
+    text = (
+        Posting.key_hash
+        + Posting.content_hash
+        + cast(Posting.booking_date, String)  # ISO: YYYY-MM-DD
+        + cast(Posting.fiscal_year, String)
+    )
+    query = select(text).where(
         current_filter(),
         Posting.fiscal_year.in_(fiscal_years),
         # Compared as `key_hash || ''`, which keeps SQLite from walking the key index (a random
@@ -115,7 +140,9 @@ def _current_pairs(
         (Posting.key_hash + "") >= low,
         (Posting.key_hash + "") < high,
     )
-    return _fetch(connection, query, {"pair": pl.String})
+    return _fetch(connection, query, {"text": pl.String}).with_columns(
+        pair=pl.col("text").str.slice(0, 2 * _HASH_LENGTH)
+    )
 
 
 def _current_details(connection: Connection, keys: list[str]) -> pl.DataFrame:

@@ -169,3 +169,42 @@ def test_postings_that_differ_are_fetched_by_the_key_index(tmp_path: Path) -> No
     outer = plan[0][3]
     assert "(key_hash=?)" in outer, plan
     engine.dispose()
+
+
+def test_a_months_export_reads_no_more_of_the_year_than_it_touches(
+    database_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """February's export against a ledger of January and February: a posting it moved from
+    January is found as a correction, February's missing posting as gone, and the January
+    postings it does not touch are not fetched."""
+    fetched: list[str] = []
+    fetch = ledger.current_keys._current_details
+
+    def recording(connection, keys):
+        fetched.extend(keys)
+        return fetch(connection, keys)
+
+    monkeypatch.setattr(ledger.current_keys, "_current_details", recording)
+    engine = create_ledger_engine(database_url)
+    ensure_schema(engine)
+    _stored(engine, tmp_path / "first.xlsx", LINES)  # documents 1-3 in January, 4 in February
+    later = [
+        (3, 1, "03.02.2024", "501100", "30,00", "c"),  # document 3 moved to February
+        (5, 1, "05.02.2024", "501100", "5,00", "e"),  # new; document 4 is gone
+    ]
+    export = _parsed(tmp_path / "later.xlsx", later)
+    postings, totals = export.postings, month_totals(export.postings)
+    with engine.begin() as connection:
+        years = compare_years(connection, [2024], postings, totals, examples=10)
+        with export_keys(connection, postings):
+            in_database = changed_versions(connection)
+            count, _ = missing_from_export(connection, _month_spans(totals), 10)
+
+    by_key = postings.set_index("key_hash")["document_no"]
+    changed = years.changed.assign(document=years.changed["key_hash"].map(by_key))
+    assert sorted(changed[changed["posting_id"].notna()]["document"]) == ["3"]
+    assert sorted(changed[changed["posting_id"].isna()]["document"]) == ["5"]
+    assert sorted(years.changed["key_hash"]) == sorted(in_database["key_hash"])
+    assert years.disappeared == count == 1
+    assert len(fetched) == 2  # document 3's January version and document 4
+    engine.dispose()
