@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
 import ledger.current_keys
 from imports.postings import ParsedExport, parse_postings
 from imports.profile import builtin_profiles
-from ledger.current_keys import compare_years, details_query
+from ledger.current_keys import YearComparison, compare_years, details_query
 from ledger.database import create_ledger_engine
 from ledger.export_comparison import _month_spans, month_totals
 from ledger.posting_queries import changed_versions, export_keys, missing_from_export
@@ -40,6 +41,20 @@ def _stored(engine: Engine, path: Path, lines: list[Line], **options: bool) -> S
     return store_export(
         engine, _parsed(path, lines), os_user="test", started=datetime.now(UTC), **options
     )
+
+
+def _compared_both_ways(
+    engine: Engine, export: ParsedExport, examples: int
+) -> tuple[YearComparison, pd.DataFrame, int, pd.DataFrame]:
+    """The export against the ledger in memory (`compare_years`), and inside the database (a
+    temporary table of its keys): changed keys, and the count and examples of missing postings."""
+    postings, totals = export.postings, month_totals(export.postings)
+    with engine.begin() as connection:
+        years = compare_years(connection, [2024], postings, totals, examples)
+        with export_keys(connection, postings):
+            changed = changed_versions(connection)
+            count, shown = missing_from_export(connection, _month_spans(totals), examples)
+    return years, changed, count, shown
 
 
 def test_one_engine_compares_export_after_export_and_a_dry_run_leaves_nothing(
@@ -83,14 +98,9 @@ def test_in_memory_comparison_finds_what_the_database_finds(
         (5, 1, "03.03.2024", "501100", "5,00", "e"),
     ]
     export = _parsed(tmp_path / "later.xlsx", later)
-    postings, totals = export.postings, month_totals(export.postings)
-    with engine.begin() as connection:
-        years = compare_years(connection, [2024], postings, totals, examples=10)
-        in_memory = years.changed
-        missing = (years.disappeared, years.example_ids)
-        with export_keys(connection, postings):
-            in_database = changed_versions(connection)
-            count, examples = missing_from_export(connection, _month_spans(totals), 10)
+    years, in_database, count, examples = _compared_both_ways(engine, export, 10)
+    in_memory = years.changed
+    missing = (years.disappeared, years.example_ids)
 
     def by_key(frame):
         return sorted(
@@ -120,12 +130,7 @@ def test_more_differing_postings_than_one_lookup_takes_are_all_found(
         for n in [*range(1, 21), *range(41, 61), *range(61, 66)]
     ]
     export = _parsed(tmp_path / "later.xlsx", later)
-    postings, totals = export.postings, month_totals(export.postings)
-    with engine.begin() as connection:
-        years = compare_years(connection, [2024], postings, totals, examples=3)
-        with export_keys(connection, postings):
-            in_database = changed_versions(connection)
-            count, examples = missing_from_export(connection, _month_spans(totals), 3)
+    years, in_database, count, examples = _compared_both_ways(engine, export, 3)
 
     assert len(years.changed) == 25
     assert int(years.changed["posting_id"].notna().sum()) == 20
@@ -193,13 +198,9 @@ def test_a_months_export_reads_no_more_of_the_year_than_it_touches(
         (5, 1, "05.02.2024", "501100", "5,00", "e"),  # new; document 4 is gone
     ]
     export = _parsed(tmp_path / "later.xlsx", later)
-    postings, totals = export.postings, month_totals(export.postings)
-    with engine.begin() as connection:
-        years = compare_years(connection, [2024], postings, totals, examples=10)
-        with export_keys(connection, postings):
-            in_database = changed_versions(connection)
-            count, _ = missing_from_export(connection, _month_spans(totals), 10)
+    years, in_database, count, _ = _compared_both_ways(engine, export, 10)
 
+    postings = export.postings
     by_key = postings.set_index("key_hash")["document_no"]
     changed = years.changed.assign(document=years.changed["key_hash"].map(by_key))
     assert sorted(changed[changed["posting_id"].notna()]["document"]) == ["3"]
