@@ -89,7 +89,7 @@ def compare_years(
     lacking = pl.concat(stale).select(
         key_hash=pl.col("pair").str.slice(0, _HASH_LENGTH),
         month=pl.col("text").str.slice(pair, 7),
-        fiscal_year=pl.col("text").str.slice(pair + 10).cast(pl.Int64),
+        fiscal_year=pl.col("text").str.split("|").list.last().cast(pl.Int64),
     )
     stale_keys = pl.concat(
         [
@@ -124,12 +124,13 @@ def _current_pairs(
 ) -> pl.DataFrame:
     """text and pair of every current posting of these fiscal years whose key lies in
     [low, high): one text per posting, `key_hash || content_hash` (its pair) followed by the
-    ISO booking day and the fiscal year, which are taken apart only for the few postings that
+    ISO booking day, "|" and the fiscal year, which are taken apart only for the few postings that
     need them."""
     text = (
         Posting.key_hash
         + Posting.content_hash
         + cast(Posting.booking_date, String)  # ISO: YYYY-MM-DD
+        + "|"
         + cast(Posting.fiscal_year, String)
     )
     query = select(text).where(
