@@ -27,7 +27,7 @@ def create_ledger_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file's folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _postgres_engine(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # The import's writer thread (ledger.slice_writer) inserts through the caller's connection,
@@ -55,6 +55,23 @@ def create_ledger_engine(url: str) -> Engine:
     def _begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get("ledger_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _iso_dates(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # A date cast to text is ISO (YYYY-MM-DD) whatever the server's default DateStyle: the
+        # export comparison reads a posting's booking month from that text. (SQLAlchemy's
+        # pattern for session settings: outside a transaction, so that it lasts.)
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION DateStyle = 'ISO, YMD'")
+        dbapi_connection.autocommit = autocommit
 
     return engine
 

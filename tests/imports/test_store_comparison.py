@@ -3,11 +3,12 @@ where the key holds the fiscal year, with the current postings of its years in m
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, make_url, text
 
 import ledger.current_keys
 from imports.postings import ParsedExport, parse_postings
@@ -209,3 +210,34 @@ def test_a_months_export_reads_no_more_of_the_year_than_it_touches(
     assert years.disappeared == count == 1
     assert len(fetched) == 2  # document 3's January version and document 4
     engine.dispose()
+
+
+def test_a_server_writing_german_dates_compares_the_same(
+    postgres_server: str, tmp_path: Path
+) -> None:
+    """The comparison reads booking months from dates cast to text; the engine makes them ISO
+    even where the server's (or the role's) DateStyle is German, 31.01.2024."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    options = f"-csearch_path={schema} -cDateStyle=German"
+    url = make_url(postgres_server).update_query_dict({"options": options})
+    engine = create_ledger_engine(url.render_as_string(hide_password=False))
+    try:
+        ensure_schema(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW DateStyle")).scalar_one() == "ISO, YMD"
+        _stored(engine, tmp_path / "first.xlsx", LINES)  # documents 1-3 in January, 4 in February
+        later = [(4, 1, "01.02.2024", "501100", "41,00", "d")]  # February: document 4 corrected
+        years, in_database, count, _ = _compared_both_ways(
+            engine, _parsed(tmp_path / "later.xlsx", later), 10
+        )
+        assert sorted(years.changed["key_hash"]) == sorted(in_database["key_hash"])
+        assert years.changed["posting_id"].notna().all()
+        assert years.disappeared == count == 0  # January is not in the export
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
