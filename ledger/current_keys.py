@@ -1,26 +1,23 @@
 """An export compared with the current postings of its fiscal years, in memory, slice by slice.
 
 When the profile's key holds the fiscal year, an export's keys can only be among the postings of
-the years it covers. Each current posting of those years is read as one text, its key hash and
-content hash joined (`key_hash || content_hash`), and set against the export's in polars: a pair
-found on both sides is a duplicate, and only the pairs found on one side are looked at further
-(new or corrected rows of the export; postings it holds otherwise or not at all). Of the
-postings, those of the months the export covers and the current versions of keys it corrects
-are then fetched by key, with their ids, versions and booking days: a month's export against a
-year's ledger fetches its own month, not the year.
+the years it covers. Each current posting of those years is read as one text: its key hash and
+content hash (together its pair), its booking day, fiscal year, id and version. The pairs are set
+against the export's in polars: a pair found on both sides is a duplicate, and only the pairs
+found on one side are taken apart further (new or corrected rows of the export; postings it
+holds otherwise or not at all).
 
 Why this shape (issue 19, measured at 1,000,000 postings): the export's keys in a temporary table
-with one index lookup per key took about 9 s CPU; reading every posting's six columns (keys, id,
-version, year, day) and joining in polars 2.2 s; one text per posting 1.3 s, since the cost is
-the driver making a Python object per value. The keys are taken in four slices by their first hex
-digit, each a scan of the years' postings: all at once added about 450 MiB to the import's peak
-memory. A key without the fiscal year, which could match a posting of any year, compares inside
-the database (`ledger.posting_queries.export_keys`).
+with one index lookup per key took about 9 s CPU; reading every posting's six columns and joining
+in polars 2.2 s; one text per posting 1.3 s, since the cost is the driver making a Python object
+per value. The keys are taken in four slices by their first hex digit, each a scan of the years'
+postings: all at once added about 450 MiB to the import's peak memory. A key without the fiscal
+year, which could match a posting of any year, compares inside the database
+(`ledger.posting_queries.export_keys`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -34,16 +31,8 @@ from ledger.posting_queries import current_filter
 _FETCH_ROWS = 100_000
 # Key slices by first hex digit: what one slice's frames and joins hold in memory.
 _SLICES = (("0", "4"), ("4", "8"), ("8", "c"), ("c", "g"))
-# Keys looked up per query among the postings that differ from the export (bound parameters).
-_KEYS_PER_QUERY = 500
 _HASH_LENGTH = 64
-_DETAILS = {
-    "key_hash": pl.String,
-    "posting_id": pl.Int64,
-    "version": pl.Int64,
-    "fiscal_year": pl.Int64,
-    "booking_date": pl.String,
-}
+_PAIR_LENGTH = 2 * _HASH_LENGTH
 
 
 @dataclass(frozen=True)
@@ -77,32 +66,18 @@ def compare_years(
     other, stale = [], []
     for low, high in _SLICES:
         exported = pl.DataFrame({"pair": pairs.filter(((keys >= low) & (keys < high)).to_numpy())})
-        current = _current_pairs(connection, fiscal_years, low, high)
+        current = _current_texts(connection, fiscal_years, low, high)
         other.append(exported.join(current.select("pair"), on="pair", how="anti"))
         stale.append(current.join(exported, on="pair", how="anti"))
-    other_keys = pl.concat(other)["pair"].str.slice(0, _HASH_LENGTH).alias("key_hash")
-    # Of the postings the export lacks as they are, only two kinds matter: those of the months
-    # it covers (gone, or corrected), and the current version of a key it corrects, booked in
-    # whichever month. A month's export against a year's ledger leaves the rest of the year
-    # unread.
-    pair = 2 * _HASH_LENGTH
-    lacking = pl.concat(stale).select(
-        key_hash=pl.col("pair").str.slice(0, _HASH_LENGTH),
-        month=pl.col("text").str.slice(pair, 7),
-        fiscal_year=pl.col("text").str.split("|").list.last().cast(pl.Int64),
-    )
-    stale_keys = pl.concat(
-        [
-            lacking.join(months, on=["fiscal_year", "month"], how="semi")["key_hash"],
-            lacking.join(other_keys.to_frame(), on="key_hash", how="semi")["key_hash"],
-        ]
-    ).unique()
-    details = _current_details(connection, stale_keys.to_list())
+    lacking = _taken_apart(pl.concat(stale)["text"])
     # in slice order: the caller merges it into the export's order
-    found = other_keys.to_frame().join(details, on="key_hash", how="left")
+    found = (
+        pl.concat(other)
+        .select(key_hash=pl.col("pair").str.slice(0, _HASH_LENGTH))
+        .join(lacking.select("key_hash", "posting_id", "version"), on="key_hash", how="left")
+    )
     gone = (
-        details.join(keys.alias("key_hash").to_frame(), on="key_hash", how="anti")
-        .with_columns(month=pl.col("booking_date").str.slice(0, 7))
+        lacking.join(keys.alias("key_hash").to_frame(), on="key_hash", how="anti")
         .join(months, on=["fiscal_year", "month"], how="semi")
         .sort("posting_id")["posting_id"]
     )
@@ -119,19 +94,22 @@ def compare_years(
     )
 
 
-def _current_pairs(
+def _current_texts(
     connection: Connection, fiscal_years: list[int], low: str, high: str
 ) -> pl.DataFrame:
     """text and pair of every current posting of these fiscal years whose key lies in
     [low, high): one text per posting, `key_hash || content_hash` (its pair) followed by the
-    ISO booking day, "|" and the fiscal year, which are taken apart only for the few postings that
-    need them."""
+    ISO booking day and "|"-separated its fiscal year, id and version (`_taken_apart`)."""
     text = (
         Posting.key_hash
         + Posting.content_hash
         + cast(Posting.booking_date, String)  # ISO: YYYY-MM-DD
         + "|"
         + cast(Posting.fiscal_year, String)
+        + "|"
+        + cast(Posting.id, String)
+        + "|"
+        + cast(Posting.version, String)
     )
     query = select(text).where(
         current_filter(),
@@ -142,35 +120,23 @@ def _current_pairs(
         (Posting.key_hash + "") < high,
     )
     return _fetch(connection, query, {"text": pl.String}).with_columns(
-        pair=pl.col("text").str.slice(0, 2 * _HASH_LENGTH)
+        pair=pl.col("text").str.slice(0, _PAIR_LENGTH)
     )
 
 
-def _current_details(connection: Connection, keys: list[str]) -> pl.DataFrame:
-    """Key hash, id, version, fiscal year and ISO booking day of the current postings with
-    these keys."""
-    parts = [
-        _fetch(connection, details_query(part), _DETAILS)
-        for part in _batched(keys, _KEYS_PER_QUERY)
-    ]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=_DETAILS)
-
-
-def details_query(keys: list[str]) -> Select:
-    """The current postings with these keys, found by the key index. (Not also by fiscal year,
-    which the keys hold: SQLite would then walk the year's postings through the year's index,
-    about a second per query at a million postings.)"""
-    return select(
-        Posting.key_hash,
-        Posting.id,
-        Posting.version,
-        Posting.fiscal_year,
-        cast(Posting.booking_date, String),  # ISO text, without a date object per row
-    ).where(current_filter(), Posting.key_hash.in_(keys))
-
-
-def _batched(items: list[str], size: int) -> Iterable[list[str]]:
-    return (items[start : start + size] for start in range(0, len(items), size))
+def _taken_apart(texts: pl.Series) -> pl.DataFrame:
+    """key_hash, month ("2024-03"), fiscal_year, posting_id and version of `_current_texts`'s
+    texts (only of the few postings that differ from the export)."""
+    parts = texts.str.split("|")
+    return pl.DataFrame(
+        {
+            "key_hash": texts.str.slice(0, _HASH_LENGTH),
+            "month": texts.str.slice(_PAIR_LENGTH, 7),
+            "fiscal_year": parts.list.get(1).cast(pl.Int64),
+            "posting_id": parts.list.get(2).cast(pl.Int64),
+            "version": parts.list.get(3).cast(pl.Int64),
+        }
+    )
 
 
 def _fetch(connection: Connection, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
