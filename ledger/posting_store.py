@@ -192,7 +192,7 @@ def _store(
             years = compare_years(connection, restrict, postings, totals, EXAMPLES)
             changed = years.changed
             comparison = compare_with_ledger(
-                connection, postings, totals, False, years, changed["key_hash"]
+                connection, postings, totals, False, current=years, changed_keys=changed["key_hash"]
             )
         else:
             with export_keys(connection, postings):

@@ -23,9 +23,8 @@ from monitor.context import (
     unavailable_message,
 )
 from monitor.language import choose_language, invocation_language, remember_language
-from monitor.lazy_group import LazyGroup
 from monitor.settings import SettingsError, load_settings
-from monitor.worded import Worded, WordedCommand, WordedOption
+from monitor.worded import WordedCommand, WordedGroup, WordedOption
 from reports.messages import LANGUAGES, Messages
 
 # Click's own phrases (usage errors, "[default: …]") in the invocation's language.
@@ -55,7 +54,7 @@ SUBCOMMANDS = {
 }
 
 
-class FrontDoor(Worded, LazyGroup):
+class FrontDoor(WordedGroup):
     """The top-level group: subcommands load on use, help and errors in the invocation's
     language."""
 

@@ -5,9 +5,9 @@ Click builds commands at import, before `--lang` is parsed; so `help=` here is a
 running invocation (`monitor.language.invocation_language`). Click's own headings and the help
 option are worded the same way, and so are the usage line's placeholders ([OPTIONEN], DATEI,
 ZAHL: `cli.usage.*`, `cli.metavar.*`). Click's internal messages (usage errors such as "Missing
-argument") come from `monitor.click_words`; a value that is no number is refused here in words
-(`cli.usage.not_integer`), since click's own message names its type in English ("integer
-range").
+argument") come from `monitor.click_words`; a value that is no number, or a number outside the
+option's range, is refused here in words (`cli.usage.not_integer`, `cli.usage.at_least`, …),
+since click's own message names its type in English ("integer range") and its range as "x>=1".
 """
 
 from __future__ import annotations
