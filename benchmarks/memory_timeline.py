@@ -44,10 +44,16 @@ WATCHED: dict[str, str] = {
     "ledger.posting_queries:bulk_insert": "comparing",  # the export's keys, a temporary table
     "ledger.posting_store:current_versions|changed_versions": "comparing",
     "ledger.posting_store:compare_with_ledger": "comparing",
-    "ledger.posting_store:_insert_batch": "inserting",
+    "ledger.posting_store:_insert_batch|close_batch": "inserting",
     "ledger.posting_store:_posting_columns|_posting_records": "inserting",
     "ledger.posting_store:bulk_insert_postings|bulk_insert": "inserting",
     "ledger.posting_store:posting_chain": "hashing",
+    # Since the postings are appended batch by batch (a PostgreSQL import writes while it parses,
+    # ledger.streamed_store): the appending inside the parse is counted as inserting.
+    "ledger.posting_batch:_posting_columns": "inserting",
+    "ledger.posting_batch:posting_chain": "hashing",
+    "ledger.streamed_store:compare_with_ledger": "comparing",
+    "ledger.streamed_store:holds_postings": "comparing",
 }
 
 
@@ -97,7 +103,11 @@ class MemoryTimeline:
         missing = []
         for target, stage in (targets or WATCHED).items():
             module_name, names = target.split(":")
-            module = importlib.import_module(module_name)
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError:  # a module of another version
+                missing.append(target)
+                continue
             found = [name for name in names.split("|") if callable(getattr(module, name, None))]
             if not found:
                 missing.append(target)

@@ -37,7 +37,14 @@ _RULES: tuple[tuple[str, str | None, str], ...] = (
     ("ledger/posting_store.py", "_store", "comparing"),  # picking the changed rows
     ("ledger/posting_store.py", "find_imported_file", "comparing"),
     ("ledger/posting_store.py", "_imported_batch", "comparing"),
+    ("ledger/posting_store.py", "imported_batch", "comparing"),
     ("ledger/posting_store.py", "_insert_batch", "inserting"),
+    ("ledger/posting_store.py", "close_batch", "inserting"),
+    ("ledger/posting_batch.py", None, "inserting"),
+    # A PostgreSQL import appends while it parses: the stream's checks compare, the rest inserts.
+    ("ledger/streamed_store.py", "_new_years", "comparing"),
+    ("ledger/streamed_store.py", "_wrote", "comparing"),
+    ("ledger/streamed_store.py", None, "inserting"),
     ("ledger/bulk_insert.py", None, "inserting"),
     ("ledger/posting_store.py", "_unchanged_in", "inserting"),
     ("ledger/posting_store.py", "record_unchanged", "inserting"),

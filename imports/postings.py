@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import polars as pl
@@ -120,12 +121,25 @@ class ParsedExport:
         return self.skipped_blank + self.skipped_total + self.skipped_header
 
 
+class PostingSink(Protocol):
+    """Takes a file's good rows chunk by chunk while it is parsed (ledger.streamed_store).
+
+    take: one chunk's good rows (`ParsedExport.postings` columns) in file order, before rows
+    repeating a key are collapsed over the whole file. abandon: the file is read again from the
+    start, so what was taken may not be what the parse returns."""
+
+    def take(self, profile: Profile, good: pd.DataFrame) -> None: ...
+
+    def abandon(self) -> None: ...
+
+
 def parse_postings(
     path: Path,
     profiles: Mapping[str, Profile],
     requested: str = "auto",
     limits: ReadLimits | None = None,
     max_abs_cents: int = DEFAULT_MAX_ABS_CENTS,
+    sink: PostingSink | None = None,
 ) -> ParsedExport:
     """Read, map and validate one export. Raises FileRefused / NoProfileMatches /
     AmbiguousColumns for whole-file problems (a header without data rows is one: importing it
@@ -133,40 +147,47 @@ def parse_postings(
     as `errors`.
 
     max_abs_cents: `[imports] max_abs_amount` in cents; a larger amount is a rejected row.
+    sink: given each chunk's good rows as soon as they are parsed.
     """
     print_ = fingerprint(path)
+    read = _FileRead(path, profiles, requested, limits, max_abs_cents, print_)
     try:
-        parsed = _read_and_parse(path, profiles, requested, limits, max_abs_cents, print_, True)
+        parsed = read.parse(text_columns=True, sink=sink)
     except CellsDiffer:
         # A cell fastexcel wrote as text might have been a number: read the types too.
-        parsed = _read_and_parse(path, profiles, requested, limits, max_abs_cents, print_, False)
+        if sink is not None:
+            sink.abandon()
+        parsed = read.parse(text_columns=False, sink=None)
     if parsed.rows == 0:
         raise FileRefused(path, _no_rows(parsed))
     return parsed
 
 
-def _read_and_parse(
-    path: Path,
-    profiles: Mapping[str, Profile],
-    requested: str,
-    limits: ReadLimits | None,
-    max_abs_cents: int,
-    print_: Fingerprint,
-    text_columns: bool,
-) -> ParsedExport:
-    """Read the file (a one-sheet .xlsx as Arrow text columns if `text_columns`) and parse it;
-    raises CellsDiffer where those text columns could read otherwise than the cells."""
-    forced = profiles.get(requested)
-    sheets = read_tables(
-        path,
-        limits or ReadLimits(),
-        encoding=forced.encoding if forced else None,
-        delimiter=forced.delimiter if forced else None,
-        streamed=True,
-        text_columns=text_columns,
-    )
-    match = find_header(sheets, profiles, requested)
-    return _parse_sheet(path, print_, match, max_abs_cents)
+@dataclass(frozen=True)
+class _FileRead:
+    """What reading one export takes, for a first read and, if need be, a second."""
+
+    path: Path
+    profiles: Mapping[str, Profile]
+    requested: str
+    limits: ReadLimits | None
+    max_abs_cents: int
+    print_: Fingerprint
+
+    def parse(self, *, text_columns: bool, sink: PostingSink | None) -> ParsedExport:
+        """Read the file (a one-sheet .xlsx as Arrow text columns if `text_columns`) and parse
+        it; raises CellsDiffer where those text columns could read otherwise than the cells."""
+        forced = self.profiles.get(self.requested)
+        sheets = read_tables(
+            self.path,
+            self.limits or ReadLimits(),
+            encoding=forced.encoding if forced else None,
+            delimiter=forced.delimiter if forced else None,
+            streamed=True,
+            text_columns=text_columns,
+        )
+        match = find_header(sheets, self.profiles, self.requested)
+        return _parse_sheet(self.path, self.print_, match, self.max_abs_cents, sink)
 
 
 def _no_rows(parsed: ParsedExport) -> Problem:
@@ -203,7 +224,11 @@ class _ParsedChunk:
 
 
 def _parse_sheet(
-    path: Path, print_: Fingerprint, match: HeaderMatch, max_abs_cents: int
+    path: Path,
+    print_: Fingerprint,
+    match: HeaderMatch,
+    max_abs_cents: int,
+    sink: PostingSink | None,
 ) -> ParsedExport:
     """Parse the sheet in chunks of `_CHUNK_ROWS`, so that only one chunk's cells exist as
     Python objects at a time; duplicate keys are found over the whole file at the end."""
@@ -214,6 +239,8 @@ def _parse_sheet(
     for data in row_chunks(sheet.rows, start, _CHUNK_ROWS):
         chunks.append(_parse_chunk(print_.name, match, data, first_number, max_abs_cents))
         first_number += len(data)
+        if sink is not None:
+            sink.take(profile, chunks[-1].good)
     if not chunks:
         chunks.append(_parse_chunk(print_.name, match, [], first_number, max_abs_cents))
     good = pd.concat([c.good for c in chunks])

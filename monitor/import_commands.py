@@ -18,6 +18,7 @@ from imports.problems import field_word
 from imports.readers import FileRefused, ReadLimits
 from ledger.batch_queries import list_batches
 from ledger.posting_store import StoreOutcome, find_imported_file, record_unchanged, store_export
+from ledger.streamed_store import streamed_export
 from monitor.context import AppContext
 from monitor.ledger_check import anchor_new_head
 from monitor.options import json_option
@@ -147,7 +148,12 @@ def import_postings_file(
         return result, True
     limits = ReadLimits(max_uncompressed_mb=app.settings.imports.max_uncompressed_mb)
     try:
-        with stage_progress(path.name, terminal.words, enabled=show) as stage:
+        with (
+            stage_progress(path.name, terminal.words, enabled=show) as stage,
+            streamed_export(
+                app.engine, print_, os_user=user, started=started, dry_run=dry_run
+            ) as stream,
+        ):
             stage("reading")
             parsed = parse_postings(
                 path,
@@ -155,11 +161,14 @@ def import_postings_file(
                 requested,
                 limits,
                 max_abs_cents=app.settings.imports.max_abs_cents,
+                sink=stream,
             )
             stage("storing")
             outcome = None
             if not parsed.errors or accept_partial or dry_run:
-                outcome = store_export(
+                outcome = (
+                    stream and stream.finish(parsed, accept_partial=accept_partial)
+                ) or store_export(
                     app.engine,
                     parsed,
                     os_user=user,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 
+import ledger.posting_batch
 import ledger.posting_store
 import ledger.slice_writer
 from imports.postings import ParsedExport, parse_postings
@@ -73,7 +74,7 @@ def test_writer_failure_in_a_later_slice_reaches_the_caller_and_leaves_no_trace(
     engine = _ledger_with_one_import(database_url, tmp_path)
     before = ledger_rows(database_url)
     inserts = _CountingInserts(fail_after=1)
-    monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
+    monkeypatch.setattr(ledger.posting_batch, "_SLICE", 2)
     monkeypatch.setattr(ledger.slice_writer, "bulk_insert", inserts)
     later = _export(tmp_path, "later.xlsx", range(4, 10))
     with pytest.raises(SliceFailed):
@@ -104,9 +105,9 @@ def test_failure_preparing_a_later_slice_after_earlier_ones_were_written_leaves_
             raise SliceFailed
         return posting_chain(columns, previous)
 
-    monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
+    monkeypatch.setattr(ledger.posting_batch, "_SLICE", 2)
     monkeypatch.setattr(ledger.slice_writer, "bulk_insert", inserts)
-    monkeypatch.setattr(ledger.posting_store, "posting_chain", chain_failing_on_third_slice)
+    monkeypatch.setattr(ledger.posting_batch, "posting_chain", chain_failing_on_third_slice)
     with pytest.raises(SliceFailed):
         _store(engine, _export(tmp_path, "later.xlsx", range(4, 10)))
 
@@ -121,7 +122,7 @@ def test_an_in_memory_ledger_takes_postings_from_the_writer_thread(
     # SQLite in memory keeps one connection per thread: the writer must be let use the caller's.
     engine = create_ledger_engine("sqlite://")
     ensure_schema(engine)
-    monkeypatch.setattr(ledger.posting_store, "_SLICE", 2)
+    monkeypatch.setattr(ledger.posting_batch, "_SLICE", 2)
     outcome = _store(engine, _export(tmp_path, "memory.xlsx", range(1, 6)))
     with engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(Posting)).scalar_one()
