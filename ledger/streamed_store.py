@@ -68,23 +68,34 @@ class StreamedExport:
         if self._abandoned or good.empty:
             return
         if not self._open:
-            self._begin(profile)
+            self._begin()
         if self._abandoned or not self._new_years(profile, good):
             self.abandon()
             return
+        if self._batch is None:
+            assert self._connection is not None
+            self._batch = self._stack.enter_context(
+                PostingBatch(
+                    self._connection,
+                    print_=self._print,
+                    profile=profile.name,
+                    os_user=self._os_user,
+                    started=self._started,
+                )
+            )
         rows = good[~good["key_hash"].duplicated()]
         if not self._keys.isdisjoint(rows["key_hash"]):
             rows = rows[~rows["key_hash"].isin(list(self._keys))]  # collapsed as the parse does
         self._keys.update(rows["key_hash"])
         self._written.append(rows[list(_IDENTITY)])
-        assert self._batch is not None
         self._batch.append(
             rows.assign(version=1, supersedes_id=pd.Series(pd.NA, index=rows.index, dtype="Int64"))
         )
 
     def abandon(self) -> None:
-        """Write nothing more; `finish` will roll back what was written."""
+        """Write nothing more and roll back what was written (which frees the import lock)."""
         self._abandoned = True
+        self.close(commit=False)
 
     def finish(self, parsed: ParsedExport, *, accept_partial: bool = False) -> StoreOutcome | None:
         """Seal and commit the batch if what was written is `parsed`'s postings, all new;
@@ -92,13 +103,10 @@ class StreamedExport:
         rejects, only under `accept_partial` (as `ledger.posting_store.store_export`)."""
         if parsed.errors and not accept_partial:
             raise ValueError("a file with rejected rows is stored only with accept_partial")
-        if not self._open:
-            return None
-        if self._abandoned or not self._wrote(parsed):
+        if not self._open or self._batch is None or not self._wrote(parsed):
             self.close(commit=False)
             return None
         assert self._connection is not None and self._reader is not None
-        assert self._batch is not None
         postings = parsed.postings
         totals = month_totals(postings)
         comparison = compare_with_ledger(self._reader, postings, totals, keys_loaded=False)
@@ -118,24 +126,12 @@ class StreamedExport:
             else:
                 self._stack.__exit__(_Abandoned, _Abandoned(), None)
 
-    def _begin(self, profile: Profile) -> None:
-        """Take the import lock, look whether these bytes were imported meanwhile, open the
-        batch."""
+    def _begin(self) -> None:
+        """Take the import lock and look whether these bytes were imported meanwhile."""
         self._open = True
         self._connection = self._stack.enter_context(write_transaction(self._engine))
         self._reader = self._stack.enter_context(self._engine.connect())
-        if imported_batch(self._reader, self._print.sha256) is not None:
-            self._abandoned = True
-            return
-        self._batch = self._stack.enter_context(
-            PostingBatch(
-                self._connection,
-                print_=self._print,
-                profile=profile.name,
-                os_user=self._os_user,
-                started=self._started,
-            )
-        )
+        self._abandoned = imported_batch(self._reader, self._print.sha256) is not None
 
     def _new_years(self, profile: Profile, good: pd.DataFrame) -> bool:
         """Whether the ledger holds no posting that one of these rows could correct."""

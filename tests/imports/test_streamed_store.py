@@ -70,7 +70,7 @@ def _lines(documents: range, year: int = 2024, amount: str = "{d},00") -> list[L
 def _export(path: Path, lines: Sequence[Line]) -> Path:
     rows = journal_rows(lines)
     rows[0] = [f"Buchungsjournal ({path.name})"]
-    for row in rows[2:]:
+    for row in rows[2:-1]:  # between the header and the sum line
         row[0] = str(row[3])[-4:]  # the fiscal year of the booking day
     return write_xlsx(path, rows)
 
@@ -194,10 +194,27 @@ def test_an_abandoned_stream_writes_nothing(postgres_ledgers: list[str], tmp_pat
     ) as stream:
         assert stream is not None
         parsed = parse_postings(path, builtin_profiles(), sink=stream)
+        writer = stream._connection
+        assert writer is not None
+        backend = writer.connection.driver_connection.info.backend_pid
+        assert _import_locks(engine, backend) == 1
         stream.abandon()
+        assert _import_locks(engine, backend) == 0  # another import need not wait for the parse
         assert stream.finish(parsed) is None
     assert ledger_rows(url) == before
     engine.dispose()
+
+
+def _import_locks(engine: Engine, backend: int) -> int:
+    """The advisory locks (the import lock) the server process `backend` holds."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "select count(*) from pg_locks where locktype = 'advisory' and granted"
+                " and pid = :backend"
+            ),
+            {"backend": backend},
+        ).scalar_one()
 
 
 class SliceFailed(Exception):
