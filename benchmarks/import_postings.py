@@ -224,6 +224,7 @@ def plan_steps(
                 prepare=[*cli, "init"],
             )
         )
+        steps += _reexport_floor_steps(reexport, database, base.rows)
     if overlap is not None:
         steps.append(
             Step(
@@ -265,6 +266,32 @@ def _postgres_steps(base: JournalExport, ledger: str, floor: str) -> list[Step]:
     ]
 
 
+def _reexport_floor_steps(reexport: JournalExport, database: str, rows: int) -> list[Step]:
+    """The least a re-export's import costs in this ledger's design (reexport_floor.py): its
+    parse alone, and the ledger's key and content hashes read."""
+    script = [sys.executable, "-m", "benchmarks.reexport_floor"]
+    return [
+        Step(
+            _REEXPORT_PARSE,
+            [*script, "parse", str(reexport.path)],
+            "reference",
+            check=_expect(postings=rows),
+            self_timed=True,
+        ),
+        Step(
+            _REEXPORT_KEYS,
+            [*script, "keys", database],
+            "reference",
+            check=_expect(postings=rows),
+            self_timed=True,
+        ),
+    ]
+
+
+_REEXPORT_PARSE = "re-export alone: read, normalise, hash"
+_REEXPORT_KEYS = "re-export alone: the ledger's keys read"
+
+
 def render_floors(measurements: list[Measurement]) -> str:
     """Each import against the least an importer of this schema can take: the fastest bare
     read plus the write of the same postings ready-made (both measured in this run)."""
@@ -295,7 +322,24 @@ def render_floors(measurements: list[Measurement]) -> str:
             f"{name:<44} floor {wall:7.2f} s wall, {cpu:7.2f} s CPU; import "
             f"{done.seconds / wall:5.2f}× wall, {done.cpu_seconds / cpu:5.2f}× CPU{mark}"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + _reexport_floors(by_name))
+
+
+def _reexport_floors(by_name: dict[str, Measurement]) -> list[str]:
+    """The re-imports against what a re-export costs at least (its parse alone plus the
+    ledger's keys read, both measured in this run): no start-up, comparison or write."""
+    if _REEXPORT_PARSE not in by_name or _REEXPORT_KEYS not in by_name:
+        return []
+    parse, keys = by_name[_REEXPORT_PARSE], by_name[_REEXPORT_KEYS]
+    wall, cpu = parse.seconds + keys.seconds, parse.cpu_seconds + keys.cpu_seconds
+    lines = ["", "against the floor of a re-import (its parse alone + the ledger's keys read):"]
+    for name, done in by_name.items():
+        if name.startswith(("re-import same rows", "overlapping export")):
+            lines.append(
+                f"{name:<44} floor {wall:7.2f} s wall, {cpu:7.2f} s CPU; import "
+                f"{done.seconds / wall:5.2f}× wall, {done.cpu_seconds / cpu:5.2f}× CPU"
+            )
+    return lines
 
 
 def _floor_steps(base: JournalExport, database: str) -> list[Step]:

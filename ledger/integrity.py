@@ -39,6 +39,16 @@ POSTING_SEALED_FIELDS: tuple[str, ...] = (
     "source_row",
     "content_hash",
 )
+# What a batch counts of its file's rows (ledger.posting_store.batch_counts).
+BATCH_COUNTS: tuple[str, ...] = (
+    "rows",
+    "imported",
+    "duplicates",
+    "corrections",
+    "rejected",
+    "skipped",
+    "total_cents",
+)
 BATCH_SEALED_FIELDS: tuple[str, ...] = (
     "id",
     "file_name",
@@ -48,13 +58,7 @@ BATCH_SEALED_FIELDS: tuple[str, ...] = (
     "os_user",
     "started_at",
     "status",
-    "rows",
-    "imported",
-    "duplicates",
-    "corrections",
-    "rejected",
-    "skipped",
-    "total_cents",
+    *BATCH_COUNTS,
     "same_as_batch_id",
 )
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, text, update
 
 from imports.fingerprint import Fingerprint
 from imports.record_text import iso_days
-from ledger.integrity import batch_seal, posting_chain
+from ledger.integrity import BATCH_COUNTS, batch_seal, posting_chain
 from ledger.models import ImportBatch
 from ledger.posting_queries import ledger_head
 from ledger.slice_writer import SliceWriter
@@ -118,19 +118,10 @@ class PostingBatch:
 
 
 # What an open batch says until it is closed (inside the transaction: nobody else sees it).
-_UNTIL_CLOSED: dict[str, object] = dict.fromkeys(
-    (
-        "rows",
-        "imported",
-        "duplicates",
-        "corrections",
-        "rejected",
-        "skipped",
-        "total_cents",
-        "postings",
-    ),
-    0,
-) | {"status": "imported", "seal": ""}
+_UNTIL_CLOSED: dict[str, object] = dict.fromkeys((*BATCH_COUNTS, "postings"), 0) | {
+    "status": "imported",
+    "seal": "",
+}
 
 
 def _posting_columns(batch_id: int, last_id: int, rows: pd.DataFrame) -> dict[str, list[object]]:
