@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, select, text
 import imports.postings
 import ledger.posting_batch
 import ledger.slice_writer
+import monitor.import_commands
 from imports.fingerprint import fingerprint
 from imports.postings import ParsedExport, parse_postings
 from imports.profile import builtin_profiles
@@ -25,6 +26,7 @@ from ledger.posting_store import StoreOutcome, store_export
 from ledger.schema import ensure_schema
 from ledger.streamed_store import streamed_export
 from ledger.verification import verify_ledger
+from tests.conftest import Monitor
 from tests.exports import journal_rows, write_xlsx
 from tests.imports.ledger_snapshot import ledger_rows
 
@@ -243,6 +245,22 @@ def test_a_failure_in_the_middle_of_a_stream_leaves_no_trace(
     assert written == [2, 1]  # the first chunk's three postings, in two slices
     assert ledger_rows(url) == before
     engine.dispose()
+
+
+def test_the_cli_stores_a_new_year_through_the_stream(
+    postgres_ledgers: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_sequential_store(*args: object, **kwargs: object) -> StoreOutcome:
+        raise AssertionError("the sequential store was called")
+
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    cli = Monitor(postgres_ledgers[0], workdir)
+    path = _export(tmp_path / "2024.xlsx", _lines(range(1, 12)))
+    monkeypatch.setattr(monitor.import_commands, "store_export", no_sequential_store)
+    result = cli.json("import", "postings", str(path))
+    assert (result["status"], result["imported"]) == ("imported", 11)
+    assert cli.json("verify")["ok"]
 
 
 def test_sqlite_and_dry_runs_are_not_streamed(postgres_ledgers: list[str], tmp_path: Path) -> None:
