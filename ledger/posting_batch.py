@@ -32,8 +32,8 @@ class PostingBatch:
 
     Ids are assigned here rather than by the database because they are part of what the chain
     seals; imports are serialised (`ledger.database.write_transaction`), so max(id) + 1 cannot
-    collide. Leaving the context with an error waits for the writer thread and leaves the
-    rollback to the caller's transaction.
+    collide. Leaving the context stops the writer thread (with an error, after the slice being
+    written) and leaves commit or rollback to the caller's transaction.
     """
 
     def __init__(
@@ -92,7 +92,9 @@ class PostingBatch:
         }
         batch["seal"] = batch_seal(batch, self._head.seal, self._previous, self.postings)
         written = {k: v for k, v in batch.items() if k != "id"}
-        self._connection.execute(update(ImportBatch).where(ImportBatch.id == self.id), [written])
+        self._connection.execute(
+            update(ImportBatch).where(ImportBatch.id == self.id).values(written)
+        )
         if self._connection.dialect.name == "postgresql":
             self._set_sequences()
 
@@ -102,8 +104,7 @@ class PostingBatch:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if kind is not None:
-            self._writer.__exit__(kind, error, trace)
+        self._writer.__exit__(kind, error, trace)  # after `close`, the writer has stopped
 
     def _set_sequences(self) -> None:
         if self.postings:

@@ -15,12 +15,14 @@ from sqlalchemy import Connection, Engine, func, select
 import ledger.posting_batch
 import ledger.posting_store
 import ledger.slice_writer
+from imports.fingerprint import Fingerprint
 from imports.postings import ParsedExport, parse_postings
 from imports.profile import builtin_profiles
 from ledger.bulk_insert import bulk_insert
-from ledger.database import create_ledger_engine
+from ledger.database import create_ledger_engine, write_transaction
 from ledger.integrity import posting_chain
 from ledger.models import Posting
+from ledger.posting_batch import PostingBatch
 from ledger.posting_store import store_export
 from ledger.schema import ensure_schema
 from tests.exports import journal_rows, write_xlsx
@@ -127,4 +129,19 @@ def test_an_in_memory_ledger_takes_postings_from_the_writer_thread(
     with engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(Posting)).scalar_one()
     assert (outcome.imported, stored) == (5, 5)
+    engine.dispose()
+
+
+def test_leaving_a_batch_unclosed_stops_its_writer_thread(tmp_path: Path) -> None:
+    # A caller that leaves without sealing (its transaction rolls back) leaves no thread behind.
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ensure_schema(engine)
+    print_ = Fingerprint(name="x.xlsx", size=0, sha256="0" * 64)
+    with pytest.raises(SliceFailed), write_transaction(engine) as connection:
+        with PostingBatch(
+            connection, print_=print_, profile="p", os_user="test", started=datetime.now(UTC)
+        ):
+            pass
+        assert not any(t.name == "posting-writer" for t in threading.enumerate())
+        raise SliceFailed
     engine.dispose()
