@@ -166,16 +166,19 @@ def import_postings_file(
             stage("storing")
             outcome = None
             if not parsed.errors or accept_partial or dry_run:
-                outcome = (
-                    stream and stream.finish(parsed, accept_partial=accept_partial)
-                ) or store_export(
-                    app.engine,
-                    parsed,
-                    os_user=user,
-                    started=started,
-                    accept_partial=accept_partial,
-                    dry_run=dry_run,
-                )
+                # The stream (none in a dry run) stored the parse, or says None where it could
+                # not be sure: then the parse is stored as always.
+                if stream is not None:
+                    outcome = stream.finish(parsed, accept_partial=accept_partial)
+                if outcome is None:
+                    outcome = store_export(
+                        app.engine,
+                        parsed,
+                        os_user=user,
+                        started=started,
+                        accept_partial=accept_partial,
+                        dry_run=dry_run,
+                    )
     except (FileRefused, NoProfileMatches, AmbiguousColumns) as exc:
         shown = refusal_text(exc, terminal.words, named=False)
         refused = _refused(terminal, path, str(exc), shown, show)
