@@ -21,7 +21,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -108,7 +107,9 @@ class Posting(Base):
 
     __tablename__ = "posting"
     __table_args__ = (
-        UniqueConstraint("key_hash", "version", name="uq_posting_key_version"),
+        # A unique index rather than a constraint, so that a large load can build it after its
+        # rows (ledger.deferred_indexes, migration 0019).
+        Index("uq_posting_key_version", "key_hash", "version", unique=True),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint(
             "(version = 1 AND supersedes_id IS NULL)"

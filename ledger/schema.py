@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The id of the newest migration in ledger/migrations/versions; raise it with every new one.
-HEAD_REVISION = "0018"
+HEAD_REVISION = "0019"
 
 
 class SchemaOutdated(RuntimeError):
