@@ -5,7 +5,9 @@ written when the batch is closed, at the end of the same transaction, once they 
 postings go in slices (the chain's text forms of a million rows at once would take more memory
 than the rest of the import); a slice's columns and chain links are prepared while a writer thread
 inserts the slice before (ledger.slice_writer). Rows may be appended in several calls, so that an
-export can be written while it is still being parsed (ledger.streamed_store).
+export can be written while it is still being parsed (ledger.streamed_store). A batch that brings
+at least as many postings as the ledger holds builds the posting indexes after its rows on
+SQLite (ledger.deferred_indexes).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import Connection, insert, text, update
 
 from imports.fingerprint import Fingerprint
 from imports.record_text import iso_days
+from ledger.deferred_indexes import DeferredIndexes
 from ledger.integrity import BATCH_COUNTS, batch_seal, posting_chain
 from ledger.models import ImportBatch
 from ledger.posting_queries import ledger_head
@@ -32,8 +35,10 @@ class PostingBatch:
 
     Ids are assigned here rather than by the database because they are part of what the chain
     seals; imports are serialised (`ledger.database.write_transaction`), so max(id) + 1 cannot
-    collide. Leaving the context stops the writer thread (with an error, after the slice being
-    written) and leaves commit or rollback to the caller's transaction.
+    collide (and, since postings are never deleted, the last id is their number). `adding`: how
+    many postings the caller will append, if it knows. Leaving the context stops the writer
+    thread (with an error, after the slice being written) and leaves commit or rollback to the
+    caller's transaction.
     """
 
     def __init__(
@@ -45,6 +50,7 @@ class PostingBatch:
         os_user: str,
         started: datetime,
         same_as: int | None = None,
+        adding: int = 0,
     ) -> None:
         self._connection = connection
         self._head = ledger_head(connection)
@@ -61,12 +67,18 @@ class PostingBatch:
         }
         self._previous, self.postings = self._head.chain, 0
         self._writer = SliceWriter(connection, "posting")
+        self._indexes = DeferredIndexes(connection, "posting")
+        self._adding = adding
 
     def __enter__(self) -> PostingBatch:
         self._connection.execute(
             insert(ImportBatch),
             [{**self._batch, "finished_at": datetime.now(UTC), **_UNTIL_CLOSED}],
         )
+        if DeferredIndexes.pay(
+            self._connection, adding=self._adding, holding=self._head.posting_id
+        ):
+            self._indexes.drop()
         self._writer.__enter__()
         return self
 
@@ -81,8 +93,10 @@ class PostingBatch:
             self._previous, self.postings = chain[-1], self.postings + len(part)
 
     def close(self, status: str, counts: dict[str, int]) -> None:
-        """Wait for the writer, then write the batch's status, counts, chain end and seal."""
+        """Wait for the writer, build the indexes it went without, then write the batch's
+        status, counts, chain end and seal."""
         self._writer.__exit__(None, None, None)
+        self._indexes.build()
         batch = {
             **self._batch,
             "finished_at": datetime.now(UTC),
@@ -105,6 +119,8 @@ class PostingBatch:
         trace: TracebackType | None,
     ) -> None:
         self._writer.__exit__(kind, error, trace)  # after `close`, the writer has stopped
+        if kind is None:
+            self._indexes.build()  # after an error the caller's rollback restores them
 
     def _set_sequences(self) -> None:
         if self.postings:

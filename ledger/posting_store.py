@@ -217,6 +217,7 @@ def _store(
         profile=parsed.profile.name,
         os_user=os_user,
         started=started,
+        adding=len(new_rows),
     ) as batch:
         batch.append(new_rows)
         return close_batch(connection, batch, parsed, counts, totals, comparison)
