@@ -36,7 +36,7 @@ from sqlalchemy import insert
 from ledger.bulk_insert import bulk_insert
 from ledger.database import create_ledger_engine, write_transaction
 from ledger.deferred_indexes import DeferredIndexes
-from ledger.models import ImportBatch
+from ledger.models import ImportBatch, Posting
 
 
 def _load(source: Path) -> tuple[dict[str, object], dict[str, list[object]]]:
@@ -56,7 +56,7 @@ def _into_ledger(target: Path, batch: dict[str, object], columns: dict[str, list
     engine = create_ledger_engine(f"sqlite:///{target}")
     with write_transaction(engine) as connection:
         connection.execute(insert(ImportBatch), [_typed_batch(batch)])
-        indexes = DeferredIndexes(connection, "posting")
+        indexes = DeferredIndexes(connection, Posting.__table__)
         indexes.drop()
         bulk_insert(connection, "posting", columns)
         indexes.build()

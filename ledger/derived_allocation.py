@@ -34,6 +34,7 @@ from ledger.allocation_months import month_of, summarise_months
 from ledger.allocation_queries import accounts_key
 from ledger.bulk_insert import bulk_insert
 from ledger.database import write_transaction
+from ledger.deferred_indexes import DeferredIndexes
 from ledger.master_store import catalog, newest_import
 from ledger.models import Posting
 from ledger.posting_queries import current_filter, ledger_bound, query_frame
@@ -103,12 +104,11 @@ def _rebuild(
     measures, allocations = catalog(connection, catalog_id)
     # Rows arrive in posting order, the secondary indexes want date and district order: filling
     # them row by row scatters writes over the whole index; building them at the end sorts once.
-    indexes = PostingAllocation.__table__.indexes
+    indexes = DeferredIndexes(connection, PostingAllocation.__table__)
     tagged = ambiguous = 0
     with suspended(connection, _BULK_TABLES, derived=True):
         connection.execute(delete(PostingAllocation))
-        for index in indexes:
-            index.drop(connection)
+        indexes.drop()
         for after in range(0, head, CHUNK_POSTINGS):
             rows = allocation_rows(
                 connection, patterns, measures, allocations, after, after + CHUNK_POSTINGS
@@ -116,8 +116,7 @@ def _rebuild(
             _insert(connection, rows)
             tagged += rows["posting_id"].nunique()
             ambiguous += rows.loc[rows["ambiguous"], "posting_id"].nunique()
-        for index in indexes:
-            index.create(connection)
+        indexes.build()
         summarise_months(connection)
     now = datetime.now(UTC)
     connection.execute(

@@ -22,7 +22,7 @@ from imports.fingerprint import Fingerprint
 from imports.record_text import iso_days
 from ledger.deferred_indexes import DeferredIndexes
 from ledger.integrity import BATCH_COUNTS, batch_seal, posting_chain
-from ledger.models import ImportBatch
+from ledger.models import ImportBatch, Posting
 from ledger.posting_queries import ledger_head
 from ledger.slice_writer import SliceWriter
 
@@ -67,7 +67,7 @@ class PostingBatch:
         }
         self._previous, self.postings = self._head.chain, 0
         self._writer = SliceWriter(connection, "posting")
-        self._indexes = DeferredIndexes(connection, "posting")
+        self._indexes = DeferredIndexes(connection, Posting.__table__)
         self._adding = adding
 
     def __enter__(self) -> PostingBatch:

@@ -77,7 +77,9 @@ _DUPLICATE_KEY = r"UNIQUE constraint failed: posting.key_hash|\"uq_posting_key_v
 
 
 def _dropped(statements: list[str]) -> list[str]:
-    return sorted(s.split()[-1].strip('"') for s in statements if s.startswith("DROP INDEX"))
+    return sorted(
+        s.split()[-1].strip('"') for s in statements if s.strip().startswith("DROP INDEX")
+    )
 
 
 def _append_as_one_batch(engine: Engine, parsed: ParsedExport, rows: pd.DataFrame) -> None:
