@@ -118,9 +118,9 @@ class PostingBatch:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._writer.__exit__(kind, error, trace)  # after `close`, the writer has stopped
-        if kind is None:
-            self._indexes.build()  # after an error the caller's rollback restores them
+        # After `close` the writer has stopped and the indexes are built; a batch left unclosed
+        # is rolled back by its caller, indexes included.
+        self._writer.__exit__(kind, error, trace)
 
     def _set_sequences(self) -> None:
         if self.postings:
