@@ -7,40 +7,14 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from ledger.allocation_models import PostingAllocation
 from ledger.database import create_ledger_engine
-from ledger.models import Posting
 from ledger.schema import HEAD_REVISION, UpgradeRefused, current_revision, downgrade, upgrade
 from ledger.verification import verify_ledger
 from tests.conftest import Monitor
-from tests.exports import journal_rows, write_xlsx
-
-
-def _ledger_with_a_correction(monitor: Monitor, tmp_path: Path) -> Engine:
-    lines = [
-        (1, 1, "15.01.2024", "501100", "10,00", "a"),
-        (2, 1, "16.01.2024", "501100", "20,00", "b"),
-    ]
-    first = write_xlsx(tmp_path / "a.xlsx", journal_rows(lines))
-    corrected = [lines[0], (2, 1, "16.01.2024", "501100", "25,00", "b")]
-    second = write_xlsx(tmp_path / "b.xlsx", journal_rows(corrected))
-    monitor.json("import", "postings", str(first))
-    assert monitor.json("import", "postings", str(second))["corrections"] == 1
-    return create_ledger_engine(monitor.database_url)
-
-
-def _postings(engine: Engine) -> list[tuple[object, ...]]:
-    with engine.connect() as connection:
-        columns = (Posting.id, Posting.version, Posting.supersedes_id, Posting.chain_hash)
-        return [tuple(r) for r in connection.execute(select(*columns).order_by(Posting.id))]
-
-
-def _derived_rows(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(PostingAllocation)).scalar_one()
+from tests.ledger.correction_ledger import derived_rows, ledger_with_a_correction, posting_versions
 
 
 def _supersedes_uniqueness(engine: Engine) -> tuple[list[str], list[dict[str, object]]]:
@@ -77,8 +51,8 @@ def _second_correction_of(engine: Engine, posting_id: int) -> None:
 def test_upgrade_keeps_postings_and_the_guarantee_and_downgrade_restores_the_constraint(
     monitor: Monitor, tmp_path: Path
 ) -> None:
-    engine = _ledger_with_a_correction(monitor, tmp_path)
-    postings = _postings(engine)
+    engine = ledger_with_a_correction(monitor, tmp_path)
+    postings = posting_versions(engine)
     assert [(p[1], p[2]) for p in postings] == [(1, None), (1, None), (2, 2)]
     constraints, indexes = _supersedes_uniqueness(engine)
     assert constraints == [] and [i["name"] for i in indexes] == ["uq_posting_supersedes_id"]
@@ -96,24 +70,24 @@ def test_upgrade_keeps_postings_and_the_guarantee_and_downgrade_restores_the_con
                 "ambiguous) SELECT id, 0, booking_date, amount_cents, false FROM posting"
             )
         )
-    assert _derived_rows(engine) > 0
+    assert derived_rows(engine) > 0
 
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
-    assert _postings(engine) == postings
-    assert _derived_rows(engine) == 0  # a cache: rebuilt by the next read
+    assert posting_versions(engine) == postings
+    assert derived_rows(engine) == 0  # a cache: rebuilt by the next read
     assert verify_ledger(engine).ok
     constraints, indexes = _supersedes_uniqueness(engine)
     assert constraints == [] and [i["name"] for i in indexes] == ["uq_posting_supersedes_id"]
     with pytest.raises(IntegrityError):
         _second_correction_of(engine, 2)
-    assert _postings(engine) == postings
+    assert posting_versions(engine) == postings
     assert monitor.json("spend", "--by", "district", "--year", "2024")["total"] == "35.00"
     engine.dispose()
 
 
 def test_the_index_holds_only_corrections(monitor: Monitor, tmp_path: Path) -> None:
-    engine = _ledger_with_a_correction(monitor, tmp_path)
+    engine = ledger_with_a_correction(monitor, tmp_path)
     _, indexes = _supersedes_uniqueness(engine)
     options = indexes[0]["dialect_options"]
     where = options.get("sqlite_where", options.get("postgresql_where"))
@@ -128,7 +102,7 @@ def test_an_upgrade_that_would_break_a_foreign_key_is_refused_and_changes_nothin
     # exist. The upgrade's table copy must not carry such a row over silently.
     database = tmp_path / "ledger.db"
     monitor = Monitor(f"sqlite:///{database}", tmp_path)
-    engine = _ledger_with_a_correction(monitor, tmp_path)
+    engine = ledger_with_a_correction(monitor, tmp_path)
     downgrade(engine, "0008")
     engine.dispose()
     with closing(sqlite3.connect(database)) as connection:

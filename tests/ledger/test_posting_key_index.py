@@ -11,11 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ledger.schema import HEAD_REVISION, current_revision, downgrade, upgrade
 from ledger.verification import verify_ledger
 from tests.conftest import Monitor
-from tests.ledger.test_partial_supersedes_index import (
-    _derived_rows,
-    _ledger_with_a_correction,
-    _postings,
-)
+from tests.ledger.correction_ledger import derived_rows, ledger_with_a_correction, posting_versions
 
 
 def _key_uniqueness(engine: Engine) -> tuple[list[str], list[str]]:
@@ -50,25 +46,25 @@ def _second_first_version(engine: Engine) -> None:
 def test_upgrade_keeps_every_posting_and_the_key_unique_and_downgrade_restores_the_constraint(
     monitor: Monitor, tmp_path: Path
 ) -> None:
-    engine = _ledger_with_a_correction(monitor, tmp_path)
+    engine = ledger_with_a_correction(monitor, tmp_path)
     assert monitor.json("spend", "--by", "district", "--year", "2024")["total"] == "35.00"
-    postings, derived = _postings(engine), _derived_rows(engine)
+    postings, derived = posting_versions(engine), derived_rows(engine)
     assert derived > 0
     assert _key_uniqueness(engine) == ([], ["uq_posting_key_version"])
 
     downgrade(engine, "0018")
     assert current_revision(engine) == "0018"
     assert _key_uniqueness(engine) == (["uq_posting_key_version"], [])
-    assert _postings(engine) == postings
+    assert posting_versions(engine) == postings
 
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
     assert _key_uniqueness(engine) == ([], ["uq_posting_key_version"])
-    assert _postings(engine) == postings
-    assert _derived_rows(engine) == derived  # the table copy keeps ids: nothing to rebuild
+    assert posting_versions(engine) == postings
+    assert derived_rows(engine) == derived  # the table copy keeps ids: nothing to rebuild
     assert verify_ledger(engine).ok
     with pytest.raises(IntegrityError):
         _second_first_version(engine)
-    assert _postings(engine) == postings
+    assert posting_versions(engine) == postings
     assert monitor.json("spend", "--by", "district", "--year", "2024")["total"] == "35.00"
     engine.dispose()
